@@ -1,0 +1,151 @@
+// envelope: the native command. Scenario JSON in, report out.
+//   envelope eval FILE.json [--format text|json|markdown] [--binary]
+//   envelope eval --link URL   |   envelope eval --example ID
+//   envelope catalog gpus|models|examples
+// Exit codes: 0 ok, 2 bad input (the message names the field), 1 usage.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "envelope/catalog.hpp"
+#include "envelope/evaluate.hpp"
+#include "envelope/examples.hpp"
+#include "envelope/format.hpp"
+#include "envelope/formulas.hpp"
+#include "envelope/link.hpp"
+
+using namespace envelope;
+
+namespace {
+
+int usage() {
+  std::fputs(
+      "usage: envelope eval FILE.json [--format text|json|markdown] [--binary]\n"
+      "       envelope eval --link URL [--format ...]\n"
+      "       envelope eval --example ID [--format ...]\n"
+      "       envelope link FILE.json          (prints the #s= fragment)\n"
+      "       envelope catalog gpus|models|examples\n",
+      stderr);
+  return 1;
+}
+
+void print_problems(const std::string& where, const std::vector<Problem>& problems) {
+  for (const Problem& p : problems) std::fprintf(stderr, "%s: %s: %s\n", where.c_str(), p.path.c_str(), p.message.c_str());
+}
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return false;
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+int print_report(const Scenario& s, const std::string& format, bool binary) {
+  const Report r = evaluate(s);
+  if (format == "json")
+    std::cout << r.to_json(2) << "\n";
+  else if (format == "markdown")
+    std::cout << "# " << (s.name.empty() ? "Envelope estimate" : s.name) << "\n\n" << r.to_markdown(binary);
+  else
+    std::cout << r.to_text(binary);
+  return 0;
+}
+
+int catalog(const std::string& what) {
+  const Catalog& c = Catalog::builtin();
+  if (what == "gpus") {
+    std::printf("%-16s %-42s %10s %9s %11s %9s\n", "id", "name", "bf16 TFLOPS", "memory", "bandwidth", "$/h");
+    for (const Accelerator& a : c.accelerators) {
+      const std::string price = a.on_demand_usd_per_hour ? format_usd(*a.on_demand_usd_per_hour) : "-";
+      std::printf("%-16s %-42s %10.1f %9s %8.0f GB/s %9s\n", a.id.c_str(), a.name.c_str(), a.peak_flops(Dtype::bf16) / 1e12,
+                  format_bytes(a.memory_bytes, false).c_str(), a.bandwidth_bytes_per_s / 1e9, price.c_str());
+    }
+    return 0;
+  }
+  if (what == "models") {
+    std::printf("%-16s %-22s %14s %14s %7s %7s\n", "id", "name", "params", "active", "layers", "hidden");
+    for (const ModelPreset& m : c.models)
+      std::printf("%-16s %-22s %14.4g %14.4g %7.0f %7.0f\n", m.id.c_str(), m.name.c_str(), params_total(m.arch),
+                  params_active(m.arch), m.arch.layers, m.arch.hidden);
+    return 0;
+  }
+  if (what == "examples") {
+    for (const Example& e : examples()) std::printf("%-24s %s\n", e.id.c_str(), e.title.c_str());
+    return 0;
+  }
+  return usage();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) return usage();
+  std::string format = "text", file, link, example;
+  bool binary = false;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--format" && i + 1 < args.size())
+      format = args[++i];
+    else if (args[i] == "--link" && i + 1 < args.size())
+      link = args[++i];
+    else if (args[i] == "--example" && i + 1 < args.size())
+      example = args[++i];
+    else if (args[i] == "--binary")
+      binary = true;
+    else if (!args[i].empty() && args[i][0] != '-' && file.empty())
+      file = args[i];
+    else
+      return usage();
+  }
+  if (format != "text" && format != "json" && format != "markdown") {
+    std::fprintf(stderr, "envelope: --format must be text, json or markdown\n");
+    return 1;
+  }
+  const std::string& cmd = args[0];
+  if (cmd == "catalog") return args.size() == 2 ? catalog(args[1]) : usage();
+  if (cmd != "eval" && cmd != "link") return usage();
+
+  if (!example.empty()) {
+    const Example* e = find_example(example);
+    if (!e) {
+      std::fprintf(stderr, "envelope: unknown example '%s' (envelope catalog examples)\n", example.c_str());
+      return 2;
+    }
+    return cmd == "link" ? (std::cout << encode_link_fragment(e->scenario) << "\n", 0) : print_report(e->scenario, format, binary);
+  }
+  if (!link.empty()) {
+    const LoadResult r = decode_link(link);
+    if (!r.ok()) {
+      std::fprintf(stderr, "link: %s\n", r.fatal.c_str());
+      return 2;
+    }
+    print_problems("link", r.problems);
+    print_report(r.scenario, format, binary);
+    return r.problems.empty() ? 0 : 2;
+  }
+  if (file.empty()) return usage();
+  std::string text;
+  if (!read_file(file, text)) {
+    std::fprintf(stderr, "%s: cannot read the file\n", file.c_str());
+    return 2;
+  }
+  const LoadResult r = load_scenario_json(text);
+  if (!r.ok()) {
+    std::fprintf(stderr, "%s: %s\n", file.c_str(), r.fatal.c_str());
+    return 2;
+  }
+  if (!r.problems.empty()) {
+    print_problems(file, r.problems);
+    return 2;
+  }
+  if (cmd == "link") {
+    std::cout << encode_link_fragment(r.scenario) << "\n";
+    return 0;
+  }
+  return print_report(r.scenario, format, binary);
+}

@@ -1,0 +1,98 @@
+// The catalog: accelerators, models, networks and prices, parsed from assets/*.json that are
+// embedded into the binary at build time (core/CMakeLists.txt). All values converted to SI here.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace envelope {
+
+// Numeric formats a weight, KV cache or compute can use.
+enum class Dtype { fp32, tf32, bf16, fp16, fp8, int8, int4, fp4, q8_0, q4_0, q4_k_m };
+const char* dtype_name(Dtype d);
+std::optional<Dtype> dtype_from_name(const std::string& s);
+
+struct Accelerator {
+  std::string id, name, vendor, klass;  // klass: datacenter-gpu, inference-gpu, consumer-gpu, tpu, cpu
+  std::vector<std::string> aliases;
+  // Dense peak FLOP/s per dtype; 0 where the device has no such unit.
+  double fp32 = 0, tf32 = 0, bf16 = 0, fp16 = 0, fp8 = 0, int8 = 0, fp4 = 0;
+  double memory_bytes = 0;
+  double bandwidth_bytes_per_s = 0;
+  double scale_up_bytes_per_s = 0;   // 0: no scale-up link (PCIe only)
+  int scale_up_domain = 1;           // devices reachable over the scale-up link
+  double scale_out_bytes_per_s = 0;  // per device, node to node
+  double tdp_w = 0;
+  int cores = 0;                     // CPU entries only
+  std::optional<double> on_demand_usd_per_hour, spot_usd_per_hour;
+  std::string on_demand_source, spot_source, source, ref;
+  // The seed's own table row for this device, where it has one (Reference panel, seed tests).
+  std::optional<double> seed_fp32_flops, seed_fp16_flops, seed_bandwidth_bytes_per_s, seed_memory_bytes;
+  std::string seed_note;
+
+  // Dense peak FLOP/s for compute in `d`, falling back to the nearest unit the device has
+  // (bf16 -> fp16 on T4/V100; int4/GGUF run on the int8 or fp16 units).
+  double peak_flops(Dtype d) const;
+};
+
+struct Network {
+  std::string id, name, source;
+  double bandwidth_bytes_per_s = 0;  // 0: varies
+  double latency_s = 0;
+};
+
+// Transformer architecture. Parameter counts are derived from it (model.hpp).
+struct Architecture {
+  double layers = 0, hidden = 0, heads = 0, kv_heads = 0, head_dim = 0, ffn = 0, vocab = 0;
+  bool tied_embeddings = false, gated_mlp = true;
+  std::string bias = "none";  // none | qkv | all
+  std::string norm = "rms";   // rms | layer
+  double position_embeddings = 0;
+  bool embedding_norm = false;
+  double max_context = 4096;
+  // Mixture of experts (experts == 0: dense).
+  double experts = 0, experts_per_token = 0, shared_experts = 0, expert_ffn = 0, dense_layers = 0;
+  // DeepSeek multi-head latent attention.
+  std::string attention = "gqa";  // gqa (covers MHA/MQA) | mla
+  double q_lora_rank = 0, kv_lora_rank = 0, rope_head_dim = 0, v_head_dim = 0;
+};
+
+struct ModelPreset {
+  std::string id, name;
+  std::vector<std::string> aliases;
+  Architecture arch;
+  double official_params = 0, official_active_params = 0;
+  std::string official_source;
+};
+
+struct Prices {
+  double object_storage_usd_per_gb_month = 0.023;
+  double egress_usd_per_gb = 0.09;
+  double kv_node_default_gb = 64;
+  double cpu_machine_usd_per_hour = 0.40;
+  double cpu_cores_per_machine = 8;
+  std::string object_storage_source, egress_source;
+};
+
+class Catalog {
+ public:
+  std::vector<Accelerator> accelerators;
+  std::vector<ModelPreset> models;
+  std::vector<Network> networks;
+  Prices prices;
+
+  // The catalog embedded in the binary (parsed once).
+  static const Catalog& builtin();
+  // Parses catalog JSON texts; throws std::runtime_error naming the bad entry.
+  static Catalog parse(const std::string& hardware_json, const std::string& models_json,
+                       const std::string& prices_json);
+
+  const Accelerator* find_accelerator(const std::string& id) const;  // id or alias
+  const ModelPreset* find_model(const std::string& id) const;        // id or alias
+  const Network* find_network(const std::string& id) const;
+};
+
+// Embedded asset texts (generated at build time from assets/).
+const std::string& embedded_asset(const std::string& name);
+
+}  // namespace envelope

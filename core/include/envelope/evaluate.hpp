@@ -1,0 +1,24 @@
+// evaluate(): scenario in, report out. Deterministic, never throws on a loaded scenario.
+#pragma once
+#include "envelope/catalog.hpp"
+#include "envelope/report.hpp"
+#include "envelope/scenario.hpp"
+
+namespace envelope {
+
+// Default efficiencies for a hardware class, chosen from published measurements (sources in
+// evaluate.cpp and docs/calibration.md), never tuned per case.
+struct Efficiencies {
+  double training_mfu;
+  double decode_bandwidth;
+  double compute;  // matmul efficiency in prefill and decode
+  std::string source;
+};
+Efficiencies default_efficiencies(const Accelerator& a);
+
+// The model's architecture after applying the scenario's overrides to its preset.
+Architecture resolved_architecture(const Scenario& s, const Catalog& c = Catalog::builtin());
+
+Report evaluate(const Scenario& s, const Catalog& c = Catalog::builtin());
+
+}  // namespace envelope

@@ -1,0 +1,165 @@
+// Every estimate in Envelope as a small function: named for what it computes, the unit in the
+// name, and the source of the formula beside it. Inputs and outputs are SI (bytes, FLOPs,
+// seconds, USD) unless the name says otherwise. Nothing here reads a scenario or the catalog.
+#pragma once
+#include "envelope/catalog.hpp"
+#include "envelope/units.hpp"
+
+namespace envelope {
+
+// ---------------------------------------------------------------- model size (seed "Model Size Estimation")
+
+// Bytes per parameter of a weight format. Seed table: fp32 4, fp16/bf16 2, int8 1, int4 0.5.
+// GGUF block formats (llama.cpp ggml-quants): Q8_0 = 34 bytes per 32 weights = 8.5 bits per weight,
+// Q4_0 = 18 bytes per 32 = 4.5 bpw, Q4_K_M is a mix of Q4_K and Q6_K blocks, ~4.85 bpw on Llama models.
+double bytes_per_param(Dtype d);
+
+// Seed: "Model memory (in bytes) ~ number of parameters x bytes per parameter".
+double weight_bytes(double params, Dtype d);
+
+// Parameters derived from the architecture (embeddings + per-layer attention, MLP/experts, norms,
+// biases). Sources: Vaswani et al. 2017; Llama (Touvron 2023) gated MLP; GQA (Ainslie 2023);
+// Mixtral (Jiang 2024) and DeepSeek-V3 (2024) MoE and MLA; checked against official counts in tests.
+double params_total(const Architecture& a);
+// Parameters a token passes through: shared layers + experts_per_token + shared experts per MoE layer.
+double params_active(const Architecture& a);
+// Parameters of one routed expert (gated: 3 matrices hidden x expert_ffn).
+double params_per_expert(const Architecture& a);
+// Number of MoE layers (layers minus leading dense layers), 0 for dense models.
+double moe_layers(const Architecture& a);
+
+// ---------------------------------------------------------------- inference memory
+
+// KV cache bytes for one token across all layers: 2 (K and V) x layers x kv_heads x head_dim x bytes.
+// (Pope et al. 2022, "Efficiently Scaling Transformer Inference"; vLLM blog: 800 KB/token for OPT-13B.)
+// MLA caches the compressed latent instead: layers x (kv_lora_rank + rope_head_dim) x bytes
+// (DeepSeek-V2/V3 reports).
+double kv_cache_bytes_per_token(const Architecture& a, Dtype kv);
+// KV cache for `batch` sequences of `context` tokens each.
+double kv_cache_bytes(const Architecture& a, Dtype kv, double context_tokens, double batch);
+
+// Activation workspace for one forward pass of `tokens` tokens, one layer alive at a time: the
+// residual stream, attention projections and the MLP's widest tensor, plus the logits of the last
+// position of each sequence in fp32. (vLLM profiles the same peak with a dummy forward pass.)
+double inference_workspace_bytes(const Architecture& a, double tokens, double batch, Dtype act);
+
+// GPUs needed to hold `bytes` with `usable_fraction` of each device's memory.
+double gpus_to_fit(double bytes, double device_memory_bytes, double usable_fraction);
+
+// Largest batch whose KV cache fits beside the weights: (memory - weights - overhead) / (kv per seq).
+double max_batch_at_context(double memory_bytes_total, double fixed_bytes, double kv_bytes_per_sequence);
+
+// ---------------------------------------------------------------- training memory (per GPU)
+
+// Bytes per parameter of weights, gradients and optimizer state (incl. fp32 master copy) for a recipe
+// and an optimizer. Recipes:
+//   fp32        4 + 4 + optimizer(fp32 states)                        (PyTorch default)
+//   amp-bf16    4 + 4 + optimizer(fp32 states): fp32 weights, autocast (PyTorch AMP)
+//   mixed-bf16  2 + 4 + (4 master + optimizer fp32 states)            (Megatron/DeepSpeed; the seed)
+//   mixed-fp16  2 + 2 + (4 master + optimizer fp32 states)            (ZeRO paper, K = 12; Rajbhandari 2020)
+//   bf16        2 + 2 + optimizer(bf16 states)                        (pure bf16)
+// Optimizer states per parameter: adamw/adam 2, sgd-momentum 1, sgd 0, adam-8bit 2 states of 1 byte
+// (Dettmers et al. 2022).
+struct RecipeBytes {
+  double weights = 0, gradients = 0, optimizer = 0;  // bytes per parameter; optimizer includes master
+  double total() const { return weights + gradients + optimizer; }
+};
+RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string& optimizer);
+bool is_known_recipe(const std::string& recipe);
+bool is_known_optimizer(const std::string& optimizer);
+
+// ZeRO (Rajbhandari et al. 2020): stage 1 partitions optimizer state over data parallel ranks,
+// stage 2 also gradients, stage 3 also weights. Model parallel (tensor x pipeline) divides all three.
+struct ModelStateBytes {
+  double weights = 0, gradients = 0, optimizer = 0;
+};
+ModelStateBytes model_state_bytes_per_gpu(double params, const RecipeBytes& r, int zero_stage,
+                                          double data_parallel, double model_parallel);
+
+// Activation bytes of one transformer layer, Korthikanti et al. 2022 ("Reducing Activation
+// Recomputation in Large Transformer Models"), eqs. 1-5 (16-bit activations, GPT block):
+//   no parallelism            s*b*h*(34 + 5*a*s/h)
+//   tensor parallel t          s*b*h*(10 + 24/t + 5*a*s/(h*t))
+//   + sequence parallel        s*b*h/t*(34 + 5*a*s/h)
+//   selective recompute / flash attention drop the 5*a*s/h term (attention scores never stored)
+//   full recompute             2*s*b*h (/t with sequence parallel): only each layer's input is kept
+// recompute: "none" | "selective" | "full".
+double activation_bytes_per_layer(double seq, double micro_batch, double hidden, double heads, double tp,
+                                  bool sequence_parallel, const std::string& recompute, bool flash_attention);
+// With 1F1B pipeline scheduling the first stage holds p micro-batches of its L/p layers, so a GPU
+// holds L layers' worth regardless of p (Korthikanti et al. 2022, section 4.2.3).
+double activation_bytes_per_gpu(double layers, double per_layer_bytes);
+// fp32 logits for the loss on the last stage: 4 * s * b * vocab / t (Korthikanti 2022, section 4.3).
+double logits_bytes_per_gpu(double seq, double micro_batch, double vocab, double tp);
+
+// ---------------------------------------------------------------- training compute (seed "6PD rule")
+
+// C ~ 6 * P * D (Kaplan et al. 2020; Hoffmann et al. 2022). With full activation recomputation the
+// forward pass runs twice: 8 * P * D hardware FLOPs (Korthikanti 2022, section 5). MoE: P = active.
+double training_flops(double params_active, double tokens, bool full_recompute);
+// Megatron's model FLOPs per iteration including attention and logits (Narayanan et al. 2021, eq. 3):
+// 72 * B * L * s * h^2 * (1 + s/(6h) + V/(12hL)) for batch B sequences.
+double megatron_flops_per_iteration(double batch, double layers, double seq, double hidden, double vocab);
+double petaflop_days(double flops);
+// Chinchilla: ~20 tokens per parameter is compute-optimal (Hoffmann et al. 2022).
+double chinchilla_tokens(double params);
+// Seed Q1: time = FLOPs / (GPUs x peak x MFU).
+double training_seconds(double flops, double gpus, double peak_flops_per_gpu, double mfu);
+double gpu_hours(double seconds, double gpus);
+// Largest compute-optimal model (D = 20 P) the budget's FLOPs allow: 6 * P * 20P = C -> P = sqrt(C/120).
+double chinchilla_params_for_flops(double flops);
+
+// ---------------------------------------------------------------- inference speed (seed Q2, Q3)
+
+// Expected distinct experts a decode step touches when `batch` tokens each pick k of E experts
+// uniformly: E * (1 - (1 - k/E)^batch).
+double expected_experts_hit(double experts, double k, double batch);
+// Weight bytes a decode step reads: shared weights once + experts hit per MoE layer.
+double decode_weight_bytes_read(const Architecture& a, double batch, Dtype weights);
+// Ring all-reduce: 2 (n-1)/n * bytes / bandwidth + latency per step (2(n-1) steps)
+// (Patarasuk & Yuan 2009; NCCL docs "bus bandwidth").
+double ring_allreduce_seconds(double bytes, double n, double bandwidth_bytes_per_s, double latency_s);
+// Tensor-parallel decode: two all-reduces of batch x hidden activations per layer (Megatron-LM,
+// Shoeybi et al. 2019).
+double tensor_parallel_step_seconds(double layers, double batch, double hidden, double tp,
+                                    double bandwidth_bytes_per_s, double latency_s, double act_bytes);
+// Decode step: bytes read / (bandwidth x efficiency) + 2 x P_active x batch / (FLOPS x efficiency)
+// (seed Q2: memory-bound at small batch; compute term takes over at large batch).
+double decode_step_seconds(double bytes_read, double bandwidth_bytes_per_s, double bandwidth_efficiency,
+                           double flops, double peak_flops, double compute_efficiency,
+                           double comm_seconds);
+// Prefill FLOPs for one sequence: 2 x P_active x s (matmuls) + 2 x L x s^2 x heads x head_dim
+// (causal attention: QK^T and AV, each 2 s^2 d halved by the mask) (Kaplan 2020, Table 1).
+double prefill_flops(const Architecture& a, double params_active, double prompt_tokens);
+// Prefill time = compute at prefill efficiency + one read of the weights.
+double prefill_seconds(double flops, double peak_flops, double efficiency, double weight_bytes,
+                       double bandwidth_bytes_per_s, double bandwidth_efficiency, double comm_seconds);
+
+// ---------------------------------------------------------------- traffic and serving (seed cascade)
+
+// users x active fraction x requests per active user per day.
+double requests_per_day(double users, double active_fraction, double requests_per_user_per_day);
+double average_qps(double requests_per_day);
+// Seed "Forgetting Peak Traffic": 3x consumer, 5x payments, 10x advertising.
+double peak_qps(double average_qps, double peak_factor);
+// Replicas to serve `demand` per second at `capacity` per replica, never fewer than `min_replicas`.
+double replicas_needed(double demand_per_s, double capacity_per_replica_per_s, double min_replicas);
+// Seed fraud example: cores = peak QPS / (1000 / ms per request) x headroom.
+double cpu_cores_needed(double peak_qps, double ms_per_request, double headroom);
+double monthly_usd(double units, double usd_per_unit_hour);
+
+// ---------------------------------------------------------------- storage (seed "Storage Estimation")
+
+double raw_bytes_per_day(double users, double events_per_user_per_day, double bytes_per_event);
+// Bytes kept: daily bytes x retention / compression (Parquet+Snappy ~4-5x per the seed).
+double stored_bytes(double bytes_per_day, double retention_days, double compression_ratio);
+double object_storage_monthly_usd(double bytes, double usd_per_gb_month);
+// Seed "Storage and Memory": 1 million text tokens ~ 4 MB, i.e. ~4 bytes of UTF-8 text per token.
+double dataset_bytes(double tokens, double bytes_per_token);
+// Feature store (seed "Feature Store Storage"): entities x features x bytes + embeddings.
+double feature_bytes(double entities, double features, double bytes_per_feature);
+double embedding_bytes(double entities, double dim, double bytes_per_value);
+// Nodes: ceil(bytes x headroom / node bytes). The seed writes int(x * 1.2 / 64) + 1.
+double kv_store_nodes(double bytes, double headroom, double node_bytes);
+
+}  // namespace envelope

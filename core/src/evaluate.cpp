@@ -1,0 +1,409 @@
+// evaluate(): the estimation cascade of the seed (users -> requests -> data -> compute -> storage ->
+// cost) over the formulas in formulas.hpp. Each result records its formula with the numbers
+// substituted and its source, so the page and the CLI can "show the work".
+#include "envelope/evaluate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "envelope/formulas.hpp"
+#include "envelope/units.hpp"
+
+namespace envelope {
+
+namespace {
+
+std::string g(double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4g", x);
+  return buf;
+}
+
+struct Builder {
+  Report r;
+  double add(const std::string& path, double value, const std::string& unit, const std::string& formula,
+             const std::string& substituted, const std::string& source) {
+    if (!std::isfinite(value)) value = 0;  // never emit NaN/inf: a degenerate input gives 0 and a warning
+    r.results.push_back({path, value, unit, formula, substituted, source});
+    return value;
+  }
+  void warn(const std::string& path, const std::string& message) { r.warnings.push_back({path, message}); }
+};
+
+std::optional<double> price_for(const Accelerator& a, const std::string& pricing) {
+  if (pricing == "spot") return a.spot_usd_per_hour ? a.spot_usd_per_hour : a.on_demand_usd_per_hour;
+  return a.on_demand_usd_per_hour ? a.on_demand_usd_per_hour : a.spot_usd_per_hour;
+}
+
+}  // namespace
+
+Efficiencies default_efficiencies(const Accelerator& a) {
+  // Training MFU 0.40: LLaMA-7B..65B and Llama 2 runs on A100 reach 0.39-0.48 of dense bf16 peak
+  // (published.json training_run GPU-hours), Megatron-Core on H100 41-48%; the seed assumes 40%.
+  // Decode bandwidth 0.70: llama.cpp tg128 on RTX 3090/4090 reads weights at 0.70-0.82 of peak
+  // bandwidth (published.json inference_throughput). Compute 0.60: TRT-LLM LLaMA 7B first-token
+  // latency at 2,048 input tokens implies ~0.66 of dense peak.
+  if (a.klass == "tpu") return {0.45, 0.70, 0.60, "PaLM 540B on TPU v4: MFU 46.2% (Chowdhery et al. 2022)"};
+  if (a.vendor == "AMD")
+    return {0.24, 0.70, 0.35,
+            "AMD MI300X reaches 51% of dense bf16 peak on large GEMMs vs 87% on A100 (MAMF, published.json); "
+            "A100's 0.40 MFU scaled by 0.51/0.87"};
+  if (a.klass == "consumer-gpu" || a.klass == "inference-gpu")
+    return {0.30, 0.70, 0.50, "single-node GPUs without NVLink: lower MFU (no published large runs); llama.cpp decode 0.70-0.82 of bandwidth"};
+  if (a.klass == "cpu") return {0.20, 0.60, 0.30, "CPU: seed 'Compute' table; no published training runs"};
+  return {0.40, 0.70, 0.60,
+          "A100 runs: LLaMA/Llama 2 0.39-0.48 MFU (Touvron 2023); seed 40%; llama.cpp decode 0.70-0.82 of bandwidth"};
+}
+
+Architecture resolved_architecture(const Scenario& s, const Catalog& c) {
+  const ModelPreset* preset = c.find_model(s.model.preset);
+  if (!preset) preset = c.find_model(Scenario().model.preset);
+  Architecture a = preset->arch;
+  const ModelSection& m = s.model;
+  auto set = [](double& field, const std::optional<double>& v) {
+    if (v) field = *v;
+  };
+  set(a.layers, m.layers);
+  set(a.hidden, m.hidden);
+  set(a.heads, m.heads);
+  if (m.heads && !m.kv_heads && a.kv_heads > a.heads) a.kv_heads = a.heads;
+  set(a.kv_heads, m.kv_heads);
+  if (m.hidden && !m.head_dim && a.heads > 0) a.head_dim = a.hidden / a.heads;
+  set(a.head_dim, m.head_dim);
+  set(a.ffn, m.ffn);
+  set(a.vocab, m.vocab);
+  set(a.experts, m.experts);
+  set(a.experts_per_token, m.experts_per_token);
+  set(a.shared_experts, m.shared_experts);
+  set(a.expert_ffn, m.expert_ffn);
+  if (a.experts > 0 && a.expert_ffn <= 0) a.expert_ffn = a.ffn;
+  a.experts_per_token = std::min(a.experts_per_token, a.experts);
+  a.kv_heads = std::min(a.kv_heads, a.heads);
+  return a;
+}
+
+Report evaluate(const Scenario& s, const Catalog& c) {
+  Builder b;
+  const Architecture arch = resolved_architecture(s, c);
+  const Accelerator* gpu_ptr = c.find_accelerator(s.hardware.gpu);
+  if (!gpu_ptr) gpu_ptr = c.find_accelerator(Scenario().hardware.gpu);
+  Accelerator gpu = *gpu_ptr;
+  const HardwareSection& hw = s.hardware;
+  if (hw.memory_gb) gpu.memory_bytes = *hw.memory_gb * kGB;
+  if (hw.bandwidth_gbps) gpu.bandwidth_bytes_per_s = *hw.bandwidth_gbps * kGB;
+  if (hw.scale_up_gbps) gpu.scale_up_bytes_per_s = *hw.scale_up_gbps * kGB;
+  if (hw.scale_out_gbps) gpu.scale_out_bytes_per_s = *hw.scale_out_gbps * kGB;
+  const Efficiencies eff = default_efficiencies(gpu);
+  const std::string spec_src = gpu.name + " datasheet (assets/hardware.json)";
+
+  // ------------------------------------------------------------ model
+  const double derived_total = params_total(arch);
+  const double derived_active = params_active(arch);
+  const double P = s.model.params ? *s.model.params : derived_total;
+  const double scale = derived_total > 0 ? P / derived_total : 1.0;
+  const double Pa = s.model.active_params ? *s.model.active_params : derived_active * scale;
+  const std::string arch_src = "derived from the architecture (embeddings, attention, MLP/experts, norms); Vaswani 2017, "
+                               "Touvron 2023, Jiang 2024, DeepSeek-V3 2024";
+  if (s.model.params)
+    b.add("model.params", P, "1", "params (given)", g(P), "scenario model.params");
+  else
+    b.add("model.params", P, "1", "vocab*h*(tied?1:2) + L*(attention + MLP or experts + norms)",
+          "L=" + g(arch.layers) + ", h=" + g(arch.hidden) + ", ffn=" + g(arch.ffn) + ", vocab=" + g(arch.vocab) +
+              (arch.experts > 0 ? ", experts=" + g(arch.experts) : ""),
+          arch_src);
+  b.add("model.active_params", Pa, "1",
+        arch.experts > 0 ? "shared params + L_moe*(experts_per_token + shared)*params_per_expert" : "= params (dense)",
+        arch.experts > 0 ? "k=" + g(arch.experts_per_token) + " of E=" + g(arch.experts) + ", expert=" +
+                               g(params_per_expert(arch) * scale) + " params"
+                         : g(Pa),
+        arch_src);
+
+  // ------------------------------------------------------------ inference memory
+  const InferenceSection& in = s.inference;
+  const Dtype wdt = dtype_from_name(in.weights).value_or(Dtype::bf16);
+  const Dtype kvdt = dtype_from_name(in.kv_cache).value_or(Dtype::bf16);
+  const double tp = in.tensor_parallel;
+  const double context = in.context ? *in.context : in.prompt_tokens + in.output_tokens;
+  const double usable = gpu.memory_bytes * in.usable_memory_fraction;
+  const double overhead_per_gpu = in.runtime_overhead_gb * kGB;
+  const double w_bytes = b.add("memory.inference.weights_bytes", weight_bytes(P, wdt), "B", "params x bytes_per_param",
+                               g(P) + " x " + g(bytes_per_param(wdt)) + " B (" + in.weights + ")",
+                               "seed 'Model Size Estimation'; GGUF bits per weight from llama.cpp ggml-quants");
+  const double kv_tok = kv_cache_bytes_per_token(arch, kvdt);
+  b.add("memory.inference.kv_bytes_per_token", kv_tok, "B",
+        arch.attention == "mla" ? "L x (kv_lora_rank + rope_head_dim) x bytes" : "2 x L x kv_heads x head_dim x bytes",
+        arch.attention == "mla" ? g(arch.layers) + " x (" + g(arch.kv_lora_rank) + " + " + g(arch.rope_head_dim) + ") x " +
+                                      g(bytes_per_param(kvdt))
+                                : "2 x " + g(arch.layers) + " x " + g(arch.kv_heads) + " x " + g(arch.head_dim) + " x " +
+                                      g(bytes_per_param(kvdt)),
+        "Pope et al. 2022; vLLM blog (800 KB/token for OPT-13B)");
+  const double kv = b.add("memory.inference.kv_cache_bytes", kv_tok * context * in.batch, "B",
+                          "kv_bytes_per_token x context x batch",
+                          g(kv_tok) + " x " + g(context) + " x " + g(in.batch), "seed 'Forgetting Inference Memory Overhead'");
+  const double ws_tokens = std::min(in.batch * std::max(1.0, in.prompt_tokens), 8192.0);
+  const double ws = b.add("memory.inference.workspace_bytes", inference_workspace_bytes(arch, ws_tokens, in.batch, Dtype::bf16),
+                          "B", "tokens x (4h + 2 ffn) x 2 B + batch x vocab x 4 B",
+                          g(ws_tokens) + " tokens (prefill chunk <= 8192), h=" + g(arch.hidden) + ", ffn=" + g(arch.ffn),
+                          "one layer's activations alive at a time; vLLM profiles this peak with a dummy forward pass");
+  const double overhead = b.add("memory.inference.overhead_bytes", overhead_per_gpu * tp, "B",
+                                "runtime_overhead x tensor_parallel", g(in.runtime_overhead_gb) + " GB x " + g(tp),
+                                "CUDA context and allocator slack (~0.5-1 GB per GPU)");
+  b.add("memory.inference.total_bytes", w_bytes + kv + ws + overhead, "B",
+                                 "weights + kv_cache + workspace + overhead",
+                                 g(w_bytes) + " + " + g(kv) + " + " + g(ws) + " + " + g(overhead), "sum");
+  const double need = w_bytes + kv + ws;
+  const double fit_gpus = b.add("memory.inference.gpus_to_fit", gpus_to_fit(need, usable - overhead_per_gpu, 1.0), "1",
+                                "ceil((weights + kv + workspace) / (memory x usable_fraction - overhead))",
+                                "ceil(" + g(need) + " / (" + g(gpu.memory_bytes) + " x " + g(in.usable_memory_fraction) +
+                                    " - " + g(overhead_per_gpu) + "))",
+                                spec_src);
+  const bool inf_fits = need / tp + overhead_per_gpu <= usable;
+  b.add("memory.inference.fits", inf_fits ? 1 : 0, "bool", "(weights + kv + workspace) / tp + overhead <= memory x usable",
+        g(need / tp + overhead_per_gpu) + " <= " + g(usable), spec_src);
+  if (!inf_fits)
+    b.warn("memory.inference.fits", "weights + KV cache do not fit on " + g(tp) + " x " + gpu.name + "; need " +
+                                        g(fit_gpus) + " GPUs (tensor parallel) or a smaller batch/context/precision");
+  const double max_batch = b.add("inference.max_batch",
+                                 max_batch_at_context(usable * tp, w_bytes + ws + overhead, kv_tok * context), "1",
+                                 "floor((memory x usable x tp - weights - workspace - overhead) / (kv_per_token x context))",
+                                 "floor((" + g(usable * tp) + " - " + g(w_bytes + ws + overhead) + ") / (" + g(kv_tok) +
+                                     " x " + g(context) + "))",
+                                 "KV-cache capacity (vLLM PagedAttention: batch is bounded by KV memory)");
+  if (in.batch > max_batch)
+    b.warn("inference.batch", "batch " + g(in.batch) + " exceeds the " + g(max_batch) + " sequences whose KV cache fits");
+
+  // ------------------------------------------------------------ training memory (per GPU)
+  const TrainingSection& tr = s.training;
+  const double mp = tr.tensor_parallel * tr.pipeline_parallel;
+  const double dp = std::max(1.0, std::floor(hw.count / mp));
+  if (std::fmod(hw.count, mp) != 0)
+    b.warn("training.tensor_parallel", "GPU count " + g(hw.count) + " is not a multiple of tensor x pipeline parallel (" +
+                                           g(mp) + "); data parallel rounds down to " + g(dp));
+  if (tr.tensor_parallel > gpu.scale_up_domain)
+    b.warn("training.tensor_parallel", "tensor parallel " + g(tr.tensor_parallel) + " spans beyond the " +
+                                           g(gpu.scale_up_domain) + "-device scale-up domain of " + gpu.name);
+  const RecipeBytes rb = recipe_bytes_per_param(tr.recipe, tr.optimizer);
+  const int zero = static_cast<int>(tr.zero_stage);
+  const ModelStateBytes ms = model_state_bytes_per_gpu(P, rb, zero, dp, mp);
+  const std::string zsub = " / (tp x pp = " + g(mp) + ")";
+  const std::string zsrc = "recipe " + tr.recipe + " + " + tr.optimizer + "; ZeRO (Rajbhandari et al. 2020)";
+  b.add("memory.training.weights_bytes", ms.weights, "B", "params x weight_bytes / model_parallel" + std::string(zero >= 3 ? " / dp" : ""),
+        g(P) + " x " + g(rb.weights) + " B" + zsub + (zero >= 3 ? " / " + g(dp) : ""), zsrc);
+  b.add("memory.training.gradients_bytes", ms.gradients, "B", "params x grad_bytes / model_parallel" + std::string(zero >= 2 ? " / dp" : ""),
+        g(P) + " x " + g(rb.gradients) + " B" + zsub + (zero >= 2 ? " / " + g(dp) : ""), zsrc);
+  b.add("memory.training.optimizer_bytes", ms.optimizer, "B",
+        "params x (master + optimizer states) / model_parallel" + std::string(zero >= 1 ? " / dp" : ""),
+        g(P) + " x " + g(rb.optimizer) + " B" + zsub + (zero >= 1 ? " / " + g(dp) : ""), zsrc);
+  const double per_layer = activation_bytes_per_layer(tr.seq_len, tr.micro_batch, arch.hidden, arch.heads, tr.tensor_parallel,
+                                                      tr.sequence_parallel, tr.recompute, tr.flash_attention);
+  const double act = activation_bytes_per_gpu(arch.layers, per_layer);
+  const double logits = logits_bytes_per_gpu(tr.seq_len, tr.micro_batch, arch.vocab, tr.tensor_parallel);
+  b.add("memory.training.activations_bytes", act + logits, "B",
+        "L x per_layer(s, b, h, a, t; recompute, flash, SP) + 4 s b V / t",
+        g(arch.layers) + " x " + g(per_layer) + " + " + g(logits) + " (s=" + g(tr.seq_len) + ", b=" + g(tr.micro_batch) +
+            ", recompute=" + tr.recompute + (tr.flash_attention ? ", flash" : "") + (tr.sequence_parallel ? ", SP" : "") + ")",
+        "Korthikanti et al. 2022, eqs. 1-5 (1F1B: first stage holds L layers' worth)");
+  const double train_total = ms.weights + ms.gradients + ms.optimizer + act + logits;
+  b.add("memory.training.total_bytes", train_total, "B", "weights + gradients + optimizer + activations",
+        g(ms.weights) + " + " + g(ms.gradients) + " + " + g(ms.optimizer) + " + " + g(act + logits), "sum");
+  const bool train_fits = train_total <= gpu.memory_bytes;
+  b.add("memory.training.fits", train_fits ? 1 : 0, "bool", "total <= device memory", g(train_total) + " <= " + g(gpu.memory_bytes),
+        spec_src);
+  b.add("memory.training.min_gpus_model_states", gpus_to_fit(P * rb.total(), gpu.memory_bytes, 1.0), "1",
+        "ceil(params x bytes_per_param(recipe) / memory)", "ceil(" + g(P) + " x " + g(rb.total()) + " / " + g(gpu.memory_bytes) + ")",
+        "seed 'need at least 2 x A100 80GB' (model states sharded, e.g. ZeRO-3)");
+  if (!train_fits)
+    b.warn("memory.training.fits", "training state does not fit in " + gpu.name + " memory; raise ZeRO stage, tensor/pipeline "
+                                   "parallel, or use recompute");
+
+  // ------------------------------------------------------------ training compute
+  const bool full = tr.recompute == "full";
+  const double flops = b.add("training.flops", training_flops(Pa, tr.tokens, full), "FLOP",
+                             full ? "8 x P_active x D (full recompute)" : "6 x P_active x D",
+                             (full ? "8 x " : "6 x ") + g(Pa) + " x " + g(tr.tokens),
+                             "Kaplan et al. 2020; Hoffmann et al. 2022 (seed '6PD rule')");
+  b.add("training.pf_days", petaflop_days(flops), "PF-days", "FLOPs / (1e15 x 86400)", g(flops) + " / 8.64e19", "seed 6PD example");
+  const double chin = b.add("training.chinchilla_tokens", chinchilla_tokens(P), "tokens", "20 x P", "20 x " + g(P),
+                            "Hoffmann et al. 2022 (Chinchilla)");
+  if (tr.tokens > 0 && tr.tokens < chin)
+    b.warn("training.tokens", "below Chinchilla-optimal tokens (" + g(chin) + "): the model is undertrained for its size");
+  const Dtype tdt = dtype_from_name(tr.dtype).value_or(Dtype::bf16);
+  const double peak = hw.peak_tflops ? *hw.peak_tflops * kTera : gpu.peak_flops(tdt);
+  const double mfu = tr.mfu ? *tr.mfu : eff.training_mfu;
+  if (mfu > 0.6) b.warn("training.mfu", "MFU " + g(mfu) + " is above what large runs reach (PaLM 46%, Megatron 52-56%)");
+  const double price = hw.price_per_gpu_hour ? *hw.price_per_gpu_hour : price_for(*gpu_ptr, hw.pricing).value_or(0.0);
+  if (!hw.price_per_gpu_hour && !price_for(*gpu_ptr, hw.pricing))
+    b.warn("hardware.price_per_gpu_hour", "no published price for " + gpu.name + "; set a price to get costs");
+  const std::string price_src = hw.price_per_gpu_hour ? std::string("scenario hardware.price_per_gpu_hour")
+                                : hw.pricing == "spot" ? gpu.spot_source : gpu.on_demand_source;
+  b.add("hardware.price_per_gpu_hour", price, "USD/h", "price per GPU-hour", g(price), price_src);
+  b.add("hardware.peak_flops", peak, "FLOP/s", "dense peak (" + tr.dtype + ")", g(peak), spec_src + " (dense, not sparse)");
+  b.add("training.mfu", mfu, "1", tr.mfu ? "given" : "default for " + gpu.klass, g(mfu), tr.mfu ? "scenario" : eff.source);
+  const double secs = b.add("training.wall_seconds", training_seconds(flops, hw.count, peak, mfu), "s",
+                            "FLOPs / (GPUs x peak x MFU)",
+                            g(flops) + " / (" + g(hw.count) + " x " + g(peak) + " x " + g(mfu) + ")", "seed Q1");
+  const double gh = b.add("training.gpu_hours", gpu_hours(secs, hw.count), "GPU-h", "wall_seconds x GPUs / 3600",
+                          g(secs) + " x " + g(hw.count) + " / 3600", "seed Q1");
+  const double tcost = b.add("training.cost_usd", gh * price, "USD", "GPU-hours x price", g(gh) + " x " + g(price), price_src);
+  if (tr.budget_usd > 0) {
+    b.add("training.budget_ratio", tcost / tr.budget_usd, "1", "cost / budget", g(tcost) + " / " + g(tr.budget_usd), "seed Q5");
+    const double budget_flops = price > 0 ? tr.budget_usd / price * kSecondsPerHour * peak * mfu : 0.0;
+    b.add("training.budget_flops", budget_flops, "FLOP", "budget / price x 3600 x peak x MFU",
+          g(tr.budget_usd) + " / " + g(price) + " x 3600 x " + g(peak) + " x " + g(mfu), "seed Q5");
+    b.add("training.max_tokens_for_budget", Pa > 0 ? budget_flops / ((full ? 8.0 : 6.0) * Pa) : 0.0, "tokens",
+          "budget_flops / (6 x P_active)", g(budget_flops) + " / (6 x " + g(Pa) + ")", "seed Q5");
+    b.add("training.max_params_for_budget", chinchilla_params_for_flops(budget_flops), "1",
+          "sqrt(budget_flops / 120)  (D = 20 P, C = 6 P D)", "sqrt(" + g(budget_flops) + " / 120)", "Hoffmann et al. 2022; seed Q5");
+    if (tcost > tr.budget_usd)
+      b.warn("training.budget_usd", "cost is " + g(tcost / tr.budget_usd) + "x the budget of $" + g(tr.budget_usd));
+  }
+
+  // ------------------------------------------------------------ inference speed
+  const double bw_eff = in.bandwidth_efficiency ? *in.bandwidth_efficiency : eff.decode_bandwidth;
+  const double c_eff = in.compute_efficiency ? *in.compute_efficiency : eff.compute;
+  if (bw_eff > 0.92)
+    b.warn("inference.bandwidth_efficiency", "above the ~92% of peak HBM bandwidth measured on GB200 (Azure ND GB200 v6)");
+  const double ipeak = hw.peak_tflops ? *hw.peak_tflops * kTera : gpu.peak_flops(wdt);
+  const double read_context = in.context ? *in.context : in.prompt_tokens + in.output_tokens / 2.0;
+  const double w_read = decode_weight_bytes_read(arch, in.batch, wdt) * scale;
+  const double kv_read = kv_tok * read_context * in.batch;
+  const double dflops = 2.0 * Pa * in.batch + 4.0 * arch.layers * read_context * arch.heads * arch.head_dim * in.batch;
+  const bool tp_in_domain = tp <= gpu.scale_up_domain && gpu.scale_up_bytes_per_s > 0;
+  const double link_bw = tp_in_domain ? gpu.scale_up_bytes_per_s : gpu.scale_out_bytes_per_s;
+  // Latency per ring step: ~1 us over NVLink-class links, ~5 us over the network (NCCL small-message
+  // all-reduce on 8 GPUs takes ~10-20 us; nccl-tests).
+  const double link_lat = tp_in_domain ? 1e-6 : 5e-6;
+  const double comm = tensor_parallel_step_seconds(arch.layers, in.batch, arch.hidden, tp, link_bw, link_lat, 2.0);
+  b.add("inference.weight_bytes_read_per_step", w_read, "B",
+        arch.experts > 0 ? "shared weights + L_moe x E(1-(1-k/E)^batch) x expert bytes" : "weights", g(w_read),
+        arch.experts > 0 ? "expected distinct experts hit per step (uniform routing)" : "seed Q2: every step reads all weights");
+  b.add("inference.tp_comm_seconds_per_step", comm, "s", "2 x L x ring_allreduce(batch x h x 2 B, tp)",
+        "2 x " + g(arch.layers) + " x allreduce(" + g(in.batch * arch.hidden * 2) + " B, " + g(tp) + ") over " + g(link_bw) + " B/s",
+        "Megatron-LM (Shoeybi 2019): 2 all-reduces per layer; ring all-reduce 2(n-1)/n");
+  const double step = b.add("inference.decode_step_seconds",
+                            decode_step_seconds(w_read + kv_read, gpu.bandwidth_bytes_per_s * tp, bw_eff, dflops, ipeak * tp,
+                                                c_eff, comm),
+                            "s", "(weights_read + kv_read) / (tp x BW x eff) + FLOPs / (tp x peak x eff) + comm",
+                            "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(tp) + " x " + g(gpu.bandwidth_bytes_per_s) + " x " +
+                                g(bw_eff) + ") + " + g(dflops) + " / (" + g(tp) + " x " + g(ipeak) + " x " + g(c_eff) + ") + " + g(comm),
+                            "seed Q2 (memory-bandwidth bound at small batch); compute term at large batch");
+  const double tps = b.add("inference.tokens_per_second", step > 0 ? in.batch / step : 0.0, "tok/s", "batch / decode_step",
+                           g(in.batch) + " / " + g(step), "seed 'Inference Throughput Estimation'");
+  const double pf1 = prefill_flops(arch, Pa, in.prompt_tokens);
+  const double ttft = b.add("inference.prefill_seconds",
+                            prefill_seconds(pf1, ipeak * tp, c_eff, w_read, gpu.bandwidth_bytes_per_s * tp, bw_eff,
+                                            tensor_parallel_step_seconds(arch.layers, in.prompt_tokens, arch.hidden, tp,
+                                                                         link_bw, link_lat, 2.0)),
+                            "s", "(2 P_active s + 2 L s^2 heads head_dim) / (tp x peak x eff) + weights / (tp x BW x eff) + comm",
+                            "2 x " + g(Pa) + " x " + g(in.prompt_tokens) + " + attention = " + g(pf1) + " FLOP",
+                            "Kaplan et al. 2020 (forward FLOPs); time to first token of one request");
+  const double batch_prefill = prefill_seconds(pf1 * in.batch, ipeak * tp, c_eff, w_read, gpu.bandwidth_bytes_per_s * tp, bw_eff, 0);
+  const double cycle = batch_prefill + in.output_tokens * step;
+  const double sustained = b.add("inference.sustained_tokens_per_second", cycle > 0 ? in.batch * in.output_tokens / cycle : 0.0,
+                                 "tok/s", "batch x output / (prefill(batch) + output x decode_step)",
+                                 g(in.batch) + " x " + g(in.output_tokens) + " / (" + g(batch_prefill) + " + " +
+                                     g(in.output_tokens) + " x " + g(step) + ")",
+                                 "static batching cycle: prefill the batch, then decode");
+  b.add("inference.requests_per_second", cycle > 0 ? in.batch / cycle : 0.0, "req/s", "batch / (prefill(batch) + output x step)",
+        g(in.batch) + " / " + g(cycle), "seed 'requests_per_second = tokens_per_second / avg_output_tokens'");
+  (void)tps;
+  (void)ttft;
+
+  // ------------------------------------------------------------ traffic and serving
+  const TrafficSection& tf = s.traffic;
+  const double rpd = b.add("traffic.requests_per_day", requests_per_day(tf.users, tf.active_fraction, tf.requests_per_user_per_day),
+                           "req/day", "users x active_fraction x requests_per_user_per_day",
+                           g(tf.users) + " x " + g(tf.active_fraction) + " x " + g(tf.requests_per_user_per_day),
+                           "seed estimation cascade");
+  const double avg = b.add("traffic.average_qps", average_qps(rpd), "req/s", "requests_per_day / 86400", g(rpd) + " / 86400",
+                           "seed fraud and LLM-serving examples");
+  const double pk = b.add("traffic.peak_qps", peak_qps(avg, tf.peak_factor), "req/s", "average_qps x peak_factor",
+                          g(avg) + " x " + g(tf.peak_factor), "seed 'Forgetting Peak Traffic' (3x consumer, 5x payments, 10x ads)");
+  const double peak_tok = b.add("traffic.peak_tokens_per_second", pk * in.output_tokens, "tok/s", "peak_qps x output_tokens",
+                                g(pk) + " x " + g(in.output_tokens), "seed LLM-serving example");
+  double serving_monthly = 0;
+  if (tf.cpu_ms_per_request > 0) {
+    const double cores = b.add("serving.cpu_cores", cpu_cores_needed(pk, tf.cpu_ms_per_request, tf.cpu_headroom), "cores",
+                               "peak_qps x ms_per_request / 1000 x headroom",
+                               g(pk) + " x " + g(tf.cpu_ms_per_request) + " / 1000 x " + g(tf.cpu_headroom), "seed fraud example");
+    const double per_machine = tf.cpu_cores_per_machine ? *tf.cpu_cores_per_machine : c.prices.cpu_cores_per_machine;
+    const double mprice = tf.cpu_price_per_machine_hour ? *tf.cpu_price_per_machine_hour : c.prices.cpu_machine_usd_per_hour;
+    const double machines = b.add("serving.replicas", std::max(tf.min_machines, std::ceil(cores / per_machine - 1e-9)), "1",
+                                  "max(min_machines, ceil(cores / cores_per_machine))",
+                                  "max(" + g(tf.min_machines) + ", ceil(" + g(cores) + " / " + g(per_machine) + "))", "seed fraud example");
+    b.add("serving.gpus", 0, "1", "CPU-served model", "0", "seed fraud example: 'a CPU-served, non-GPU problem'");
+    serving_monthly = b.add("serving.monthly_cost_usd", monthly_usd(machines, mprice), "USD/month", "machines x price x 730 h",
+                            g(machines) + " x " + g(mprice) + " x 730", "seed fraud example (c5.2xlarge ~$0.40/hr)");
+  } else {
+    const double capacity = tf.tokens_per_second_per_replica ? *tf.tokens_per_second_per_replica : sustained;
+    b.add("serving.tokens_per_second_per_replica", capacity, "tok/s",
+          tf.tokens_per_second_per_replica ? "given" : "inference.sustained_tokens_per_second", g(capacity),
+          tf.tokens_per_second_per_replica ? "scenario traffic.tokens_per_second_per_replica" : "inference estimate");
+    const double replicas = b.add("serving.replicas", replicas_needed(peak_tok, capacity, tf.min_replicas), "1",
+                                  "max(min_replicas, ceil(peak_tokens_per_s / tokens_per_s_per_replica))",
+                                  "max(" + g(tf.min_replicas) + ", ceil(" + g(peak_tok) + " / " + g(capacity) + "))",
+                                  "seed LLM-serving example and Q3");
+    const double gpus = b.add("serving.gpus", replicas * tp, "1", "replicas x tensor_parallel", g(replicas) + " x " + g(tp), "seed Q3");
+    serving_monthly = b.add("serving.monthly_cost_usd", monthly_usd(gpus, price), "USD/month", "GPUs x price x 730 h",
+                            g(gpus) + " x " + g(price) + " x 730", price_src);
+  }
+
+  // ------------------------------------------------------------ storage
+  const StorageSection& st = s.storage;
+  const double obj_price = s.prices.object_storage_per_gb_month ? *s.prices.object_storage_per_gb_month
+                                                                 : c.prices.object_storage_usd_per_gb_month;
+  const double egress_price = s.prices.egress_per_gb ? *s.prices.egress_per_gb : c.prices.egress_usd_per_gb;
+  const double dau = st.users ? *st.users : tf.users * tf.active_fraction;
+  const double raw = b.add("storage.raw_bytes_per_day", raw_bytes_per_day(dau, st.events_per_user_per_day, st.bytes_per_event), "B",
+                           "users x events_per_user_per_day x bytes_per_event",
+                           g(dau) + " x " + g(st.events_per_user_per_day) + " x " + g(st.bytes_per_event), "seed 'Training Data Storage'");
+  b.add("storage.raw_bytes_retained", raw * st.retention_days, "B", "raw_bytes_per_day x retention_days",
+        g(raw) + " x " + g(st.retention_days), "seed 'Training Data Storage'");
+  const double stored = b.add("storage.stored_bytes", stored_bytes(raw, st.retention_days, st.compression_ratio), "B",
+                              "raw_bytes_per_day x retention_days / compression_ratio",
+                              g(raw) + " x " + g(st.retention_days) + " / " + g(st.compression_ratio),
+                              "seed (Parquet+Snappy typically 4-5x)");
+  const double storage_monthly = b.add("storage.monthly_cost_usd", object_storage_monthly_usd(stored, obj_price), "USD/month",
+                                       "stored_bytes / 1e9 x price_per_GB_month", g(stored) + " / 1e9 x " + g(obj_price),
+                                       c.prices.object_storage_source);
+  const double egress_monthly = b.add("storage.egress_monthly_usd", st.egress_gb_per_month * egress_price, "USD/month",
+                                      "egress_GB x price_per_GB", g(st.egress_gb_per_month) + " x " + g(egress_price),
+                                      c.prices.egress_source);
+  b.add("storage.dataset_bytes", dataset_bytes(st.dataset_tokens, st.bytes_per_token), "B", "tokens x bytes_per_token",
+        g(st.dataset_tokens) + " x " + g(st.bytes_per_token), "seed: 1 million text tokens ~ 4 MB");
+  b.add("storage.checkpoint_bytes", P * (rb.weights + rb.optimizer), "B", "params x (weight + master/optimizer bytes)",
+        g(P) + " x " + g(rb.weights + rb.optimizer), "a full training checkpoint holds weights and optimizer state, not gradients");
+
+  // ------------------------------------------------------------ feature store
+  const FeatureStoreSection& fs = s.feature_store;
+  const double ef = feature_bytes(fs.entities, fs.features_per_entity, fs.bytes_per_feature);
+  const double itf = feature_bytes(fs.items, fs.features_per_item, fs.bytes_per_feature);
+  const double emb = embedding_bytes(fs.entities + fs.items, fs.embedding_dim, fs.embedding_bytes);
+  b.add("feature_store.entity_feature_bytes", ef, "B", "entities x features x bytes",
+        g(fs.entities) + " x " + g(fs.features_per_entity) + " x " + g(fs.bytes_per_feature), "seed 'Feature Store Storage'");
+  b.add("feature_store.item_feature_bytes", itf, "B", "items x features x bytes",
+        g(fs.items) + " x " + g(fs.features_per_item) + " x " + g(fs.bytes_per_feature), "seed 'Feature Store Storage'");
+  b.add("feature_store.embedding_bytes", emb, "B", "(entities + items) x dim x bytes",
+        "(" + g(fs.entities) + " + " + g(fs.items) + ") x " + g(fs.embedding_dim) + " x " + g(fs.embedding_bytes),
+        "seed 'Feature Store Storage' (float32 vectors)");
+  const double fraw = b.add("feature_store.raw_bytes", ef + itf + emb, "B", "features + embeddings",
+                            g(ef) + " + " + g(itf) + " + " + g(emb), "seed");
+  const double ftotal = b.add("feature_store.total_bytes", fraw * fs.overhead_factor, "B", "raw x overhead_factor",
+                              g(fraw) + " x " + g(fs.overhead_factor), "seed: Redis ~2x raw (keys, metadata, encoding)");
+  const double node_gb = fs.node_gb ? *fs.node_gb : c.prices.kv_node_default_gb;
+  b.add("feature_store.nodes", ftotal > 0 ? kv_store_nodes(ftotal, fs.headroom, node_gb * kGB) : 0.0, "1",
+        "ceil(total x headroom / node_bytes)", "ceil(" + g(ftotal) + " x " + g(fs.headroom) + " / " + g(node_gb) + " GB)",
+        "seed: int(total * 1.2 / 64) + 1 nodes of 64 GB");
+  b.add("feature_store.reads_per_second", pk, "req/s", "one GET per request at peak", g(pk), "seed fraud example");
+
+  // ------------------------------------------------------------ cost roll-up
+  const double monthly = b.add("cost.monthly_usd", serving_monthly + storage_monthly + egress_monthly, "USD/month",
+                               "serving + storage + egress", g(serving_monthly) + " + " + g(storage_monthly) + " + " + g(egress_monthly),
+                               "sum");
+  b.add("cost.training_usd", tcost, "USD", "one-off training", g(tcost), "training.cost_usd");
+  b.add("cost.first_year_usd", tcost + 12 * monthly, "USD", "training + 12 x monthly", g(tcost) + " + 12 x " + g(monthly), "sum");
+  return b.r;
+}
+
+}  // namespace envelope

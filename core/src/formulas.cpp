@@ -1,0 +1,260 @@
+// Implementations of core/include/envelope/formulas.hpp. Sources are cited at each declaration.
+#include "envelope/formulas.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace envelope {
+
+double bytes_per_param(Dtype d) {
+  switch (d) {
+    case Dtype::fp32: case Dtype::tf32: return 4.0;
+    case Dtype::bf16: case Dtype::fp16: return 2.0;
+    case Dtype::fp8: case Dtype::int8: return 1.0;
+    case Dtype::int4: case Dtype::fp4: return 0.5;
+    case Dtype::q8_0: return 8.5 / 8.0;
+    case Dtype::q4_0: return 4.5 / 8.0;
+    case Dtype::q4_k_m: return 4.85 / 8.0;
+  }
+  return 2.0;
+}
+
+double weight_bytes(double params, Dtype d) { return params * bytes_per_param(d); }
+
+namespace {
+double norm_params(const Architecture& a) { return a.norm == "layer" ? 2 * a.hidden : a.hidden; }
+
+double attention_params(const Architecture& a) {
+  const double h = a.hidden;
+  if (a.attention == "mla") {
+    const double qk_dim = a.head_dim + a.rope_head_dim;
+    const double q = a.q_lora_rank > 0 ? h * a.q_lora_rank + a.q_lora_rank + a.q_lora_rank * a.heads * qk_dim
+                                       : h * a.heads * qk_dim;
+    const double kv = h * (a.kv_lora_rank + a.rope_head_dim) + a.kv_lora_rank +
+                      a.kv_lora_rank * a.heads * (a.head_dim + a.v_head_dim);
+    const double o = a.heads * a.v_head_dim * h;
+    return q + kv + o;
+  }
+  const double q = a.heads * a.head_dim, kv = a.kv_heads * a.head_dim;
+  double p = h * q + 2 * h * kv + q * h;
+  if (a.bias == "qkv" || a.bias == "all") p += q + 2 * kv;
+  if (a.bias == "all") p += h;
+  return p;
+}
+
+double mlp_params(const Architecture& a, double ffn) {
+  double p = (a.gated_mlp ? 3.0 : 2.0) * a.hidden * ffn;
+  if (a.bias == "all") p += ffn + a.hidden;
+  return p;
+}
+
+double embedding_params(const Architecture& a) {
+  double p = a.vocab * a.hidden * (a.tied_embeddings ? 1.0 : 2.0) + a.position_embeddings * a.hidden;
+  if (a.embedding_norm) p += norm_params(a);
+  return p + norm_params(a);  // final norm
+}
+
+double layer_shared_params(const Architecture& a) { return attention_params(a) + 2 * norm_params(a); }
+}  // namespace
+
+double moe_layers(const Architecture& a) {
+  return a.experts > 0 ? std::max(0.0, a.layers - a.dense_layers) : 0.0;
+}
+
+double params_per_expert(const Architecture& a) { return a.experts > 0 ? mlp_params(a, a.expert_ffn) : 0.0; }
+
+double params_total(const Architecture& a) {
+  const double moe = moe_layers(a), dense = a.layers - moe;
+  const double router = a.hidden * a.experts;
+  return embedding_params(a) + a.layers * layer_shared_params(a) + dense * mlp_params(a, a.ffn) +
+         moe * ((a.experts + a.shared_experts) * params_per_expert(a) + router);
+}
+
+double params_active(const Architecture& a) {
+  if (a.experts <= 0) return params_total(a);
+  const double moe = moe_layers(a), dense = a.layers - moe;
+  const double router = a.hidden * a.experts;
+  return embedding_params(a) + a.layers * layer_shared_params(a) + dense * mlp_params(a, a.ffn) +
+         moe * ((a.experts_per_token + a.shared_experts) * params_per_expert(a) + router);
+}
+
+double kv_cache_bytes_per_token(const Architecture& a, Dtype kv) {
+  if (a.attention == "mla") return a.layers * (a.kv_lora_rank + a.rope_head_dim) * bytes_per_param(kv);
+  return 2.0 * a.layers * a.kv_heads * a.head_dim * bytes_per_param(kv);
+}
+
+double kv_cache_bytes(const Architecture& a, Dtype kv, double context_tokens, double batch) {
+  return kv_cache_bytes_per_token(a, kv) * context_tokens * batch;
+}
+
+double inference_workspace_bytes(const Architecture& a, double tokens, double batch, Dtype act) {
+  const double widest_ffn = a.experts > 0 ? std::max(a.ffn, a.expert_ffn * a.experts_per_token) : a.ffn;
+  const double per_token = (4 * a.hidden + 2 * widest_ffn) * bytes_per_param(act);
+  return tokens * per_token + batch * a.vocab * 4.0;
+}
+
+double gpus_to_fit(double bytes, double device_memory_bytes, double usable_fraction) {
+  if (device_memory_bytes <= 0 || usable_fraction <= 0) return 0;
+  return std::ceil(bytes / (device_memory_bytes * usable_fraction) - 1e-9);
+}
+
+double max_batch_at_context(double memory_bytes_total, double fixed_bytes, double kv_bytes_per_sequence) {
+  if (kv_bytes_per_sequence <= 0) return 0;
+  return std::max(0.0, std::floor((memory_bytes_total - fixed_bytes) / kv_bytes_per_sequence));
+}
+
+bool is_known_recipe(const std::string& r) {
+  return r == "fp32" || r == "amp-bf16" || r == "mixed-bf16" || r == "mixed-fp16" || r == "bf16";
+}
+bool is_known_optimizer(const std::string& o) {
+  return o == "adamw" || o == "adam" || o == "adam-8bit" || o == "sgd-momentum" || o == "sgd";
+}
+
+RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string& optimizer) {
+  double states = 2, state_bytes = 4;
+  if (optimizer == "sgd-momentum") states = 1;
+  if (optimizer == "sgd") states = 0;
+  RecipeBytes r;
+  if (recipe == "bf16") {
+    r = {2, 2, 0};
+    state_bytes = 2;
+  } else if (recipe == "mixed-bf16") {
+    r = {2, 4, 4};
+  } else if (recipe == "mixed-fp16") {
+    r = {2, 2, 4};
+  } else {  // fp32, amp-bf16
+    r = {4, 4, 0};
+  }
+  if (optimizer == "adam-8bit") state_bytes = 1;
+  r.optimizer += states * state_bytes;
+  return r;
+}
+
+ModelStateBytes model_state_bytes_per_gpu(double params, const RecipeBytes& r, int zero_stage,
+                                          double data_parallel, double model_parallel) {
+  const double p = params / std::max(1.0, model_parallel);
+  const double dp = std::max(1.0, data_parallel);
+  ModelStateBytes m;
+  m.weights = p * r.weights / (zero_stage >= 3 ? dp : 1.0);
+  m.gradients = p * r.gradients / (zero_stage >= 2 ? dp : 1.0);
+  m.optimizer = p * r.optimizer / (zero_stage >= 1 ? dp : 1.0);
+  return m;
+}
+
+double activation_bytes_per_layer(double s, double b, double h, double a, double t, bool sequence_parallel,
+                                  const std::string& recompute, bool flash_attention) {
+  t = std::max(1.0, t);
+  if (recompute == "full") return 2.0 * s * b * h / (sequence_parallel ? t : 1.0);
+  const bool keep_scores = !(recompute == "selective" || flash_attention);
+  const double scores = keep_scores ? 5.0 * a * s / h : 0.0;
+  if (sequence_parallel) return s * b * h / t * (34.0 + scores);
+  return s * b * h * (10.0 + 24.0 / t + scores / t);
+}
+
+double activation_bytes_per_gpu(double layers, double per_layer_bytes) { return layers * per_layer_bytes; }
+
+double logits_bytes_per_gpu(double s, double b, double vocab, double tp) {
+  return 4.0 * s * b * vocab / std::max(1.0, tp);
+}
+
+double training_flops(double params_active, double tokens, bool full_recompute) {
+  return (full_recompute ? 8.0 : 6.0) * params_active * tokens;
+}
+
+double megatron_flops_per_iteration(double B, double L, double s, double h, double V) {
+  return 72.0 * B * L * s * h * h * (1.0 + s / (6.0 * h) + V / (12.0 * h * L));
+}
+
+double petaflop_days(double flops) { return flops / (kPeta * kSecondsPerDay); }
+
+double chinchilla_tokens(double params) { return 20.0 * params; }
+
+double training_seconds(double flops, double gpus, double peak, double mfu) {
+  const double rate = gpus * peak * mfu;
+  return rate > 0 ? flops / rate : 0.0;
+}
+
+double gpu_hours(double seconds, double gpus) { return seconds * gpus / 3600.0; }
+
+double chinchilla_params_for_flops(double flops) { return std::sqrt(std::max(0.0, flops) / 120.0); }
+
+double expected_experts_hit(double E, double k, double batch) {
+  if (E <= 0) return 0;
+  return E * (1.0 - std::pow(1.0 - std::min(1.0, k / E), std::max(0.0, batch)));
+}
+
+double decode_weight_bytes_read(const Architecture& a, double batch, Dtype w) {
+  const double total = params_total(a);
+  if (a.experts <= 0) return weight_bytes(total, w);
+  const double expert_params = moe_layers(a) * a.experts * params_per_expert(a);
+  const double hit = moe_layers(a) * expected_experts_hit(a.experts, a.experts_per_token, batch) *
+                     params_per_expert(a);
+  return weight_bytes(total - expert_params + hit, w);
+}
+
+double ring_allreduce_seconds(double bytes, double n, double bw, double latency) {
+  if (n <= 1) return 0;
+  const double transfer = bw > 0 ? 2.0 * (n - 1) / n * bytes / bw : 0.0;
+  return transfer + 2.0 * (n - 1) * latency;
+}
+
+double tensor_parallel_step_seconds(double layers, double batch, double hidden, double tp, double bw,
+                                    double latency, double act_bytes) {
+  return 2.0 * layers * ring_allreduce_seconds(batch * hidden * act_bytes, tp, bw, latency);
+}
+
+double decode_step_seconds(double bytes_read, double bw, double bw_eff, double flops, double peak,
+                           double compute_eff, double comm_seconds) {
+  const double memory = bw * bw_eff > 0 ? bytes_read / (bw * bw_eff) : 0.0;
+  const double compute = peak * compute_eff > 0 ? flops / (peak * compute_eff) : 0.0;
+  return memory + compute + comm_seconds;
+}
+
+double prefill_flops(const Architecture& a, double params_active, double s) {
+  return 2.0 * params_active * s + 2.0 * a.layers * s * s * a.heads * a.head_dim;
+}
+
+double prefill_seconds(double flops, double peak, double eff, double wbytes, double bw, double bw_eff,
+                       double comm_seconds) {
+  const double compute = peak * eff > 0 ? flops / (peak * eff) : 0.0;
+  const double memory = bw * bw_eff > 0 ? wbytes / (bw * bw_eff) : 0.0;
+  return compute + memory + comm_seconds;
+}
+
+double requests_per_day(double users, double active_fraction, double rpud) {
+  return users * active_fraction * rpud;
+}
+double average_qps(double rpd) { return rpd / kSecondsPerDay; }
+double peak_qps(double avg, double factor) { return avg * factor; }
+
+double replicas_needed(double demand, double capacity, double min_replicas) {
+  if (capacity <= 0) return min_replicas;
+  return std::max(min_replicas, std::ceil(demand / capacity - 1e-9));
+}
+
+double cpu_cores_needed(double peak, double ms_per_request, double headroom) {
+  return peak * ms_per_request / 1000.0 * headroom;
+}
+
+double monthly_usd(double units, double usd_per_unit_hour) { return units * usd_per_unit_hour * kHoursPerMonth; }
+
+double raw_bytes_per_day(double users, double events, double bytes_per_event) { return users * events * bytes_per_event; }
+
+double stored_bytes(double per_day, double retention_days, double compression) {
+  return compression > 0 ? per_day * retention_days / compression : 0.0;
+}
+
+double object_storage_monthly_usd(double bytes, double usd_per_gb_month) { return bytes / kGB * usd_per_gb_month; }
+
+double dataset_bytes(double tokens, double bytes_per_token) { return tokens * bytes_per_token; }
+
+double feature_bytes(double entities, double features, double bpf) { return entities * features * bpf; }
+
+double embedding_bytes(double entities, double dim, double bpv) { return entities * dim * bpv; }
+
+double kv_store_nodes(double bytes, double headroom, double node_bytes) {
+  if (node_bytes <= 0) return 0;
+  return std::max(1.0, std::ceil(bytes * headroom / node_bytes - 1e-9));
+}
+
+}  // namespace envelope

@@ -1,0 +1,72 @@
+// Report lookup and rendering (JSON contract, text, Markdown).
+#include "envelope/report.hpp"
+
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "envelope/format.hpp"
+
+namespace envelope {
+using nlohmann::ordered_json;
+
+std::string Result::basis() const {
+  std::string b = formula;
+  if (!substituted.empty()) b += " = " + substituted;
+  if (!source.empty()) b += " [" + source + "]";
+  return b;
+}
+
+const Result* Report::find(const std::string& path) const {
+  for (const Result& r : results)
+    if (r.path == path) return &r;
+  return nullptr;
+}
+
+double Report::value(const std::string& path) const {
+  const Result* r = find(path);
+  return r ? r->value : std::numeric_limits<double>::quiet_NaN();
+}
+
+std::string Report::to_json(int indent) const {
+  ordered_json out = ordered_json::object();
+  for (const Result& r : results) {
+    ordered_json* node = &out;
+    size_t start = 0;
+    for (size_t dot; (dot = r.path.find('.', start)) != std::string::npos; start = dot + 1)
+      node = &(*node)[r.path.substr(start, dot - start)];
+    (*node)[r.path.substr(start)] = {{"value", r.value}, {"unit", r.unit}, {"basis", r.basis()}};
+  }
+  ordered_json w = ordered_json::array();
+  for (const Warning& x : warnings) w.push_back({{"path", x.path}, {"message", x.message}});
+  out["warnings"] = w;
+  return out.dump(indent);
+}
+
+std::string Report::to_text(bool binary) const {
+  std::string out;
+  for (const Result& r : results) {
+    out += r.path + ": " + format_value(r.value, r.unit, binary) + "\n";
+    out += "    " + r.basis() + "\n";
+  }
+  for (const Warning& w : warnings) out += "warning: " + w.path + ": " + w.message + "\n";
+  return out;
+}
+
+std::string Report::to_markdown(bool binary) const {
+  auto esc = [](std::string s) {
+    std::string o;
+    for (char c : s) o += c == '|' ? std::string("\\|") : std::string(1, c);
+    return o;
+  };
+  std::string out = "| Estimate | Value | Basis |\n|---|---|---|\n";
+  for (const Result& r : results)
+    out += "| `" + r.path + "` | " + esc(format_value(r.value, r.unit, binary)) + " | " + esc(r.basis()) + " |\n";
+  if (!warnings.empty()) {
+    out += "\n**Warnings**\n\n";
+    for (const Warning& w : warnings) out += "- `" + w.path + "`: " + esc(w.message) + "\n";
+  }
+  return out;
+}
+
+}  // namespace envelope

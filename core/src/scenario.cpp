@@ -1,0 +1,267 @@
+// Loading, validating and writing scenario JSON (the contract in scenario.hpp).
+#include "envelope/scenario.hpp"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "envelope/catalog.hpp"
+
+namespace envelope {
+using nlohmann::json;
+
+namespace {
+
+constexpr size_t kMaxScenarioJsonBytes = 64 * 1024;
+
+std::string format_limit(double x) {
+  std::ostringstream o;
+  o << x;
+  return o.str();
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::string cur;
+  for (char c : path) {
+    if (c == '.') {
+      parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  parts.push_back(cur);
+  return parts;
+}
+
+// Reads fields out of a parsed JSON object, recording a Problem for each value it cannot use.
+struct Reader {
+  const json& root;
+  std::vector<Problem>& problems;
+
+  const json* find(const std::string& path) const {
+    const json* j = &root;
+    for (const std::string& key : split_path(path)) {
+      if (!j->is_object()) return nullptr;
+      auto it = j->find(key);
+      if (it == j->end()) return nullptr;
+      j = &*it;
+    }
+    return j;
+  }
+  bool check_number(const std::string& path, const json& j, FieldLimits lim, double& out) {
+    if (!j.is_number()) {
+      problems.push_back({path, "expected a number, got " + std::string(j.type_name())});
+      return false;
+    }
+    const double d = j.get<double>();
+    if (!std::isfinite(d)) {
+      problems.push_back({path, "not a finite number"});
+      return false;
+    }
+    if (d < lim.min || d > lim.max) {
+      problems.push_back({path, "out of range: " + format_limit(d) + " is not within [" + format_limit(lim.min) +
+                                    ", " + format_limit(lim.max) + "]"});
+      return false;
+    }
+    if (lim.integer && std::floor(d) != d) {
+      problems.push_back({path, "must be a whole number, got " + format_limit(d)});
+      return false;
+    }
+    out = d;
+    return true;
+  }
+  void number(const std::string& path, double& x, FieldLimits lim) {
+    if (const json* j = find(path)) check_number(path, *j, lim, x);
+  }
+  void optional(const std::string& path, std::optional<double>& x, FieldLimits lim) {
+    const json* j = find(path);
+    if (!j || j->is_null()) return;
+    double d;
+    if (check_number(path, *j, lim, d)) x = d;
+  }
+  void text(const std::string& path, std::string& x, const std::vector<std::string>& allowed, size_t max_len) {
+    const json* j = find(path);
+    if (!j) return;
+    if (!j->is_string()) {
+      problems.push_back({path, "expected a string, got " + std::string(j->type_name())});
+      return;
+    }
+    const std::string& s = j->get_ref<const std::string&>();
+    if (s.size() > max_len) {
+      problems.push_back({path, "longer than " + std::to_string(max_len) + " characters"});
+      return;
+    }
+    if (!allowed.empty()) {
+      bool ok = false;
+      for (const std::string& a : allowed) ok = ok || a == s;
+      if (!ok) {
+        std::string list;
+        for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        problems.push_back({path, "'" + s + "' is not one of: " + list});
+        return;
+      }
+    }
+    x = s;
+  }
+  void flag(const std::string& path, bool& x) {
+    const json* j = find(path);
+    if (!j) return;
+    if (!j->is_boolean()) {
+      problems.push_back({path, "expected true or false, got " + std::string(j->type_name())});
+      return;
+    }
+    x = j->get<bool>();
+  }
+};
+
+// Collects every known path (for unknown-key detection).
+struct PathCollector {
+  std::set<std::string> paths;
+  void number(const std::string& p, double&, FieldLimits) { paths.insert(p); }
+  void optional(const std::string& p, std::optional<double>&, FieldLimits) { paths.insert(p); }
+  void text(const std::string& p, std::string&, const std::vector<std::string>&, size_t) { paths.insert(p); }
+  void flag(const std::string& p, bool&) { paths.insert(p); }
+};
+
+// Collects every set field as (path, JSON value).
+struct Writer {
+  std::vector<std::pair<std::string, json>> values;
+  void number(const std::string& p, double& x, FieldLimits lim) {
+    if (lim.integer && std::fabs(x) < 9e15)
+      values.emplace_back(p, static_cast<long long>(x));
+    else
+      values.emplace_back(p, x);
+  }
+  void optional(const std::string& p, std::optional<double>& x, FieldLimits lim) {
+    if (x) number(p, *x, lim);
+  }
+  void text(const std::string& p, std::string& x, const std::vector<std::string>&, size_t) {
+    values.emplace_back(p, x);
+  }
+  void flag(const std::string& p, bool& x) { values.emplace_back(p, x); }
+};
+
+const std::set<std::string>& known_paths() {
+  static const std::set<std::string> paths = [] {
+    Scenario s;
+    PathCollector c;
+    visit_fields(s, c);
+    c.paths.insert("version");
+    return c.paths;
+  }();
+  return paths;
+}
+
+bool is_known_section(const std::string& path) {
+  const std::string prefix = path + ".";
+  for (const std::string& p : known_paths())
+    if (p.compare(0, prefix.size(), prefix) == 0) return true;
+  return false;
+}
+
+void find_unknown_keys(const json& j, const std::string& prefix, std::vector<Problem>& problems) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
+    if (known_paths().count(path)) continue;
+    if (is_known_section(path)) {
+      if (it->is_object())
+        find_unknown_keys(*it, path, problems);
+      else
+        problems.push_back({path, "expected an object, got " + std::string(it->type_name())});
+      continue;
+    }
+    problems.push_back({path, "unknown key (ignored)"});
+  }
+}
+
+// Chained migrations: migrate_from[v] turns a version-v scenario into version v+1.
+// Version 1 is the first released contract, so the chain is empty today.
+void migrate(json& j, int from, std::vector<Problem>& problems) {
+  (void)j;
+  for (int v = from; v < kScenarioVersion; ++v) {
+    problems.push_back({"version", "no migration from version " + std::to_string(v)});
+  }
+}
+
+}  // namespace
+
+LoadResult load_scenario_json(const std::string& text) {
+  LoadResult r;
+  if (text.size() > kMaxScenarioJsonBytes) {
+    r.fatal = "scenario JSON is " + std::to_string(text.size()) + " bytes; the limit is " +
+              std::to_string(kMaxScenarioJsonBytes);
+    return r;
+  }
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    r.fatal = "not valid JSON";
+    return r;
+  }
+  if (!j.is_object()) {
+    r.fatal = std::string("expected a JSON object, got ") + j.type_name();
+    return r;
+  }
+  int version = kScenarioVersion;
+  if (j.contains("version")) {
+    const json& v = j["version"];
+    if (!v.is_number_integer() || v.get<long long>() < 1) {
+      r.problems.push_back({"version", "expected a whole number >= 1; read as version " +
+                                           std::to_string(kScenarioVersion)});
+    } else if (v.get<long long>() > kScenarioVersion) {
+      r.problems.push_back({"version", "made by a newer Envelope (version " + std::to_string(v.get<long long>()) +
+                                           "); fields this version does not know are listed below"});
+    } else {
+      version = static_cast<int>(v.get<long long>());
+    }
+  }
+  migrate(j, version, r.problems);
+  find_unknown_keys(j, "", r.problems);
+  Reader reader{j, r.problems};
+  visit_fields(r.scenario, reader);
+
+  const Catalog& cat = Catalog::builtin();
+  const Scenario defaults;
+  if (!cat.find_model(r.scenario.model.preset)) {
+    r.problems.push_back({"model.preset", "unknown model preset '" + r.scenario.model.preset + "'; using '" +
+                                              defaults.model.preset + "'"});
+    r.scenario.model.preset = defaults.model.preset;
+  }
+  if (!cat.find_accelerator(r.scenario.hardware.gpu)) {
+    r.problems.push_back({"hardware.gpu", "unknown accelerator '" + r.scenario.hardware.gpu + "'; using '" +
+                                              defaults.hardware.gpu + "'"});
+    r.scenario.hardware.gpu = defaults.hardware.gpu;
+  }
+  r.scenario.version = kScenarioVersion;
+  return r;
+}
+
+std::string scenario_to_json(const Scenario& s, bool minimal, int indent) {
+  Writer now, base;
+  visit_fields(const_cast<Scenario&>(s), now);
+  Scenario defaults;
+  visit_fields(defaults, base);
+  std::map<std::string, json> defaults_by_path(base.values.begin(), base.values.end());
+  json out = json::object();
+  out["version"] = kScenarioVersion;
+  for (auto& [path, value] : now.values) {
+    if (minimal) {
+      auto it = defaults_by_path.find(path);
+      if (it != defaults_by_path.end() && it->second == value) continue;
+    }
+    json* node = &out;
+    const auto parts = split_path(path);
+    for (size_t i = 0; i + 1 < parts.size(); ++i) node = &(*node)[parts[i]];
+    (*node)[parts.back()] = value;
+  }
+  return out.dump(indent);
+}
+
+bool operator==(const Scenario& a, const Scenario& b) {
+  return scenario_to_json(a, false) == scenario_to_json(b, false);
+}
+
+}  // namespace envelope
