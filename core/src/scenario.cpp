@@ -131,7 +131,8 @@ struct PathCollector {
 struct Writer {
   std::vector<std::pair<std::string, json>> values;
   void number(const std::string& p, double& x, FieldLimits lim) {
-    if (lim.integer && std::fabs(x) < 9e15)
+    // Whole numbers are written without a fraction ("7000000000", not "7000000000.0"): shorter links.
+    if ((lim.integer || std::floor(x) == x) && std::fabs(x) < 9e15)
       values.emplace_back(p, static_cast<long long>(x));
     else
       values.emplace_back(p, x);

@@ -1,0 +1,51 @@
+# CLI contract tests: exit codes and messages of `envelope`. Run by ctest (tests/CMakeLists.txt).
+function(run expect_code)
+  execute_process(COMMAND ${ENVELOPE} ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code EQUAL expect_code)
+    message(FATAL_ERROR "envelope ${ARGN}: exit ${code}, expected ${expect_code}\n${out}\n${err}")
+  endif()
+  set(OUT "${out}" PARENT_SCOPE)
+  set(ERR "${err}" PARENT_SCOPE)
+endfunction()
+
+function(expect_contains text needle)
+  string(FIND "${text}" "${needle}" pos)
+  if(pos EQUAL -1)
+    message(FATAL_ERROR "expected output to contain '${needle}':\n${text}")
+  endif()
+endfunction()
+
+set(tmp "${CMAKE_CURRENT_BINARY_DIR}/cli_test_tmp")
+file(MAKE_DIRECTORY "${tmp}")
+
+# A good file: JSON report with the contract's leaves.
+file(WRITE "${tmp}/good.json" [=[{"version":1,"model":{"preset":"llama-2-7b"},"hardware":{"gpu":"a100-80gb-sxm","count":64},"training":{"tokens":1e12}}]=])
+run(0 eval "${tmp}/good.json" --format json)
+expect_contains("${OUT}" "\"kv_cache_bytes\"")
+expect_contains("${OUT}" "\"basis\"")
+run(0 eval "${tmp}/good.json" --format markdown)
+expect_contains("${OUT}" "| `training.flops` |")
+run(0 eval "${tmp}/good.json")
+expect_contains("${OUT}" "training.gpu_hours:")
+
+# A bad file: exit 2 and the message names the field.
+file(WRITE "${tmp}/bad.json" [=[{"version":1,"hardware":{"count":-1}}]=])
+run(2 eval "${tmp}/bad.json")
+expect_contains("${ERR}" "hardware.count")
+file(WRITE "${tmp}/notjson.json" "this is not json")
+run(2 eval "${tmp}/notjson.json")
+expect_contains("${ERR}" "not valid JSON")
+run(2 eval "${tmp}/missing.json")
+
+# Links and examples.
+run(0 eval --example seed-q5 --format json)
+expect_contains("${OUT}" "\"budget_ratio\"")
+run(0 link --example seed-llm-serving)
+expect_contains("${OUT}" "#s=")
+run(0 eval --link "#s=%7B%22version%22%3A1%7D")
+run(2 eval --link "#s=%7Bbroken")
+run(0 catalog gpus)
+expect_contains("${OUT}" "h100-sxm")
+run(0 catalog models)
+expect_contains("${OUT}" "deepseek-v3")
+run(1 frobnicate)

@@ -1,1 +1,203 @@
+// The scenario contract: validation of every class of bad input, minimal JSON, links (round trip,
+// golden links of each released version), and properties of evaluate() over random valid scenarios.
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+#include "envelope/evaluate.hpp"
+#include "envelope/examples.hpp"
+#include "envelope/link.hpp"
+#include "random_scenario.hpp"
+
+using namespace envelope;
+
+namespace {
+bool has_problem(const LoadResult& r, const std::string& path) {
+  for (const Problem& p : r.problems)
+    if (p.path == path) return true;
+  return false;
+}
+}  // namespace
+
+TEST_CASE("a link that is not JSON is refused whole, with a reason", "[scenario][validation]") {
+  for (const char* bad : {"#s=%7Bnot json", "#s=", "", "#s=[1,2,3]", "#s=42", "#s=%22text%22", "#other=1", "#s={\"a\":NaN}",
+                          "#s={\"version\":Infinity}"}) {
+    INFO(bad);
+    const LoadResult r = decode_link(bad);
+    CHECK_FALSE(r.ok());
+    CHECK_FALSE(r.fatal.empty());
+  }
+}
+
+TEST_CASE("bad fields are listed by path; the good ones still load", "[scenario][validation]") {
+  const LoadResult r = load_scenario_json(R"({"version":1,
+    "hardware":{"gpu":"h100-sxm","count":-4},
+    "training":{"tokens":"lots","mfu":7,"recipe":"magic","zero_stage":1.5,"flash_attention":"yes"},
+    "inference":{"batch":32,"weights":"fp8"},
+    "model":{"preset":"gpt-9"},
+    "traffic":{"users":1e99},
+    "mystery":{"x":1},
+    "storage":5})");
+  REQUIRE(r.ok());
+  for (const char* path : {"hardware.count", "training.tokens", "training.mfu", "training.recipe", "training.zero_stage",
+                           "training.flash_attention", "model.preset", "traffic.users", "mystery", "storage"}) {
+    INFO(path);
+    CHECK(has_problem(r, path));
+  }
+  // Good fields are kept; bad ones keep their defaults.
+  const Scenario defaults;
+  CHECK(r.scenario.hardware.gpu == "h100-sxm");
+  CHECK(r.scenario.inference.batch == 32);
+  CHECK(r.scenario.inference.weights == "fp8");
+  CHECK(r.scenario.hardware.count == defaults.hardware.count);
+  CHECK(r.scenario.training.tokens == defaults.training.tokens);
+  CHECK(r.scenario.model.preset == defaults.model.preset);
+  CHECK_FALSE(r.scenario.training.mfu.has_value());
+}
+
+TEST_CASE("limits: negative, zero, absurd and non-integer values are refused", "[scenario][validation]") {
+  CHECK(has_problem(load_scenario_json(R"({"inference":{"batch":0}})"), "inference.batch"));
+  CHECK(has_problem(load_scenario_json(R"({"inference":{"batch":2.5}})"), "inference.batch"));
+  CHECK(has_problem(load_scenario_json(R"({"inference":{"tensor_parallel":100000}})"), "inference.tensor_parallel"));
+  CHECK(has_problem(load_scenario_json(R"({"storage":{"compression_ratio":-1}})"), "storage.compression_ratio"));
+  CHECK(has_problem(load_scenario_json(R"({"model":{"params":1e300}})"), "model.params"));
+  CHECK(has_problem(load_scenario_json(R"({"name":")" + std::string(500, 'x') + R"("})"), "name"));
+  CHECK(has_problem(load_scenario_json(R"({"version":"one"})"), "version"));
+  CHECK(has_problem(load_scenario_json(R"({"version":99})"), "version"));
+  CHECK(load_scenario_json(R"({"inference":{"batch":64}})").problems.empty());
+}
+
+TEST_CASE("oversize input is refused before parsing", "[scenario][validation]") {
+  const std::string huge = "#s=" + std::string(kMaxLinkBytes + 1, 'a');
+  CHECK_FALSE(decode_link(huge).ok());
+  CHECK_FALSE(load_scenario_json("{\"name\":\"" + std::string(70000, 'a') + "\"}").ok());
+  // Deep nesting inside the cap does not crash.
+  CHECK_FALSE(decode_link("#s=" + std::string(5000, '[') + std::string(5000, ']')).ok());
+}
+
+TEST_CASE("decoding accepts full URLs, raw JSON and pasted objects", "[scenario][links]") {
+  const std::string json = R"({"version":1,"inference":{"batch":8}})";
+  for (const std::string& input : {"https://example.invalid/envelope/#s=" + percent_encode(json), "#s=" + json, json,
+                                   "  " + json + "\n", "s=" + percent_encode(json)}) {
+    INFO(input);
+    const LoadResult r = decode_link(input);
+    REQUIRE(r.ok());
+    CHECK(r.problems.empty());
+    CHECK(r.scenario.inference.batch == 8);
+  }
+}
+
+TEST_CASE("percent encoding keeps RFC 3986 unreserved characters", "[scenario][links]") {
+  CHECK(percent_encode("aZ09-._~") == "aZ09-._~");
+  CHECK(percent_encode("{\"a\":1}") == "%7B%22a%22%3A1%7D");
+  CHECK(percent_decode(percent_encode("50% & \xe2\x82\xac")) == "50% & \xe2\x82\xac");
+  CHECK(percent_decode("%zz%4") == "%zz%4");
+}
+
+TEST_CASE("minimal JSON writes only what differs from the defaults, and version always", "[scenario][links]") {
+  Scenario s;
+  CHECK(scenario_to_json(s) == R"({"version":1})");
+  s.inference.batch = 16;
+  CHECK(scenario_to_json(s) == R"({"inference":{"batch":16},"version":1})");
+}
+
+TEST_CASE("the seed's LLM-serving link is well under 400 characters", "[scenario][links]") {
+  const std::string link = encode_link_fragment(find_example("seed-llm-serving")->scenario);
+  INFO(link);
+  CHECK(link.size() < 400);
+}
+
+TEST_CASE("round trip: random valid scenario -> link -> identical scenario", "[scenario][links][property]") {
+  std::mt19937_64 rng(20261126);
+  for (int i = 0; i < 500; ++i) {
+    const Scenario s = envelope::test::random_scenario(rng);
+    const std::string link = encode_link_fragment(s);
+    const LoadResult r = decode_link(link);
+    INFO(link);
+    REQUIRE(r.ok());
+    CHECK(r.problems.empty());
+    CHECK(r.scenario == s);
+  }
+}
+
+TEST_CASE("every seed example loads without problems and its link round-trips", "[scenario][examples]") {
+  REQUIRE(examples().size() >= 14);
+  for (const Example& e : examples()) {
+    INFO(e.id);
+    const LoadResult r = decode_link(encode_link_fragment(e.scenario));
+    REQUIRE(r.ok());
+    CHECK(r.problems.empty());
+    CHECK(r.scenario == e.scenario);
+  }
+}
+
+TEST_CASE("property: every output is finite and non-negative over random valid scenarios", "[evaluate][property]") {
+  std::mt19937_64 rng(42);
+  for (int i = 0; i < 2000; ++i) {
+    const Scenario s = envelope::test::random_scenario(rng);
+    const Report r = evaluate(s);
+    REQUIRE(r.results.size() > 50);
+    for (const Result& x : r.results) {
+      INFO(scenario_to_json(s) << "\n" << x.path << " = " << x.value);
+      REQUIRE(std::isfinite(x.value));
+      REQUIRE(x.value >= 0);
+    }
+  }
+}
+
+TEST_CASE("the report carries every contract path with value, unit and basis", "[evaluate][contract]") {
+  const Report r = evaluate(Scenario{});
+  const nlohmann::json j = nlohmann::json::parse(r.to_json());
+  for (const char* path :
+       {"model.params", "model.active_params", "memory.inference.weights_bytes", "memory.inference.kv_cache_bytes",
+        "memory.inference.total_bytes", "memory.inference.gpus_to_fit", "memory.training.weights_bytes",
+        "memory.training.gradients_bytes", "memory.training.optimizer_bytes", "memory.training.activations_bytes",
+        "memory.training.total_bytes", "training.flops", "training.gpu_hours", "training.wall_seconds", "training.cost_usd",
+        "training.chinchilla_tokens", "inference.decode_step_seconds", "inference.tokens_per_second",
+        "inference.prefill_seconds", "inference.max_batch", "traffic.average_qps", "traffic.peak_qps", "serving.replicas",
+        "serving.gpus", "serving.monthly_cost_usd", "storage.raw_bytes_per_day", "storage.stored_bytes",
+        "storage.monthly_cost_usd", "feature_store.raw_bytes", "feature_store.total_bytes", "feature_store.nodes",
+        "cost.monthly_usd"}) {
+    INFO(path);
+    const nlohmann::json::json_pointer ptr("/" + [&] {
+      std::string p = path;
+      for (char& ch : p)
+        if (ch == '.') ch = '/';
+      return p;
+    }());
+    REQUIRE(j.contains(ptr));
+    const auto& leaf = j[ptr];
+    CHECK(leaf["value"].is_number());
+    CHECK(leaf["unit"].is_string());
+    CHECK(!leaf["basis"].get<std::string>().empty());
+  }
+}
+
+TEST_CASE("evaluate is deterministic", "[evaluate]") {
+  const Scenario s = find_example("seed-q3")->scenario;
+  CHECK(evaluate(s).to_json() == evaluate(s).to_json());
+}
+
+TEST_CASE("golden links of every released version load forever and give the same report", "[scenario][links][golden]") {
+  std::ifstream f(std::string(ENVELOPE_LINKS_DIR) + "/golden.json");
+  REQUIRE(f.good());
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const nlohmann::json golden = nlohmann::json::parse(ss.str());
+  REQUIRE(golden["links"].size() >= 10);
+  for (const auto& g : golden["links"]) {
+    const std::string link = g["link"].get<std::string>();
+    INFO("version " << g["version"] << ": " << link);
+    const LoadResult r = decode_link(link);
+    REQUIRE(r.ok());
+    CHECK(r.problems.empty());
+    const Report rep = evaluate(r.scenario);
+    for (auto it = g["expect"].begin(); it != g["expect"].end(); ++it) {
+      INFO(it.key());
+      CHECK(rep.value(it.key()) == Approx(it.value().get<double>()).epsilon(1e-9));
+    }
+  }
+}

@@ -1,0 +1,53 @@
+// Test helpers: load a seed example, evaluate, and read values from the report and published.json.
+#pragma once
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "envelope/evaluate.hpp"
+#include "envelope/examples.hpp"
+
+namespace envelope::test {
+
+inline Report eval_example(const std::string& id) {
+  const Example* e = find_example(id);
+  REQUIRE(e != nullptr);
+  return evaluate(e->scenario);
+}
+
+inline Scenario example_scenario(const std::string& id) {
+  const Example* e = find_example(id);
+  REQUIRE(e != nullptr);
+  return e->scenario;
+}
+
+inline double at(const Report& r, const std::string& path) {
+  const Result* x = r.find(path);
+  INFO("report path " << path);
+  REQUIRE(x != nullptr);
+  return x->value;
+}
+
+// shared/reference/published.json: the cited figures tests are held against.
+inline const nlohmann::json& published() {
+  static const nlohmann::json j = [] {
+    std::ifstream f(ENVELOPE_REFERENCE_JSON);
+    REQUIRE(f.good());
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return nlohmann::json::parse(ss.str());
+  }();
+  return j;
+}
+
+inline const nlohmann::json& published_record(const std::string& name) {
+  for (const auto& r : published()["records"])
+    if (r["name"] == name) return r;
+  FAIL("published.json has no record named '" << name << "'");
+  static nlohmann::json none;
+  return none;
+}
+
+}  // namespace envelope::test
