@@ -281,6 +281,12 @@ Report evaluate(const Scenario& s, const Catalog& c) {
   b.add("inference.tp_comm_seconds_per_step", comm, "s", "2 x L x ring_allreduce(batch x h x 2 B, tp)",
         "2 x " + g(arch.layers) + " x allreduce(" + g(in.batch * arch.hidden * 2) + " B, " + g(tp) + ") over " + g(link_bw) + " B/s",
         "Megatron-LM (Shoeybi 2019): 2 all-reduces per layer; ring all-reduce 2(n-1)/n");
+  b.add("inference.decode_memory_seconds", (w_read + kv_read) / (gpu.bandwidth_bytes_per_s * tp * bw_eff), "s",
+        "(weights_read + kv_read) / (tp x BW x eff)",
+        "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(tp) + " x " + g(gpu.bandwidth_bytes_per_s) + " x " + g(bw_eff) + ")",
+        "seed Q2: bandwidth-bound part of a decode step");
+  b.add("inference.decode_compute_seconds", dflops / (ipeak * tp * c_eff), "s", "(2 P_active + 4 L ctx heads head_dim) x batch / (tp x peak x eff)",
+        g(dflops) + " / (" + g(tp) + " x " + g(ipeak) + " x " + g(c_eff) + ")", "compute-bound part of a decode step");
   const double step = b.add("inference.decode_step_seconds",
                             decode_step_seconds(w_read + kv_read, gpu.bandwidth_bytes_per_s * tp, bw_eff, dflops, ipeak * tp,
                                                 c_eff, comm),

@@ -1,0 +1,155 @@
+// The Envelope app (see app.hpp): scenario state, persistence, the top bar and the window layout.
+#include "app.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "envelope/evaluate.hpp"
+#include "envelope/format.hpp"
+#include "imgui.h"
+#include "panels.hpp"
+
+namespace envelope::ui {
+
+namespace {
+constexpr const char* kScenarioKey = "envelope.scenario";
+constexpr const char* kSavedKey = "envelope.saved";
+constexpr const char* kSettingsKey = "envelope.settings";
+
+nlohmann::json read_saved(Host& host) {
+  nlohmann::json j = nlohmann::json::parse(host.storage_get(kSavedKey), nullptr, false);
+  return j.is_object() ? j : nlohmann::json::object();
+}
+}  // namespace
+
+App::App(Host& host) : host_(host) {}
+
+void App::start() {
+  const nlohmann::json settings = nlohmann::json::parse(host_.storage_get(kSettingsKey), nullptr, false);
+  if (settings.is_object()) {
+    binary_units = settings.value("binary_units", false);
+    dark_theme = settings.value("dark_theme", true);
+  }
+  apply_theme();
+  // Last autosaved scenario first, so that a broken link falls back to it.
+  const std::string saved = host_.storage_get(kScenarioKey);
+  if (!saved.empty()) {
+    LoadResult r = load_scenario_json(saved);
+    if (r.ok()) scenario_ = r.scenario;
+  }
+  const std::string fragment = host_.location_fragment();
+  if (fragment.size() > 1) {
+    load_text(fragment, "link");
+  } else {
+    recompute();
+  }
+}
+
+void App::set_scenario(const Scenario& s) {
+  scenario_ = s;
+  changed();
+}
+
+LoadResult App::load_text(const std::string& text, const std::string& origin) {
+  LoadResult r = decode_link(text);
+  if (!r.ok()) {
+    message = "The " + origin + " could not be loaded: " + r.fatal + ". The previous scenario is kept.";
+    problems.clear();
+    // Keep the address bar on the scenario actually shown.
+    host_.set_location_fragment(encode_link_fragment(scenario_));
+    recompute();
+    return r;
+  }
+  problems = r.problems;
+  message = problems.empty() ? "" : "The " + origin + " loaded with " + std::to_string(problems.size()) +
+                                         " problem(s); those fields use defaults:";
+  set_scenario(r.scenario);
+  return r;
+}
+
+void App::changed() {
+  recompute();
+  const std::string json = scenario_to_json(scenario_, true);
+  host_.storage_set(kScenarioKey, json);
+  host_.set_location_fragment(encode_link_fragment(scenario_));
+}
+
+void App::recompute() {
+  report_ = evaluate(scenario_);
+  // Ranges where an efficiency assumption dominates: MFU 0.30-0.50 (published A100/H100 runs span
+  // 0.32-0.56), decode bandwidth efficiency 0.50-0.85 (llama.cpp and TRT-LLM measurements).
+  Scenario lo = scenario_, hi = scenario_;
+  lo.training.mfu = 0.30;
+  hi.training.mfu = 0.50;
+  lo.inference.bandwidth_efficiency = 0.50;
+  hi.inference.bandwidth_efficiency = 0.85;
+  ranges_.low = evaluate(lo);
+  ranges_.high = evaluate(hi);
+  ranges_.valid = !scenario_.training.mfu && !scenario_.inference.bandwidth_efficiency;
+  for (Pinned& p : pinned) p.report = evaluate(p.scenario);
+  host_.publish(report_.to_json(2), report_.to_text(binary_units), encode_link_fragment(scenario_));
+}
+
+std::string App::value(const std::string& path) const {
+  const Result* r = report_.find(path);
+  return r ? format_value(r->value, r->unit, binary_units) : "-";
+}
+
+void App::apply_theme() {
+  if (dark_theme)
+    ImGui::StyleColorsDark();
+  else
+    ImGui::StyleColorsLight();
+  ImGuiStyle& st = ImGui::GetStyle();
+  st.WindowRounding = 4;
+  st.FrameRounding = 3;
+  host_.storage_set(kSettingsKey, nlohmann::json{{"binary_units", binary_units}, {"dark_theme", dark_theme}}.dump());
+}
+
+void App::save_named(const std::string& name) {
+  if (name.empty()) return;
+  nlohmann::json saved = read_saved(host_);
+  saved[name] = scenario_to_json(scenario_, true);
+  host_.storage_set(kSavedKey, saved.dump());
+}
+
+std::vector<std::string> App::saved_names() {
+  std::vector<std::string> out;
+  const nlohmann::json saved = read_saved(host_);
+  for (auto it = saved.begin(); it != saved.end(); ++it) out.push_back(it.key());
+  return out;
+}
+
+void App::open_named(const std::string& name) {
+  const nlohmann::json saved = read_saved(host_);
+  if (saved.contains(name) && saved[name].is_string()) load_text(saved[name].get<std::string>(), "saved scenario");
+}
+
+void App::delete_named(const std::string& name) {
+  nlohmann::json saved = read_saved(host_);
+  saved.erase(name);
+  host_.storage_set(kSavedKey, saved.dump());
+}
+
+void App::rename_named(const std::string& from, const std::string& to) {
+  nlohmann::json saved = read_saved(host_);
+  if (to.empty() || !saved.contains(from) || saved.contains(to)) return;
+  saved[to] = saved[from];
+  saved.erase(from);
+  host_.storage_set(kSavedKey, saved.dump());
+}
+
+void App::frame() {
+  draw_top_bar(*this);
+  draw_model_hardware(*this);
+  draw_memory(*this);
+  draw_training(*this);
+  draw_inference(*this);
+  draw_traffic(*this);
+  draw_storage(*this);
+  draw_cost(*this);
+  draw_reference(*this);
+  draw_examples(*this);
+  draw_scenarios(*this);
+}
+
+}  // namespace envelope::ui

@@ -1,0 +1,25 @@
+// What the app needs from the page or the desktop around it. One implementation per platform
+// (host_web.cpp: browser via Emscripten; host_native.cpp: desktop files), plus a fake in the
+// headless UI test. Keeps app and panels free of platform code.
+#pragma once
+#include <string>
+
+namespace envelope::ui {
+
+class Host {
+ public:
+  virtual ~Host() = default;
+  // Persistent key-value storage (localStorage in the browser).
+  virtual std::string storage_get(const std::string& key) = 0;
+  virtual void storage_set(const std::string& key, const std::string& value) = 0;
+  // The page's URL fragment ("#s=..."); set without adding history entries.
+  virtual std::string location_fragment() = 0;
+  virtual void set_location_fragment(const std::string& fragment) = 0;
+  virtual void copy_to_clipboard(const std::string& text) = 0;
+  // Offer a file to the user (download in the browser).
+  virtual void save_file(const std::string& name, const std::string& mime, const std::string& content) = 0;
+  // The accessible text mirror of the results, and the report JSON for window.envelope.
+  virtual void publish(const std::string& report_json, const std::string& text, const std::string& link) = 0;
+};
+
+}  // namespace envelope::ui

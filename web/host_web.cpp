@@ -1,0 +1,102 @@
+// Browser host: localStorage, URL fragment, clipboard, downloads and the text mirror, through the
+// small JS glue in shell/envelope.js (window.envelopeHost). Also the exported functions behind
+// window.envelope (getScenario, setScenario, getReport, link).
+#include <emscripten.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "envelope/evaluate.hpp"
+#include "envelope/link.hpp"
+#include "host.hpp"
+#include "runtime.hpp"
+
+namespace envelope::ui {
+
+// Text crosses the boundary as UTF-8; JS-allocated strings are freed here. Nothing from the URL or
+// storage is ever evaluated as code: JS only passes strings to these functions and sets textContent.
+EM_JS(char*, js_storage_get, (const char* key), {
+  var v = null;
+  try { v = window.localStorage.getItem(UTF8ToString(key)); } catch (e) {}
+  return allocateUTF8(v === null ? "" : v);
+});
+EM_JS(void, js_storage_set, (const char* key, const char* value), {
+  try { window.localStorage.setItem(UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
+});
+EM_JS(char*, js_fragment, (), { return allocateUTF8(window.location.hash || ""); });
+EM_JS(void, js_set_fragment, (const char* fragment), { window.envelopeHost.setFragment(UTF8ToString(fragment)); });
+EM_JS(void, js_copy, (const char* text), { window.envelopeHost.copy(UTF8ToString(text)); });
+EM_JS(void, js_save_file, (const char* name, const char* mime, const char* content), {
+  window.envelopeHost.saveFile(UTF8ToString(name), UTF8ToString(mime), UTF8ToString(content));
+});
+EM_JS(void, js_publish, (const char* report, const char* text, const char* link), {
+  window.envelopeHost.publish(UTF8ToString(report), UTF8ToString(text), UTF8ToString(link));
+});
+EM_JS(void, js_fatal, (const char* what), { window.envelopeHost.fatal(UTF8ToString(what)); });
+
+namespace {
+std::string take(char* p) {
+  std::string s = p ? p : "";
+  std::free(p);
+  return s;
+}
+
+class WebHost final : public Host {
+ public:
+  std::string storage_get(const std::string& key) override { return take(js_storage_get(key.c_str())); }
+  void storage_set(const std::string& key, const std::string& value) override { js_storage_set(key.c_str(), value.c_str()); }
+  std::string location_fragment() override { return take(js_fragment()); }
+  void set_location_fragment(const std::string& f) override { js_set_fragment(f.c_str()); }
+  void copy_to_clipboard(const std::string& text) override { js_copy(text.c_str()); }
+  void save_file(const std::string& name, const std::string& mime, const std::string& content) override {
+    js_save_file(name.c_str(), mime.c_str(), content.c_str());
+  }
+  void publish(const std::string& report, const std::string& text, const std::string& link) override {
+    js_publish(report.c_str(), text.c_str(), link.c_str());
+  }
+};
+
+std::string g_out;  // storage for strings returned to JS (valid until the next call)
+
+const char* load_result_json(const LoadResult& r) {
+  nlohmann::json j = {{"ok", r.ok()}, {"error", r.fatal}, {"problems", nlohmann::json::array()}};
+  for (const Problem& p : r.problems) j["problems"].push_back({{"path", p.path}, {"message", p.message}});
+  g_out = j.dump();
+  return g_out.c_str();
+}
+}  // namespace
+
+Host& platform_host() {
+  static WebHost host;
+  return host;
+}
+
+void report_fatal(const char* what) { js_fatal(what); }
+
+}  // namespace envelope::ui
+
+using namespace envelope::ui;
+
+extern "C" {
+EMSCRIPTEN_KEEPALIVE const char* envelope_get_scenario() {
+  g_out = running_app() ? envelope::scenario_to_json(running_app()->scenario(), false) : "{}";
+  return g_out.c_str();
+}
+EMSCRIPTEN_KEEPALIVE const char* envelope_get_report() {
+  g_out = running_app() ? running_app()->report().to_json(-1) : "{}";
+  return g_out.c_str();
+}
+EMSCRIPTEN_KEEPALIVE const char* envelope_link() {
+  g_out = running_app() ? envelope::encode_link_fragment(running_app()->scenario()) : "";
+  return g_out.c_str();
+}
+// setScenario(json) and links pasted or navigated to: the same validation as the CLI.
+EMSCRIPTEN_KEEPALIVE const char* envelope_load(const char* text, const char* origin) {
+  if (!running_app()) return "{\"ok\":false,\"error\":\"not started\",\"problems\":[]}";
+  const envelope::LoadResult r = running_app()->load_text(text ? text : "", origin ? origin : "scenario");
+  request_redraw();
+  return load_result_json(r);
+}
+EMSCRIPTEN_KEEPALIVE double envelope_frames_drawn() { return static_cast<double>(frames_drawn()); }
+EMSCRIPTEN_KEEPALIVE void envelope_request_redraw() { request_redraw(); }
+}

@@ -1,0 +1,84 @@
+// Memory: inference (weights, KV cache, workspace, overhead) and training (weights, gradients,
+// optimizer, activations) as stacked bars against the GPU's capacity; fits; GPUs needed.
+#include "../panels.hpp"
+#include "../ui.hpp"
+#include "envelope/catalog.hpp"
+#include "envelope/scenario.hpp"
+#include "imgui.h"
+
+namespace envelope::ui {
+
+static double device_memory(App& app) {
+  const Scenario& s = app.scenario();
+  if (s.hardware.memory_gb) return *s.hardware.memory_gb * 1e9;
+  const Accelerator* a = Catalog::builtin().find_accelerator(s.hardware.gpu);
+  return a ? a->memory_bytes : 0;
+}
+
+void draw_memory(App& app) {
+  place_window(1, 0, 34);
+  if (!ImGui::Begin("Memory")) {
+    ImGui::End();
+    return;
+  }
+  Scenario& s = app.edit();
+  const Report& r = app.report();
+  ImGui::SeparatorText("Inference");
+  input_choice(app, "weights", s.inference.weights, dtype_choices());
+  input_choice(app, "KV cache", s.inference.kv_cache, {"fp32", "bf16", "fp16", "fp8", "int8", "int4"});
+  input_int(app, "batch", s.inference.batch, 1, 1000000);
+  input_optional(app, "context tokens", s.inference.context, s.inference.prompt_tokens + s.inference.output_tokens, 1, 1e8, "%.0f");
+  input_int(app, "tensor parallel", s.inference.tensor_parallel, 1, 1024);
+  const double cap = device_memory(app) * s.inference.usable_memory_fraction * s.inference.tensor_parallel;
+  stacked_bar("inference_bar",
+              {{"weights", r.value("memory.inference.weights_bytes"), palette(0)},
+               {"KV cache", r.value("memory.inference.kv_cache_bytes"), palette(1)},
+               {"workspace", r.value("memory.inference.workspace_bytes"), palette(2)},
+               {"overhead", r.value("memory.inference.overhead_bytes"), palette(3)}},
+              cap, app.binary_units);
+  if (ImGui::BeginTable("inf_mem", 2, ImGuiTableFlags_SizingStretchProp)) {
+    result_row(app, "Weights", "memory.inference.weights_bytes");
+    result_row(app, "KV cache per token", "memory.inference.kv_bytes_per_token");
+    result_row(app, "KV cache", "memory.inference.kv_cache_bytes");
+    result_row(app, "Total", "memory.inference.total_bytes");
+    result_row(app, "Fits", "memory.inference.fits");
+    result_row(app, "GPUs to fit (tensor parallel)", "memory.inference.gpus_to_fit");
+    result_row(app, "Max batch at this context", "inference.max_batch");
+    ImGui::EndTable();
+  }
+  warnings_for(app, {"memory.inference", "inference.batch"});
+
+  ImGui::SeparatorText("Training (per GPU)");
+  input_choice(app, "recipe", s.training.recipe, {"fp32", "amp-bf16", "mixed-bf16", "mixed-fp16", "bf16"});
+  ImGui::SetItemTooltip("fp32 16 B/param; amp-bf16 16; mixed-bf16 18 (the seed's); mixed-fp16 16 (ZeRO paper); bf16 8");
+  input_choice(app, "optimizer", s.training.optimizer, {"adamw", "adam", "adam-8bit", "sgd-momentum", "sgd"});
+  input_int(app, "ZeRO stage", s.training.zero_stage, 0, 3);
+  input_int(app, "tensor parallel##t", s.training.tensor_parallel, 1, 1024);
+  input_int(app, "pipeline parallel", s.training.pipeline_parallel, 1, 1024);
+  input_int(app, "micro-batch", s.training.micro_batch, 1, 65536);
+  input_int(app, "sequence length", s.training.seq_len, 1, 10000000);
+  input_choice(app, "recompute", s.training.recompute, {"none", "selective", "full"});
+  input_flag(app, "flash attention", s.training.flash_attention);
+  ImGui::SameLine();
+  input_flag(app, "sequence parallel", s.training.sequence_parallel);
+  stacked_bar("training_bar",
+              {{"weights", r.value("memory.training.weights_bytes"), palette(0)},
+               {"gradients", r.value("memory.training.gradients_bytes"), palette(1)},
+               {"optimizer", r.value("memory.training.optimizer_bytes"), palette(2)},
+               {"activations", r.value("memory.training.activations_bytes"), palette(3)}},
+              device_memory(app), app.binary_units);
+  if (ImGui::BeginTable("train_mem", 2, ImGuiTableFlags_SizingStretchProp)) {
+    result_row(app, "Weights", "memory.training.weights_bytes");
+    result_row(app, "Gradients", "memory.training.gradients_bytes");
+    result_row(app, "Optimizer (+ master)", "memory.training.optimizer_bytes");
+    result_row(app, "Activations", "memory.training.activations_bytes");
+    result_row(app, "Total per GPU", "memory.training.total_bytes");
+    result_row(app, "Fits", "memory.training.fits");
+    result_row(app, "GPUs for model states", "memory.training.min_gpus_model_states");
+    ImGui::EndTable();
+  }
+  warnings_for(app, {"memory.training", "training.tensor_parallel"});
+  ImGui::End();
+}
+
+}  // namespace envelope::ui

@@ -1,0 +1,103 @@
+// Model & hardware: preset search, custom architecture overrides, GPU picker with count and price.
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "../panels.hpp"
+#include "../ui.hpp"
+#include "envelope/catalog.hpp"
+#include "envelope/evaluate.hpp"
+#include "envelope/format.hpp"
+#include "envelope/formulas.hpp"
+#include "imgui.h"
+
+namespace envelope::ui {
+
+static bool matches(const std::string& text, const char* filter) {
+  if (!*filter) return true;
+  std::string a = text, b = filter;
+  std::transform(a.begin(), a.end(), a.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(b.begin(), b.end(), b.begin(), [](unsigned char c) { return std::tolower(c); });
+  return a.find(b) != std::string::npos;
+}
+
+void draw_model_hardware(App& app) {
+  place_window(0, 0, 30);
+  if (!ImGui::Begin("Model & hardware")) {
+    ImGui::End();
+    return;
+  }
+  const Catalog& cat = Catalog::builtin();
+  Scenario& s = app.edit();
+  static char model_filter[64] = "";
+  ImGui::SeparatorText("Model");
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  ImGui::InputTextWithHint("##model_filter", "search models (e.g. llama 70b, moe)", model_filter, sizeof model_filter);
+  const ModelPreset* current = cat.find_model(s.model.preset);
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  if (ImGui::BeginCombo("##model", current ? current->name.c_str() : s.model.preset.c_str())) {
+    for (const ModelPreset& m : cat.models) {
+      const std::string label = m.name + "  (" + format_number(params_total(m.arch), 3) + " params)";
+      if (!matches(label + " " + m.id + (m.arch.experts > 0 ? " moe" : ""), model_filter)) continue;
+      if (ImGui::Selectable(label.c_str(), current && current->id == m.id)) {
+        s.model = ModelSection{};
+        s.model.preset = m.id;
+        app.changed();
+      }
+    }
+    ImGui::EndCombo();
+  }
+  const Architecture arch = resolved_architecture(s);
+  if (ImGui::TreeNode("Custom architecture")) {
+    input_optional(app, "params (override)", s.model.params, params_total(arch), 1e3, 1e16, "%.4g");
+    input_optional(app, "layers", s.model.layers, arch.layers, 1, 1000, "%.0f");
+    input_optional(app, "hidden", s.model.hidden, arch.hidden, 1, 1e6, "%.0f");
+    input_optional(app, "heads", s.model.heads, arch.heads, 1, 10000, "%.0f");
+    input_optional(app, "kv heads", s.model.kv_heads, arch.kv_heads, 1, 10000, "%.0f");
+    input_optional(app, "head dim", s.model.head_dim, arch.head_dim, 1, 10000, "%.0f");
+    input_optional(app, "ffn", s.model.ffn, arch.ffn, 1, 1e7, "%.0f");
+    input_optional(app, "vocab", s.model.vocab, arch.vocab, 1, 1e8, "%.0f");
+    input_optional(app, "experts", s.model.experts, arch.experts, 0, 100000, "%.0f");
+    input_optional(app, "experts per token", s.model.experts_per_token, arch.experts_per_token, 0, 1000, "%.0f");
+    ImGui::TreePop();
+  }
+  if (ImGui::BeginTable("model_results", 2, ImGuiTableFlags_SizingStretchProp)) {
+    result_row(app, "Parameters", "model.params");
+    result_row(app, "Active parameters", "model.active_params");
+    ImGui::EndTable();
+  }
+
+  ImGui::SeparatorText("Hardware");
+  static char gpu_filter[64] = "";
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  ImGui::InputTextWithHint("##gpu_filter", "search accelerators (e.g. h100, tpu, amd)", gpu_filter, sizeof gpu_filter);
+  const Accelerator* gpu = cat.find_accelerator(s.hardware.gpu);
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  if (ImGui::BeginCombo("##gpu", gpu ? gpu->name.c_str() : s.hardware.gpu.c_str())) {
+    for (const Accelerator& a : cat.accelerators) {
+      const std::string label = a.name + "  (" + format_bytes(a.memory_bytes, app.binary_units) + ")";
+      if (!matches(label + " " + a.id + " " + a.vendor + " " + a.klass, gpu_filter)) continue;
+      if (ImGui::Selectable(label.c_str(), gpu && gpu->id == a.id)) {
+        s.hardware.gpu = a.id;
+        s.hardware.memory_gb.reset();
+        s.hardware.bandwidth_gbps.reset();
+        s.hardware.peak_tflops.reset();
+        app.changed();
+      }
+    }
+    ImGui::EndCombo();
+  }
+  input_int(app, "GPU count", s.hardware.count, 1, 10000000);
+  input_choice(app, "default price", s.hardware.pricing, {"on_demand", "spot"});
+  const Result* price = app.report().find("hardware.price_per_gpu_hour");
+  input_optional(app, "$ per GPU-hour", s.hardware.price_per_gpu_hour, price ? price->value : 0, 0, 1e4, "%.3g");
+  if (ImGui::BeginTable("hw_results", 2, ImGuiTableFlags_SizingStretchProp)) {
+    result_row(app, "Price used", "hardware.price_per_gpu_hour");
+    result_row(app, "Dense peak", "hardware.peak_flops");
+    ImGui::EndTable();
+  }
+  warnings_for(app, {"hardware."});
+  ImGui::End();
+}
+
+}  // namespace envelope::ui

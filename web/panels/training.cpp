@@ -1,0 +1,76 @@
+// Training: FLOPs, PF-days, wall time, GPU-hours, cost, Chinchilla tokens, the budget verdict (seed
+// Q5), and cost against training tokens.
+#include <cmath>
+
+#include "../panels.hpp"
+#include "../ui.hpp"
+#include "envelope/evaluate.hpp"
+#include "envelope/format.hpp"
+#include "imgui.h"
+
+namespace envelope::ui {
+
+void draw_training(App& app) {
+  place_window(1, 1, 30);
+  if (!ImGui::Begin("Training")) {
+    ImGui::End();
+    return;
+  }
+  Scenario& s = app.edit();
+  input_number(app, "tokens", s.training.tokens, 0, 1e16, "%.4g");
+  const Result* mfu = app.report().find("training.mfu");
+  input_optional(app, "MFU", s.training.mfu, mfu ? mfu->value : 0.4, 0.01, 1, "%.2f");
+  input_choice(app, "compute dtype", s.training.dtype, {"fp32", "tf32", "bf16", "fp16", "fp8", "fp4"});
+  input_number(app, "budget $", s.training.budget_usd, 0, 1e13, "%.6g");
+  if (ImGui::BeginTable("train", 2, ImGuiTableFlags_SizingStretchProp)) {
+    result_row(app, "Training FLOPs", "training.flops");
+    result_row(app, "PF-days", "training.pf_days");
+    result_row(app, "Chinchilla-optimal tokens", "training.chinchilla_tokens");
+    range_row(app, "Wall time", "training.wall_seconds");
+    result_row(app, "GPU-hours", "training.gpu_hours");
+    range_row(app, "Cost", "training.cost_usd");
+    if (s.training.budget_usd > 0) {
+      result_row(app, "Cost / budget", "training.budget_ratio");
+      result_row(app, "Tokens the budget buys", "training.max_tokens_for_budget");
+      result_row(app, "Largest Chinchilla model", "training.max_params_for_budget");
+    }
+    ImGui::EndTable();
+  }
+  if (s.training.budget_usd > 0) {
+    const double ratio = app.report().value("training.budget_ratio");
+    if (ratio > 1)
+      ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "Over budget: %.1fx the $%s budget", ratio, format_number(s.training.budget_usd).c_str());
+    else
+      ImGui::TextColored(ImVec4(0.45f, 0.85f, 0.45f, 1), "Within budget (%.0f%% of it)", ratio * 100);
+  }
+  warnings_for(app, {"training.tokens", "training.mfu", "training.budget"});
+
+  // Cost against tokens (log sweep around the chosen token count), recomputed only when the
+  // scenario changes.
+  static std::string key;
+  static std::vector<double> xs, cost, hours;
+  const std::string now = scenario_to_json(s);
+  if (now != key) {
+    key = now;
+    xs.clear();
+    cost.clear();
+    hours.clear();
+    const double center = s.training.tokens > 0 ? s.training.tokens : 1e12;
+    Scenario sweep = s;
+    for (int i = 0; i <= 40; ++i) {
+      const double t = center * std::pow(10.0, -2.0 + i * 0.1);
+      sweep.training.tokens = t;
+      const Report r = evaluate(sweep);
+      xs.push_back(t);
+      cost.push_back(r.value("training.cost_usd"));
+      hours.push_back(r.value("training.gpu_hours"));
+    }
+  }
+  ImGui::SeparatorText("Cost against training tokens");
+  line_chart("cost_vs_tokens", xs, {{"cost USD", cost, palette(1)}}, "tokens", "USD", true,
+             {s.training.tokens, app.report().value("training.chinchilla_tokens")});
+  ImGui::TextDisabled("orange lines: chosen tokens and Chinchilla-optimal (20 x params)");
+  ImGui::End();
+}
+
+}  // namespace envelope::ui

@@ -1,0 +1,274 @@
+// Widgets shared by the panels (see ui.hpp).
+#include "ui.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "envelope/format.hpp"
+#include "imgui.h"
+
+namespace envelope::ui {
+
+float em(float n) { return n * ImGui::GetFontSize(); }
+
+unsigned palette(int i) {
+  static const unsigned colors[] = {IM_COL32(86, 156, 214, 255), IM_COL32(229, 150, 70, 255), IM_COL32(106, 190, 120, 255),
+                                    IM_COL32(200, 100, 180, 255), IM_COL32(220, 200, 90, 255), IM_COL32(140, 140, 230, 255)};
+  return colors[i % 6];
+}
+
+static void basis_tooltip(const Result& r) {
+  ImGui::PushTextWrapPos(em(32));
+  ImGui::TextUnformatted(r.path.c_str());
+  ImGui::Separator();
+  ImGui::TextUnformatted(r.formula.c_str());
+  if (!r.substituted.empty()) ImGui::Text("= %s", r.substituted.c_str());
+  if (!r.source.empty()) {
+    ImGui::Spacing();
+    ImGui::TextDisabled("Source: %s", r.source.c_str());
+  }
+  ImGui::PopTextWrapPos();
+}
+
+void result_row(App& app, const char* label, const char* path) {
+  const Result* r = app.report().find(path);
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  ImGui::TextUnformatted(label);
+  ImGui::TableNextColumn();
+  if (!r) {
+    ImGui::TextDisabled("-");
+    return;
+  }
+  const std::string text = format_value(r->value, r->unit, app.binary_units);
+  ImGui::PushID(path);
+  if (ImGui::Selectable(text.c_str(), false, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap))
+    app.host().copy_to_clipboard(r->path + " = " + text + "\n" + r->basis());
+  if (ImGui::BeginItemTooltip()) {
+    basis_tooltip(*r);
+    ImGui::TextDisabled("(click to copy)");
+    ImGui::EndTooltip();
+  }
+  ImGui::PopID();
+}
+
+void range_row(App& app, const char* label, const char* path) {
+  result_row(app, label, path);
+  const Ranges& rg = app.ranges();
+  if (!rg.valid) return;
+  const Result* lo = rg.low.find(path);
+  const Result* hi = rg.high.find(path);
+  if (!lo || !hi) return;
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  ImGui::TextDisabled("   range");
+  ImGui::TableNextColumn();
+  const double a = std::min(lo->value, hi->value), b = std::max(lo->value, hi->value);
+  ImGui::TextDisabled("%s .. %s", format_value(a, lo->unit, app.binary_units).c_str(),
+                      format_value(b, hi->unit, app.binary_units).c_str());
+  ImGui::SetItemTooltip("Low / high efficiency from published runs (MFU 0.30-0.50, decode bandwidth 0.50-0.85)");
+}
+
+void warnings_for(App& app, std::initializer_list<const char*> prefixes) {
+  for (const Warning& w : app.report().warnings) {
+    for (const char* p : prefixes) {
+      if (w.path.rfind(p, 0) == 0) {
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(240, 170, 60, 255));
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextUnformatted(("! " + w.message).c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::PopStyleColor();
+        break;
+      }
+    }
+  }
+}
+
+static void label_left(const char* label) {
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(label);
+  ImGui::SameLine(em(11));
+  ImGui::SetNextItemWidth(-FLT_MIN);
+}
+
+bool input_number(App& app, const char* label, double& value, double min, double max, const char* fmt, bool) {
+  label_left(label);
+  double v = value;
+  ImGui::PushID(label);
+  bool edited = ImGui::InputDouble("##v", &v, 0, 0, fmt, ImGuiInputTextFlags_EnterReturnsTrue) ||
+                (ImGui::IsItemDeactivatedAfterEdit());
+  ImGui::PopID();
+  if (edited && std::isfinite(v) && v != value) {
+    value = std::clamp(v, min, max);
+    app.changed();
+    return true;
+  }
+  return false;
+}
+
+bool input_int(App& app, const char* label, double& value, int min, int max) {
+  label_left(label);
+  int v = static_cast<int>(value);
+  ImGui::PushID(label);
+  const bool edited = ImGui::InputInt("##v", &v);
+  ImGui::PopID();
+  v = std::clamp(v, min, max);
+  if (edited && v != static_cast<int>(value)) {
+    value = v;
+    app.changed();
+    return true;
+  }
+  return false;
+}
+
+bool input_optional(App& app, const char* label, std::optional<double>& value, double fallback, double min, double max,
+                    const char* fmt) {
+  label_left(label);
+  double v = value ? *value : fallback;
+  ImGui::PushID(label);
+  bool auto_mode = !value.has_value();
+  const float w = ImGui::GetContentRegionAvail().x - em(4);
+  ImGui::SetNextItemWidth(w);
+  bool changed = false;
+  if (ImGui::InputDouble("##v", &v, 0, 0, fmt, ImGuiInputTextFlags_EnterReturnsTrue) || ImGui::IsItemDeactivatedAfterEdit()) {
+    if (std::isfinite(v) && (auto_mode || v != *value)) {
+      value = std::clamp(v, min, max);
+      changed = true;
+    }
+  }
+  ImGui::SameLine();
+  if (ImGui::Checkbox("auto", &auto_mode)) {
+    if (auto_mode)
+      value.reset();
+    else
+      value = fallback;
+    changed = true;
+  }
+  ImGui::SetItemTooltip("auto: the default (catalog or calibrated efficiency)");
+  ImGui::PopID();
+  if (changed) app.changed();
+  return changed;
+}
+
+bool input_choice(App& app, const char* label, std::string& value, const std::vector<std::string>& choices) {
+  label_left(label);
+  bool changed = false;
+  ImGui::PushID(label);
+  if (ImGui::BeginCombo("##v", value.c_str())) {
+    for (const std::string& c : choices) {
+      if (ImGui::Selectable(c.c_str(), c == value) && c != value) {
+        value = c;
+        changed = true;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::PopID();
+  if (changed) app.changed();
+  return changed;
+}
+
+bool input_flag(App& app, const char* label, bool& value) {
+  if (ImGui::Checkbox(label, &value)) {
+    app.changed();
+    return true;
+  }
+  return false;
+}
+
+void line_chart(const char* id, const std::vector<double>& x, const std::vector<Series>& series, const char* x_label,
+                const char* y_label, bool log_x, const std::vector<double>& markers) {
+  const ImVec2 size(ImGui::GetContentRegionAvail().x, em(11));
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton(id, size);
+  if (x.size() < 2 || series.empty()) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float left = em(3.5f), bottom = em(1.4f);
+  const ImVec2 a(p0.x + left, p0.y + em(0.4f)), b(p0.x + size.x - em(0.5f), p0.y + size.y - bottom);
+  double ymax = 0;
+  for (const Series& s : series)
+    for (double y : s.y) ymax = std::max(ymax, y);
+  if (ymax <= 0) ymax = 1;
+  auto tx = [&](double v) {
+    const double lo = log_x ? std::log(x.front()) : x.front(), hi = log_x ? std::log(x.back()) : x.back();
+    const double t = ((log_x ? std::log(v) : v) - lo) / (hi - lo);
+    return a.x + static_cast<float>(t) * (b.x - a.x);
+  };
+  auto ty = [&](double v) { return b.y - static_cast<float>(v / ymax) * (b.y - a.y); };
+  const unsigned axis = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  dl->AddRect(a, b, axis);
+  for (double m : markers)
+    if (m >= x.front() && m <= x.back()) dl->AddLine(ImVec2(tx(m), a.y), ImVec2(tx(m), b.y), IM_COL32(240, 170, 60, 200), 1.5f);
+  for (const Series& s : series) {
+    std::vector<ImVec2> pts;
+    for (size_t i = 0; i < x.size() && i < s.y.size(); ++i) pts.emplace_back(tx(x[i]), ty(s.y[i]));
+    dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), s.color, 0, 2.0f);
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s", format_number(ymax, 3).c_str());
+  dl->AddText(ImVec2(p0.x, a.y), axis, buf);
+  dl->AddText(ImVec2(p0.x, b.y - em(1)), axis, "0");
+  dl->AddText(ImVec2(a.x, b.y + em(0.1f)), axis, format_number(x.front(), 3).c_str());
+  const std::string xe = format_number(x.back(), 3);
+  dl->AddText(ImVec2(b.x - ImGui::CalcTextSize(xe.c_str()).x, b.y + em(0.1f)), axis, xe.c_str());
+  const ImVec2 xl = ImGui::CalcTextSize(x_label);
+  dl->AddText(ImVec2((a.x + b.x - xl.x) / 2, b.y + em(0.1f)), axis, x_label);
+  dl->AddText(ImVec2(a.x + em(0.3f), a.y + em(0.1f)), axis, y_label);
+  float lx = b.x;
+  for (auto it = series.rbegin(); it != series.rend(); ++it) {
+    lx -= ImGui::CalcTextSize(it->name.c_str()).x + em(1.5f);
+    dl->AddRectFilled(ImVec2(lx, a.y + em(0.35f)), ImVec2(lx + em(0.7f), a.y + em(0.85f)), it->color);
+    dl->AddText(ImVec2(lx + em(0.9f), a.y + em(0.1f)), ImGui::GetColorU32(ImGuiCol_Text), it->name.c_str());
+  }
+  if (ImGui::IsItemHovered()) {
+    const float mx = ImGui::GetIO().MousePos.x;
+    size_t best = 0;
+    for (size_t i = 1; i < x.size(); ++i)
+      if (std::fabs(tx(x[i]) - mx) < std::fabs(tx(x[best]) - mx)) best = i;
+    dl->AddLine(ImVec2(tx(x[best]), a.y), ImVec2(tx(x[best]), b.y), axis);
+    ImGui::BeginTooltip();
+    ImGui::Text("%s = %s", x_label, format_number(x[best]).c_str());
+    for (const Series& s : series)
+      if (best < s.y.size()) ImGui::Text("%s: %s", s.name.c_str(), format_number(s.y[best]).c_str());
+    ImGui::EndTooltip();
+  }
+}
+
+void stacked_bar(const char* id, const std::vector<Segment>& segments, double capacity, bool binary_units) {
+  double total = 0;
+  for (const Segment& s : segments) total += std::max(0.0, s.value);
+  const double scale_max = std::max(total, capacity) * 1.05;
+  const ImVec2 size(ImGui::GetContentRegionAvail().x, em(1.6f));
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton(id, size);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  float x = p0.x;
+  int hovered = -1;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const float w = scale_max > 0 ? static_cast<float>(std::max(0.0, segments[i].value) / scale_max) * size.x : 0;
+    dl->AddRectFilled(ImVec2(x, p0.y), ImVec2(x + w, p0.y + size.y), segments[i].color);
+    if (ImGui::IsItemHovered() && ImGui::GetIO().MousePos.x >= x && ImGui::GetIO().MousePos.x < x + w) hovered = static_cast<int>(i);
+    x += w;
+  }
+  if (capacity > 0) {
+    const float cx = p0.x + static_cast<float>(capacity / scale_max) * size.x;
+    dl->AddLine(ImVec2(cx, p0.y - em(0.2f)), ImVec2(cx, p0.y + size.y + em(0.2f)), IM_COL32(255, 80, 80, 255), 2.0f);
+  }
+  // Legend.
+  for (size_t i = 0; i < segments.size(); ++i) {
+    if (i) ImGui::SameLine();
+    ImGui::ColorButton(segments[i].name.c_str(), ImGui::ColorConvertU32ToFloat4(segments[i].color),
+                       ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoDragDrop, ImVec2(em(0.7f), em(0.7f)));
+    ImGui::SameLine(0, em(0.25f));
+    ImGui::Text("%s %s", segments[i].name.c_str(), format_bytes(segments[i].value, binary_units).c_str());
+  }
+  if (capacity > 0) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(1, 0.35f, 0.35f, 1), "| capacity %s", format_bytes(capacity, binary_units).c_str());
+  }
+  if (hovered >= 0)
+    ImGui::SetTooltip("%s: %s", segments[hovered].name.c_str(), format_bytes(segments[hovered].value, binary_units).c_str());
+}
+
+}  // namespace envelope::ui

@@ -1,0 +1,48 @@
+// Widgets shared by the panels: result rows that "show their work", scenario inputs with the
+// contract's limits, and small charts drawn with ImDrawList. Sizes are in em (font size) units.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app.hpp"
+
+namespace envelope::ui {
+
+float em(float n = 1.0f);  // n x the current font size, in pixels
+
+// A result row: label, value with its unit; hover shows formula, numbers and source; click copies it.
+void result_row(App& app, const char* label, const char* path);
+// The same for a value with a low / likely / high range from App::ranges().
+void range_row(App& app, const char* label, const char* path);
+// Warnings whose path starts with one of the prefixes.
+void warnings_for(App& app, std::initializer_list<const char*> prefixes);
+
+// Inputs bound to scenario fields. Return true when the value changed (App::changed() is called).
+bool input_number(App& app, const char* label, double& value, double min, double max, const char* fmt = "%.6g",
+                  bool log_scale = false);
+bool input_int(App& app, const char* label, double& value, int min, int max);
+bool input_optional(App& app, const char* label, std::optional<double>& value, double fallback, double min, double max,
+                    const char* fmt = "%.4g");
+bool input_choice(App& app, const char* label, std::string& value, const std::vector<std::string>& choices);
+bool input_flag(App& app, const char* label, bool& value);
+
+struct Series {
+  std::string name;
+  std::vector<double> y;
+  unsigned color;
+};
+// Line chart over shared x values; log_x for token/size sweeps. Markers: vertical lines at x.
+void line_chart(const char* id, const std::vector<double>& x, const std::vector<Series>& series, const char* x_label,
+                const char* y_label, bool log_x, const std::vector<double>& markers = {});
+struct Segment {
+  std::string name;
+  double value;
+  unsigned color;
+};
+// One horizontal stacked bar, scaled so `capacity` (drawn as a line) fits; returns nothing.
+void stacked_bar(const char* id, const std::vector<Segment>& segments, double capacity, bool binary_units);
+
+unsigned palette(int i);
+
+}  // namespace envelope::ui
