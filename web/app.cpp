@@ -52,18 +52,25 @@ void App::set_scenario(const Scenario& s) {
 LoadResult App::load_text(const std::string& text, const std::string& origin) {
   LoadResult r = decode_link(text);
   if (!r.ok()) {
-    message = "The " + origin + " could not be loaded: " + r.fatal + ". The previous scenario is kept.";
-    problems.clear();
+    set_message("The " + origin + " could not be loaded: " + r.fatal + ". The previous scenario is kept.", {});
     // Keep the address bar on the scenario actually shown.
     host_.set_location_fragment(encode_link_fragment(scenario_));
     recompute();
     return r;
   }
-  problems = r.problems;
-  message = problems.empty() ? "" : "The " + origin + " loaded with " + std::to_string(problems.size()) +
-                                         " problem(s); those fields use defaults:";
+  set_message(r.problems.empty() ? "" : "The " + origin + " loaded with " + std::to_string(r.problems.size()) +
+                                           " problem(s); those fields use defaults:",
+              r.problems);
   set_scenario(r.scenario);
   return r;
+}
+
+void App::set_message(const std::string& text, std::vector<Problem> field_problems) {
+  message = text;
+  problems = std::move(field_problems);
+  std::string full = message;
+  for (const Problem& p : problems) full += "\n- " + p.path + ": " + p.message;
+  host_.notify(full);
 }
 
 void App::changed() {

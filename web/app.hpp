@@ -41,6 +41,7 @@ class App {
   // Call after editing scenario fields through edit().
   Scenario& edit() { return scenario_; }
   void changed();
+  void set_message(const std::string& text, std::vector<Problem> field_problems);
 
   bool binary_units = false;  // GiB instead of GB
   bool dark_theme = true;

@@ -20,6 +20,8 @@ class Host {
   virtual void save_file(const std::string& name, const std::string& mime, const std::string& content) = 0;
   // The accessible text mirror of the results, and the report JSON for window.envelope.
   virtual void publish(const std::string& report_json, const std::string& text, const std::string& link) = 0;
+  // A message for the user outside the canvas too (broken link; empty: clear it).
+  virtual void notify(const std::string& message) = 0;
 };
 
 }  // namespace envelope::ui

@@ -47,6 +47,9 @@ class NativeHost final : public Host {
   void publish(const std::string&, const std::string& text, const std::string&) override {
     if (std::getenv("ENVELOPE_PRINT_REPORT")) std::fputs(text.c_str(), stdout);
   }
+  void notify(const std::string& message) override {
+    if (!message.empty()) std::fprintf(stderr, "envelope: %s\n", message.c_str());
+  }
 };
 }  // namespace
 

@@ -32,6 +32,7 @@ EM_JS(void, js_save_file, (const char* name, const char* mime, const char* conte
 EM_JS(void, js_publish, (const char* report, const char* text, const char* link), {
   window.envelopeHost.publish(UTF8ToString(report), UTF8ToString(text), UTF8ToString(link));
 });
+EM_JS(void, js_notify, (const char* message), { window.envelopeHost.notify(UTF8ToString(message)); });
 EM_JS(void, js_fatal, (const char* what), { window.envelopeHost.fatal(UTF8ToString(what)); });
 
 namespace {
@@ -54,6 +55,7 @@ class WebHost final : public Host {
   void publish(const std::string& report, const std::string& text, const std::string& link) override {
     js_publish(report.c_str(), text.c_str(), link.c_str());
   }
+  void notify(const std::string& message) override { js_notify(message.c_str()); }
 };
 
 std::string g_out;  // storage for strings returned to JS (valid until the next call)

@@ -1,6 +1,7 @@
 // One main() for the browser (Emscripten main loop, WebGL2) and the desktop (SDL2 + OpenGL 3).
-// Idle when nothing changes: after input the app draws for about a second (tooltips, animations
-// settle), then stops drawing until the next event.
+// Idle when nothing changes: after input the app draws for one second (tooltip delays, scrolling
+// and window animations settle; at least a few frames on slow GPUs), then stops drawing until the
+// next event.
 #include <SDL.h>
 #ifdef __EMSCRIPTEN__
 #include <GLES3/gl3.h>
@@ -27,13 +28,15 @@ const std::string& embedded_font();  // generated from the TTF by cmake/embed.cm
 void report_fatal(const char* what);  // shows a readable message (page) or prints it (desktop)
 
 namespace {
-constexpr int kFramesAfterInput = 60;
+constexpr Uint32 kDrawAfterInputMs = 1000;
+constexpr int kMinFramesAfterInput = 3;
 constexpr float kFontSizePx = 15.0f;
 constexpr const char* kIniKey = "envelope.ini";
 
 SDL_Window* g_window = nullptr;
 App* g_app = nullptr;
-int g_frames_left = kFramesAfterInput;
+Uint32 g_draw_until_ms = 0;
+int g_min_frames = kMinFramesAfterInput;
 long g_frames_drawn = 0;
 float g_font_scale = 0;
 bool g_done = false;
@@ -55,6 +58,7 @@ void frame() {
   SDL_Event event;
   bool input = false;
   while (SDL_PollEvent(&event)) {
+    if (event.type == SDL_POLLSENTINEL) continue;
     input = true;
     ImGui_ImplSDL2_ProcessEvent(&event);
     if (event.type == SDL_QUIT) g_done = true;
@@ -62,9 +66,9 @@ void frame() {
         event.window.windowID == SDL_GetWindowID(g_window))
       g_done = true;
   }
-  if (input) g_frames_left = kFramesAfterInput;
-  if (g_frames_left <= 0) return;  // idle: nothing changed, nothing drawn
-  --g_frames_left;
+  if (input) request_redraw();
+  if (g_min_frames <= 0 && SDL_TICKS_PASSED(SDL_GetTicks(), g_draw_until_ms)) return;  // idle: nothing drawn
+  --g_min_frames;
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
@@ -93,7 +97,10 @@ void frame() {
 }  // namespace
 
 App* running_app() { return g_app; }
-void request_redraw() { g_frames_left = kFramesAfterInput; }
+void request_redraw() {
+  g_draw_until_ms = SDL_GetTicks() + kDrawAfterInputMs;
+  g_min_frames = kMinFramesAfterInput;
+}
 long frames_drawn() { return g_frames_drawn; }
 
 }  // namespace envelope::ui
@@ -142,12 +149,14 @@ int main(int, char**) {
   static App app(host);
   g_app = &app;
   app.start();
+  request_redraw();
 
 #ifdef __EMSCRIPTEN__
   emscripten_set_main_loop(frame, 0, true);
 #else
   while (!g_done) {
-    if (g_frames_left <= 0) SDL_WaitEventTimeout(nullptr, 500);  // sleep until input
+    if (g_min_frames <= 0 && SDL_TICKS_PASSED(SDL_GetTicks(), g_draw_until_ms))
+      SDL_WaitEventTimeout(nullptr, 500);  // sleep until input
     frame();
   }
   ImGui_ImplOpenGL3_Shutdown();

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "envelope/format.hpp"
 #include "imgui.h"
@@ -87,7 +88,8 @@ void warnings_for(App& app, std::initializer_list<const char*> prefixes) {
 
 static void label_left(const char* label) {
   ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(label);
+  const char* hidden = std::strstr(label, "##");  // "##id" suffixes keep IDs unique; not shown
+  ImGui::TextUnformatted(label, hidden);
   ImGui::SameLine(em(11));
   ImGui::SetNextItemWidth(-FLT_MIN);
 }

@@ -2,7 +2,8 @@
 #include "envelope/catalog.hpp"
 
 #include <nlohmann/json.hpp>
-#include <stdexcept>
+#include <cstdio>
+#include <cstdlib>
 
 #include "envelope/units.hpp"
 
@@ -74,7 +75,7 @@ std::vector<std::string> aliases(const json& j) {
   return out;
 }
 
-Accelerator parse_accelerator(const json& j) {
+Accelerator parse_accelerator(const json& j, std::string& error) {
   Accelerator a;
   a.id = j.at("id").get<std::string>();
   a.name = str(j, "name");
@@ -111,11 +112,11 @@ Accelerator parse_accelerator(const json& j) {
   }
   a.seed_note = str(j, "seed_note");
   if (a.memory_bytes <= 0 || a.bandwidth_bytes_per_s <= 0 || a.peak_flops(Dtype::bf16) <= 0)
-    throw std::runtime_error("catalog: accelerator '" + a.id + "' lacks memory, bandwidth or FLOPS");
+    error = "catalog: accelerator '" + a.id + "' lacks memory, bandwidth or FLOPS";
   return a;
 }
 
-ModelPreset parse_model(const json& j) {
+ModelPreset parse_model(const json& j, std::string& error) {
   ModelPreset m;
   m.id = j.at("id").get<std::string>();
   m.name = str(j, "name");
@@ -149,16 +150,23 @@ ModelPreset parse_model(const json& j) {
   m.official_active_params = num(j, "official_active_params");
   m.official_source = str(j, "official_source");
   if (a.layers <= 0 || a.hidden <= 0 || a.heads <= 0 || a.vocab <= 0 || a.ffn <= 0)
-    throw std::runtime_error("catalog: model '" + m.id + "' lacks layers, hidden, heads, ffn or vocab");
+    error = "catalog: model '" + m.id + "' lacks layers, hidden, heads, ffn or vocab";
   return m;
 }
 }  // namespace
 
-Catalog Catalog::parse(const std::string& hw, const std::string& models, const std::string& prices) {
+Catalog Catalog::parse(const std::string& hw, const std::string& models, const std::string& prices, std::string& error) {
   Catalog c;
-  const json h = json::parse(hw);
-  for (const json& a : h.at("accelerators")) c.accelerators.push_back(parse_accelerator(a));
-  for (const json& n : h.at("networks")) {
+  const json h = json::parse(hw, nullptr, false);
+  const json m = json::parse(models, nullptr, false);
+  const json p = json::parse(prices, nullptr, false);
+  if (!h.is_object() || !m.is_object() || !p.is_object() || !h.contains("accelerators") || !h.contains("networks") ||
+      !m.contains("models")) {
+    error = "catalog: asset JSON is malformed";
+    return c;
+  }
+  for (const json& a : h["accelerators"]) c.accelerators.push_back(parse_accelerator(a, error));
+  for (const json& n : h["networks"]) {
     Network net;
     net.id = n.at("id").get<std::string>();
     net.name = str(n, "name");
@@ -167,12 +175,13 @@ Catalog Catalog::parse(const std::string& hw, const std::string& models, const s
     net.latency_s = num(n, "latency_us") * 1e-6;
     c.networks.push_back(net);
   }
-  const json m = json::parse(models);
-  for (const json& model : m.at("models")) c.models.push_back(parse_model(model));
-  const json p = json::parse(prices);
+  for (const json& model : m["models"]) c.models.push_back(parse_model(model, error));
   auto price = [&](const char* key, double& out, std::string* source = nullptr) {
-    if (!p.contains(key)) throw std::runtime_error(std::string("catalog: prices lack '") + key + "'");
-    out = p[key].at("value").get<double>();
+    if (!p.contains(key) || !p[key].contains("value") || !p[key]["value"].is_number()) {
+      error = std::string("catalog: prices lack '") + key + "'";
+      return;
+    }
+    out = p[key]["value"].get<double>();
     if (source) *source = str(p[key], "source");
   };
   price("object_storage_usd_per_gb_month", c.prices.object_storage_usd_per_gb_month, &c.prices.object_storage_source);
@@ -184,8 +193,15 @@ Catalog Catalog::parse(const std::string& hw, const std::string& models, const s
 }
 
 const Catalog& Catalog::builtin() {
-  static const Catalog c = parse(embedded_asset("hardware.json"), embedded_asset("models.json"),
-                                 embedded_asset("prices.json"));
+  static const Catalog c = [] {
+    std::string error;
+    Catalog parsed = parse(embedded_asset("hardware.json"), embedded_asset("models.json"), embedded_asset("prices.json"), error);
+    if (!error.empty()) {  // the embedded catalog is checked by the tests; this cannot ship
+      std::fprintf(stderr, "%s\n", error.c_str());
+      std::abort();
+    }
+    return parsed;
+  }();
   return c;
 }
 

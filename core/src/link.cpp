@@ -58,14 +58,15 @@ LoadResult decode_link(const std::string& input) {
   text = first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
   if (!text.empty() && text.front() != '{') {
     const auto hash = text.find('#');
-    if (hash != std::string::npos) text = text.substr(hash + 1);
-    if (text.compare(0, 2, "s=") == 0)
-      text = text.substr(2);
-    else if (!text.empty() && text.front() != '{' && text.front() != '%') {
-      r.fatal = "no scenario in the link (expected '#s=' followed by scenario JSON)";
-      return r;
+    if (hash != std::string::npos) {
+      text = text.substr(hash + 1);
+      if (text.compare(0, 2, "s=") != 0) {
+        r.fatal = "no scenario in the link (expected '#s=' followed by scenario JSON)";
+        return r;
+      }
     }
-    text = percent_decode(text);
+    if (text.compare(0, 2, "s=") == 0) text = text.substr(2);
+    text = percent_decode(text);  // anything else is taken as (maybe encoded) scenario JSON
   }
   if (text.empty()) {
     r.fatal = "the link holds no scenario";

@@ -30,6 +30,8 @@ class FakeHost final : public Host {
   void set_location_fragment(const std::string& f) override { fragment = f; }
   void copy_to_clipboard(const std::string& t) override { clipboard = t; }
   void save_file(const std::string&, const std::string&, const std::string&) override {}
+  std::string notified;
+  void notify(const std::string& m) override { notified = m; }
   void publish(const std::string& json, const std::string& text, const std::string&) override {
     published_json = json;
     published_text = text;
@@ -116,6 +118,7 @@ TEST_CASE("start-up: a broken link keeps the autosaved scenario and says why", "
   app.start();
   CHECK(app.scenario().inference.batch == 48);
   CHECK(app.message.find("not valid JSON") != std::string::npos);
+  CHECK(host.notified.find("not valid JSON") != std::string::npos);
   // A link with one bad field loads the rest and lists the problem.
   app.load_text("#s={\"inference\":{\"batch\":-3,\"output_tokens\":77}}", "link");
   CHECK(app.scenario().inference.output_tokens == 77);

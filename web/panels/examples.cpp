@@ -20,8 +20,7 @@ void draw_examples(App& app) {
   for (const Example& e : examples()) {
     ImGui::PushID(e.id.c_str());
     if (ImGui::SmallButton("Load")) {
-      app.message.clear();
-      app.problems.clear();
+      app.set_message("", {});
       app.set_scenario(e.scenario);
     }
     ImGui::SameLine();

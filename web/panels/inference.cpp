@@ -51,8 +51,11 @@ void draw_inference(App& app) {
     kv.clear();
     crossover = 0;
     Scenario sweep = s;
-    for (int i = 0; i <= 40; ++i) {
+    // Up to the largest batch whose KV cache fits (at least 64, to show the trend).
+    const double top = std::max(64.0, app.report().value("inference.max_batch"));
+    for (int i = 0; i <= 80; ++i) {
       const double b = std::round(std::pow(2.0, i * 0.25));
+      if (b > top) break;
       if (!batches.empty() && b == batches.back()) continue;
       sweep.inference.batch = b;
       const Report r = evaluate(sweep);

@@ -11,7 +11,8 @@ namespace envelope::ui {
 void place_window(int column, int row, float height_em, float width_em) {
   (void)row;
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  const float top = vp->WorkPos.y + em(0.4f);
+  // WorkPos excludes the menu bar only from the second frame on; place below it from the first.
+  const float top = vp->Pos.y + ImGui::GetFrameHeight() + em(0.4f);
   // Columns that fit the page; extra columns wrap onto the first ones, shifted down.
   const float col_w = em(width_em) + em(0.4f);
   const int columns = vp->WorkSize.x > col_w ? static_cast<int>(vp->WorkSize.x / col_w) : 1;
@@ -72,10 +73,7 @@ void draw_top_bar(App& app) {
     ImGui::TextColored(ImVec4(1, 0.7f, 0.25f, 1), "%s", app.message.c_str());
     for (const Problem& p : app.problems) ImGui::BulletText("%s: %s", p.path.c_str(), p.message.c_str());
     ImGui::PopTextWrapPos();
-    if (ImGui::Button("Dismiss")) {
-      app.message.clear();
-      app.problems.clear();
-    }
+    if (ImGui::Button("Dismiss")) app.set_message("", {});
     ImGui::End();
   }
 }

@@ -83,9 +83,9 @@ class Catalog {
 
   // The catalog embedded in the binary (parsed once).
   static const Catalog& builtin();
-  // Parses catalog JSON texts; throws std::runtime_error naming the bad entry.
+  // Parses catalog JSON texts; `error` names the first bad entry (empty when all is well).
   static Catalog parse(const std::string& hardware_json, const std::string& models_json,
-                       const std::string& prices_json);
+                       const std::string& prices_json, std::string& error);
 
   const Accelerator* find_accelerator(const std::string& id) const;  // id or alias
   const ModelPreset* find_model(const std::string& id) const;        // id or alias

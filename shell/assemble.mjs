@@ -1,0 +1,44 @@
+// Assembles the static page from shell/ and the wasm build:
+//   OUT/index.html (+ style.css, envelope.js, envelope_web.js, envelope_web.wasm): the served page;
+//   OUT/envelope.html: the same page as one self-contained file (wasm inlined by -sSINGLE_FILE,
+//   scripts and style inlined, allowed by their SHA-256 hashes in the Content-Security-Policy).
+// usage: node shell/assemble.mjs BUILD_WEB_DIR OUT_DIR
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const [buildDir, outDir] = process.argv.slice(2);
+if (!buildDir || !outDir) {
+  console.error('usage: node shell/assemble.mjs BUILD_WEB_DIR OUT_DIR');
+  process.exit(1);
+}
+const shell = dirname(fileURLToPath(import.meta.url));
+const read = (p) => readFileSync(p, 'utf8');
+const template = read(join(shell, 'index.html'));
+const css = read(join(shell, 'style.css'));
+const glue = read(join(shell, 'envelope.js'));
+mkdirSync(outDir, { recursive: true });
+
+// Served page: every script and style is a file of the page's own origin.
+const servedCsp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+writeFileSync(join(outDir, 'index.html'), template
+  .replace('%CSP%', servedCsp)
+  .replace('%STYLE%', '<link rel="stylesheet" href="style.css">')
+  .replace('%SCRIPTS%', '<script src="envelope.js"></script>\n<script src="envelope_web.js"></script>'));
+writeFileSync(join(outDir, 'style.css'), css);
+writeFileSync(join(outDir, 'envelope.js'), glue);
+copyFileSync(join(buildDir, 'envelope_web.js'), join(outDir, 'envelope_web.js'));
+copyFileSync(join(buildDir, 'envelope_web.wasm'), join(outDir, 'envelope_web.wasm'));
+
+// Single file: inline scripts and style, each allowed by hash (no 'unsafe-inline').
+const single = read(join(buildDir, 'envelope_single.js')).replace(/<\/script/gi, '<\\/script');
+const hash = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+const singleCsp = `default-src 'none'; script-src ${hash(glue)} ${hash(single)} 'wasm-unsafe-eval'; style-src ${hash(css)}; ` +
+  "img-src data: blob:; connect-src data:; object-src 'none'; base-uri 'none'; form-action 'none'";
+writeFileSync(join(outDir, 'envelope.html'), template
+  .replace('%CSP%', singleCsp)
+  .replace('%STYLE%', () => `<style>${css}</style>`)
+  .replace('%SCRIPTS%', () => `<script>${glue}</script>\n<script>${single}</script>`));
+console.log(`page assembled in ${outDir} (index.html, envelope.html)`);

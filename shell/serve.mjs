@@ -1,0 +1,36 @@
+// A static file server for the page, bound to 127.0.0.1 only. Used by scripts/serve and the browser
+// tests. usage: node shell/serve.mjs DIR [PORT]   (PORT 0: any free port; prints the address)
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png',
+  '.ttf': 'font/ttf', '.md': 'text/markdown; charset=utf-8',
+};
+
+export function serve(dir, port = 0) {
+  const root = resolve(dir);
+  const server = createServer(async (req, res) => {
+    try {
+      const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+      const file = normalize(join(root, path.endsWith('/') ? path + 'index.html' : path));
+      if (file !== root && !file.startsWith(root + sep)) throw new Error('outside root');
+      const body = await readFile(file);
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache' });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok(server)));
+}
+
+if (process.argv[1] && process.argv[1].endsWith('serve.mjs')) {
+  const [dir = 'out/page', port = '8080'] = process.argv.slice(2);
+  serve(dir, Number(port)).then((server) => {
+    console.log(`Envelope is served at http://127.0.0.1:${server.address().port}/`);
+  });
+}
