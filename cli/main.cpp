@@ -2,6 +2,7 @@
 //   envelope eval FILE.json [--format text|json|markdown] [--binary]
 //   envelope eval --link URL   |   envelope eval --example ID
 //   envelope catalog gpus|models|examples
+//   envelope validate [--format text|json|markdown]   (exit 1 if a case is out of tolerance)
 // Exit codes: 0 ok, 2 bad input (the message names the field), 1 usage.
 #include <cstdio>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
 #include "envelope/link.hpp"
+#include "envelope/validation.hpp"
 
 using namespace envelope;
 
@@ -27,7 +29,8 @@ int usage() {
       "       envelope eval --link URL [--format ...]\n"
       "       envelope eval --example ID [--format ...]\n"
       "       envelope link FILE.json          (prints the #s= fragment)\n"
-      "       envelope catalog gpus|models|examples\n",
+      "       envelope catalog gpus|models|examples\n"
+      "       envelope validate [--format text|json|markdown]\n",
       stderr);
   return 1;
 }
@@ -108,6 +111,13 @@ int main(int argc, char** argv) {
   }
   const std::string& cmd = args[0];
   if (cmd == "catalog") return args.size() == 2 ? catalog(args[1]) : usage();
+  if (cmd == "validate") {
+    const ValidationReport v = validate();
+    std::cout << (format == "json" ? v.to_json(2) + "\n" : format == "markdown" ? v.to_markdown() : v.to_text());
+    for (const CaseResult& r : v.results)
+      if (r.c->excluded.empty() && !r.within) return 1;
+    return 0;
+  }
   if (cmd != "eval" && cmd != "link") return usage();
 
   if (!example.empty()) {

@@ -145,6 +145,22 @@ void App::rename_named(const std::string& from, const std::string& to) {
   host_.storage_set(kSavedKey, saved.dump());
 }
 
+void App::export_named(const std::string& name, const std::string& kind) {
+  const nlohmann::json saved = read_saved(host_);
+  if (!saved.contains(name) || !saved[name].is_string()) return;
+  const LoadResult r = load_scenario_json(saved[name].get<std::string>());
+  if (!r.ok()) return;
+  if (kind == "link") {
+    host_.copy_to_clipboard(encode_link_fragment(r.scenario));
+  } else if (kind == "json") {
+    host_.save_file(name + ".json", "application/json", scenario_to_json(r.scenario, false, 2));
+  } else {
+    host_.save_file(name + ".md", "text/markdown",
+                    "# " + name + "\n\nLink: " + encode_link_fragment(r.scenario) + "\n\n" +
+                        evaluate(r.scenario).to_markdown(binary_units));
+  }
+}
+
 void App::frame() {
   draw_top_bar(*this);
   draw_model_hardware(*this);
@@ -157,6 +173,7 @@ void App::frame() {
   draw_reference(*this);
   draw_examples(*this);
   draw_scenarios(*this);
+  draw_validation(*this);
 }
 
 }  // namespace envelope::ui

@@ -58,6 +58,8 @@ class App {
   void open_named(const std::string& name);
   void delete_named(const std::string& name);
   void rename_named(const std::string& from, const std::string& to);
+  // Exports a saved scenario without opening it: "link" (clipboard), "json" or "markdown" (file).
+  void export_named(const std::string& name, const std::string& kind);
 
  private:
   void recompute();

@@ -19,5 +19,6 @@ void draw_cost(App& app);
 void draw_reference(App& app);
 void draw_examples(App& app);
 void draw_scenarios(App& app);
+void draw_validation(App& app);
 
 }  // namespace envelope::ui

@@ -29,6 +29,7 @@ static void basis_tooltip(const Result& r) {
     ImGui::Spacing();
     ImGui::TextDisabled("Source: %s", r.source.c_str());
   }
+  if (!r.error_band.empty()) ImGui::TextDisabled("Expected error: %s", r.error_band.c_str());
   ImGui::PopTextWrapPos();
 }
 

@@ -9,6 +9,7 @@
 
 #include "envelope/formulas.hpp"
 #include "envelope/units.hpp"
+#include "envelope/validation.hpp"
 
 namespace envelope {
 
@@ -25,7 +26,7 @@ struct Builder {
   double add(const std::string& path, double value, const std::string& unit, const std::string& formula,
              const std::string& substituted, const std::string& source) {
     if (!std::isfinite(value)) value = 0;  // never emit NaN/inf: a degenerate input gives 0 and a warning
-    r.results.push_back({path, value, unit, formula, substituted, source});
+    r.results.push_back({path, value, unit, formula, substituted, source, ""});
     return value;
   }
   void warn(const std::string& path, const std::string& message) { r.warnings.push_back({path, message}); }
@@ -83,7 +84,7 @@ Architecture resolved_architecture(const Scenario& s, const Catalog& c) {
   return a;
 }
 
-Report evaluate(const Scenario& s, const Catalog& c) {
+Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   Builder b;
   const Architecture arch = resolved_architecture(s, c);
   const Accelerator* gpu_ptr = c.find_accelerator(s.hardware.gpu);
@@ -158,6 +159,9 @@ Report evaluate(const Scenario& s, const Catalog& c) {
                                 "ceil(" + g(need) + " / (" + g(gpu.memory_bytes) + " x " + g(in.usable_memory_fraction) +
                                     " - " + g(overhead_per_gpu) + "))",
                                 spec_src);
+  b.add("memory.inference.tensor_parallel_to_fit", tensor_parallel_degree_at_least(fit_gpus, arch.heads), "1",
+        "smallest tensor-parallel degree >= gpus_to_fit that divides the attention heads",
+        g(fit_gpus) + " GPUs, " + g(arch.heads) + " heads", "Megatron-LM (Shoeybi et al. 2019): heads split evenly across GPUs");
   const bool inf_fits = need / tp + overhead_per_gpu <= usable;
   b.add("memory.inference.fits", inf_fits ? 1 : 0, "bool", "(weights + kv + workspace) / tp + overhead <= memory x usable",
         g(need / tp + overhead_per_gpu) + " <= " + g(usable), spec_src);
@@ -410,6 +414,20 @@ Report evaluate(const Scenario& s, const Catalog& c) {
   b.add("cost.training_usd", tcost, "USD", "one-off training", g(tcost), "training.cost_usd");
   b.add("cost.first_year_usd", tcost + 12 * monthly, "USD", "training + 12 x monthly", g(tcost) + " + 12 x " + g(monthly), "sum");
   return b.r;
+}
+
+// Every estimate carries the error band its category showed against published figures
+// (validation.hpp; the builtin catalog's bands are computed once).
+Report evaluate(const Scenario& s, const Catalog& c) {
+  Report r = evaluate_without_bands(s, c);
+  if (&c != &Catalog::builtin()) return r;
+  for (Result& x : r.results) {
+    const std::string cat = error_category(x.path);
+    if (cat.empty()) continue;
+    for (const CategorySummary& band : error_bands())
+      if (band.category == cat && band.cases > 0) x.error_band = band.band();
+  }
+  return r;
 }
 
 }  // namespace envelope

@@ -98,6 +98,13 @@ double gpus_to_fit(double bytes, double device_memory_bytes, double usable_fract
   return std::ceil(bytes / (device_memory_bytes * usable_fraction) - 1e-9);
 }
 
+double tensor_parallel_degree_at_least(double gpus, double heads) {
+  const double need = std::max(1.0, std::ceil(gpus));
+  for (double d = need; d <= heads && d <= 4096; d += 1)
+    if (std::fmod(heads, d) == 0) return d;
+  return need;
+}
+
 double max_batch_at_context(double memory_bytes_total, double fixed_bytes, double kv_bytes_per_sequence) {
   if (kv_bytes_per_sequence <= 0) return 0;
   return std::max(0.0, std::floor((memory_bytes_total - fixed_bytes) / kv_bytes_per_sequence));

@@ -35,7 +35,9 @@ std::string Report::to_json(int indent) const {
     size_t start = 0;
     for (size_t dot; (dot = r.path.find('.', start)) != std::string::npos; start = dot + 1)
       node = &(*node)[r.path.substr(start, dot - start)];
-    (*node)[r.path.substr(start)] = {{"value", r.value}, {"unit", r.unit}, {"basis", r.basis()}};
+    ordered_json leaf = {{"value", r.value}, {"unit", r.unit}, {"basis", r.basis()}};
+    if (!r.error_band.empty()) leaf["error"] = r.error_band;
+    (*node)[r.path.substr(start)] = leaf;
   }
   ordered_json w = ordered_json::array();
   for (const Warning& x : warnings) w.push_back({{"path", x.path}, {"message", x.message}});
@@ -48,6 +50,7 @@ std::string Report::to_text(bool binary) const {
   for (const Result& r : results) {
     out += r.path + ": " + format_value(r.value, r.unit, binary) + "\n";
     out += "    " + r.basis() + "\n";
+    if (!r.error_band.empty()) out += "    expected error: " + r.error_band + "\n";
   }
   for (const Warning& w : warnings) out += "warning: " + w.path + ": " + w.message + "\n";
   return out;
@@ -61,7 +64,8 @@ std::string Report::to_markdown(bool binary) const {
   };
   std::string out = "| Estimate | Value | Basis |\n|---|---|---|\n";
   for (const Result& r : results)
-    out += "| `" + r.path + "` | " + esc(format_value(r.value, r.unit, binary)) + " | " + esc(r.basis()) + " |\n";
+    out += "| `" + r.path + "` | " + esc(format_value(r.value, r.unit, binary)) + " | " + esc(r.basis()) +
+           (r.error_band.empty() ? "" : " Expected error: " + esc(r.error_band) + ".") + " |\n";
   if (!warnings.empty()) {
     out += "\n**Warnings**\n\n";
     for (const Warning& w : warnings) out += "- `" + w.path + "`: " + esc(w.message) + "\n";

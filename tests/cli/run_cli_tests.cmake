@@ -49,3 +49,9 @@ expect_contains("${OUT}" "h100-sxm")
 run(0 catalog models)
 expect_contains("${OUT}" "deepseek-v3")
 run(1 frobnicate)
+
+# Validation against published figures: exits 0 only when every included case is within tolerance.
+run(0 validate)
+expect_contains("${OUT}" "batched-decode:")
+run(0 validate --format json)
+expect_contains("${OUT}" "\"categories\"")

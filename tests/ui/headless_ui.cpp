@@ -84,7 +84,7 @@ TEST_CASE("every panel is drawn headless for every seed example", "[ui]") {
   std::mt19937 rng(7);
   run_frames(app, 5, rng);
   for (const char* name : {"Model & hardware", "Memory", "Training", "Inference", "Traffic & serving", "Storage", "Cost",
-                           "Reference", "Examples", "Scenarios"}) {
+                           "Reference", "Examples", "Scenarios", "Validation"}) {
     INFO(name);
     CHECK(ImGui::FindWindowByName(name) != nullptr);
   }
@@ -144,6 +144,8 @@ TEST_CASE("named scenarios: save, rename, open, delete", "[ui]") {
   app.set_scenario(Scenario{});
   app.rename_named("plan A", "plan B");
   REQUIRE(app.saved_names() == std::vector<std::string>{"plan B"});
+  app.export_named("plan B", "link");
+  CHECK(host.clipboard.find("%22count%22%3A16") != std::string::npos);
   app.open_named("plan B");
   CHECK(app.scenario().hardware.count == 16);
   app.delete_named("plan B");

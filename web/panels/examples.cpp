@@ -72,6 +72,14 @@ void draw_scenarios(App& app) {
     }
     ImGui::SameLine();
     if (ImGui::SmallButton("Delete")) app.delete_named(n);
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Link")) app.export_named(n, "link");
+    ImGui::SetItemTooltip("Copy a link to this saved scenario");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("JSON")) app.export_named(n, "json");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("MD")) app.export_named(n, "markdown");
+    ImGui::SetItemTooltip("Markdown report of this saved scenario");
     ImGui::PopID();
   }
   ImGui::SeparatorText("Compare (pin from the top bar)");

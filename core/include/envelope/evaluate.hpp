@@ -20,5 +20,7 @@ Efficiencies default_efficiencies(const Accelerator& a);
 Architecture resolved_architecture(const Scenario& s, const Catalog& c = Catalog::builtin());
 
 Report evaluate(const Scenario& s, const Catalog& c = Catalog::builtin());
+// The same without error bands (used by validation itself).
+Report evaluate_without_bands(const Scenario& s, const Catalog& c = Catalog::builtin());
 
 }  // namespace envelope

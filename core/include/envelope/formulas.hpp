@@ -46,6 +46,10 @@ double inference_workspace_bytes(const Architecture& a, double tokens, double ba
 // GPUs needed to hold `bytes` with `usable_fraction` of each device's memory.
 double gpus_to_fit(double bytes, double device_memory_bytes, double usable_fraction);
 
+// Tensor parallelism splits attention heads evenly (Megatron-LM, Shoeybi et al. 2019): the smallest
+// degree >= `gpus` that divides `heads`; `gpus` itself when no divisor up to `heads` qualifies.
+double tensor_parallel_degree_at_least(double gpus, double heads);
+
 // Largest batch whose KV cache fits beside the weights: (memory - weights - overhead) / (kv per seq).
 double max_batch_at_context(double memory_bytes_total, double fixed_bytes, double kv_bytes_per_sequence);
 

@@ -13,6 +13,7 @@ struct Result {
   std::string formula;      // symbolic: "params x bytes_per_param"
   std::string substituted;  // with numbers: "6.738e9 x 2 B"
   std::string source;       // seed section, paper, datasheet
+  std::string error_band;   // expected error from validation ("+-12% typical, ... (decode, 5 cases)"), or ""
   std::string basis() const;
 };
 
@@ -26,7 +27,8 @@ struct Report {
   const Result* find(const std::string& path) const;
   double value(const std::string& path) const;  // NaN if absent
 
-  // Nested objects whose leaves are {"value", "unit", "basis"}; "warnings" lists [path, message].
+  // Nested objects whose leaves are {"value", "unit", "basis"} (+ "error" where validated);
+  // "warnings" lists {path, message}.
   std::string to_json(int indent = 2) const;
   std::string to_text(bool binary_units = false) const;
   std::string to_markdown(bool binary_units = false) const;

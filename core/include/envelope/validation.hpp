@@ -1,0 +1,53 @@
+// Envelope held against measured reality: the cases in assets/validation.json (each a scenario, a
+// report path and a published figure with its source), the residuals per category, and the error
+// band every estimate carries from them (docs/calibration.md).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "envelope/report.hpp"
+#include "envelope/scenario.hpp"
+
+namespace envelope {
+
+struct ValidationCase {
+  std::string id, category, record, field, source, note, unit;
+  std::string excluded;  // non-empty: cannot meet its tolerance; the reason
+  Scenario scenario;
+  std::vector<std::string> metric;  // report paths, summed
+  bool per_gpu = false;             // divide by inference.tensor_parallel
+  double published = 0;
+  double tolerance = 1.35;  // largest allowed predicted/published ratio either way
+};
+
+struct CaseResult {
+  const ValidationCase* c = nullptr;
+  double predicted = 0;
+  double ratio = 0;  // predicted / published
+  bool within = false;
+};
+
+struct CategorySummary {
+  std::string category;
+  int cases = 0;  // included cases (not excluded)
+  double median_abs_log = 0, worst_abs_log = 0;
+  // "+-12% typical, +-33% worst (decode, 5 cases)"
+  std::string band() const;
+};
+
+struct ValidationReport {
+  std::vector<CaseResult> results;
+  std::vector<CategorySummary> categories;
+  std::string to_text() const;
+  std::string to_markdown() const;
+  std::string to_json(int indent = 2) const;
+};
+
+const std::vector<ValidationCase>& validation_cases();
+ValidationReport validate();
+// The category whose residuals bound a report path's error ("" for plain arithmetic).
+std::string error_category(const std::string& path);
+// Bands per category, computed once from validate().
+const std::vector<CategorySummary>& error_bands();
+
+}  // namespace envelope

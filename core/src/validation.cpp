@@ -1,0 +1,155 @@
+// Validation against published figures and the error bands derived from it (validation.hpp).
+#include "envelope/validation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "envelope/catalog.hpp"
+#include "envelope/evaluate.hpp"
+
+namespace envelope {
+
+Report evaluate_without_bands(const Scenario& s, const Catalog& c);  // evaluate.cpp
+
+namespace {
+std::string percent(double abs_log) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f%%", (std::exp(abs_log) - 1) * 100);
+  return buf;
+}
+}  // namespace
+
+std::string CategorySummary::band() const {
+  return "+-" + percent(median_abs_log) + " typical, +-" + percent(worst_abs_log) + " worst (" + category + ", " +
+         std::to_string(cases) + " cases)";
+}
+
+const std::vector<ValidationCase>& validation_cases() {
+  static const std::vector<ValidationCase> all = [] {
+    std::vector<ValidationCase> out;
+    const nlohmann::json j = nlohmann::json::parse(embedded_asset("validation.json"), nullptr, false);
+    if (j.is_discarded() || !j.contains("cases")) return out;
+    for (const auto& c : j["cases"]) {
+      ValidationCase v;
+      v.id = c.value("id", "");
+      v.category = c.value("category", "");
+      v.record = c.value("record", "");
+      v.field = c.value("field", "");
+      v.source = c.value("source", "");
+      v.note = c.value("note", "");
+      v.unit = c.value("unit", "");
+      v.excluded = c.value("excluded", "");
+      v.per_gpu = c.value("per_gpu", false);
+      v.published = c.value("published", 0.0);
+      v.tolerance = c.value("tolerance", 1.35);
+      if (c.contains("metric") && c["metric"].is_array())
+        for (const auto& m : c["metric"]) v.metric.push_back(m.get<std::string>());
+      else
+        v.metric.push_back(c.value("metric", ""));
+      v.scenario = load_scenario_json(c.value("scenario", nlohmann::json::object()).dump()).scenario;
+      out.push_back(std::move(v));
+    }
+    return out;
+  }();
+  return all;
+}
+
+ValidationReport validate() {
+  ValidationReport rep;
+  const Catalog& cat = Catalog::builtin();
+  for (const ValidationCase& c : validation_cases()) {
+    const Report r = evaluate_without_bands(c.scenario, cat);
+    double predicted = 0;
+    for (const std::string& path : c.metric) predicted += r.value(path);
+    if (c.per_gpu) predicted /= c.scenario.inference.tensor_parallel;
+    CaseResult cr{&c, predicted, c.published > 0 ? predicted / c.published : 0, false};
+    cr.within = std::isfinite(cr.ratio) && cr.ratio > 0 && cr.ratio <= c.tolerance && cr.ratio >= 1 / c.tolerance;
+    rep.results.push_back(cr);
+  }
+  std::vector<std::string> order;
+  for (const CaseResult& r : rep.results)
+    if (std::find(order.begin(), order.end(), r.c->category) == order.end()) order.push_back(r.c->category);
+  for (const std::string& cat_name : order) {
+    std::vector<double> logs;
+    for (const CaseResult& r : rep.results)
+      if (r.c->category == cat_name && r.c->excluded.empty() && r.ratio > 0) logs.push_back(std::fabs(std::log(r.ratio)));
+    CategorySummary s{cat_name, static_cast<int>(logs.size()), 0, 0};
+    if (!logs.empty()) {
+      std::sort(logs.begin(), logs.end());
+      const size_t n = logs.size();
+      s.median_abs_log = n % 2 ? logs[n / 2] : (logs[n / 2 - 1] + logs[n / 2]) / 2;
+      s.worst_abs_log = logs.back();
+    }
+    rep.categories.push_back(s);
+  }
+  return rep;
+}
+
+const std::vector<CategorySummary>& error_bands() {
+  static const std::vector<CategorySummary> bands = validate().categories;
+  return bands;
+}
+
+std::string error_category(const std::string& p) {
+  auto starts = [&](const char* prefix) { return p.rfind(prefix, 0) == 0; };
+  if (p == "training.flops") return "training-flops";
+  if (p == "training.wall_seconds" || p == "training.gpu_hours" || p == "training.cost_usd" || p == "cost.training_usd")
+    return "training";
+  if (p == "inference.decode_step_seconds" || p == "inference.tokens_per_second") return "decode";
+  if (p == "inference.sustained_tokens_per_second" || p == "inference.requests_per_second" ||
+      p == "serving.tokens_per_second_per_replica")
+    return "batched-decode";
+  if (p == "inference.prefill_seconds") return "ttft";
+  if (starts("memory.") && p.find("fits") == std::string::npos) return "memory";
+  return "";
+}
+
+std::string ValidationReport::to_text() const {
+  std::string out;
+  char line[512];
+  for (const CaseResult& r : results) {
+    std::snprintf(line, sizeof line, "%-44s %-15s predicted %11.4g  published %11.4g %-14s ratio %6.3f  %s\n", r.c->id.c_str(),
+                  r.c->category.c_str(), r.predicted, r.c->published, r.c->unit.c_str(), r.ratio,
+                  !r.c->excluded.empty() ? "EXCLUDED (see docs/calibration.md)" : r.within ? "ok" : "OUT OF TOLERANCE");
+    out += line;
+  }
+  out += "\n";
+  for (const CategorySummary& s : categories) out += s.category + ": " + s.band() + "\n";
+  return out;
+}
+
+std::string ValidationReport::to_markdown() const {
+  std::string out = "| case | category | predicted | published | unit | ratio | within | note |\n|---|---|---|---|---|---|---|---|\n";
+  char buf[512];
+  for (const CaseResult& r : results) {
+    std::snprintf(buf, sizeof buf, "| `%s` | %s | %.4g | %.4g | %s | %.3f | %s | %s |\n", r.c->id.c_str(), r.c->category.c_str(),
+                  r.predicted, r.c->published, r.c->unit.c_str(), r.ratio,
+                  !r.c->excluded.empty() ? "excluded" : r.within ? "yes" : "**no**", r.c->excluded.empty() ? "" : "see below");
+    out += buf;
+  }
+  out += "\n| category | cases | median error | worst error |\n|---|---|---|---|\n";
+  for (const CategorySummary& s : categories) {
+    std::snprintf(buf, sizeof buf, "| %s | %d | %s | %s |\n", s.category.c_str(), s.cases, percent(s.median_abs_log).c_str(),
+                  percent(s.worst_abs_log).c_str());
+    out += buf;
+  }
+  return out;
+}
+
+std::string ValidationReport::to_json(int indent) const {
+  nlohmann::ordered_json j;
+  j["cases"] = nlohmann::ordered_json::array();
+  for (const CaseResult& r : results)
+    j["cases"].push_back({{"id", r.c->id}, {"category", r.c->category}, {"predicted", r.predicted},
+                          {"published", r.c->published}, {"unit", r.c->unit}, {"ratio", r.ratio}, {"within", r.within},
+                          {"excluded", r.c->excluded}, {"record", r.c->record}, {"source", r.c->source}});
+  j["categories"] = nlohmann::ordered_json::array();
+  for (const CategorySummary& s : categories)
+    j["categories"].push_back({{"category", s.category}, {"cases", s.cases}, {"median_abs_log_ratio", s.median_abs_log},
+                               {"worst_abs_log_ratio", s.worst_abs_log}, {"band", s.band()}});
+  return j.dump(indent);
+}
+
+}  // namespace envelope

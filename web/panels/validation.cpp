@@ -1,0 +1,76 @@
+// Validation: Envelope's estimates against published measurements (assets/validation.json), with
+// the ratio per case and the error per category that every result's band comes from.
+#include <cmath>
+
+#include "../panels.hpp"
+#include "../ui.hpp"
+#include "envelope/validation.hpp"
+#include "imgui.h"
+
+namespace envelope::ui {
+
+void draw_validation(App& app) {
+  place_window(2, 2, 24, 34);
+  if (!ImGui::Begin("Validation")) {
+    ImGui::End();
+    return;
+  }
+  static const ValidationReport report = validate();  // fixed data: computed once
+  ImGui::TextWrapped("Envelope against published figures (docs/calibration.md). Ratio = predicted / published.");
+  if (ImGui::BeginTable("categories", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg)) {
+    for (const char* h : {"category", "cases", "typical error", "worst error"}) ImGui::TableSetupColumn(h);
+    ImGui::TableHeadersRow();
+    for (const CategorySummary& s : report.categories) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(s.category.c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", s.cases);
+      ImGui::TableNextColumn();
+      ImGui::Text("+-%.0f%%", (std::exp(s.median_abs_log) - 1) * 100);
+      ImGui::TableNextColumn();
+      ImGui::Text("+-%.0f%%", (std::exp(s.worst_abs_log) - 1) * 100);
+    }
+    ImGui::EndTable();
+  }
+  const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
+  if (ImGui::BeginTable("cases", 5, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    for (const char* h : {"case", "predicted", "published", "ratio", ""}) ImGui::TableSetupColumn(h);
+    ImGui::TableHeadersRow();
+    for (const CaseResult& r : report.results) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::PushID(r.c->id.c_str());
+      if (ImGui::Selectable(r.c->id.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) app.set_scenario(r.c->scenario);
+      if (ImGui::BeginItemTooltip()) {
+        ImGui::PushTextWrapPos(em(30));
+        ImGui::Text("%s (%s)", r.c->record.c_str(), r.c->category.c_str());
+        ImGui::TextDisabled("%s", r.c->source.c_str());
+        if (!r.c->excluded.empty()) ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "Excluded: %s", r.c->excluded.c_str());
+        ImGui::TextDisabled("Click to load this case's scenario.");
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+      }
+      ImGui::PopID();
+      ImGui::TableNextColumn();
+      ImGui::Text("%.4g", r.predicted);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.4g %s", r.c->published, r.c->unit.c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%.2f", r.ratio);
+      ImGui::TableNextColumn();
+      if (!r.c->excluded.empty())
+        ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "excluded");
+      else if (r.within)
+        ImGui::TextColored(ImVec4(0.45f, 0.85f, 0.45f, 1), "ok");
+      else
+        ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "out");
+    }
+    ImGui::EndTable();
+  }
+  ImGui::End();
+}
+
+}  // namespace envelope::ui
