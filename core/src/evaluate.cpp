@@ -5,9 +5,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <charconv>
 #include <cstdio>
+#include <utility>
 
+#include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
+#include "envelope/setup.hpp"
 #include "envelope/units.hpp"
 #include "envelope/validation.hpp"
 
@@ -15,18 +19,16 @@ namespace envelope {
 
 namespace {
 
-std::string g(double x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.4g", x);
-  return buf;
-}
+std::string g(double x) { return format_g4(x); }
 
 struct Builder {
   Report r;
-  double add(const std::string& path, double value, const std::string& unit, const std::string& formula,
-             const std::string& substituted, const std::string& source) {
+  Builder() { r.results.reserve(128); }
+  double add(std::string path, double value, std::string unit, std::string formula, std::string substituted,
+             std::string source) {
     if (!std::isfinite(value)) value = 0;  // never emit NaN/inf: a degenerate input gives 0 and a warning
-    r.results.push_back({path, value, unit, formula, substituted, source, ""});
+    r.results.push_back({std::move(path), value, std::move(unit), std::move(formula), std::move(substituted),
+                         std::move(source), std::string()});
     return value;
   }
   void warn(const std::string& path, const std::string& message) { r.warnings.push_back({path, message}); }
@@ -89,12 +91,8 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   const Architecture arch = resolved_architecture(s, c);
   const Accelerator* gpu_ptr = c.find_accelerator(s.hardware.gpu);
   if (!gpu_ptr) gpu_ptr = c.find_accelerator(Scenario().hardware.gpu);
-  Accelerator gpu = *gpu_ptr;
+  const Accelerator gpu = resolved_accelerator(s, c);
   const HardwareSection& hw = s.hardware;
-  if (hw.memory_gb) gpu.memory_bytes = *hw.memory_gb * kGB;
-  if (hw.bandwidth_gbps) gpu.bandwidth_bytes_per_s = *hw.bandwidth_gbps * kGB;
-  if (hw.scale_up_gbps) gpu.scale_up_bytes_per_s = *hw.scale_up_gbps * kGB;
-  if (hw.scale_out_gbps) gpu.scale_out_bytes_per_s = *hw.scale_out_gbps * kGB;
   const Efficiencies eff = default_efficiencies(gpu);
   const std::string spec_src = gpu.name + " datasheet (assets/hardware.json)";
 
@@ -264,36 +262,26 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   }
 
   // ------------------------------------------------------------ inference speed
-  const double bw_eff = in.bandwidth_efficiency ? *in.bandwidth_efficiency : eff.decode_bandwidth;
-  const double c_eff = in.compute_efficiency ? *in.compute_efficiency : eff.compute;
+  const DecodeSetup ds = decode_setup(s, c);
+  const DecodeTimes dt = decode_times(ds, in.batch);
+  const double bw_eff = ds.bandwidth_efficiency, c_eff = ds.compute_efficiency;
   if (bw_eff > 0.92)
     b.warn("inference.bandwidth_efficiency", "above the ~92% of peak HBM bandwidth measured on GB200 (Azure ND GB200 v6)");
-  const double ipeak = hw.peak_tflops ? *hw.peak_tflops * kTera : gpu.peak_flops(wdt);
-  const double read_context = in.context ? *in.context : in.prompt_tokens + in.output_tokens / 2.0;
-  const double w_read = decode_weight_bytes_read(arch, in.batch, wdt) * scale;
-  const double kv_read = kv_tok * read_context * in.batch;
-  const double dflops = 2.0 * Pa * in.batch + 4.0 * arch.layers * read_context * arch.heads * arch.head_dim * in.batch;
-  const bool tp_in_domain = tp <= gpu.scale_up_domain && gpu.scale_up_bytes_per_s > 0;
-  const double link_bw = tp_in_domain ? gpu.scale_up_bytes_per_s : gpu.scale_out_bytes_per_s;
-  // Latency per ring step: ~1 us over NVLink-class links, ~5 us over the network (NCCL small-message
-  // all-reduce on 8 GPUs takes ~10-20 us; nccl-tests).
-  const double link_lat = tp_in_domain ? 1e-6 : 5e-6;
-  const double comm = tensor_parallel_step_seconds(arch.layers, in.batch, arch.hidden, tp, link_bw, link_lat, 2.0);
+  const double ipeak = ds.peak_flops, w_read = dt.weight_bytes_read, kv_read = dt.kv_bytes_read, dflops = dt.flops;
+  const double link_bw = ds.link_bytes_per_s, link_lat = ds.link_latency_s, comm = dt.comm_seconds;
   b.add("inference.weight_bytes_read_per_step", w_read, "B",
         arch.experts > 0 ? "shared weights + L_moe x E(1-(1-k/E)^batch) x expert bytes" : "weights", g(w_read),
         arch.experts > 0 ? "expected distinct experts hit per step (uniform routing)" : "seed Q2: every step reads all weights");
   b.add("inference.tp_comm_seconds_per_step", comm, "s", "2 x L x ring_allreduce(batch x h x 2 B, tp)",
         "2 x " + g(arch.layers) + " x allreduce(" + g(in.batch * arch.hidden * 2) + " B, " + g(tp) + ") over " + g(link_bw) + " B/s",
         "Megatron-LM (Shoeybi 2019): 2 all-reduces per layer; ring all-reduce 2(n-1)/n");
-  b.add("inference.decode_memory_seconds", (w_read + kv_read) / (gpu.bandwidth_bytes_per_s * tp * bw_eff), "s",
+  b.add("inference.decode_memory_seconds", dt.memory_seconds, "s",
         "(weights_read + kv_read) / (tp x BW x eff)",
         "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(tp) + " x " + g(gpu.bandwidth_bytes_per_s) + " x " + g(bw_eff) + ")",
         "seed Q2: bandwidth-bound part of a decode step");
-  b.add("inference.decode_compute_seconds", dflops / (ipeak * tp * c_eff), "s", "(2 P_active + 4 L ctx heads head_dim) x batch / (tp x peak x eff)",
+  b.add("inference.decode_compute_seconds", dt.compute_seconds, "s", "(2 P_active + 4 L ctx heads head_dim) x batch / (tp x peak x eff)",
         g(dflops) + " / (" + g(tp) + " x " + g(ipeak) + " x " + g(c_eff) + ")", "compute-bound part of a decode step");
-  const double step = b.add("inference.decode_step_seconds",
-                            decode_step_seconds(w_read + kv_read, gpu.bandwidth_bytes_per_s * tp, bw_eff, dflops, ipeak * tp,
-                                                c_eff, comm),
+  const double step = b.add("inference.decode_step_seconds", dt.step_seconds,
                             "s", "(weights_read + kv_read) / (tp x BW x eff) + FLOPs / (tp x peak x eff) + comm",
                             "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(tp) + " x " + g(gpu.bandwidth_bytes_per_s) + " x " +
                                 g(bw_eff) + ") + " + g(dflops) + " / (" + g(tp) + " x " + g(ipeak) + " x " + g(c_eff) + ") + " + g(comm),
@@ -413,7 +401,63 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
                                "sum");
   b.add("cost.training_usd", tcost, "USD", "one-off training", g(tcost), "training.cost_usd");
   b.add("cost.first_year_usd", tcost + 12 * monthly, "USD", "training + 12 x monthly", g(tcost) + " + 12 x " + g(monthly), "sum");
-  return b.r;
+  return std::move(b.r);
+}
+
+Accelerator resolved_accelerator(const Scenario& s, const Catalog& c) {
+  const Accelerator* a = c.find_accelerator(s.hardware.gpu);
+  if (!a) a = c.find_accelerator(Scenario().hardware.gpu);
+  Accelerator gpu = *a;
+  const HardwareSection& hw = s.hardware;
+  if (hw.memory_gb) gpu.memory_bytes = *hw.memory_gb * kGB;
+  if (hw.bandwidth_gbps) gpu.bandwidth_bytes_per_s = *hw.bandwidth_gbps * kGB;
+  if (hw.scale_up_gbps) gpu.scale_up_bytes_per_s = *hw.scale_up_gbps * kGB;
+  if (hw.scale_out_gbps) gpu.scale_out_bytes_per_s = *hw.scale_out_gbps * kGB;
+  return gpu;
+}
+
+DecodeSetup decode_setup(const Scenario& s, const Catalog& c) {
+  const InferenceSection& in = s.inference;
+  const Accelerator gpu = resolved_accelerator(s, c);
+  const Efficiencies eff = default_efficiencies(gpu);
+  DecodeSetup d;
+  d.arch = resolved_architecture(s, c);
+  const double derived = params_total(d.arch);
+  d.params_scale = s.model.params && derived > 0 ? *s.model.params / derived : 1.0;
+  d.params_active = s.model.active_params ? *s.model.active_params : params_active(d.arch) * d.params_scale;
+  d.weights = dtype_from_name(in.weights).value_or(Dtype::bf16);
+  d.kv_bytes_per_token = kv_cache_bytes_per_token(d.arch, dtype_from_name(in.kv_cache).value_or(Dtype::bf16));
+  d.tensor_parallel = in.tensor_parallel;
+  d.bandwidth_bytes_per_s = gpu.bandwidth_bytes_per_s;
+  d.bandwidth_efficiency = in.bandwidth_efficiency ? *in.bandwidth_efficiency : eff.decode_bandwidth;
+  d.peak_flops = s.hardware.peak_tflops ? *s.hardware.peak_tflops * kTera : gpu.peak_flops(d.weights);
+  d.compute_efficiency = in.compute_efficiency ? *in.compute_efficiency : eff.compute;
+  const bool in_domain = in.tensor_parallel <= gpu.scale_up_domain && gpu.scale_up_bytes_per_s > 0;
+  d.link_bytes_per_s = in_domain ? gpu.scale_up_bytes_per_s : gpu.scale_out_bytes_per_s;
+  // Latency per ring step: ~1 us over NVLink-class links, ~5 us over the network (NCCL small-message
+  // all-reduce on 8 GPUs takes ~10-20 us; nccl-tests).
+  d.link_latency_s = in_domain ? 1e-6 : 5e-6;
+  d.read_context = in.context ? *in.context : in.prompt_tokens + in.output_tokens / 2.0;
+  return d;
+}
+
+DecodeTimes decode_times(const DecodeSetup& d, double batch) {
+  const Architecture& a = d.arch;
+  DecodeTimes t;
+  t.weight_bytes_read = decode_weight_bytes_read(a, batch, d.weights) * d.params_scale;
+  t.kv_bytes_read = d.kv_bytes_per_token * d.read_context * batch;
+  // Matmuls (2 FLOPs per active parameter per token) + attention over the cached context.
+  t.flops = 2.0 * d.params_active * batch + 4.0 * a.layers * d.read_context * a.heads * a.head_dim * batch;
+  t.comm_seconds = tensor_parallel_step_seconds(a.layers, batch, a.hidden, d.tensor_parallel, d.link_bytes_per_s,
+                                                d.link_latency_s, 2.0);
+  const double tp = d.tensor_parallel;
+  t.memory_seconds = decode_step_seconds(t.weight_bytes_read + t.kv_bytes_read, d.bandwidth_bytes_per_s * tp,
+                                         d.bandwidth_efficiency, 0, 0, 0, 0);
+  t.compute_seconds = decode_step_seconds(0, 0, 0, t.flops, d.peak_flops * tp, d.compute_efficiency, 0);
+  t.step_seconds = decode_step_seconds(t.weight_bytes_read + t.kv_bytes_read, d.bandwidth_bytes_per_s * tp,
+                                       d.bandwidth_efficiency, t.flops, d.peak_flops * tp, d.compute_efficiency,
+                                       t.comm_seconds);
+  return t;
 }
 
 // Every estimate carries the error band its category showed against published figures
@@ -425,7 +469,7 @@ Report evaluate(const Scenario& s, const Catalog& c) {
     const std::string cat = error_category(x.path);
     if (cat.empty()) continue;
     for (const CategorySummary& band : error_bands())
-      if (band.category == cat && band.cases > 0) x.error_band = band.band();
+      if (band.category == cat && band.cases > 0) x.error_band = band.band_text;
   }
   return r;
 }

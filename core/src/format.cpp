@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "envelope/units.hpp"
 
@@ -19,6 +20,66 @@ std::string format_number(double x, int significant) {
   else
     std::snprintf(buf, sizeof buf, "%.*g", significant, x);
   return buf;
+}
+
+// Numbers in basis text: 4 significant digits laid out as printf's %.4g. Hand-rolled because the
+// library formatters with a precision go through printf and were 30% of evaluate()'s time.
+std::string format_g4(double x) {
+  if (!std::isfinite(x)) return x != x ? "nan" : (x > 0 ? "inf" : "-inf");
+  if (x == 0) return "0";
+  std::string out;
+  if (x < 0) {
+    out += '-';
+    x = -x;
+  }
+  // Exact powers of ten (1e-22 .. 1e22 are exact doubles) avoid pow() in the common range.
+  static const double kPow10[] = {1e-22, 1e-21, 1e-20, 1e-19, 1e-18, 1e-17, 1e-16, 1e-15, 1e-14, 1e-13, 1e-12, 1e-11,
+                                  1e-10, 1e-9,  1e-8,  1e-7,  1e-6,  1e-5,  1e-4,  1e-3,  1e-2,  1e-1,  1e0,   1e1,
+                                  1e2,   1e3,   1e4,   1e5,   1e6,   1e7,   1e8,   1e9,   1e10,  1e11,  1e12,  1e13,
+                                  1e14,  1e15,  1e16,  1e17,  1e18,  1e19,  1e20,  1e21,  1e22};
+  auto scaled = [&](int k) {  // x / 10^k, rounded half-to-even like printf
+    const double q = k >= 0 && k <= 22 ? x / kPow10[k + 22] : k < 0 && k >= -22 ? x * kPow10[-k + 22] : x / std::pow(10.0, k);
+    return static_cast<long long>(std::nearbyint(q));
+  };
+  int e = static_cast<int>(std::floor(std::log10(x)));
+  long long digits = scaled(e - 3);  // 4 significant digits
+  if (digits >= 10000) {
+    ++e;
+    digits = scaled(e - 3);
+  } else if (digits < 1000) {
+    --e;
+    digits = scaled(e - 3);
+  }
+  char d[5] = {char('0' + digits / 1000), char('0' + digits / 100 % 10), char('0' + digits / 10 % 10), char('0' + digits % 10), 0};
+  int last = 3;  // drop trailing zeros after the point
+  if (e < -4 || e >= 4) {
+    while (last > 0 && d[last] == '0') --last;
+    out += d[0];
+    if (last > 0) {
+      out += '.';
+      out.append(d + 1, d + last + 1);
+    }
+    out += e < 0 ? "e-" : "e+";
+    const int ae = e < 0 ? -e : e;
+    if (ae < 10) out += '0';
+    out += std::to_string(ae);
+    return out;
+  }
+  // Fixed: e in [-4, 3]; the point goes after digit e (or leading zeros for e < 0).
+  const int point = e + 1;  // digits before the point
+  while (last >= point && last > 0 && d[last] == '0') --last;
+  if (point <= 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-point), '0');
+    out.append(d, d + last + 1);
+  } else {
+    out.append(d, d + point);
+    if (last >= point) {
+      out += '.';
+      out.append(d + point, d + last + 1);
+    }
+  }
+  return out;
 }
 
 std::string format_bytes(double bytes, bool binary) {

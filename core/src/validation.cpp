@@ -75,13 +75,14 @@ ValidationReport validate() {
     std::vector<double> logs;
     for (const CaseResult& r : rep.results)
       if (r.c->category == cat_name && r.c->excluded.empty() && r.ratio > 0) logs.push_back(std::fabs(std::log(r.ratio)));
-    CategorySummary s{cat_name, static_cast<int>(logs.size()), 0, 0};
+    CategorySummary s{cat_name, static_cast<int>(logs.size()), 0, 0, ""};
     if (!logs.empty()) {
       std::sort(logs.begin(), logs.end());
       const size_t n = logs.size();
       s.median_abs_log = n % 2 ? logs[n / 2] : (logs[n / 2 - 1] + logs[n / 2]) / 2;
       s.worst_abs_log = logs.back();
     }
+    s.band_text = s.band();
     rep.categories.push_back(s);
   }
   return rep;
@@ -93,17 +94,26 @@ const std::vector<CategorySummary>& error_bands() {
 }
 
 std::string error_category(const std::string& p) {
-  auto starts = [&](const char* prefix) { return p.rfind(prefix, 0) == 0; };
-  if (p == "training.flops") return "training-flops";
-  if (p == "training.wall_seconds" || p == "training.gpu_hours" || p == "training.cost_usd" || p == "cost.training_usd")
-    return "training";
-  if (p == "inference.decode_step_seconds" || p == "inference.tokens_per_second") return "decode";
-  if (p == "inference.sustained_tokens_per_second" || p == "inference.requests_per_second" ||
-      p == "serving.tokens_per_second_per_replica")
-    return "batched-decode";
-  if (p == "inference.prefill_seconds") return "ttft";
-  if (starts("memory.") && p.find("fits") == std::string::npos) return "memory";
-  return "";
+  // Dispatch on the first letter first: this runs for every result of every evaluate().
+  switch (p.empty() ? 0 : p[0]) {
+    case 't':
+      if (p == "training.flops") return "training-flops";
+      if (p == "training.wall_seconds" || p == "training.gpu_hours" || p == "training.cost_usd") return "training";
+      return "";
+    case 'c':
+      return p == "cost.training_usd" ? "training" : "";
+    case 'i':
+      if (p == "inference.decode_step_seconds" || p == "inference.tokens_per_second") return "decode";
+      if (p == "inference.sustained_tokens_per_second" || p == "inference.requests_per_second") return "batched-decode";
+      if (p == "inference.prefill_seconds") return "ttft";
+      return "";
+    case 's':
+      return p == "serving.tokens_per_second_per_replica" ? "batched-decode" : "";
+    case 'm':
+      return p.find("fits") == std::string::npos ? "memory" : "";
+    default:
+      return "";
+  }
 }
 
 std::string ValidationReport::to_text() const {

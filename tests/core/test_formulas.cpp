@@ -159,3 +159,48 @@ TEST_CASE("storage and traffic building blocks", "[formulas]") {
   CHECK(dataset_bytes(1e6, 4) == Approx(4e6));  // seed: 1 million text tokens ~ 4 MB
   CHECK(dataset_bytes(1e12, 4) == Approx(4e12));  // seed: 1 trillion tokens ~ 4 TB
 }
+
+#include "envelope/evaluate.hpp"
+#include "envelope/sweep.hpp"
+
+TEST_CASE("chart sweeps agree with evaluate() at the same inputs", "[sweep]") {
+  Scenario s;
+  s.model.preset = "mixtral-8x7b";
+  s.inference.tensor_parallel = 2;
+  for (const DecodePoint& p : decode_sweep(s, 1, 512, 12)) {
+    Scenario at = s;
+    at.inference.batch = p.batch;
+    INFO("batch " << p.batch);
+    CHECK(p.tokens_per_second == Approx(evaluate(at).value("inference.tokens_per_second")).epsilon(1e-12));
+  }
+  for (const TrainingPoint& p : training_cost_sweep(s, 1e9, 1e13, 5)) {
+    Scenario at = s;
+    at.training.tokens = p.tokens;
+    CHECK(p.cost_usd == Approx(evaluate(at).value("training.cost_usd")).epsilon(1e-9));
+  }
+  for (const KvPoint& p : kv_cache_sweep(s, 128, 131072, 6)) {
+    Scenario at = s;
+    at.inference.context = p.context;
+    CHECK(p.kv_cache_bytes == Approx(evaluate(at).value("memory.inference.kv_cache_bytes")).epsilon(1e-12));
+  }
+  CHECK(decode_sweep(s, 1, 4096, 10000).size() > 500);
+}
+
+#include <cstdio>
+#include <random>
+
+#include "envelope/format.hpp"
+
+TEST_CASE("format_g4 prints exactly what printf(\"%.4g\") prints", "[format]") {
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> exponent(-40, 60), small(0, 100000);
+  for (int i = 0; i < 200000; ++i) {
+    const double x = i % 3 == 0 ? std::exp(exponent(rng)) : i % 3 == 1 ? std::round(small(rng)) : -std::exp(exponent(rng) / 3);
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "%.4g", x);
+    INFO(x);
+    REQUIRE(envelope::format_g4(x) == expected);
+  }
+  for (double x : {0.0, 0.5, 9999.5, 99995.0, 9.9996, 0.00099996, 1e-5, 1e22, 27085.0})
+    CHECK(envelope::format_g4(x) == [&] { char b[64]; std::snprintf(b, sizeof b, "%.4g", x); return std::string(b); }());
+}

@@ -5,7 +5,7 @@
 
 #include "../panels.hpp"
 #include "../ui.hpp"
-#include "envelope/evaluate.hpp"
+#include "envelope/sweep.hpp"
 #include "imgui.h"
 
 namespace envelope::ui {
@@ -50,28 +50,20 @@ void draw_inference(App& app) {
     contexts.clear();
     kv.clear();
     crossover = 0;
-    Scenario sweep = s;
     // Up to the largest batch whose KV cache fits (at least 64, to show the trend).
     const double top = std::max(64.0, app.report().value("inference.max_batch"));
-    for (int i = 0; i <= 80; ++i) {
-      const double b = std::round(std::pow(2.0, i * 0.25));
-      if (b > top) break;
-      if (!batches.empty() && b == batches.back()) continue;
-      sweep.inference.batch = b;
-      const Report r = evaluate(sweep);
-      const double mem = r.value("inference.decode_memory_seconds"), cmp = r.value("inference.decode_compute_seconds");
-      batches.push_back(b);
-      tps.push_back(r.value("inference.tokens_per_second"));
-      bw_limit.push_back(mem > 0 ? b / mem : 0);
-      compute_limit.push_back(cmp > 0 ? b / cmp : 0);
-      if (crossover == 0 && cmp >= mem) crossover = b;
+    for (const DecodePoint& p : decode_sweep(s, 1, top, 200)) {
+      batches.push_back(p.batch);
+      tps.push_back(p.tokens_per_second);
+      bw_limit.push_back(p.bandwidth_limit_tokens_per_second);
+      compute_limit.push_back(p.compute_limit_tokens_per_second);
+      if (crossover == 0 && p.compute_limit_tokens_per_second <= p.bandwidth_limit_tokens_per_second) crossover = p.batch;
     }
-    const double max_ctx = std::max(1024.0, std::min(1048576.0, s.inference.prompt_tokens + s.inference.output_tokens) * 8);
-    sweep = s;
-    for (double c = 256; c <= max_ctx; c *= 1.5) {
-      sweep.inference.context = c;
-      contexts.push_back(c);
-      kv.push_back(evaluate(sweep).value("memory.inference.kv_cache_bytes") / (app.binary_units ? 1073741824.0 : 1e9));
+    const double max_ctx = std::max(1024.0, std::min(1048576.0, (s.inference.prompt_tokens + s.inference.output_tokens) * 8));
+    const double unit = app.binary_units ? 1073741824.0 : 1e9;
+    for (const KvPoint& p : kv_cache_sweep(s, 256, max_ctx, 60)) {
+      contexts.push_back(p.context);
+      kv.push_back(p.kv_cache_bytes / unit);
     }
   }
   ImGui::SeparatorText("Tokens/s against batch size");

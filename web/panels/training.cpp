@@ -4,7 +4,7 @@
 
 #include "../panels.hpp"
 #include "../ui.hpp"
-#include "envelope/evaluate.hpp"
+#include "envelope/sweep.hpp"
 #include "envelope/format.hpp"
 #include "imgui.h"
 
@@ -45,25 +45,19 @@ void draw_training(App& app) {
   }
   warnings_for(app, {"training.tokens", "training.mfu", "training.budget"});
 
-  // Cost against tokens (log sweep around the chosen token count), recomputed only when the
-  // scenario changes.
+  // Cost against tokens (log sweep over four decades around the chosen count); recomputed only when
+  // the scenario changes.
   static std::string key;
-  static std::vector<double> xs, cost, hours;
+  static std::vector<double> xs, cost;
   const std::string now = scenario_to_json(s);
   if (now != key) {
     key = now;
     xs.clear();
     cost.clear();
-    hours.clear();
     const double center = s.training.tokens > 0 ? s.training.tokens : 1e12;
-    Scenario sweep = s;
-    for (int i = 0; i <= 40; ++i) {
-      const double t = center * std::pow(10.0, -2.0 + i * 0.1);
-      sweep.training.tokens = t;
-      const Report r = evaluate(sweep);
-      xs.push_back(t);
-      cost.push_back(r.value("training.cost_usd"));
-      hours.push_back(r.value("training.gpu_hours"));
+    for (const TrainingPoint& p : training_cost_sweep(s, center / 100, center * 100, 41)) {
+      xs.push_back(p.tokens);
+      cost.push_back(p.cost_usd);
     }
   }
   ImGui::SeparatorText("Cost against training tokens");

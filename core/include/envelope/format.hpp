@@ -6,6 +6,8 @@
 namespace envelope {
 
 std::string format_number(double x, int significant = 4);
+// Exactly printf("%.4g", x), several times faster (basis text of every result; tested against printf).
+std::string format_g4(double x);
 std::string format_bytes(double bytes, bool binary);
 std::string format_seconds(double seconds);
 std::string format_usd(double usd);

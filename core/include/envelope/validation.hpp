@@ -33,6 +33,7 @@ struct CategorySummary {
   double median_abs_log = 0, worst_abs_log = 0;
   // "+-12% typical, +-33% worst (decode, 5 cases)"
   std::string band() const;
+  std::string band_text;  // band(), computed once by validate()
 };
 
 struct ValidationReport {

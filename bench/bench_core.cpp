@@ -1,0 +1,47 @@
+// Native timings for scripts/bench: evaluate() per seed example (median of many runs), the chart
+// sweeps (10,000 points), and the validation set. Prints one "name value unit" line per figure.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+#include "envelope/evaluate.hpp"
+#include "envelope/examples.hpp"
+#include "envelope/sweep.hpp"
+#include "envelope/validation.hpp"
+
+using namespace envelope;
+using Clock = std::chrono::steady_clock;
+
+template <class F>
+double median_us(F&& f, int runs) {
+  std::vector<double> t;
+  t.reserve(runs);
+  for (int i = 0; i < runs; ++i) {
+    const auto a = Clock::now();
+    f();
+    t.push_back(std::chrono::duration<double, std::micro>(Clock::now() - a).count());
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+int main() {
+  evaluate(Scenario{});  // warm the catalog and the error bands
+  std::vector<double> all;
+  for (const Example& e : examples()) {
+    const double us = median_us([&] { volatile size_t n = evaluate(e.scenario).results.size(); (void)n; }, 2000);
+    std::printf("evaluate_us.%s %.2f us\n", e.id.c_str(), us);
+    all.push_back(us);
+  }
+  std::sort(all.begin(), all.end());
+  std::printf("evaluate_us.median %.2f us\n", all[all.size() / 2]);
+  std::printf("evaluate_us.max %.2f us\n", all.back());
+  const Scenario s = find_example("seed-llm-serving")->scenario;
+  std::printf("sweep_10000_batch_ms %.3f ms\n",
+              median_us([&] { volatile double x = decode_sweep(s, 1, 4096, 10000).back().tokens_per_second; (void)x; }, 50) / 1000);
+  std::printf("sweep_10000_tokens_ms %.3f ms\n",
+              median_us([&] { volatile double x = training_cost_sweep(s, 1e9, 1e14, 10000).back().cost_usd; (void)x; }, 50) / 1000);
+  std::printf("validate_ms %.3f ms\n", median_us([] { volatile size_t n = validate().results.size(); (void)n; }, 20) / 1000);
+  return 0;
+}

@@ -1,0 +1,34 @@
+// The resolved inputs of the estimates (scenario + catalog + defaults), shared by evaluate() and the
+// chart sweeps so that a chart point and the report agree by construction.
+#pragma once
+#include "envelope/catalog.hpp"
+#include "envelope/scenario.hpp"
+
+namespace envelope {
+
+// The scenario's accelerator with its spec overrides (Reference panel edits) applied.
+Accelerator resolved_accelerator(const Scenario& s, const Catalog& c);
+
+// Everything a decode step depends on besides the batch.
+struct DecodeSetup {
+  Architecture arch;
+  double params_scale = 1;     // model.params / derived params (the seed's round counts)
+  double params_active = 0;
+  Dtype weights = Dtype::bf16;
+  double kv_bytes_per_token = 0;
+  double tensor_parallel = 1;
+  double bandwidth_bytes_per_s = 0, bandwidth_efficiency = 0.7;
+  double peak_flops = 0, compute_efficiency = 0.6;
+  double link_bytes_per_s = 0, link_latency_s = 0;
+  double read_context = 0;  // tokens of KV cache read per sequence per step
+};
+DecodeSetup decode_setup(const Scenario& s, const Catalog& c);
+
+struct DecodeTimes {
+  double weight_bytes_read = 0, kv_bytes_read = 0, flops = 0;
+  double comm_seconds = 0, memory_seconds = 0, compute_seconds = 0, step_seconds = 0;
+};
+// One decode step at `batch` (formulas.hpp: decode_step_seconds and its parts).
+DecodeTimes decode_times(const DecodeSetup& d, double batch);
+
+}  // namespace envelope
