@@ -81,6 +81,7 @@ void App::changed() {
 }
 
 void App::recompute() {
+  ++revision_;
   report_ = evaluate(scenario_);
   // Ranges where an efficiency assumption dominates: MFU 0.30-0.50 (published A100/H100 runs span
   // 0.32-0.56), decode bandwidth efficiency 0.50-0.85 (llama.cpp and TRT-LLM measurements).

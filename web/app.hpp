@@ -43,6 +43,9 @@ class App {
   void changed();
   void set_message(const std::string& text, std::vector<Problem> field_problems);
 
+  // Incremented on every change of the scenario or display units: charts recompute only then.
+  long revision() const { return revision_; }
+
   bool binary_units = false;  // GiB instead of GB
   bool dark_theme = true;
   std::vector<Pinned> pinned;
@@ -67,6 +70,7 @@ class App {
   Scenario scenario_;
   Report report_;
   Ranges ranges_;
+  long revision_ = 0;
 };
 
 }  // namespace envelope::ui

@@ -8,6 +8,7 @@
 
 #include "envelope/evaluate.hpp"
 #include "envelope/link.hpp"
+#include "envelope/sweep.hpp"
 #include "host.hpp"
 #include "runtime.hpp"
 
@@ -101,4 +102,11 @@ EMSCRIPTEN_KEEPALIVE const char* envelope_load(const char* text, const char* ori
 }
 EMSCRIPTEN_KEEPALIVE double envelope_frames_drawn() { return static_cast<double>(frames_drawn()); }
 EMSCRIPTEN_KEEPALIVE void envelope_request_redraw() { request_redraw(); }
+// scripts/bench: milliseconds for a `points`-point decode sweep of the current scenario, in the browser.
+EMSCRIPTEN_KEEPALIVE double envelope_bench_sweep(int points) {
+  if (!running_app()) return -1;
+  const double start = emscripten_get_now();
+  const auto sweep = envelope::decode_sweep(running_app()->scenario(), 1, 1e6, points);
+  return sweep.empty() ? -1 : emscripten_get_now() - start;
+}
 }

@@ -8,7 +8,7 @@
 #include "envelope/format.hpp"
 
 namespace envelope {
-using nlohmann::ordered_json;
+using nlohmann::json;
 
 std::string Result::basis() const {
   std::string b = formula;
@@ -29,17 +29,17 @@ double Report::value(const std::string& path) const {
 }
 
 std::string Report::to_json(int indent) const {
-  ordered_json out = ordered_json::object();
+  json out = json::object();
   for (const Result& r : results) {
-    ordered_json* node = &out;
+    json* node = &out;
     size_t start = 0;
     for (size_t dot; (dot = r.path.find('.', start)) != std::string::npos; start = dot + 1)
       node = &(*node)[r.path.substr(start, dot - start)];
-    ordered_json leaf = {{"value", r.value}, {"unit", r.unit}, {"basis", r.basis()}};
+    json leaf = {{"value", r.value}, {"unit", r.unit}, {"basis", r.basis()}};
     if (!r.error_band.empty()) leaf["error"] = r.error_band;
     (*node)[r.path.substr(start)] = leaf;
   }
-  ordered_json w = ordered_json::array();
+  json w = json::array();
   for (const Warning& x : warnings) w.push_back({{"path", x.path}, {"message", x.message}});
   out["warnings"] = w;
   return out.dump(indent);

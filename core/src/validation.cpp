@@ -149,13 +149,13 @@ std::string ValidationReport::to_markdown() const {
 }
 
 std::string ValidationReport::to_json(int indent) const {
-  nlohmann::ordered_json j;
-  j["cases"] = nlohmann::ordered_json::array();
+  nlohmann::json j;
+  j["cases"] = nlohmann::json::array();
   for (const CaseResult& r : results)
     j["cases"].push_back({{"id", r.c->id}, {"category", r.c->category}, {"predicted", r.predicted},
                           {"published", r.c->published}, {"unit", r.c->unit}, {"ratio", r.ratio}, {"within", r.within},
                           {"excluded", r.c->excluded}, {"record", r.c->record}, {"source", r.c->source}});
-  j["categories"] = nlohmann::ordered_json::array();
+  j["categories"] = nlohmann::json::array();
   for (const CategorySummary& s : categories)
     j["categories"].push_back({{"category", s.category}, {"cases", s.cases}, {"median_abs_log_ratio", s.median_abs_log},
                                {"worst_abs_log_ratio", s.worst_abs_log}, {"band", s.band()}});

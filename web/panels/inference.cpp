@@ -37,12 +37,11 @@ void draw_inference(App& app) {
   warnings_for(app, {"inference."});
 
   // Sweeps, recomputed only when the scenario changes.
-  static std::string key;
+  static long key = -1;
   static std::vector<double> batches, tps, bw_limit, compute_limit, contexts, kv;
   static double crossover = 0;
-  const std::string now = scenario_to_json(s);
-  if (now != key) {
-    key = now;
+  if (app.revision() != key) {  // recompute only when the scenario changed
+    key = app.revision();
     batches.clear();
     tps.clear();
     bw_limit.clear();

@@ -47,11 +47,10 @@ void draw_training(App& app) {
 
   // Cost against tokens (log sweep over four decades around the chosen count); recomputed only when
   // the scenario changes.
-  static std::string key;
+  static long key = -1;
   static std::vector<double> xs, cost;
-  const std::string now = scenario_to_json(s);
-  if (now != key) {
-    key = now;
+  if (app.revision() != key) {  // recompute only when the scenario changed
+    key = app.revision();
     xs.clear();
     cost.clear();
     const double center = s.training.tokens > 0 ? s.training.tokens : 1e12;
