@@ -7,6 +7,7 @@
 
 #include "envelope/evaluate.hpp"
 #include "envelope/examples.hpp"
+#include "envelope/planner.hpp"
 #include "envelope/sweep.hpp"
 #include "envelope/validation.hpp"
 
@@ -42,6 +43,16 @@ int main() {
               median_us([&] { volatile double x = decode_sweep(s, 1, 4096, 10000).back().tokens_per_second; (void)x; }, 50) / 1000);
   std::printf("sweep_10000_tokens_ms %.3f ms\n",
               median_us([&] { volatile double x = training_cost_sweep(s, 1e9, 1e14, 10000).back().cost_usd; (void)x; }, 50) / 1000);
+  Scenario big;
+  big.model.preset = "llama-3.1-405b";
+  big.hardware.gpu = "h100-sxm";
+  big.hardware.count = 4096;
+  big.training.seq_len = 8192;
+  big.training.tokens = 15e12;
+  std::printf("plan_training_405b_4096gpus_ms %.3f ms\n",
+              median_us([&] { volatile size_t n = plan_training(big).ranked.size(); (void)n; }, 20) / 1000);
+  std::printf("plan_serving_llm_example_ms %.3f ms\n",
+              median_us([&] { volatile size_t n = plan_serving(s).ranked.size(); (void)n; }, 10) / 1000);
   std::printf("validate_ms %.3f ms\n", median_us([] { volatile size_t n = validate().results.size(); (void)n; }, 20) / 1000);
   return 0;
 }

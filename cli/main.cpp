@@ -3,6 +3,7 @@
 //   envelope eval --link URL   |   envelope eval --example ID
 //   envelope catalog gpus|models|examples
 //   envelope validate [--format text|json|markdown]   (exit 1 if a case is out of tolerance)
+//   envelope plan FILE.json [--format text|json]       (training layouts and/or serving options)
 // Exit codes: 0 ok, 2 bad input (the message names the field), 1 usage.
 #include <cstdio>
 #include <fstream>
@@ -17,6 +18,7 @@
 #include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
 #include "envelope/link.hpp"
+#include "envelope/planner.hpp"
 #include "envelope/validation.hpp"
 
 using namespace envelope;
@@ -30,7 +32,8 @@ int usage() {
       "       envelope eval --example ID [--format ...]\n"
       "       envelope link FILE.json          (prints the #s= fragment)\n"
       "       envelope catalog gpus|models|examples\n"
-      "       envelope validate [--format text|json|markdown]\n",
+      "       envelope validate [--format text|json|markdown]\n"
+      "       envelope plan FILE.json [--format text|json]\n",
       stderr);
   return 1;
 }
@@ -116,6 +119,31 @@ int main(int argc, char** argv) {
     std::cout << (format == "json" ? v.to_json(2) + "\n" : format == "markdown" ? v.to_markdown() : v.to_text());
     for (const CaseResult& r : v.results)
       if (r.c->excluded.empty() && !r.within) return 1;
+    return 0;
+  }
+  if (cmd == "plan") {
+    std::string text;
+    if (file.empty()) return usage();
+    if (!read_file(file, text)) {
+      std::fprintf(stderr, "%s: cannot read the file\n", file.c_str());
+      return 2;
+    }
+    const PlanFile f = load_plan_file(text);
+    if (!f.fatal.empty()) {
+      std::fprintf(stderr, "%s: %s\n", file.c_str(), f.fatal.c_str());
+      return 2;
+    }
+    if (!f.problems.empty()) {
+      print_problems(file, f.problems);
+      return 2;
+    }
+    TrainingPlannerResult t;
+    ServingPlannerResult sv;
+    const bool training = f.request.mode != "serving", serving = f.request.mode != "training";
+    if (training) t = plan_training(f.scenario, f.request.training);
+    if (serving) sv = plan_serving(f.scenario, f.request.serving);
+    std::cout << (format == "json" ? plan_to_json(f, training ? &t : nullptr, serving ? &sv : nullptr) + "\n"
+                                   : plan_to_text(f, training ? &t : nullptr, serving ? &sv : nullptr));
     return 0;
   }
   if (cmd != "eval" && cmd != "link") return usage();

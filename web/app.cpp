@@ -175,6 +175,7 @@ void App::frame() {
   draw_examples(*this);
   draw_scenarios(*this);
   draw_validation(*this);
+  draw_planner(*this);
 }
 
 }  // namespace envelope::ui

@@ -20,5 +20,6 @@ void draw_reference(App& app);
 void draw_examples(App& app);
 void draw_scenarios(App& app);
 void draw_validation(App& app);
+void draw_planner(App& app);
 
 }  // namespace envelope::ui

@@ -45,7 +45,7 @@ double Accelerator::peak_flops(Dtype d) const {
     case Dtype::tf32: return first({tf32, fp32});
     case Dtype::bf16: return first({bf16, fp16, fp32});
     case Dtype::fp16: return first({fp16, bf16, fp32});
-    case Dtype::fp8: return first({fp8, int8, bf16, fp16, fp32});
+    case Dtype::fp8: return first({fp8, bf16, fp16, fp32});  // no fp8 units: dequantized to 16-bit
     case Dtype::fp4: return first({fp4, fp8, bf16, fp16, fp32});
     case Dtype::int8: return first({int8, fp8, bf16, fp16, fp32});
     // Weight-only quantized formats dequantize and multiply on the 16-bit units.

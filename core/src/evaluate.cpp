@@ -433,7 +433,7 @@ DecodeSetup decode_setup(const Scenario& s, const Catalog& c) {
   d.peak_flops = s.hardware.peak_tflops ? *s.hardware.peak_tflops * kTera : gpu.peak_flops(d.weights);
   d.compute_efficiency = in.compute_efficiency ? *in.compute_efficiency : eff.compute;
   const bool in_domain = in.tensor_parallel <= gpu.scale_up_domain && gpu.scale_up_bytes_per_s > 0;
-  d.link_bytes_per_s = in_domain ? gpu.scale_up_bytes_per_s : gpu.scale_out_bytes_per_s;
+  d.link_bytes_per_s = collective_bytes_per_s(in_domain ? gpu.scale_up_bytes_per_s : gpu.scale_out_bytes_per_s, in_domain);
   // Latency per ring step: ~1 us over NVLink-class links, ~5 us over the network (NCCL small-message
   // all-reduce on 8 GPUs takes ~10-20 us; nccl-tests).
   d.link_latency_s = in_domain ? 1e-6 : 5e-6;

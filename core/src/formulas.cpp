@@ -205,6 +205,10 @@ double ring_allreduce_seconds(double bytes, double n, double bw, double latency)
   return transfer + 2.0 * (n - 1) * latency;
 }
 
+double collective_bytes_per_s(double link, bool bidirectional_figure) {
+  return link * (bidirectional_figure ? 0.5 : 1.0) * 0.8;
+}
+
 double tensor_parallel_step_seconds(double layers, double batch, double hidden, double tp, double bw,
                                     double latency, double act_bytes) {
   return 2.0 * layers * ring_allreduce_seconds(batch * hidden * act_bytes, tp, bw, latency);

@@ -55,3 +55,13 @@ run(0 validate)
 expect_contains("${OUT}" "batched-decode:")
 run(0 validate --format json)
 expect_contains("${OUT}" "\"categories\"")
+
+# Planner.
+file(WRITE "${tmp}/plan.json" [=[{"scenario":{"model":{"preset":"llama-2-70b"},"hardware":{"gpu":"h100-sxm","count":64}},"planner":{"mode":"both","keep":3,"gpus":["h100-sxm","a100-80gb-sxm"]}}]=])
+run(0 plan "${tmp}/plan.json")
+expect_contains("${OUT}" "Best: TP")
+run(0 plan "${tmp}/plan.json" --format json)
+expect_contains("${OUT}" "\"ranked\"")
+file(WRITE "${tmp}/badplan.json" [=[{"planner":{"mode":"fly"}}]=])
+run(2 plan "${tmp}/badplan.json")
+expect_contains("${ERR}" "planner.mode")

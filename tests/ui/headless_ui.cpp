@@ -84,7 +84,7 @@ TEST_CASE("every panel is drawn headless for every seed example", "[ui]") {
   std::mt19937 rng(7);
   run_frames(app, 5, rng);
   for (const char* name : {"Model & hardware", "Memory", "Training", "Inference", "Traffic & serving", "Storage", "Cost",
-                           "Reference", "Examples", "Scenarios", "Validation"}) {
+                           "Reference", "Examples", "Scenarios", "Validation", "Planner"}) {
     INFO(name);
     CHECK(ImGui::FindWindowByName(name) != nullptr);
   }

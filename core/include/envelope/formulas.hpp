@@ -123,6 +123,11 @@ double decode_weight_bytes_read(const Architecture& a, double batch, Dtype weigh
 // Ring all-reduce: 2 (n-1)/n * bytes / bandwidth + latency per step (2(n-1) steps)
 // (Patarasuk & Yuan 2009; NCCL docs "bus bandwidth").
 double ring_allreduce_seconds(double bytes, double n, double bandwidth_bytes_per_s, double latency_s);
+// Bandwidth a ring collective gets from a link: datasheet NVLink/ICI figures are both directions
+// added (A100: 600 GB/s = 300 each way), network figures one way; NCCL reaches ~80% of the one-way
+// bandwidth (nccl-tests bus bandwidth ~230 GB/s on DGX A100).
+double collective_bytes_per_s(double link_bytes_per_s, bool bidirectional_figure);
+
 // Tensor-parallel decode: two all-reduces of batch x hidden activations per layer (Megatron-LM,
 // Shoeybi et al. 2019).
 double tensor_parallel_step_seconds(double layers, double batch, double hidden, double tp,

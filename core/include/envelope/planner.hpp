@@ -1,0 +1,124 @@
+// The planner: the best way to train or serve a scenario's model.
+//
+// Training: enumerate tensor parallel (dividing the heads, within the scale-up domain), pipeline
+// parallel (with interleaved stages), data parallel, ZeRO 0-3, micro-batch and recompute; drop the
+// layouts that do not fit in GPU memory before costing them; estimate each step's time from compute
+// at the calibrated kernel efficiency, the pipeline bubble, tensor-parallel all-reduces over the
+// scale-up link and the data-parallel gradient all-reduce overlapped with the backward pass; rank by
+// time to train the token budget (cost follows, at a fixed GPU count).
+//
+// Serving: for each GPU type and weight precision, the smallest tensor-parallel degree that fits the
+// weights and a KV cache, the largest batch meeting the latency targets, the replicas for the peak
+// load, $/month and $ per million output tokens; ranked by $/month.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "envelope/catalog.hpp"
+#include "envelope/scenario.hpp"
+
+namespace envelope {
+
+struct TrainingLayout {
+  int tensor_parallel = 1, pipeline_parallel = 1, data_parallel = 1, zero_stage = 0, micro_batch = 1;
+  int interleave = 1;                // virtual pipeline stages per GPU (Narayanan et al. 2021)
+  std::string recompute = "none";    // none | selective | full
+  bool sequence_parallel = false;    // with tensor parallel > 1
+};
+
+struct TrainingPlan {
+  TrainingLayout layout;
+  // Memory per GPU (bytes).
+  double weights_bytes = 0, gradients_bytes = 0, optimizer_bytes = 0, activations_bytes = 0, total_bytes = 0;
+  // Step time parts (seconds).
+  double compute_seconds = 0, bubble_seconds = 0, tensor_parallel_seconds = 0, data_parallel_seconds = 0,
+         data_parallel_exposed_seconds = 0, zero3_seconds = 0, step_seconds = 0;
+  double micro_batches = 0;               // per pipeline, per step
+  double model_flops_per_step = 0;        // Megatron eq. 3 with 72 (no recompute FLOPs counted)
+  double hardware_flops_per_step = 0;     // 96 with full recompute
+  double model_flops_utilization = 0;     // model FLOPs / (GPUs x peak x step)
+  double hardware_tflops_per_gpu = 0;
+  double scenario_mfu = 0;                // the training.mfu that makes evaluate()'s 6PD/8PD time equal this plan's
+  double train_seconds = 0, gpu_hours = 0, cost_usd = 0;  // for the scenario's token budget
+  std::string bottleneck;                 // "compute", "bubble", "tensor-parallel communication", ...
+};
+
+struct RejectedFamily {
+  std::string family;  // e.g. "TP 1, PP 1, ZeRO 0"
+  std::string reason;  // "memory: 312 GB per GPU > 80 GB" / "communication" / "bubble"
+  int layouts = 0;
+};
+
+struct TrainingPlannerResult {
+  std::vector<TrainingPlan> ranked;  // best first, at most `keep`
+  std::vector<RejectedFamily> rejected;
+  int considered = 0, fitting = 0;
+  double global_batch = 0;  // sequences per step
+  std::string why_best;
+};
+
+struct TrainingPlannerOptions {
+  double global_batch = 0;  // sequences per step; 0: ~4M tokens (Llama 2's batch) rounded to a power of two
+  int keep = 20;
+  bool allow_interleave = true;
+  int max_zero_stage = 3;
+  std::vector<std::string> recompute_modes = {"none", "selective", "full"};
+};
+
+// Evaluates one layout (no search); `fits` says whether it fits in memory.
+TrainingPlan evaluate_training_layout(const Scenario& s, const TrainingLayout& layout, double global_batch, bool& fits,
+                                      const Catalog& c = Catalog::builtin());
+TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOptions& o = {},
+                                    const Catalog& c = Catalog::builtin());
+
+struct ServingOption {
+  std::string gpu, weights;
+  int tensor_parallel = 0;
+  double batch = 0, max_batch = 0;
+  double ttft_seconds = 0, tpot_seconds = 0;
+  double tokens_per_second_per_replica = 0;
+  double replicas = 0, gpus = 0;
+  double usd_per_gpu_hour = 0, monthly_usd = 0, usd_per_million_tokens = 0;
+  bool meets_targets = false;
+  std::string note;  // why it fails, or what limited the batch
+};
+
+struct ServingPlannerOptions {
+  std::vector<std::string> gpus;  // empty: every accelerator with a published price
+  std::vector<std::string> weights = {"bf16", "fp8", "int4"};
+  double ttft_target_seconds = 2.0;
+  double tpot_target_seconds = 0.05;
+  std::string percentile = "p50";  // the targets apply to the estimated (mean) latency
+  int max_tensor_parallel = 8;
+};
+
+struct ServingPlannerResult {
+  std::vector<ServingOption> ranked;  // meeting the targets first, cheapest first
+  double peak_qps = 0, peak_tokens_per_second = 0;
+};
+
+// "Use this layout/option": writes a plan into the scenario (and so into its link).
+void apply_training_plan(Scenario& s, const TrainingPlan& p);
+void apply_serving_option(Scenario& s, const ServingOption& o);
+
+ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions& o = {},
+                                  const Catalog& c = Catalog::builtin());
+
+// Planner options from a scenario's optional "planner" section of a plan file (JSON object).
+struct PlanRequest {
+  std::string mode = "training";  // training | serving | both
+  TrainingPlannerOptions training;
+  ServingPlannerOptions serving;
+};
+// Reads {"scenario": {...}, "planner": {...}} or a plain scenario; problems name the field.
+struct PlanFile {
+  Scenario scenario;
+  PlanRequest request;
+  std::vector<Problem> problems;
+  std::string fatal;
+};
+PlanFile load_plan_file(const std::string& text);
+std::string plan_to_json(const PlanFile& f, const TrainingPlannerResult* t, const ServingPlannerResult* s, int indent = 2);
+std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, const ServingPlannerResult* s);
+
+}  // namespace envelope

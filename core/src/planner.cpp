@@ -1,0 +1,527 @@
+// The planner (planner.hpp): training layouts and serving options, searched with the same formulas
+// as evaluate() (formulas.hpp) and the calibrated efficiencies (evaluate.hpp).
+#include "envelope/planner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "envelope/evaluate.hpp"
+#include "envelope/format.hpp"
+#include "envelope/formulas.hpp"
+#include "envelope/setup.hpp"
+#include "envelope/units.hpp"
+
+namespace envelope {
+
+namespace {
+
+struct TrainingContext {
+  Architecture arch;
+  Accelerator gpu;
+  double params = 0, active = 0, peak = 0, kernel_efficiency = 0.5, price = 0, gpus = 1, tokens = 0;
+  RecipeBytes recipe;
+  double attention_width = 0;  // heads x head_dim
+};
+
+TrainingContext training_context(const Scenario& s, const Catalog& c) {
+  TrainingContext x;
+  x.arch = resolved_architecture(s, c);
+  x.gpu = resolved_accelerator(s, c);
+  const double derived = params_total(x.arch);
+  x.params = s.model.params ? *s.model.params : derived;
+  x.active = s.model.active_params ? *s.model.active_params : params_active(x.arch) * (derived > 0 ? x.params / derived : 1.0);
+  x.peak = s.hardware.peak_tflops ? *s.hardware.peak_tflops * kTera
+                                  : x.gpu.peak_flops(dtype_from_name(s.training.dtype).value_or(Dtype::bf16));
+  // Kernel efficiency: the fraction of dense peak the layers' kernels reach when nothing waits on
+  // communication or the pipeline (those are modelled separately). A100 class: 0.55, one value
+  // across the 17 published Megatron-LM layouts (Narayanan 2021, Korthikanti 2022, MT-NLG 2022; the
+  // planner's tests hold each within 20%); other classes scale with their whole-run MFU default
+  // (0.55 / 0.40 = 1.375). GEMMs narrower than a few tensor-core tiles (128-256 wide) run slower:
+  // x h / (h + 256) for hidden size h. See docs/calibration.md.
+  x.kernel_efficiency = default_efficiencies(x.gpu).training_mfu * 1.375 * x.arch.hidden / (x.arch.hidden + 256.0);
+  x.price = evaluate_without_bands(s, c).value("hardware.price_per_gpu_hour");
+  x.gpus = s.hardware.count;
+  x.tokens = s.training.tokens;
+  x.recipe = recipe_bytes_per_param(s.training.recipe, s.training.optimizer);
+  x.attention_width = x.arch.heads * x.arch.head_dim;
+  return x;
+}
+
+std::string family_name(int t, int p, int z) {
+  return "TP " + std::to_string(t) + ", PP " + std::to_string(p) + ", ZeRO " + std::to_string(z);
+}
+
+TrainingPlan cost_layout(const TrainingContext& x, const Scenario& s, const TrainingLayout& L, double B, bool& fits) {
+  TrainingPlan plan;
+  plan.layout = L;
+  const Architecture& a = x.arch;
+  const double t = L.tensor_parallel, p = L.pipeline_parallel, d = L.data_parallel, mb = L.micro_batch, v = L.interleave;
+  const double seq = s.training.seq_len;
+  // Uneven stages: the busiest stage holds ceil(L/p) layers.
+  const double layers_per_stage = std::ceil(a.layers / p), imbalance = layers_per_stage / (a.layers / p);
+  const double m = B / (d * mb);  // micro-batches per pipeline per step
+  plan.micro_batches = m;
+
+  // Memory per GPU (formulas.hpp; Korthikanti et al. 2022 for activations).
+  const ModelStateBytes states = model_state_bytes_per_gpu(x.params * imbalance, x.recipe, L.zero_stage, d, t * p);
+  const double per_layer = activation_bytes_per_layer(seq, mb, a.hidden, a.heads, t, L.sequence_parallel, L.recompute,
+                                                      s.training.flash_attention);
+  // 1F1B: the first stage keeps min(p, m) micro-batches of its layers; interleaving adds
+  // (p-1)/(p v) (Korthikanti et al. 2022, section 4.2.3).
+  const double in_flight = std::min(p, m) * (v > 1 ? 1.0 + (p - 1) / (p * v) : 1.0);
+  plan.weights_bytes = states.weights;
+  plan.gradients_bytes = states.gradients;
+  plan.optimizer_bytes = states.optimizer;
+  plan.activations_bytes = per_layer * layers_per_stage * in_flight + logits_bytes_per_gpu(seq, mb, a.vocab, t);
+  plan.total_bytes = plan.weights_bytes + plan.gradients_bytes + plan.optimizer_bytes + plan.activations_bytes;
+  fits = plan.total_bytes <= x.gpu.memory_bytes * 0.95;  // 5% for the allocator's fragmentation
+  if (!fits) return plan;
+
+  // FLOPs per step: 6 P D plus attention scores (= Megatron eq. 3: 72BLsh^2(1 + s/6h + V/12hL)).
+  const double tokens = B * seq;
+  const double attention = 12.0 * B * a.layers * seq * seq * x.attention_width;
+  plan.model_flops_per_step = 6.0 * x.active * tokens + attention;
+  plan.hardware_flops_per_step = L.recompute == "full"        ? plan.model_flops_per_step * 4.0 / 3.0
+                                 : L.recompute == "selective" ? plan.model_flops_per_step + attention / 3.0
+                                                              : plan.model_flops_per_step;
+  const double N = t * p * d;
+  plan.compute_seconds = plan.hardware_flops_per_step / N / (x.peak * x.kernel_efficiency) * imbalance;
+  // Pipeline bubble (p-1)/m, divided by v with interleaved stages (Narayanan et al. 2021).
+  plan.bubble_seconds = plan.compute_seconds * (p - 1) / (m * v);
+  // Tensor parallel: 2 all-reduces forward + 2 backward per layer and micro-batch (+2 when the
+  // forward is recomputed) of s x b x h 16-bit activations; sequence parallel moves the same bytes.
+  const bool tp_in_domain = t <= x.gpu.scale_up_domain && x.gpu.scale_up_bytes_per_s > 0;
+  const double tp_bw = collective_bytes_per_s(tp_in_domain ? x.gpu.scale_up_bytes_per_s : x.gpu.scale_out_bytes_per_s, tp_in_domain);
+  const double collectives = L.recompute == "full" ? 6 : 4;
+  plan.tensor_parallel_seconds = layers_per_stage * m * collectives *
+                                 ring_allreduce_seconds(seq * mb * a.hidden * 2.0, t, tp_bw, tp_in_domain ? 1e-6 : 5e-6);
+  // Data parallel (Rajbhandari et al. 2020): ZeRO 0-1 all-reduce the accumulated gradients once per
+  // step; ZeRO-2 keeps only its gradient partition, so it reduce-scatters after every micro-batch's
+  // backward; ZeRO-3 also all-gathers the weights for every micro-batch's forward and backward.
+  // Overlapped with the backward pass as far as it is long.
+  const bool dp_in_domain = N <= x.gpu.scale_up_domain && x.gpu.scale_up_bytes_per_s > 0;
+  const double dp_bw = collective_bytes_per_s(dp_in_domain ? x.gpu.scale_up_bytes_per_s : x.gpu.scale_out_bytes_per_s, dp_in_domain);
+  const double dp_lat = dp_in_domain ? 1e-6 : 5e-6;
+  const double shard = x.params * imbalance / (t * p);
+  const double grad_bytes = shard * x.recipe.gradients, weight_bytes = shard * x.recipe.weights;
+  const double one_way = d > 1 ? (d - 1) / d / dp_bw : 0.0;  // reduce-scatter or all-gather, per byte
+  if (L.zero_stage <= 1)
+    plan.data_parallel_seconds = ring_allreduce_seconds(grad_bytes, d, dp_bw, dp_lat);
+  else
+    plan.data_parallel_seconds = m * grad_bytes * one_way + weight_bytes * one_way;  // RS per micro-batch + AG once
+  plan.zero3_seconds = L.zero_stage >= 3 ? 2.0 * m * weight_bytes * one_way : 0.0;
+  const double backward = plan.compute_seconds * (L.recompute == "full" ? 0.5 : 2.0 / 3.0);
+  plan.data_parallel_exposed_seconds = std::max(0.0, plan.data_parallel_seconds + plan.zero3_seconds - backward);
+  plan.step_seconds = plan.compute_seconds + plan.bubble_seconds + plan.tensor_parallel_seconds + plan.data_parallel_exposed_seconds;
+
+  plan.model_flops_utilization = plan.model_flops_per_step / (N * x.peak * plan.step_seconds);
+  plan.hardware_tflops_per_gpu = plan.hardware_flops_per_step / N / plan.step_seconds / kTera;
+  plan.scenario_mfu = training_flops(x.active, tokens, L.recompute == "full") / (N * x.peak * plan.step_seconds);
+  plan.train_seconds = x.tokens / tokens * plan.step_seconds;
+  plan.gpu_hours = plan.train_seconds * N / kSecondsPerHour;
+  plan.cost_usd = plan.gpu_hours * x.price;
+  struct Part {
+    const char* name;
+    double seconds;
+  } parts[] = {{"compute", plan.compute_seconds}, {"pipeline bubble", plan.bubble_seconds},
+               {"tensor-parallel communication", plan.tensor_parallel_seconds},
+               {"data-parallel communication", plan.data_parallel_exposed_seconds}};
+  plan.bottleneck = std::max_element(std::begin(parts), std::end(parts), [](const Part& l, const Part& r) {
+                      return l.seconds < r.seconds;
+                    })->name;
+  return plan;
+}
+
+double default_global_batch(const Scenario& s) {
+  // ~4M tokens per step (Llama 2: 4M-token batches, Touvron et al. 2023), a power of two in sequences.
+  return std::max(1.0, std::pow(2.0, std::round(std::log2(4e6 / std::max(1.0, s.training.seq_len)))));
+}
+
+std::string describe(const TrainingLayout& l) {
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "TP %d x PP %d%s x DP %d, ZeRO %d, micro-batch %d, recompute %s", l.tensor_parallel,
+                l.pipeline_parallel, l.interleave > 1 ? (" (v=" + std::to_string(l.interleave) + ")").c_str() : "",
+                l.data_parallel, l.zero_stage, l.micro_batch, l.recompute.c_str());
+  return buf;
+}
+
+}  // namespace
+
+TrainingPlan evaluate_training_layout(const Scenario& s, const TrainingLayout& layout, double global_batch, bool& fits,
+                                      const Catalog& c) {
+  const TrainingContext x = training_context(s, c);
+  return cost_layout(x, s, layout, global_batch > 0 ? global_batch : default_global_batch(s), fits);
+}
+
+TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOptions& o, const Catalog& c) {
+  TrainingPlannerResult res;
+  const TrainingContext x = training_context(s, c);
+  const int N = static_cast<int>(x.gpus);
+  const double B = o.global_batch > 0 ? o.global_batch : default_global_batch(s);
+  res.global_batch = B;
+  const int heads = static_cast<int>(x.arch.heads), layers = static_cast<int>(x.arch.layers);
+  std::map<std::string, RejectedFamily> memory_rejects;
+  std::map<std::string, double> memory_min_bytes;  // smallest footprint tried per rejected family
+  std::map<std::string, double> family_best;  // best step per TP/PP family, to explain what slower ones hit
+  std::map<std::string, std::string> family_bottleneck;
+  std::vector<TrainingPlan> fitting;
+  for (int t = 1; t <= std::min({heads, N, std::max(1, x.gpu.scale_up_domain)}); ++t) {
+    if (heads % t) continue;
+    for (int p = 1; p <= std::min(layers, N / t); ++p) {
+      if (N % (t * p)) continue;
+      const int d = N / (t * p);
+      if (std::fmod(B, d) != 0) continue;
+      const int per_replica = static_cast<int>(B / d);
+      for (int mb : {1, 2, 4, 8}) {
+        if (per_replica % mb) continue;
+        const int m = per_replica / mb;
+        for (int z = 0; z <= (d > 1 ? o.max_zero_stage : 0); ++z) {
+          for (const std::string& r : o.recompute_modes) {
+            for (int v = 1; v <= 8; ++v) {  // interleaved stages: v divides the layers of a stage
+              if (v > 1 && (!o.allow_interleave || p == 1 || layers % p || (layers / p) % v || m % p)) continue;
+              TrainingLayout L{t, p, d, z, mb, v, r, t > 1};
+              ++res.considered;
+              bool fits = false;
+              TrainingPlan plan = cost_layout(x, s, L, B, fits);
+              const std::string fam = family_name(t, p, z);
+              if (!fits) {
+                RejectedFamily& f = memory_rejects[fam];
+                double& smallest = memory_min_bytes.try_emplace(fam, plan.total_bytes).first->second;
+                smallest = std::min(smallest, plan.total_bytes);
+                f.family = fam;
+                ++f.layouts;
+                continue;
+              }
+              ++res.fitting;
+              const std::string tp_pp = "TP " + std::to_string(t) + ", PP " + std::to_string(p);
+              if (!family_best.count(tp_pp) || plan.step_seconds < family_best[tp_pp]) {
+                family_best[tp_pp] = plan.step_seconds;
+                family_bottleneck[tp_pp] = plan.bottleneck;
+              }
+              fitting.push_back(std::move(plan));
+            }
+          }
+        }
+      }
+    }
+  }
+  std::sort(fitting.begin(), fitting.end(), [](const TrainingPlan& l, const TrainingPlan& r) {
+    return l.train_seconds != r.train_seconds ? l.train_seconds < r.train_seconds : l.cost_usd < r.cost_usd;
+  });
+  if (fitting.size() > static_cast<size_t>(o.keep)) fitting.resize(o.keep);
+  res.ranked = std::move(fitting);
+  // What each rejected family hit: memory (never fit), or what made its best layout slower.
+  for (auto& [name, f] : memory_rejects) {
+    const double min_bytes = memory_min_bytes[name];
+    bool any_fit_in_family = false;
+    for (const auto& [tp_pp, best] : family_best) any_fit_in_family |= name.rfind(tp_pp + ",", 0) == 0;
+    if (any_fit_in_family) continue;  // other ZeRO/recompute choices of this TP/PP fit
+    f.reason = "memory: at least " + format_bytes(min_bytes, false) + " per GPU > " + format_bytes(x.gpu.memory_bytes * 0.95, false);
+    res.rejected.push_back(f);
+  }
+  if (!res.ranked.empty()) {
+    const double best = res.ranked.front().step_seconds;
+    for (const auto& [tp_pp, step] : family_best) {
+      if (step <= best * 1.1) continue;
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "%s: %.0f%% slower than the best layout", family_bottleneck[tp_pp].c_str(), (step / best - 1) * 100);
+      res.rejected.push_back({tp_pp, buf, 0});
+    }
+    const TrainingPlan& b = res.ranked.front();
+    char buf[600];
+    std::snprintf(buf, sizeof buf,
+                  "%s: step %.3g s = compute %.0f%%, pipeline bubble %.0f%%, tensor-parallel all-reduces %.0f%%, "
+                  "exposed data-parallel all-reduce %.0f%%; %.0f GB per GPU of %.0f GB; MFU %.0f%%.",
+                  describe(b.layout).c_str(), b.step_seconds, 100 * b.compute_seconds / b.step_seconds,
+                  100 * b.bubble_seconds / b.step_seconds, 100 * b.tensor_parallel_seconds / b.step_seconds,
+                  100 * b.data_parallel_exposed_seconds / b.step_seconds, b.total_bytes / 1e9, x.gpu.memory_bytes / 1e9,
+                  100 * b.model_flops_utilization);
+    res.why_best = buf;
+  } else {
+    res.why_best = "No layout fits in " + format_bytes(x.gpu.memory_bytes, false) + " per GPU with " + std::to_string(N) +
+                   " GPUs: add GPUs or use a larger-memory accelerator.";
+  }
+  return res;
+}
+
+ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions& o, const Catalog& c) {
+  ServingPlannerResult res;
+  const Report base = evaluate_without_bands(s, c);
+  res.peak_qps = base.value("traffic.peak_qps");
+  res.peak_tokens_per_second = base.value("traffic.peak_tokens_per_second");
+  std::vector<std::string> gpus = o.gpus;
+  if (gpus.empty())
+    for (const Accelerator& a : c.accelerators)
+      if (a.on_demand_usd_per_hour || a.spot_usd_per_hour || a.id == s.hardware.gpu) gpus.push_back(a.id);
+  for (const std::string& g : gpus) {
+    const Accelerator* acc = c.find_accelerator(g);
+    if (!acc) continue;
+    for (const std::string& w : o.weights) {
+      ServingOption opt;
+      opt.gpu = acc->id;
+      opt.weights = w;
+      Scenario x = s;
+      x.hardware.gpu = acc->id;
+      if (acc->id != s.hardware.gpu) {  // spec and price overrides belong to the scenario's own GPU
+        x.hardware.price_per_gpu_hour.reset();
+        x.hardware.memory_gb.reset();
+        x.hardware.bandwidth_gbps.reset();
+        x.hardware.peak_tflops.reset();
+      }
+      x.inference.weights = w;
+      x.inference.batch = 1;
+      const Architecture arch = resolved_architecture(x, c);
+      // Smallest tensor-parallel degree (dividing the heads, within the scale-up domain) that fits.
+      for (int t = 1; t <= std::min(o.max_tensor_parallel, std::max(1, acc->scale_up_domain)); ++t) {
+        if (static_cast<int>(arch.heads) % t) continue;
+        x.inference.tensor_parallel = t;
+        if (evaluate_without_bands(x, c).value("memory.inference.fits") == 1) {
+          opt.tensor_parallel = t;
+          break;
+        }
+      }
+      if (opt.tensor_parallel == 0) {
+        opt.note = "does not fit in " + std::to_string(std::min(o.max_tensor_parallel, acc->scale_up_domain)) + " GPUs";
+        res.ranked.push_back(opt);
+        continue;
+      }
+      Report r = evaluate_without_bands(x, c);
+      opt.usd_per_gpu_hour = r.value("hardware.price_per_gpu_hour");
+      opt.max_batch = r.value("inference.max_batch");
+      opt.ttft_seconds = r.value("inference.prefill_seconds");
+      // The largest batch whose decode step meets the per-token target (step time grows with batch).
+      double lo = 1, hi = std::max(1.0, opt.max_batch);
+      auto step_at = [&](double b) {
+        x.inference.batch = b;
+        return evaluate_without_bands(x, c).value("inference.decode_step_seconds");
+      };
+      if (step_at(1) > o.tpot_target_seconds) {
+        opt.batch = 1;
+        opt.note = "misses the time-per-token target even at batch 1";
+      } else {
+        while (hi - lo > 0.5) {
+          const double mid = std::floor((lo + hi + 1) / 2);
+          if (step_at(mid) <= o.tpot_target_seconds) lo = mid; else hi = mid - 1;
+        }
+        opt.batch = lo;
+        opt.note = opt.batch >= opt.max_batch ? "batch limited by KV-cache memory" : "batch limited by the time-per-token target";
+      }
+      x.inference.batch = opt.batch;
+      r = evaluate_without_bands(x, c);
+      opt.tpot_seconds = r.value("inference.decode_step_seconds");
+      opt.tokens_per_second_per_replica = r.value("inference.sustained_tokens_per_second");
+      opt.meets_targets = opt.tpot_seconds <= o.tpot_target_seconds && opt.ttft_seconds <= o.ttft_target_seconds;
+      if (opt.ttft_seconds > o.ttft_target_seconds) opt.note = "misses the time-to-first-token target";
+      opt.replicas = replicas_needed(res.peak_tokens_per_second, opt.tokens_per_second_per_replica, s.traffic.min_replicas);
+      opt.gpus = opt.replicas * opt.tensor_parallel;
+      opt.monthly_usd = monthly_usd(opt.gpus, opt.usd_per_gpu_hour);
+      opt.usd_per_million_tokens = opt.tokens_per_second_per_replica > 0
+                                       ? opt.usd_per_gpu_hour * opt.tensor_parallel / (opt.tokens_per_second_per_replica * 3600) * 1e6
+                                       : 0;
+      res.ranked.push_back(opt);
+    }
+  }
+  std::stable_sort(res.ranked.begin(), res.ranked.end(), [](const ServingOption& l, const ServingOption& r) {
+    if (l.meets_targets != r.meets_targets) return l.meets_targets;
+    if ((l.tensor_parallel == 0) != (r.tensor_parallel == 0)) return r.tensor_parallel == 0;
+    const bool lp = l.usd_per_gpu_hour > 0, rp = r.usd_per_gpu_hour > 0;
+    if (lp != rp) return lp;  // options without a price last
+    return l.monthly_usd != r.monthly_usd ? l.monthly_usd < r.monthly_usd : l.usd_per_million_tokens < r.usd_per_million_tokens;
+  });
+  return res;
+}
+
+void apply_training_plan(Scenario& s, const TrainingPlan& p) {
+  TrainingSection& t = s.training;
+  t.tensor_parallel = p.layout.tensor_parallel;
+  t.pipeline_parallel = p.layout.pipeline_parallel;
+  t.zero_stage = p.layout.zero_stage;
+  t.micro_batch = p.layout.micro_batch;
+  t.recompute = p.layout.recompute;
+  t.sequence_parallel = p.layout.sequence_parallel;
+  t.mfu = std::clamp(p.scenario_mfu, 0.01, 1.0);  // the report's training time then equals the plan's
+}
+
+void apply_serving_option(Scenario& s, const ServingOption& o) {
+  if (s.hardware.gpu != o.gpu) {  // spec and price overrides belonged to the previous GPU
+    s.hardware.gpu = o.gpu;
+    s.hardware.price_per_gpu_hour.reset();
+    s.hardware.memory_gb.reset();
+    s.hardware.bandwidth_gbps.reset();
+    s.hardware.peak_tflops.reset();
+  }
+  s.inference.weights = o.weights;
+  s.inference.tensor_parallel = std::max(1, o.tensor_parallel);
+  s.inference.batch = std::max(1.0, o.batch);
+  s.traffic.tokens_per_second_per_replica.reset();
+}
+
+// ------------------------------------------------------------------ plan files and output
+
+PlanFile load_plan_file(const std::string& text) {
+  PlanFile f;
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    f.fatal = j.is_discarded() ? "not valid JSON" : "expected a JSON object";
+    return f;
+  }
+  nlohmann::json planner = nlohmann::json::object();
+  nlohmann::json scenario = j;
+  if (j.contains("scenario")) {
+    scenario = j["scenario"];
+    if (j.contains("planner")) planner = j["planner"];
+  } else if (j.contains("planner")) {
+    planner = j["planner"];
+    scenario.erase("planner");
+  }
+  const LoadResult r = load_scenario_json(scenario.dump());
+  if (!r.ok()) {
+    f.fatal = "scenario: " + r.fatal;
+    return f;
+  }
+  f.scenario = r.scenario;
+  f.problems = r.problems;
+  if (!planner.is_object()) {
+    f.problems.push_back({"planner", "expected an object"});
+    return f;
+  }
+  auto number = [&](const char* key, double& out, double lo, double hi) {
+    if (!planner.contains(key)) return;
+    const auto& v = planner[key];
+    if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < lo || v.get<double>() > hi)
+      f.problems.push_back({std::string("planner.") + key, "expected a number within [" + format_g4(lo) + ", " + format_g4(hi) + "]"});
+    else
+      out = v.get<double>();
+  };
+  auto strings = [&](const char* key, std::vector<std::string>& out) {
+    if (!planner.contains(key)) return;
+    const auto& v = planner[key];
+    std::vector<std::string> got;
+    bool ok = v.is_array();
+    if (ok)
+      for (const auto& e : v) {
+        if (!e.is_string() || e.get<std::string>().size() > 64) ok = false;
+        else got.push_back(e.get<std::string>());
+      }
+    if (!ok) f.problems.push_back({std::string("planner.") + key, "expected an array of strings"});
+    else out = got;
+  };
+  if (planner.contains("mode")) {
+    const auto& m = planner["mode"];
+    if (m.is_string() && (m == "training" || m == "serving" || m == "both")) f.request.mode = m.get<std::string>();
+    else f.problems.push_back({"planner.mode", "expected 'training', 'serving' or 'both'"});
+  }
+  number("global_batch", f.request.training.global_batch, 1, 1e8);
+  double keep = f.request.training.keep;
+  number("keep", keep, 1, 1000);
+  f.request.training.keep = static_cast<int>(keep);
+  strings("gpus", f.request.serving.gpus);
+  strings("weights", f.request.serving.weights);
+  for (const std::string& w : f.request.serving.weights)
+    if (!dtype_from_name(w)) f.problems.push_back({"planner.weights", "unknown weight format '" + w + "'"});
+  const Catalog& cat = Catalog::builtin();
+  for (const std::string& g : f.request.serving.gpus)
+    if (!cat.find_accelerator(g)) f.problems.push_back({"planner.gpus", "unknown accelerator '" + g + "'"});
+  number("ttft_target_seconds", f.request.serving.ttft_target_seconds, 1e-4, 1e4);
+  number("tpot_target_seconds", f.request.serving.tpot_target_seconds, 1e-5, 1e3);
+  double max_tp = f.request.serving.max_tensor_parallel;
+  number("max_tensor_parallel", max_tp, 1, 1024);
+  f.request.serving.max_tensor_parallel = static_cast<int>(max_tp);
+  if (planner.contains("percentile")) {
+    const auto& p = planner["percentile"];
+    if (p.is_string() && (p == "p50" || p == "p90" || p == "p99")) f.request.serving.percentile = p.get<std::string>();
+    else f.problems.push_back({"planner.percentile", "expected 'p50', 'p90' or 'p99'"});
+  }
+  for (auto it = planner.begin(); it != planner.end(); ++it) {
+    static const char* known[] = {"mode", "global_batch", "keep", "gpus", "weights", "ttft_target_seconds",
+                                  "tpot_target_seconds", "max_tensor_parallel", "percentile"};
+    if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }))
+      f.problems.push_back({"planner." + it.key(), "unknown key (ignored)"});
+  }
+  return f;
+}
+
+static nlohmann::json layout_json(const TrainingPlan& p) {
+  const TrainingLayout& l = p.layout;
+  return {{"tensor_parallel", l.tensor_parallel}, {"pipeline_parallel", l.pipeline_parallel}, {"interleave", l.interleave},
+          {"data_parallel", l.data_parallel}, {"zero_stage", l.zero_stage}, {"micro_batch", l.micro_batch},
+          {"recompute", l.recompute}, {"sequence_parallel", l.sequence_parallel},
+          {"memory_bytes", {{"weights", p.weights_bytes}, {"gradients", p.gradients_bytes}, {"optimizer", p.optimizer_bytes},
+                            {"activations", p.activations_bytes}, {"total", p.total_bytes}}},
+          {"step_seconds", {{"compute", p.compute_seconds}, {"pipeline_bubble", p.bubble_seconds},
+                            {"tensor_parallel", p.tensor_parallel_seconds}, {"data_parallel", p.data_parallel_seconds},
+                            {"data_parallel_exposed", p.data_parallel_exposed_seconds}, {"total", p.step_seconds}}},
+          {"model_flops_utilization", p.model_flops_utilization}, {"hardware_tflops_per_gpu", p.hardware_tflops_per_gpu},
+          {"train_seconds", p.train_seconds}, {"gpu_hours", p.gpu_hours}, {"cost_usd", p.cost_usd}, {"bottleneck", p.bottleneck}};
+}
+
+std::string plan_to_json(const PlanFile& f, const TrainingPlannerResult* t, const ServingPlannerResult* s, int indent) {
+  nlohmann::json out = nlohmann::json::object();
+  (void)f;
+  if (t) {
+    nlohmann::json tj;
+    tj["global_batch"] = t->global_batch;
+    tj["considered"] = t->considered;
+    tj["fitting"] = t->fitting;
+    tj["why_best"] = t->why_best;
+    tj["ranked"] = nlohmann::json::array();
+    for (const TrainingPlan& p : t->ranked) tj["ranked"].push_back(layout_json(p));
+    tj["rejected"] = nlohmann::json::array();
+    for (const RejectedFamily& r : t->rejected) tj["rejected"].push_back({{"family", r.family}, {"reason", r.reason}});
+    out["training"] = tj;
+  }
+  if (s) {
+    nlohmann::json sj;
+    sj["peak_qps"] = s->peak_qps;
+    sj["peak_tokens_per_second"] = s->peak_tokens_per_second;
+    sj["ranked"] = nlohmann::json::array();
+    for (const ServingOption& o : s->ranked)
+      sj["ranked"].push_back({{"gpu", o.gpu}, {"weights", o.weights}, {"tensor_parallel", o.tensor_parallel},
+                              {"batch", o.batch}, {"max_batch", o.max_batch}, {"ttft_seconds", o.ttft_seconds},
+                              {"tpot_seconds", o.tpot_seconds}, {"tokens_per_second_per_replica", o.tokens_per_second_per_replica},
+                              {"replicas", o.replicas}, {"gpus", o.gpus}, {"usd_per_gpu_hour", o.usd_per_gpu_hour},
+                              {"monthly_usd", o.monthly_usd}, {"usd_per_million_tokens", o.usd_per_million_tokens},
+                              {"meets_targets", o.meets_targets}, {"note", o.note}});
+    out["serving"] = sj;
+  }
+  return out.dump(indent);
+}
+
+std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, const ServingPlannerResult* s) {
+  std::string out;
+  char buf[512];
+  (void)f;
+  if (t) {
+    std::snprintf(buf, sizeof buf, "Training: %d layouts considered, %d fit; global batch %.0f sequences\n", t->considered,
+                  t->fitting, t->global_batch);
+    out += buf;
+    out += "Best: " + t->why_best + "\n\n";
+    out += "rank  layout                                                         step s   MFU   GB/GPU   days      cost\n";
+    int i = 0;
+    for (const TrainingPlan& p : t->ranked) {
+      std::snprintf(buf, sizeof buf, "%4d  %-62s %7.3g %4.0f%% %7.1f %6.1f %9s\n", ++i, describe(p.layout).c_str(), p.step_seconds,
+                    100 * p.model_flops_utilization, p.total_bytes / 1e9, p.train_seconds / 86400, format_usd(p.cost_usd).c_str());
+      out += buf;
+    }
+    if (!t->rejected.empty()) out += "\nRejected:\n";
+    for (const RejectedFamily& r : t->rejected) out += "  " + r.family + ": " + r.reason + "\n";
+  }
+  if (s) {
+    std::snprintf(buf, sizeof buf, "%sServing: peak %.4g QPS, %.4g output tokens/s\n", t ? "\n" : "", s->peak_qps, s->peak_tokens_per_second);
+    out += buf;
+    out += "gpu               weights  TP  batch  TTFT ms  TPOT ms   tok/s/replica  replicas  GPUs      $/month   $/M tok  targets\n";
+    for (const ServingOption& o : s->ranked) {
+      std::snprintf(buf, sizeof buf, "%-17s %-7s %3d %6.0f %8.1f %8.2f %15.0f %9.0f %5.0f %12s %9.3f  %s (%s)\n", o.gpu.c_str(),
+                    o.weights.c_str(), o.tensor_parallel, o.batch, o.ttft_seconds * 1e3, o.tpot_seconds * 1e3,
+                    o.tokens_per_second_per_replica, o.replicas, o.gpus, format_usd(o.monthly_usd).c_str(),
+                    o.usd_per_million_tokens, o.meets_targets ? "met" : "missed", o.note.c_str());
+      out += buf;
+    }
+  }
+  return out;
+}
+
+}  // namespace envelope
