@@ -164,18 +164,7 @@ void App::export_named(const std::string& name, const std::string& kind) {
 
 void App::frame() {
   draw_top_bar(*this);
-  draw_model_hardware(*this);
-  draw_memory(*this);
-  draw_training(*this);
-  draw_inference(*this);
-  draw_traffic(*this);
-  draw_storage(*this);
-  draw_cost(*this);
-  draw_reference(*this);
-  draw_examples(*this);
-  draw_scenarios(*this);
-  draw_validation(*this);
-  draw_planner(*this);
+  for (const Panel& p : panels()) p.draw(*this);
 }
 
 }  // namespace envelope::ui

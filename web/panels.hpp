@@ -4,9 +4,19 @@
 
 namespace envelope::ui {
 
-// Default placement of a panel window: column/row of a grid in em units, used on first run only
-// (later the layout comes from the saved ImGui ini).
-void place_window(int column, int row, float height_em = 20, float width_em = 30);
+// The panels in their default order. On first use (no saved layout) they flow into as many columns
+// as the page is wide; those that do not fit start collapsed, stacked at the foot of the last column.
+// Later runs restore the layout ImGui saved (localStorage in the browser).
+struct Panel {
+  const char* name;
+  float height_em;  // default height; widths are 30 em
+  void (*draw)(App&);
+};
+const std::vector<Panel>& panels();
+// ImGui::Begin for a panel, with its first-use placement. Pair with ImGui::End() as usual.
+bool begin_panel(const char* name);
+// Uncollapse and focus a panel (the Panels menu).
+void show_panel(const char* name);
 
 void draw_top_bar(App& app);
 void draw_model_hardware(App& app);

@@ -7,8 +7,7 @@
 namespace envelope::ui {
 
 void draw_cost(App& app) {
-  place_window(3, 1, 18);
-  if (!ImGui::Begin("Cost")) {
+  if (!begin_panel("Cost")) {
     ImGui::End();
     return;
   }

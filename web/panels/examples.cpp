@@ -11,8 +11,7 @@
 namespace envelope::ui {
 
 void draw_examples(App& app) {
-  place_window(0, 2, 16);
-  if (!ImGui::Begin("Examples")) {
+  if (!begin_panel("Examples")) {
     ImGui::End();
     return;
   }
@@ -32,8 +31,7 @@ void draw_examples(App& app) {
 }
 
 void draw_scenarios(App& app) {
-  place_window(1, 2, 18);
-  if (!ImGui::Begin("Scenarios")) {
+  if (!begin_panel("Scenarios")) {
     ImGui::End();
     return;
   }

@@ -11,8 +11,7 @@
 namespace envelope::ui {
 
 void draw_inference(App& app) {
-  place_window(2, 0, 40);
-  if (!ImGui::Begin("Inference")) {
+  if (!begin_panel("Inference")) {
     ImGui::End();
     return;
   }

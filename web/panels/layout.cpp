@@ -1,31 +1,82 @@
 // First-run placement of the panel windows (later runs restore the saved ImGui layout), and the top
 // bar: share, export, units, theme, and the message shown when a link could not be loaded.
+#include <algorithm>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "../panels.hpp"
 #include "../ui.hpp"
+#include "envelope/examples.hpp"
 #include "imgui.h"
 
 namespace envelope::ui {
 
-void place_window(int column, int row, float height_em, float width_em) {
-  (void)row;
-  const ImGuiViewport* vp = ImGui::GetMainViewport();
-  // WorkPos excludes the menu bar only from the second frame on; place below it from the first.
-  const float top = vp->Pos.y + ImGui::GetFrameHeight() + em(0.4f);
-  // Columns that fit the page; extra columns wrap onto the first ones, shifted down.
-  const float col_w = em(width_em) + em(0.4f);
-  const int columns = vp->WorkSize.x > col_w ? static_cast<int>(vp->WorkSize.x / col_w) : 1;
-  static float column_y[16];
-  static int last_frame = -1;
-  if (last_frame != ImGui::GetFrameCount()) {
-    for (float& y : column_y) y = top;
-    last_frame = ImGui::GetFrameCount();
+const std::vector<Panel>& panels() {
+  static const std::vector<Panel> all = {
+      {"Model & hardware", 22, draw_model_hardware}, {"Memory", 30, draw_memory},
+      {"Inference", 30, draw_inference},             {"Training", 28, draw_training},
+      {"Traffic & serving", 26, draw_traffic},       {"Cost", 14, draw_cost},
+      {"Storage", 26, draw_storage},                 {"Planner", 28, draw_planner},
+      {"Examples", 16, draw_examples},               {"Reference", 24, draw_reference},
+      {"Scenarios", 18, draw_scenarios},             {"Validation", 24, draw_validation},
+  };
+  return all;
+}
+
+namespace {
+struct Placement {
+  ImVec2 pos, size;
+  bool collapsed = false;
+};
+
+// First-use layout for the current viewport, computed once.
+const Placement& placement_of(const char* name) {
+  static std::vector<std::pair<std::string, Placement>> layout;
+  if (layout.empty()) {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    const float gap = em(0.4f), width = em(30), top = vp->Pos.y + ImGui::GetFrameHeight() + gap;
+    const float bottom = vp->Pos.y + vp->Size.y;
+    const int columns = std::max(1, static_cast<int>((vp->Size.x - gap) / (width + gap)));
+    std::vector<float> y(columns, top);
+    std::vector<const Panel*> rest;
+    for (const Panel& p : panels()) {
+      // The column with the most room left that still fits the panel.
+      int best = -1;
+      for (int c = 0; c < columns; ++c)
+        if (y[c] + em(p.height_em) <= bottom && (best < 0 || y[c] < y[best])) best = c;
+      if (best < 0) {
+        rest.push_back(&p);
+        continue;
+      }
+      layout.push_back({p.name, {{vp->Pos.x + gap + best * (width + gap), y[best]}, {width, em(p.height_em)}, false}});
+      y[best] += em(p.height_em) + gap;
+    }
+    // Collapsed title bars at the foot of the column with the most room.
+    int c = static_cast<int>(std::min_element(y.begin(), y.end()) - y.begin());
+    for (const Panel* p : rest) {
+      layout.push_back({p->name, {{vp->Pos.x + gap + c * (width + gap), y[c]}, {width, em(p->height_em)}, true}});
+      y[c] += ImGui::GetFrameHeight() + gap * 0.5f;
+    }
   }
-  const int c = column % columns;
-  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + em(0.4f) + c * col_w, column_y[c]), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(em(width_em), em(height_em)), ImGuiCond_FirstUseEver);
-  column_y[c] += em(height_em) + em(0.4f);
+  for (const auto& [n, pl] : layout)
+    if (n == name) return pl;
+  static const Placement fallback{{0, 0}, {em(30), em(20)}, false};
+  return fallback;
+}
+}  // namespace
+
+bool begin_panel(const char* name) {
+  const Placement& p = placement_of(name);
+  ImGui::SetNextWindowPos(p.pos, ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(p.size, ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowCollapsed(p.collapsed, ImGuiCond_FirstUseEver);
+  return ImGui::Begin(name);
+}
+
+void show_panel(const char* name) {
+  ImGui::SetWindowCollapsed(name, false);
+  ImGui::SetWindowFocus(name);
 }
 
 void draw_top_bar(App& app) {
@@ -44,6 +95,21 @@ void draw_top_bar(App& app) {
                              "# " + title + "\n\nLink: " + encode_link_fragment(app.scenario()) + "\n\n" +
                                  app.report().to_markdown(app.binary_units));
       }
+      ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Examples")) {
+      for (const Example& e : examples()) {
+        if (ImGui::MenuItem(e.title.c_str())) {
+          app.set_message("", {});
+          app.set_scenario(e.scenario);
+        }
+        ImGui::SetItemTooltip("seed: %s", e.section.c_str());
+      }
+      ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Panels")) {
+      for (const Panel& p : panels())
+        if (ImGui::MenuItem(p.name)) show_panel(p.name);
       ImGui::EndMenu();
     }
     if (ImGui::MenuItem("Pin to compare")) {

@@ -16,8 +16,7 @@ static double device_memory(App& app) {
 }
 
 void draw_memory(App& app) {
-  place_window(1, 0, 34);
-  if (!ImGui::Begin("Memory")) {
+  if (!begin_panel("Memory")) {
     ImGui::End();
     return;
   }

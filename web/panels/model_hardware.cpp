@@ -22,8 +22,7 @@ static bool matches(const std::string& text, const char* filter) {
 }
 
 void draw_model_hardware(App& app) {
-  place_window(0, 0, 30);
-  if (!ImGui::Begin("Model & hardware")) {
+  if (!begin_panel("Model & hardware")) {
     ImGui::End();
     return;
   }

@@ -66,8 +66,7 @@ void sort_by(std::vector<T>& rows, const ImGuiTableSortSpecs* specs, Key key) {
 }  // namespace
 
 void draw_planner(App& app) {
-  place_window(3, 2, 30, 40);
-  if (!ImGui::Begin("Planner")) {
+  if (!begin_panel("Planner")) {
     ImGui::End();
     return;
   }

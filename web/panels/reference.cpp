@@ -10,8 +10,7 @@
 namespace envelope::ui {
 
 void draw_reference(App& app) {
-  place_window(0, 1, 24, 30);
-  if (!ImGui::Begin("Reference")) {
+  if (!begin_panel("Reference")) {
     ImGui::End();
     return;
   }

@@ -7,8 +7,7 @@
 namespace envelope::ui {
 
 void draw_storage(App& app) {
-  place_window(3, 0, 30);
-  if (!ImGui::Begin("Storage")) {
+  if (!begin_panel("Storage")) {
     ImGui::End();
     return;
   }

@@ -7,8 +7,7 @@
 namespace envelope::ui {
 
 void draw_traffic(App& app) {
-  place_window(2, 1, 30);
-  if (!ImGui::Begin("Traffic & serving")) {
+  if (!begin_panel("Traffic & serving")) {
     ImGui::End();
     return;
   }

@@ -11,8 +11,7 @@
 namespace envelope::ui {
 
 void draw_training(App& app) {
-  place_window(1, 1, 30);
-  if (!ImGui::Begin("Training")) {
+  if (!begin_panel("Training")) {
     ImGui::End();
     return;
   }

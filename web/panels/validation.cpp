@@ -10,8 +10,7 @@
 namespace envelope::ui {
 
 void draw_validation(App& app) {
-  place_window(2, 2, 24, 34);
-  if (!ImGui::Begin("Validation")) {
+  if (!begin_panel("Validation")) {
     ImGui::End();
     return;
   }
