@@ -118,13 +118,18 @@ void App::save_named(const std::string& name) {
   nlohmann::json saved = read_saved(host_);
   saved[name] = scenario_to_json(scenario_, true);
   host_.storage_set(kSavedKey, saved.dump());
+  saved_names_valid_ = false;
 }
 
-std::vector<std::string> App::saved_names() {
-  std::vector<std::string> out;
-  const nlohmann::json saved = read_saved(host_);
-  for (auto it = saved.begin(); it != saved.end(); ++it) out.push_back(it.key());
-  return out;
+const std::vector<std::string>& App::saved_names() {
+  // Read from storage once and after each change here, not every frame.
+  if (!saved_names_valid_) {
+    saved_names_.clear();
+    const nlohmann::json saved = read_saved(host_);
+    for (auto it = saved.begin(); it != saved.end(); ++it) saved_names_.push_back(it.key());
+    saved_names_valid_ = true;
+  }
+  return saved_names_;
 }
 
 void App::open_named(const std::string& name) {
@@ -136,6 +141,7 @@ void App::delete_named(const std::string& name) {
   nlohmann::json saved = read_saved(host_);
   saved.erase(name);
   host_.storage_set(kSavedKey, saved.dump());
+  saved_names_valid_ = false;
 }
 
 void App::rename_named(const std::string& from, const std::string& to) {
@@ -144,6 +150,7 @@ void App::rename_named(const std::string& from, const std::string& to) {
   saved[to] = saved[from];
   saved.erase(from);
   host_.storage_set(kSavedKey, saved.dump());
+  saved_names_valid_ = false;
 }
 
 void App::export_named(const std::string& name, const std::string& kind) {

@@ -57,7 +57,7 @@ class App {
   std::string value(const std::string& path) const;  // formatted with units
   void apply_theme();
   void save_named(const std::string& name);
-  std::vector<std::string> saved_names();
+  const std::vector<std::string>& saved_names();
   void open_named(const std::string& name);
   void delete_named(const std::string& name);
   void rename_named(const std::string& from, const std::string& to);
@@ -71,6 +71,8 @@ class App {
   Report report_;
   Ranges ranges_;
   long revision_ = 0;
+  std::vector<std::string> saved_names_;
+  bool saved_names_valid_ = false;
 };
 
 }  // namespace envelope::ui

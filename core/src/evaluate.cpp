@@ -140,6 +140,8 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   const double kv = b.add("memory.inference.kv_cache_bytes", kv_tok * context * in.batch, "B",
                           "kv_bytes_per_token x context x batch",
                           g(kv_tok) + " x " + g(context) + " x " + g(in.batch), "seed 'Forgetting Inference Memory Overhead'");
+  // Prompt tokens in one forward pass, capped at a chunked-prefill budget of 8,192 tokens (vLLM's
+  // max_num_batched_tokens default with chunked prefill).
   const double ws_tokens = std::min(in.batch * std::max(1.0, in.prompt_tokens), 8192.0);
   const double ws = b.add("memory.inference.workspace_bytes", inference_workspace_bytes(arch, ws_tokens, in.batch, Dtype::bf16),
                           "B", "tokens x (4h + 2 ffn) x 2 B + batch x vocab x 4 B",

@@ -77,7 +77,9 @@ TrainingPlan cost_layout(const TrainingContext& x, const Scenario& s, const Trai
   plan.optimizer_bytes = states.optimizer;
   plan.activations_bytes = per_layer * layers_per_stage * in_flight + logits_bytes_per_gpu(seq, mb, a.vocab, t);
   plan.total_bytes = plan.weights_bytes + plan.gradients_bytes + plan.optimizer_bytes + plan.activations_bytes;
-  fits = plan.total_bytes <= x.gpu.memory_bytes * 0.95;  // 5% for the allocator's fragmentation
+  // 5% kept free for the caching allocator's fragmentation (an assumption; PyTorch reports it as
+  // reserved-but-unallocated memory, typically a few percent).
+  fits = plan.total_bytes <= x.gpu.memory_bytes * 0.95;
   if (!fits) return plan;
 
   // FLOPs per step: 6 P D plus attention scores (= Megatron eq. 3: 72BLsh^2(1 + s/6h + V/12hL)).

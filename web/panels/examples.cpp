@@ -50,7 +50,8 @@ void draw_scenarios(App& app) {
   if (!ImGui::IsItemActive() && s.name != name) std::snprintf(name, sizeof name, "%s", s.name.c_str());
   ImGui::SameLine();
   if (ImGui::Button("Save")) app.save_named(s.name.empty() ? "untitled" : s.name);
-  for (const std::string& n : app.saved_names()) {
+  const std::vector<std::string> names = app.saved_names();  // a copy: buttons below may change the list
+  for (const std::string& n : names) {
     ImGui::PushID(n.c_str());
     if (editing == n) {
       ImGui::SetNextItemWidth(em(12));

@@ -55,8 +55,11 @@ struct InferenceSection {
   double tensor_parallel = 1;
   std::optional<double> bandwidth_efficiency;  // unset: default for the hardware class
   std::optional<double> compute_efficiency;
-  double runtime_overhead_gb = 1.0;  // CUDA context, allocator slack, framework buffers
-  double usable_memory_fraction = 0.9;  // share of device memory a server may plan on
+  // Per GPU: CUDA context (~0.3-0.5 GB), cuBLAS/NCCL workspaces and allocator slack; an assumption
+  // checked only indirectly (Falcon 180B fits the 8 GPUs Hugging Face recommends, validation.json).
+  double runtime_overhead_gb = 1.0;
+  // Share of device memory a server plans on: vLLM's gpu_memory_utilization default is 0.9.
+  double usable_memory_fraction = 0.9;
 };
 
 struct TrafficSection {
