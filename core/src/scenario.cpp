@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "envelope/catalog.hpp"
+#include "envelope/evaluate.hpp"
+#include "envelope/formulas.hpp"
 
 namespace envelope {
 using nlohmann::json;
@@ -240,7 +242,32 @@ LoadResult load_scenario_json(const std::string& text) {
   return r;
 }
 
-std::string scenario_to_json(const Scenario& s, bool minimal, int indent) {
+Scenario canonical(const Scenario& s) {
+  Scenario c = s;
+  const Catalog& cat = Catalog::builtin();
+  auto same = [&](const Scenario& a, const Scenario& b) {
+    const Architecture x = resolved_architecture(a, cat), y = resolved_architecture(b, cat);
+    return x.layers == y.layers && x.hidden == y.hidden && x.heads == y.heads && x.kv_heads == y.kv_heads &&
+           x.head_dim == y.head_dim && x.ffn == y.ffn && x.vocab == y.vocab && x.experts == y.experts &&
+           x.experts_per_token == y.experts_per_token && x.shared_experts == y.shared_experts && x.expert_ffn == y.expert_ffn;
+  };
+  using Field = std::optional<double> ModelSection::*;
+  for (Field f : {&ModelSection::layers, &ModelSection::hidden, &ModelSection::heads, &ModelSection::kv_heads,
+                  &ModelSection::head_dim, &ModelSection::ffn, &ModelSection::vocab, &ModelSection::experts,
+                  &ModelSection::experts_per_token, &ModelSection::shared_experts, &ModelSection::expert_ffn}) {
+    if (!(c.model.*f)) continue;
+    Scenario without = c;
+    (without.model.*f).reset();
+    if (same(c, without)) (c.model.*f).reset();
+  }
+  ModelSection& m = c.model;
+  // A params override equal to the count derived from the (final) architecture changes nothing.
+  if (m.params && *m.params == params_total(resolved_architecture(c, cat))) m.params.reset();
+  return c;
+}
+
+std::string scenario_to_json(const Scenario& input, bool minimal, int indent) {
+  const Scenario s = minimal ? canonical(input) : input;
   Writer now, base;
   visit_fields(const_cast<Scenario&>(s), now);
   Scenario defaults;

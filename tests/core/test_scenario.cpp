@@ -9,6 +9,7 @@
 
 #include "envelope/evaluate.hpp"
 #include "envelope/examples.hpp"
+#include "envelope/formulas.hpp"
 #include "envelope/link.hpp"
 #include "random_scenario.hpp"
 
@@ -119,8 +120,27 @@ TEST_CASE("round trip: random valid scenario -> link -> identical scenario", "[s
     INFO(link);
     REQUIRE(r.ok());
     CHECK(r.problems.empty());
-    CHECK(r.scenario == s);
+    // Identical up to overrides that restate the preset (a link leaves those out), and with the
+    // same report.
+    CHECK(r.scenario == canonical(s));
+    CHECK(evaluate(r.scenario).to_json() == evaluate(s).to_json());
   }
+}
+
+TEST_CASE("links leave out model fields that restate the chosen preset", "[scenario][links]") {
+  Scenario s;
+  s.model.preset = "llama-2-70b";
+  s.model.layers = 80;     // the preset's own value
+  s.model.kv_heads = 8;    // likewise
+  s.model.params = params_total(resolved_architecture(s));  // the derived count
+  CHECK(scenario_to_json(s) == R"({"model":{"preset":"llama-2-70b"},"version":1})");
+  s.model.layers = 40;     // a real change stays, and the params override now differs from the derived count
+  CHECK(scenario_to_json(s) == R"({"model":{"layers":40,"params":68976648192,"preset":"llama-2-70b"},"version":1})");
+  // head_dim restated with a changed hidden size is not redundant (it would otherwise follow hidden/heads).
+  Scenario t;
+  t.model.hidden = 8192;
+  t.model.head_dim = 128;
+  CHECK(scenario_to_json(t).find("head_dim") != std::string::npos);
 }
 
 TEST_CASE("every seed example loads without problems and its link round-trips", "[scenario][examples]") {

@@ -148,8 +148,13 @@ struct LoadResult {
 };
 LoadResult load_scenario_json(const std::string& text);
 
-// Minimal JSON (only fields that differ from the defaults), with "version" always written.
+// Minimal JSON: only fields that differ from the defaults, and model overrides only where they
+// change the chosen preset's architecture ("version" is always written).
 std::string scenario_to_json(const Scenario& s, bool minimal = true, int indent = -1);
+
+// The scenario with model overrides that do not change the preset's resolved architecture removed
+// (what a minimal link keeps): decode(encode(s)) == canonical(s).
+Scenario canonical(const Scenario& s);
 
 }  // namespace envelope
 
