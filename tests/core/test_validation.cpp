@@ -91,3 +91,18 @@ TEST_CASE("every estimate in a validated category carries its error band", "[val
   CHECK(r.find("traffic.peak_qps")->error_band.empty());  // plain arithmetic: no model error
   CHECK(r.to_json().find("\"error\"") != std::string::npos);
 }
+
+TEST_CASE("docs/calibration.md shows the current residuals (regenerate with envelope validate --format markdown)",
+          "[validation]") {
+  std::ifstream f(std::string(ENVELOPE_LINKS_DIR) + "/../../docs/calibration.md");
+  REQUIRE(f.good());
+  std::stringstream doc;
+  doc << f.rdbuf();
+  const std::string table = validate().to_markdown();
+  // Every line of the generated table (cases and category summary) stands in the document.
+  std::stringstream lines(table);
+  for (std::string line; std::getline(lines, line);) {
+    INFO(line);
+    CHECK(doc.str().find(line) != std::string::npos);
+  }
+}
