@@ -85,14 +85,17 @@ void App::recompute() {
   report_ = evaluate(scenario_);
   // Ranges where an efficiency assumption dominates: MFU 0.30-0.50 (published A100/H100 runs span
   // 0.32-0.56), decode bandwidth efficiency 0.50-0.85 (llama.cpp and TRT-LLM measurements).
-  Scenario lo = scenario_, hi = scenario_;
-  lo.training.mfu = 0.30;
-  hi.training.mfu = 0.50;
-  lo.inference.bandwidth_efficiency = 0.50;
-  hi.inference.bandwidth_efficiency = 0.85;
-  ranges_.low = evaluate(lo);
-  ranges_.high = evaluate(hi);
+  // Only while both efficiencies are defaults: a value the user set has no range to show.
   ranges_.valid = !scenario_.training.mfu && !scenario_.inference.bandwidth_efficiency;
+  if (ranges_.valid) {
+    Scenario lo = scenario_, hi = scenario_;
+    lo.training.mfu = 0.30;
+    hi.training.mfu = 0.50;
+    lo.inference.bandwidth_efficiency = 0.50;
+    hi.inference.bandwidth_efficiency = 0.85;
+    ranges_.low = evaluate(lo);
+    ranges_.high = evaluate(hi);
+  }
   for (Pinned& p : pinned) p.report = evaluate(p.scenario);
   host_.publish(report_.to_json(2), report_.to_text(binary_units), encode_link_fragment(scenario_));
 }

@@ -88,20 +88,18 @@ Architecture resolved_architecture(const Scenario& s, const Catalog& c) {
 
 Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   Builder b;
-  const Architecture arch = resolved_architecture(s, c);
-  const Accelerator* gpu_ptr = c.find_accelerator(s.hardware.gpu);
-  if (!gpu_ptr) gpu_ptr = c.find_accelerator(Scenario().hardware.gpu);
   const Accelerator gpu = resolved_accelerator(s, c);
+  // Architecture, parameter counts and decode inputs resolved once (setup.hpp; shared with sweeps).
+  const DecodeSetup ds = decode_setup(s, resolved_architecture(s, c), gpu);
+  const Architecture& arch = ds.arch;
   const HardwareSection& hw = s.hardware;
   const Efficiencies eff = default_efficiencies(gpu);
   const std::string spec_src = gpu.name + " datasheet (assets/hardware.json)";
 
   // ------------------------------------------------------------ model
-  const double derived_total = params_total(arch);
-  const double derived_active = params_active(arch);
-  const double P = s.model.params ? *s.model.params : derived_total;
-  const double scale = derived_total > 0 ? P / derived_total : 1.0;
-  const double Pa = s.model.active_params ? *s.model.active_params : derived_active * scale;
+  const double P = s.model.params ? *s.model.params : params_total(arch);
+  const double scale = ds.params_scale;
+  const double Pa = ds.params_active;
   const std::string arch_src = "derived from the architecture (embeddings, attention, MLP/experts, norms); Vaswani 2017, "
                                "Touvron 2023, Jiang 2024, DeepSeek-V3 2024";
   if (s.model.params)
@@ -236,8 +234,8 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   const double peak = hw.peak_tflops ? *hw.peak_tflops * kTera : gpu.peak_flops(tdt);
   const double mfu = tr.mfu ? *tr.mfu : eff.training_mfu;
   if (mfu > 0.6) b.warn("training.mfu", "MFU " + g(mfu) + " is above what large runs reach (PaLM 46%, Megatron 52-56%)");
-  const double price = hw.price_per_gpu_hour ? *hw.price_per_gpu_hour : price_for(*gpu_ptr, hw.pricing).value_or(0.0);
-  if (!hw.price_per_gpu_hour && !price_for(*gpu_ptr, hw.pricing))
+  const double price = price_per_gpu_hour(s, c);
+  if (!hw.price_per_gpu_hour && !price_for(gpu, hw.pricing))
     b.warn("hardware.price_per_gpu_hour", "no published price for " + gpu.name + "; set a price to get costs");
   const std::string price_src = hw.price_per_gpu_hour ? std::string("scenario hardware.price_per_gpu_hour")
                                 : hw.pricing == "spot" ? gpu.spot_source : gpu.on_demand_source;
@@ -264,7 +262,6 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   }
 
   // ------------------------------------------------------------ inference speed
-  const DecodeSetup ds = decode_setup(s, c);
   const DecodeTimes dt = decode_times(ds, in.batch);
   const double bw_eff = ds.bandwidth_efficiency, c_eff = ds.compute_efficiency;
   if (bw_eff > 0.92)
@@ -288,10 +285,10 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
                             "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(tp) + " x " + g(gpu.bandwidth_bytes_per_s) + " x " +
                                 g(bw_eff) + ") + " + g(dflops) + " / (" + g(tp) + " x " + g(ipeak) + " x " + g(c_eff) + ") + " + g(comm),
                             "seed Q2 (memory-bandwidth bound at small batch); compute term at large batch");
-  const double tps = b.add("inference.tokens_per_second", step > 0 ? in.batch / step : 0.0, "tok/s", "batch / decode_step",
+  b.add("inference.tokens_per_second", step > 0 ? in.batch / step : 0.0, "tok/s", "batch / decode_step",
                            g(in.batch) + " / " + g(step), "seed 'Inference Throughput Estimation'");
   const double pf1 = prefill_flops(arch, Pa, in.prompt_tokens);
-  const double ttft = b.add("inference.prefill_seconds",
+  b.add("inference.prefill_seconds",
                             prefill_seconds(pf1, ipeak * tp, c_eff, w_read, gpu.bandwidth_bytes_per_s * tp, bw_eff,
                                             tensor_parallel_step_seconds(arch.layers, in.prompt_tokens, arch.hidden, tp,
                                                                          link_bw, link_lat, 2.0)),
@@ -307,8 +304,6 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
                                  "static batching cycle: prefill the batch, then decode");
   b.add("inference.requests_per_second", cycle > 0 ? in.batch / cycle : 0.0, "req/s", "batch / (prefill(batch) + output x step)",
         g(in.batch) + " / " + g(cycle), "seed 'requests_per_second = tokens_per_second / avg_output_tokens'");
-  (void)tps;
-  (void)ttft;
 
   // ------------------------------------------------------------ traffic and serving
   const TrafficSection& tf = s.traffic;
@@ -418,12 +413,31 @@ Accelerator resolved_accelerator(const Scenario& s, const Catalog& c) {
   return gpu;
 }
 
+double price_per_gpu_hour(const Scenario& s, const Catalog& c) {
+  if (s.hardware.price_per_gpu_hour) return *s.hardware.price_per_gpu_hour;
+  const Accelerator* a = c.find_accelerator(s.hardware.gpu);
+  if (!a) a = c.find_accelerator(Scenario().hardware.gpu);
+  return price_for(*a, s.hardware.pricing).value_or(0.0);
+}
+
+void select_accelerator(Scenario& s, const std::string& id) {
+  if (s.hardware.gpu == id) return;
+  s.hardware.gpu = id;
+  s.hardware.price_per_gpu_hour.reset();
+  s.hardware.memory_gb.reset();
+  s.hardware.bandwidth_gbps.reset();
+  s.hardware.peak_tflops.reset();
+}
+
 DecodeSetup decode_setup(const Scenario& s, const Catalog& c) {
+  return decode_setup(s, resolved_architecture(s, c), resolved_accelerator(s, c));
+}
+
+DecodeSetup decode_setup(const Scenario& s, const Architecture& arch, const Accelerator& gpu) {
   const InferenceSection& in = s.inference;
-  const Accelerator gpu = resolved_accelerator(s, c);
   const Efficiencies eff = default_efficiencies(gpu);
   DecodeSetup d;
-  d.arch = resolved_architecture(s, c);
+  d.arch = arch;
   const double derived = params_total(d.arch);
   d.params_scale = s.model.params && derived > 0 ? *s.model.params / derived : 1.0;
   d.params_active = s.model.active_params ? *s.model.active_params : params_active(d.arch) * d.params_scale;

@@ -42,7 +42,7 @@ TrainingContext training_context(const Scenario& s, const Catalog& c) {
   // (0.55 / 0.40 = 1.375). GEMMs narrower than a few tensor-core tiles (128-256 wide) run slower:
   // x h / (h + 256) for hidden size h. See docs/calibration.md.
   x.kernel_efficiency = default_efficiencies(x.gpu).training_mfu * 1.375 * x.arch.hidden / (x.arch.hidden + 256.0);
-  x.price = evaluate_without_bands(s, c).value("hardware.price_per_gpu_hour");
+  x.price = price_per_gpu_hour(s, c);
   x.gpus = s.hardware.count;
   x.tokens = s.training.tokens;
   x.recipe = recipe_bytes_per_param(s.training.recipe, s.training.optimizer);
@@ -177,12 +177,13 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
       const int d = N / (t * p);
       if (std::fmod(B, d) != 0) continue;
       const int per_replica = static_cast<int>(B / d);
-      for (int mb : {1, 2, 4, 8}) {
+      for (int mb : {1, 2, 4, 8}) {  // Megatron-LM runs use micro-batches of 1-8 (Narayanan 2021, Korthikanti 2022)
         if (per_replica % mb) continue;
         const int m = per_replica / mb;
         for (int z = 0; z <= (d > 1 ? o.max_zero_stage : 0); ++z) {
           for (const std::string& r : o.recompute_modes) {
-            for (int v = 1; v <= 8; ++v) {  // interleaved stages: v divides the layers of a stage
+            for (int v = 1; v <= 8; ++v) {  // interleaved chunks per GPU (v divides a stage's layers); past a few,
+                                             // more chunks only add point-to-point traffic (Narayanan 2021 sec. 2.2)
               if (v > 1 && (!o.allow_interleave || p == 1 || layers % p || (layers / p) % v || m % p)) continue;
               TrainingLayout L{t, p, d, z, mb, v, r, t > 1};
               ++res.considered;
@@ -266,13 +267,7 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
       opt.gpu = acc->id;
       opt.weights = w;
       Scenario x = s;
-      x.hardware.gpu = acc->id;
-      if (acc->id != s.hardware.gpu) {  // spec and price overrides belong to the scenario's own GPU
-        x.hardware.price_per_gpu_hour.reset();
-        x.hardware.memory_gb.reset();
-        x.hardware.bandwidth_gbps.reset();
-        x.hardware.peak_tflops.reset();
-      }
+      select_accelerator(x, acc->id);
       x.inference.weights = w;
       x.inference.batch = 1;
       const Architecture arch = resolved_architecture(x, c);
@@ -348,13 +343,7 @@ void apply_training_plan(Scenario& s, const TrainingPlan& p) {
 }
 
 void apply_serving_option(Scenario& s, const ServingOption& o) {
-  if (s.hardware.gpu != o.gpu) {  // spec and price overrides belonged to the previous GPU
-    s.hardware.gpu = o.gpu;
-    s.hardware.price_per_gpu_hour.reset();
-    s.hardware.memory_gb.reset();
-    s.hardware.bandwidth_gbps.reset();
-    s.hardware.peak_tflops.reset();
-  }
+  select_accelerator(s, o.gpu);
   s.inference.weights = o.weights;
   s.inference.tensor_parallel = std::max(1, o.tensor_parallel);
   s.inference.batch = std::max(1.0, o.batch);

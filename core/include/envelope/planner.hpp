@@ -86,6 +86,8 @@ struct ServingOption {
 struct ServingPlannerOptions {
   std::vector<std::string> gpus;  // empty: every accelerator with a published price
   std::vector<std::string> weights = {"bf16", "fp8", "int4"};
+  // Defaults: time to first token 2 s, as MLPerf Inference's Llama 2 70B server scenario; 50 ms per
+  // output token (20 tokens/s), between MLPerf's interactive (40 ms) and server (200 ms) targets.
   double ttft_target_seconds = 2.0;
   double tpot_target_seconds = 0.05;
   std::string percentile = "p50";  // the targets apply to the estimated (mean) latency

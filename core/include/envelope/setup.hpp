@@ -9,6 +9,14 @@ namespace envelope {
 // The scenario's accelerator with its spec overrides (Reference panel edits) applied.
 Accelerator resolved_accelerator(const Scenario& s, const Catalog& c);
 
+// USD per GPU-hour: the scenario's price, else the catalog's on-demand or spot price (whichever
+// `hardware.pricing` asks for, falling back to the other), else 0.
+double price_per_gpu_hour(const Scenario& s, const Catalog& c);
+
+// The scenario's GPU with the previous GPU's spec and price overrides cleared (they describe that
+// GPU, not this one).
+void select_accelerator(Scenario& s, const std::string& id);
+
 // Everything a decode step depends on besides the batch.
 struct DecodeSetup {
   Architecture arch;
@@ -23,6 +31,8 @@ struct DecodeSetup {
   double read_context = 0;  // tokens of KV cache read per sequence per step
 };
 DecodeSetup decode_setup(const Scenario& s, const Catalog& c);
+// The same from an architecture and accelerator already resolved for `s`.
+DecodeSetup decode_setup(const Scenario& s, const Architecture& arch, const Accelerator& gpu);
 
 struct DecodeTimes {
   double weight_bytes_read = 0, kv_bytes_read = 0, flops = 0;
