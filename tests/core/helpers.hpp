@@ -30,7 +30,7 @@ inline double at(const Report& r, const std::string& path) {
   return x->value;
 }
 
-// shared/reference/published.json: the cited figures tests are held against.
+// tests/reference/published.json: the cited figures tests are held against.
 inline const nlohmann::json& published() {
   static const nlohmann::json j = [] {
     std::ifstream f(ENVELOPE_REFERENCE_JSON);

@@ -1,4 +1,4 @@
-// Formula checks against published rules and measurements (shared/reference/published.json).
+// Formula checks against published rules and measurements (tests/reference/published.json).
 #include <catch2/catch.hpp>
 
 #include "envelope/catalog.hpp"
@@ -29,7 +29,7 @@ TEST_CASE("KV cache per token: OPT-13B is 800 KB (vLLM blog)", "[formulas][kv]")
         Approx(rec["measured"]["GB_per_2048_token_request"].get<double>()).epsilon(0.06));
 }
 
-TEST_CASE("KV cache: LLaMA-13B sequence ~1.7 GB; OctoCoder 16k MHA ~15 GB, MQA < 400 MB", "[formulas][kv]") {
+TEST_CASE("KV cache: LLaMA-13B sequence ~1.7 GB - OctoCoder 16k MHA ~15 GB, MQA < 400 MB", "[formulas][kv]") {
   const Architecture llama13 = Catalog::builtin().find_model("llama-13b")->arch;
   // vLLM blog: up to 1.7 GB for a single sequence in LLaMA-13B (2,048 tokens), 3%.
   CHECK(kv_cache_bytes(llama13, Dtype::fp16, 2048, 1) / kGB ==
@@ -191,7 +191,7 @@ TEST_CASE("chart sweeps agree with evaluate() at the same inputs", "[sweep]") {
 
 #include "envelope/format.hpp"
 
-TEST_CASE("format_g4 prints exactly what printf(\"%.4g\") prints", "[format]") {
+TEST_CASE("format_g4 prints exactly what printf %.4g prints", "[format]") {
   std::mt19937_64 rng(3);
   std::uniform_real_distribution<double> exponent(-40, 60), small(0, 100000);
   for (int i = 0; i < 200000; ++i) {

@@ -1,4 +1,4 @@
-// The planner against published Megatron-LM layouts (shared/reference/published.json): each fits in
+// The planner against published Megatron-LM layouts (tests/reference/published.json): each fits in
 // 80 GB, its predicted throughput per GPU is within 20% of the published figure, and its time is
 // within 15% of the planner's best layout. Plus the seed's serving questions through the serving
 // planner, with the seed's arithmetic errors named.

@@ -1,4 +1,4 @@
-// Envelope against published, cited figures (shared/reference/published.json): training runs' GPU-hours
+// Envelope against published, cited figures (tests/reference/published.json): training runs' GPU-hours
 // with the default MFU (no per-case tuning), and the catalog against the datasheet records.
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -57,7 +57,7 @@ TEST_CASE("training GPU-hours of published runs within 1.35x using the default M
   }
 }
 
-TEST_CASE("Llama 2 34B (no preset; nominal 34B params) within 1.35x", "[published][training]") {
+TEST_CASE("Llama 2 34B (no preset - nominal 34B params) within 1.35x", "[published][training]") {
   const auto& rec = published_record("Llama 2 34B");
   Scenario s;
   s.model.params = 34e9;  // "params_nominal": "34B"

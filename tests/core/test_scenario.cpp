@@ -33,7 +33,7 @@ TEST_CASE("a link that is not JSON is refused whole, with a reason", "[scenario]
   }
 }
 
-TEST_CASE("bad fields are listed by path; the good ones still load", "[scenario][validation]") {
+TEST_CASE("bad fields are listed by path - the good ones still load", "[scenario][validation]") {
   const LoadResult r = load_scenario_json(R"({"version":1,
     "hardware":{"gpu":"h100-sxm","count":-4},
     "training":{"tokens":"lots","mfu":7,"recipe":"magic","zero_stage":1.5,"flash_attention":"yes"},

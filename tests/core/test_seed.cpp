@@ -25,7 +25,7 @@ TEST_CASE("seed model memory: its 'GB' are GiB (5.6 / 13.0 / 24.2 / 1863)", "[se
   CHECK(at(r, "memory.inference.weights_bytes") == Approx(6e9));
 }
 
-TEST_CASE("seed table: 70B in fp16 (140 GB) needs 2 x A100 80GB; 7B fp16 fits one A100 40GB", "[seed]") {
+TEST_CASE("seed table: 70B in fp16 (140 GB) needs 2 x A100 80GB - 7B fp16 fits one A100 40GB", "[seed]") {
   Scenario s;
   s.model.preset = "llama-2-70b";
   s.model.params = 70e9;
@@ -119,7 +119,7 @@ TEST_CASE("seed error: Q5's '7B on 1T tokens would cost ~$75K' is $187K (still w
   CHECK(cost < 500000);
 }
 
-TEST_CASE("seed Q2: A100 does 156 FLOPs per byte; batch-1 decode needs ~2", "[seed][q2]") {
+TEST_CASE("seed Q2: A100 does 156 FLOPs per byte - batch-1 decode needs ~2", "[seed][q2]") {
   const Accelerator& a100 = *Catalog::builtin().find_accelerator("a100-80gb-sxm");
   CHECK(a100.peak_flops(Dtype::fp16) / a100.seed_bandwidth_bytes_per_s.value() == Approx(156));
   // 2 FLOPs (multiply + add) per parameter, 2 bytes per fp16 parameter: 1 FLOP per byte of weights;
@@ -138,7 +138,7 @@ TEST_CASE("seed inference 7B on A100: 14 GB of weights, ~7 ms per token, ~143 to
   CHECK(at(r, "inference.tokens_per_second") / 100 == Approx(1.43).epsilon(0.02));
 }
 
-TEST_CASE("seed error: batching is not linear: batch 16 gives ~18 req/s, not the seed's x16 = 25; 1,000 QPS needs ~55 A100s, not ~40", "[seed][inference][seed-error]") {
+TEST_CASE("seed error: batching is not linear: batch 16 gives ~18 req/s, not the seed's x16 = 25 - 1,000 QPS needs ~55 A100s, not ~40", "[seed][inference][seed-error]") {
   Scenario s = example_scenario("seed-inference-7b");
   s.inference.batch = 16;
   const Report r = evaluate(s);
@@ -168,7 +168,7 @@ TEST_CASE("seed feature store 50M users / 1B items", "[seed][feature-store]") {
   CHECK(at(r, "feature_store.total_bytes") == Approx(2590.4e9));
 }
 
-TEST_CASE("seed error: its node count divides GiB by 64 'GB' nodes (46); in GB it is 49 x 64 GB nodes", "[seed][feature-store][seed-error]") {
+TEST_CASE("seed error: its node count divides GiB by 64 'GB' nodes (46) - in GB it is 49 x 64 GB nodes", "[seed][feature-store][seed-error]") {
   // Seed: int(total_redis_gb * 1.2 / 64) + 1 with total in GiB (2,412.5) -> 46 nodes. In one unit:
   // 2,590.4 GB x 1.2 / 64 GB = 48.6 -> 49 nodes; 64 GiB nodes would need 46.
   const Report r = eval_example("seed-feature-store");
@@ -176,7 +176,7 @@ TEST_CASE("seed error: its node count divides GiB by 64 'GB' nodes (46); in GB i
   CHECK(kv_store_nodes(2590.4e9, 1.2, 64 * kGiB) == 46);
 }
 
-TEST_CASE("seed error: training data 50M DAU x 100 events: 1 TB/day; the seed's 331.1 TB/year should be 332.0 TiB", "[seed][storage][seed-error]") {
+TEST_CASE("seed error: training data 50M DAU x 100 events: 1 TB/day - the seed's 331.1 TB/year should be 332.0 TiB", "[seed][storage][seed-error]") {
   const Report r = eval_example("seed-training-data");
   CHECK(at(r, "storage.raw_bytes_per_day") == Approx(1e12));
   CHECK(at(r, "storage.raw_bytes_per_day") / kGiB == Approx(931.3).margin(0.05));  // seed "raw_gb_per_day: 931.3" (GiB)
@@ -241,7 +241,7 @@ TEST_CASE("seed LLM serving with its own (wrong) peak of 780 tok/s reproduces 2 
   CHECK(at(r, "serving.monthly_cost_usd") * 720 / 730 == Approx(4320));
 }
 
-TEST_CASE("seed Q3: GPT-3 175B = 350 GB, >= 5 A100 80GB; 21.9 ms/token on 8 GPUs -> ~45 tok/s -> ~440 replicas", "[seed][q3]") {
+TEST_CASE("seed Q3: GPT-3 175B = 350 GB, >= 5 A100 80GB - 21.9 ms/token on 8 GPUs -> ~45 tok/s -> ~440 replicas", "[seed][q3]") {
   const Report r = eval_example("seed-q3");
   CHECK(at(r, "memory.inference.weights_bytes") == Approx(350e9));
   CHECK(at(r, "memory.inference.gpus_to_fit") == 5);
@@ -257,7 +257,7 @@ TEST_CASE("seed Q3: GPT-3 175B = 350 GB, >= 5 A100 80GB; 21.9 ms/token on 8 GPUs
   CHECK(at(r, "inference.tokens_per_second") == Approx(41).margin(4));
 }
 
-TEST_CASE("seed error: Q3's 444 replicas come from rounding 45.7 tok/s down to 45; Envelope also counts prefill", "[seed][q3][seed-error]") {
+TEST_CASE("seed error: Q3's 444 replicas come from rounding 45.7 tok/s down to 45 - Envelope also counts prefill", "[seed][q3][seed-error]") {
   const Report r = eval_example("seed-q3");
   // At exactly the seed's 21.875 ms/token: 45.7 tok/s -> ceil(20,000 / 45.7) = 438 replicas = 3,504 GPUs
   // (the seed: 444 replicas, 3,552 GPUs). Envelope's own replica count includes the prefill of each batch
@@ -268,7 +268,7 @@ TEST_CASE("seed error: Q3's 444 replicas come from rounding 45.7 tok/s down to 4
   CHECK(at(r, "serving.gpus") == 8 * at(r, "serving.replicas"));
 }
 
-TEST_CASE("seed Q4: 100M users x 200 features = 80 GB raw, 160 GB in Redis; embeddings 204.8 GB -> 409.6 GB; ~570 GB total", "[seed][q4]") {
+TEST_CASE("seed Q4: 100M users x 200 features = 80 GB raw, 160 GB in Redis - embeddings 204.8 GB -> 409.6 GB - ~570 GB total", "[seed][q4]") {
   const Report r = eval_example("seed-q4");
   CHECK(at(r, "feature_store.entity_feature_bytes") == Approx(80e9));
   CHECK(at(r, "feature_store.embedding_bytes") == Approx(204.8e9));     // seed "200 GB"
@@ -278,13 +278,13 @@ TEST_CASE("seed Q4: 100M users x 200 features = 80 GB raw, 160 GB in Redis; embe
   CHECK(at(r, "storage.monthly_cost_usd") == Approx(167.9).margin(0.1));
 }
 
-TEST_CASE("seed error: Q4's 570 GB fits 9 x 64 GB nodes bare, 11 with the seed's own 1.2 headroom; not 10", "[seed][q4][seed-error]") {
+TEST_CASE("seed error: Q4's 570 GB fits 9 x 64 GB nodes bare, 11 with the seed's own 1.2 headroom - not 10", "[seed][q4][seed-error]") {
   const Report r = eval_example("seed-q4");
   CHECK(at(r, "feature_store.nodes") == 11);
   CHECK(kv_store_nodes(569.6e9, 1.0, 64e9) == 9);
 }
 
-TEST_CASE("seed quick reference: peak_qps(50M DAU, 10 req/day, 3x) = 17,361 QPS; model_gb(1000) = 2000 GB", "[seed]") {
+TEST_CASE("seed quick reference: peak_qps(50M DAU, 10 req/day, 3x) = 17,361 QPS - model_gb(1000) = 2000 GB", "[seed]") {
   Scenario s;
   s.traffic.users = 50e6;
   s.traffic.active_fraction = 1;
@@ -329,7 +329,7 @@ TEST_CASE("seed hardware, network and cost tables are reproducible from the cata
   CHECK(c.prices.egress_usd_per_gb == Approx(0.09));
 }
 
-TEST_CASE("seed error: H100 SXM 'FP16 1,979 TFLOPS' is the sparsity figure; dense is 989", "[seed][catalog][seed-error]") {
+TEST_CASE("seed error: H100 SXM 'FP16 1,979 TFLOPS' is the sparsity figure - dense is 989", "[seed][catalog][seed-error]") {
   const Accelerator& h100 = *Catalog::builtin().find_accelerator("h100-sxm");
   CHECK(h100.seed_fp16_flops.value() == Approx(1979e12));
   CHECK(h100.fp16 == Approx(989e12));

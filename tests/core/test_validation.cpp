@@ -1,6 +1,6 @@
 // Fidelity: every validation case (assets/validation.json) within its tolerance, or excluded with a
 // reason documented in docs/calibration.md; each case's published figure matches its record in
-// shared/reference/published.json; the error bands reach the report.
+// tests/reference/published.json; the error bands reach the report.
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
