@@ -46,6 +46,7 @@ void App::start() {
 
 void App::set_scenario(const Scenario& s) {
   scenario_ = s;
+  field_edits.clear();  // refused text belonged to the scenario being replaced
   changed();
 }
 
@@ -173,6 +174,7 @@ void App::export_named(const std::string& name, const std::string& kind) {
 }
 
 void App::frame() {
+  widgets.clear();
   draw_top_bar(*this);
   for (const Panel& p : panels()) p.draw(*this);
 }

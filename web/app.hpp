@@ -1,6 +1,7 @@
 // The Envelope app: one scenario, its report, and the panels that edit and show them. Platform-free
 // (see host.hpp); draws with Dear ImGui. The report is recomputed only when the scenario changes.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,18 @@ struct Pinned {
   std::string label;
   Scenario scenario;
   Report report;
+};
+
+// A number box's text while it is edited or holds text that could not be read (ui.cpp).
+struct FieldEdit {
+  char text[64] = "";
+  std::string error;  // why the text was refused; the scenario keeps its value
+};
+
+// A number box drawn in the last frame, in window pixels (for tests and window.envelope.widgets()).
+struct WidgetRect {
+  std::string path, label;
+  float x, y, w, h;
 };
 
 struct Ranges {  // low / likely / high where an efficiency assumption dominates
@@ -52,6 +65,10 @@ class App {
   std::string message;               // banner: what went wrong loading a link
   std::vector<Problem> problems;     // field problems of the last load
   int focus_panel = -1;
+  // Number boxes being edited or holding refused text, by field path (or label).
+  std::map<std::string, FieldEdit> field_edits;
+  // Every scenario input drawn in the last frame, with its field path.
+  std::vector<WidgetRect> widgets;
 
   Host& host() { return host_; }
   std::string value(const std::string& path) const;  // formatted with units

@@ -7,7 +7,10 @@
 #include <cstring>
 
 #include "envelope/format.hpp"
+#include "envelope/quantity.hpp"
+#include "envelope/scenario_fields.hpp"
 #include "imgui.h"
+#include "imgui_internal.h"
 
 namespace envelope::ui {
 
@@ -95,15 +98,137 @@ static void label_left(const char* label) {
   ImGui::SetNextItemWidth(-FLT_MIN);
 }
 
-bool input_number(App& app, const char* label, double& value, double min, double max, const char* fmt, bool) {
+namespace {
+
+// Where a scenario field lives and what it accepts, from the field table (scenario_fields.hpp).
+struct FieldRef {
+  double* number = nullptr;
+  std::optional<double>* optional = nullptr;
+  FieldLimits limits{0, 0};
+};
+FieldRef find_field(Scenario& s, const std::string& path) {
+  struct Finder {
+    const std::string& path;
+    FieldRef ref;
+    void number(const std::string& p, double& x, FieldLimits lim) {
+      if (p == path) ref = {&x, nullptr, lim};
+    }
+    void optional(const std::string& p, std::optional<double>& x, FieldLimits lim) {
+      if (p == path) ref = {nullptr, &x, lim};
+    }
+    void text(const std::string&, std::string&, const std::vector<std::string>&, size_t) {}
+    void flag(const std::string&, bool&) {}
+  } f{path, {}};
+  visit_fields(s, f);
+  return f.ref;
+}
+
+// The limits check of a typed value, worded for the box (the loader's rule: refuse, never clamp).
+std::string limits_error(double v, const FieldLimits& lim) {
+  if (lim.integer && v != std::floor(v)) return "must be a whole number";
+  if (v < lim.min || v > lim.max)
+    return "must be between " + format_quantity_input(lim.min, lim.unit) + " and " + format_quantity_input(lim.max, lim.unit);
+  return "";
+}
+
+// One number box: shows the value in the form it accepts, commits on Enter, Tab and focus loss.
+// Text that cannot be read, or is out of range, stays in the box (marked, with the reason below)
+// and the value is unchanged. Returns the committed value.
+std::optional<double> number_box(App& app, double current, const FieldLimits& lim, const std::string& path = {},
+                                 const char* label = "") {
+  const ImGuiID id = ImGui::GetID("##v");  // per window and field: two boxes of one field keep their own text
+  const std::string key = std::to_string(id);
+  FieldEdit& st = app.field_edits[key];
+  const bool active = ImGui::GetActiveID() == id;
+  if (!active && st.error.empty())
+    std::snprintf(st.text, sizeof st.text, "%s", format_quantity_input(current, lim.unit).c_str());
+  const bool refused = !st.error.empty();
+  if (refused) {
+    ImGui::PushStyleColor(ImGuiCol_Border, IM_COL32(235, 80, 80, 255));
+    ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.5f);
+  }
+  ImGui::InputText("##v", st.text, sizeof st.text, ImGuiInputTextFlags_AutoSelectAll);
+  const bool commit = ImGui::IsItemDeactivatedAfterEdit();
+  if (!path.empty()) {
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    app.widgets.push_back({path, label, a.x, a.y, b.x - a.x, b.y - a.y});
+  }
+  if (refused) {
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor();
+  }
+  if (!refused && !commit && !active) app.field_edits.erase(key);  // nothing to keep
+  std::optional<double> out;
+  if (commit) {
+    FieldEdit& e = app.field_edits[key];
+    const ParsedQuantity q = parse_quantity(e.text, lim.unit);
+    e.error = q.ok ? limits_error(q.value, lim) : q.error;
+    if (e.error.empty()) {
+      out = q.value;
+      app.field_edits.erase(key);
+    }
+  }
+  auto it = app.field_edits.find(key);
+  if (it != app.field_edits.end() && !it->second.error.empty()) {
+    ImGui::Dummy(ImVec2(em(11) - ImGui::GetStyle().ItemSpacing.x, 0));
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(1, 0.45f, 0.45f, 1), "%s (not applied)", it->second.error.c_str());
+  }
+  return out;
+}
+
+}  // namespace
+
+bool input_field(App& app, const char* label, const char* path, std::optional<double> fallback) {
+  FieldRef f = find_field(app.edit(), path);
+  IM_ASSERT((f.number || f.optional) && "input_field: no such numeric field in scenario_fields.hpp");
+  if (!f.number && !f.optional) return false;
   label_left(label);
-  double v = value;
-  ImGui::PushID(label);
-  bool edited = ImGui::InputDouble("##v", &v, 0, 0, fmt, ImGuiInputTextFlags_EnterReturnsTrue) ||
-                (ImGui::IsItemDeactivatedAfterEdit());
+  ImGui::PushID(path);
+  bool changed = false;
+  if (f.number) {
+    const std::optional<double> v = number_box(app, *f.number, f.limits, path, label);
+    if (v && *v != *f.number) {
+      *f.number = *v;
+      changed = true;
+    }
+  } else {
+    // An optional field shows the value the report uses while "auto" is on (the default, the
+    // catalog's figure or a calibrated efficiency); typing a value turns "auto" off.
+    std::optional<double>& value = *f.optional;
+    if (!fallback) {
+      const Result* r = app.report().find(path);
+      fallback = r ? r->value : 0.0;
+    }
+    bool auto_mode = !value.has_value();
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - em(4));
+    const std::optional<double> v = number_box(app, value ? *value : *fallback, f.limits, path, label);
+    if (v && (auto_mode || *v != *value)) {
+      value = *v;
+      changed = true;
+    }
+    ImGui::SameLine();
+    if (ImGui::Checkbox("auto", &auto_mode)) {
+      if (auto_mode)
+        value.reset();
+      else
+        value = *fallback;
+      changed = true;
+    }
+    ImGui::SetItemTooltip("auto: the default (catalog or calibrated efficiency)");
+  }
   ImGui::PopID();
-  if (edited && std::isfinite(v) && v != value) {
-    value = std::clamp(v, min, max);
+  if (changed) app.changed();
+  return changed;
+}
+
+bool input_number(App& app, const char* label, double& value, double min, double max) {
+  label_left(label);
+  ImGui::PushID(label);
+  const std::optional<double> v = number_box(app, value, FieldLimits{min, max});
+  ImGui::PopID();
+  if (v && *v != value) {
+    value = *v;
     app.changed();
     return true;
   }
@@ -112,46 +237,15 @@ bool input_number(App& app, const char* label, double& value, double min, double
 
 bool input_int(App& app, const char* label, double& value, int min, int max) {
   label_left(label);
-  int v = static_cast<int>(value);
   ImGui::PushID(label);
-  const bool edited = ImGui::InputInt("##v", &v);
+  const std::optional<double> v = number_box(app, value, FieldLimits{double(min), double(max), true});
   ImGui::PopID();
-  v = std::clamp(v, min, max);
-  if (edited && v != static_cast<int>(value)) {
-    value = v;
+  if (v && *v != value) {
+    value = *v;
     app.changed();
     return true;
   }
   return false;
-}
-
-bool input_optional(App& app, const char* label, std::optional<double>& value, double fallback, double min, double max,
-                    const char* fmt) {
-  label_left(label);
-  double v = value ? *value : fallback;
-  ImGui::PushID(label);
-  bool auto_mode = !value.has_value();
-  const float w = ImGui::GetContentRegionAvail().x - em(4);
-  ImGui::SetNextItemWidth(w);
-  bool changed = false;
-  if (ImGui::InputDouble("##v", &v, 0, 0, fmt, ImGuiInputTextFlags_EnterReturnsTrue) || ImGui::IsItemDeactivatedAfterEdit()) {
-    if (std::isfinite(v) && (auto_mode || v != *value)) {
-      value = std::clamp(v, min, max);
-      changed = true;
-    }
-  }
-  ImGui::SameLine();
-  if (ImGui::Checkbox("auto", &auto_mode)) {
-    if (auto_mode)
-      value.reset();
-    else
-      value = fallback;
-    changed = true;
-  }
-  ImGui::SetItemTooltip("auto: the default (catalog or calibrated efficiency)");
-  ImGui::PopID();
-  if (changed) app.changed();
-  return changed;
 }
 
 bool input_choice(App& app, const char* label, std::string& value, const std::vector<std::string>& choices) {

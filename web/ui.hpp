@@ -19,11 +19,15 @@ void range_row(App& app, const char* label, const char* path);
 void warnings_for(App& app, std::initializer_list<const char*> prefixes);
 
 // Inputs bound to scenario fields. Return true when the value changed (App::changed() is called).
-bool input_number(App& app, const char* label, double& value, double min, double max, const char* fmt = "%.6g",
-                  bool log_scale = false);
+// Number boxes accept what people type ("1,000,000", "50M", "$500K", "40%", "80 GB"; quantity.hpp),
+// commit on Enter, Tab and focus loss, and keep refused text in the box with its reason, leaving
+// the scenario unchanged (never clamped).
+// input_field: the field's limits and unit come from the field table (scenario_fields.hpp); an
+// optional field shows `fallback` (default: the report's value at the same path) while "auto".
+bool input_field(App& app, const char* label, const char* path, std::optional<double> fallback = {});
+// For values that are not scenario fields (planner options): limits given here.
+bool input_number(App& app, const char* label, double& value, double min, double max);
 bool input_int(App& app, const char* label, double& value, int min, int max);
-bool input_optional(App& app, const char* label, std::optional<double>& value, double fallback, double min, double max,
-                    const char* fmt = "%.4g");
 bool input_choice(App& app, const char* label, std::string& value, const std::vector<std::string>& choices);
 bool input_flag(App& app, const char* label, bool& value);
 

@@ -151,3 +151,88 @@ TEST_CASE("named scenarios: save, rename, open, delete", "[ui]") {
   app.delete_named("plan B");
   CHECK(app.saved_names().empty());
 }
+
+namespace {
+// Clicks into the number box of `path`, types `text`, then presses `key` (Tab or Enter) or clicks
+// elsewhere (ImGuiKey_None): the ways an edit ends.
+void type_into(App& app, const std::string& path, const std::string& text, ImGuiKey key) {
+  ImGuiIO& io = ImGui::GetIO();
+  auto frame = [&] {
+    ImGui::NewFrame();
+    app.frame();
+    ImGui::Render();
+  };
+  frame();
+  const WidgetRect* w = nullptr;
+  for (const WidgetRect& r : app.widgets)
+    if (r.path == path && r.y > 0 && r.y + r.h < io.DisplaySize.y) w = &r;
+  INFO("no visible input box for " << path);
+  REQUIRE(w != nullptr);
+  const float cx = w->x + w->w / 2, cy = w->y + w->h / 2;
+  io.AddMousePosEvent(cx, cy);
+  frame();
+  io.AddMouseButtonEvent(0, true);
+  frame();
+  io.AddMouseButtonEvent(0, false);
+  frame();
+  // Select all and replace (the box selects its text on activation).
+  io.AddKeyEvent(ImGuiMod_Ctrl, true);
+  io.AddKeyEvent(ImGuiKey_A, true);
+  frame();
+  io.AddKeyEvent(ImGuiKey_A, false);
+  io.AddKeyEvent(ImGuiMod_Ctrl, false);
+  frame();
+  for (char c : text) io.AddInputCharacter(static_cast<unsigned char>(c));
+  frame();
+  if (key != ImGuiKey_None) {
+    io.AddKeyEvent(key, true);
+    frame();
+    io.AddKeyEvent(key, false);
+  } else {
+    io.AddMousePosEvent(2, io.DisplaySize.y - 2);
+    frame();
+    io.AddMouseButtonEvent(0, true);
+    frame();
+    io.AddMouseButtonEvent(0, false);
+  }
+  frame();
+  frame();
+}
+}  // namespace
+
+TEST_CASE("typed input is what it computes: 1,000,000 then Tab sets 1e6, 50M then Enter, $500K on focus loss", "[ui][input]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  type_into(app, "traffic.users", "1,000,000", ImGuiKey_Tab);
+  CHECK(app.scenario().traffic.users == 1e6);
+  type_into(app, "traffic.users", "50M", ImGuiKey_Enter);
+  CHECK(app.scenario().traffic.users == 50e6);
+  type_into(app, "training.budget_usd", "$500K", ImGuiKey_None);
+  CHECK(app.scenario().training.budget_usd == 500000);
+  type_into(app, "traffic.active_fraction", "2.5%", ImGuiKey_Tab);
+  CHECK(app.scenario().traffic.active_fraction == Approx(0.025));
+  // The link carries what was typed.
+  CHECK(host.fragment.find("50000000") != std::string::npos);
+}
+
+TEST_CASE("an unreadable or out-of-range entry leaves the scenario unchanged and says why", "[ui][input]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  const Scenario before = app.scenario();
+  type_into(app, "traffic.users", "12 apples", ImGuiKey_Tab);
+  CHECK(app.scenario().traffic.users == before.traffic.users);
+  bool reason = false;
+  for (const auto& [key, edit] : app.field_edits)
+    if (std::string(edit.text) == "12 apples" && edit.error.find("not a unit") != std::string::npos) reason = true;
+  CHECK(reason);
+  type_into(app, "inference.batch", "0", ImGuiKey_Enter);  // limits: 1 .. 1e6
+  CHECK(app.scenario().inference.batch == before.inference.batch);
+  bool range = false;
+  for (const auto& [key, edit] : app.field_edits)
+    if (edit.error.find("between") != std::string::npos) range = true;
+  CHECK(range);
+}

@@ -16,11 +16,11 @@ void draw_inference(App& app) {
     return;
   }
   Scenario& s = app.edit();
-  input_int(app, "prompt tokens", s.inference.prompt_tokens, 0, 100000000);
-  input_int(app, "output tokens", s.inference.output_tokens, 1, 100000000);
-  input_int(app, "batch##inf", s.inference.batch, 1, 1000000);
-  input_optional(app, "bandwidth efficiency", s.inference.bandwidth_efficiency, 0.7, 0.01, 1, "%.2f");
-  input_optional(app, "compute efficiency", s.inference.compute_efficiency, 0.6, 0.01, 1, "%.2f");
+  input_field(app, "prompt tokens", "inference.prompt_tokens");
+  input_field(app, "output tokens", "inference.output_tokens");
+  input_field(app, "batch##inf", "inference.batch");
+  input_field(app, "bandwidth efficiency", "inference.bandwidth_efficiency", 0.7);
+  input_field(app, "compute efficiency", "inference.compute_efficiency", 0.6);
   if (ImGui::BeginTable("inf", 2, ImGuiTableFlags_SizingStretchProp)) {
     range_row(app, "Decode step", "inference.decode_step_seconds");
     result_row(app, "  memory part", "inference.decode_memory_seconds");

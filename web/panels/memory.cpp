@@ -25,9 +25,9 @@ void draw_memory(App& app) {
   ImGui::SeparatorText("Inference");
   input_choice(app, "weights", s.inference.weights, dtype_choices());
   input_choice(app, "KV cache", s.inference.kv_cache, {"fp32", "bf16", "fp16", "fp8", "int8", "int4"});
-  input_int(app, "batch", s.inference.batch, 1, 1000000);
-  input_optional(app, "context tokens", s.inference.context, s.inference.prompt_tokens + s.inference.output_tokens, 1, 1e8, "%.0f");
-  input_int(app, "tensor parallel", s.inference.tensor_parallel, 1, 1024);
+  input_field(app, "batch", "inference.batch");
+  input_field(app, "context tokens", "inference.context", s.inference.prompt_tokens + s.inference.output_tokens);
+  input_field(app, "tensor parallel", "inference.tensor_parallel");
   const double cap = device_memory(app) * s.inference.usable_memory_fraction * s.inference.tensor_parallel;
   stacked_bar("inference_bar",
               {{"weights", r.value("memory.inference.weights_bytes"), palette(0)},
@@ -51,11 +51,11 @@ void draw_memory(App& app) {
   input_choice(app, "recipe", s.training.recipe, {"fp32", "amp-bf16", "mixed-bf16", "mixed-fp16", "bf16"});
   ImGui::SetItemTooltip("fp32 16 B/param; amp-bf16 16; mixed-bf16 18 (the seed's); mixed-fp16 16 (ZeRO paper); bf16 8");
   input_choice(app, "optimizer", s.training.optimizer, {"adamw", "adam", "adam-8bit", "sgd-momentum", "sgd"});
-  input_int(app, "ZeRO stage", s.training.zero_stage, 0, 3);
-  input_int(app, "tensor parallel##t", s.training.tensor_parallel, 1, 1024);
-  input_int(app, "pipeline parallel", s.training.pipeline_parallel, 1, 1024);
-  input_int(app, "micro-batch", s.training.micro_batch, 1, 65536);
-  input_int(app, "sequence length", s.training.seq_len, 1, 10000000);
+  input_field(app, "ZeRO stage", "training.zero_stage");
+  input_field(app, "tensor parallel##t", "training.tensor_parallel");
+  input_field(app, "pipeline parallel", "training.pipeline_parallel");
+  input_field(app, "micro-batch", "training.micro_batch");
+  input_field(app, "sequence length", "training.seq_len");
   input_choice(app, "recompute", s.training.recompute, {"none", "selective", "full"});
   input_flag(app, "flash attention", s.training.flash_attention);
   ImGui::SameLine();

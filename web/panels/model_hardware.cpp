@@ -9,6 +9,7 @@
 #include "envelope/evaluate.hpp"
 #include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
+#include "envelope/setup.hpp"
 #include "imgui.h"
 
 namespace envelope::ui {
@@ -48,16 +49,16 @@ void draw_model_hardware(App& app) {
   }
   const Architecture arch = resolved_architecture(s);
   if (ImGui::TreeNode("Custom architecture")) {
-    input_optional(app, "params (override)", s.model.params, params_total(arch), 1e3, 1e16, "%.4g");
-    input_optional(app, "layers", s.model.layers, arch.layers, 1, 1000, "%.0f");
-    input_optional(app, "hidden", s.model.hidden, arch.hidden, 1, 1e6, "%.0f");
-    input_optional(app, "heads", s.model.heads, arch.heads, 1, 10000, "%.0f");
-    input_optional(app, "kv heads", s.model.kv_heads, arch.kv_heads, 1, 10000, "%.0f");
-    input_optional(app, "head dim", s.model.head_dim, arch.head_dim, 1, 10000, "%.0f");
-    input_optional(app, "ffn", s.model.ffn, arch.ffn, 1, 1e7, "%.0f");
-    input_optional(app, "vocab", s.model.vocab, arch.vocab, 1, 1e8, "%.0f");
-    input_optional(app, "experts", s.model.experts, arch.experts, 0, 100000, "%.0f");
-    input_optional(app, "experts per token", s.model.experts_per_token, arch.experts_per_token, 0, 1000, "%.0f");
+    input_field(app, "params (override)", "model.params", params_total(arch));
+    input_field(app, "layers", "model.layers", arch.layers);
+    input_field(app, "hidden", "model.hidden", arch.hidden);
+    input_field(app, "heads", "model.heads", arch.heads);
+    input_field(app, "kv heads", "model.kv_heads", arch.kv_heads);
+    input_field(app, "head dim", "model.head_dim", arch.head_dim);
+    input_field(app, "ffn", "model.ffn", arch.ffn);
+    input_field(app, "vocab", "model.vocab", arch.vocab);
+    input_field(app, "experts", "model.experts", arch.experts);
+    input_field(app, "experts per token", "model.experts_per_token", arch.experts_per_token);
     ImGui::TreePop();
   }
   if (ImGui::BeginTable("model_results", 2, ImGuiTableFlags_SizingStretchProp)) {
@@ -77,19 +78,16 @@ void draw_model_hardware(App& app) {
       const std::string label = a.name + "  (" + format_bytes(a.memory_bytes, app.binary_units) + ")";
       if (!matches(label + " " + a.id + " " + a.vendor + " " + a.klass, gpu_filter)) continue;
       if (ImGui::Selectable(label.c_str(), gpu && gpu->id == a.id)) {
-        s.hardware.gpu = a.id;
-        s.hardware.memory_gb.reset();
-        s.hardware.bandwidth_gbps.reset();
-        s.hardware.peak_tflops.reset();
+        select_accelerator(s, a.id);
         app.changed();
       }
     }
     ImGui::EndCombo();
   }
-  input_int(app, "GPU count", s.hardware.count, 1, 10000000);
+  input_field(app, "GPU count", "hardware.count");
   input_choice(app, "default price", s.hardware.pricing, {"on_demand", "spot"});
   const Result* price = app.report().find("hardware.price_per_gpu_hour");
-  input_optional(app, "$ per GPU-hour", s.hardware.price_per_gpu_hour, price ? price->value : 0, 0, 1e4, "%.3g");
+  input_field(app, "$ per GPU-hour", "hardware.price_per_gpu_hour", price ? price->value : 0);
   if (ImGui::BeginTable("hw_results", 2, ImGuiTableFlags_SizingStretchProp)) {
     result_row(app, "Price used", "hardware.price_per_gpu_hour");
     result_row(app, "Dense peak", "hardware.peak_flops");

@@ -5,6 +5,7 @@
 #include "envelope/catalog.hpp"
 #include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
+#include "envelope/setup.hpp"
 #include "imgui.h"
 
 namespace envelope::ui {
@@ -29,7 +30,7 @@ void draw_reference(App& app) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         if (ImGui::Selectable(a.name.c_str(), a.id == s.hardware.gpu, ImGuiSelectableFlags_SpanAllColumns)) {
-          s.hardware.gpu = a.id;
+          select_accelerator(s, a.id);
           app.changed();
         }
         if (ImGui::BeginItemTooltip()) {
@@ -62,12 +63,11 @@ void draw_reference(App& app) {
   if (ImGui::CollapsingHeader("Edit the selected hardware for this scenario")) {
     const Accelerator* a = c.find_accelerator(s.hardware.gpu);
     if (a) {
-      input_optional(app, "memory GB", s.hardware.memory_gb, a->memory_bytes / 1e9, 0.1, 1e5, "%.4g");
-      input_optional(app, "bandwidth GB/s", s.hardware.bandwidth_gbps, a->bandwidth_bytes_per_s / 1e9, 0.1, 1e6, "%.5g");
-      input_optional(app, "peak TFLOPS", s.hardware.peak_tflops, a->peak_flops(Dtype::bf16) / 1e12, 0.01, 1e6, "%.5g");
-      input_optional(app, "scale-up GB/s", s.hardware.scale_up_gbps, a->scale_up_bytes_per_s / 1e9, 0.01, 1e6, "%.4g");
-      input_optional(app, "$ per GPU-hour##ref", s.hardware.price_per_gpu_hour,
-                      a->on_demand_usd_per_hour.value_or(a->spot_usd_per_hour.value_or(0)), 0, 1e4, "%.4g");
+      input_field(app, "memory GB", "hardware.memory_gb", a->memory_bytes / 1e9);
+      input_field(app, "bandwidth GB/s", "hardware.bandwidth_gbps", a->bandwidth_bytes_per_s / 1e9);
+      input_field(app, "peak TFLOPS", "hardware.peak_tflops", a->peak_flops(Dtype::bf16) / 1e12);
+      input_field(app, "scale-up GB/s", "hardware.scale_up_gbps", a->scale_up_bytes_per_s / 1e9);
+      input_field(app, "$ per GPU-hour##ref", "hardware.price_per_gpu_hour", a->on_demand_usd_per_hour.value_or(a->spot_usd_per_hour.value_or(0)));
     }
   }
   if (ImGui::CollapsingHeader("Storage and memory units")) {
@@ -115,8 +115,8 @@ void draw_reference(App& app) {
     ImGui::BulletText("Object storage: %s per GB-month (%s)", format_usd(c.prices.object_storage_usd_per_gb_month).c_str(),
                       c.prices.object_storage_source.c_str());
     ImGui::BulletText("Egress: %s per GB (%s)", format_usd(c.prices.egress_usd_per_gb).c_str(), c.prices.egress_source.c_str());
-    input_optional(app, "storage $/GB-month", s.prices.object_storage_per_gb_month, c.prices.object_storage_usd_per_gb_month, 0, 1e3, "%.4g");
-    input_optional(app, "egress $/GB", s.prices.egress_per_gb, c.prices.egress_usd_per_gb, 0, 1e3, "%.4g");
+    input_field(app, "storage $/GB-month", "prices.object_storage_per_gb_month", c.prices.object_storage_usd_per_gb_month);
+    input_field(app, "egress $/GB", "prices.egress_per_gb", c.prices.egress_usd_per_gb);
   }
   ImGui::End();
 }

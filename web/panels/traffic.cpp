@@ -13,9 +13,9 @@ void draw_traffic(App& app) {
   }
   Scenario& s = app.edit();
   TrafficSection& t = s.traffic;
-  input_number(app, "users", t.users, 0, 1e13, "%.6g");
-  input_number(app, "active fraction", t.active_fraction, 0, 1, "%.3g");
-  input_number(app, "requests / user / day", t.requests_per_user_per_day, 0, 1e7, "%.4g");
+  input_field(app, "users", "traffic.users");
+  input_field(app, "active fraction", "traffic.active_fraction");
+  input_field(app, "requests / user / day", "traffic.requests_per_user_per_day");
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("peak factor");
   ImGui::SameLine(em(11));
@@ -31,22 +31,22 @@ void draw_traffic(App& app) {
     ImGui::SameLine();
   }
   ImGui::NewLine();
-  input_number(app, "peak factor (custom)", t.peak_factor, 1, 1000, "%.3g");
+  input_field(app, "peak factor (custom)", "traffic.peak_factor");
   bool cpu = t.cpu_ms_per_request > 0;
   if (ImGui::Checkbox("CPU-served model (ms per request)", &cpu)) {
     t.cpu_ms_per_request = cpu ? 2.0 : 0.0;
     app.changed();
   }
   if (cpu) {
-    input_number(app, "ms per request", t.cpu_ms_per_request, 0.001, 1e6, "%.4g");
-    input_number(app, "headroom", t.cpu_headroom, 1, 100, "%.3g");
-    input_optional(app, "cores per machine", t.cpu_cores_per_machine, 8, 1, 1e4, "%.0f");
-    input_optional(app, "$ per machine-hour", t.cpu_price_per_machine_hour, 0.40, 0, 1e4, "%.3g");
-    input_int(app, "min machines", t.min_machines, 0, 1000000);
+    input_field(app, "ms per request", "traffic.cpu_ms_per_request");
+    input_field(app, "headroom", "traffic.cpu_headroom");
+    input_field(app, "cores per machine", "traffic.cpu_cores_per_machine", 8);
+    input_field(app, "$ per machine-hour", "traffic.cpu_price_per_machine_hour", 0.40);
+    input_field(app, "min machines", "traffic.min_machines");
   } else {
     const Result* cap = app.report().find("inference.sustained_tokens_per_second");
-    input_optional(app, "tok/s per replica", t.tokens_per_second_per_replica, cap ? cap->value : 100, 0.001, 1e9, "%.4g");
-    input_int(app, "min replicas", t.min_replicas, 0, 1000000);
+    input_field(app, "tok/s per replica", "traffic.tokens_per_second_per_replica", cap ? cap->value : 100);
+    input_field(app, "min replicas", "traffic.min_replicas");
   }
   if (ImGui::BeginTable("traffic", 2, ImGuiTableFlags_SizingStretchProp)) {
     result_row(app, "Requests/day", "traffic.requests_per_day");

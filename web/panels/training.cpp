@@ -16,11 +16,11 @@ void draw_training(App& app) {
     return;
   }
   Scenario& s = app.edit();
-  input_number(app, "tokens", s.training.tokens, 0, 1e16, "%.4g");
+  input_field(app, "tokens", "training.tokens");
   const Result* mfu = app.report().find("training.mfu");
-  input_optional(app, "MFU", s.training.mfu, mfu ? mfu->value : 0.4, 0.01, 1, "%.2f");
+  input_field(app, "MFU", "training.mfu", mfu ? mfu->value : 0.4);
   input_choice(app, "compute dtype", s.training.dtype, {"fp32", "tf32", "bf16", "fp16", "fp8", "fp4"});
-  input_number(app, "budget $", s.training.budget_usd, 0, 1e13, "%.6g");
+  input_field(app, "budget $", "training.budget_usd");
   if (ImGui::BeginTable("train", 2, ImGuiTableFlags_SizingStretchProp)) {
     result_row(app, "Training FLOPs", "training.flops");
     result_row(app, "PF-days", "training.pf_days");

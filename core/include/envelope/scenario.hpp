@@ -128,6 +128,9 @@ struct Problem {
 struct FieldLimits {
   double min, max;
   bool integer = false;
+  // The unit the value is stored in, for inputs and their parser (quantity.hpp): "" for a plain
+  // count, "tokens", "fraction" (0..1, typed as 40%), "USD", "USD/h", "GB", "GB/s", "TFLOPS", ...
+  const char* unit = "";
 };
 
 // Walks every field with its JSON path, limits or allowed values. V provides:
