@@ -19,7 +19,7 @@ namespace envelope {
 
 namespace {
 
-std::string g(double x) { return format_g4(x); }
+std::string g(double x) { return format_basis_number(x); }
 
 struct Builder {
   Report r;
@@ -253,8 +253,11 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
     const double budget_flops = price > 0 ? tr.budget_usd / price * kSecondsPerHour * peak * mfu : 0.0;
     b.add("training.budget_flops", budget_flops, "FLOP", "budget / price x 3600 x peak x MFU",
           g(tr.budget_usd) + " / " + g(price) + " x 3600 x " + g(peak) + " x " + g(mfu), "seed Q5");
-    b.add("training.max_tokens_for_budget", Pa > 0 ? budget_flops / ((full ? 8.0 : 6.0) * Pa) : 0.0, "tokens",
-          "budget_flops / (6 x P_active)", g(budget_flops) + " / (6 x " + g(Pa) + ")", "seed Q5");
+    // 6 FLOPs per parameter and token, 8 with full recompute (the factor training.flops uses).
+    const double flops_per_param_token = full ? 8.0 : 6.0;
+    b.add("training.max_tokens_for_budget", Pa > 0 ? budget_flops / (flops_per_param_token * Pa) : 0.0, "tokens",
+          full ? "budget_flops / (8 x P_active)  (full recompute)" : "budget_flops / (6 x P_active)",
+          g(budget_flops) + " / (" + g(flops_per_param_token) + " x " + g(Pa) + ")", "seed Q5");
     b.add("training.max_params_for_budget", chinchilla_params_for_flops(budget_flops), "1",
           "sqrt(budget_flops / 120)  (D = 20 P, C = 6 P D)", "sqrt(" + g(budget_flops) + " / 120)", "Hoffmann et al. 2022; seed Q5");
     if (tcost > tr.budget_usd)
@@ -427,6 +430,8 @@ void select_accelerator(Scenario& s, const std::string& id) {
   s.hardware.memory_gb.reset();
   s.hardware.bandwidth_gbps.reset();
   s.hardware.peak_tflops.reset();
+  s.hardware.scale_up_gbps.reset();
+  s.hardware.scale_out_gbps.reset();
 }
 
 DecodeSetup decode_setup(const Scenario& s, const Catalog& c) {

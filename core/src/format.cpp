@@ -9,17 +9,38 @@
 
 namespace envelope {
 
-std::string format_number(double x, int significant) {
+// `significant` digits of x (trailing zeros dropped), rounding up into the next power of ten when it
+// must ("999.96" with 4 digits is "1000"): the caller picks the prefix from the rounded value.
+static std::string digits(double x, int significant) {
   char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*g", significant, x);
+  return buf;
+}
+
+std::string format_number(double x, int significant) {
+  // Readable, never scientific: 6.74 B, 141 k, 0.25; beyond 1e15 and below 1e-3 as "x 10^n".
+  if (!std::isfinite(x)) return x != x ? "not a number" : (x > 0 ? "infinite" : "-infinite");
   if (x == 0) return "0";
   const double ax = std::fabs(x);
-  if (ax >= 1e7 || ax < 1e-3)
-    std::snprintf(buf, sizeof buf, "%.*e", significant - 1, x);
-  else if (ax >= 1000)
-    std::snprintf(buf, sizeof buf, "%.0f", x);
-  else
-    std::snprintf(buf, sizeof buf, "%.*g", significant, x);
-  return buf;
+  const std::string sign = x < 0 ? "-" : "";
+  static const struct {
+    double m;
+    const char* s;
+  } prefixes[] = {{1e12, " T"}, {1e9, " B"}, {1e6, " M"}, {1e3, " k"}};
+  if (ax >= 1e15 || ax < 1e-3) {
+    int e = static_cast<int>(std::floor(std::log10(ax)));
+    double m = ax / std::pow(10.0, e);
+    if (std::stod(digits(m, significant)) >= 10) {
+      ++e;
+      m /= 10;
+    }
+    return sign + digits(m, significant) + " x 10^" + std::to_string(e);
+  }
+  for (const auto& p : prefixes) {
+    // The prefix of the value as it will be shown: 999,960 with 3 digits reads "1 M", not "1000 k".
+    if (std::stod(digits(ax, significant)) >= p.m) return sign + digits(ax / p.m, significant) + p.s;
+  }
+  return sign + digits(ax, significant);
 }
 
 // Numbers in basis text: 4 significant digits laid out as printf's %.4g. Hand-rolled because the
@@ -82,6 +103,18 @@ std::string format_g4(double x) {
   return out;
 }
 
+std::string format_basis_number(double x) {
+  // format_g4 with the exponent written short: "6.738e9", "1e-5" (basis text: no "e+09").
+  std::string t = format_g4(x);
+  const size_t e = t.find('e');
+  if (e == std::string::npos) return t;
+  std::string exp = t.substr(e + 1);
+  const bool negative = exp[0] == '-';
+  exp.erase(0, 1);
+  while (exp.size() > 1 && exp[0] == '0') exp.erase(0, 1);
+  return t.substr(0, e) + (negative ? "e-" : "e") + exp;
+}
+
 std::string format_bytes(double bytes, bool binary) {
   struct Unit {
     double size;
@@ -102,36 +135,58 @@ std::string format_bytes(double bytes, bool binary) {
 }
 
 std::string format_seconds(double s) {
+  // µs (U+00B5, in the page's font range) .. years: 73.5 µs, 21.9 ms, 10.7 years.
+  if (!std::isfinite(s)) return format_number(s);
   char buf[64];
-  if (s < 1e-3)
-    std::snprintf(buf, sizeof buf, "%.3g us", s * 1e6);
-  else if (s < 1)
+  const double a = std::fabs(s);
+  if (a == 0)
+    return "0 s";
+  else if (a < 1e-3)
+    std::snprintf(buf, sizeof buf, "%.3g \u00b5s", s * 1e6);
+  else if (a < 1)
     std::snprintf(buf, sizeof buf, "%.3g ms", s * 1e3);
-  else if (s < 120)
+  else if (a < 120)
     std::snprintf(buf, sizeof buf, "%.3g s", s);
-  else if (s < 2 * 3600)
+  else if (a < 2 * 3600)
     std::snprintf(buf, sizeof buf, "%.3g min", s / 60);
-  else if (s < 2 * kSecondsPerDay)
+  else if (a < 2 * kSecondsPerDay)
     std::snprintf(buf, sizeof buf, "%.3g h", s / 3600);
+  else if (a < 2 * 365.25 * kSecondsPerDay)
+    std::snprintf(buf, sizeof buf, "%.3g days", s / kSecondsPerDay);
   else
-    std::snprintf(buf, sizeof buf, "%.4g days", s / kSecondsPerDay);
+    return format_number(s / (365.25 * kSecondsPerDay), 3) + " years";
   return buf;
 }
 
 std::string format_usd(double usd) {
+  // $12.34, $512, $14.2 k, $2.62 M: three significant digits from a thousand up.
+  if (!std::isfinite(usd)) return format_number(usd);
+  const std::string sign = usd < 0 ? "-" : "";
+  const double a = std::fabs(usd);
   char buf[64];
-  if (std::fabs(usd) < 100) {
-    std::snprintf(buf, sizeof buf, "$%.2f", usd);
-    return buf;
+  if (a < 100) {
+    std::snprintf(buf, sizeof buf, "$%.2f", a);
+    return sign + buf;
   }
-  std::snprintf(buf, sizeof buf, "%.0f", std::fabs(usd));
-  std::string digits = buf, out;
-  int n = 0;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it, ++n) {
-    if (n && n % 3 == 0) out.insert(out.begin(), ',');
-    out.insert(out.begin(), *it);
+  if (a < 1000) {
+    std::snprintf(buf, sizeof buf, "$%.0f", a);
+    return sign + buf;
   }
-  return (usd < 0 ? "-$" : "$") + out;
+  return sign + "$" + format_number(a, 3);
+}
+
+std::string format_flops(double flops) {
+  // SI prefixes on FLOP: 989 TFLOP, 8.4 ZFLOP (1e21); the 6PD totals of large runs reach 1e25.
+  static const struct {
+    double m;
+    const char* s;
+  } prefixes[] = {{1e24, " YFLOP"}, {1e21, " ZFLOP"}, {1e18, " EFLOP"}, {1e15, " PFLOP"},
+                  {1e12, " TFLOP"}, {1e9, " GFLOP"},  {1e6, " MFLOP"},  {1e3, " kFLOP"}};
+  const double a = std::fabs(flops);
+  if (std::isfinite(flops) && a < 1e27)
+    for (const auto& p : prefixes)
+      if (a >= p.m) return digits(flops / p.m, 3) + p.s;
+  return format_number(flops, 3) + " FLOP";
 }
 
 std::string format_value(double v, const std::string& unit, bool binary) {
@@ -141,8 +196,9 @@ std::string format_value(double v, const std::string& unit, bool binary) {
   if (unit == "USD/month") return format_usd(v) + "/month";
   if (unit == "USD/h") return format_usd(v) + "/h";
   if (unit == "bool") return v != 0 ? "yes" : "no";
-  if (unit == "1") return format_number(v);
-  return format_number(v) + " " + unit;
+  if (unit == "1") return format_number(v, 3);
+  if (unit == "FLOP" || unit == "FLOP/s") return format_flops(v) + (unit == "FLOP/s" ? "/s" : "");
+  return format_number(v, 3) + " " + unit;
 }
 
 }  // namespace envelope

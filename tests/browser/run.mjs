@@ -135,11 +135,11 @@ test("seed examples' key numbers appear in the text mirror", async () => {
   const context = await ctx();
   const { page } = await open(context);
   const expectations = {
-    'seed-q1': ['training.cost_usd: $53,4', 'training.flops: 1.200e+22 FLOP'],
-    'seed-q5': ['training.wall_seconds: 213', 'training.budget_ratio: 5.23'],
-    'seed-fraud': ['traffic.peak_qps: 1736 req/s', 'traffic.average_qps: 347.2 req/s'],
-    'seed-llm-serving': ['traffic.average_qps: 1.736 req/s', 'serving.gpus: 5'],
-    'seed-7b-training': ['training.pf_days: 486.1 PF-days'],
+    'seed-q1': ['training.cost_usd: $53.4 k', 'training.flops: 12 ZFLOP'],
+    'seed-q5': ['training.wall_seconds: 213 days', 'training.cost_usd: $2.62 M', 'training.budget_ratio: 5.24'],
+    'seed-fraud': ['traffic.peak_qps: 1.74 k req/s', 'traffic.average_qps: 347 req/s'],
+    'seed-llm-serving': ['traffic.average_qps: 1.74 req/s', 'serving.gpus: 5'],
+    'seed-7b-training': ['training.pf_days: 486 PF-days'],
     'seed-feature-store': ['feature_store.total_bytes: 2.59 TB'],
     'seed-q4': ['storage.monthly_cost_usd: $168/month'],
   };
@@ -147,6 +147,8 @@ test("seed examples' key numbers appear in the text mirror", async () => {
     await page.evaluate((s) => window.envelope.setScenario(s), scenarioOf(id));
     const mirror = await page.textContent('#mirror-text');
     for (const n of needles) assert(mirror.includes(n), `${id}: text mirror lacks "${n}"`);
+    // Readable numbers: never scientific notation in the text a person reads.
+    assert(!/\de\+\d/.test(mirror), `${id}: text mirror has scientific notation: ${(mirror.match(/.*\de\+\d.*/) || [''])[0]}`);
   }
   await context.close();
 });

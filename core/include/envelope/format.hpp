@@ -1,16 +1,20 @@
-// Human formatting of SI values with explicit units: bytes as GB (1e9) or GiB (2^30), never a bare
-// "G"; FLOPs in scientific notation; seconds as ms/s/h/days; USD with thousands separators.
+// Human formatting of SI values with explicit units, never scientific notation: counts as 6.74 B,
+// bytes as GB (1e9) or GiB (2^30) (never a bare "G"), FLOPs with SI prefixes (8.4 ZFLOP), seconds
+// as µs/ms/s/min/h/days/years, USD as $512, $14.2 k, $2.62 M.
 #pragma once
 #include <string>
 
 namespace envelope {
 
-std::string format_number(double x, int significant = 4);
+std::string format_number(double x, int significant = 3);
 // Exactly printf("%.4g", x), several times faster (basis text of every result; tested against printf).
 std::string format_g4(double x);
+// format_g4 with a short exponent ("6.738e9"): the numbers substituted into basis text.
+std::string format_basis_number(double x);
 std::string format_bytes(double bytes, bool binary);
 std::string format_seconds(double seconds);
 std::string format_usd(double usd);
+std::string format_flops(double flops);
 // Chooses by unit: "B" -> format_bytes, "s" -> format_seconds, "USD*" -> format_usd, else number + unit.
 std::string format_value(double value, const std::string& unit, bool binary);
 
