@@ -1,9 +1,10 @@
 // Assembles the static page from shell/ and the wasm build:
 //   OUT/index.html (+ style.css, envelope.js, envelope_web.js, envelope_web.wasm): the served page;
-//   OUT/envelope.html: the same page as one self-contained file (wasm inlined by -sSINGLE_FILE,
+//   OUT/envelope.html: the same page as one self-contained file (wasm inlined gzip + base64,
 //   scripts and style inlined, allowed by their SHA-256 hashes in the Content-Security-Policy).
 // usage: node shell/assemble.mjs BUILD_WEB_DIR OUT_DIR
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,13 +33,20 @@ writeFileSync(join(outDir, 'envelope.js'), glue);
 copyFileSync(join(buildDir, 'envelope_web.js'), join(outDir, 'envelope_web.js'));
 copyFileSync(join(buildDir, 'envelope_web.wasm'), join(outDir, 'envelope_web.wasm'));
 
-// Single file: inline scripts and style, each allowed by hash (no 'unsafe-inline').
-const single = read(join(buildDir, 'envelope_single.js')).replace(/<\/script/gi, '<\\/script');
+// Single file: inline scripts and style, each allowed by hash (no 'unsafe-inline'). The wasm travels
+// gzip-compressed and base64-encoded in a non-executable <script type="application/gzip"> element
+// (base64 of the gzip stream gzips back to ~0.75x, so the file stays near the served page's size);
+// the loader fetches it as a data: URL and compiles it while decompressing (DecompressionStream ->
+// instantiateStreaming), so decoding never blocks the page.
+const emscripten = read(join(buildDir, 'envelope_web.js')).replace(/<\/script/gi, '<\\/script');
+const wasmGz = gzipSync(readFileSync(join(buildDir, 'envelope_web.wasm')), { level: 9 }).toString('base64');
+const loader = read(join(shell, 'single-file-loader.js'));
 const hash = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-const singleCsp = `default-src 'none'; script-src ${hash(glue)} ${hash(single)} 'wasm-unsafe-eval'; style-src ${hash(css)}; ` +
-  "img-src data: blob:; connect-src data:; object-src 'none'; base-uri 'none'; form-action 'none'";
+const singleCsp = `default-src 'none'; script-src ${hash(glue)} ${hash(loader)} ${hash(emscripten)} 'wasm-unsafe-eval'; ` +
+  `style-src ${hash(css)}; img-src data: blob:; connect-src data:; object-src 'none'; base-uri 'none'; form-action 'none'`;
 writeFileSync(join(outDir, 'envelope.html'), template
   .replace('%CSP%', singleCsp)
   .replace('%STYLE%', () => `<style>${css}</style>`)
-  .replace('%SCRIPTS%', () => `<script>${glue}</script>\n<script>${single}</script>`));
+  .replace('%SCRIPTS%', () => `<script type="application/gzip" id="envelope-wasm-gz">${wasmGz}</script>\n` +
+    `<script>${glue}</script>\n<script>${loader}</script>\n<script>${emscripten}</script>`));
 console.log(`page assembled in ${outDir} (index.html, envelope.html)`);
