@@ -11,6 +11,7 @@
 #include <random>
 #include <string>
 
+#include "envelope/conflicts.hpp"
 #include "envelope/evaluate.hpp"
 #include "envelope/format.hpp"
 #include "envelope/link.hpp"
@@ -241,4 +242,44 @@ TEST_CASE("duplicate keys in a scenario or plan file are reported", "[hardening]
   CHECK(has_problem(inner.problems, "inference.batch", "duplicate"));
   const PlanFile f = load_plan_file(R"({"planner":{"keep":2},"planner":{"keep":3}})");
   CHECK(has_problem(f.problems, "planner", "duplicate"));
+}
+
+TEST_CASE("every model preset is consistent by itself so the loader blames only overrides", "[hardening][conflicts]") {
+  for (const ModelPreset& m : Catalog::builtin().models) {
+    Scenario s;
+    s.model.preset = m.id;
+    INFO(m.id);
+    CHECK(model_conflicts(s).empty());
+  }
+}
+
+// ------------------------------------------------------------------ escaping
+
+TEST_CASE("terminal_text replaces control characters and invalid UTF-8 and keeps other text", "[hardening][escaping]") {
+  CHECK(terminal_text("a\x1b[31mb") == "a?[31mb");
+  CHECK(terminal_text("line\r\nnext\t\x7f") == "line??next??");
+  CHECK(terminal_text("csi \xc2\x9b" "2J") == "csi ?2J");  // C1 CSI as UTF-8
+  CHECK(terminal_text("raw \x9b" "2J \xff") == "raw ?2J ?");   // not UTF-8 at all
+  CHECK(terminal_text("50 \xe2\x82\xac, caf\xc3\xa9") == "50 \xe2\x82\xac, caf\xc3\xa9");
+  CHECK(terminal_text("\xed\xa0\x80") == "???");  // a UTF-16 surrogate is not UTF-8
+}
+
+TEST_CASE("markdown_text makes a name literal Markdown", "[hardening][escaping]") {
+  CHECK(markdown_text("<img src=x onerror=alert(1)>") == "\\<img src\\=x onerror\\=alert\\(1\\)\\>");
+  CHECK(markdown_text("[click](https://evil.example)") == "\\[click\\]\\(https\\:\\/\\/evil\\.example\\)");
+  CHECK(markdown_text("a\n# heading | cell") == "a\\?\\# heading \\| cell");
+  CHECK(markdown_text("70B on a budget") == "70B on a budget");
+}
+
+TEST_CASE("report Markdown escapes table cells and text output has no control characters", "[hardening][escaping]") {
+  Report r;
+  r.results.push_back({"x.y", 1, "1", "a | b", "<b>[l](u)</b>", "src\x1b[2J", ""});
+  r.warnings.push_back({"x.y", "bad <script> \x1b]0;title\x07"});
+  const std::string md = r.to_markdown(), text = r.to_text();
+  CHECK(md.find("<b>") == std::string::npos);
+  CHECK(md.find("<script>") == std::string::npos);
+  CHECK(md.find("\\[l\\](u)") != std::string::npos);  // brackets escaped: no link
+  CHECK(md.find("a \\| b") != std::string::npos);
+  for (const std::string& s : {md, text})
+    for (char c : s) CHECK((c == '\n' || static_cast<unsigned char>(c) >= 0x20));
 }
