@@ -5,6 +5,9 @@
 //   envelope validate [--format text|json|markdown]   (exit 1 if a case is out of tolerance)
 //   envelope plan FILE.json [--format text|json]       (training layouts and/or serving options)
 // Exit codes: 0 ok, 2 bad input (the message names the field), 1 usage.
+// One rule for problems in any input (file, link, plan file): every problem is printed on stderr
+// with its field, no report is printed, and the exit code is 2. Inputs are read up to their size
+// limit only (docs/limits.md): `envelope eval /dev/zero` stops at 64 KB.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -38,16 +41,29 @@ int usage() {
   return 1;
 }
 
+// Problems echo what the input held (keys, values): printed without control characters.
 void print_problems(const std::string& where, const std::vector<Problem>& problems) {
-  for (const Problem& p : problems) std::fprintf(stderr, "%s: %s: %s\n", where.c_str(), p.path.c_str(), p.message.c_str());
+  for (const Problem& p : problems)
+    std::fprintf(stderr, "%s: %s: %s\n", terminal_text(where).c_str(), terminal_text(p.path).c_str(),
+                 terminal_text(p.message).c_str());
 }
 
-bool read_file(const std::string& path, std::string& out) {
+// Reads at most `limit` bytes (one more to tell that there is more): a device or a huge file is
+// refused after `limit` + 1 bytes instead of being read whole. Prints the reason and returns false.
+bool read_file(const std::string& path, size_t limit, std::string& out) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  out = ss.str();
+  std::string buf(limit + 1, '\0');
+  if (f) f.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+  if (!f && !f.eof()) {
+    std::fprintf(stderr, "%s: cannot read the file\n", terminal_text(path).c_str());
+    return false;
+  }
+  buf.resize(static_cast<size_t>(f.gcount()));
+  if (buf.size() > limit) {
+    std::fprintf(stderr, "%s: larger than the limit of %zu bytes\n", terminal_text(path).c_str(), limit);
+    return false;
+  }
+  out = std::move(buf);
   return true;
 }
 
@@ -56,7 +72,7 @@ int print_report(const Scenario& s, const std::string& format, bool binary) {
   if (format == "json")
     std::cout << r.to_json(2) << "\n";
   else if (format == "markdown")
-    std::cout << "# " << (s.name.empty() ? "Envelope estimate" : s.name) << "\n\n" << r.to_markdown(binary);
+    std::cout << "# " << (s.name.empty() ? "Envelope estimate" : markdown_text(s.name)) << "\n\n" << r.to_markdown(binary);
   else
     std::cout << r.to_text(binary);
   return 0;
@@ -124,13 +140,10 @@ int main(int argc, char** argv) {
   if (cmd == "plan") {
     std::string text;
     if (file.empty()) return usage();
-    if (!read_file(file, text)) {
-      std::fprintf(stderr, "%s: cannot read the file\n", file.c_str());
-      return 2;
-    }
+    if (!read_file(file, kMaxPlanFileBytes, text)) return 2;
     const PlanFile f = load_plan_file(text);
     if (!f.fatal.empty()) {
-      std::fprintf(stderr, "%s: %s\n", file.c_str(), f.fatal.c_str());
+      std::fprintf(stderr, "%s: %s\n", terminal_text(file).c_str(), f.fatal.c_str());
       return 2;
     }
     if (!f.problems.empty()) {
@@ -151,7 +164,7 @@ int main(int argc, char** argv) {
   if (!example.empty()) {
     const Example* e = find_example(example);
     if (!e) {
-      std::fprintf(stderr, "envelope: unknown example '%s' (envelope catalog examples)\n", example.c_str());
+      std::fprintf(stderr, "envelope: unknown example '%s' (envelope catalog examples)\n", terminal_text(example).c_str());
       return 2;
     }
     return cmd == "link" ? (std::cout << encode_link_fragment(e->scenario) << "\n", 0) : print_report(e->scenario, format, binary);
@@ -162,19 +175,18 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "link: %s\n", r.fatal.c_str());
       return 2;
     }
-    print_problems("link", r.problems);
-    print_report(r.scenario, format, binary);
-    return r.problems.empty() ? 0 : 2;
+    if (!r.problems.empty()) {  // the same rule as a file: problems, no report, exit 2
+      print_problems("link", r.problems);
+      return 2;
+    }
+    return cmd == "link" ? (std::cout << encode_link_fragment(r.scenario) << "\n", 0) : print_report(r.scenario, format, binary);
   }
   if (file.empty()) return usage();
   std::string text;
-  if (!read_file(file, text)) {
-    std::fprintf(stderr, "%s: cannot read the file\n", file.c_str());
-    return 2;
-  }
+  if (!read_file(file, kMaxScenarioJsonBytes, text)) return 2;
   const LoadResult r = load_scenario_json(text);
   if (!r.ok()) {
-    std::fprintf(stderr, "%s: %s\n", file.c_str(), r.fatal.c_str());
+    std::fprintf(stderr, "%s: %s\n", terminal_text(file).c_str(), r.fatal.c_str());
     return 2;
   }
   if (!r.problems.empty()) {

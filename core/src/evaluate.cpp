@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "envelope/conflicts.hpp"
 #include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
 #include "envelope/setup.hpp"
@@ -26,7 +27,11 @@ struct Builder {
   Builder() { r.results.reserve(128); }
   double add(std::string path, double value, std::string unit, std::string formula, std::string substituted,
              std::string source) {
-    if (!std::isfinite(value)) value = 0;  // never emit NaN/inf: a degenerate input gives 0 and a warning
+    if (!std::isfinite(value)) {  // never emit NaN/inf: a degenerate input gives 0 and says so
+      warn(path, value != value ? "undefined for these inputs (0/0 or inf - inf in " + formula + "); shown as 0"
+                                : "too large to compute from these inputs (" + formula + " overflows a double); shown as 0");
+      value = 0;
+    }
     r.results.push_back({std::move(path), value, std::move(unit), std::move(formula), std::move(substituted),
                          std::move(source), std::string()});
     return value;
@@ -59,7 +64,7 @@ Efficiencies default_efficiencies(const Accelerator& a) {
           "A100 runs: LLaMA/Llama 2 0.39-0.48 MFU (Touvron 2023); seed 40%; llama.cpp decode 0.70-0.82 of bandwidth"};
 }
 
-Architecture resolved_architecture(const Scenario& s, const Catalog& c) {
+Architecture architecture_as_given(const Scenario& s, const Catalog& c) {
   const ModelPreset* preset = c.find_model(s.model.preset);
   if (!preset) preset = c.find_model(Scenario().model.preset);
   Architecture a = preset->arch;
@@ -81,6 +86,13 @@ Architecture resolved_architecture(const Scenario& s, const Catalog& c) {
   set(a.shared_experts, m.shared_experts);
   set(a.expert_ffn, m.expert_ffn);
   if (a.experts > 0 && a.expert_ffn <= 0) a.expert_ffn = a.ffn;
+  return a;
+}
+
+Architecture resolved_architecture(const Scenario& s, const Catalog& c) {
+  // Conflicting overrides (model_conflicts) are reported by the loader and as warnings by evaluate();
+  // the caps only keep the formulas defined.
+  Architecture a = architecture_as_given(s, c);
   a.experts_per_token = std::min(a.experts_per_token, a.experts);
   a.kv_heads = std::min(a.kv_heads, a.heads);
   return a;
@@ -95,6 +107,9 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   const HardwareSection& hw = s.hardware;
   const Efficiencies eff = default_efficiencies(gpu);
   const std::string spec_src = gpu.name + " datasheet (assets/hardware.json)";
+  for (const Problem& p : model_conflicts(s, c))
+    b.warn(p.path, p.message + (p.path == "model.active_params" ? "; the estimates below use it as given"
+                                                                 : "; the estimates below cap it at the smaller count"));
 
   // ------------------------------------------------------------ model
   const double P = s.model.params ? *s.model.params : params_total(arch);
@@ -152,18 +167,28 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
                                  "weights + kv_cache + workspace + overhead",
                                  g(w_bytes) + " + " + g(kv) + " + " + g(ws) + " + " + g(overhead), "sum");
   const double need = w_bytes + kv + ws;
-  const double fit_gpus = b.add("memory.inference.gpus_to_fit", gpus_to_fit(need, usable - overhead_per_gpu, 1.0), "1",
+  // A GPU whose usable memory is not above the runtime overhead holds nothing: no GPU count fits
+  // (reported as 0 with a warning, never as "need 0 GPUs").
+  const bool room = usable > overhead_per_gpu;
+  const std::string no_fit = room ? "" : " <= 0: no GPU count fits";
+  const double fit_gpus = b.add("memory.inference.gpus_to_fit", room ? gpus_to_fit(need, usable - overhead_per_gpu, 1.0) : 0.0, "1",
                                 "ceil((weights + kv + workspace) / (memory x usable_fraction - overhead))",
                                 "ceil(" + g(need) + " / (" + g(gpu.memory_bytes) + " x " + g(in.usable_memory_fraction) +
-                                    " - " + g(overhead_per_gpu) + "))",
+                                    " - " + g(overhead_per_gpu) + "))" + no_fit,
                                 spec_src);
-  b.add("memory.inference.tensor_parallel_to_fit", tensor_parallel_degree_at_least(fit_gpus, arch.heads), "1",
+  if (!room)
+    b.warn("memory.inference.gpus_to_fit", "the runtime overhead of " + g(in.runtime_overhead_gb) + " GB per GPU is not below the " +
+                                               g(usable / kGB) + " GB usable on " + gpu.name +
+                                               " (memory x usable_memory_fraction): no number of GPUs holds the model; lower "
+                                               "inference.runtime_overhead_gb or raise inference.usable_memory_fraction");
+  b.add("memory.inference.tensor_parallel_to_fit", room ? tensor_parallel_degree_at_least(fit_gpus, arch.heads) : 0.0, "1",
         "smallest tensor-parallel degree >= gpus_to_fit that divides the attention heads",
-        g(fit_gpus) + " GPUs, " + g(arch.heads) + " heads", "Megatron-LM (Shoeybi et al. 2019): heads split evenly across GPUs");
+        g(fit_gpus) + " GPUs, " + g(arch.heads) + " heads" + (room ? "" : ": no GPU count fits"),
+        "Megatron-LM (Shoeybi et al. 2019): heads split evenly across GPUs");
   const bool inf_fits = need / tp + overhead_per_gpu <= usable;
   b.add("memory.inference.fits", inf_fits ? 1 : 0, "bool", "(weights + kv + workspace) / tp + overhead <= memory x usable",
         g(need / tp + overhead_per_gpu) + " <= " + g(usable), spec_src);
-  if (!inf_fits)
+  if (!inf_fits && room)
     b.warn("memory.inference.fits", "weights + KV cache do not fit on " + g(tp) + " x " + gpu.name + "; need " +
                                         g(fit_gpus) + " GPUs (tensor parallel) or a smaller batch/context/precision");
   const double max_batch = b.add("inference.max_batch",
@@ -249,8 +274,19 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
                           g(secs) + " x " + g(hw.count) + " / 3600", "seed Q1");
   const double tcost = b.add("training.cost_usd", gh * price, "USD", "GPU-hours x price", g(gh) + " x " + g(price), price_src);
   if (tr.budget_usd > 0) {
-    b.add("training.budget_ratio", tcost / tr.budget_usd, "1", "cost / budget", g(tcost) + " / " + g(tr.budget_usd), "seed Q5");
-    const double budget_flops = price > 0 ? tr.budget_usd / price * kSecondsPerHour * peak * mfu : 0.0;
+    const double ratio = b.add("training.budget_ratio", tcost / tr.budget_usd, "1", "cost / budget",
+                               g(tcost) + " / " + g(tr.budget_usd), "seed Q5");
+    if (tcost > tr.budget_usd && ratio > 0)  // an overflowed ratio is 0 here and already has its warning
+      b.warn("training.budget_usd", "cost is " + g(ratio) + "x the budget of $" + g(tr.budget_usd));
+  }
+  if (tr.budget_usd > 0 && price <= 0) {
+    // Free compute: the budget limits neither tokens nor model size; no number is the right answer.
+    b.warn("training.budget_usd", "the price per GPU-hour is $0 (" +
+                                  (hw.price_per_gpu_hour ? "hardware.price_per_gpu_hour" : "no published price for " + gpu.name) +
+                                  "), so the budget limits neither tokens nor "
+                                  "model size; set hardware.price_per_gpu_hour to see what the budget buys");
+  } else if (tr.budget_usd > 0) {
+    const double budget_flops = tr.budget_usd / price * kSecondsPerHour * peak * mfu;
     b.add("training.budget_flops", budget_flops, "FLOP", "budget / price x 3600 x peak x MFU",
           g(tr.budget_usd) + " / " + g(price) + " x 3600 x " + g(peak) + " x " + g(mfu), "seed Q5");
     // 6 FLOPs per parameter and token, 8 with full recompute (the factor training.flops uses).
@@ -260,8 +296,6 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
           g(budget_flops) + " / (" + g(flops_per_param_token) + " x " + g(Pa) + ")", "seed Q5");
     b.add("training.max_params_for_budget", chinchilla_params_for_flops(budget_flops), "1",
           "sqrt(budget_flops / 120)  (D = 20 P, C = 6 P D)", "sqrt(" + g(budget_flops) + " / 120)", "Hoffmann et al. 2022; seed Q5");
-    if (tcost > tr.budget_usd)
-      b.warn("training.budget_usd", "cost is " + g(tcost / tr.budget_usd) + "x the budget of $" + g(tr.budget_usd));
   }
 
   // ------------------------------------------------------------ inference speed

@@ -2,6 +2,7 @@
 #include "envelope/format.hpp"
 
 #include <cmath>
+#include <cctype>
 #include <cstdio>
 #include <string>
 
@@ -48,6 +49,14 @@ std::string format_number(double x, int significant) {
 std::string format_g4(double x) {
   if (!std::isfinite(x)) return x != x ? "nan" : (x > 0 ? "inf" : "-inf");
   if (x == 0) return "0";
+  // Below 1e-290 (subnormals included) the scaling below would divide by a power of ten that is
+  // itself subnormal or 0 (an infinite quotient, a garbage integer); printf is exact and these
+  // values are rare, so it prints them.
+  if (std::fabs(x) < 1e-290) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", x);
+    return buf;
+  }
   std::string out;
   if (x < 0) {
     out += '-';
@@ -199,6 +208,55 @@ std::string format_value(double v, const std::string& unit, bool binary) {
   if (unit == "1") return format_number(v, 3);
   if (unit == "FLOP" || unit == "FLOP/s") return format_flops(v) + (unit == "FLOP/s" ? "/s" : "");
   return format_number(v, 3) + " " + unit;
+}
+
+namespace {
+
+// Length of the UTF-8 sequence starting at s[i] and its code point, or 0 if it is not valid UTF-8.
+size_t utf8_sequence(const std::string& s, size_t i, unsigned& code_point) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  const size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  code_point = n == 1 ? c : c & (0x7F >> n);
+  for (size_t k = 1; k < n; ++k) {
+    const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc >> 6) != 0x2) return 0;
+    code_point = (code_point << 6) | (cc & 0x3F);
+  }
+  static const unsigned kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code_point < kMin[n] || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) return 0;
+  return n;
+}
+
+}  // namespace
+
+std::string terminal_text(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    unsigned cp = 0;
+    const size_t n = utf8_sequence(s, i, cp);
+    // C0 controls (ESC, CR, BS, newline...), DEL and C1 controls (8-bit CSI): a terminal acts on them.
+    if (n == 0 || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+      out += '?';
+      i += n == 0 ? 1 : n;
+      continue;
+    }
+    out.append(s, i, n);
+    i += n;
+  }
+  return out;
+}
+
+std::string markdown_text(const std::string& s) {
+  std::string out;
+  for (char c : terminal_text(s)) {
+    // CommonMark: any ASCII punctuation character may be backslash-escaped and is then literal, so no
+    // HTML, link, image, emphasis, code span, entity, table cell or (GFM) autolink can start.
+    if (c > 0 && c < 0x7F && std::ispunct(static_cast<unsigned char>(c))) out += '\\';
+    out += c;
+  }
+  return out;
 }
 
 }  // namespace envelope

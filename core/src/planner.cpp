@@ -11,6 +11,7 @@
 #include "envelope/evaluate.hpp"
 #include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
+#include "envelope/json_input.hpp"
 #include "envelope/setup.hpp"
 #include "envelope/units.hpp"
 
@@ -243,6 +244,12 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
                   100 * b.data_parallel_exposed_seconds / b.step_seconds, b.total_bytes / 1e9, x.gpu.memory_bytes / 1e9,
                   100 * b.model_flops_utilization);
     res.why_best = buf;
+  } else if (res.considered == 0) {
+    // Nothing to cost: every data-parallel degree N / (TP x PP) leaves the global batch unsplittable.
+    res.why_best = "No layout splits the global batch of " + format_g4(B) + " sequences over " + std::to_string(N) +
+                   " GPUs: data parallel (GPUs / (tensor x pipeline parallel)) must divide the batch, and tensor and "
+                   "pipeline parallel must divide the heads (" + format_g4(x.arch.heads) + ") and fit the layers (" +
+                   format_g4(x.arch.layers) + "). Choose a GPU count or planner.global_batch with a common factor.";
   } else {
     res.why_best = "No layout fits in " + format_bytes(x.gpu.memory_bytes, false) + " per GPU with " + std::to_string(N) +
                    " GPUs: add GPUs or use a larger-memory accelerator.";
@@ -354,11 +361,12 @@ void apply_serving_option(Scenario& s, const ServingOption& o) {
 
 PlanFile load_plan_file(const std::string& text) {
   PlanFile f;
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    f.fatal = j.is_discarded() ? "not valid JSON" : "expected a JSON object";
+  JsonInput in = parse_json_input(text, kMaxPlanFileBytes, "plan file");
+  if (!in.fatal.empty() || !in.value.is_object()) {
+    f.fatal = !in.fatal.empty() ? in.fatal : "expected a JSON object";
     return f;
   }
+  const nlohmann::json& j = in.value;
   nlohmann::json planner = nlohmann::json::object();
   nlohmann::json scenario = j;
   if (j.contains("scenario")) {
@@ -374,7 +382,8 @@ PlanFile load_plan_file(const std::string& text) {
     return f;
   }
   f.scenario = r.scenario;
-  f.problems = r.problems;
+  f.problems = std::move(in.problems);  // duplicate keys, with their paths in the plan file
+  f.problems.insert(f.problems.end(), r.problems.begin(), r.problems.end());
   if (!planner.is_object()) {
     f.problems.push_back({"planner", "expected an object"});
     return f;
@@ -387,17 +396,23 @@ PlanFile load_plan_file(const std::string& text) {
     else
       out = v.get<double>();
   };
-  auto strings = [&](const char* key, std::vector<std::string>& out) {
+  // A list of IDs: at most `max_entries` (more than the catalog holds), duplicates dropped.
+  auto strings = [&](const char* key, std::vector<std::string>& out, size_t max_entries) {
     if (!planner.contains(key)) return;
     const auto& v = planner[key];
+    const std::string path = std::string("planner.") + key;
+    if (v.is_array() && v.size() > max_entries) {
+      f.problems.push_back({path, "at most " + std::to_string(max_entries) + " entries, got " + std::to_string(v.size())});
+      return;
+    }
     std::vector<std::string> got;
     bool ok = v.is_array();
     if (ok)
       for (const auto& e : v) {
         if (!e.is_string() || e.get<std::string>().size() > 64) ok = false;
-        else got.push_back(e.get<std::string>());
+        else if (std::find(got.begin(), got.end(), e.get<std::string>()) == got.end()) got.push_back(e.get<std::string>());
       }
-    if (!ok) f.problems.push_back({std::string("planner.") + key, "expected an array of strings"});
+    if (!ok) f.problems.push_back({path, "expected an array of strings (IDs of at most 64 characters)"});
     else out = got;
   };
   if (planner.contains("mode")) {
@@ -409,8 +424,8 @@ PlanFile load_plan_file(const std::string& text) {
   double keep = f.request.training.keep;
   number("keep", keep, 1, 1000);
   f.request.training.keep = static_cast<int>(keep);
-  strings("gpus", f.request.serving.gpus);
-  strings("weights", f.request.serving.weights);
+  strings("gpus", f.request.serving.gpus, kMaxPlannerListEntries);
+  strings("weights", f.request.serving.weights, kMaxPlannerListEntries);
   for (const std::string& w : f.request.serving.weights)
     if (!dtype_from_name(w)) f.problems.push_back({"planner.weights", "unknown weight format '" + w + "'"});
   const Catalog& cat = Catalog::builtin();

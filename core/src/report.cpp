@@ -49,17 +49,23 @@ std::string Report::to_text(bool binary) const {
   std::string out;
   for (const Result& r : results) {
     out += r.path + ": " + format_value(r.value, r.unit, binary) + "\n";
-    out += "    " + r.basis() + "\n";
-    if (!r.error_band.empty()) out += "    expected error: " + r.error_band + "\n";
+    out += "    " + terminal_text(r.basis()) + "\n";
+    if (!r.error_band.empty()) out += "    expected error: " + terminal_text(r.error_band) + "\n";
   }
-  for (const Warning& w : warnings) out += "warning: " + w.path + ": " + w.message + "\n";
+  for (const Warning& w : warnings) out += "warning: " + terminal_text(w.path) + ": " + terminal_text(w.message) + "\n";
   return out;
 }
 
 std::string Report::to_markdown(bool binary) const {
-  auto esc = [](std::string s) {
+  // Table cells: no control characters, and nothing that opens HTML, a link, an entity, a code span
+  // or a new cell. (Formulas keep their '*' and '_': they hold no user text; names go through
+  // markdown_text.)
+  auto esc = [](const std::string& s) {
     std::string o;
-    for (char c : s) o += c == '|' ? std::string("\\|") : std::string(1, c);
+    for (char c : terminal_text(s)) {
+      if (c == '|' || c == '\\' || c == '`' || c == '<' || c == '>' || c == '[' || c == ']' || c == '&') o += '\\';
+      o += c;
+    }
     return o;
   };
   std::string out = "| Estimate | Value | Basis |\n|---|---|---|\n";

@@ -8,15 +8,15 @@
 #include <sstream>
 
 #include "envelope/catalog.hpp"
+#include "envelope/conflicts.hpp"
 #include "envelope/evaluate.hpp"
 #include "envelope/formulas.hpp"
+#include "envelope/json_input.hpp"
 
 namespace envelope {
 using nlohmann::json;
 
 namespace {
-
-constexpr size_t kMaxScenarioJsonBytes = 64 * 1024;
 
 std::string format_limit(double x) {
   std::ostringstream o;
@@ -194,16 +194,13 @@ void migrate(json& j, int from, std::vector<Problem>& problems) {
 
 LoadResult load_scenario_json(const std::string& text) {
   LoadResult r;
-  if (text.size() > kMaxScenarioJsonBytes) {
-    r.fatal = "scenario JSON is " + std::to_string(text.size()) + " bytes; the limit is " +
-              std::to_string(kMaxScenarioJsonBytes);
+  JsonInput in = parse_json_input(text, kMaxScenarioJsonBytes, "scenario JSON");
+  if (!in.fatal.empty()) {
+    r.fatal = in.fatal;
     return r;
   }
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    r.fatal = "not valid JSON";
-    return r;
-  }
+  json& j = in.value;
+  r.problems = std::move(in.problems);  // duplicate keys
   if (!j.is_object()) {
     r.fatal = std::string("expected a JSON object, got ") + j.type_name();
     return r;
@@ -238,6 +235,7 @@ LoadResult load_scenario_json(const std::string& text) {
                                               defaults.hardware.gpu + "'"});
     r.scenario.hardware.gpu = defaults.hardware.gpu;
   }
+  r.scenario = without_model_conflicts(r.scenario, r.problems, cat);
   r.scenario.version = kScenarioVersion;
   return r;
 }
@@ -246,7 +244,9 @@ Scenario canonical(const Scenario& s) {
   Scenario c = s;
   const Catalog& cat = Catalog::builtin();
   auto same = [&](const Scenario& a, const Scenario& b) {
-    const Architecture x = resolved_architecture(a, cat), y = resolved_architecture(b, cat);
+    // As given, not capped: an override that only matters against another (kv_heads under a
+    // heads override) is kept, so the loader finds no conflict in what a link holds.
+    const Architecture x = architecture_as_given(a, cat), y = architecture_as_given(b, cat);
     return x.layers == y.layers && x.hidden == y.hidden && x.heads == y.heads && x.kv_heads == y.kv_heads &&
            x.head_dim == y.head_dim && x.ffn == y.ffn && x.vocab == y.vocab && x.experts == y.experts &&
            x.experts_per_token == y.experts_per_token && x.shared_experts == y.shared_experts && x.expert_ffn == y.expert_ffn;

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "envelope/catalog.hpp"
+#include "envelope/conflicts.hpp"
 #include "envelope/scenario.hpp"
 
 namespace envelope::test {
@@ -44,11 +45,14 @@ struct RandomFiller {
   void flag(const std::string&, bool& x) { x = rng() & 1; }
 };
 
+// Valid means consistent too: overrides in conflict with each other (kv_heads > heads, ...) are
+// dropped as the loader drops them (conflicts.hpp).
 inline Scenario random_scenario(std::mt19937_64& rng) {
   Scenario s;
   RandomFiller f{rng};
   visit_fields(s, f);
-  return s;
+  std::vector<Problem> conflicts;
+  return without_model_conflicts(s, conflicts);
 }
 
 }  // namespace envelope::test

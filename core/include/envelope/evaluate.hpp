@@ -16,7 +16,11 @@ struct Efficiencies {
 };
 Efficiencies default_efficiencies(const Accelerator& a);
 
-// The model's architecture after applying the scenario's overrides to its preset.
+// The model's architecture after applying the scenario's overrides to its preset, as given
+// (kv_heads may exceed heads, experts_per_token may exceed experts: see conflicts.hpp).
+Architecture architecture_as_given(const Scenario& s, const Catalog& c = Catalog::builtin());
+// The same with conflicting counts capped (kv_heads <= heads, experts_per_token <= experts), so that
+// every formula stays defined; evaluate() warns about each cap.
 Architecture resolved_architecture(const Scenario& s, const Catalog& c = Catalog::builtin());
 
 Report evaluate(const Scenario& s, const Catalog& c = Catalog::builtin());

@@ -7,7 +7,7 @@
 namespace envelope {
 
 std::string format_number(double x, int significant = 3);
-// Exactly printf("%.4g", x), several times faster (basis text of every result; tested against printf).
+// Exactly printf("%.4g", x) (but -0 prints "0"), several times faster (basis text of every result; tested against printf).
 std::string format_g4(double x);
 // format_g4 with a short exponent ("6.738e9"): the numbers substituted into basis text.
 std::string format_basis_number(double x);
@@ -17,5 +17,13 @@ std::string format_usd(double usd);
 std::string format_flops(double flops);
 // Chooses by unit: "B" -> format_bytes, "s" -> format_seconds, "USD*" -> format_usd, else number + unit.
 std::string format_value(double value, const std::string& unit, bool binary);
+
+// Text from a user (a scenario name, a key, a value echoed in a message) made safe to print:
+// control characters (C0, DEL, C1: terminal escape sequences, carriage returns, newlines) and
+// invalid UTF-8 become '?'.
+std::string terminal_text(const std::string& s);
+// The same, with every ASCII punctuation character backslash-escaped: literal text in Markdown
+// (CommonMark), so it cannot open HTML, a link, an image, emphasis or a table cell.
+std::string markdown_text(const std::string& s);
 
 }  // namespace envelope

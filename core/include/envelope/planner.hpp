@@ -112,7 +112,11 @@ struct PlanRequest {
   TrainingPlannerOptions training;
   ServingPlannerOptions serving;
 };
-// Reads {"scenario": {...}, "planner": {...}} or a plain scenario; problems name the field.
+// Reads {"scenario": {...}, "planner": {...}} or a plain scenario; problems name the field. Limits
+// (docs/limits.md): the file's size, JSON nesting (json_input.hpp) and the planner lists' length
+// (more than the catalog's accelerators or weight formats; duplicates are dropped).
+inline constexpr size_t kMaxPlanFileBytes = 128 * 1024;
+inline constexpr size_t kMaxPlannerListEntries = 64;
 struct PlanFile {
   Scenario scenario;
   PlanRequest request;

@@ -3,6 +3,7 @@
 // Every field has a default and documented limits (the visit_fields table below is the single list
 // that parsing, validation, minimal serialisation and the tests' random scenarios all walk).
 #pragma once
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,8 @@
 namespace envelope {
 
 inline constexpr int kScenarioVersion = 1;
+// Largest scenario JSON any reader accepts (docs/limits.md).
+inline constexpr size_t kMaxScenarioJsonBytes = 64 * 1024;
 
 struct ModelSection {
   std::string preset = "llama-2-7b";

@@ -1,0 +1,77 @@
+// Cross-field conflicts of the model overrides (see conflicts.hpp).
+#include "envelope/conflicts.hpp"
+
+#include "envelope/evaluate.hpp"
+#include "envelope/format.hpp"
+#include "envelope/formulas.hpp"
+
+namespace envelope {
+
+namespace {
+
+
+// The override a conflict is blamed on, with the message, or an empty path if none.
+Problem first_conflict(const Scenario& s, const Catalog& c) {
+  const ModelSection& m = s.model;
+  const Architecture a = architecture_as_given(s, c);
+  // Grouped-query attention shares each KV head among several query heads (Ainslie et al. 2023):
+  // kv_heads <= heads. Only a kv_heads override can break it (a heads override alone pulls the
+  // preset's kv_heads down with it).
+  if (a.kv_heads > a.heads)
+    return {m.kv_heads ? "model.kv_heads" : "model.heads",
+            "kv_heads " + format_g4(a.kv_heads) + " is more than the " + format_g4(a.heads) +
+                " attention heads (each KV head serves one or more query heads)"};
+  // A token is routed to experts_per_token of the experts (Shazeer et al. 2017): k <= E. experts = 0
+  // makes the model dense, where k is unused.
+  if (a.experts_per_token > a.experts && (m.experts_per_token || a.experts > 0))
+    return {m.experts_per_token ? "model.experts_per_token" : "model.experts",
+            "experts_per_token " + format_g4(a.experts_per_token) + " is more than the " + format_g4(a.experts) +
+                " experts (model.experts) a token can be routed to"};
+  if (m.active_params) {
+    const Architecture r = resolved_architecture(s, c);
+    const double total = m.params ? *m.params : params_total(r);
+    if (*m.active_params > total)
+      return {"model.active_params", "active_params " + format_g4(*m.active_params) + " is more than the " + format_g4(total) +
+                                         " parameters of the model" + (m.params ? " (model.params)" : "")};
+  }
+  return {};
+}
+
+void reset(Scenario& s, const std::string& path) {
+  ModelSection& m = s.model;
+  if (path == "model.kv_heads") m.kv_heads.reset();
+  else if (path == "model.heads") m.heads.reset();
+  else if (path == "model.experts_per_token") m.experts_per_token.reset();
+  else if (path == "model.experts") m.experts.reset();
+  else if (path == "model.active_params") m.active_params.reset();
+}
+
+// Removes the blamed override, one conflict at a time. Each round removes one of the five overrides
+// a conflict can be blamed on, and the presets are consistent (catalog tests): at most five rounds.
+Scenario remove_conflicts(const Scenario& s, const Catalog& c, std::vector<Problem>& found) {
+  Scenario x = s;
+  for (int round = 0; round < 5; ++round) {
+    const Problem p = first_conflict(x, c);
+    if (p.path.empty()) break;
+    found.push_back(p);
+    reset(x, p.path);
+  }
+  return x;
+}
+
+}  // namespace
+
+std::vector<Problem> model_conflicts(const Scenario& s, const Catalog& c) {
+  std::vector<Problem> found;
+  remove_conflicts(s, c, found);
+  return found;
+}
+
+Scenario without_model_conflicts(const Scenario& s, std::vector<Problem>& problems, const Catalog& c) {
+  std::vector<Problem> found;
+  const Scenario x = remove_conflicts(s, c, found);
+  for (const Problem& p : found) problems.push_back({p.path, p.message + "; using the preset's value"});
+  return x;
+}
+
+}  // namespace envelope
