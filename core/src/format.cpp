@@ -30,7 +30,8 @@ std::string format_number(double x, int significant) {
   } prefixes[] = {{1e12, " T"}, {1e9, " B"}, {1e6, " M"}, {1e3, " k"}};
   if (ax >= 1e15 || ax < 1e-3) {
     int e = static_cast<int>(std::floor(std::log10(ax)));
-    double m = ax / std::pow(10.0, e);
+    // Subnormals: 10^e itself underflows below 1e-308, so scale up first.
+    double m = e < -300 ? (ax * 1e300) / std::pow(10.0, e + 300) : ax / std::pow(10.0, e);
     if (std::stod(digits(m, significant)) >= 10) {
       ++e;
       m /= 10;
