@@ -9,7 +9,21 @@
 
 namespace envelope {
 
-inline constexpr int kScenarioVersion = 1;
+// Version 2 added "include" (what the scenario is about). Version-1 links migrate to everything
+// version 1 evaluated (training, inference, serving, storage, feature store), so their numbers stay.
+inline constexpr int kScenarioVersion = 2;
+
+// What a scenario is about. A section that is off is absent from the report, the panels and the
+// cost roll-up. The defaults are what version 1 always evaluated (the page's default scenario);
+// sections added later default to off. An example or link says which it includes.
+struct IncludeSection {
+  bool training = true;       // training memory, compute, time and one-off cost
+  bool inference = true;      // LLM inference memory (weights, KV cache) and decode/prefill speed
+  bool serving = true;        // traffic -> QPS -> replicas (GPU) or machines (CPU-served model) -> $/month
+  bool storage = true;        // event/training-data storage, dataset size, egress
+  bool feature_store = true;  // online feature store size, nodes, reads/s
+  bool pipeline = false;      // event log (Kafka-style) + stream processing workers (pipeline.cpp)
+};
 
 struct ModelSection {
   std::string preset = "llama-2-7b";
@@ -100,6 +114,23 @@ struct FeatureStoreSection {
   std::optional<double> node_gb;
 };
 
+// Data pipeline (seed fraud example: "the expensive part is building the streaming feature
+// pipeline (Kafka + Flink ...)"): events -> bytes/s -> log partitions and brokers -> stream workers.
+// Defaults and their sources are in core/src/pipeline.cpp.
+struct PipelineSection {
+  std::optional<double> users;                    // unset: the storage section's daily users
+  std::optional<double> events_per_user_per_day;  // unset: storage.events_per_user_per_day
+  std::optional<double> bytes_per_event;          // unset: storage.bytes_per_event
+  std::optional<double> peak_factor;              // unset: traffic.peak_factor
+  double partition_mb_per_s = 10;     // write throughput one partition sustains (MB = 1e6 B)
+  double broker_mb_per_s = 193;       // bytes a broker writes per second, replicas included
+  double replication_factor = 3;
+  double retention_hours = 168;       // Kafka log.retention.hours default
+  double worker_events_per_s_per_core = 75000;
+  double worker_cores = 8;
+  std::optional<double> price_per_machine_hour;  // unset: catalog CPU machine price
+};
+
 struct PricesSection {
   std::optional<double> object_storage_per_gb_month, egress_per_gb;
 };
@@ -107,6 +138,7 @@ struct PricesSection {
 struct Scenario {
   int version = kScenarioVersion;
   std::string name;
+  IncludeSection include;
   ModelSection model;
   HardwareSection hardware;
   TrainingSection training;
@@ -114,6 +146,7 @@ struct Scenario {
   TrafficSection traffic;
   StorageSection storage;
   FeatureStoreSection feature_store;
+  PipelineSection pipeline;
   PricesSection prices;
 };
 
@@ -152,8 +185,9 @@ LoadResult load_scenario_json(const std::string& text);
 // change the chosen preset's architecture ("version" is always written).
 std::string scenario_to_json(const Scenario& s, bool minimal = true, int indent = -1);
 
-// The scenario with model overrides that do not change the preset's resolved architecture removed
-// (what a minimal link keeps): decode(encode(s)) == canonical(s).
+// The scenario with model overrides that do not change the preset's resolved architecture removed,
+// and the inputs of sections no included section reads reset to their defaults (what a minimal
+// link keeps): decode(encode(s)) == canonical(s), and evaluate(canonical(s)) == evaluate(s).
 Scenario canonical(const Scenario& s);
 
 }  // namespace envelope

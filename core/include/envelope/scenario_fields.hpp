@@ -15,6 +15,13 @@ template <class V>
 void visit_fields(Scenario& s, V&& v) {
   const FieldLimits count{0, 1e13}, positive{0, 1e30}, fraction{0, 1}, eff{0.01, 1};
   v.text("name", s.name, {}, 200);
+  IncludeSection& inc = s.include;
+  v.flag("include.training", inc.training);
+  v.flag("include.inference", inc.inference);
+  v.flag("include.serving", inc.serving);
+  v.flag("include.storage", inc.storage);
+  v.flag("include.feature_store", inc.feature_store);
+  v.flag("include.pipeline", inc.pipeline);
   ModelSection& m = s.model;
   v.text("model.preset", m.preset, {}, 64);  // checked against the catalog by the loader
   v.optional("model.params", m.params, {1e3, 1e16});
@@ -105,6 +112,19 @@ void visit_fields(Scenario& s, V&& v) {
   v.number("feature_store.overhead_factor", f.overhead_factor, {1, 100});
   v.number("feature_store.headroom", f.headroom, {1, 100});
   v.optional("feature_store.node_gb", f.node_gb, {0.1, 1e5});
+
+  PipelineSection& p = s.pipeline;
+  v.optional("pipeline.users", p.users, count);
+  v.optional("pipeline.events_per_user_per_day", p.events_per_user_per_day, {0, 1e9});
+  v.optional("pipeline.bytes_per_event", p.bytes_per_event, {0, 1e12});
+  v.optional("pipeline.peak_factor", p.peak_factor, {1, 1000});
+  v.number("pipeline.partition_mb_per_s", p.partition_mb_per_s, {0.001, 1e6});
+  v.number("pipeline.broker_mb_per_s", p.broker_mb_per_s, {0.001, 1e6});
+  v.number("pipeline.replication_factor", p.replication_factor, {1, 100, true});
+  v.number("pipeline.retention_hours", p.retention_hours, {0, 1e6});
+  v.number("pipeline.worker_events_per_s_per_core", p.worker_events_per_s_per_core, {0.001, 1e9});
+  v.number("pipeline.worker_cores", p.worker_cores, {1, 1e4, true});
+  v.optional("pipeline.price_per_machine_hour", p.price_per_machine_hour, {0, 1e4});
 
   v.optional("prices.object_storage_per_gb_month", s.prices.object_storage_per_gb_month, {0, 1e3});
   v.optional("prices.egress_per_gb", s.prices.egress_per_gb, {0, 1e3});

@@ -1,0 +1,33 @@
+// Data pipelines: an event log (Kafka-style: partitions, brokers, retained bytes) and stream
+// processing workers (Flink-style), from users x events per day. Sources in pipeline.cpp.
+#pragma once
+#include <vector>
+
+#include "envelope/catalog.hpp"
+#include "envelope/report.hpp"
+#include "envelope/scenario.hpp"
+
+namespace envelope {
+
+// users x events_per_user_per_day / 86,400 (seed: avg_qps = (dau * tx_per_day) / 86_400).
+double events_per_second_average(double users, double events_per_user_per_day);
+// events/s x bytes per event.
+double bytes_per_second(double events_per_second, double bytes_per_event);
+// ceil(peak bytes/s / one partition's bytes/s): the partitions a log needs for its write rate.
+double log_partitions(double peak_bytes_per_s, double partition_bytes_per_s);
+// max(replication, ceil(peak bytes/s x replication / one broker's write bytes/s)): every replica is
+// written by some broker, and a topic with replication r needs at least r brokers.
+double log_brokers(double peak_bytes_per_s, double replication, double broker_bytes_per_s);
+// average bytes/s x retention seconds x replication: the log's disk footprint.
+double log_retained_bytes(double average_bytes_per_s, double retention_hours, double replication);
+// max(1, ceil(peak events/s / (events/s per core x cores per machine))).
+double stream_workers(double peak_events_per_s, double events_per_s_per_core, double cores_per_machine);
+
+// The pipeline section's report entries (paths "pipeline.*") and its monthly cost.
+struct PipelineEstimate {
+  std::vector<Result> results;
+  double monthly_usd = 0;
+};
+PipelineEstimate estimate_pipeline(const Scenario& s, const Catalog& c);
+
+}  // namespace envelope
