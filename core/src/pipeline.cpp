@@ -8,10 +8,10 @@
 //   Kafka topic runs at 10 MB/s" (Dattell, "Kafka Optimization - How many partitions are needed?",
 //   2023); Confluent (Jun Rao, "How to choose the number of topics/partitions in a Kafka cluster?",
 //   2015): "one can produce at 10s of MB/sec on just a single partition"; partitions >= T / p.
-// - broker_mb_per_s = 193: Kreps, "Benchmarking Apache Kafka: 2 Million Writes Per Second (On
+// - broker_mb_per_s = 202.4: Kreps, "Benchmarking Apache Kafka: 2 Million Writes Per Second (On
 //   Three Cheap Machines)", LinkedIn 2014: three producers, 3x asynchronous replication, 3 brokers
-//   -> 2,024,032 records/s of 100 B = 193 MB/s of client writes, i.e. 193 x 3 / 3 = 193 MB/s written
-//   per broker with replicas.
+//   -> 2,024,032 records/s of 100 B = 202.4 MB/s of client writes (the post's "193 MB/sec" counts
+//   2^20-byte MB), i.e. 202.4 x 3 replicas / 3 brokers = 202.4 MB/s written per broker.
 // - replication_factor = 3, retention_hours = 168: Apache Kafka documentation (a replication factor
 //   of 3 is the common production setting; broker config log.retention.hours defaults to 168).
 // - worker_events_per_s_per_core = 75,000: Grier, "Extending the Yahoo! Streaming Benchmark" (data
@@ -56,6 +56,8 @@ double stream_workers(double peak_events_per_s, double events_per_s_per_core, do
   return std::max(1.0, std::ceil(peak_events_per_s / per_machine - 1e-9));
 }
 
+double video_bytes_per_hour(double bitrate_bits_per_s) { return bitrate_bits_per_s * kSecondsPerHour / 8.0; }
+
 PipelineEstimate estimate_pipeline(const Scenario& s, const Catalog& c) {
   PipelineEstimate e;
   auto g = [](double x) { return format_g4(x); };
@@ -87,7 +89,7 @@ PipelineEstimate estimate_pipeline(const Scenario& s, const Catalog& c) {
                              "max(replication, ceil(peak_bytes_per_s x replication / broker_bytes_per_s))",
                              "max(" + g(p.replication_factor) + ", ceil(" + g(peak_bps) + " x " + g(p.replication_factor) +
                                  " / " + g(broker_bps) + "))",
-                             "Kreps 2014 (LinkedIn): 193 MB/s written per broker, 3 brokers, 3x replication");
+                             "Kreps 2014 (LinkedIn): 202.4 MB/s written per broker, 3 brokers, 3x replication");
   add("pipeline.log_retained_bytes", log_retained_bytes(avg_bps, p.retention_hours, p.replication_factor), "B",
       "bytes_per_second x retention_hours x 3600 x replication",
       g(avg_bps) + " x " + g(p.retention_hours) + " x 3600 x " + g(p.replication_factor),

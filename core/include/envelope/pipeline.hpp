@@ -23,6 +23,10 @@ double log_retained_bytes(double average_bytes_per_s, double retention_hours, do
 // max(1, ceil(peak events/s / (events/s per core x cores per machine))).
 double stream_workers(double peak_events_per_s, double events_per_s_per_core, double cores_per_machine);
 
+// Bytes in one hour of video at a bitrate: bits/s x 3600 / 8 (seed reference row "1 hour of video
+// (720p) ~1 GB"; YouTube's recommended 720p upload bitrate is 5 Mbps).
+double video_bytes_per_hour(double bitrate_bits_per_s);
+
 // The pipeline section's report entries (paths "pipeline.*") and its monthly cost.
 struct PipelineEstimate {
   std::vector<Result> results;

@@ -123,7 +123,7 @@ struct PipelineSection {
   std::optional<double> bytes_per_event;          // unset: storage.bytes_per_event
   std::optional<double> peak_factor;              // unset: traffic.peak_factor
   double partition_mb_per_s = 10;     // write throughput one partition sustains (MB = 1e6 B)
-  double broker_mb_per_s = 193;       // bytes a broker writes per second, replicas included
+  double broker_mb_per_s = 202.4;      // bytes a broker writes per second, replicas included
   double replication_factor = 3;
   double retention_hours = 168;       // Kafka log.retention.hours default
   double worker_events_per_s_per_core = 75000;
