@@ -7,28 +7,36 @@
 namespace envelope::ui {
 
 void draw_storage(App& app) {
+  const IncludeSection& inc = app.scenario().include;
+  if (!inc.storage && !inc.feature_store) return;  // neither section is in the scenario (include)
   if (!begin_panel("Storage")) {
     ImGui::End();
     return;
   }
   Scenario& s = app.edit();
-  ImGui::SeparatorText("Training events");
-  input_optional(app, "daily users", s.storage.users, s.traffic.users * s.traffic.active_fraction, 0, 1e13, "%.6g");
-  input_number(app, "events / user / day", s.storage.events_per_user_per_day, 0, 1e9, "%.4g");
-  input_number(app, "bytes / event", s.storage.bytes_per_event, 0, 1e12, "%.4g");
-  input_number(app, "retention days", s.storage.retention_days, 0, 1e5, "%.4g");
-  input_number(app, "compression ratio", s.storage.compression_ratio, 0.01, 1e4, "%.3g");
-  input_number(app, "egress GB / month", s.storage.egress_gb_per_month, 0, 1e30, "%.4g");
-  input_number(app, "dataset tokens", s.storage.dataset_tokens, 0, 1e17, "%.4g");
-  if (ImGui::BeginTable("storage", 2, ImGuiTableFlags_SizingStretchProp)) {
-    result_row(app, "Raw per day", "storage.raw_bytes_per_day");
-    result_row(app, "Raw over retention", "storage.raw_bytes_retained");
-    result_row(app, "Stored (compressed)", "storage.stored_bytes");
-    result_row(app, "Object storage $/month", "storage.monthly_cost_usd");
-    result_row(app, "Egress $/month", "storage.egress_monthly_usd");
-    result_row(app, "Dataset size", "storage.dataset_bytes");
-    result_row(app, "Training checkpoint", "storage.checkpoint_bytes");
-    ImGui::EndTable();
+  if (inc.storage) {
+    ImGui::SeparatorText("Training events");
+    input_optional(app, "daily users", s.storage.users, s.traffic.users * s.traffic.active_fraction, 0, 1e13, "%.6g");
+    input_number(app, "events / user / day", s.storage.events_per_user_per_day, 0, 1e9, "%.4g");
+    input_number(app, "bytes / event", s.storage.bytes_per_event, 0, 1e12, "%.4g");
+    input_number(app, "retention days", s.storage.retention_days, 0, 1e5, "%.4g");
+    input_number(app, "compression ratio", s.storage.compression_ratio, 0.01, 1e4, "%.3g");
+    input_number(app, "egress GB / month", s.storage.egress_gb_per_month, 0, 1e30, "%.4g");
+    input_number(app, "dataset tokens", s.storage.dataset_tokens, 0, 1e17, "%.4g");
+    if (ImGui::BeginTable("storage", 2, ImGuiTableFlags_SizingStretchProp)) {
+      result_row(app, "Raw per day", "storage.raw_bytes_per_day");
+      result_row(app, "Raw over retention", "storage.raw_bytes_retained");
+      result_row(app, "Stored (compressed)", "storage.stored_bytes");
+      result_row(app, "Object storage $/month", "storage.monthly_cost_usd");
+      result_row(app, "Egress $/month", "storage.egress_monthly_usd");
+      result_row(app, "Dataset size", "storage.dataset_bytes");
+      result_row(app, "Training checkpoint", "storage.checkpoint_bytes");
+      ImGui::EndTable();
+    }
+  }
+  if (!inc.feature_store) {
+    ImGui::End();
+    return;
   }
   ImGui::SeparatorText("Feature store");
   FeatureStoreSection& f = s.feature_store;
