@@ -401,6 +401,17 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
     pipeline_monthly = pe.monthly_usd;
     for (Result& x : pe.results) b.r.results.push_back(std::move(x));
   }
+  double network_monthly = 0;
+  if (inc.network) {
+    SectionEstimate ne = estimate_network(s, c, avg);
+    network_monthly = ne.monthly_usd;
+    for (Result& x : ne.results) b.r.results.push_back(std::move(x));
+  }
+  if (inc.one_machine) {
+    SectionEstimate oe = estimate_one_machine(s);
+    for (Result& x : oe.results) b.r.results.push_back(std::move(x));
+    for (Warning& w : oe.warnings) b.r.warnings.push_back(std::move(w));
+  }
 
   // ------------------------------------------------------------ scope and cost roll-up
   // Sections the scenario does not include leave the report (results and warnings); the roll-up
@@ -427,6 +438,7 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   part(inc.storage, "storage", storage_monthly);
   part(inc.storage, "egress", egress_monthly);
   part(inc.pipeline, "pipeline", pipeline_monthly);
+  part(inc.network, "network egress", network_monthly);
   if (names.empty()) names = values = "0";
   const double monthly = b.add("cost.monthly_usd", monthly_sum, "USD/month", names, values,
                                "sum of the included sections (scenario include)");
@@ -457,6 +469,8 @@ bool path_included(const std::string& path, const IncludeSection& inc, bool cpu_
   if (starts("storage.")) return inc.storage;
   if (starts("feature_store.")) return inc.feature_store;
   if (starts("pipeline.")) return inc.pipeline;
+  if (starts("network.")) return inc.network;
+  if (starts("one_machine.")) return inc.one_machine;
   return true;  // cost.* and anything not tied to a section
 }
 

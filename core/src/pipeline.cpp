@@ -56,6 +56,74 @@ double stream_workers(double peak_events_per_s, double events_per_s_per_core, do
   return std::max(1.0, std::ceil(peak_events_per_s / per_machine - 1e-9));
 }
 
+double transfer_seconds(double bytes, double link_bytes_per_s) { return link_bytes_per_s > 0 ? bytes / link_bytes_per_s : 0.0; }
+
+double egress_bytes_per_month(double average_qps, double response_bytes) {
+  return average_qps * response_bytes * kHoursPerMonth * kSecondsPerHour;
+}
+
+double in_memory_bytes_needed(double data_bytes, double ram_per_data) { return data_bytes * ram_per_data; }
+
+namespace {
+Result make_result(const char* path, double value, const char* unit, std::string formula, std::string substituted,
+                   std::string source) {
+  if (!std::isfinite(value)) value = 0;
+  return {path, value, unit, std::move(formula), std::move(substituted), std::move(source), std::string()};
+}
+}  // namespace
+
+SectionEstimate estimate_network(const Scenario& s, const Catalog& c, double average_qps) {
+  SectionEstimate e;
+  auto g = [](double x) { return format_g4(x); };
+  const NetworkSection& n = s.network;
+  const Network* link = c.find_network(n.link);
+  const double bw = link ? link->bandwidth_bytes_per_s : 0;
+  const std::string link_src = link ? link->name + ": " + link->source : "unknown link";
+  const double bytes = n.transfer_gb * kGB;
+  e.results.push_back(make_result("network.link_bytes_per_second", bw, "B/s", "link bandwidth", g(bw), link_src));
+  e.results.push_back(make_result("network.transfer_seconds", transfer_seconds(bytes, bw), "s", "bytes / link_bytes_per_s",
+                                  g(bytes) + " / " + g(bw), "seed 'Networking' table (line rate; real copies are slower)"));
+  const double egress = egress_bytes_per_month(average_qps, n.response_bytes);
+  e.results.push_back(make_result("network.egress_bytes_per_month", egress, "B", "average_qps x response_bytes x 730 h x 3600",
+                                  g(average_qps) + " x " + g(n.response_bytes) + " x 730 x 3600", "traffic.average_qps"));
+  const double price = s.prices.egress_per_gb ? *s.prices.egress_per_gb : c.prices.egress_usd_per_gb;
+  e.monthly_usd = egress / kGB * price;
+  e.results.push_back(make_result("network.egress_monthly_usd", e.monthly_usd, "USD/month", "egress_bytes / 1e9 x price_per_GB",
+                                  g(egress) + " / 1e9 x " + g(price), c.prices.egress_source));
+  return e;
+}
+
+SectionEstimate estimate_one_machine(const Scenario& s) {
+  // The seed's over/under-engineering section: "a distributed Spark cluster to process 10 GB of training
+  // data that fits in memory on a single machine" vs "a single-machine Pandas script when the dataset is
+  // 50 TB". In-memory tools want ram_per_data x the data (McKinney 2017: 5-10x for pandas); a data set
+  // beyond the machine's disk cannot even be staged on it.
+  SectionEstimate e;
+  auto g = [](double x) { return format_g4(x); };
+  const OneMachineSection& m = s.one_machine;
+  const double data = m.data_gb * kGB, ram = m.ram_gb * kGB, disk = m.disk_gb * kGB;
+  const double need = in_memory_bytes_needed(data, m.ram_per_data);
+  e.results.push_back(make_result("one_machine.memory_needed_bytes", need, "B", "data x ram_per_data",
+                                  g(data) + " x " + g(m.ram_per_data), "McKinney 2017: pandas needs 5-10x the data in RAM"));
+  const bool in_ram = need <= ram, on_disk = data <= disk;
+  e.results.push_back(make_result("one_machine.fits_in_memory", in_ram ? 1 : 0, "bool", "memory_needed <= ram",
+                                  g(need) + " <= " + g(ram), "scenario one_machine.ram_gb"));
+  e.results.push_back(make_result("one_machine.fits_on_disk", on_disk ? 1 : 0, "bool", "data <= disk", g(data) + " <= " + g(disk),
+                                  "scenario one_machine.disk_gb"));
+  e.results.push_back(make_result("one_machine.machines_for_memory", ram > 0 ? std::max(1.0, std::ceil(need / ram - 1e-9)) : 0.0,
+                                  "1", "max(1, ceil(memory_needed / ram))", "ceil(" + g(need) + " / " + g(ram) + ")",
+                                  "in-memory working set spread over machines"));
+  if (in_ram)
+    e.warnings.push_back({"one_machine.fits_in_memory", "one machine is enough: " + g(need / kGB) + " GB in memory of " +
+                                                            g(m.ram_gb) + " GB; a cluster would be over-engineering"});
+  else
+    e.warnings.push_back({"one_machine.fits_in_memory",
+                          std::string("one machine is not enough: ") + g(need / kGB) + " GB in memory vs " + g(m.ram_gb) +
+                              " GB" + (on_disk ? "" : ", and the data exceeds its disk") +
+                              "; process out of core or distribute (a single-machine script would be under-engineering)"});
+  return e;
+}
+
 double video_bytes_per_hour(double bitrate_bits_per_s) { return bitrate_bits_per_s * kSecondsPerHour / 8.0; }
 
 PipelineEstimate estimate_pipeline(const Scenario& s, const Catalog& c) {

@@ -190,7 +190,8 @@ void migrate_1_to_2(json& j) {
   if (!inc.is_object()) inc = json::object();  // version 1 had no such key: nothing to keep
   for (const char* section : {"training", "inference", "serving", "storage", "feature_store"})
     if (!inc.contains(section)) inc[section] = true;
-  if (!inc.contains("pipeline")) inc["pipeline"] = false;
+  for (const char* added : {"pipeline", "network", "one_machine"})
+    if (!inc.contains(added)) inc[added] = false;
 }
 
 // Chained migrations: step v turns a version-v scenario into version v+1.
@@ -263,7 +264,8 @@ Scenario canonical(const Scenario& s) {
   // inference <- model, hardware, inference; GPU serving <- model, hardware, inference, traffic;
   // CPU serving, feature store <- traffic; storage <- storage, traffic (daily users), prices,
   // training (checkpoint size, only when training is included); pipeline <- pipeline, storage and
-  // traffic (its unset fields follow them).
+  // traffic (its unset fields follow them); network <- network, traffic (QPS), prices (egress);
+  // one machine <- one_machine.
   const IncludeSection& inc = c.include;
   const Scenario d;
   const bool gpu_serving = inc.serving && c.traffic.cpu_ms_per_request <= 0;
@@ -273,9 +275,11 @@ Scenario canonical(const Scenario& s) {
   }
   if (!inc.training) c.training = d.training;
   if (!(inc.inference || gpu_serving)) c.inference = d.inference;
-  if (!(inc.serving || inc.storage || inc.feature_store || inc.pipeline)) c.traffic = d.traffic;
+  if (!(inc.serving || inc.storage || inc.feature_store || inc.pipeline || inc.network)) c.traffic = d.traffic;
   if (!(inc.storage || inc.pipeline)) c.storage = d.storage;
-  if (!inc.storage) c.prices = d.prices;
+  if (!(inc.storage || inc.network)) c.prices = d.prices;
+  if (!inc.network) c.network = d.network;
+  if (!inc.one_machine) c.one_machine = d.one_machine;
   if (!inc.feature_store) c.feature_store = d.feature_store;
   if (!inc.pipeline) c.pipeline = d.pipeline;
   auto same = [&](const Scenario& a, const Scenario& b) {

@@ -161,7 +161,7 @@ TEST_CASE("property: every output is finite and non-negative over random valid s
     Scenario s = envelope::test::random_scenario(rng);
     // Once as drawn (random include flags), once with every section included.
     for (int all = 0; all < 2; ++all) {
-      if (all) s.include = {true, true, true, true, true, true};
+      if (all) s.include = {true, true, true, true, true, true, true, true};
       const Report r = evaluate(s);
       REQUIRE(r.results.size() > (all ? 60u : 1u));
       for (const Result& x : r.results) {

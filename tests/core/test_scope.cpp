@@ -103,6 +103,8 @@ TEST_CASE("version-1 links include everything version 1 evaluated", "[scope][lin
   CHECK(inc.storage);
   CHECK(inc.feature_store);
   CHECK_FALSE(inc.pipeline);  // added in version 2: off for old links
+  CHECK_FALSE(inc.network);
+  CHECK_FALSE(inc.one_machine);
   const Report rep = evaluate(r.scenario);
   CHECK(rep.find("training.cost_usd"));
   CHECK(rep.find("serving.gpus"));  // version 1 reported 0 GPUs for a CPU-served model; it still does
@@ -160,7 +162,7 @@ TEST_CASE("the cost roll-up sums only included sections", "[scope][cost]") {
   CHECK(no_serving.find("traffic.peak_qps") == nullptr);
   CHECK(at(no_serving, "cost.monthly_usd") ==
         Approx(at(all, "storage.monthly_cost_usd") + at(all, "storage.egress_monthly_usd")));
-  s.include = {false, false, false, false, false, false};
+  s.include = {false, false, false, false, false, false, false, false};
   const Report none = evaluate(s);
   REQUIRE(none.results.size() == 2);  // cost.monthly_usd and cost.first_year_usd, both 0
   CHECK(at(none, "cost.monthly_usd") == 0);
@@ -245,4 +247,50 @@ TEST_CASE("article reference row: 1 hour of 720p video is ~1 GB only at ~2.2 Mbp
   CHECK(at(r, "storage.raw_bytes_per_day") == Approx(video_bytes_per_hour(5e6)));
   CHECK(at(r, "storage.stored_bytes") == Approx(365 * 2.25e9));
   CHECK_FALSE(has_llm_or_gpu_term(r));
+}
+
+TEST_CASE("network: moving data over the seed's links, and egress from QPS x response size", "[scope][network]") {
+  // Seed 'Networking' table: 100GbE 12.5 GB/s, InfiniBand HDR 25 GB/s, NVLink 600 GB/s.
+  Scenario s;
+  s.include = {false, false, false, false, false, false, true, false};
+  s.network.transfer_gb = 4000;  // seed: "1 trillion text tokens ~4 TB"
+  s.network.link = "100gbe";
+  CHECK(at(evaluate(s), "network.transfer_seconds") == Approx(320));  // 4 TB / 12.5 GB/s
+  s.network.link = "ib-hdr";
+  CHECK(at(evaluate(s), "network.transfer_seconds") == Approx(160));
+  s.network.link = "nvlink3";
+  s.network.transfer_gb = 98;  // a 7B training checkpoint (weights + Adam states, 14 B/param)
+  CHECK(at(evaluate(s), "network.transfer_seconds") == Approx(98.0 / 600));
+  // Egress: the default traffic (100K users x 0.3 x 5 req/day = 1.74 QPS) x 2 KB responses.
+  s.network.response_bytes = 2000;
+  const Report r = evaluate(s);
+  const double qps = 1e5 * 0.3 * 5 / 86400;
+  CHECK(at(r, "network.egress_bytes_per_month") == Approx(qps * 2000 * 730 * 3600));
+  CHECK(at(r, "network.egress_monthly_usd") == Approx(qps * 2000 * 730 * 3600 / 1e9 * 0.09));  // AWS $0.09/GB
+  CHECK(at(r, "cost.monthly_usd") == Approx(at(r, "network.egress_monthly_usd")));
+  CHECK(r.find("traffic.average_qps") == nullptr);  // serving is not included: only the egress it drives
+  CHECK(evaluate(canonical(s)).to_json() == r.to_json());
+}
+
+TEST_CASE("one machine: the seed's Spark-for-10-GB is over-engineering, Pandas-on-50-TB under-engineering", "[scope][one-machine]") {
+  // Seed 'Why Estimation Matters': "a distributed Spark cluster to process 10 GB of training data
+  // that fits in memory on a single machine" and "a single-machine Pandas script when the dataset
+  // is 50 TB". With pandas' 5x RAM rule (McKinney 2017) on a 256 GB, 4 TB machine:
+  Scenario s;
+  s.include = {false, false, false, false, false, false, false, true};
+  s.one_machine.data_gb = 10;
+  const Report small = evaluate(s);
+  CHECK(at(small, "one_machine.memory_needed_bytes") == Approx(50e9));
+  CHECK(at(small, "one_machine.fits_in_memory") == 1);
+  CHECK(at(small, "one_machine.machines_for_memory") == 1);
+  REQUIRE(small.warnings.size() == 1);
+  CHECK(small.warnings[0].message.find("over-engineering") != std::string::npos);
+  s.one_machine.data_gb = 50000;
+  const Report big = evaluate(s);
+  CHECK(at(big, "one_machine.fits_in_memory") == 0);
+  CHECK(at(big, "one_machine.fits_on_disk") == 0);
+  CHECK(at(big, "one_machine.machines_for_memory") == 977);  // 250 TB / 256 GB
+  REQUIRE(big.warnings.size() == 1);
+  CHECK(big.warnings[0].message.find("under-engineering") != std::string::npos);
+  CHECK(at(big, "cost.monthly_usd") == 0);
 }

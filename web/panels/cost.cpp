@@ -21,6 +21,7 @@ void draw_cost(App& app) {
     if (inc.storage) result_row(app, "Storage $/month", "storage.monthly_cost_usd");
     if (inc.storage) result_row(app, "Egress $/month", "storage.egress_monthly_usd");
     if (inc.pipeline) result_row(app, "Pipeline $/month", "pipeline.monthly_cost_usd");
+    if (inc.network) result_row(app, "Network egress $/month", "network.egress_monthly_usd");
     result_row(app, "Total $/month", "cost.monthly_usd");
     if (inc.training) range_row(app, "Training (one-off)", "cost.training_usd");
     result_row(app, "First year", "cost.first_year_usd");
@@ -38,6 +39,7 @@ void draw_cost(App& app) {
   if (inc.storage) parts.push_back({"storage x12", 12 * r.value("storage.monthly_cost_usd")});
   if (inc.storage) parts.push_back({"egress x12", 12 * r.value("storage.egress_monthly_usd")});
   if (inc.pipeline) parts.push_back({"pipeline x12", 12 * r.value("pipeline.monthly_cost_usd")});
+  if (inc.network) parts.push_back({"network x12", 12 * r.value("network.egress_monthly_usd")});
   double total = 0;
   for (const Part& p : parts) total += p.usd;
   ImGui::SeparatorText("First-year breakdown");

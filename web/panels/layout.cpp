@@ -118,6 +118,8 @@ void draw_top_bar(App& app) {
       changed |= ImGui::MenuItem("Storage (events, egress)", nullptr, &inc.storage);
       changed |= ImGui::MenuItem("Feature store", nullptr, &inc.feature_store);
       changed |= ImGui::MenuItem("Data pipeline (log + stream workers)", nullptr, &inc.pipeline);
+      changed |= ImGui::MenuItem("Network (transfer time, egress)", nullptr, &inc.network);
+      changed |= ImGui::MenuItem("One machine? (data size verdict)", nullptr, &inc.one_machine);
       if (changed) app.changed();
       ImGui::EndMenu();
     }

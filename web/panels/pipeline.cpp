@@ -7,13 +7,51 @@
 
 namespace envelope::ui {
 
+static void draw_network_part(App& app, Scenario& s) {
+  ImGui::SeparatorText("Network");
+  input_choice(app, "link", s.network.link, {"nvlink3", "nvlink4", "nvlink5", "ib-hdr", "ib-ndr", "100gbe"});
+  input_number(app, "GB to move", s.network.transfer_gb, 0, 1e12, "%.4g");
+  input_number(app, "bytes per response", s.network.response_bytes, 0, 1e12, "%.4g");
+  if (ImGui::BeginTable("network", 2, ImGuiTableFlags_SizingStretchProp)) {
+    result_row(app, "Transfer time", "network.transfer_seconds");
+    result_row(app, "Egress per month", "network.egress_bytes_per_month");
+    result_row(app, "Egress $/month", "network.egress_monthly_usd");
+    ImGui::EndTable();
+  }
+}
+
+static void draw_one_machine_part(App& app, Scenario& s) {
+  ImGui::SeparatorText("Does it fit on one machine?");
+  input_number(app, "data GB", s.one_machine.data_gb, 0, 1e12, "%.4g");
+  input_number(app, "machine RAM GB", s.one_machine.ram_gb, 0.001, 1e9, "%.4g");
+  input_number(app, "machine disk GB", s.one_machine.disk_gb, 0.001, 1e12, "%.4g");
+  input_number(app, "RAM per data byte", s.one_machine.ram_per_data, 0.01, 100, "%.3g");
+  ImGui::SetItemTooltip("pandas wants 5-10x the dataset in RAM (Wes McKinney, 2017)");
+  if (ImGui::BeginTable("one_machine", 2, ImGuiTableFlags_SizingStretchProp)) {
+    result_row(app, "Memory needed", "one_machine.memory_needed_bytes");
+    result_row(app, "Fits in memory", "one_machine.fits_in_memory");
+    result_row(app, "Fits on disk", "one_machine.fits_on_disk");
+    result_row(app, "Machines for memory", "one_machine.machines_for_memory");
+    ImGui::EndTable();
+  }
+  warnings_for(app, {"one_machine"});
+}
+
 void draw_pipeline(App& app) {
-  if (!app.scenario().include.pipeline) return;  // section not in the scenario (include)
+  const IncludeSection& inc = app.scenario().include;
+  if (!inc.pipeline && !inc.network && !inc.one_machine) return;  // none of its sections is included
   if (!begin_panel("Pipeline")) {
     ImGui::End();
     return;
   }
   Scenario& s = app.edit();
+  if (inc.network) draw_network_part(app, s);
+  if (inc.one_machine) draw_one_machine_part(app, s);
+  if (!inc.pipeline) {
+    ImGui::End();
+    return;
+  }
+  ImGui::SeparatorText("Event log and stream processing");
   PipelineSection& p = s.pipeline;
   const double users = s.storage.users ? *s.storage.users : s.traffic.users * s.traffic.active_fraction;
   input_optional(app, "users", p.users, users, 0, 1e13, "%.6g");

@@ -27,6 +27,22 @@ double stream_workers(double peak_events_per_s, double events_per_s_per_core, do
 // (720p) ~1 GB"; YouTube's recommended 720p upload bitrate is 5 Mbps).
 double video_bytes_per_hour(double bitrate_bits_per_s);
 
+// bytes / link bytes/s: time to move data at the link's line rate (seed 'Networking' table).
+double transfer_seconds(double bytes, double link_bytes_per_s);
+// average QPS x response bytes x 730 h x 3600 s: bytes served per month.
+double egress_bytes_per_month(double average_qps, double response_bytes);
+// data bytes x RAM per data byte (McKinney 2017: pandas needs 5-10x the dataset in RAM).
+double in_memory_bytes_needed(double data_bytes, double ram_per_data);
+
+// The network and one-machine sections' report entries ("network.*", "one_machine.*").
+struct SectionEstimate {
+  std::vector<Result> results;
+  std::vector<Warning> warnings;
+  double monthly_usd = 0;
+};
+SectionEstimate estimate_network(const Scenario& s, const Catalog& c, double average_qps);
+SectionEstimate estimate_one_machine(const Scenario& s);
+
 // The pipeline section's report entries (paths "pipeline.*") and its monthly cost.
 struct PipelineEstimate {
   std::vector<Result> results;

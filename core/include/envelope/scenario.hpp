@@ -23,6 +23,8 @@ struct IncludeSection {
   bool storage = true;        // event/training-data storage, dataset size, egress
   bool feature_store = true;  // online feature store size, nodes, reads/s
   bool pipeline = false;      // event log (Kafka-style) + stream processing workers (pipeline.cpp)
+  bool network = false;       // time to move data over a link; egress from QPS x response size
+  bool one_machine = false;   // "does it fit on one machine?" verdict for a data size
 };
 
 struct ModelSection {
@@ -131,6 +133,22 @@ struct PipelineSection {
   std::optional<double> price_per_machine_hour;  // unset: catalog CPU machine price
 };
 
+// Network (seed 'Networking' table): moving a dataset or checkpoint, and egress from the traffic.
+struct NetworkSection {
+  std::string link = "100gbe";  // a catalog network (assets/hardware.json)
+  double transfer_gb = 0;       // bytes to move (GB = 1e9 B); 0: no transfer estimate
+  double response_bytes = 0;    // bytes sent per request; egress = average QPS x this
+};
+
+// "Does it fit on one machine?" (seed: Spark for 10 GB is over-engineering, Pandas on 50 TB is
+// under-engineering). Defaults: a large cloud machine (AWS r6i.8xlarge-class: 256 GB RAM, 4 TB disk).
+struct OneMachineSection {
+  double data_gb = 0;
+  double ram_gb = 256;
+  double disk_gb = 4000;
+  double ram_per_data = 5;  // Wes McKinney (2017): pandas wants 5-10x the dataset size in RAM
+};
+
 struct PricesSection {
   std::optional<double> object_storage_per_gb_month, egress_per_gb;
 };
@@ -147,6 +165,8 @@ struct Scenario {
   StorageSection storage;
   FeatureStoreSection feature_store;
   PipelineSection pipeline;
+  NetworkSection network;
+  OneMachineSection one_machine;
   PricesSection prices;
 };
 

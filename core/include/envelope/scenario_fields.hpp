@@ -22,6 +22,8 @@ void visit_fields(Scenario& s, V&& v) {
   v.flag("include.storage", inc.storage);
   v.flag("include.feature_store", inc.feature_store);
   v.flag("include.pipeline", inc.pipeline);
+  v.flag("include.network", inc.network);
+  v.flag("include.one_machine", inc.one_machine);
   ModelSection& m = s.model;
   v.text("model.preset", m.preset, {}, 64);  // checked against the catalog by the loader
   v.optional("model.params", m.params, {1e3, 1e16});
@@ -125,6 +127,14 @@ void visit_fields(Scenario& s, V&& v) {
   v.number("pipeline.worker_events_per_s_per_core", p.worker_events_per_s_per_core, {0.001, 1e9});
   v.number("pipeline.worker_cores", p.worker_cores, {1, 1e4, true});
   v.optional("pipeline.price_per_machine_hour", p.price_per_machine_hour, {0, 1e4});
+
+  v.text("network.link", s.network.link, {"nvlink3", "nvlink4", "nvlink5", "ib-hdr", "ib-ndr", "100gbe"}, 16);
+  v.number("network.transfer_gb", s.network.transfer_gb, {0, 1e12});
+  v.number("network.response_bytes", s.network.response_bytes, {0, 1e12});
+  v.number("one_machine.data_gb", s.one_machine.data_gb, {0, 1e12});
+  v.number("one_machine.ram_gb", s.one_machine.ram_gb, {0.001, 1e9});
+  v.number("one_machine.disk_gb", s.one_machine.disk_gb, {0.001, 1e12});
+  v.number("one_machine.ram_per_data", s.one_machine.ram_per_data, {0.01, 100});
 
   v.optional("prices.object_storage_per_gb_month", s.prices.object_storage_per_gb_month, {0, 1e3});
   v.optional("prices.egress_per_gb", s.prices.egress_per_gb, {0, 1e3});
