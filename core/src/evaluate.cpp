@@ -388,10 +388,23 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   const double ftotal = b.add("feature_store.total_bytes", fraw * fs.overhead_factor, "B", "raw x overhead_factor",
                               g(fraw) + " x " + g(fs.overhead_factor), "seed: Redis ~2x raw (keys, metadata, encoding)");
   const double node_gb = fs.node_gb ? *fs.node_gb : c.prices.kv_node_default_gb;
-  b.add("feature_store.nodes", ftotal > 0 ? kv_store_nodes(ftotal, fs.headroom, node_gb * kGB) : 0.0, "1",
+  const double fnodes = b.add("feature_store.nodes", ftotal > 0 ? kv_store_nodes(ftotal, fs.headroom, node_gb * kGB) : 0.0, "1",
         "ceil(total x headroom / node_bytes)", "ceil(" + g(ftotal) + " x " + g(fs.headroom) + " / " + g(node_gb) + " GB)",
         "seed: int(total * 1.2 / 64) + 1 nodes of 64 GB");
   b.add("feature_store.reads_per_second", pk, "req/s", "one GET per request at peak", g(pk), "seed fraud example");
+  // Replicas serve reads too (Redis replicas accept reads), so reads spread over every node.
+  const double all_nodes = b.add("feature_store.nodes_with_replicas", fnodes * fs.replication_factor, "1",
+                                 "nodes x replication_factor", g(fnodes) + " x " + g(fs.replication_factor),
+                                 "seed Q4: 'a Redis cluster ... with a standard replication setup'");
+  b.add("feature_store.reads_per_second_per_node", all_nodes > 0 ? pk / all_nodes : 0.0, "req/s",
+        "reads_per_second / nodes_with_replicas", g(pk) + " / " + g(all_nodes),
+        "seed fraud example: 1,736 GETs/s is 'trivial' next to ~100K ops/s per Redis node (redis-benchmark, redis.io)");
+  double feature_store_monthly = 0;
+  if (fs.price_per_node_hour)
+    feature_store_monthly = b.add("feature_store.monthly_cost_usd", monthly_usd(all_nodes, *fs.price_per_node_hour), "USD/month",
+                                  "nodes_with_replicas x price_per_node_hour x 730 h",
+                                  g(all_nodes) + " x " + g(*fs.price_per_node_hour) + " x 730",
+                                  "scenario feature_store.price_per_node_hour");
 
   // ------------------------------------------------------------ data pipeline (pipeline.cpp)
   const IncludeSection& inc = s.include;
@@ -437,6 +450,7 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   part(inc.serving, "serving", serving_monthly);
   part(inc.storage, "storage", storage_monthly);
   part(inc.storage, "egress", egress_monthly);
+  part(inc.feature_store && fs.price_per_node_hour.has_value(), "feature store", feature_store_monthly);
   part(inc.pipeline, "pipeline", pipeline_monthly);
   part(inc.network, "network egress", network_monthly);
   if (names.empty()) names = values = "0";

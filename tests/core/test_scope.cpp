@@ -294,3 +294,20 @@ TEST_CASE("one machine: the seed's Spark-for-10-GB is over-engineering, Pandas-o
   CHECK(big.warnings[0].message.find("under-engineering") != std::string::npos);
   CHECK(at(big, "cost.monthly_usd") == 0);
 }
+
+TEST_CASE("feature store: priced only when a node price is set; replicas multiply nodes and share reads", "[scope][feature-store]") {
+  // Seed Q4: ~560 GB of Redis memory in 64 GB nodes "with a standard replication setup".
+  Scenario s = example_scenario("seed-q4");
+  const Report unpriced = evaluate(s);
+  CHECK(unpriced.find("feature_store.monthly_cost_usd") == nullptr);  // as in version 1: sized, not priced
+  s.feature_store.replication_factor = 2;
+  s.feature_store.price_per_node_hour = 1.0;
+  const Report r = evaluate(s);
+  CHECK(at(r, "feature_store.nodes_with_replicas") == 2 * at(r, "feature_store.nodes"));
+  CHECK(at(r, "feature_store.monthly_cost_usd") == Approx(2 * at(r, "feature_store.nodes") * 1.0 * 730));
+  CHECK(at(r, "cost.monthly_usd") ==
+        Approx(at(unpriced, "cost.monthly_usd") + at(r, "feature_store.monthly_cost_usd")));
+  // Seed fraud example: 1,736 GETs/s on one node - "trivial".
+  const Report fraud = eval_example("seed-fraud");
+  CHECK(at(fraud, "feature_store.reads_per_second_per_node") == Approx(1736).margin(1));
+}

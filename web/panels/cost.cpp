@@ -20,6 +20,8 @@ void draw_cost(App& app) {
     if (inc.serving) result_row(app, "Serving $/month", "serving.monthly_cost_usd");
     if (inc.storage) result_row(app, "Storage $/month", "storage.monthly_cost_usd");
     if (inc.storage) result_row(app, "Egress $/month", "storage.egress_monthly_usd");
+    if (inc.feature_store && r.find("feature_store.monthly_cost_usd"))
+      result_row(app, "Feature store $/month", "feature_store.monthly_cost_usd");
     if (inc.pipeline) result_row(app, "Pipeline $/month", "pipeline.monthly_cost_usd");
     if (inc.network) result_row(app, "Network egress $/month", "network.egress_monthly_usd");
     result_row(app, "Total $/month", "cost.monthly_usd");
@@ -38,6 +40,8 @@ void draw_cost(App& app) {
   if (inc.serving) parts.push_back({"serving x12", 12 * r.value("serving.monthly_cost_usd")});
   if (inc.storage) parts.push_back({"storage x12", 12 * r.value("storage.monthly_cost_usd")});
   if (inc.storage) parts.push_back({"egress x12", 12 * r.value("storage.egress_monthly_usd")});
+  if (inc.feature_store && r.find("feature_store.monthly_cost_usd"))
+    parts.push_back({"feature store x12", 12 * r.value("feature_store.monthly_cost_usd")});
   if (inc.pipeline) parts.push_back({"pipeline x12", 12 * r.value("pipeline.monthly_cost_usd")});
   if (inc.network) parts.push_back({"network x12", 12 * r.value("network.egress_monthly_usd")});
   double total = 0;

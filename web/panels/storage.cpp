@@ -49,11 +49,17 @@ void draw_storage(App& app) {
   input_number(app, "overhead factor", f.overhead_factor, 1, 100, "%.3g");
   input_number(app, "headroom", f.headroom, 1, 100, "%.3g");
   input_optional(app, "node GB", f.node_gb, 64, 0.1, 1e5, "%.4g");
+  input_int(app, "replication factor", f.replication_factor, 1, 100);
+  input_optional(app, "$ per node-hour", f.price_per_node_hour, 0, 0, 1e4, "%.3g");
+  ImGui::SetItemTooltip("Unset: the store is sized but not priced (not in the cost roll-up)");
   if (ImGui::BeginTable("fs", 2, ImGuiTableFlags_SizingStretchProp)) {
     result_row(app, "Raw", "feature_store.raw_bytes");
     result_row(app, "In the store (x overhead)", "feature_store.total_bytes");
     result_row(app, "Nodes", "feature_store.nodes");
     result_row(app, "Reads/s at peak", "feature_store.reads_per_second");
+    result_row(app, "Nodes with replicas", "feature_store.nodes_with_replicas");
+    result_row(app, "Reads/s per node", "feature_store.reads_per_second_per_node");
+    result_row(app, "Feature store $/month", "feature_store.monthly_cost_usd");
     ImGui::EndTable();
   }
   ImGui::End();

@@ -114,6 +114,9 @@ struct FeatureStoreSection {
   double overhead_factor = 2;  // seed: Redis ~2x raw for keys, metadata, encoding
   double headroom = 1.2;       // seed: int(total * 1.2 / 64) + 1
   std::optional<double> node_gb;
+  // Pricing and replication (version 2). Unset price: the store is sized, not priced (version 1).
+  std::optional<double> price_per_node_hour;
+  double replication_factor = 1;  // copies of each shard (1 = primary only)
 };
 
 // Data pipeline (seed fraud example: "the expensive part is building the streaming feature

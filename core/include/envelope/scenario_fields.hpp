@@ -114,6 +114,8 @@ void visit_fields(Scenario& s, V&& v) {
   v.number("feature_store.overhead_factor", f.overhead_factor, {1, 100});
   v.number("feature_store.headroom", f.headroom, {1, 100});
   v.optional("feature_store.node_gb", f.node_gb, {0.1, 1e5});
+  v.optional("feature_store.price_per_node_hour", f.price_per_node_hour, {0, 1e4});
+  v.number("feature_store.replication_factor", f.replication_factor, {1, 100, true});
 
   PipelineSection& p = s.pipeline;
   v.optional("pipeline.users", p.users, count);
