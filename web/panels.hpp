@@ -25,6 +25,7 @@ void draw_training(App& app);
 void draw_inference(App& app);
 void draw_traffic(App& app);
 void draw_storage(App& app);
+void draw_pipeline(App& app);
 void draw_cost(App& app);
 void draw_reference(App& app);
 void draw_examples(App& app);

@@ -12,6 +12,7 @@
 #include "envelope/conflicts.hpp"
 #include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
+#include "envelope/pipeline.hpp"
 #include "envelope/setup.hpp"
 #include "envelope/units.hpp"
 #include "envelope/validation.hpp"
@@ -424,18 +425,104 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   const double ftotal = b.add("feature_store.total_bytes", fraw * fs.overhead_factor, "B", "raw x overhead_factor",
                               g(fraw) + " x " + g(fs.overhead_factor), "seed: Redis ~2x raw (keys, metadata, encoding)");
   const double node_gb = fs.node_gb ? *fs.node_gb : c.prices.kv_node_default_gb;
-  b.add("feature_store.nodes", ftotal > 0 ? kv_store_nodes(ftotal, fs.headroom, node_gb * kGB) : 0.0, "1",
+  const double fnodes = b.add("feature_store.nodes", ftotal > 0 ? kv_store_nodes(ftotal, fs.headroom, node_gb * kGB) : 0.0, "1",
         "ceil(total x headroom / node_bytes)", "ceil(" + g(ftotal) + " x " + g(fs.headroom) + " / " + g(node_gb) + " GB)",
         "seed: int(total * 1.2 / 64) + 1 nodes of 64 GB");
   b.add("feature_store.reads_per_second", pk, "req/s", "one GET per request at peak", g(pk), "seed fraud example");
+  // Replicas serve reads too (Redis replicas accept reads), so reads spread over every node.
+  const double all_nodes = b.add("feature_store.nodes_with_replicas", fnodes * fs.replication_factor, "1",
+                                 "nodes x replication_factor", g(fnodes) + " x " + g(fs.replication_factor),
+                                 "seed Q4: 'a Redis cluster ... with a standard replication setup'");
+  b.add("feature_store.reads_per_second_per_node", all_nodes > 0 ? pk / all_nodes : 0.0, "req/s",
+        "reads_per_second / nodes_with_replicas", g(pk) + " / " + g(all_nodes),
+        "seed fraud example: 1,736 GETs/s is 'trivial' next to ~100K ops/s per Redis node (redis-benchmark, redis.io)");
+  double feature_store_monthly = 0;
+  if (fs.price_per_node_hour)
+    feature_store_monthly = b.add("feature_store.monthly_cost_usd", monthly_usd(all_nodes, *fs.price_per_node_hour), "USD/month",
+                                  "nodes_with_replicas x price_per_node_hour x 730 h",
+                                  g(all_nodes) + " x " + g(*fs.price_per_node_hour) + " x 730",
+                                  "scenario feature_store.price_per_node_hour");
 
-  // ------------------------------------------------------------ cost roll-up
-  const double monthly = b.add("cost.monthly_usd", serving_monthly + storage_monthly + egress_monthly, "USD/month",
-                               "serving + storage + egress", g(serving_monthly) + " + " + g(storage_monthly) + " + " + g(egress_monthly),
-                               "sum");
-  b.add("cost.training_usd", tcost, "USD", "one-off training", g(tcost), "training.cost_usd");
-  b.add("cost.first_year_usd", tcost + 12 * monthly, "USD", "training + 12 x monthly", g(tcost) + " + 12 x " + g(monthly), "sum");
+  // ------------------------------------------------------------ data pipeline (pipeline.cpp)
+  const IncludeSection& inc = s.include;
+  double pipeline_monthly = 0;
+  if (inc.pipeline) {
+    PipelineEstimate pe = estimate_pipeline(s, c);
+    pipeline_monthly = pe.monthly_usd;
+    for (Result& x : pe.results) b.r.results.push_back(std::move(x));
+  }
+  double network_monthly = 0;
+  if (inc.network) {
+    SectionEstimate ne = estimate_network(s, c, avg);
+    network_monthly = ne.monthly_usd;
+    for (Result& x : ne.results) b.r.results.push_back(std::move(x));
+  }
+  if (inc.one_machine) {
+    SectionEstimate oe = estimate_one_machine(s);
+    for (Result& x : oe.results) b.r.results.push_back(std::move(x));
+    for (Warning& w : oe.warnings) b.r.warnings.push_back(std::move(w));
+  }
+
+  // ------------------------------------------------------------ scope and cost roll-up
+  // Sections the scenario does not include leave the report (results and warnings); the roll-up
+  // sums only the included ones.
+  const bool cpu_serving = tf.cpu_ms_per_request > 0;
+  auto kept = [&](const std::string& path) { return path_included(path, inc, cpu_serving); };
+  b.r.results.erase(std::remove_if(b.r.results.begin(), b.r.results.end(), [&](const Result& x) { return !kept(x.path); }),
+                    b.r.results.end());
+  b.r.warnings.erase(std::remove_if(b.r.warnings.begin(), b.r.warnings.end(), [&](const Warning& w) {
+                                    // A model that does not fit also matters to GPU serving alone.
+                                    const bool fit = w.path == "memory.inference.fits" && inc.serving && !cpu_serving;
+                                    return !kept(w.path) && !fit;
+                                  }),
+                     b.r.warnings.end());
+  std::string names, values;
+  double monthly_sum = 0;
+  auto part = [&](bool on, const char* name, double usd) {
+    if (!on) return;
+    names += (names.empty() ? "" : " + ") + std::string(name);
+    values += (values.empty() ? "" : " + ") + g(usd);
+    monthly_sum += usd;
+  };
+  part(inc.serving, "serving", serving_monthly);
+  part(inc.storage, "storage", storage_monthly);
+  part(inc.storage, "egress", egress_monthly);
+  part(inc.feature_store && fs.price_per_node_hour.has_value(), "feature store", feature_store_monthly);
+  part(inc.pipeline, "pipeline", pipeline_monthly);
+  part(inc.network, "network egress", network_monthly);
+  if (names.empty()) names = values = "0";
+  const double monthly = b.add("cost.monthly_usd", monthly_sum, "USD/month", names, values,
+                               "sum of the included sections (scenario include)");
+  if (inc.training) {
+    b.add("cost.training_usd", tcost, "USD", "one-off training", g(tcost), "training.cost_usd");
+    b.add("cost.first_year_usd", tcost + 12 * monthly, "USD", "training + 12 x monthly", g(tcost) + " + 12 x " + g(monthly), "sum");
+  } else {
+    b.add("cost.first_year_usd", 12 * monthly, "USD", "12 x monthly (no training included)", "12 x " + g(monthly), "sum");
+  }
   return std::move(b.r);
+}
+
+bool path_included(const std::string& path, const IncludeSection& inc, bool cpu_serving) {
+  auto starts = [&](const char* prefix) { return path.rfind(prefix, 0) == 0; };
+  const bool gpu_serving = inc.serving && !cpu_serving;
+  // GPU totals are meaningful when the scenario has any GPU section; a CPU-served model alone is
+  // sized in machines (serving.replicas), not GPUs.
+  const bool gpus = inc.training || inc.inference || gpu_serving;
+  // hardware.peak_flops is the peak at the training dtype (inference reports its own compute terms).
+  if (path == "storage.checkpoint_bytes" || path == "cost.training_usd" || path == "hardware.peak_flops") return inc.training;
+  if (starts("memory.training.") || starts("training.")) return inc.training;
+  if (starts("memory.inference.") || starts("inference.")) return inc.inference;
+  if (starts("model.") || starts("hardware.")) return gpus;
+  if (path == "serving.gpus") return inc.serving && gpus;
+  if (path == "traffic.peak_tokens_per_second") return gpu_serving;
+  if (path == "serving.tokens_per_second_per_replica") return gpu_serving;
+  if (starts("traffic.") || starts("serving.")) return inc.serving;
+  if (starts("storage.")) return inc.storage;
+  if (starts("feature_store.")) return inc.feature_store;
+  if (starts("pipeline.")) return inc.pipeline;
+  if (starts("network.")) return inc.network;
+  if (starts("one_machine.")) return inc.one_machine;
+  return true;  // cost.* and anything not tied to a section
 }
 
 Accelerator resolved_accelerator(const Scenario& s, const Catalog& c) {

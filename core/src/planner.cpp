@@ -257,7 +257,10 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
   return res;
 }
 
-ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions& o, const Catalog& c) {
+ServingPlannerResult plan_serving(const Scenario& scenario, const ServingPlannerOptions& o, const Catalog& c) {
+  // The planner sizes GPU serving from the inference estimates, whatever the scenario includes.
+  Scenario s = scenario;
+  s.include.serving = s.include.inference = true;
   ServingPlannerResult res;
   const Report base = evaluate_without_bands(s, c);
   res.peak_qps = base.value("traffic.peak_qps");

@@ -181,12 +181,26 @@ void find_unknown_keys(const json& j, const std::string& prefix, std::vector<Pro
   }
 }
 
-// Chained migrations: migrate_from[v] turns a version-v scenario into version v+1.
-// Version 1 is the first released contract, so the chain is empty today.
+// Version 1 -> 2: version 1 had no "include" and evaluated every section it knew (training,
+// inference, serving, storage, feature store) into its report and cost roll-up. The migration
+// writes that set out explicitly, so an old link keeps its meaning and its numbers whatever the
+// defaults of later versions are; sections added since (pipeline) stay off.
+void migrate_1_to_2(json& j) {
+  json& inc = j["include"];
+  if (!inc.is_object()) inc = json::object();  // version 1 had no such key: nothing to keep
+  for (const char* section : {"training", "inference", "serving", "storage", "feature_store"})
+    if (!inc.contains(section)) inc[section] = true;
+  for (const char* added : {"pipeline", "network", "one_machine"})
+    if (!inc.contains(added)) inc[added] = false;
+}
+
+// Chained migrations: step v turns a version-v scenario into version v+1.
 void migrate(json& j, int from, std::vector<Problem>& problems) {
-  (void)j;
   for (int v = from; v < kScenarioVersion; ++v) {
-    problems.push_back({"version", "no migration from version " + std::to_string(v)});
+    if (v == 1)
+      migrate_1_to_2(j);
+    else
+      problems.push_back({"version", "no migration from version " + std::to_string(v)});
   }
 }
 
@@ -243,6 +257,29 @@ LoadResult load_scenario_json(const std::string& text) {
 Scenario canonical(const Scenario& s) {
   Scenario c = s;
   const Catalog& cat = Catalog::builtin();
+  // Inputs that no included section reads go back to their defaults (a link holds only what the
+  // scenario is about). What reads what (evaluate.cpp): training <- model, hardware, training;
+  // inference <- model, hardware, inference; GPU serving <- model, hardware, inference, traffic;
+  // CPU serving, feature store <- traffic; storage <- storage, traffic (daily users), prices,
+  // training (checkpoint size, only when training is included); pipeline <- pipeline, storage and
+  // traffic (its unset fields follow them); network <- network, traffic (QPS), prices (egress);
+  // one machine <- one_machine.
+  const IncludeSection& inc = c.include;
+  const Scenario d;
+  const bool gpu_serving = inc.serving && c.traffic.cpu_ms_per_request <= 0;
+  if (!(inc.training || inc.inference || gpu_serving)) {
+    c.model = d.model;
+    c.hardware = d.hardware;
+  }
+  if (!inc.training) c.training = d.training;
+  if (!(inc.inference || gpu_serving)) c.inference = d.inference;
+  if (!(inc.serving || inc.storage || inc.feature_store || inc.pipeline || inc.network)) c.traffic = d.traffic;
+  if (!(inc.storage || inc.pipeline)) c.storage = d.storage;
+  if (!(inc.storage || inc.network)) c.prices = d.prices;
+  if (!inc.network) c.network = d.network;
+  if (!inc.one_machine) c.one_machine = d.one_machine;
+  if (!inc.feature_store) c.feature_store = d.feature_store;
+  if (!inc.pipeline) c.pipeline = d.pipeline;
   auto same = [&](const Scenario& a, const Scenario& b) {
     // As given, not capped: an override that only matters against another (kv_heads under a
     // heads override) is kept, so the loader finds no conflict in what a link holds.

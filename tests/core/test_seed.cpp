@@ -203,7 +203,8 @@ TEST_CASE("seed fraud detection: 347 avg QPS, 1,736 peak, 3.5 cores, 11 with 3x 
   CHECK(at(r, "storage.raw_bytes_retained") == Approx(2.19e12));
   CHECK(at(r, "storage.stored_bytes") == Approx(547.5e9));
   CHECK(at(r, "storage.monthly_cost_usd") == Approx(12.59).margin(0.01));
-  CHECK(at(r, "serving.gpus") == 0);
+  // Seed: "a CPU-served, non-GPU problem" - sized in machines, with no GPU count in the report.
+  CHECK(r.find("serving.gpus") == nullptr);
 }
 
 TEST_CASE("seed fraud cost: 4 x 8-core machines at $0.40/h is $1,168/month (730 h), the seed's $1,150 uses 720 h", "[seed][fraud]") {

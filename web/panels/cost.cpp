@@ -1,8 +1,11 @@
-// Cost: monthly roll-up (serving, storage, egress) and the one-off training cost, with a breakdown.
+// Cost: monthly roll-up (serving, storage, egress, pipeline) and the one-off training cost, with a
+// breakdown; only the sections the scenario includes.
 #include "../panels.hpp"
 #include "../ui.hpp"
 #include "envelope/format.hpp"
 #include "imgui.h"
+
+#include <vector>
 
 namespace envelope::ui {
 
@@ -12,35 +15,52 @@ void draw_cost(App& app) {
     return;
   }
   const Report& r = app.report();
+  const IncludeSection& inc = app.scenario().include;
   if (ImGui::BeginTable("cost", 2, ImGuiTableFlags_SizingStretchProp)) {
-    result_row(app, "Serving $/month", "serving.monthly_cost_usd");
-    result_row(app, "Storage $/month", "storage.monthly_cost_usd");
-    result_row(app, "Egress $/month", "storage.egress_monthly_usd");
+    if (inc.serving) result_row(app, "Serving $/month", "serving.monthly_cost_usd");
+    if (inc.storage) result_row(app, "Storage $/month", "storage.monthly_cost_usd");
+    if (inc.storage) result_row(app, "Egress $/month", "storage.egress_monthly_usd");
+    if (inc.feature_store && r.find("feature_store.monthly_cost_usd"))
+      result_row(app, "Feature store $/month", "feature_store.monthly_cost_usd");
+    if (inc.pipeline) result_row(app, "Pipeline $/month", "pipeline.monthly_cost_usd");
+    if (inc.network) result_row(app, "Network egress $/month", "network.egress_monthly_usd");
     result_row(app, "Total $/month", "cost.monthly_usd");
-    range_row(app, "Training (one-off)", "cost.training_usd");
+    if (inc.training) range_row(app, "Training (one-off)", "cost.training_usd");
     result_row(app, "First year", "cost.first_year_usd");
     ImGui::EndTable();
   }
-  // Breakdown of the first year.
-  const double parts[] = {r.value("cost.training_usd"), 12 * r.value("serving.monthly_cost_usd"),
-                          12 * r.value("storage.monthly_cost_usd"), 12 * r.value("storage.egress_monthly_usd")};
-  const char* names[] = {"training", "serving x12", "storage x12", "egress x12"};
+  ImGui::TextDisabled("Sums only the sections the scenario includes (Include menu).");
+  // Breakdown of the first year, over the included sections.
+  struct Part {
+    const char* name;
+    double usd;
+  };
+  std::vector<Part> parts;
+  if (inc.training) parts.push_back({"training", r.value("cost.training_usd")});
+  if (inc.serving) parts.push_back({"serving x12", 12 * r.value("serving.monthly_cost_usd")});
+  if (inc.storage) parts.push_back({"storage x12", 12 * r.value("storage.monthly_cost_usd")});
+  if (inc.storage) parts.push_back({"egress x12", 12 * r.value("storage.egress_monthly_usd")});
+  if (inc.feature_store && r.find("feature_store.monthly_cost_usd"))
+    parts.push_back({"feature store x12", 12 * r.value("feature_store.monthly_cost_usd")});
+  if (inc.pipeline) parts.push_back({"pipeline x12", 12 * r.value("pipeline.monthly_cost_usd")});
+  if (inc.network) parts.push_back({"network x12", 12 * r.value("network.egress_monthly_usd")});
   double total = 0;
-  for (double p : parts) total += p;
+  for (const Part& p : parts) total += p.usd;
   ImGui::SeparatorText("First-year breakdown");
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const float width = ImGui::GetContentRegionAvail().x;
   ImGui::InvisibleButton("cost_bar", ImVec2(width, em(1.4f)));
   float x = p0.x;
-  for (int i = 0; i < 4; ++i) {
-    const float w = total > 0 ? static_cast<float>(parts[i] / total) * width : 0;
-    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(x, p0.y), ImVec2(x + w, p0.y + em(1.4f)), palette(i));
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const float w = total > 0 ? static_cast<float>(parts[i].usd / total) * width : 0;
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(x, p0.y), ImVec2(x + w, p0.y + em(1.4f)), palette(static_cast<int>(i)));
     x += w;
   }
-  for (int i = 0; i < 4; ++i) {
-    ImGui::ColorButton(names[i], ImGui::ColorConvertU32ToFloat4(palette(i)), ImGuiColorEditFlags_NoTooltip, ImVec2(em(0.7f), em(0.7f)));
+  for (size_t i = 0; i < parts.size(); ++i) {
+    ImGui::ColorButton(parts[i].name, ImGui::ColorConvertU32ToFloat4(palette(static_cast<int>(i))), ImGuiColorEditFlags_NoTooltip,
+                       ImVec2(em(0.7f), em(0.7f)));
     ImGui::SameLine();
-    ImGui::Text("%s %s (%.0f%%)", names[i], format_usd(parts[i]).c_str(), total > 0 ? parts[i] / total * 100 : 0.0);
+    ImGui::Text("%s %s (%.0f%%)", parts[i].name, format_usd(parts[i].usd).c_str(), total > 0 ? parts[i].usd / total * 100 : 0.0);
   }
   ImGui::End();
 }

@@ -11,6 +11,7 @@
 namespace envelope::ui {
 
 void draw_inference(App& app) {
+  if (!(app.scenario().include.inference)) return;  // section not in the scenario (include)
   if (!begin_panel("Inference")) {
     ImGui::End();
     return;

@@ -17,7 +17,8 @@ const std::vector<Panel>& panels() {
       {"Model & hardware", 22, draw_model_hardware}, {"Memory", 30, draw_memory},
       {"Inference", 30, draw_inference},             {"Training", 28, draw_training},
       {"Traffic & serving", 26, draw_traffic},       {"Cost", 14, draw_cost},
-      {"Storage", 26, draw_storage},                 {"Planner", 28, draw_planner},
+      {"Storage", 26, draw_storage},                 {"Pipeline", 24, draw_pipeline},
+      {"Planner", 28, draw_planner},
       {"Examples", 16, draw_examples},               {"Reference", 24, draw_reference},
       {"Scenarios", 18, draw_scenarios},             {"Validation", 24, draw_validation},
   };
@@ -107,6 +108,22 @@ void draw_top_bar(App& app) {
       }
       ImGui::EndMenu();
     }
+    if (ImGui::BeginMenu("Include")) {
+      // What the scenario is about: a section that is off leaves the report, its panels and the cost.
+      IncludeSection& inc = app.edit().include;
+      bool changed = false;
+      changed |= ImGui::MenuItem("Model training", nullptr, &inc.training);
+      changed |= ImGui::MenuItem("Model inference (memory, speed)", nullptr, &inc.inference);
+      changed |= ImGui::MenuItem("Serving (traffic, replicas)", nullptr, &inc.serving);
+      changed |= ImGui::MenuItem("Storage (events, egress)", nullptr, &inc.storage);
+      changed |= ImGui::MenuItem("Feature store", nullptr, &inc.feature_store);
+      changed |= ImGui::MenuItem("Data pipeline (log + stream workers)", nullptr, &inc.pipeline);
+      changed |= ImGui::MenuItem("Network (transfer time, egress)", nullptr, &inc.network);
+      changed |= ImGui::MenuItem("One machine? (data size verdict)", nullptr, &inc.one_machine);
+      if (changed) app.changed();
+      ImGui::EndMenu();
+    }
+    ImGui::SetItemTooltip("Sections this scenario includes; the others are left out of the report, panels and cost");
     if (ImGui::BeginMenu("Panels")) {
       for (const Panel& p : panels())
         if (ImGui::MenuItem(p.name)) show_panel(p.name);

@@ -16,36 +16,44 @@ static double device_memory(App& app) {
 }
 
 void draw_memory(App& app) {
+  const IncludeSection& inc = app.scenario().include;
+  if (!inc.inference && !inc.training) return;  // neither section is in the scenario
   if (!begin_panel("Memory")) {
     ImGui::End();
     return;
   }
   Scenario& s = app.edit();
   const Report& r = app.report();
-  ImGui::SeparatorText("Inference");
-  input_choice(app, "weights", s.inference.weights, dtype_choices());
-  input_choice(app, "KV cache", s.inference.kv_cache, {"fp32", "bf16", "fp16", "fp8", "int8", "int4"});
-  input_field(app, "batch", "inference.batch");
-  input_field(app, "context tokens", "inference.context", s.inference.prompt_tokens + s.inference.output_tokens);
-  input_field(app, "tensor parallel", "inference.tensor_parallel");
-  const double cap = device_memory(app) * s.inference.usable_memory_fraction * s.inference.tensor_parallel;
-  stacked_bar("inference_bar",
-              {{"weights", r.value("memory.inference.weights_bytes"), palette(0)},
-               {"KV cache", r.value("memory.inference.kv_cache_bytes"), palette(1)},
-               {"workspace", r.value("memory.inference.workspace_bytes"), palette(2)},
-               {"overhead", r.value("memory.inference.overhead_bytes"), palette(3)}},
-              cap, app.binary_units);
-  if (ImGui::BeginTable("inf_mem", 2, ImGuiTableFlags_SizingStretchProp)) {
-    result_row(app, "Weights", "memory.inference.weights_bytes");
-    result_row(app, "KV cache per token", "memory.inference.kv_bytes_per_token");
-    result_row(app, "KV cache", "memory.inference.kv_cache_bytes");
-    result_row(app, "Total", "memory.inference.total_bytes");
-    result_row(app, "Fits", "memory.inference.fits");
-    result_row(app, "GPUs to fit (tensor parallel)", "memory.inference.gpus_to_fit");
-    result_row(app, "Max batch at this context", "inference.max_batch");
-    ImGui::EndTable();
+  if (inc.inference) {
+    ImGui::SeparatorText("Inference");
+    input_choice(app, "weights", s.inference.weights, dtype_choices());
+    input_choice(app, "KV cache", s.inference.kv_cache, {"fp32", "bf16", "fp16", "fp8", "int8", "int4"});
+    input_int(app, "batch", s.inference.batch, 1, 1000000);
+    input_optional(app, "context tokens", s.inference.context, s.inference.prompt_tokens + s.inference.output_tokens, 1, 1e8, "%.0f");
+    input_int(app, "tensor parallel", s.inference.tensor_parallel, 1, 1024);
+    const double cap = device_memory(app) * s.inference.usable_memory_fraction * s.inference.tensor_parallel;
+    stacked_bar("inference_bar",
+                {{"weights", r.value("memory.inference.weights_bytes"), palette(0)},
+                 {"KV cache", r.value("memory.inference.kv_cache_bytes"), palette(1)},
+                 {"workspace", r.value("memory.inference.workspace_bytes"), palette(2)},
+                 {"overhead", r.value("memory.inference.overhead_bytes"), palette(3)}},
+                cap, app.binary_units);
+    if (ImGui::BeginTable("inf_mem", 2, ImGuiTableFlags_SizingStretchProp)) {
+      result_row(app, "Weights", "memory.inference.weights_bytes");
+      result_row(app, "KV cache per token", "memory.inference.kv_bytes_per_token");
+      result_row(app, "KV cache", "memory.inference.kv_cache_bytes");
+      result_row(app, "Total", "memory.inference.total_bytes");
+      result_row(app, "Fits", "memory.inference.fits");
+      result_row(app, "GPUs to fit (tensor parallel)", "memory.inference.gpus_to_fit");
+      result_row(app, "Max batch at this context", "inference.max_batch");
+      ImGui::EndTable();
+    }
+    warnings_for(app, {"memory.inference", "inference.batch"});
   }
-  warnings_for(app, {"memory.inference", "inference.batch"});
+  if (!inc.training) {
+    ImGui::End();
+    return;
+  }
 
   ImGui::SeparatorText("Training (per GPU)");
   input_choice(app, "recipe", s.training.recipe, {"fp32", "amp-bf16", "mixed-bf16", "mixed-fp16", "bf16"});

@@ -23,6 +23,11 @@ static bool matches(const std::string& text, const char* filter) {
 }
 
 void draw_model_hardware(App& app) {
+  {
+    // Model and hardware feed training, inference and GPU serving; a CPU/data-only scenario has none.
+    const IncludeSection& inc = app.scenario().include;
+    if (!inc.training && !inc.inference && !(inc.serving && app.scenario().traffic.cpu_ms_per_request <= 0)) return;
+  }
   if (!begin_panel("Model & hardware")) {
     ImGui::End();
     return;

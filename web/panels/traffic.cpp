@@ -7,6 +7,7 @@
 namespace envelope::ui {
 
 void draw_traffic(App& app) {
+  if (!(app.scenario().include.serving)) return;  // section not in the scenario (include)
   if (!begin_panel("Traffic & serving")) {
     ImGui::End();
     return;

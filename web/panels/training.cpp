@@ -11,6 +11,7 @@
 namespace envelope::ui {
 
 void draw_training(App& app) {
+  if (!(app.scenario().include.training)) return;  // section not in the scenario (include)
   if (!begin_panel("Training")) {
     ImGui::End();
     return;

@@ -23,6 +23,10 @@ Architecture architecture_as_given(const Scenario& s, const Catalog& c = Catalog
 // every formula stays defined; evaluate() warns about each cap.
 Architecture resolved_architecture(const Scenario& s, const Catalog& c = Catalog::builtin());
 
+// Whether a report path belongs to a section the scenario includes (scenario.hpp IncludeSection).
+// cpu_serving: the model is CPU-served (traffic.cpu_ms_per_request > 0), so serving has no GPUs.
+bool path_included(const std::string& path, const IncludeSection& include, bool cpu_serving);
+
 Report evaluate(const Scenario& s, const Catalog& c = Catalog::builtin());
 // The same without error bands (used by validation itself).
 Report evaluate_without_bands(const Scenario& s, const Catalog& c = Catalog::builtin());

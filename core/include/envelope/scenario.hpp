@@ -10,7 +10,23 @@
 
 namespace envelope {
 
-inline constexpr int kScenarioVersion = 1;
+// Version 2 added "include" (what the scenario is about). Version-1 links migrate to everything
+// version 1 evaluated (training, inference, serving, storage, feature store), so their numbers stay.
+inline constexpr int kScenarioVersion = 2;
+
+// What a scenario is about. A section that is off is absent from the report, the panels and the
+// cost roll-up. The defaults are what version 1 always evaluated (the page's default scenario);
+// sections added later default to off. An example or link says which it includes.
+struct IncludeSection {
+  bool training = true;       // training memory, compute, time and one-off cost
+  bool inference = true;      // LLM inference memory (weights, KV cache) and decode/prefill speed
+  bool serving = true;        // traffic -> QPS -> replicas (GPU) or machines (CPU-served model) -> $/month
+  bool storage = true;        // event/training-data storage, dataset size, egress
+  bool feature_store = true;  // online feature store size, nodes, reads/s
+  bool pipeline = false;      // event log (Kafka-style) + stream processing workers (pipeline.cpp)
+  bool network = false;       // time to move data over a link; egress from QPS x response size
+  bool one_machine = false;   // "does it fit on one machine?" verdict for a data size
+};
 // Largest scenario JSON any reader accepts (docs/limits.md).
 inline constexpr size_t kMaxScenarioJsonBytes = 64 * 1024;
 
@@ -101,6 +117,42 @@ struct FeatureStoreSection {
   double overhead_factor = 2;  // seed: Redis ~2x raw for keys, metadata, encoding
   double headroom = 1.2;       // seed: int(total * 1.2 / 64) + 1
   std::optional<double> node_gb;
+  // Pricing and replication (version 2). Unset price: the store is sized, not priced (version 1).
+  std::optional<double> price_per_node_hour;
+  double replication_factor = 1;  // copies of each shard (1 = primary only)
+};
+
+// Data pipeline (seed fraud example: "the expensive part is building the streaming feature
+// pipeline (Kafka + Flink ...)"): events -> bytes/s -> log partitions and brokers -> stream workers.
+// Defaults and their sources are in core/src/pipeline.cpp.
+struct PipelineSection {
+  std::optional<double> users;                    // unset: the storage section's daily users
+  std::optional<double> events_per_user_per_day;  // unset: storage.events_per_user_per_day
+  std::optional<double> bytes_per_event;          // unset: storage.bytes_per_event
+  std::optional<double> peak_factor;              // unset: traffic.peak_factor
+  double partition_mb_per_s = 10;     // write throughput one partition sustains (MB = 1e6 B)
+  double broker_mb_per_s = 202.4;      // bytes a broker writes per second, replicas included
+  double replication_factor = 3;
+  double retention_hours = 168;       // Kafka log.retention.hours default
+  double worker_events_per_s_per_core = 75000;
+  double worker_cores = 8;
+  std::optional<double> price_per_machine_hour;  // unset: catalog CPU machine price
+};
+
+// Network (seed 'Networking' table): moving a dataset or checkpoint, and egress from the traffic.
+struct NetworkSection {
+  std::string link = "100gbe";  // a catalog network (assets/hardware.json)
+  double transfer_gb = 0;       // bytes to move (GB = 1e9 B); 0: no transfer estimate
+  double response_bytes = 0;    // bytes sent per request; egress = average QPS x this
+};
+
+// "Does it fit on one machine?" (seed: Spark for 10 GB is over-engineering, Pandas on 50 TB is
+// under-engineering). Defaults: a large cloud machine (AWS r6i.8xlarge-class: 256 GB RAM, 4 TB disk).
+struct OneMachineSection {
+  double data_gb = 0;
+  double ram_gb = 256;
+  double disk_gb = 4000;
+  double ram_per_data = 5;  // Wes McKinney (2017): pandas wants 5-10x the dataset size in RAM
 };
 
 struct PricesSection {
@@ -110,6 +162,7 @@ struct PricesSection {
 struct Scenario {
   int version = kScenarioVersion;
   std::string name;
+  IncludeSection include;
   ModelSection model;
   HardwareSection hardware;
   TrainingSection training;
@@ -117,6 +170,9 @@ struct Scenario {
   TrafficSection traffic;
   StorageSection storage;
   FeatureStoreSection feature_store;
+  PipelineSection pipeline;
+  NetworkSection network;
+  OneMachineSection one_machine;
   PricesSection prices;
 };
 
@@ -158,8 +214,9 @@ LoadResult load_scenario_json(const std::string& text);
 // change the chosen preset's architecture ("version" is always written).
 std::string scenario_to_json(const Scenario& s, bool minimal = true, int indent = -1);
 
-// The scenario with model overrides that do not change the preset's resolved architecture removed
-// (what a minimal link keeps): decode(encode(s)) == canonical(s).
+// The scenario with model overrides that do not change the preset's resolved architecture removed,
+// and the inputs of sections no included section reads reset to their defaults (what a minimal
+// link keeps): decode(encode(s)) == canonical(s), and evaluate(canonical(s)) == evaluate(s).
 Scenario canonical(const Scenario& s);
 
 }  // namespace envelope

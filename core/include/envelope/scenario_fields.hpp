@@ -15,6 +15,15 @@ template <class V>
 void visit_fields(Scenario& s, V&& v) {
   const FieldLimits count{0, 1e13}, fraction{0, 1, false, "fraction"}, eff{0.01, 1, false, "fraction"};
   v.text("name", s.name, {}, 200);
+  IncludeSection& inc = s.include;
+  v.flag("include.training", inc.training);
+  v.flag("include.inference", inc.inference);
+  v.flag("include.serving", inc.serving);
+  v.flag("include.storage", inc.storage);
+  v.flag("include.feature_store", inc.feature_store);
+  v.flag("include.pipeline", inc.pipeline);
+  v.flag("include.network", inc.network);
+  v.flag("include.one_machine", inc.one_machine);
   ModelSection& m = s.model;
   v.text("model.preset", m.preset, {}, 64);  // checked against the catalog by the loader
   v.optional("model.params", m.params, {1e3, 1e16});
@@ -105,6 +114,29 @@ void visit_fields(Scenario& s, V&& v) {
   v.number("feature_store.overhead_factor", f.overhead_factor, {1, 100});
   v.number("feature_store.headroom", f.headroom, {1, 100});
   v.optional("feature_store.node_gb", f.node_gb, {0.1, 1e5, false, "GB"});
+  v.optional("feature_store.price_per_node_hour", f.price_per_node_hour, {0, 1e4, false, "USD/h"});
+  v.number("feature_store.replication_factor", f.replication_factor, {1, 100, true});
+
+  PipelineSection& p = s.pipeline;
+  v.optional("pipeline.users", p.users, count);
+  v.optional("pipeline.events_per_user_per_day", p.events_per_user_per_day, {0, 1e9});
+  v.optional("pipeline.bytes_per_event", p.bytes_per_event, {0, 1e12, false, "bytes"});
+  v.optional("pipeline.peak_factor", p.peak_factor, {1, 1000});
+  v.number("pipeline.partition_mb_per_s", p.partition_mb_per_s, {0.001, 1e6, false, "MB/s"});
+  v.number("pipeline.broker_mb_per_s", p.broker_mb_per_s, {0.001, 1e6, false, "MB/s"});
+  v.number("pipeline.replication_factor", p.replication_factor, {1, 100, true});
+  v.number("pipeline.retention_hours", p.retention_hours, {0, 1e6, false, "hours"});
+  v.number("pipeline.worker_events_per_s_per_core", p.worker_events_per_s_per_core, {0.001, 1e9});
+  v.number("pipeline.worker_cores", p.worker_cores, {1, 1e4, true});
+  v.optional("pipeline.price_per_machine_hour", p.price_per_machine_hour, {0, 1e4, false, "USD/h"});
+
+  v.text("network.link", s.network.link, {"nvlink3", "nvlink4", "nvlink5", "ib-hdr", "ib-ndr", "100gbe"}, 16);
+  v.number("network.transfer_gb", s.network.transfer_gb, {0, 1e12, false, "GB"});
+  v.number("network.response_bytes", s.network.response_bytes, {0, 1e12, false, "bytes"});
+  v.number("one_machine.data_gb", s.one_machine.data_gb, {0, 1e12, false, "GB"});
+  v.number("one_machine.ram_gb", s.one_machine.ram_gb, {0.001, 1e9, false, "GB"});
+  v.number("one_machine.disk_gb", s.one_machine.disk_gb, {0.001, 1e12, false, "GB"});
+  v.number("one_machine.ram_per_data", s.one_machine.ram_per_data, {0.01, 100});
 
   v.optional("prices.object_storage_per_gb_month", s.prices.object_storage_per_gb_month, {0, 1e3, false, "USD"});
   v.optional("prices.egress_per_gb", s.prices.egress_per_gb, {0, 1e3, false, "USD"});
