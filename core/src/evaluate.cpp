@@ -102,8 +102,12 @@ Architecture resolved_architecture(const Scenario& s, const Catalog& c) {
 Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   Builder b;
   const Accelerator gpu = resolved_accelerator(s, c);
+  // One serving replica: serving.gpu / tensor_parallel / batch over hardware.gpu and the inference
+  // section (setup.hpp). The inference and serving results describe it; training uses hardware.gpu.
+  const Scenario sv = serving_scenario(s);
+  const Accelerator igpu = s.serving.gpu.empty() ? gpu : resolved_accelerator(sv, c);
   // Architecture, parameter counts and decode inputs resolved once (setup.hpp; shared with sweeps).
-  const DecodeSetup ds = decode_setup(s, resolved_architecture(s, c), gpu);
+  const DecodeSetup ds = decode_setup(sv, resolved_architecture(s, c), igpu);
   const Architecture& arch = ds.arch;
   const HardwareSection& hw = s.hardware;
   const Efficiencies eff = default_efficiencies(gpu);
@@ -111,6 +115,7 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   for (const Problem& p : model_conflicts(s, c))
     b.warn(p.path, p.message + (p.path == "model.active_params" ? "; the estimates below use it as given"
                                                                  : "; the estimates below cap it at the smaller count"));
+  const std::string ispec_src = igpu.name + " datasheet (assets/hardware.json)";
 
   // ------------------------------------------------------------ model
   const double P = s.model.params ? *s.model.params : params_total(arch);
@@ -133,12 +138,12 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
         arch_src);
 
   // ------------------------------------------------------------ inference memory
-  const InferenceSection& in = s.inference;
+  const InferenceSection& in = sv.inference;
   const Dtype wdt = dtype_from_name(in.weights).value_or(Dtype::bf16);
   const Dtype kvdt = dtype_from_name(in.kv_cache).value_or(Dtype::bf16);
   const double tp = in.tensor_parallel;
   const double context = in.context ? *in.context : in.prompt_tokens + in.output_tokens;
-  const double usable = gpu.memory_bytes * in.usable_memory_fraction;
+  const double usable = igpu.memory_bytes * in.usable_memory_fraction;
   const double overhead_per_gpu = in.runtime_overhead_gb * kGB;
   const double w_bytes = b.add("memory.inference.weights_bytes", weight_bytes(P, wdt), "B", "params x bytes_per_param",
                                g(P) + " x " + g(bytes_per_param(wdt)) + " B (" + in.weights + ")",
@@ -174,12 +179,12 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   const std::string no_fit = room ? "" : " <= 0: no GPU count fits";
   const double fit_gpus = b.add("memory.inference.gpus_to_fit", room ? gpus_to_fit(need, usable - overhead_per_gpu, 1.0) : 0.0, "1",
                                 "ceil((weights + kv + workspace) / (memory x usable_fraction - overhead))",
-                                "ceil(" + g(need) + " / (" + g(gpu.memory_bytes) + " x " + g(in.usable_memory_fraction) +
+                                "ceil(" + g(need) + " / (" + g(igpu.memory_bytes) + " x " + g(in.usable_memory_fraction) +
                                     " - " + g(overhead_per_gpu) + "))" + no_fit,
-                                spec_src);
+                                ispec_src);
   if (!room)
     b.warn("memory.inference.gpus_to_fit", "the runtime overhead of " + g(in.runtime_overhead_gb) + " GB per GPU is not below the " +
-                                               g(usable / kGB) + " GB usable on " + gpu.name +
+                                               g(usable / kGB) + " GB usable on " + igpu.name +
                                                " (memory x usable_memory_fraction): no number of GPUs holds the model; lower "
                                                "inference.runtime_overhead_gb or raise inference.usable_memory_fraction");
   b.add("memory.inference.tensor_parallel_to_fit", room ? tensor_parallel_degree_at_least(fit_gpus, arch.heads) : 0.0, "1",
@@ -188,9 +193,9 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
         "Megatron-LM (Shoeybi et al. 2019): heads split evenly across GPUs");
   const bool inf_fits = need / tp + overhead_per_gpu <= usable;
   b.add("memory.inference.fits", inf_fits ? 1 : 0, "bool", "(weights + kv + workspace) / tp + overhead <= memory x usable",
-        g(need / tp + overhead_per_gpu) + " <= " + g(usable), spec_src);
+        g(need / tp + overhead_per_gpu) + " <= " + g(usable), ispec_src);
   if (!inf_fits && room)
-    b.warn("memory.inference.fits", "weights + KV cache do not fit on " + g(tp) + " x " + gpu.name + "; need " +
+    b.warn("memory.inference.fits", "weights + KV cache do not fit on " + g(tp) + " x " + igpu.name + "; need " +
                                         g(fit_gpus) + " GPUs (tensor parallel) or a smaller batch/context/precision");
   const double max_batch = b.add("inference.max_batch",
                                  max_batch_at_context(usable * tp, w_bytes + ws + overhead, kv_tok * context), "1",
@@ -314,26 +319,26 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
         "Megatron-LM (Shoeybi 2019): 2 all-reduces per layer; ring all-reduce 2(n-1)/n");
   b.add("inference.decode_memory_seconds", dt.memory_seconds, "s",
         "(weights_read + kv_read) / (tp x BW x eff)",
-        "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(tp) + " x " + g(gpu.bandwidth_bytes_per_s) + " x " + g(bw_eff) + ")",
+        "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(tp) + " x " + g(igpu.bandwidth_bytes_per_s) + " x " + g(bw_eff) + ")",
         "seed Q2: bandwidth-bound part of a decode step");
   b.add("inference.decode_compute_seconds", dt.compute_seconds, "s", "(2 P_active + 4 L ctx heads head_dim) x batch / (tp x peak x eff)",
         g(dflops) + " / (" + g(tp) + " x " + g(ipeak) + " x " + g(c_eff) + ")", "compute-bound part of a decode step");
   const double step = b.add("inference.decode_step_seconds", dt.step_seconds,
                             "s", "(weights_read + kv_read) / (tp x BW x eff) + FLOPs / (tp x peak x eff) + comm",
-                            "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(tp) + " x " + g(gpu.bandwidth_bytes_per_s) + " x " +
+                            "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(tp) + " x " + g(igpu.bandwidth_bytes_per_s) + " x " +
                                 g(bw_eff) + ") + " + g(dflops) + " / (" + g(tp) + " x " + g(ipeak) + " x " + g(c_eff) + ") + " + g(comm),
                             "seed Q2 (memory-bandwidth bound at small batch); compute term at large batch");
   b.add("inference.tokens_per_second", step > 0 ? in.batch / step : 0.0, "tok/s", "batch / decode_step",
                            g(in.batch) + " / " + g(step), "seed 'Inference Throughput Estimation'");
   const double pf1 = prefill_flops(arch, Pa, in.prompt_tokens);
-  b.add("inference.prefill_seconds",
-                            prefill_seconds(pf1, ipeak * tp, c_eff, w_read, gpu.bandwidth_bytes_per_s * tp, bw_eff,
+  const double ttft = b.add("inference.prefill_seconds",
+                            prefill_seconds(pf1, ipeak * tp, c_eff, w_read, igpu.bandwidth_bytes_per_s * tp, bw_eff,
                                             tensor_parallel_step_seconds(arch.layers, in.prompt_tokens, arch.hidden, tp,
                                                                          link_bw, link_lat, 2.0)),
                             "s", "(2 P_active s + 2 L s^2 heads head_dim) / (tp x peak x eff) + weights / (tp x BW x eff) + comm",
                             "2 x " + g(Pa) + " x " + g(in.prompt_tokens) + " + attention = " + g(pf1) + " FLOP",
                             "Kaplan et al. 2020 (forward FLOPs); time to first token of one request");
-  const double batch_prefill = prefill_seconds(pf1 * in.batch, ipeak * tp, c_eff, w_read, gpu.bandwidth_bytes_per_s * tp, bw_eff, 0);
+  const double batch_prefill = prefill_seconds(pf1 * in.batch, ipeak * tp, c_eff, w_read, igpu.bandwidth_bytes_per_s * tp, bw_eff, 0);
   const double cycle = batch_prefill + in.output_tokens * step;
   const double sustained = b.add("inference.sustained_tokens_per_second", cycle > 0 ? in.batch * in.output_tokens / cycle : 0.0,
                                  "tok/s", "batch x output / (prefill(batch) + output x decode_step)",
@@ -351,8 +356,20 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
                            "seed estimation cascade");
   const double avg = b.add("traffic.average_qps", average_qps(rpd), "req/s", "requests_per_day / 86400", g(rpd) + " / 86400",
                            "seed fraud and LLM-serving examples");
-  const double pk = b.add("traffic.peak_qps", peak_qps(avg, tf.peak_factor), "req/s", "average_qps x peak_factor",
-                          g(avg) + " x " + g(tf.peak_factor), "seed 'Forgetting Peak Traffic' (3x consumer, 5x payments, 10x ads)");
+  // A direct peak load (traffic.peak_qps, or traffic.peak_tokens_per_second / output tokens) replaces
+  // the users cascade; the average is then the peak over the peak factor.
+  double pk = 0;
+  if (tf.peak_qps) {
+    pk = b.add("traffic.peak_qps", *tf.peak_qps, "req/s", "peak_qps (given)", g(*tf.peak_qps), "scenario traffic.peak_qps");
+    if (tf.peak_tokens_per_second)
+      b.warn("traffic.peak_tokens_per_second", "both traffic.peak_qps and traffic.peak_tokens_per_second are set; using peak_qps");
+  } else if (tf.peak_tokens_per_second) {
+    pk = b.add("traffic.peak_qps", *tf.peak_tokens_per_second / in.output_tokens, "req/s", "peak_tokens_per_second / output_tokens",
+               g(*tf.peak_tokens_per_second) + " / " + g(in.output_tokens), "scenario traffic.peak_tokens_per_second");
+  } else {
+    pk = b.add("traffic.peak_qps", peak_qps(avg, tf.peak_factor), "req/s", "average_qps x peak_factor",
+               g(avg) + " x " + g(tf.peak_factor), "seed 'Forgetting Peak Traffic' (3x consumer, 5x payments, 10x ads)");
+  }
   const double peak_tok = b.add("traffic.peak_tokens_per_second", pk * in.output_tokens, "tok/s", "peak_qps x output_tokens",
                                 g(pk) + " x " + g(in.output_tokens), "seed LLM-serving example");
   double serving_monthly = 0;
@@ -378,8 +395,46 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
                                   "max(" + g(tf.min_replicas) + ", ceil(" + g(peak_tok) + " / " + g(capacity) + "))",
                                   "seed LLM-serving example and Q3");
     const double gpus = b.add("serving.gpus", replicas * tp, "1", "replicas x tensor_parallel", g(replicas) + " x " + g(tp), "seed Q3");
-    serving_monthly = b.add("serving.monthly_cost_usd", monthly_usd(gpus, price), "USD/month", "GPUs x price x 730 h",
-                            g(gpus) + " x " + g(price) + " x 730", price_src);
+    if (!inf_fits)
+      b.warn("serving.gpus", "the fleet is sized from a replica that does not fit: weights + KV cache at batch " + g(in.batch) +
+                                 " need more than " + g(tp) + " x " + igpu.name + " (see memory.inference.fits)");
+    else if (in.batch > max_batch)
+      b.warn("serving.gpus", "the fleet is sized at batch " + g(in.batch) + ", above the " + g(max_batch) +
+                                 " sequences whose KV cache fits on a replica");
+    // The serving GPU's price: the scenario's price applies to hardware.gpu only (select_accelerator).
+    const double sprice = price_per_gpu_hour(sv, c);
+    const std::string sprice_src = sv.hardware.price_per_gpu_hour ? std::string("scenario hardware.price_per_gpu_hour")
+                                   : sv.hardware.pricing == "spot"  ? igpu.spot_source
+                                                                    : igpu.on_demand_source;
+    if (!s.serving.gpu.empty()) {
+      b.add("serving.price_per_gpu_hour", sprice, "USD/h", "price per GPU-hour of serving.gpu", g(sprice), sprice_src);
+      if (!price_for(igpu, sv.hardware.pricing))
+        b.warn("serving.price_per_gpu_hour", "no published price for " + igpu.name + "; serving costs are 0");
+    }
+    serving_monthly = b.add("serving.monthly_cost_usd", monthly_usd(gpus, sprice), "USD/month", "GPUs x price x 730 h",
+                            g(gpus) + " x " + g(sprice) + " x 730", sprice_src);
+    b.add("serving.usd_per_million_tokens", capacity > 0 ? sprice * tp / (capacity * kSecondsPerHour) * 1e6 : 0.0, "USD/Mtok",
+          "price x tensor_parallel / (tokens_per_s_per_replica x 3600) x 1e6",
+          g(sprice) + " x " + g(tp) + " / (" + g(capacity) + " x 3600) x 1e6",
+          "output tokens of a fully loaded replica; " + sprice_src);
+    // Latency of the replica against the scenario's targets. No queueing wait is modelled: the
+    // estimates are those of a request that finds a free slot, i.e. the median at moderate load.
+    const ServingSection& sg = s.serving;
+    b.add("serving.ttft_seconds", ttft, "s", "inference.prefill_seconds (no queueing wait)", g(ttft),
+          "time to first token of one request at the replica's layout");
+    b.add("serving.tpot_seconds", step, "s", "inference.decode_step_seconds at the serving batch", g(step),
+          "every sequence of the batch gets one token per decode step");
+    const bool meets = inf_fits && ttft <= sg.ttft_target_seconds && step <= sg.tpot_target_seconds;
+    b.add("serving.meets_targets", meets ? 1 : 0, "bool", "fits and TTFT <= target and TPOT <= target",
+          g(ttft) + " <= " + g(sg.ttft_target_seconds) + ", " + g(step) + " <= " + g(sg.tpot_target_seconds),
+          "scenario serving.ttft_target_seconds, serving.tpot_target_seconds (" + sg.latency_percentile + ")");
+    if (inf_fits && !meets)
+      b.warn("serving.meets_targets", std::string("the serving replica misses its latency target: ") +
+                                          (ttft > sg.ttft_target_seconds ? "time to first token " + g(ttft) + " s > " + g(sg.ttft_target_seconds) + " s"
+                                                                         : "time per output token " + g(step) + " s > " + g(sg.tpot_target_seconds) + " s"));
+    if (sg.latency_percentile != "p50")
+      b.warn("serving.latency_percentile", "latency targets are compared with estimates without a queueing wait (a median at "
+                                           "moderate load); " + sg.latency_percentile + " is not modelled separately");
   }
 
   // ------------------------------------------------------------ storage
@@ -555,8 +610,17 @@ void select_accelerator(Scenario& s, const std::string& id) {
   s.hardware.scale_out_gbps.reset();
 }
 
+Scenario serving_scenario(const Scenario& s) {
+  Scenario v = s;
+  if (!s.serving.gpu.empty()) select_accelerator(v, s.serving.gpu);
+  if (s.serving.tensor_parallel) v.inference.tensor_parallel = *s.serving.tensor_parallel;
+  if (s.serving.batch) v.inference.batch = *s.serving.batch;
+  return v;
+}
+
 DecodeSetup decode_setup(const Scenario& s, const Catalog& c) {
-  return decode_setup(s, resolved_architecture(s, c), resolved_accelerator(s, c));
+  const Scenario v = serving_scenario(s);  // the replica the inference results describe
+  return decode_setup(v, resolved_architecture(v, c), resolved_accelerator(v, c));
 }
 
 DecodeSetup decode_setup(const Scenario& s, const Architecture& arch, const Accelerator& gpu) {

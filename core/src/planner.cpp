@@ -257,90 +257,6 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
   return res;
 }
 
-ServingPlannerResult plan_serving(const Scenario& scenario, const ServingPlannerOptions& o, const Catalog& c) {
-  // The planner sizes GPU serving from the inference estimates, whatever the scenario includes.
-  Scenario s = scenario;
-  s.include.serving = s.include.inference = true;
-  ServingPlannerResult res;
-  const Report base = evaluate_without_bands(s, c);
-  res.peak_qps = base.value("traffic.peak_qps");
-  res.peak_tokens_per_second = base.value("traffic.peak_tokens_per_second");
-  std::vector<std::string> gpus = o.gpus;
-  if (gpus.empty())
-    for (const Accelerator& a : c.accelerators)
-      if (a.on_demand_usd_per_hour || a.spot_usd_per_hour || a.id == s.hardware.gpu) gpus.push_back(a.id);
-  for (const std::string& g : gpus) {
-    const Accelerator* acc = c.find_accelerator(g);
-    if (!acc) continue;
-    for (const std::string& w : o.weights) {
-      ServingOption opt;
-      opt.gpu = acc->id;
-      opt.weights = w;
-      Scenario x = s;
-      select_accelerator(x, acc->id);
-      x.inference.weights = w;
-      x.inference.batch = 1;
-      const Architecture arch = resolved_architecture(x, c);
-      // Smallest tensor-parallel degree (dividing the heads, within the scale-up domain) that fits.
-      for (int t = 1; t <= std::min(o.max_tensor_parallel, std::max(1, acc->scale_up_domain)); ++t) {
-        if (static_cast<int>(arch.heads) % t) continue;
-        x.inference.tensor_parallel = t;
-        if (evaluate_without_bands(x, c).value("memory.inference.fits") == 1) {
-          opt.tensor_parallel = t;
-          break;
-        }
-      }
-      if (opt.tensor_parallel == 0) {
-        opt.note = "does not fit in " + std::to_string(std::min(o.max_tensor_parallel, acc->scale_up_domain)) + " GPUs";
-        res.ranked.push_back(opt);
-        continue;
-      }
-      Report r = evaluate_without_bands(x, c);
-      opt.usd_per_gpu_hour = r.value("hardware.price_per_gpu_hour");
-      opt.max_batch = r.value("inference.max_batch");
-      opt.ttft_seconds = r.value("inference.prefill_seconds");
-      // The largest batch whose decode step meets the per-token target (step time grows with batch).
-      double lo = 1, hi = std::max(1.0, opt.max_batch);
-      auto step_at = [&](double b) {
-        x.inference.batch = b;
-        return evaluate_without_bands(x, c).value("inference.decode_step_seconds");
-      };
-      if (step_at(1) > o.tpot_target_seconds) {
-        opt.batch = 1;
-        opt.note = "misses the time-per-token target even at batch 1";
-      } else {
-        while (hi - lo > 0.5) {
-          const double mid = std::floor((lo + hi + 1) / 2);
-          if (step_at(mid) <= o.tpot_target_seconds) lo = mid; else hi = mid - 1;
-        }
-        opt.batch = lo;
-        opt.note = opt.batch >= opt.max_batch ? "batch limited by KV-cache memory" : "batch limited by the time-per-token target";
-      }
-      x.inference.batch = opt.batch;
-      r = evaluate_without_bands(x, c);
-      opt.tpot_seconds = r.value("inference.decode_step_seconds");
-      opt.tokens_per_second_per_replica = r.value("inference.sustained_tokens_per_second");
-      opt.meets_targets = opt.tpot_seconds <= o.tpot_target_seconds && opt.ttft_seconds <= o.ttft_target_seconds;
-      if (opt.ttft_seconds > o.ttft_target_seconds) opt.note = "misses the time-to-first-token target";
-      opt.replicas = replicas_needed(res.peak_tokens_per_second, opt.tokens_per_second_per_replica, s.traffic.min_replicas);
-      opt.gpus = opt.replicas * opt.tensor_parallel;
-      opt.monthly_usd = monthly_usd(opt.gpus, opt.usd_per_gpu_hour);
-      opt.usd_per_million_tokens = opt.tokens_per_second_per_replica > 0
-                                       ? opt.usd_per_gpu_hour * opt.tensor_parallel / (opt.tokens_per_second_per_replica * 3600) * 1e6
-                                       : 0;
-      res.ranked.push_back(opt);
-    }
-  }
-  std::stable_sort(res.ranked.begin(), res.ranked.end(), [](const ServingOption& l, const ServingOption& r) {
-    if (l.meets_targets != r.meets_targets) return l.meets_targets;
-    if ((l.tensor_parallel == 0) != (r.tensor_parallel == 0)) return r.tensor_parallel == 0;
-    const bool lp = l.usd_per_gpu_hour > 0, rp = r.usd_per_gpu_hour > 0;
-    if (lp != rp) return lp;  // options without a price last
-    return l.monthly_usd != r.monthly_usd ? l.monthly_usd < r.monthly_usd : l.usd_per_million_tokens < r.usd_per_million_tokens;
-  });
-  return res;
-}
-
 void apply_training_plan(Scenario& s, const TrainingPlan& p) {
   TrainingSection& t = s.training;
   t.tensor_parallel = p.layout.tensor_parallel;
@@ -350,14 +266,6 @@ void apply_training_plan(Scenario& s, const TrainingPlan& p) {
   t.recompute = p.layout.recompute;
   t.sequence_parallel = p.layout.sequence_parallel;
   t.mfu = std::clamp(p.scenario_mfu, 0.01, 1.0);  // the report's training time then equals the plan's
-}
-
-void apply_serving_option(Scenario& s, const ServingOption& o) {
-  select_accelerator(s, o.gpu);
-  s.inference.weights = o.weights;
-  s.inference.tensor_parallel = std::max(1, o.tensor_parallel);
-  s.inference.batch = std::max(1.0, o.batch);
-  s.traffic.tokens_per_second_per_replica.reset();
 }
 
 // ------------------------------------------------------------------ plan files and output
@@ -434,19 +342,45 @@ PlanFile load_plan_file(const std::string& text) {
   const Catalog& cat = Catalog::builtin();
   for (const std::string& g : f.request.serving.gpus)
     if (!cat.find_accelerator(g)) f.problems.push_back({"planner.gpus", "unknown accelerator '" + g + "'"});
-  number("ttft_target_seconds", f.request.serving.ttft_target_seconds, 1e-4, 1e4);
-  number("tpot_target_seconds", f.request.serving.tpot_target_seconds, 1e-5, 1e3);
+  // Latency targets: unset, the scenario's serving section; loose targets (up to an hour to the first
+  // token, a minute per token, the scenario's own limits) ask for the maximum-throughput configuration.
+  auto optional_number = [&](const char* key, std::optional<double>& out, double lo, double hi) {
+    if (!planner.contains(key)) return;
+    double v = 0;
+    const size_t before = f.problems.size();
+    number(key, v, lo, hi);
+    if (f.problems.size() == before) out = v;
+  };
+  optional_number("ttft_target_seconds", f.request.serving.ttft_target_seconds, 1e-3, 3600);
+  optional_number("tpot_target_seconds", f.request.serving.tpot_target_seconds, 1e-4, 60);
   double max_tp = f.request.serving.max_tensor_parallel;
   number("max_tensor_parallel", max_tp, 1, 1024);
   f.request.serving.max_tensor_parallel = static_cast<int>(max_tp);
+  if (planner.contains("tensor_parallel")) {
+    const auto& v = planner["tensor_parallel"];
+    std::vector<int> got;
+    bool ok = v.is_array() && !v.empty();
+    if (ok)
+      for (const auto& e : v) {
+        if (!e.is_number_integer() || e.get<long long>() < 1 || e.get<long long>() > 1024) ok = false;
+        else got.push_back(static_cast<int>(e.get<long long>()));
+      }
+    if (ok) f.request.serving.tensor_parallel = got;
+    else f.problems.push_back({"planner.tensor_parallel", "expected a non-empty array of whole numbers within [1, 1024]"});
+  }
   if (planner.contains("percentile")) {
     const auto& p = planner["percentile"];
     if (p.is_string() && (p == "p50" || p == "p90" || p == "p99")) f.request.serving.percentile = p.get<std::string>();
     else f.problems.push_back({"planner.percentile", "expected 'p50', 'p90' or 'p99'"});
   }
+  if (planner.contains("pricing")) {
+    const auto& p = planner["pricing"];
+    if (p.is_string() && (p == "on_demand" || p == "spot")) f.request.serving.pricing = p.get<std::string>();
+    else f.problems.push_back({"planner.pricing", "expected 'on_demand' or 'spot'"});
+  }
   for (auto it = planner.begin(); it != planner.end(); ++it) {
     static const char* known[] = {"mode", "global_batch", "keep", "gpus", "weights", "ttft_target_seconds",
-                                  "tpot_target_seconds", "max_tensor_parallel", "percentile"};
+                                  "tpot_target_seconds", "max_tensor_parallel", "tensor_parallel", "percentile", "pricing"};
     if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }))
       f.problems.push_back({"planner." + it.key(), "unknown key (ignored)"});
   }
@@ -486,6 +420,11 @@ std::string plan_to_json(const PlanFile& f, const TrainingPlannerResult* t, cons
     nlohmann::json sj;
     sj["peak_qps"] = s->peak_qps;
     sj["peak_tokens_per_second"] = s->peak_tokens_per_second;
+    sj["ttft_target_seconds"] = s->ttft_target_seconds;
+    sj["tpot_target_seconds"] = s->tpot_target_seconds;
+    sj["percentile"] = s->percentile;
+    sj["pricing"] = s->pricing;
+    sj["configurations"] = s->configurations;
     sj["ranked"] = nlohmann::json::array();
     for (const ServingOption& o : s->ranked)
       sj["ranked"].push_back({{"gpu", o.gpu}, {"weights", o.weights}, {"tensor_parallel", o.tensor_parallel},
@@ -493,7 +432,7 @@ std::string plan_to_json(const PlanFile& f, const TrainingPlannerResult* t, cons
                               {"tpot_seconds", o.tpot_seconds}, {"tokens_per_second_per_replica", o.tokens_per_second_per_replica},
                               {"replicas", o.replicas}, {"gpus", o.gpus}, {"usd_per_gpu_hour", o.usd_per_gpu_hour},
                               {"monthly_usd", o.monthly_usd}, {"usd_per_million_tokens", o.usd_per_million_tokens},
-                              {"meets_targets", o.meets_targets}, {"note", o.note}});
+                              {"meets_targets", o.meets_targets}, {"fits", o.fits}, {"priced", o.priced}, {"note", o.note}});
     out["serving"] = sj;
   }
   return out.dump(indent);
@@ -519,10 +458,27 @@ std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, cons
     for (const RejectedFamily& r : t->rejected) out += "  " + r.family + ": " + r.reason + "\n";
   }
   if (s) {
-    std::snprintf(buf, sizeof buf, "%sServing: peak %.4g QPS, %.4g output tokens/s\n", t ? "\n" : "", s->peak_qps, s->peak_tokens_per_second);
+    std::snprintf(buf, sizeof buf,
+                  "%sServing: peak %.4g QPS, %.4g output tokens/s; targets TTFT <= %.4g s, TPOT <= %.4g ms (%s); "
+                  "%s prices; %d configurations (GPU x weights x tensor parallel)\n",
+                  t ? "\n" : "", s->peak_qps, s->peak_tokens_per_second, s->ttft_target_seconds, s->tpot_target_seconds * 1e3,
+                  s->percentile.c_str(), s->pricing.c_str(), s->configurations);
     out += buf;
     out += "gpu               weights  TP  batch  TTFT ms  TPOT ms   tok/s/replica  replicas  GPUs      $/month   $/M tok  targets\n";
+    const size_t shown = 30;
+    size_t row = 0;
     for (const ServingOption& o : s->ranked) {
+      if (++row > shown) {
+        std::snprintf(buf, sizeof buf, "... %zu more (--format json lists them all)\n", s->ranked.size() - shown);
+        out += buf;
+        break;
+      }
+      if (!o.fits) {
+        std::snprintf(buf, sizeof buf, "%-17s %-7s   -      -        -        -               -         -     -            -         -  %s\n",
+                      o.gpu.c_str(), o.weights.c_str(), o.note.c_str());
+        out += buf;
+        continue;
+      }
       std::snprintf(buf, sizeof buf, "%-17s %-7s %3d %6.0f %8.1f %8.2f %15.0f %9.0f %5.0f %12s %9.3f  %s (%s)\n", o.gpu.c_str(),
                     o.weights.c_str(), o.tensor_parallel, o.batch, o.ttft_seconds * 1e3, o.tpot_seconds * 1e3,
                     o.tokens_per_second_per_replica, o.replicas, o.gpus, format_usd(o.monthly_usd).c_str(),

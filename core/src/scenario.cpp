@@ -250,6 +250,10 @@ LoadResult load_scenario_json(const std::string& text) {
     r.scenario.hardware.gpu = defaults.hardware.gpu;
   }
   r.scenario = without_model_conflicts(r.scenario, r.problems, cat);
+  if (!r.scenario.serving.gpu.empty() && !cat.find_accelerator(r.scenario.serving.gpu)) {
+    r.problems.push_back({"serving.gpu", "unknown accelerator '" + r.scenario.serving.gpu + "'; serving on hardware.gpu"});
+    r.scenario.serving.gpu.clear();
+  }
   r.scenario.version = kScenarioVersion;
   return r;
 }

@@ -37,6 +37,8 @@ struct RandomFiller {
       x = c.models[rng() % c.models.size()].id;
     else if (path == "hardware.gpu")
       x = c.accelerators[rng() % c.accelerators.size()].id;
+    else if (path == "serving.gpu")
+      x = rng() % 2 ? std::string() : c.accelerators[rng() % c.accelerators.size()].id;
     else if (!allowed.empty())
       x = allowed[rng() % allowed.size()];
     else

@@ -143,10 +143,14 @@ TEST_CASE("planner, seed Q3: GPT-3 175B at 100 QPS x 200 tokens on A100", "[plan
   o.weights = {"bf16"};
   o.tpot_target_seconds = 0.1;
   const ServingPlannerResult r = plan_serving(s, o);
-  REQUIRE(r.ranked.size() == 1);
+  // Every tensor-parallel degree up to 8 dividing GPT-3's 96 heads is tried (1, 2, 3, 4, 6, 8); 350 GB
+  // of weights need at least 5 GPUs, so 6 and 8 fit.
+  REQUIRE(r.ranked.size() == 2);
+  int smallest_fitting = 0;
+  for (const ServingOption& x : r.ranked)
+    if (x.fits && (smallest_fitting == 0 || x.tensor_parallel < smallest_fitting)) smallest_fitting = x.tensor_parallel;
+  CHECK(smallest_fitting == 6);
   const ServingOption& a100 = r.ranked.front();
-  // 350 GB of weights: at least 5 GPUs; tensor parallel must divide GPT-3's 96 heads, so 6.
-  CHECK(a100.tensor_parallel == 6);
   CHECK(a100.meets_targets);
   // Seed error: "444 replicas x 8 = 3,552 A100s" assumes one sequence per step (and rounds 45.7 tok/s
   // to 45). Batching within a 100 ms per-token target needs a small fraction of that.
@@ -170,7 +174,7 @@ TEST_CASE("planner, seed LLM serving: 2,604 peak tokens/s for a 7B model fit on 
   // The seed keeps 2 GPUs for redundancy: min_replicas = 2 in the example.
   CHECK(best.replicas == 2);
   for (const ServingOption& x : r.ranked)
-    if (x.meets_targets) CHECK(x.tpot_seconds <= o.tpot_target_seconds);
+    if (x.meets_targets) CHECK(x.tpot_seconds <= r.tpot_target_seconds);
 }
 
 TEST_CASE("plan files: bad planner fields are named", "[planner]") {

@@ -15,7 +15,6 @@ namespace envelope::ui {
 namespace {
 struct PlannerState {
   long revision = -1;
-  double ttft = 2.0, tpot = 0.05;
   TrainingPlannerResult training;
   ServingPlannerResult serving;
   std::vector<double> counts, days, cost;
@@ -24,10 +23,7 @@ struct PlannerState {
 void recompute(App& app, PlannerState& st) {
   const Scenario& s = app.scenario();
   st.training = plan_training(s);
-  ServingPlannerOptions so;
-  so.ttft_target_seconds = st.ttft;
-  so.tpot_target_seconds = st.tpot;
-  st.serving = plan_serving(s, so);
+  st.serving = plan_serving(s);  // the scenario's own latency targets (serving section)
   st.counts.clear();
   st.days.clear();
   st.cost.clear();
@@ -155,15 +151,19 @@ void draw_planner(App& app) {
     if (ImGui::BeginTabItem("Serving")) {
       ImGui::TextWrapped("Peak %s req/s x %.0f output tokens = %s tokens/s.", format_number(st.serving.peak_qps).c_str(),
                          app.scenario().inference.output_tokens, format_number(st.serving.peak_tokens_per_second).c_str());
+      // The targets are the scenario's (serving.ttft_target_seconds, serving.tpot_target_seconds): saved
+      // in its link and checked in the report too.
+      double ttft = app.scenario().serving.ttft_target_seconds, tpot = app.scenario().serving.tpot_target_seconds;
       ImGui::SetNextItemWidth(em(6));
-      bool changed = ImGui::InputDouble("time to first token target (s)", &st.ttft, 0, 0, "%.3g", ImGuiInputTextFlags_EnterReturnsTrue);
+      bool changed = ImGui::InputDouble("time to first token target (s)", &ttft, 0, 0, "%.3g", ImGuiInputTextFlags_EnterReturnsTrue);
       ImGui::SetNextItemWidth(em(6));
-      changed |= ImGui::InputDouble("time per output token target (s)", &st.tpot, 0, 0, "%.3g", ImGuiInputTextFlags_EnterReturnsTrue);
-      ImGui::TextDisabled("Targets apply to the estimated (mean) latency.");
-      if (changed) {
-        st.ttft = std::clamp(st.ttft, 1e-4, 1e4);
-        st.tpot = std::clamp(st.tpot, 1e-5, 1e3);
-        st.revision = -1;
+      changed |= ImGui::InputDouble("time per output token target (s)", &tpot, 0, 0, "%.3g", ImGuiInputTextFlags_EnterReturnsTrue);
+      ImGui::TextDisabled("%d configurations; %s prices; targets compared with latency without a queueing wait.",
+                          st.serving.configurations, st.serving.pricing.c_str());
+      if (changed && std::isfinite(ttft) && std::isfinite(tpot)) {
+        app.edit().serving.ttft_target_seconds = std::clamp(ttft, 1e-3, 3600.0);
+        app.edit().serving.tpot_target_seconds = std::clamp(tpot, 1e-4, 60.0);
+        app.changed();
       }
       const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
                                     ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
@@ -206,7 +206,7 @@ void draw_planner(App& app) {
           ImGui::TableNextColumn();
           ImGui::Text("%.0f", o.gpus);
           ImGui::TableNextColumn();
-          ImGui::TextUnformatted(o.usd_per_gpu_hour > 0 ? format_usd(o.monthly_usd).c_str() : "no price");
+          ImGui::TextUnformatted(!o.fits ? "does not fit" : o.priced ? format_usd(o.monthly_usd).c_str() : "no price");
           ImGui::TableNextColumn();
           ImGui::Text("%.3g", o.usd_per_million_tokens);
           ImGui::TableNextColumn();

@@ -7,10 +7,14 @@
 // scale-up link and the data-parallel gradient all-reduce overlapped with the backward pass; rank by
 // time to train the token budget (cost follows, at a fixed GPU count).
 //
-// Serving: for each GPU type and weight precision, the smallest tensor-parallel degree that fits the
-// weights and a KV cache, the largest batch meeting the latency targets, the replicas for the peak
-// load, $/month and $ per million output tokens; ranked by $/month.
+// Serving (serving_planner.cpp): every GPU type x weight precision x tensor-parallel degree that
+// fits, each at the largest batch meeting the latency targets (the batch with the most tokens/s per
+// replica, hence the fewest replicas), the replicas for the peak load, $/month on one price basis and
+// $ per million output tokens; ranked by $/month. Every number comes from evaluate() on the
+// scenario with that configuration typed into its serving section, so no configuration a user can
+// type in beats the planner (tests/core/test_serving.cpp brute-forces the grid).
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,24 +83,34 @@ struct ServingOption {
   double tokens_per_second_per_replica = 0;
   double replicas = 0, gpus = 0;
   double usd_per_gpu_hour = 0, monthly_usd = 0, usd_per_million_tokens = 0;
-  bool meets_targets = false;
+  bool fits = false;           // weights + KV cache of one sequence fit at this tensor-parallel degree
+  bool meets_targets = false;  // fits and meets the latency targets at `batch`
+  bool priced = false;         // a price on the planner's price basis (or the scenario's own price)
   std::string note;  // why it fails, or what limited the batch
 };
 
 struct ServingPlannerOptions {
-  std::vector<std::string> gpus;  // empty: every accelerator with a published price
-  std::vector<std::string> weights = {"bf16", "fp8", "int4"};
-  // Defaults: time to first token 2 s, as MLPerf Inference's Llama 2 70B server scenario; 50 ms per
-  // output token (20 tokens/s), between MLPerf's interactive (40 ms) and server (200 ms) targets.
-  double ttft_target_seconds = 2.0;
-  double tpot_target_seconds = 0.05;
-  std::string percentile = "p50";  // the targets apply to the estimated (mean) latency
+  std::vector<std::string> gpus;  // empty: every accelerator with a published price, and the scenario's
+  std::vector<std::string> weights = {"bf16", "fp8", "int4", "fp4"};
+  // Tensor-parallel degrees to try; empty: every degree dividing the attention heads up to
+  // max_tensor_parallel and the accelerator's scale-up domain.
+  std::vector<int> tensor_parallel;
   int max_tensor_parallel = 8;
+  // Unset: the scenario's serving.ttft_target_seconds / tpot_target_seconds / latency_percentile.
+  std::optional<double> ttft_target_seconds, tpot_target_seconds;
+  std::optional<std::string> percentile;
+  // One price basis for every option: on_demand | spot; "" = the scenario's hardware.pricing.
+  std::string pricing;
 };
 
 struct ServingPlannerResult {
-  std::vector<ServingOption> ranked;  // meeting the targets first, cheapest first
+  // Meeting the targets and priced first (cheapest per month first), then meeting the targets without
+  // a price, then fitting but missing a target, then not fitting; each with its reason.
+  std::vector<ServingOption> ranked;
   double peak_qps = 0, peak_tokens_per_second = 0;
+  double ttft_target_seconds = 0, tpot_target_seconds = 0;
+  std::string percentile, pricing;
+  int configurations = 0;  // GPU x weights x tensor parallel combinations tried
 };
 
 // "Use this layout/option": writes a plan into the scenario (and so into its link).

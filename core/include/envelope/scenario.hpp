@@ -88,11 +88,27 @@ struct TrafficSection {
   double peak_factor = 3;
   std::optional<double> tokens_per_second_per_replica;  // unset: from the inference estimate
   double min_replicas = 1;
+  // Direct load, instead of the users cascade: peak requests/s, or peak output tokens/s (divided by
+  // inference.output_tokens). Unset: users x active_fraction x requests_per_user_per_day / 86400 x peak_factor.
+  std::optional<double> peak_qps, peak_tokens_per_second;
   // CPU-served model (seed fraud example): if ms_per_request > 0, serving is on CPU cores.
   double cpu_ms_per_request = 0;
   double cpu_headroom = 3;
   std::optional<double> cpu_cores_per_machine, cpu_price_per_machine_hour;
   double min_machines = 1;
+};
+
+// The serving fleet: which GPUs serve, in what layout, against which latency targets. Unset fields
+// fall back to the inference section (tensor_parallel, batch) and hardware.gpu, so a scenario without
+// this section means what it always meant.
+struct ServingSection {
+  std::string gpu;                               // "": hardware.gpu
+  std::optional<double> tensor_parallel, batch;  // unset: inference.tensor_parallel, inference.batch
+  // Defaults: time to first token 2 s, as MLPerf Inference's Llama 2 70B server scenario; 50 ms per
+  // output token (20 tokens/s), between MLPerf's interactive (40 ms) and server (200 ms) targets.
+  double ttft_target_seconds = 2.0;
+  double tpot_target_seconds = 0.05;
+  std::string latency_percentile = "p50";  // p50 | p90 | p99: the share of requests the targets hold for
 };
 
 struct StorageSection {
@@ -168,6 +184,7 @@ struct Scenario {
   TrainingSection training;
   InferenceSection inference;
   TrafficSection traffic;
+  ServingSection serving;
   StorageSection storage;
   FeatureStoreSection feature_store;
   PipelineSection pipeline;

@@ -92,6 +92,17 @@ void visit_fields(Scenario& s, V&& v) {
   v.optional("traffic.cpu_cores_per_machine", r.cpu_cores_per_machine, {1, 1e4, true});
   v.optional("traffic.cpu_price_per_machine_hour", r.cpu_price_per_machine_hour, {0, 1e4, false, "USD/h"});
   v.number("traffic.min_machines", r.min_machines, {0, 1e6, true});
+  v.optional("traffic.peak_qps", r.peak_qps, {0, 1e9});
+  v.optional("traffic.peak_tokens_per_second", r.peak_tokens_per_second, {0, 1e12});
+
+  ServingSection& sv = s.serving;
+  v.text("serving.gpu", sv.gpu, {}, 64);  // "" or a catalog accelerator, checked by the loader
+  v.optional("serving.tensor_parallel", sv.tensor_parallel, {1, 1024, true});
+  v.optional("serving.batch", sv.batch, {1, 1e6, true});
+  // Up to an hour / a minute: loose targets ask the planner for the maximum-throughput configuration.
+  v.number("serving.ttft_target_seconds", sv.ttft_target_seconds, {1e-3, 3600});
+  v.number("serving.tpot_target_seconds", sv.tpot_target_seconds, {1e-4, 60});
+  v.text("serving.latency_percentile", sv.latency_percentile, {"p50", "p90", "p99"}, 4);
 
   StorageSection& st = s.storage;
   v.optional("storage.users", st.users, count);

@@ -17,6 +17,11 @@ double price_per_gpu_hour(const Scenario& s, const Catalog& c);
 // GPU, not this one).
 void select_accelerator(Scenario& s, const std::string& id);
 
+// The scenario one serving replica runs: serving.gpu (with hardware.gpu's overrides and price
+// cleared when it differs), serving.tensor_parallel and serving.batch written over the inference
+// section. Without a serving section it is `s` itself.
+Scenario serving_scenario(const Scenario& s);
+
 // Everything a decode step depends on besides the batch.
 struct DecodeSetup {
   Architecture arch;
@@ -31,6 +36,7 @@ struct DecodeSetup {
   double read_context = 0;  // tokens of KV cache read per sequence per step
 };
 DecodeSetup decode_setup(const Scenario& s, const Catalog& c);
+// (decode_setup(s, c) resolves the serving replica, serving_scenario(s).)
 // The same from an architecture and accelerator already resolved for `s`.
 DecodeSetup decode_setup(const Scenario& s, const Architecture& arch, const Accelerator& gpu);
 

@@ -1,0 +1,185 @@
+// The serving planner (planner.hpp): GPU type x weight precision x tensor parallel x batch, searched
+// through evaluate() itself. Each candidate is the scenario with the configuration typed into its
+// serving section (serving.gpu, serving.tensor_parallel, serving.batch, inference.weights) and the
+// planner's latency targets, so the planner and the report cannot disagree and no configuration a
+// user can type in does better (tests/core/test_serving.cpp checks this by brute force).
+//
+// Batch: memory fit, time to first token and time per output token only get worse as the batch grows
+// (KV cache, workspace and MoE experts hit grow with it; the decode step is weights + KV reads,
+// FLOPs and all-reduces, each non-decreasing in the batch), and tokens/s per replica only grows
+// (batch / (a + f(batch)) with f concave and f(0) >= 0). So the feasible batches are 1..B and B gives
+// the fewest replicas: a binary search for B is exact.
+#include <algorithm>
+#include <cmath>
+
+#include "envelope/evaluate.hpp"
+#include "envelope/format.hpp"
+#include "envelope/formulas.hpp"
+#include "envelope/planner.hpp"
+#include "envelope/setup.hpp"
+#include "envelope/units.hpp"
+
+namespace envelope {
+
+namespace {
+
+// The catalog price of `a` on exactly this basis (no fallback to the other one: one basis for all).
+std::optional<double> price_on_basis(const Accelerator& a, const std::string& pricing) {
+  return pricing == "spot" ? a.spot_usd_per_hour : a.on_demand_usd_per_hour;
+}
+
+struct Candidate {
+  Scenario scenario;
+  Report report;
+};
+
+bool feasible(const Report& r) { return r.value("serving.meets_targets") == 1; }
+
+std::string miss_reason(const Report& r, double ttft_target, double tp, const std::string& gpu) {
+  if (r.value("memory.inference.fits") != 1)
+    return "does not fit: weights + KV cache of one sequence need " + format_g4(r.value("memory.inference.gpus_to_fit")) +
+           " GPUs, more than TP " + format_g4(tp) + " x " + gpu;
+  if (r.value("serving.ttft_seconds") > ttft_target)
+    return "misses the time-to-first-token target even at batch 1 (" + format_g4(r.value("serving.ttft_seconds")) + " s)";
+  return "misses the time-per-token target even at batch 1 (" + format_g4(r.value("serving.tpot_seconds") * 1e3) + " ms)";
+}
+
+}  // namespace
+
+ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions& o, const Catalog& c) {
+  ServingPlannerResult res;
+  res.ttft_target_seconds = o.ttft_target_seconds.value_or(s.serving.ttft_target_seconds);
+  res.tpot_target_seconds = o.tpot_target_seconds.value_or(s.serving.tpot_target_seconds);
+  res.percentile = o.percentile.value_or(s.serving.latency_percentile);
+  res.pricing = o.pricing.empty() ? s.hardware.pricing : o.pricing;
+
+  Scenario base = s;
+  // The planner sizes GPU serving from the inference estimates, whatever the scenario includes.
+  base.include.serving = base.include.inference = true;
+  base.serving.ttft_target_seconds = res.ttft_target_seconds;
+  base.serving.tpot_target_seconds = res.tpot_target_seconds;
+  base.serving.latency_percentile = res.percentile;
+  base.hardware.pricing = res.pricing;
+  base.traffic.tokens_per_second_per_replica.reset();  // the planner estimates each replica's capacity
+  const Report base_report = evaluate_without_bands(base, c);
+  res.peak_qps = base_report.value("traffic.peak_qps");
+  res.peak_tokens_per_second = base_report.value("traffic.peak_tokens_per_second");
+
+  std::vector<std::string> gpus = o.gpus;
+  const std::string serving_gpu = s.serving.gpu.empty() ? s.hardware.gpu : s.serving.gpu;
+  if (gpus.empty()) {
+    for (const Accelerator& a : c.accelerators)
+      if (a.on_demand_usd_per_hour || a.spot_usd_per_hour || a.id == serving_gpu) gpus.push_back(a.id);
+  }
+  const Architecture arch = resolved_architecture(s, c);
+
+  for (const std::string& g : gpus) {
+    const Accelerator* acc = c.find_accelerator(g);
+    if (!acc) continue;
+    // The scenario's own price applies to its own GPU; every other GPU is priced on the basis.
+    const bool own_price = acc->id == s.hardware.gpu && s.hardware.price_per_gpu_hour.has_value();
+    const std::optional<double> price = own_price ? s.hardware.price_per_gpu_hour : price_on_basis(*acc, res.pricing);
+    std::vector<int> tps = o.tensor_parallel;
+    if (tps.empty())
+      for (int t = 1; t <= std::min(o.max_tensor_parallel, std::max(1, acc->scale_up_domain)); ++t) tps.push_back(t);
+    for (const std::string& w : o.weights) {
+      bool any_fit = false;
+      std::string last_reason;
+      int tried = 0;
+      for (int t : tps) {
+        if (t < 1 || static_cast<int>(arch.heads) % t) continue;  // heads split evenly (Megatron-LM)
+        ++tried;
+        ++res.configurations;
+        Scenario x = base;
+        x.serving.gpu = acc->id;
+        x.serving.tensor_parallel = t;
+        x.inference.weights = w;
+        auto at = [&](double b) {
+          x.serving.batch = b;
+          return evaluate_without_bands(x, c);
+        };
+        const Report one = at(1);
+        if (one.value("memory.inference.fits") != 1) {
+          last_reason = miss_reason(one, res.ttft_target_seconds, t, acc->name);
+          continue;
+        }
+        any_fit = true;
+        ServingOption opt;
+        opt.gpu = acc->id;
+        opt.weights = w;
+        opt.tensor_parallel = t;
+        opt.fits = true;
+        opt.priced = price.has_value();
+        opt.usd_per_gpu_hour = price.value_or(0.0);
+        double best = 1;
+        Report r = one;
+        if (!feasible(one)) {
+          opt.note = miss_reason(one, res.ttft_target_seconds, t, acc->name);
+        } else {
+          // Largest feasible batch: feasible(lo), infeasible above hi (the KV-cache capacity at batch 1
+          // bounds every larger batch, whose workspace is no smaller).
+          double lo = 1, hi = std::max(1.0, one.value("inference.max_batch"));
+          while (hi > lo) {
+            const double mid = std::floor((lo + hi + 1) / 2);
+            Report m = at(mid);
+            if (feasible(m)) {
+              lo = mid;
+              r = std::move(m);
+            } else {
+              hi = mid - 1;
+            }
+          }
+          best = lo;  // r is the report at batch lo
+          const double kv_limit = r.value("inference.max_batch");
+          opt.note = best >= kv_limit                                                  ? "batch limited by KV-cache memory"
+                     : at(best + 1).value("serving.ttft_seconds") > res.ttft_target_seconds ? "batch limited by the time-to-first-token target"
+                                                                                     : "batch limited by the time-per-token target";
+          opt.meets_targets = true;
+        }
+        x.serving.batch = best;
+        opt.batch = best;
+        opt.max_batch = r.value("inference.max_batch");
+        opt.ttft_seconds = r.value("serving.ttft_seconds");
+        opt.tpot_seconds = r.value("serving.tpot_seconds");
+        opt.tokens_per_second_per_replica = r.value("serving.tokens_per_second_per_replica");
+        opt.replicas = r.value("serving.replicas");
+        opt.gpus = r.value("serving.gpus");
+        opt.monthly_usd = monthly_usd(opt.gpus, opt.usd_per_gpu_hour);
+        opt.usd_per_million_tokens = opt.tokens_per_second_per_replica > 0
+                                         ? opt.usd_per_gpu_hour * t / (opt.tokens_per_second_per_replica * kSecondsPerHour) * 1e6
+                                         : 0;
+        if (!opt.priced) opt.note += std::string(opt.note.empty() ? "" : "; ") + "no " + res.pricing + " price for " + acc->name;
+        else if (own_price) opt.note += "; price from the scenario (hardware.price_per_gpu_hour)";
+        res.ranked.push_back(opt);
+      }
+      if (!any_fit) {
+        ServingOption opt;
+        opt.gpu = acc->id;
+        opt.weights = w;
+        opt.note = tried == 0 ? "no tensor-parallel degree tried divides the " + format_g4(arch.heads) + " attention heads"
+                              : last_reason + " (largest tensor parallel tried)";
+        res.ranked.push_back(opt);
+      }
+    }
+  }
+  auto tier = [](const ServingOption& x) { return x.meets_targets ? (x.priced ? 0 : 1) : x.fits ? 2 : 3; };
+  std::stable_sort(res.ranked.begin(), res.ranked.end(), [&](const ServingOption& l, const ServingOption& r) {
+    if (tier(l) != tier(r)) return tier(l) < tier(r);
+    if (tier(l) == 0 && l.monthly_usd != r.monthly_usd) return l.monthly_usd < r.monthly_usd;
+    if (tier(l) <= 1 && l.gpus != r.gpus) return l.gpus < r.gpus;
+    return l.usd_per_million_tokens < r.usd_per_million_tokens;
+  });
+  return res;
+}
+
+void apply_serving_option(Scenario& s, const ServingOption& o) {
+  // The serving section's own inputs: which GPUs serve, their layout and batch; training keeps
+  // hardware.gpu. The precision is the served model's (inference.weights).
+  s.serving.gpu = o.gpu == s.hardware.gpu ? std::string() : o.gpu;
+  s.inference.weights = o.weights;
+  s.serving.tensor_parallel = std::max(1, o.tensor_parallel);
+  s.serving.batch = std::max(1.0, o.batch);
+  s.traffic.tokens_per_second_per_replica.reset();
+}
+
+}  // namespace envelope
