@@ -52,7 +52,7 @@ std::vector<KvPoint> kv_cache_sweep(const Scenario& s, double lo, double hi, int
   const DecodeSetup d = decode_setup(s, Catalog::builtin());
   std::vector<KvPoint> out;
   out.reserve(points);
-  log_space(lo, hi, points, [&](double ctx) { out.push_back({ctx, d.kv_bytes_per_token * ctx * s.inference.batch}); });
+  log_space(lo, hi, points, [&](double ctx) { out.push_back({ctx, kv_cache_bytes(d.arch, dtype_from_name(s.inference.kv_cache).value_or(Dtype::bf16), ctx, s.inference.batch)}); });
   return out;
 }
 
