@@ -84,6 +84,7 @@ Architecture resolved_architecture(const Scenario& s, const Catalog& c) {
   set(a.moe_layer_interval, m.moe_layer_interval);
   if (m.tied_embeddings) a.tied_embeddings = *m.tied_embeddings != 0;
   if (m.gated_mlp) a.gated_mlp = *m.gated_mlp != 0;
+  if (m.embedding_norm) a.embedding_norm = *m.embedding_norm != 0;
   set(a.position_embeddings, m.position_embeddings);
   set(a.max_context, m.max_context);
   set(a.q_lora_rank, m.q_lora_rank);

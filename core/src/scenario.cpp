@@ -253,7 +253,7 @@ Scenario canonical(const Scenario& s) {
                   &ModelSection::head_dim, &ModelSection::ffn, &ModelSection::vocab, &ModelSection::experts,
                   &ModelSection::experts_per_token, &ModelSection::shared_experts, &ModelSection::expert_ffn,
                   &ModelSection::dense_layers, &ModelSection::moe_layer_interval, &ModelSection::tied_embeddings,
-                  &ModelSection::gated_mlp, &ModelSection::position_embeddings, &ModelSection::max_context,
+                  &ModelSection::gated_mlp, &ModelSection::embedding_norm, &ModelSection::position_embeddings, &ModelSection::max_context,
                   &ModelSection::q_lora_rank, &ModelSection::kv_lora_rank, &ModelSection::rope_head_dim,
                   &ModelSection::v_head_dim, &ModelSection::window, &ModelSection::window_layers}) {
     if (!(c.model.*f)) continue;

@@ -22,7 +22,7 @@ struct ModelSection {
   // model completely (envelope import writes every one of them; nothing is inherited from the preset).
   std::string name;  // the model's name (an imported config's); empty: the preset's name
   std::optional<double> dense_layers, moe_layer_interval;
-  std::optional<double> tied_embeddings, gated_mlp;  // 0 or 1
+  std::optional<double> tied_embeddings, gated_mlp, embedding_norm;  // 0 or 1
   std::optional<double> position_embeddings, max_context;
   std::optional<double> q_lora_rank, kv_lora_rank, rope_head_dim, v_head_dim;
   std::optional<double> window, window_layers;

@@ -35,6 +35,7 @@ void visit_fields(Scenario& s, V&& v) {
   v.optional("model.moe_layer_interval", m.moe_layer_interval, {1, 1000, true});
   v.optional("model.tied_embeddings", m.tied_embeddings, {0, 1, true});
   v.optional("model.gated_mlp", m.gated_mlp, {0, 1, true});
+  v.optional("model.embedding_norm", m.embedding_norm, {0, 1, true});
   v.text("model.bias", m.bias, {"", "none", "qkv", "all"}, 8);
   v.text("model.norm", m.norm, {"", "rms", "layer"}, 8);
   v.optional("model.position_embeddings", m.position_embeddings, {0, 1e8, true});
