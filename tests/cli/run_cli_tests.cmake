@@ -65,3 +65,16 @@ expect_contains("${OUT}" "\"ranked\"")
 file(WRITE "${tmp}/badplan.json" [=[{"planner":{"mode":"fly"}}]=])
 run(2 plan "${tmp}/badplan.json")
 expect_contains("${ERR}" "planner.mode")
+
+# Import of a Hugging Face config.json: a scenario with the model, which eval accepts; an
+# unsupported model_type exits 2 naming the key.
+run(0 import "${SOURCE_DIR}/tests/fixtures/configs/gpt-oss-20b.json" --name "gpt-oss 20b (mine)")
+expect_contains("${OUT}" "\"name\": \"gpt-oss 20b (mine)\"")
+expect_contains("${OUT}" "\"window\": 128")
+file(WRITE "${tmp}/imported.json" "${OUT}")
+run(0 eval "${tmp}/imported.json" --format json)
+expect_contains("${OUT}" "\"kv_bytes_per_token\"")
+run(2 import "${SOURCE_DIR}/tests/fixtures/configs/unsupported-t5.json")
+expect_contains("${ERR}" "hidden_size")
+run(2 import "${tmp}/notjson.json")
+expect_contains("${ERR}" "not a JSON object")
