@@ -207,3 +207,21 @@ TEST_CASE("a context beyond max_position_embeddings warns, and local layers shri
   for (const auto& w : evaluate(s).warnings) quiet = quiet && w.path != "inference.context";
   CHECK(quiet);
 }
+
+TEST_CASE("late-2026 accelerators are in the catalog with dense figures and a source", "[import][catalog]") {
+  const Catalog& c = Catalog::builtin();
+  for (const char* id : {"b300", "gb300", "h100-nvl", "h200-nvl", "l40", "a10", "rtx-6000-ada", "mi350x", "mi355x", "tpu-v7"}) {
+    INFO(id);
+    const Accelerator* a = c.find_accelerator(id);
+    REQUIRE(a != nullptr);
+    CHECK_FALSE(a->source.empty());
+    CHECK_FALSE(a->on_demand_usd_per_hour.has_value());  // no price: shown as "no price", never $0
+  }
+  // NVIDIA H100/H200 datasheets, NVL columns: BF16 1,671 TFLOPS with sparsity -> 835.5 dense.
+  CHECK(c.find_accelerator("h100-nvl")->bf16 == Approx(1671e12 / 2).epsilon(0.001));
+  CHECK(c.find_accelerator("h200-nvl")->bf16 == Approx(1671e12 / 2).epsilon(0.001));
+  // stas00/ml-engineering dense table: B300 bf16 2,250, MI355X 2,500, TPU v7x 2,307.
+  CHECK(c.find_accelerator("b300")->bf16 == Approx(2250e12));
+  CHECK(c.find_accelerator("mi355x")->bf16 == Approx(2500e12));
+  CHECK(c.find_accelerator("tpu-v7")->bf16 == Approx(2307e12));
+}
