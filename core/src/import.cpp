@@ -311,9 +311,9 @@ std::string imported_scenario_json(const ImportResult& r, int indent) {
   model.erase("preset");
   model.erase("params");
   model.erase("active_params");
-  json out = json::object();
+  nlohmann::ordered_json out;  // "version" first, as every scenario document
   out["version"] = kScenarioVersion;
-  out["model"] = model;
+  out["model"] = nlohmann::ordered_json::parse(model.dump());
   return out.dump(indent);
 }
 
