@@ -4,6 +4,7 @@
 //   envelope catalog gpus|models|examples
 //   envelope validate [--format text|json|markdown]   (exit 1 if a case is out of tolerance)
 //   envelope plan FILE.json [--format text|json]       (training layouts and/or serving options)
+//   envelope import CONFIG.json [--name NAME]          (Hugging Face config.json -> scenario model section)
 // Exit codes: 0 ok, 2 bad input (the message names the field), 1 usage.
 // One rule for problems in any input (file, link, plan file): every problem is printed on stderr
 // with its field, no report is printed, and the exit code is 2. Inputs are read up to their size
@@ -20,6 +21,7 @@
 #include "envelope/examples.hpp"
 #include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
+#include "envelope/import.hpp"
 #include "envelope/link.hpp"
 #include "envelope/planner.hpp"
 #include "envelope/validation.hpp"
@@ -36,7 +38,8 @@ int usage() {
       "       envelope link FILE.json          (prints the #s= fragment)\n"
       "       envelope catalog gpus|models|examples\n"
       "       envelope validate [--format text|json|markdown]\n"
-      "       envelope plan FILE.json [--format text|json]\n",
+      "       envelope plan FILE.json [--format text|json]\n"
+      "       envelope import CONFIG.json [--name NAME]   (prints a scenario with the model)\n",
       stderr);
   return 1;
 }
@@ -108,7 +111,7 @@ int catalog(const std::string& what) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) return usage();
-  std::string format = "text", file, link, example;
+  std::string format = "text", file, link, example, name;
   bool binary = false;
   for (size_t i = 1; i < args.size(); ++i) {
     if (args[i] == "--format" && i + 1 < args.size())
@@ -117,6 +120,8 @@ int main(int argc, char** argv) {
       link = args[++i];
     else if (args[i] == "--example" && i + 1 < args.size())
       example = args[++i];
+    else if (args[i] == "--name" && i + 1 < args.size())
+      name = args[++i];
     else if (args[i] == "--binary")
       binary = true;
     else if (!args[i].empty() && args[i][0] != '-' && file.empty())
@@ -157,6 +162,22 @@ int main(int argc, char** argv) {
     if (serving) sv = plan_serving(f.scenario, f.request.serving);
     std::cout << (format == "json" ? plan_to_json(f, training ? &t : nullptr, serving ? &sv : nullptr) + "\n"
                                    : plan_to_text(f, training ? &t : nullptr, serving ? &sv : nullptr));
+    return 0;
+  }
+  if (cmd == "import") {
+    std::string text;
+    if (file.empty()) return usage();
+    if (!read_file(file, text)) {
+      std::fprintf(stderr, "%s: cannot read the file\n", file.c_str());
+      return 2;
+    }
+    const ImportResult r = import_hf_config(text, name);
+    if (!r.ok()) {
+      std::fprintf(stderr, "%s: %s\n", file.c_str(), r.error.c_str());
+      return 2;
+    }
+    for (const std::string& a : r.assumptions) std::fprintf(stderr, "%s: assumed: %s\n", file.c_str(), a.c_str());
+    std::cout << imported_scenario_json(r, 1) << "\n";
     return 0;
   }
   if (cmd != "eval" && cmd != "link") return usage();

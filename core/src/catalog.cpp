@@ -141,6 +141,10 @@ ModelPreset parse_model(const json& j, std::string& error) {
   a.shared_experts = num(j, "shared_experts");
   a.expert_ffn = num(j, "expert_ffn");
   a.dense_layers = num(j, "dense_layers");
+  a.moe_layer_interval = num(j, "moe_layer_interval", 1);
+  a.window = num(j, "window");
+  a.window_layers = num(j, "window_layers");
+  a.window_kind = j.value("window_kind", std::string("sliding"));
   a.attention = j.value("attention", std::string("gqa"));
   a.q_lora_rank = num(j, "q_lora_rank");
   a.kv_lora_rank = num(j, "kv_lora_rank");
@@ -149,8 +153,11 @@ ModelPreset parse_model(const json& j, std::string& error) {
   m.official_params = num(j, "official_params");
   m.official_active_params = num(j, "official_active_params");
   m.official_source = str(j, "official_source");
+  m.config_source = str(j, "config_source");
   if (a.layers <= 0 || a.hidden <= 0 || a.heads <= 0 || a.vocab <= 0 || a.ffn <= 0)
     error = "catalog: model '" + m.id + "' lacks layers, hidden, heads, ffn or vocab";
+  if (a.moe_layer_interval < 1 || a.window_layers > a.layers || a.window < 0)
+    error = "catalog: model '" + m.id + "' has moe_layer_interval < 1 or window_layers > layers";
   return m;
 }
 }  // namespace

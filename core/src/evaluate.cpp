@@ -86,6 +86,23 @@ Architecture architecture_as_given(const Scenario& s, const Catalog& c) {
   set(a.experts_per_token, m.experts_per_token);
   set(a.shared_experts, m.shared_experts);
   set(a.expert_ffn, m.expert_ffn);
+  set(a.dense_layers, m.dense_layers);
+  set(a.moe_layer_interval, m.moe_layer_interval);
+  if (m.tied_embeddings) a.tied_embeddings = *m.tied_embeddings != 0;
+  if (m.gated_mlp) a.gated_mlp = *m.gated_mlp != 0;
+  if (m.embedding_norm) a.embedding_norm = *m.embedding_norm != 0;
+  set(a.position_embeddings, m.position_embeddings);
+  set(a.max_context, m.max_context);
+  set(a.q_lora_rank, m.q_lora_rank);
+  set(a.kv_lora_rank, m.kv_lora_rank);
+  set(a.rope_head_dim, m.rope_head_dim);
+  set(a.v_head_dim, m.v_head_dim);
+  set(a.window, m.window);
+  set(a.window_layers, m.window_layers);
+  if (!m.attention.empty()) a.attention = m.attention;
+  if (!m.bias.empty()) a.bias = m.bias;
+  if (!m.norm.empty()) a.norm = m.norm;
+  if (!m.window_kind.empty()) a.window_kind = m.window_kind;
   if (a.experts > 0 && a.expert_ffn <= 0) a.expert_ffn = a.ffn;
   return a;
 }
@@ -94,6 +111,9 @@ Architecture resolved_architecture(const Scenario& s, const Catalog& c) {
   // Conflicting overrides (model_conflicts) are reported by the loader and as warnings by evaluate();
   // the caps only keep the formulas defined.
   Architecture a = architecture_as_given(s, c);
+  a.moe_layer_interval = std::max(1.0, a.moe_layer_interval);
+  a.window_layers = std::min(a.window_layers, a.layers);
+  a.dense_layers = std::min(a.dense_layers, a.layers);
   a.experts_per_token = std::min(a.experts_per_token, a.experts);
   a.kv_heads = std::min(a.kv_heads, a.heads);
   return a;
@@ -148,14 +168,26 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   const double w_bytes = b.add("memory.inference.weights_bytes", weight_bytes(P, wdt), "B", "params x bytes_per_param",
                                g(P) + " x " + g(bytes_per_param(wdt)) + " B (" + in.weights + ")",
                                "seed 'Model Size Estimation'; GGUF bits per weight from llama.cpp ggml-quants");
-  const double kv_tok = kv_cache_bytes_per_token(arch, kvdt);
-  b.add("memory.inference.kv_bytes_per_token", kv_tok, "B",
-        arch.attention == "mla" ? "L x (kv_lora_rank + rope_head_dim) x bytes" : "2 x L x kv_heads x head_dim x bytes",
-        arch.attention == "mla" ? g(arch.layers) + " x (" + g(arch.kv_lora_rank) + " + " + g(arch.rope_head_dim) + ") x " +
-                                      g(bytes_per_param(kvdt))
-                                : "2 x " + g(arch.layers) + " x " + g(arch.kv_heads) + " x " + g(arch.head_dim) + " x " +
-                                      g(bytes_per_param(kvdt)),
-        "Pope et al. 2022; vLLM blog (800 KB/token for OPT-13B)");
+  // Per token of context at this context: local (sliding-window/chunked) layers hold at most their window.
+  const double kv_tok = kv_cache_bytes_per_token_at_context(arch, kvdt, context);
+  const double local_layers = local_attention_layers(arch);
+  const std::string kv_layer = arch.attention == "mla" ? "(kv_lora_rank + rope_head_dim) x bytes" : "2 x kv_heads x head_dim x bytes";
+  const std::string kv_layer_values = arch.attention == "mla"
+      ? "(" + g(arch.kv_lora_rank) + " + " + g(arch.rope_head_dim) + ") x " + g(bytes_per_param(kvdt))
+      : "2 x " + g(arch.kv_heads) + " x " + g(arch.head_dim) + " x " + g(bytes_per_param(kvdt));
+  if (local_layers > 0)
+    b.add("memory.inference.kv_bytes_per_token", kv_tok, "B",
+          kv_layer + " x (global_layers x context + local_layers x min(window, context)) / context",
+          kv_layer_values + " x (" + g(arch.layers - local_layers) + " x " + g(context) + " + " + g(local_layers) + " x min(" +
+              g(arch.window) + ", " + g(context) + ")) / " + g(context) + " (" + arch.window_kind + " window)",
+          "Pope et al. 2022; local layers hold at most their window (Mistral 7B rolling buffer; Gemma 3 report; "
+          "gpt-oss model card; Llama 4 attention_chunk_size)");
+  else
+    b.add("memory.inference.kv_bytes_per_token", kv_tok, "B", "L x " + kv_layer, g(arch.layers) + " x " + kv_layer_values,
+          "Pope et al. 2022; vLLM blog (800 KB/token for OPT-13B); MLA latent: DeepSeek-V2/V3 reports");
+  if (context > arch.max_context)
+    b.warn("inference.context", "context " + g(context) + " tokens exceeds the model's maximum of " + g(arch.max_context) +
+                                    " (max_position_embeddings)");
   const double kv = b.add("memory.inference.kv_cache_bytes", kv_tok * context * in.batch, "B",
                           "kv_bytes_per_token x context x batch",
                           g(kv_tok) + " x " + g(context) + " x " + g(in.batch), "seed 'Forgetting Inference Memory Overhead'");
@@ -632,7 +664,7 @@ DecodeSetup decode_setup(const Scenario& s, const Architecture& arch, const Acce
   d.params_scale = s.model.params && derived > 0 ? *s.model.params / derived : 1.0;
   d.params_active = s.model.active_params ? *s.model.active_params : params_active(d.arch) * d.params_scale;
   d.weights = dtype_from_name(in.weights).value_or(Dtype::bf16);
-  d.kv_bytes_per_token = kv_cache_bytes_per_token(d.arch, dtype_from_name(in.kv_cache).value_or(Dtype::bf16));
+
   d.tensor_parallel = in.tensor_parallel;
   d.bandwidth_bytes_per_s = gpu.bandwidth_bytes_per_s;
   d.bandwidth_efficiency = in.bandwidth_efficiency ? *in.bandwidth_efficiency : eff.decode_bandwidth;
@@ -644,6 +676,9 @@ DecodeSetup decode_setup(const Scenario& s, const Architecture& arch, const Acce
   // all-reduce on 8 GPUs takes ~10-20 us; nccl-tests).
   d.link_latency_s = in_domain ? 1e-6 : 5e-6;
   d.read_context = in.context ? *in.context : in.prompt_tokens + in.output_tokens / 2.0;
+  // Average over the context read (local layers read at most their window).
+  d.kv_bytes_per_token = kv_cache_bytes_per_token_at_context(d.arch, dtype_from_name(in.kv_cache).value_or(Dtype::bf16),
+                                                             d.read_context);
   return d;
 }
 
@@ -653,7 +688,7 @@ DecodeTimes decode_times(const DecodeSetup& d, double batch) {
   t.weight_bytes_read = decode_weight_bytes_read(a, batch, d.weights) * d.params_scale;
   t.kv_bytes_read = d.kv_bytes_per_token * d.read_context * batch;
   // Matmuls (2 FLOPs per active parameter per token) + attention over the cached context.
-  t.flops = 2.0 * d.params_active * batch + 4.0 * a.layers * d.read_context * a.heads * a.head_dim * batch;
+  t.flops = 2.0 * d.params_active * batch + 4.0 * kv_layer_tokens(a, d.read_context) * a.heads * a.head_dim * batch;
   t.comm_seconds = tensor_parallel_step_seconds(a.layers, batch, a.hidden, d.tensor_parallel, d.link_bytes_per_s,
                                                 d.link_latency_s, 2.0);
   const double tp = d.tensor_parallel;

@@ -58,7 +58,8 @@ double layer_shared_params(const Architecture& a) { return attention_params(a) +
 }  // namespace
 
 double moe_layers(const Architecture& a) {
-  return a.experts > 0 ? std::max(0.0, a.layers - a.dense_layers) : 0.0;
+  if (a.experts <= 0) return 0.0;
+  return std::floor(std::max(0.0, a.layers - a.dense_layers) / std::max(1.0, a.moe_layer_interval));
 }
 
 double params_per_expert(const Architecture& a) { return a.experts > 0 ? mlp_params(a, a.expert_ffn) : 0.0; }
@@ -78,13 +79,31 @@ double params_active(const Architecture& a) {
          moe * ((a.experts_per_token + a.shared_experts) * params_per_expert(a) + router);
 }
 
+double kv_cache_bytes_per_layer_token(const Architecture& a, Dtype kv) {
+  if (a.attention == "mla") return (a.kv_lora_rank + a.rope_head_dim) * bytes_per_param(kv);
+  return 2.0 * a.kv_heads * a.head_dim * bytes_per_param(kv);
+}
+
 double kv_cache_bytes_per_token(const Architecture& a, Dtype kv) {
-  if (a.attention == "mla") return a.layers * (a.kv_lora_rank + a.rope_head_dim) * bytes_per_param(kv);
-  return 2.0 * a.layers * a.kv_heads * a.head_dim * bytes_per_param(kv);
+  return a.layers * kv_cache_bytes_per_layer_token(a, kv);
+}
+
+double local_attention_layers(const Architecture& a) {
+  return a.window > 0 ? std::clamp(a.window_layers, 0.0, a.layers) : 0.0;
+}
+
+double kv_layer_tokens(const Architecture& a, double context_tokens) {
+  const double local = local_attention_layers(a);
+  return (a.layers - local) * context_tokens + local * std::min(a.window, context_tokens);
 }
 
 double kv_cache_bytes(const Architecture& a, Dtype kv, double context_tokens, double batch) {
-  return kv_cache_bytes_per_token(a, kv) * context_tokens * batch;
+  return kv_cache_bytes_per_layer_token(a, kv) * kv_layer_tokens(a, context_tokens) * batch;
+}
+
+double kv_cache_bytes_per_token_at_context(const Architecture& a, Dtype kv, double context_tokens) {
+  if (context_tokens <= 0) return kv_cache_bytes_per_token(a, kv);
+  return kv_cache_bytes(a, kv, context_tokens, 1) / context_tokens;
 }
 
 double inference_workspace_bytes(const Architecture& a, double tokens, double batch, Dtype act) {
@@ -221,8 +240,15 @@ double decode_step_seconds(double bytes_read, double bw, double bw_eff, double f
   return memory + compute + comm_seconds;
 }
 
+double causal_attention_pairs(const Architecture& a, double s) {
+  const double local = local_attention_layers(a);
+  const double w = a.window;
+  const double local_pairs = s <= w ? s * s / 2.0 : s * w - w * w / 2.0;
+  return (a.layers - local) * s * s / 2.0 + local * local_pairs;
+}
+
 double prefill_flops(const Architecture& a, double params_active, double s) {
-  return 2.0 * params_active * s + 2.0 * a.layers * s * s * a.heads * a.head_dim;
+  return 2.0 * params_active * s + 4.0 * causal_attention_pairs(a, s) * a.heads * a.head_dim;
 }
 
 double prefill_seconds(double flops, double peak, double eff, double wbytes, double bw, double bw_eff,

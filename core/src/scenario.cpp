@@ -287,19 +287,27 @@ Scenario canonical(const Scenario& s) {
   auto same = [&](const Scenario& a, const Scenario& b) {
     // As given, not capped: an override that only matters against another (kv_heads under a
     // heads override) is kept, so the loader finds no conflict in what a link holds.
-    const Architecture x = architecture_as_given(a, cat), y = architecture_as_given(b, cat);
-    return x.layers == y.layers && x.hidden == y.hidden && x.heads == y.heads && x.kv_heads == y.kv_heads &&
-           x.head_dim == y.head_dim && x.ffn == y.ffn && x.vocab == y.vocab && x.experts == y.experts &&
-           x.experts_per_token == y.experts_per_token && x.shared_experts == y.shared_experts && x.expert_ffn == y.expert_ffn;
+    return architecture_as_given(a, cat) == architecture_as_given(b, cat);
   };
   using Field = std::optional<double> ModelSection::*;
   for (Field f : {&ModelSection::layers, &ModelSection::hidden, &ModelSection::heads, &ModelSection::kv_heads,
                   &ModelSection::head_dim, &ModelSection::ffn, &ModelSection::vocab, &ModelSection::experts,
-                  &ModelSection::experts_per_token, &ModelSection::shared_experts, &ModelSection::expert_ffn}) {
+                  &ModelSection::experts_per_token, &ModelSection::shared_experts, &ModelSection::expert_ffn,
+                  &ModelSection::dense_layers, &ModelSection::moe_layer_interval, &ModelSection::tied_embeddings,
+                  &ModelSection::gated_mlp, &ModelSection::embedding_norm, &ModelSection::position_embeddings, &ModelSection::max_context,
+                  &ModelSection::q_lora_rank, &ModelSection::kv_lora_rank, &ModelSection::rope_head_dim,
+                  &ModelSection::v_head_dim, &ModelSection::window, &ModelSection::window_layers}) {
     if (!(c.model.*f)) continue;
     Scenario without = c;
     (without.model.*f).reset();
     if (same(c, without)) (c.model.*f).reset();
+  }
+  using Text = std::string ModelSection::*;
+  for (Text f : {&ModelSection::attention, &ModelSection::bias, &ModelSection::norm, &ModelSection::window_kind}) {
+    if ((c.model.*f).empty()) continue;
+    Scenario without = c;
+    (without.model.*f).clear();
+    if (same(c, without)) (c.model.*f).clear();
   }
   ModelSection& m = c.model;
   // A params override equal to the count derived from the (final) architecture changes nothing.

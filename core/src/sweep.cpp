@@ -52,7 +52,11 @@ std::vector<KvPoint> kv_cache_sweep(const Scenario& s, double lo, double hi, int
   const DecodeSetup d = decode_setup(s, Catalog::builtin());
   std::vector<KvPoint> out;
   out.reserve(points);
-  log_space(lo, hi, points, [&](double ctx) { out.push_back({ctx, d.kv_bytes_per_token * ctx * serving_scenario(s).inference.batch}); });
+  // One serving replica's batch (serving.batch over inference.batch); local-attention layers hold at
+  // most their window (kv_cache_bytes).
+  const double batch = serving_scenario(s).inference.batch;
+  const Dtype kv = dtype_from_name(s.inference.kv_cache).value_or(Dtype::bf16);
+  log_space(lo, hi, points, [&](double ctx) { out.push_back({ctx, kv_cache_bytes(d.arch, kv, ctx, batch)}); });
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
 #include "envelope/setup.hpp"
+#include "envelope/import.hpp"
 #include "imgui.h"
 
 namespace envelope::ui {
@@ -40,7 +41,8 @@ void draw_model_hardware(App& app) {
   ImGui::InputTextWithHint("##model_filter", "search models (e.g. llama 70b, moe)", model_filter, sizeof model_filter);
   const ModelPreset* current = cat.find_model(s.model.preset);
   ImGui::SetNextItemWidth(-FLT_MIN);
-  if (ImGui::BeginCombo("##model", current ? current->name.c_str() : s.model.preset.c_str())) {
+  const std::string model_label = !s.model.name.empty() ? s.model.name : current ? current->name : s.model.preset;
+  if (ImGui::BeginCombo("##model", model_label.c_str())) {
     for (const ModelPreset& m : cat.models) {
       const std::string label = m.name + "  (" + format_number(params_total(m.arch), 3) + " params)";
       if (!matches(label + " " + m.id + (m.arch.experts > 0 ? " moe" : ""), model_filter)) continue;
@@ -54,16 +56,42 @@ void draw_model_hardware(App& app) {
   }
   const Architecture arch = resolved_architecture(s);
   if (ImGui::TreeNode("Custom architecture")) {
-    input_field(app, "params (override)", "model.params", params_total(arch));
-    input_field(app, "layers", "model.layers", arch.layers);
-    input_field(app, "hidden", "model.hidden", arch.hidden);
-    input_field(app, "heads", "model.heads", arch.heads);
-    input_field(app, "kv heads", "model.kv_heads", arch.kv_heads);
-    input_field(app, "head dim", "model.head_dim", arch.head_dim);
-    input_field(app, "ffn", "model.ffn", arch.ffn);
-    input_field(app, "vocab", "model.vocab", arch.vocab);
-    input_field(app, "experts", "model.experts", arch.experts);
-    input_field(app, "experts per token", "model.experts_per_token", arch.experts_per_token);
+    input_optional(app, "params (override)", s.model.params, params_total(arch), 1e3, 1e16, "%.4g");
+    input_optional(app, "layers", s.model.layers, arch.layers, 1, 1000, "%.0f");
+    input_optional(app, "hidden", s.model.hidden, arch.hidden, 1, 1e6, "%.0f");
+    input_optional(app, "heads", s.model.heads, arch.heads, 1, 10000, "%.0f");
+    input_optional(app, "kv heads", s.model.kv_heads, arch.kv_heads, 1, 10000, "%.0f");
+    input_optional(app, "head dim", s.model.head_dim, arch.head_dim, 1, 10000, "%.0f");
+    input_optional(app, "ffn", s.model.ffn, arch.ffn, 1, 1e7, "%.0f");
+    input_optional(app, "vocab", s.model.vocab, arch.vocab, 1, 1e8, "%.0f");
+    input_optional(app, "experts", s.model.experts, arch.experts, 0, 100000, "%.0f");
+    input_optional(app, "experts per token", s.model.experts_per_token, arch.experts_per_token, 0, 1000, "%.0f");
+    input_optional(app, "shared experts", s.model.shared_experts, arch.shared_experts, 0, 1000, "%.0f");
+    input_optional(app, "expert ffn", s.model.expert_ffn, arch.expert_ffn, 0, 1e7, "%.0f");
+    input_optional(app, "leading dense layers", s.model.dense_layers, arch.dense_layers, 0, 1000, "%.0f");
+    input_optional(app, "MoE every n-th layer", s.model.moe_layer_interval, arch.moe_layer_interval, 1, 1000, "%.0f");
+    input_optional(app, "attention window (tokens)", s.model.window, arch.window, 0, 1e9, "%.0f");
+    input_optional(app, "windowed layers", s.model.window_layers, arch.window_layers, 0, 1000, "%.0f");
+    input_optional(app, "max context", s.model.max_context, arch.max_context, 1, 1e9, "%.0f");
+    ImGui::TreePop();
+  }
+  if (ImGui::TreeNode("Import config.json")) {
+    // Offline: the pasted Hugging Face config is parsed here, nothing is fetched (core/src/import.cpp).
+    static char config_text[32768] = "";
+    static std::string import_message;
+    ImGui::InputTextMultiline("##config_json", config_text, sizeof config_text, ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 6));
+    if (ImGui::Button("Import")) {
+      const ImportResult r = import_hf_config(config_text);
+      if (r.ok()) {
+        s.model = r.model;
+        app.changed();
+        import_message = "imported " + r.model.name + " (" + r.model_type + ")";
+        for (const std::string& a : r.assumptions) import_message += "\nassumed: " + a;
+      } else {
+        import_message = r.error;
+      }
+    }
+    if (!import_message.empty()) ImGui::TextWrapped("%s", import_message.c_str());
     ImGui::TreePop();
   }
   if (ImGui::BeginTable("model_results", 2, ImGuiTableFlags_SizingStretchProp)) {

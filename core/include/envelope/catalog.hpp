@@ -52,13 +52,24 @@ struct Architecture {
   double max_context = 4096;
   // Mixture of experts (experts == 0: dense).
   double experts = 0, experts_per_token = 0, shared_experts = 0, expert_ffn = 0, dense_layers = 0;
+  // After the first dense_layers, every moe_layer_interval-th layer is MoE and the others use the
+  // dense ffn (Llama 4 Maverick interleave_moe_layer_step = 2; 1: every layer).
+  double moe_layer_interval = 1;
   // DeepSeek multi-head latent attention.
   std::string attention = "gqa";  // gqa (covers MHA/MQA) | mla
   double q_lora_rank = 0, kv_lora_rank = 0, rope_head_dim = 0, v_head_dim = 0;
+  // Local attention: window_layers of the layers attend only to the last `window` tokens (sliding
+  // window: Mistral, Gemma 2/3, gpt-oss) or to their chunk of `window` tokens (chunked attention:
+  // Llama 4); either way they hold at most `window` tokens of KV cache. The other layers are global.
+  double window = 0, window_layers = 0;
+  std::string window_kind = "sliding";  // sliding | chunked (display only: same KV bound)
+
+  bool operator==(const Architecture&) const = default;
 };
 
 struct ModelPreset {
   std::string id, name;
+  std::string config_source;  // the published config.json the architecture was read from
   std::vector<std::string> aliases;
   Architecture arch;
   double official_params = 0, official_active_params = 0;

@@ -25,7 +25,8 @@ double params_total(const Architecture& a);
 double params_active(const Architecture& a);
 // Parameters of one routed expert (gated: 3 matrices hidden x expert_ffn).
 double params_per_expert(const Architecture& a);
-// Number of MoE layers (layers minus leading dense layers), 0 for dense models.
+// Number of MoE layers: floor((layers - leading dense layers) / moe_layer_interval), 0 for dense
+// models (DeepSeek-V3 first_k_dense_replace; Llama 4 interleave_moe_layer_step).
 double moe_layers(const Architecture& a);
 
 // ---------------------------------------------------------------- inference memory
@@ -35,8 +36,26 @@ double moe_layers(const Architecture& a);
 // MLA caches the compressed latent instead: layers x (kv_lora_rank + rope_head_dim) x bytes
 // (DeepSeek-V2/V3 reports).
 double kv_cache_bytes_per_token(const Architecture& a, Dtype kv);
-// KV cache for `batch` sequences of `context` tokens each.
+// The same for one layer: 2 x kv_heads x head_dim x bytes (MLA: (kv_lora_rank + rope_head_dim) x bytes).
+double kv_cache_bytes_per_layer_token(const Architecture& a, Dtype kv);
+// Layers with local attention (sliding window or chunked): window_layers when window > 0, else 0.
+double local_attention_layers(const Architecture& a);
+// Tokens of KV cache one sequence holds, summed over layers: global layers hold the whole context,
+// local layers at most their window (Beltagy et al. 2020 Longformer; Mistral 7B report 2023 "rolling
+// buffer cache"; Gemma 3 technical report 2025 section 2, 5 local : 1 global layers with a 1024-token
+// window; gpt-oss model card 2025, alternating 128-token banded and dense layers; Llama 4 chunked
+// attention of 8192 tokens on 3 of 4 layers, HF config attention_chunk_size; vLLM allocates the
+// same window per local layer).
+double kv_layer_tokens(const Architecture& a, double context_tokens);
+// KV cache for `batch` sequences of `context` tokens each:
+// kv_bytes_per_layer_token x (global_layers x context + local_layers x min(window, context)) x batch.
 double kv_cache_bytes(const Architecture& a, Dtype kv, double context_tokens, double batch);
+// Average KV bytes per token of context at `context` tokens (= kv_cache_bytes_per_token when no
+// layer has a window or the context is within it).
+double kv_cache_bytes_per_token_at_context(const Architecture& a, Dtype kv, double context_tokens);
+// Query-key pairs of causal attention over `s` tokens summed over layers: s^2/2 per global layer,
+// s*w - w^2/2 per local layer with window w < s.
+double causal_attention_pairs(const Architecture& a, double s);
 
 // Activation workspace for one forward pass of `tokens` tokens, one layer alive at a time: the
 // residual stream, attention projections and the MLP's widest tensor, plus the logits of the last
@@ -138,7 +157,8 @@ double decode_step_seconds(double bytes_read, double bandwidth_bytes_per_s, doub
                            double flops, double peak_flops, double compute_efficiency,
                            double comm_seconds);
 // Prefill FLOPs for one sequence: 2 x P_active x s (matmuls) + 2 x L x s^2 x heads x head_dim
-// (causal attention: QK^T and AV, each 2 s^2 d halved by the mask) (Kaplan 2020, Table 1).
+// (causal attention: QK^T and AV, each 2 s^2 d halved by the mask) (Kaplan 2020, Table 1); with
+// local layers the s^2/2 pairs per layer are causal_attention_pairs: 4 x pairs x heads x head_dim.
 double prefill_flops(const Architecture& a, double params_active, double prompt_tokens);
 // Prefill time = compute at prefill efficiency + one read of the weights.
 double prefill_seconds(double flops, double peak_flops, double efficiency, double weight_bytes,

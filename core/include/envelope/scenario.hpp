@@ -37,6 +37,15 @@ struct ModelSection {
   std::optional<double> active_params;
   std::optional<double> layers, hidden, heads, kv_heads, head_dim, ffn, vocab;
   std::optional<double> experts, experts_per_token, shared_experts, expert_ffn;
+  // The rest of the architecture (catalog.hpp Architecture), so that a scenario can describe any
+  // model completely (envelope import writes every one of them; nothing is inherited from the preset).
+  std::string name;  // the model's name (an imported config's); empty: the preset's name
+  std::optional<double> dense_layers, moe_layer_interval;
+  std::optional<double> tied_embeddings, gated_mlp, embedding_norm;  // 0 or 1
+  std::optional<double> position_embeddings, max_context;
+  std::optional<double> q_lora_rank, kv_lora_rank, rope_head_dim, v_head_dim;
+  std::optional<double> window, window_layers;
+  std::string attention, bias, norm, window_kind;  // empty: the preset's
 };
 
 struct HardwareSection {

@@ -39,6 +39,24 @@ void visit_fields(Scenario& s, V&& v) {
   v.optional("model.experts_per_token", m.experts_per_token, {0, 1000, true});
   v.optional("model.shared_experts", m.shared_experts, {0, 1000, true});
   v.optional("model.expert_ffn", m.expert_ffn, {0, 1e7, true});
+  v.text("model.name", m.name, {}, 200);
+  v.optional("model.dense_layers", m.dense_layers, {0, 1000, true});
+  v.optional("model.moe_layer_interval", m.moe_layer_interval, {1, 1000, true});
+  v.optional("model.tied_embeddings", m.tied_embeddings, {0, 1, true});
+  v.optional("model.gated_mlp", m.gated_mlp, {0, 1, true});
+  v.optional("model.embedding_norm", m.embedding_norm, {0, 1, true});
+  v.text("model.bias", m.bias, {"", "none", "qkv", "all"}, 8);
+  v.text("model.norm", m.norm, {"", "rms", "layer"}, 8);
+  v.optional("model.position_embeddings", m.position_embeddings, {0, 1e8, true});
+  v.optional("model.max_context", m.max_context, {1, 1e9, true});
+  v.text("model.attention", m.attention, {"", "gqa", "mla"}, 8);
+  v.optional("model.q_lora_rank", m.q_lora_rank, {0, 1e6, true});
+  v.optional("model.kv_lora_rank", m.kv_lora_rank, {0, 1e6, true});
+  v.optional("model.rope_head_dim", m.rope_head_dim, {0, 1e5, true});
+  v.optional("model.v_head_dim", m.v_head_dim, {0, 1e5, true});
+  v.optional("model.window", m.window, {0, 1e9, true});
+  v.optional("model.window_layers", m.window_layers, {0, 1000, true});
+  v.text("model.window_kind", m.window_kind, {"", "sliding", "chunked"}, 8);
 
   HardwareSection& h = s.hardware;
   v.text("hardware.gpu", h.gpu, {}, 64);  // checked against the catalog by the loader
