@@ -10,6 +10,9 @@
 namespace envelope {
 
 inline constexpr int kScenarioVersion = 1;
+// Names are limited in characters (Unicode code points), never in bytes: a limit in bytes would cut
+// inside a multi-byte character. 200 code points are at most 800 bytes of UTF-8.
+inline constexpr size_t kMaxNameCodePoints = 200;
 
 struct ModelSection {
   std::string preset = "llama-2-7b";

@@ -14,7 +14,7 @@ inline const std::vector<std::string>& dtype_choices() {
 template <class V>
 void visit_fields(Scenario& s, V&& v) {
   const FieldLimits count{0, 1e13}, positive{0, 1e30}, fraction{0, 1}, eff{0.01, 1};
-  v.text("name", s.name, {}, 200);
+  v.text("name", s.name, {}, kMaxNameCodePoints);
   ModelSection& m = s.model;
   v.text("model.preset", m.preset, {}, 64);  // checked against the catalog by the loader
   v.optional("model.params", m.params, {1e3, 1e16});
