@@ -109,6 +109,11 @@ void App::set_message(const std::string& text, std::vector<Problem> field_proble
   host_.notify(full);
 }
 
+void App::add_message(const std::string& text) {
+  if (message.find(text) != std::string::npos) return;  // shown already
+  set_message(message.empty() ? text : text + "\n" + message, problems);
+}
+
 void App::changed() {
   recompute();
   save_and_link(false);
@@ -119,9 +124,8 @@ void App::save_and_link(bool keep_fragment) {
   if (!keep_fragment) host_.set_location_fragment(encode_link_fragment(scenario_));
   // Told once when autosaving stops working, not on every edit.
   if (!saved && autosave_ok_)
-    set_message("This browser does not let the page save the scenario (storage is full or turned off). The link in the "
-                "address bar keeps it: bookmark it or use Copy link.",
-                {});
+    add_message("This browser does not let the page save the scenario (storage is full or turned off). The link in the "
+                "address bar keeps it: bookmark it or use Copy link.");
   autosave_ok_ = saved;
 }
 
@@ -184,12 +188,11 @@ bool App::read_store(nlohmann::json& store, std::string& error) {
             ") and could not be copied aside (storage full or turned off). Nothing was changed; saving named scenarios "
             "is off. The link in the address bar keeps the current scenario.";
     store = nlohmann::json::object();
-    set_message(error, {});
+    add_message(error);
     return false;
   }
-  set_message("The saved scenarios in this browser could not be read (" + reason + "). They are kept unchanged in this " +
-                  "browser's storage under the key '" + aside + "'; the list of saved scenarios starts again empty.",
-              {});
+  add_message("The saved scenarios in this browser could not be read (" + reason + "). They are kept unchanged in this " +
+              "browser's storage under the key '" + aside + "'; the list of saved scenarios starts again empty.");
   store = nlohmann::json::object();
   return true;
 }
@@ -211,7 +214,7 @@ StoreResult App::save_named(const std::string& name, bool overwrite) {
       if (!r.ok) {
         r.error = "Could not save " + quoted(name) + ": this browser's storage is full or turned off. The link in the " +
                   "address bar keeps this scenario: bookmark it or use Copy link.";
-        set_message(r.error, {});
+        add_message(r.error);
       }
     }
   }

@@ -50,6 +50,8 @@ class App {
   Scenario& edit() { return scenario_; }
   void changed();
   void set_message(const std::string& text, std::vector<Problem> field_problems);
+  // Adds a note (storage trouble) before the message shown, keeping a link's problems in view.
+  void add_message(const std::string& text);
 
   // Incremented on every change of the scenario or display units: charts recompute only then.
   long revision() const { return revision_; }

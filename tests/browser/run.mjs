@@ -267,7 +267,7 @@ async function showScenarios(page) {
   await page.mouse.click(PANELS_MENU.x, PANELS_MENU.y);
   await sleep(200);
   await page.mouse.click(PANELS_MENU.x + 30, SCENARIOS_ITEM_Y);
-  await sleep(300);
+  await sleep(500);  // SwiftShader on shared cores: let the panel settle before clicking into it
 }
 const stored = (page, key) => page.evaluate((k) => window.localStorage.getItem(k), key);
 const statusOf = (page) => page.evaluate(() => ({ text: document.getElementById('status').textContent,
@@ -380,7 +380,8 @@ test('an unreadable saved-scenarios store is kept aside, the user told, nothing 
     await page.evaluate(() => window.envelope.setScenario({ version: 1, name: 'fresh', hardware: { count: 2 } }));
     await showScenarios(page);
     await page.mouse.click(SAVE_BUTTON.x, SAVE_BUTTON.y);
-    await sleep(300);
+    await page.waitForFunction(() => (window.localStorage.getItem('envelope.saved') || '').includes('fresh'), null,
+      { timeout: 3000 }).catch(() => {});
     assert((await stored(page, key)) === bad, `the kept store was overwritten (${key})`);
     const store = JSON.parse(await stored(page, 'envelope.saved'));
     assert(Object.keys(store).join() === 'fresh', 'new store: ' + JSON.stringify(store));

@@ -53,7 +53,7 @@ void draw_scenarios(App& app) {
       pending_overwrite = n;
       ImGui::OpenPopup("Replace saved scenario?");
     } else if (!r.ok) {
-      app.set_message(r.error, {});
+      app.add_message(r.error);
     }
   }
   if (ImGui::BeginPopupModal("Replace saved scenario?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
@@ -64,7 +64,7 @@ void draw_scenarios(App& app) {
     ImGui::PopTextWrapPos();
     if (ImGui::Button("Replace")) {
       const StoreResult r = app.save_named(pending_overwrite, true);
-      if (!r.ok) app.set_message(r.error, {});
+      if (!r.ok) app.add_message(r.error);
       ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();
@@ -77,7 +77,7 @@ void draw_scenarios(App& app) {
     if (editing == n) {
       if (input_name("##rename", "new name", rename_buf, em(12))) {
         const StoreResult r = app.rename_named(n, rename_buf.text);
-        if (!r.ok) app.set_message(r.error, {});
+        if (!r.ok) app.add_message(r.error);
         editing.clear();
       }
     } else {
@@ -93,7 +93,7 @@ void draw_scenarios(App& app) {
     ImGui::SameLine();
     if (ImGui::SmallButton("Delete")) {
       const StoreResult r = app.delete_named(n);
-      if (!r.ok) app.set_message(r.error, {});
+      if (!r.ok) app.add_message(r.error);
     }
     ImGui::SameLine();
     if (ImGui::SmallButton("Link")) app.export_named(n, "link");
