@@ -12,6 +12,40 @@
     statusEl.className = isError ? 'error' : '';
   }
 
+  // Frame protection where no header can give it (file://, static hosting; frame-ancestors is
+  // ignored in a <meta> policy; shell/serve.mjs also sends frame-ancestors 'none'): inside any frame
+  // the app does not start, so another site cannot overlay it and steer clicks (clickjacking).
+  if (window.top !== window.self) {
+    document.body.className = 'framed';
+    showStatus('Envelope does not run inside a frame of another page. Open it on its own: ', true);
+    var direct = document.createElement('a');
+    direct.href = window.location.href;
+    direct.target = '_blank';
+    direct.rel = 'noopener';
+    direct.textContent = window.location.href;
+    statusEl.appendChild(direct);
+    window.envelopeHost = { fatal: function () {} };
+    // The wasm is never instantiated: nothing of the app runs in the frame.
+    window.Module = { noInitialRun: true, instantiateWasm: function () { return {}; } };
+    return;
+  }
+
+  // What of the user's work is kept, for an honest message if the app stops: the time of the last
+  // change (an autosave attempt) and of the last change that reached storage or the address bar.
+  var lastChange = null, lastKept = null, keptWhere = '';
+  var SCENARIO_KEY = 'envelope.scenario';
+  function clock(t) { return new Date(t).toTimeString().slice(0, 8); }
+  function stoppedMessage(what) {
+    var text = 'Envelope stopped: ' + what + '. ';
+    if (lastChange === null) return text + 'Reload the page to start it again.';
+    if (lastKept === null)
+      return text + 'Your changes on this page could not be saved (this browser refused to store them and the address ' +
+             'bar could not be updated). Reload the page to start again.';
+    return text + 'The scenario as it was at ' + clock(lastKept) + ' is kept ' + keptWhere + ': reload the page to ' +
+           'continue from it. ' + (lastKept === lastChange ? 'Anything changed after that is lost.'
+                                                           : 'Changes made after that could not be saved and are lost.');
+  }
+
   if (!document.createElement('canvas').getContext('webgl2')) {
     showStatus('Envelope needs WebGL2, which this browser has turned off or does not support. ' +
                'Try a current Chrome, Firefox or Safari, or enable hardware acceleration.', true);
@@ -20,9 +54,28 @@
   }
 
   window.envelopeHost = {
+    // localStorage may be turned off (getItem throws) or full (setItem throws): reads give "" and
+    // writes report whether the value was stored, so that the app can say when saving fails.
+    storageGet: function (key) {
+      try { var v = window.localStorage.getItem(key); return v === null ? '' : v; } catch (e) { return ''; }
+    },
+    storageSet: function (key, value) {
+      var ok = false;
+      try { window.localStorage.setItem(key, value); ok = true; } catch (e) { /* quota or security error */ }
+      if (key === SCENARIO_KEY) {  // an autosave: the app calls it on every change of the scenario
+        lastChange = Date.now();
+        if (ok) { lastKept = lastChange; keptWhere = 'in this browser'; }
+      }
+      return ok;
+    },
     setFragment: function (fragment) {
-      if (window.location.hash !== fragment) {
-        try { history.replaceState(null, '', fragment); } catch (e) { /* file:// in some browsers */ }
+      var ok = window.location.hash === fragment;
+      if (!ok) {
+        try { history.replaceState(null, '', fragment); ok = true; } catch (e) { /* file:// in some browsers */ }
+      }
+      if (ok && lastChange !== null) {
+        keptWhere = lastKept === lastChange ? keptWhere + ' and in the address bar' : 'in the address bar';
+        lastKept = lastChange;
       }
     },
     copy: function (text) {
@@ -64,6 +117,7 @@
   };
 
   function call(name, types, args) { return Module.ccall(name, 'string', types, args); }
+  function notAName() { return { ok: false, exists: false, error: 'the name must be a string' }; }
 
   window.envelope = {
     ready: false,
@@ -75,12 +129,34 @@
     },
     getReport: function () { return JSON.parse(call('envelope_get_report', [], [])); },
     link: function () { return call('envelope_link', [], []); },
-    framesDrawn: function () { return Module.ccall('envelope_frames_drawn', 'number', [], []); }
+    framesDrawn: function () { return Module.ccall('envelope_frames_drawn', 'number', [], []); },
+    // Named scenarios saved in this browser, the same list as the Scenarios panel.
+    // saved(): the names. save(name, {overwrite: true}) saves the current scenario; without overwrite
+    // an existing name is left alone and {ok: false, exists: true} returned (ask the user first).
+    // open(name): like setScenario, {ok, error, problems}. remove(name): {ok, error}.
+    saved: function () { return JSON.parse(call('envelope_saved', [], [])); },
+    save: function (name, options) {
+      if (typeof name !== 'string') return notAName();
+      var overwrite = options && options.overwrite ? 1 : 0;
+      return JSON.parse(call('envelope_save', ['string', 'number'], [name, overwrite]));
+    },
+    open: function (name) {
+      if (typeof name !== 'string') return { ok: false, error: notAName().error, problems: [] };
+      return JSON.parse(call('envelope_open', ['string'], [name]));
+    },
+    remove: function (name) {
+      if (typeof name !== 'string') return notAName();
+      return JSON.parse(call('envelope_remove', ['string'], [name]));
+    }
   };
 
   // A link navigated to in the same tab (hash change) goes through the same validation.
   window.addEventListener('hashchange', function () {
     if (window.envelope.ready) call('envelope_load', ['string', 'string'], [window.location.hash, 'link']);
+  });
+  // Another tab saved, renamed or deleted a named scenario: the list is read again.
+  window.addEventListener('storage', function () {
+    if (window.envelope.ready) Module.ccall('envelope_storage_changed', null, [], []);
   });
   // Wake the app when the page becomes visible or resizes (idle otherwise).
   ['resize', 'focus', 'visibilitychange'].forEach(function (ev) {
@@ -96,10 +172,10 @@
       statusEl.className = 'hidden';
       document.getElementById('canvas').focus();
     },
-    onAbort: function (what) { showStatus('Envelope stopped: ' + what + '. Reload the page; your scenario is saved.', true); }
+    onAbort: function (what) { showStatus(stoppedMessage(what), true); }
   };
   document.getElementById('canvas').addEventListener('webglcontextlost', function (e) {
-    showStatus('The WebGL context was lost. Reload the page; your scenario is saved.', true);
+    showStatus(stoppedMessage('the WebGL context was lost'), true);
     e.preventDefault();
   });
 })();

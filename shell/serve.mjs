@@ -10,6 +10,12 @@ const TYPES = {
   '.ttf': 'font/ttf', '.md': 'text/markdown; charset=utf-8',
 };
 
+// No other site may frame the page (clickjacking): frame-ancestors takes effect only as a header, and
+// X-Frame-Options covers browsers without CSP level 2. shell/envelope.js also refuses to run in a frame.
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': "frame-ancestors 'none'", 'X-Frame-Options': 'DENY', 'X-Content-Type-Options': 'nosniff',
+};
+
 export function serve(dir, port = 0) {
   const root = resolve(dir);
   const server = createServer(async (req, res) => {
@@ -18,10 +24,10 @@ export function serve(dir, port = 0) {
       const file = normalize(join(root, path.endsWith('/') ? path + 'index.html' : path));
       if (file !== root && !file.startsWith(root + sep)) throw new Error('outside root');
       const body = await readFile(file);
-      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache' });
+      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': TYPES[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-cache' });
       res.end(body);
     } catch {
-      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.writeHead(404, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain' });
       res.end('not found');
     }
   });

@@ -7,6 +7,7 @@
 #include "envelope/format.hpp"
 #include "imgui.h"
 #include "panels.hpp"
+#include "text_limits.hpp"
 
 namespace envelope::ui {
 
@@ -15,16 +16,41 @@ constexpr const char* kScenarioKey = "envelope.scenario";
 constexpr const char* kSavedKey = "envelope.saved";
 constexpr const char* kSettingsKey = "envelope.settings";
 
-nlohmann::json read_saved(Host& host) {
-  nlohmann::json j = nlohmann::json::parse(host.storage_get(kSavedKey), nullptr, false);
-  return j.is_object() ? j : nlohmann::json::object();
+// Limits on what is read from storage, checked before parsing. localStorage holds about 5 MiB per
+// origin (MDN, "Storage quotas and eviction criteria"), so no store this page writes is larger.
+constexpr size_t kMaxSavedStoreBytes = 5 * 1024 * 1024;
+constexpr size_t kMaxSettingsBytes = 4 * 1024;
+// A store is an object of strings (depth 1) and a scenario has sections of values (depth 2); the
+// slack leaves room for later versions. Thousands of levels exhaust the stack in recursive copies.
+constexpr int kMaxStoreDepth = 8;
+constexpr int kMaxScenarioDepth = 16;
+
+// Parses JSON read from storage: empty (null) when it is too large or nested too deep, discarded
+// when it is not JSON.
+nlohmann::json parse_limited(const std::string& text, size_t max_bytes, int max_depth, std::string* reason = nullptr) {
+  std::string why;
+  nlohmann::json j;
+  if (text.size() > max_bytes)
+    why = "it is " + std::to_string(text.size()) + " bytes, more than the " + std::to_string(max_bytes) + " allowed";
+  else if (!json_nesting_within(text, max_depth))
+    why = "it is nested more than " + std::to_string(max_depth) + " levels deep";
+  else if ((j = nlohmann::json::parse(text, nullptr, false)).is_discarded())
+    why = "it is not valid JSON";
+  else if (!j.is_object())
+    why = std::string("it is a JSON ") + j.type_name() + ", not an object";
+  if (reason) *reason = why;
+  if (!why.empty()) return nlohmann::json();
+  return j;
 }
+
+// A name in a message; messages go through json::dump, which aborts on invalid UTF-8.
+std::string quoted(const std::string& name) { return utf8_valid(name) ? "'" + name + "'" : "(a name that is not valid UTF-8)"; }
 }  // namespace
 
 App::App(Host& host) : host_(host) {}
 
 void App::start() {
-  const nlohmann::json settings = nlohmann::json::parse(host_.storage_get(kSettingsKey), nullptr, false);
+  const nlohmann::json settings = parse_limited(host_.storage_get(kSettingsKey), kMaxSettingsBytes, kMaxStoreDepth);
   if (settings.is_object()) {
     binary_units = settings.value("binary_units", false);
     dark_theme = settings.value("dark_theme", true);
@@ -32,8 +58,8 @@ void App::start() {
   apply_theme();
   // Last autosaved scenario first, so that a broken link falls back to it.
   const std::string saved = host_.storage_get(kScenarioKey);
-  if (!saved.empty()) {
-    LoadResult r = load_scenario_json(saved);
+  if (!saved.empty() && json_nesting_within(saved, kMaxScenarioDepth)) {
+    LoadResult r = load_scenario_json(saved);  // refuses oversize text before parsing
     if (r.ok()) scenario_ = r.scenario;
   }
   const std::string fragment = host_.location_fragment();
@@ -42,6 +68,7 @@ void App::start() {
   } else {
     recompute();
   }
+  saved_names();  // reads the saved scenarios now: a store that cannot be read is reported at once
 }
 
 void App::set_scenario(const Scenario& s) {
@@ -51,18 +78,27 @@ void App::set_scenario(const Scenario& s) {
 }
 
 LoadResult App::load_text(const std::string& text, const std::string& origin) {
-  LoadResult r = decode_link(text);
+  LoadResult r;
+  // Depth-limited before parsing (the link decoder limits the size); a link's JSON is percent-encoded.
+  if (text.size() <= kMaxLinkBytes && !json_nesting_within(percent_decode(text), kMaxScenarioDepth))
+    r.fatal = "it is nested more than " + std::to_string(kMaxScenarioDepth) + " levels deep";
+  else
+    r = decode_link(text);
   if (!r.ok()) {
     set_message("The " + origin + " could not be loaded: " + r.fatal + ". The previous scenario is kept.", {});
-    // Keep the address bar on the scenario actually shown.
-    host_.set_location_fragment(encode_link_fragment(scenario_));
+    // A broken link stays in the address bar, where the user can correct it; the page shows the
+    // previous scenario (its link is in the text mirror and Copy link).
     recompute();
     return r;
   }
   set_message(r.problems.empty() ? "" : "The " + origin + " loaded with " + std::to_string(r.problems.size()) +
                                            " problem(s); those fields use defaults:",
               r.problems);
-  set_scenario(r.scenario);
+  scenario_ = r.scenario;
+  recompute();
+  // A link with fields this version cannot use (a newer version's, or mistyped) stays in the address
+  // bar as it was: rewriting it would drop them. The next edit writes the link of the edited scenario.
+  save_and_link(/*keep_fragment=*/origin == "link" && !r.problems.empty());
   return r;
 }
 
@@ -74,11 +110,24 @@ void App::set_message(const std::string& text, std::vector<Problem> field_proble
   host_.notify(full);
 }
 
+void App::add_message(const std::string& text) {
+  if (message.find(text) != std::string::npos) return;  // shown already
+  set_message(message.empty() ? text : text + "\n" + message, problems);
+}
+
 void App::changed() {
   recompute();
-  const std::string json = scenario_to_json(scenario_, true);
-  host_.storage_set(kScenarioKey, json);
-  host_.set_location_fragment(encode_link_fragment(scenario_));
+  save_and_link(false);
+}
+
+void App::save_and_link(bool keep_fragment) {
+  const bool saved = host_.storage_set(kScenarioKey, scenario_to_json(scenario_, true));
+  if (!keep_fragment) host_.set_location_fragment(encode_link_fragment(scenario_));
+  // Told once when autosaving stops working, not on every edit.
+  if (!saved && autosave_ok_)
+    add_message("This browser does not let the page save the scenario (storage is full or turned off). The link in the "
+                "address bar keeps it: bookmark it or use Copy link.");
+  autosave_ok_ = saved;
 }
 
 void App::recompute() {
@@ -117,49 +166,136 @@ void App::apply_theme() {
   host_.storage_set(kSettingsKey, nlohmann::json{{"binary_units", binary_units}, {"dark_theme", dark_theme}}.dump());
 }
 
-void App::save_named(const std::string& name) {
-  if (name.empty()) return;
-  nlohmann::json saved = read_saved(host_);
-  saved[name] = scenario_to_json(scenario_, true);
-  host_.storage_set(kSavedKey, saved.dump());
-  saved_names_valid_ = false;
+bool App::read_store(nlohmann::json& store, std::string& error) {
+  const std::string raw = host_.storage_get(kSavedKey);
+  std::string reason;
+  store = raw.empty() ? nlohmann::json::object() : parse_limited(raw, kMaxSavedStoreBytes, kMaxStoreDepth, &reason);
+  if (reason.empty()) return true;
+  // Unreadable: keep it, unchanged, under the first free key envelope.saved.unreadable[.N] before a
+  // new store may replace it.
+  std::string aside;
+  for (int i = 1; i <= 20 && aside.empty(); ++i) {
+    const std::string key = std::string(kSavedKey) + ".unreadable" + (i == 1 ? "" : "." + std::to_string(i));
+    const std::string existing = host_.storage_get(key);
+    if (existing == raw) {
+      aside = key;  // kept there already
+    } else if (existing.empty()) {
+      if (!host_.storage_set(key, raw)) break;
+      aside = key;
+    }
+  }
+  if (aside.empty() || !host_.storage_set(kSavedKey, "{}")) {
+    error = "The saved scenarios in this browser cannot be read (" + reason +
+            ") and could not be copied aside (storage full or turned off). Nothing was changed; saving named scenarios "
+            "is off. The link in the address bar keeps the current scenario.";
+    store = nlohmann::json::object();
+    add_message(error);
+    return false;
+  }
+  add_message("The saved scenarios in this browser could not be read (" + reason + "). They are kept unchanged in this " +
+              "browser's storage under the key '" + aside + "'; the list of saved scenarios starts again empty.");
+  store = nlohmann::json::object();
+  return true;
+}
+
+StoreResult App::save_named(const std::string& name, bool overwrite) {
+  StoreResult r;
+  const std::string bad = name.empty() ? "the name is empty" : name_problem(name);
+  nlohmann::json store;
+  if (!bad.empty()) {
+    r.error = "Not saved: " + bad + ".";
+  } else if (read_store(store, r.error)) {
+    saved_names_valid_ = false;
+    if (store.contains(name) && !overwrite) {
+      r.exists = true;
+      r.error = "A saved scenario named " + quoted(name) + " exists already (perhaps saved from another tab); not replaced.";
+    } else {
+      store[name] = scenario_to_json(scenario_, true);
+      r.ok = host_.storage_set(kSavedKey, store.dump());
+      if (!r.ok) {
+        r.error = "Could not save " + quoted(name) + ": this browser's storage is full or turned off. The link in the " +
+                  "address bar keeps this scenario: bookmark it or use Copy link.";
+        add_message(r.error);
+      }
+    }
+  }
+  return r;
 }
 
 const std::vector<std::string>& App::saved_names() {
-  // Read from storage once and after each change here, not every frame.
+  // Read from storage once and after each change (here or in another tab), not every frame.
   if (!saved_names_valid_) {
     saved_names_.clear();
-    const nlohmann::json saved = read_saved(host_);
-    for (auto it = saved.begin(); it != saved.end(); ++it) saved_names_.push_back(it.key());
+    nlohmann::json store;
+    std::string error;
+    read_store(store, error);
+    for (auto it = store.begin(); it != store.end(); ++it) saved_names_.push_back(it.key());
     saved_names_valid_ = true;
   }
   return saved_names_;
 }
 
-void App::open_named(const std::string& name) {
-  const nlohmann::json saved = read_saved(host_);
-  if (saved.contains(name) && saved[name].is_string()) load_text(saved[name].get<std::string>(), "saved scenario");
+LoadResult App::open_named(const std::string& name) {
+  nlohmann::json store;
+  LoadResult r;
+  if (!read_store(store, r.fatal)) return r;
+  const auto it = store.find(name);
+  if (it == store.end()) {
+    r.fatal = "no saved scenario is named " + quoted(name);
+  } else if (!it->is_string()) {
+    r.fatal = "the entry " + quoted(name) + " is not a saved scenario";
+  } else {
+    return load_text(it->get<std::string>(), "saved scenario");
+  }
+  set_message("The saved scenario could not be opened: " + r.fatal + ".", {});
+  return r;
 }
 
-void App::delete_named(const std::string& name) {
-  nlohmann::json saved = read_saved(host_);
-  saved.erase(name);
-  host_.storage_set(kSavedKey, saved.dump());
+StoreResult App::delete_named(const std::string& name) {
+  StoreResult r;
+  nlohmann::json store;
+  if (!read_store(store, r.error)) return r;
   saved_names_valid_ = false;
+  if (!store.contains(name)) {
+    r.error = "No saved scenario is named " + quoted(name) + ".";
+    return r;
+  }
+  store.erase(name);
+  r.ok = host_.storage_set(kSavedKey, store.dump());
+  if (!r.ok) r.error = "Could not delete " + quoted(name) + ": this browser's storage is full or turned off.";
+  return r;
 }
 
-void App::rename_named(const std::string& from, const std::string& to) {
-  nlohmann::json saved = read_saved(host_);
-  if (to.empty() || !saved.contains(from) || saved.contains(to)) return;
-  saved[to] = saved[from];
-  saved.erase(from);
-  host_.storage_set(kSavedKey, saved.dump());
+StoreResult App::rename_named(const std::string& from, const std::string& to) {
+  StoreResult r;
+  const std::string bad = to.empty() ? "the name is empty" : name_problem(to);
+  nlohmann::json store;
+  if (!bad.empty()) {
+    r.error = "Not renamed: " + bad + ".";
+    return r;
+  }
+  if (!read_store(store, r.error)) return r;
   saved_names_valid_ = false;
+  if (!store.contains(from)) {
+    r.error = "No saved scenario is named " + quoted(from) + ".";
+  } else if (from == to) {
+    r.ok = true;
+  } else if (store.contains(to)) {
+    r.exists = true;
+    r.error = "Not renamed: a saved scenario named " + quoted(to) + " exists already.";
+  } else {
+    store[to] = store[from];
+    store.erase(from);
+    r.ok = host_.storage_set(kSavedKey, store.dump());
+    if (!r.ok) r.error = "Could not rename " + quoted(from) + ": this browser's storage is full or turned off.";
+  }
+  return r;
 }
 
 void App::export_named(const std::string& name, const std::string& kind) {
-  const nlohmann::json saved = read_saved(host_);
-  if (!saved.contains(name) || !saved[name].is_string()) return;
+  nlohmann::json saved;
+  std::string error;
+  if (!read_store(saved, error) || !saved.contains(name) || !saved[name].is_string()) return;
   const LoadResult r = load_scenario_json(saved[name].get<std::string>());
   if (!r.ok()) return;
   if (kind == "link") {

@@ -2,6 +2,7 @@
 // (see host.hpp); draws with Dear ImGui. The report is recomputed only when the scenario changes.
 #pragma once
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,13 @@ struct WidgetRect {
   float x, y, w, h;
 };
 
+// What a change to the named scenarios did (window.envelope.save / remove and the Scenarios panel).
+struct StoreResult {
+  bool ok = false;
+  bool exists = false;  // save: a scenario of that name is saved already (nothing written; ask first)
+  std::string error;    // why nothing was written, for the user
+};
+
 struct Ranges {  // low / likely / high where an efficiency assumption dominates
   Report low, high;
   bool valid = false;
@@ -55,6 +63,8 @@ class App {
   Scenario& edit() { return scenario_; }
   void changed();
   void set_message(const std::string& text, std::vector<Problem> field_problems);
+  // Adds a note (storage trouble) before the message shown, keeping a link's problems in view.
+  void add_message(const std::string& text);
 
   // Incremented on every change of the scenario or display units: charts recompute only then.
   long revision() const { return revision_; }
@@ -73,16 +83,29 @@ class App {
   Host& host() { return host_; }
   std::string value(const std::string& path) const;  // formatted with units
   void apply_theme();
-  void save_named(const std::string& name);
+
+  // Named scenarios saved in this browser (storage key "envelope.saved": a JSON object, name ->
+  // minimal scenario JSON). Every change reads the store afresh just before writing it, so that
+  // saves from another tab are never dropped; saving under a name that exists needs `overwrite`.
+  // A store that cannot be read is copied unchanged to another key before anything is written.
+  StoreResult save_named(const std::string& name, bool overwrite);
   const std::vector<std::string>& saved_names();
-  void open_named(const std::string& name);
-  void delete_named(const std::string& name);
-  void rename_named(const std::string& from, const std::string& to);
+  LoadResult open_named(const std::string& name);
+  StoreResult delete_named(const std::string& name);
+  StoreResult rename_named(const std::string& from, const std::string& to);
   // Exports a saved scenario without opening it: "link" (clipboard), "json" or "markdown" (file).
   void export_named(const std::string& name, const std::string& kind);
+  // Storage was changed by another tab: read the saved names again.
+  void storage_changed() { saved_names_valid_ = false; }
 
  private:
   void recompute();
+  // Autosave and, unless keep_fragment, put the scenario's link in the address bar.
+  void save_and_link(bool keep_fragment);
+  // The saved-scenarios store as a JSON object; false (and `error` set) when it cannot be read and
+  // could not be kept aside, in which case nothing may be written.
+  bool read_store(nlohmann::json& store, std::string& error);
+  bool autosave_ok_ = true;
   Host& host_;
   Scenario scenario_;
   Report report_;

@@ -9,9 +9,10 @@ namespace envelope::ui {
 class Host {
  public:
   virtual ~Host() = default;
-  // Persistent key-value storage (localStorage in the browser).
+  // Persistent key-value storage (localStorage in the browser). storage_set returns false when the
+  // value was not stored (storage full, turned off or unavailable).
   virtual std::string storage_get(const std::string& key) = 0;
-  virtual void storage_set(const std::string& key, const std::string& value) = 0;
+  virtual bool storage_set(const std::string& key, const std::string& value) = 0;
   // The page's URL fragment ("#s=..."); set without adding history entries.
   virtual std::string location_fragment() = 0;
   virtual void set_location_fragment(const std::string& fragment) = 0;

@@ -29,10 +29,13 @@ class NativeHost final : public Host {
     ss << f.rdbuf();
     return ss.str();
   }
-  void storage_set(const std::string& key, const std::string& value) override {
+  bool storage_set(const std::string& key, const std::string& value) override {
     std::error_code ec;
     std::filesystem::create_directories(config_dir(), ec);
-    std::ofstream(config_dir() / key, std::ios::binary) << value;
+    std::ofstream f(config_dir() / key, std::ios::binary);
+    f << value;
+    f.close();
+    return static_cast<bool>(f);
   }
   std::string location_fragment() override {
     const char* link = std::getenv("ENVELOPE_LINK");

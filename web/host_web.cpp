@@ -17,12 +17,10 @@ namespace envelope::ui {
 // Text crosses the boundary as UTF-8; JS-allocated strings are freed here. Nothing from the URL or
 // storage is ever evaluated as code: JS only passes strings to these functions and sets textContent.
 EM_JS(char*, js_storage_get, (const char* key), {
-  var v = null;
-  try { v = window.localStorage.getItem(UTF8ToString(key)); } catch (e) {}
-  return allocateUTF8(v === null ? "" : v);
+  return allocateUTF8(window.envelopeHost.storageGet(UTF8ToString(key)));
 });
-EM_JS(void, js_storage_set, (const char* key, const char* value), {
-  try { window.localStorage.setItem(UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
+EM_JS(int, js_storage_set, (const char* key, const char* value), {
+  return window.envelopeHost.storageSet(UTF8ToString(key), UTF8ToString(value)) ? 1 : 0;
 });
 EM_JS(char*, js_fragment, (), { return allocateUTF8(window.location.hash || ""); });
 EM_JS(void, js_set_fragment, (const char* fragment), { window.envelopeHost.setFragment(UTF8ToString(fragment)); });
@@ -46,7 +44,9 @@ std::string take(char* p) {
 class WebHost final : public Host {
  public:
   std::string storage_get(const std::string& key) override { return take(js_storage_get(key.c_str())); }
-  void storage_set(const std::string& key, const std::string& value) override { js_storage_set(key.c_str(), value.c_str()); }
+  bool storage_set(const std::string& key, const std::string& value) override {
+    return js_storage_set(key.c_str(), value.c_str()) != 0;
+  }
   std::string location_fragment() override { return take(js_fragment()); }
   void set_location_fragment(const std::string& f) override { js_set_fragment(f.c_str()); }
   void copy_to_clipboard(const std::string& text) override { js_copy(text.c_str()); }
@@ -60,6 +60,11 @@ class WebHost final : public Host {
 };
 
 std::string g_out;  // storage for strings returned to JS (valid until the next call)
+
+const char* store_result_json(const StoreResult& r) {
+  g_out = nlohmann::json{{"ok", r.ok}, {"exists", r.exists}, {"error", r.error}}.dump();
+  return g_out.c_str();
+}
 
 const char* load_result_json(const LoadResult& r) {
   nlohmann::json j = {{"ok", r.ok()}, {"error", r.fatal}, {"problems", nlohmann::json::array()}};
@@ -99,6 +104,35 @@ EMSCRIPTEN_KEEPALIVE const char* envelope_load(const char* text, const char* ori
   const envelope::LoadResult r = running_app()->load_text(text ? text : "", origin ? origin : "scenario");
   request_redraw();
   return load_result_json(r);
+}
+// Named scenarios (window.envelope.saved / save / open / remove).
+EMSCRIPTEN_KEEPALIVE const char* envelope_saved() {
+  g_out = running_app() ? nlohmann::json(running_app()->saved_names()).dump() : "[]";
+  request_redraw();  // reading may have found an unreadable store: its message is drawn
+  return g_out.c_str();
+}
+EMSCRIPTEN_KEEPALIVE const char* envelope_save(const char* name, int overwrite) {
+  if (!running_app()) return "{\"ok\":false,\"exists\":false,\"error\":\"not started\"}";
+  const StoreResult r = running_app()->save_named(name ? name : "", overwrite != 0);
+  request_redraw();
+  return store_result_json(r);
+}
+EMSCRIPTEN_KEEPALIVE const char* envelope_open(const char* name) {
+  if (!running_app()) return "{\"ok\":false,\"error\":\"not started\",\"problems\":[]}";
+  const envelope::LoadResult r = running_app()->open_named(name ? name : "");
+  request_redraw();
+  return load_result_json(r);
+}
+EMSCRIPTEN_KEEPALIVE const char* envelope_remove(const char* name) {
+  if (!running_app()) return "{\"ok\":false,\"exists\":false,\"error\":\"not started\"}";
+  const StoreResult r = running_app()->delete_named(name ? name : "");
+  request_redraw();
+  return store_result_json(r);
+}
+// Another tab changed localStorage (the "storage" event).
+EMSCRIPTEN_KEEPALIVE void envelope_storage_changed() {
+  if (running_app()) running_app()->storage_changed();
+  request_redraw();
 }
 EMSCRIPTEN_KEEPALIVE double envelope_frames_drawn() { return static_cast<double>(frames_drawn()); }
 EMSCRIPTEN_KEEPALIVE void envelope_request_redraw() { request_redraw(); }

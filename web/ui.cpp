@@ -11,6 +11,7 @@
 #include "envelope/scenario_fields.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"
+#include "text_limits.hpp"
 
 namespace envelope::ui {
 
@@ -88,6 +89,38 @@ void warnings_for(App& app, std::initializer_list<const char*> prefixes) {
       }
     }
   }
+}
+
+void NameBuffer::set(const std::string& name) {
+  const size_t n = std::min(utf8_prefix_bytes(name, kMaxNameCodePoints), sizeof text - 1);
+  std::memcpy(text, name.data(), n);
+  text[n] = '\0';
+}
+
+// Keeps a name box within kMaxNameCodePoints characters: what was just typed or pasted (the text
+// before the cursor) beyond the limit is removed, whole characters at a time.
+static int limit_name_length(ImGuiInputTextCallbackData* d) {
+  if (d->EventFlag != ImGuiInputTextFlags_CallbackEdit) return 0;
+  size_t count = utf8_code_points(std::string_view(d->Buf, d->BufTextLen));
+  int start = d->CursorPos;
+  while (count > kMaxNameCodePoints && start > 0) {
+    --start;
+    if ((static_cast<unsigned char>(d->Buf[start]) & 0xC0) != 0x80) --count;  // start of a character
+  }
+  if (start < d->CursorPos) d->DeleteChars(start, d->CursorPos - start);
+  if (count > kMaxNameCodePoints) {  // cursor at the start: cut the end instead
+    const int keep = static_cast<int>(utf8_prefix_bytes(std::string_view(d->Buf, d->BufTextLen), kMaxNameCodePoints));
+    d->DeleteChars(keep, d->BufTextLen - keep);
+  }
+  return 0;
+}
+
+bool input_name(const char* id, const char* hint, NameBuffer& buffer, float width) {
+  ImGui::SetNextItemWidth(width);
+  const bool enter = ImGui::InputTextWithHint(id, hint, buffer.text, sizeof buffer.text,
+                                              ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CallbackEdit,
+                                              limit_name_length);
+  return enter || ImGui::IsItemDeactivatedAfterEdit();
 }
 
 static void label_left(const char* label) {

@@ -31,6 +31,16 @@ bool input_int(App& app, const char* label, double& value, int min, int max);
 bool input_choice(App& app, const char* label, std::string& value, const std::vector<std::string>& choices);
 bool input_flag(App& app, const char* label, bool& value);
 
+// The text of a name box: room for kMaxNameCodePoints characters of up to 4 UTF-8 bytes each, so
+// any valid name fits whole (a byte limit would cut inside a character: invalid UTF-8).
+struct NameBuffer {
+  char text[kMaxNameCodePoints * 4 + 1] = "";
+  void set(const std::string& name);  // copies at most kMaxNameCodePoints whole characters
+};
+// A name box: typing or pasting stops at kMaxNameCodePoints characters. Returns true on Enter or
+// when the box loses focus after an edit; `buffer.text` is then valid UTF-8 within the limit.
+bool input_name(const char* id, const char* hint, NameBuffer& buffer, float width);
+
 struct Series {
   std::string name;
   std::vector<double> y;

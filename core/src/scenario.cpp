@@ -24,6 +24,14 @@ std::string format_limit(double x) {
   return o.str();
 }
 
+// Characters (code points) in UTF-8 text: every byte that is not a continuation byte (10xxxxxx).
+// The JSON parser has already rejected invalid UTF-8.
+size_t code_points(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 std::vector<std::string> split_path(const std::string& path) {
   std::vector<std::string> parts;
   std::string cur;
@@ -93,7 +101,7 @@ struct Reader {
       return;
     }
     const std::string& s = j->get_ref<const std::string&>();
-    if (s.size() > max_len) {
+    if (code_points(s) > max_len) {
       problems.push_back({path, "longer than " + std::to_string(max_len) + " characters"});
       return;
     }

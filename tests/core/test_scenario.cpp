@@ -71,6 +71,21 @@ TEST_CASE("limits: negative, zero, absurd and non-integer values are refused", "
   CHECK(load_scenario_json(R"({"inference":{"batch":64}})").problems.empty());
 }
 
+TEST_CASE("names are limited in characters (code points), not bytes", "[scenario][validation]") {
+  // U+540D (3 bytes in UTF-8): 200 of them are 600 bytes and still a valid name; 201 are not.
+  std::string at_limit, over_limit;
+  for (size_t i = 0; i < kMaxNameCodePoints; ++i) at_limit += "\xE5\x90\x8D";
+  over_limit = at_limit + "x";
+  const LoadResult ok = load_scenario_json(nlohmann::json{{"name", at_limit}}.dump());
+  CHECK(ok.problems.empty());
+  CHECK(ok.scenario.name == at_limit);
+  const LoadResult over = load_scenario_json(nlohmann::json{{"name", over_limit}}.dump());
+  CHECK(has_problem(over, "name"));
+  CHECK(over.scenario.name.empty());
+  // The link keeps the whole name.
+  CHECK(decode_link(encode_link_fragment(ok.scenario)).scenario.name == at_limit);
+}
+
 TEST_CASE("oversize input is refused before parsing", "[scenario][validation]") {
   const std::string huge = "#s=" + std::string(kMaxLinkBytes + 1, 'a');
   CHECK_FALSE(decode_link(huge).ok());

@@ -25,7 +25,12 @@ class FakeHost final : public Host {
   std::string fragment, clipboard, published_text, published_json;
   int publishes = 0;
   std::string storage_get(const std::string& k) override { return storage.count(k) ? storage[k] : ""; }
-  void storage_set(const std::string& k, const std::string& v) override { storage[k] = v; }
+  bool storage_full = false;  // storage_set fails, as a full or disabled localStorage does
+  bool storage_set(const std::string& k, const std::string& v) override {
+    if (storage_full) return false;
+    storage[k] = v;
+    return true;
+  }
   std::string location_fragment() override { return fragment; }
   void set_location_fragment(const std::string& f) override { fragment = f; }
   void copy_to_clipboard(const std::string& t) override { clipboard = t; }
@@ -140,15 +145,15 @@ TEST_CASE("named scenarios: save, rename, open, delete", "[ui]") {
   s.name = "plan A";
   s.hardware.count = 16;
   app.set_scenario(s);
-  app.save_named("plan A");
+  CHECK(app.save_named("plan A", false).ok);
   app.set_scenario(Scenario{});
-  app.rename_named("plan A", "plan B");
+  CHECK(app.rename_named("plan A", "plan B").ok);
   REQUIRE(app.saved_names() == std::vector<std::string>{"plan B"});
   app.export_named("plan B", "link");
   CHECK(host.clipboard.find("%22count%22%3A16") != std::string::npos);
-  app.open_named("plan B");
+  CHECK(app.open_named("plan B").ok());
   CHECK(app.scenario().hardware.count == 16);
-  app.delete_named("plan B");
+  CHECK(app.delete_named("plan B").ok);
   CHECK(app.saved_names().empty());
 }
 
@@ -201,6 +206,60 @@ void type_into(App& app, const std::string& path, const std::string& text, ImGui
 }  // namespace
 
 TEST_CASE("typed input is what it computes: 1,000,000 then Tab sets 1e6, 50M then Enter, $500K on focus loss", "[ui][input]") {
+TEST_CASE("named scenarios: an existing name is replaced only when asked", "[ui]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  Scenario s;
+  s.hardware.count = 4;
+  app.set_scenario(s);
+  REQUIRE(app.save_named("plan", false).ok);
+  const std::string first = host.storage["envelope.saved"];
+  s.hardware.count = 9;
+  app.set_scenario(s);
+  const StoreResult again = app.save_named("plan", false);
+  CHECK_FALSE(again.ok);
+  CHECK(again.exists);
+  CHECK(host.storage["envelope.saved"] == first);
+  CHECK(app.save_named("plan", true).ok);
+  CHECK(host.storage["envelope.saved"] != first);
+  // Another tab's save (written straight to storage) is kept by the next save here.
+  host.storage["envelope.saved"] = R"({"plan":"{}","theirs":"{\"version\":1}"})";
+  app.storage_changed();
+  CHECK(app.save_named("mine", false).ok);
+  CHECK(host.storage["envelope.saved"].find("theirs") != std::string::npos);
+  CHECK(app.saved_names().size() == 3);
+}
+
+TEST_CASE("named scenarios: an unreadable store is kept aside before anything is written", "[ui]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  const std::string deep = "{\"a\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  for (const std::string& bad : {std::string(R"({"a":"{}";"b":"{}"})"), std::string("[1,2]"), deep}) {
+    host.storage.clear();
+    host.storage["envelope.saved"] = bad;
+    App app(host);
+    app.start();
+    CHECK(host.storage["envelope.saved.unreadable"] == bad);
+    CHECK(app.message.find("could not be read") != std::string::npos);
+    CHECK(app.saved_names().empty());
+    CHECK(app.save_named("new", false).ok);
+    CHECK(host.storage["envelope.saved.unreadable"] == bad);
+  }
+  // When it cannot be copied aside, nothing is written and saving says why.
+  host.storage.clear();
+  host.storage["envelope.saved"] = "{broken";
+  App app(host);
+  host.storage_full = true;
+  app.start();
+  const StoreResult r = app.save_named("new", false);
+  CHECK_FALSE(r.ok);
+  CHECK(r.error.find("could not be copied aside") != std::string::npos);
+  CHECK(host.storage["envelope.saved"] == "{broken");
+}
+
+TEST_CASE("saving when storage refuses says so, and names are checked", "[ui]") {
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
@@ -235,4 +294,15 @@ TEST_CASE("an unreadable or out-of-range entry leaves the scenario unchanged and
   for (const auto& [key, edit] : app.field_edits)
     if (edit.error.find("between") != std::string::npos) range = true;
   CHECK(range);
+  host.storage_full = true;
+  app.set_scenario(Scenario{});
+  CHECK(app.message.find("does not let the page save") != std::string::npos);
+  CHECK(host.fragment.rfind("#s=", 0) == 0);  // the link keeps the scenario
+  const StoreResult r = app.save_named("plan", false);
+  CHECK_FALSE(r.ok);
+  CHECK(r.error.find("full or turned off") != std::string::npos);
+  host.storage_full = false;
+  CHECK_FALSE(app.save_named("\xED\xA0\x80", false).ok);     // a UTF-16 surrogate: not UTF-8
+  CHECK_FALSE(app.save_named(std::string(201, 'n'), false).ok);  // over 200 characters
+  CHECK(app.save_named(std::string(200, 'n'), false).ok);
 }

@@ -36,27 +36,48 @@ void draw_scenarios(App& app) {
     return;
   }
   Scenario& s = app.edit();
-  static char name[128] = "";
+  static NameBuffer name;
   static std::string editing;
-  static char rename_buf[128] = "";
-  ImGui::SetNextItemWidth(em(14));
-  if (ImGui::InputTextWithHint("##name", "scenario name", name, sizeof name, ImGuiInputTextFlags_EnterReturnsTrue) ||
-      ImGui::IsItemDeactivatedAfterEdit()) {
-    if (s.name != name) {
-      s.name = name;
-      app.changed();
+  static NameBuffer rename_buf;
+  static std::string pending_overwrite;
+  if (input_name("##name", "scenario name", name, em(14)) && s.name != name.text) {
+    s.name = name.text;
+    app.changed();
+  }
+  if (!ImGui::IsItemActive() && s.name != name.text) name.set(s.name);
+  ImGui::SameLine();
+  if (ImGui::Button("Save")) {
+    const std::string n = s.name.empty() ? "untitled" : s.name;
+    const StoreResult r = app.save_named(n, false);
+    if (r.exists) {
+      pending_overwrite = n;
+      ImGui::OpenPopup("Replace saved scenario?");
+    } else if (!r.ok) {
+      app.add_message(r.error);
     }
   }
-  if (!ImGui::IsItemActive() && s.name != name) std::snprintf(name, sizeof name, "%s", s.name.c_str());
-  ImGui::SameLine();
-  if (ImGui::Button("Save")) app.save_named(s.name.empty() ? "untitled" : s.name);
+  if (ImGui::BeginPopupModal("Replace saved scenario?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::PushTextWrapPos(em(28));
+    ImGui::TextWrapped("A saved scenario named '%s' exists already (it may have been saved from another tab). Replace it "
+                       "with this scenario?",
+                       pending_overwrite.c_str());
+    ImGui::PopTextWrapPos();
+    if (ImGui::Button("Replace")) {
+      const StoreResult r = app.save_named(pending_overwrite, true);
+      if (!r.ok) app.add_message(r.error);
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
   const std::vector<std::string> names = app.saved_names();  // a copy: buttons below may change the list
   for (const std::string& n : names) {
     ImGui::PushID(n.c_str());
     if (editing == n) {
-      ImGui::SetNextItemWidth(em(12));
-      if (ImGui::InputText("##rename", rename_buf, sizeof rename_buf, ImGuiInputTextFlags_EnterReturnsTrue)) {
-        app.rename_named(n, rename_buf);
+      if (input_name("##rename", "new name", rename_buf, em(12))) {
+        const StoreResult r = app.rename_named(n, rename_buf.text);
+        if (!r.ok) app.add_message(r.error);
         editing.clear();
       }
     } else {
@@ -67,10 +88,13 @@ void draw_scenarios(App& app) {
     ImGui::SameLine();
     if (ImGui::SmallButton("Rename")) {
       editing = n;
-      std::snprintf(rename_buf, sizeof rename_buf, "%s", n.c_str());
+      rename_buf.set(n);
     }
     ImGui::SameLine();
-    if (ImGui::SmallButton("Delete")) app.delete_named(n);
+    if (ImGui::SmallButton("Delete")) {
+      const StoreResult r = app.delete_named(n);
+      if (!r.ok) app.add_message(r.error);
+    }
     ImGui::SameLine();
     if (ImGui::SmallButton("Link")) app.export_named(n, "link");
     ImGui::SetItemTooltip("Copy a link to this saved scenario");

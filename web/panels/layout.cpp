@@ -150,7 +150,7 @@ void draw_top_bar(App& app) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x / 2, vp->WorkPos.y + em(0.5f)), ImGuiCond_Always, ImVec2(0.5f, 0));
     ImGui::SetNextWindowBgAlpha(0.95f);
-    ImGui::Begin("Link problem", nullptr,
+    ImGui::Begin("Problem", nullptr,
                  ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse);
     ImGui::PushTextWrapPos(em(36));
     ImGui::TextColored(ImVec4(1, 0.7f, 0.25f, 1), "%s", app.message.c_str());

@@ -29,6 +29,9 @@ struct IncludeSection {
 };
 // Largest scenario JSON any reader accepts (docs/limits.md).
 inline constexpr size_t kMaxScenarioJsonBytes = 64 * 1024;
+// Names are limited in characters (Unicode code points), never in bytes: a limit in bytes would cut
+// inside a multi-byte character. 200 code points are at most 800 bytes of UTF-8.
+inline constexpr size_t kMaxNameCodePoints = 200;
 
 struct ModelSection {
   std::string preset = "llama-2-7b";

@@ -14,7 +14,7 @@ inline const std::vector<std::string>& dtype_choices() {
 template <class V>
 void visit_fields(Scenario& s, V&& v) {
   const FieldLimits count{0, 1e13}, fraction{0, 1, false, "fraction"}, eff{0.01, 1, false, "fraction"};
-  v.text("name", s.name, {}, 200);
+  v.text("name", s.name, {}, kMaxNameCodePoints);
   IncludeSection& inc = s.include;
   v.flag("include.training", inc.training);
   v.flag("include.inference", inc.inference);
