@@ -170,7 +170,7 @@ TEST_CASE("the cost roll-up sums only included sections", "[scope][cost]") {
   CHECK(none.warnings.empty());
 }
 
-TEST_CASE("pipeline: the seed fraud stream is 347 events/s, 1,736 at peak; one partition, 3 brokers, 1 worker", "[scope][pipeline]") {
+TEST_CASE("pipeline: the seed fraud stream is 347 events/s, 1,736 at peak, one partition, 3 brokers, 1 worker", "[scope][pipeline]") {
   // Seed fraud example: 10M cards x 3 tx/day -> ~347 avg, ~1,736 peak (5x); 200 bytes per transaction.
   const Report r = eval_example("seed-fraud-pipeline");
   CHECK(at(r, "pipeline.events_per_second") == Approx(347.2).margin(0.1));
@@ -237,7 +237,7 @@ TEST_CASE("article error: the introduction's 1.7M USD for 7B on 1T tokens is 9x 
   CHECK(at(r, "cost.first_year_usd") == Approx(at(r, "training.cost_usd")));  // no serving in this question
 }
 
-TEST_CASE("article reference row: 1 hour of 720p video is ~1 GB only at ~2.2 Mbps; YouTube's 720p upload bitrate gives 2.25 GB", "[scope][seed-error]") {
+TEST_CASE("article reference row: 1 hour of 720p video is ~1 GB only at ~2.2 Mbps, YouTube's 720p upload bitrate gives 2.25 GB", "[scope][seed-error]") {
   // Seed "Storage and Memory" table: "1 hour of video (720p) ~1 GB". YouTube Help, "Recommended upload
   // encoding settings": 720p SDR at 24-30 fps, 5 Mbps (7.5 Mbps at 48-60 fps).
   CHECK(video_bytes_per_hour(5e6) == Approx(2.25e9));
@@ -295,7 +295,7 @@ TEST_CASE("one machine: the seed's Spark-for-10-GB is over-engineering, Pandas-o
   CHECK(at(big, "cost.monthly_usd") == 0);
 }
 
-TEST_CASE("feature store: priced only when a node price is set; replicas multiply nodes and share reads", "[scope][feature-store]") {
+TEST_CASE("feature store: priced only when a node price is set, replicas multiply nodes and share reads", "[scope][feature-store]") {
   // Seed Q4: ~560 GB of Redis memory in 64 GB nodes "with a standard replication setup".
   Scenario s = example_scenario("seed-q4");
   const Report unpriced = evaluate(s);
