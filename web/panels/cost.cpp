@@ -21,6 +21,8 @@ void draw_cost(App& app) {
     result_row(app, "First year", "cost.first_year_usd");
     ImGui::EndTable();
   }
+  // The serving fleet's warnings (a replica that does not fit or misses its latency targets).
+  warnings_for(app, {"serving.gpus", "serving.meets_targets"});
   // Breakdown of the first year.
   const double parts[] = {r.value("cost.training_usd"), 12 * r.value("serving.monthly_cost_usd"),
                           12 * r.value("storage.monthly_cost_usd"), 12 * r.value("storage.egress_monthly_usd")};
