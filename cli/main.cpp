@@ -167,16 +167,16 @@ int main(int argc, char** argv) {
   if (cmd == "import") {
     std::string text;
     if (file.empty()) return usage();
-    if (!read_file(file, text)) {
-      std::fprintf(stderr, "%s: cannot read the file\n", file.c_str());
-      return 2;
-    }
+    // Hugging Face config.json files are a few KB; 1 MiB leaves room for multimodal ones.
+    constexpr size_t kMaxConfigJsonBytes = 1024 * 1024;
+    if (!read_file(file, kMaxConfigJsonBytes, text)) return 2;
     const ImportResult r = import_hf_config(text, name);
     if (!r.ok()) {
-      std::fprintf(stderr, "%s: %s\n", file.c_str(), r.error.c_str());
+      std::fprintf(stderr, "%s: %s\n", terminal_text(file).c_str(), terminal_text(r.error).c_str());
       return 2;
     }
-    for (const std::string& a : r.assumptions) std::fprintf(stderr, "%s: assumed: %s\n", file.c_str(), a.c_str());
+    for (const std::string& a : r.assumptions)
+      std::fprintf(stderr, "%s: assumed: %s\n", terminal_text(file).c_str(), terminal_text(a).c_str());
     std::cout << imported_scenario_json(r, 1) << "\n";
     return 0;
   }

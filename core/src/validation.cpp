@@ -108,7 +108,9 @@ std::string error_category(const std::string& p) {
       if (p == "inference.prefill_seconds") return "ttft";
       return "";
     case 's':
-      return p == "serving.tokens_per_second_per_replica" ? "batched-decode" : "";
+      if (p == "serving.tokens_per_second_per_replica" || p == "serving.tpot_seconds" || p == "serving.usd_per_million_tokens")
+        return "batched-decode";
+      return p == "serving.ttft_seconds" ? "ttft" : "";
     case 'm':
       return p.find("fits") == std::string::npos ? "memory" : "";
     default:

@@ -44,6 +44,8 @@ void draw_cost(App& app) {
     parts.push_back({"feature store x12", 12 * r.value("feature_store.monthly_cost_usd")});
   if (inc.pipeline) parts.push_back({"pipeline x12", 12 * r.value("pipeline.monthly_cost_usd")});
   if (inc.network) parts.push_back({"network x12", 12 * r.value("network.egress_monthly_usd")});
+  // The serving fleet's warnings (a replica that does not fit or misses its latency targets).
+  if (inc.serving) warnings_for(app, {"serving.gpus", "serving.meets_targets"});
   double total = 0;
   for (const Part& p : parts) total += p.usd;
   ImGui::SeparatorText("First-year breakdown");

@@ -28,9 +28,9 @@ void draw_memory(App& app) {
     ImGui::SeparatorText("Inference");
     input_choice(app, "weights", s.inference.weights, dtype_choices());
     input_choice(app, "KV cache", s.inference.kv_cache, {"fp32", "bf16", "fp16", "fp8", "int8", "int4"});
-    input_int(app, "batch", s.inference.batch, 1, 1000000);
-    input_optional(app, "context tokens", s.inference.context, s.inference.prompt_tokens + s.inference.output_tokens, 1, 1e8, "%.0f");
-    input_int(app, "tensor parallel", s.inference.tensor_parallel, 1, 1024);
+    input_field(app, "batch", "inference.batch");
+    input_field(app, "context tokens", "inference.context", s.inference.prompt_tokens + s.inference.output_tokens);
+    input_field(app, "tensor parallel", "inference.tensor_parallel");
     const double cap = device_memory(app) * s.inference.usable_memory_fraction * s.inference.tensor_parallel;
     stacked_bar("inference_bar",
                 {{"weights", r.value("memory.inference.weights_bytes"), palette(0)},

@@ -56,23 +56,23 @@ void draw_model_hardware(App& app) {
   }
   const Architecture arch = resolved_architecture(s);
   if (ImGui::TreeNode("Custom architecture")) {
-    input_optional(app, "params (override)", s.model.params, params_total(arch), 1e3, 1e16, "%.4g");
-    input_optional(app, "layers", s.model.layers, arch.layers, 1, 1000, "%.0f");
-    input_optional(app, "hidden", s.model.hidden, arch.hidden, 1, 1e6, "%.0f");
-    input_optional(app, "heads", s.model.heads, arch.heads, 1, 10000, "%.0f");
-    input_optional(app, "kv heads", s.model.kv_heads, arch.kv_heads, 1, 10000, "%.0f");
-    input_optional(app, "head dim", s.model.head_dim, arch.head_dim, 1, 10000, "%.0f");
-    input_optional(app, "ffn", s.model.ffn, arch.ffn, 1, 1e7, "%.0f");
-    input_optional(app, "vocab", s.model.vocab, arch.vocab, 1, 1e8, "%.0f");
-    input_optional(app, "experts", s.model.experts, arch.experts, 0, 100000, "%.0f");
-    input_optional(app, "experts per token", s.model.experts_per_token, arch.experts_per_token, 0, 1000, "%.0f");
-    input_optional(app, "shared experts", s.model.shared_experts, arch.shared_experts, 0, 1000, "%.0f");
-    input_optional(app, "expert ffn", s.model.expert_ffn, arch.expert_ffn, 0, 1e7, "%.0f");
-    input_optional(app, "leading dense layers", s.model.dense_layers, arch.dense_layers, 0, 1000, "%.0f");
-    input_optional(app, "MoE every n-th layer", s.model.moe_layer_interval, arch.moe_layer_interval, 1, 1000, "%.0f");
-    input_optional(app, "attention window (tokens)", s.model.window, arch.window, 0, 1e9, "%.0f");
-    input_optional(app, "windowed layers", s.model.window_layers, arch.window_layers, 0, 1000, "%.0f");
-    input_optional(app, "max context", s.model.max_context, arch.max_context, 1, 1e9, "%.0f");
+    input_field(app, "params (override)", "model.params", params_total(arch));
+    input_field(app, "layers", "model.layers", arch.layers);
+    input_field(app, "hidden", "model.hidden", arch.hidden);
+    input_field(app, "heads", "model.heads", arch.heads);
+    input_field(app, "kv heads", "model.kv_heads", arch.kv_heads);
+    input_field(app, "head dim", "model.head_dim", arch.head_dim);
+    input_field(app, "ffn", "model.ffn", arch.ffn);
+    input_field(app, "vocab", "model.vocab", arch.vocab);
+    input_field(app, "experts", "model.experts", arch.experts);
+    input_field(app, "experts per token", "model.experts_per_token", arch.experts_per_token);
+    input_field(app, "shared experts", "model.shared_experts", arch.shared_experts);
+    input_field(app, "expert ffn", "model.expert_ffn", arch.expert_ffn);
+    input_field(app, "leading dense layers", "model.dense_layers", arch.dense_layers);
+    input_field(app, "MoE every n-th layer", "model.moe_layer_interval", arch.moe_layer_interval);
+    input_field(app, "attention window (tokens)", "model.window", arch.window);
+    input_field(app, "windowed layers", "model.window_layers", arch.window_layers);
+    input_field(app, "max context", "model.max_context", arch.max_context);
     ImGui::TreePop();
   }
   if (ImGui::TreeNode("Import config.json")) {

@@ -16,13 +16,13 @@ void draw_storage(App& app) {
   Scenario& s = app.edit();
   if (inc.storage) {
     ImGui::SeparatorText("Training events");
-    input_optional(app, "daily users", s.storage.users, s.traffic.users * s.traffic.active_fraction, 0, 1e13, "%.6g");
-    input_number(app, "events / user / day", s.storage.events_per_user_per_day, 0, 1e9, "%.4g");
-    input_number(app, "bytes / event", s.storage.bytes_per_event, 0, 1e12, "%.4g");
-    input_number(app, "retention days", s.storage.retention_days, 0, 1e5, "%.4g");
-    input_number(app, "compression ratio", s.storage.compression_ratio, 0.01, 1e4, "%.3g");
-    input_number(app, "egress GB / month", s.storage.egress_gb_per_month, 0, 1e30, "%.4g");
-    input_number(app, "dataset tokens", s.storage.dataset_tokens, 0, 1e17, "%.4g");
+    input_field(app, "daily users", "storage.users", s.traffic.users * s.traffic.active_fraction);
+    input_field(app, "events / user / day", "storage.events_per_user_per_day");
+    input_field(app, "bytes / event", "storage.bytes_per_event");
+    input_field(app, "retention days", "storage.retention_days");
+    input_field(app, "compression ratio", "storage.compression_ratio");
+    input_field(app, "egress GB / month", "storage.egress_gb_per_month");
+    input_field(app, "dataset tokens", "storage.dataset_tokens");
     if (ImGui::BeginTable("storage", 2, ImGuiTableFlags_SizingStretchProp)) {
       result_row(app, "Raw per day", "storage.raw_bytes_per_day");
       result_row(app, "Raw over retention", "storage.raw_bytes_retained");
@@ -40,17 +40,17 @@ void draw_storage(App& app) {
   }
   ImGui::SeparatorText("Feature store");
   FeatureStoreSection& f = s.feature_store;
-  input_number(app, "entities (users)", f.entities, 0, 1e13, "%.6g");
-  input_number(app, "features / entity", f.features_per_entity, 0, 1e7, "%.4g");
-  input_number(app, "items", f.items, 0, 1e13, "%.6g");
-  input_number(app, "features / item", f.features_per_item, 0, 1e7, "%.4g");
-  input_number(app, "bytes / feature", f.bytes_per_feature, 0, 1e6, "%.3g");
-  input_int(app, "embedding dim", f.embedding_dim, 0, 1000000);
-  input_number(app, "overhead factor", f.overhead_factor, 1, 100, "%.3g");
-  input_number(app, "headroom", f.headroom, 1, 100, "%.3g");
-  input_optional(app, "node GB", f.node_gb, 64, 0.1, 1e5, "%.4g");
-  input_int(app, "replication factor", f.replication_factor, 1, 100);
-  input_optional(app, "$ per node-hour", f.price_per_node_hour, 0, 0, 1e4, "%.3g");
+  input_field(app, "entities (users)", "feature_store.entities");
+  input_field(app, "features / entity", "feature_store.features_per_entity");
+  input_field(app, "items", "feature_store.items");
+  input_field(app, "features / item", "feature_store.features_per_item");
+  input_field(app, "bytes / feature", "feature_store.bytes_per_feature");
+  input_field(app, "embedding dim", "feature_store.embedding_dim");
+  input_field(app, "overhead factor", "feature_store.overhead_factor");
+  input_field(app, "headroom", "feature_store.headroom");
+  input_field(app, "node GB", "feature_store.node_gb", 64);
+  input_field(app, "replication factor", "feature_store.replication_factor");
+  input_field(app, "$ per node-hour", "feature_store.price_per_node_hour", 0);
   ImGui::SetItemTooltip("Unset: the store is sized but not priced (not in the cost roll-up)");
   if (ImGui::BeginTable("fs", 2, ImGuiTableFlags_SizingStretchProp)) {
     result_row(app, "Raw", "feature_store.raw_bytes");

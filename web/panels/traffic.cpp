@@ -2,6 +2,8 @@
 // GPUs -> $/month, or CPU cores for a CPU-served model (seed fraud example).
 #include "../panels.hpp"
 #include "../ui.hpp"
+#include "envelope/catalog.hpp"
+#include "envelope/format.hpp"
 #include "imgui.h"
 
 namespace envelope::ui {
@@ -33,6 +35,9 @@ void draw_traffic(App& app) {
   }
   ImGui::NewLine();
   input_field(app, "peak factor (custom)", "traffic.peak_factor");
+  // A direct peak load replaces the cascade above (traffic.peak_qps).
+  const Result* peak = app.report().find("traffic.peak_qps");
+  input_field(app, "peak QPS (direct)", "traffic.peak_qps", peak ? peak->value : 1);
   bool cpu = t.cpu_ms_per_request > 0;
   if (ImGui::Checkbox("CPU-served model (ms per request)", &cpu)) {
     t.cpu_ms_per_request = cpu ? 2.0 : 0.0;
@@ -48,6 +53,31 @@ void draw_traffic(App& app) {
     const Result* cap = app.report().find("inference.sustained_tokens_per_second");
     input_field(app, "tok/s per replica", "traffic.tokens_per_second_per_replica", cap ? cap->value : 100);
     input_field(app, "min replicas", "traffic.min_replicas");
+    // The serving fleet's own inputs (serving section): unset, hardware.gpu and the inference section.
+    ImGui::SeparatorText("Serving fleet");
+    ServingSection& sv = s.serving;
+    const Catalog& cat = Catalog::builtin();
+    const Accelerator* sg = cat.find_accelerator(sv.gpu);
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    if (ImGui::BeginCombo("##serving_gpu", sg ? sg->name.c_str() : "serving GPU: same as the hardware above")) {
+      if (ImGui::Selectable("same as the hardware above", sv.gpu.empty()) && !sv.gpu.empty()) {
+        sv.gpu.clear();
+        app.changed();
+      }
+      for (const Accelerator& a : cat.accelerators) {
+        const std::string label = a.name + "  (" + format_bytes(a.memory_bytes, app.binary_units) + ")";
+        if (ImGui::Selectable(label.c_str(), sv.gpu == a.id) && sv.gpu != a.id) {
+          sv.gpu = a.id;
+          app.changed();
+        }
+      }
+      ImGui::EndCombo();
+    }
+    input_field(app, "tensor parallel", "serving.tensor_parallel", s.inference.tensor_parallel);
+    input_field(app, "batch", "serving.batch", s.inference.batch);
+    input_field(app, "TTFT target (s)", "serving.ttft_target_seconds");
+    input_field(app, "TPOT target (s)", "serving.tpot_target_seconds");
+    input_choice(app, "latency percentile", sv.latency_percentile, {"p50", "p90", "p99"});
   }
   if (ImGui::BeginTable("traffic", 2, ImGuiTableFlags_SizingStretchProp)) {
     result_row(app, "Requests/day", "traffic.requests_per_day");
@@ -61,10 +91,15 @@ void draw_traffic(App& app) {
       result_row(app, "Tokens/s per replica", "serving.tokens_per_second_per_replica");
       result_row(app, "Replicas", "serving.replicas");
       result_row(app, "GPUs", "serving.gpus");
+      result_row(app, "Time to first token", "serving.ttft_seconds");
+      result_row(app, "Time per output token", "serving.tpot_seconds");
+      result_row(app, "Meets the targets", "serving.meets_targets");
+      result_row(app, "$ per million output tokens", "serving.usd_per_million_tokens");
     }
     result_row(app, "Serving $/month", "serving.monthly_cost_usd");
     ImGui::EndTable();
   }
+  warnings_for(app, {"traffic.", "serving."});
   ImGui::End();
 }
 

@@ -39,7 +39,7 @@ void visit_fields(Scenario& s, V&& v) {
   v.optional("model.experts_per_token", m.experts_per_token, {0, 1000, true});
   v.optional("model.shared_experts", m.shared_experts, {0, 1000, true});
   v.optional("model.expert_ffn", m.expert_ffn, {0, 1e7, true});
-  v.text("model.name", m.name, {}, 200);
+  v.text("model.name", m.name, {}, kMaxNameCodePoints);
   v.optional("model.dense_layers", m.dense_layers, {0, 1000, true});
   v.optional("model.moe_layer_interval", m.moe_layer_interval, {1, 1000, true});
   v.optional("model.tied_embeddings", m.tied_embeddings, {0, 1, true});
@@ -48,13 +48,13 @@ void visit_fields(Scenario& s, V&& v) {
   v.text("model.bias", m.bias, {"", "none", "qkv", "all"}, 8);
   v.text("model.norm", m.norm, {"", "rms", "layer"}, 8);
   v.optional("model.position_embeddings", m.position_embeddings, {0, 1e8, true});
-  v.optional("model.max_context", m.max_context, {1, 1e9, true});
+  v.optional("model.max_context", m.max_context, {1, 1e9, true, "tokens"});
   v.text("model.attention", m.attention, {"", "gqa", "mla"}, 8);
   v.optional("model.q_lora_rank", m.q_lora_rank, {0, 1e6, true});
   v.optional("model.kv_lora_rank", m.kv_lora_rank, {0, 1e6, true});
   v.optional("model.rope_head_dim", m.rope_head_dim, {0, 1e5, true});
   v.optional("model.v_head_dim", m.v_head_dim, {0, 1e5, true});
-  v.optional("model.window", m.window, {0, 1e9, true});
+  v.optional("model.window", m.window, {0, 1e9, true, "tokens"});
   v.optional("model.window_layers", m.window_layers, {0, 1000, true});
   v.text("model.window_kind", m.window_kind, {"", "sliding", "chunked"}, 8);
 
@@ -118,8 +118,8 @@ void visit_fields(Scenario& s, V&& v) {
   v.optional("serving.tensor_parallel", sv.tensor_parallel, {1, 1024, true});
   v.optional("serving.batch", sv.batch, {1, 1e6, true});
   // Up to an hour / a minute: loose targets ask the planner for the maximum-throughput configuration.
-  v.number("serving.ttft_target_seconds", sv.ttft_target_seconds, {1e-3, 3600});
-  v.number("serving.tpot_target_seconds", sv.tpot_target_seconds, {1e-4, 60});
+  v.number("serving.ttft_target_seconds", sv.ttft_target_seconds, {1e-3, 3600, false, "s"});
+  v.number("serving.tpot_target_seconds", sv.tpot_target_seconds, {1e-4, 60, false, "s"});
   v.text("serving.latency_percentile", sv.latency_percentile, {"p50", "p90", "p99"}, 4);
 
   StorageSection& st = s.storage;
