@@ -245,9 +245,9 @@ LoadResult load_scenario_json(const std::string& text) {
 Scenario canonical(const Scenario& s) {
   Scenario c = s;
   const Catalog& cat = Catalog::builtin();
-  auto same = [&](const Scenario& a, const Scenario& b) {
-    return resolved_architecture(a, cat) == resolved_architecture(b, cat);
-  };
+  // Removing an override that does not change the architecture leaves it unchanged: resolve it once.
+  const Architecture resolved = resolved_architecture(c, cat);
+  auto same = [&](const Scenario&, const Scenario& b) { return resolved_architecture(b, cat) == resolved; };
   using Field = std::optional<double> ModelSection::*;
   for (Field f : {&ModelSection::layers, &ModelSection::hidden, &ModelSection::heads, &ModelSection::kv_heads,
                   &ModelSection::head_dim, &ModelSection::ffn, &ModelSection::vocab, &ModelSection::experts,
