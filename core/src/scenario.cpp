@@ -292,11 +292,11 @@ Scenario canonical(const Scenario& s) {
   if (!inc.one_machine) c.one_machine = d.one_machine;
   if (!inc.feature_store) c.feature_store = d.feature_store;
   if (!inc.pipeline) c.pipeline = d.pipeline;
-  auto same = [&](const Scenario& a, const Scenario& b) {
-    // As given, not capped: an override that only matters against another (kv_heads under a
-    // heads override) is kept, so the loader finds no conflict in what a link holds.
-    return architecture_as_given(a, cat) == architecture_as_given(b, cat);
-  };
+  // As given, not capped: an override that only matters against another (kv_heads under a heads
+  // override) is kept, so the loader finds no conflict in what a link holds. Removing an override
+  // that does not change the architecture leaves it unchanged: resolve it once.
+  const Architecture given = architecture_as_given(c, cat);
+  auto same = [&](const Scenario&, const Scenario& b) { return architecture_as_given(b, cat) == given; };
   using Field = std::optional<double> ModelSection::*;
   for (Field f : {&ModelSection::layers, &ModelSection::hidden, &ModelSection::heads, &ModelSection::kv_heads,
                   &ModelSection::head_dim, &ModelSection::ffn, &ModelSection::vocab, &ModelSection::experts,
