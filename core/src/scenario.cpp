@@ -272,7 +272,7 @@ Scenario canonical(const Scenario& s) {
   // Inputs that no included section reads go back to their defaults (a link holds only what the
   // scenario is about). What reads what (evaluate.cpp): training <- model, hardware, training;
   // inference <- model, hardware, inference; GPU serving <- model, hardware, inference, traffic;
-  // CPU serving, feature store <- traffic; storage <- storage, traffic (daily users), prices,
+  // CPU serving, feature store <- traffic (and inference.output_tokens with a direct tokens/s peak); storage <- storage, traffic (daily users), prices,
   // training (checkpoint size, only when training is included); pipeline <- pipeline, storage and
   // traffic (its unset fields follow them); network <- network, traffic (QPS), prices (egress);
   // one machine <- one_machine.
@@ -284,8 +284,10 @@ Scenario canonical(const Scenario& s) {
     c.hardware = d.hardware;
   }
   if (!inc.training) c.training = d.training;
-  if (!(inc.inference || gpu_serving)) c.inference = d.inference;
-  if (!(inc.serving || inc.storage || inc.feature_store || inc.pipeline || inc.network)) c.traffic = d.traffic;
+  const bool traffic_read = inc.serving || inc.storage || inc.feature_store || inc.pipeline || inc.network;
+  // A direct peak in tokens/s becomes QPS through inference.output_tokens wherever traffic is read.
+  if (!(inc.inference || gpu_serving || (traffic_read && c.traffic.peak_tokens_per_second))) c.inference = d.inference;
+  if (!traffic_read) c.traffic = d.traffic;
   if (!(inc.storage || inc.pipeline)) c.storage = d.storage;
   if (!(inc.storage || inc.network)) c.prices = d.prices;
   if (!inc.network) c.network = d.network;
