@@ -153,18 +153,10 @@ void draw_planner(App& app) {
                          app.scenario().inference.output_tokens, format_number(st.serving.peak_tokens_per_second).c_str());
       // The targets are the scenario's (serving.ttft_target_seconds, serving.tpot_target_seconds): saved
       // in its link and checked in the report too.
-      double ttft = app.scenario().serving.ttft_target_seconds, tpot = app.scenario().serving.tpot_target_seconds;
-      ImGui::SetNextItemWidth(em(6));
-      bool changed = ImGui::InputDouble("time to first token target (s)", &ttft, 0, 0, "%.3g", ImGuiInputTextFlags_EnterReturnsTrue);
-      ImGui::SetNextItemWidth(em(6));
-      changed |= ImGui::InputDouble("time per output token target (s)", &tpot, 0, 0, "%.3g", ImGuiInputTextFlags_EnterReturnsTrue);
+      input_field(app, "TTFT target", "serving.ttft_target_seconds");
+      input_field(app, "TPOT target", "serving.tpot_target_seconds");
       ImGui::TextDisabled("%d configurations; %s prices; targets compared with latency without a queueing wait.",
                           st.serving.configurations, st.serving.pricing.c_str());
-      if (changed && std::isfinite(ttft) && std::isfinite(tpot)) {
-        app.edit().serving.ttft_target_seconds = std::clamp(ttft, 1e-3, 3600.0);
-        app.edit().serving.tpot_target_seconds = std::clamp(tpot, 1e-4, 60.0);
-        app.changed();
-      }
       const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
                                     ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
       if (ImGui::BeginTable("serving", 9, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
