@@ -260,10 +260,10 @@ test('a readable message when WebGL2 is unavailable', async () => {
 
 // Canvas positions at the 1400x900 viewport of the Scenarios panel's name box and Save button
 // (first-use layout; see web/panels/layout.cpp).
-const NAME_BOX = { x: 1030, y: 834 };
-const SAVE_BUTTON = { x: 1160, y: 834 };
-const PANELS_MENU = { x: 571, y: 10 };
-const SCENARIOS_ITEM_Y = 226;  // "Scenarios" in the Panels menu
+const NAME_BOX = { x: 1030, y: 858 };
+const SAVE_BUTTON = { x: 1160, y: 858 };
+const PANELS_MENU = { x: 630, y: 10 };
+const SCENARIOS_ITEM_Y = 245;  // "Scenarios" in the Panels menu
 // The Scenarios panel starts collapsed at this size: the top bar's Panels menu opens and focuses it.
 async function showScenarios(page) {
   await page.mouse.click(PANELS_MENU.x, PANELS_MENU.y);
