@@ -97,7 +97,7 @@ TEST_CASE("every panel is drawn headless for every seed example", "[ui]") {
     INFO(e.id);
     app.set_scenario(e.scenario);
     CHECK(host.fragment.rfind("#s=", 0) == 0);
-    CHECK(host.published_text.find("training.flops") != std::string::npos);
+    CHECK(host.published_text.find("cost.monthly_usd") != std::string::npos);  // every example includes some cost
     run_frames(app, 200, rng);
   }
   // Themes and units flip without trouble.
