@@ -180,6 +180,8 @@ TEST_CASE("property: every output is finite and non-negative over random valid s
       const Report r = evaluate(s);
       REQUIRE(r.results.size() > (all ? 60u : 1u));
       for (const Result& x : r.results) {
+        if (std::isfinite(x.value) && x.value >= 0) continue;
+        // The scenario is serialised only for a failing value (once per result it was most of the run).
         INFO(scenario_to_json(s) << "\n" << x.path << " = " << x.value);
         REQUIRE(std::isfinite(x.value));
         REQUIRE(x.value >= 0);
