@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cctype>
 #include <cstdio>
+#include <sstream>
 #include <string>
 
 #include "envelope/units.hpp"
@@ -111,6 +112,12 @@ std::string format_g4(double x) {
     }
   }
   return out;
+}
+
+std::string format_short(double x) {
+  std::ostringstream o;  // the stream's default: %g with 6 significant digits
+  o << x;
+  return o.str();
 }
 
 std::string format_basis_number(double x) {

@@ -14,12 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string num_text(double x) {
-  std::ostringstream o;
-  o << x;
-  return o.str();
-}
-
 struct ConfigReader {
   const json& j;
   std::string family;
@@ -48,7 +42,7 @@ struct ConfigReader {
     const json* v = find(key);
     if (v && v->is_number() && std::isfinite(v->get<double>()) && v->get<double>() >= 0) return v->get<double>();
     if (v && error.empty()) error = std::string("config.json: '") + key + "' is not a non-negative number";
-    if (why) assumptions.push_back(std::string(key) + " absent: " + num_text(fallback) + " (" + why + ")");
+    if (why) assumptions.push_back(std::string(key) + " absent: " + format_short(fallback) + " (" + why + ")");
     return fallback;
   }
   bool flag(const char* key, bool fallback, const char* why = nullptr) {

@@ -11,18 +11,13 @@
 #include "envelope/conflicts.hpp"
 #include "envelope/evaluate.hpp"
 #include "envelope/formulas.hpp"
+#include "envelope/format.hpp"
 #include "envelope/json_input.hpp"
 
 namespace envelope {
 using nlohmann::json;
 
 namespace {
-
-std::string format_limit(double x) {
-  std::ostringstream o;
-  o << x;
-  return o.str();
-}
 
 // Characters (code points) in UTF-8 text: every byte that is not a continuation byte (10xxxxxx).
 // The JSON parser has already rejected invalid UTF-8.
@@ -73,12 +68,12 @@ struct Reader {
       return false;
     }
     if (d < lim.min || d > lim.max) {
-      problems.push_back({path, "out of range: " + format_limit(d) + " is not within [" + format_limit(lim.min) +
-                                    ", " + format_limit(lim.max) + "]"});
+      problems.push_back({path, "out of range: " + format_short(d) + " is not within [" + format_short(lim.min) +
+                                    ", " + format_short(lim.max) + "]"});
       return false;
     }
     if (lim.integer && std::floor(d) != d) {
-      problems.push_back({path, "must be a whole number, got " + format_limit(d)});
+      problems.push_back({path, "must be a whole number, got " + format_short(d)});
       return false;
     }
     out = d;

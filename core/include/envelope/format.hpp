@@ -11,6 +11,8 @@ std::string format_number(double x, int significant = 3);
 std::string format_g4(double x);
 // format_g4 with a short exponent ("6.738e9"): the numbers substituted into basis text.
 std::string format_basis_number(double x);
+// A number in a message (limits, assumptions): the stream default, %g with 6 significant digits.
+std::string format_short(double x);
 std::string format_bytes(double bytes, bool binary);
 std::string format_seconds(double seconds);
 std::string format_usd(double usd);
