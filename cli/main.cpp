@@ -23,6 +23,7 @@
 #include "envelope/formulas.hpp"
 #include "envelope/import.hpp"
 #include "envelope/link.hpp"
+#include "envelope/calibration.hpp"
 #include "envelope/planner.hpp"
 #include "envelope/validation.hpp"
 
@@ -138,6 +139,9 @@ int main(int argc, char** argv) {
   if (cmd == "validate") {
     const ValidationReport v = validate();
     std::cout << (format == "json" ? v.to_json(2) + "\n" : format == "markdown" ? v.to_markdown() : v.to_text());
+    // The training step model's kernel efficiencies, fitted per GPU generation and dtype, with each
+    // record's error when it is left out of the fit (calibration.hpp).
+    if (format == "markdown") std::cout << "\n" << fit_training_kernel_efficiency().to_markdown();
     for (const CaseResult& r : v.results)
       if (r.c->excluded.empty() && !r.within) return 1;
     return 0;

@@ -14,6 +14,7 @@
 #include "envelope/formulas.hpp"
 #include "envelope/pipeline.hpp"
 #include "envelope/setup.hpp"
+#include "envelope/training_step.hpp"
 #include "envelope/units.hpp"
 #include "envelope/validation.hpp"
 
@@ -39,6 +40,61 @@ struct Builder {
   }
   void warn(const std::string& path, const std::string& message) { r.warnings.push_back({path, message}); }
 };
+
+// The step model's breakdown of the scenario's layout (training_step.hpp), each part with its basis.
+void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel& m, const TrainingPlan& p) {
+  const TrainingLayout& L = p.layout;
+  const std::string layout = "TP " + g(L.tensor_parallel) + " x PP " + g(L.pipeline_parallel) +
+                             (L.interleave > 1 ? " (v=" + g(L.interleave) + ")" : "") + " x CP " + g(L.context_parallel) +
+                             " x DP " + g(L.data_parallel) + (L.expert_parallel > 1 ? ", EP " + g(L.expert_parallel) : "") +
+                             ", micro-batch " + g(L.micro_batch);
+  const std::string src = "training step model (training_step.hpp): " + layout;
+  b.add("training.step.global_batch", p.global_batch, "sequences", s.training.global_batch ? "given" : "~4M tokens / seq_len, a power of two",
+        s.training.global_batch ? g(p.global_batch) : "2^round(log2(4e6 / " + g(s.training.seq_len) + "))",
+        s.training.global_batch ? "scenario" : "Llama 2's 4M-token batch (Touvron et al. 2023)");
+  b.add("training.step.micro_batches", p.micro_batches, "1", "global_batch / (dp x micro_batch)",
+        g(p.global_batch) + " / (" + g(L.data_parallel) + " x " + g(L.micro_batch) + ")", src);
+  const KernelEfficiency ke = training_kernel_efficiency(m.gpu, dtype_from_name(s.training.dtype).value_or(Dtype::bf16));
+  b.add("training.step.kernel_efficiency", p.kernel_efficiency, "1",
+        s.training.kernel_efficiency ? "given" : "fitted efficiency (" + ke.generation + ", " + s.training.dtype + ") x h / (h + 256)",
+        s.training.kernel_efficiency ? g(p.kernel_efficiency)
+                                     : g(ke.value) + " x " + g(m.arch.hidden) + " / (" + g(m.arch.hidden) + " + 256)",
+        s.training.kernel_efficiency ? "scenario" : ke.source);
+  b.add("training.step.compute_seconds", p.compute_seconds, "s", "hardware FLOPs per step / GPUs / (peak x kernel efficiency)",
+        g(p.hardware_flops_per_step) + " / " + g(L.gpus()) + " / (" + g(m.peak) + " x " + g(p.kernel_efficiency) + ")",
+        "Megatron eq. 3 (Narayanan et al. 2021), recompute FLOPs counted");
+  b.add("training.step.bubble_seconds", p.bubble_seconds, "s", "compute x (pp - 1) / (micro_batches x interleave)",
+        g(p.compute_seconds) + " x " + g(L.pipeline_parallel - 1) + " / (" + g(p.micro_batches) + " x " + g(L.interleave) + ")",
+        "1F1B pipeline bubble (Narayanan et al. 2021)");
+  b.add("training.step.tensor_parallel_seconds", p.tensor_parallel_seconds, "s",
+        "layers per stage x micro_batches x 4 ring all-reduces of (s / cp) x b x h x 2 B", g(p.tensor_parallel_seconds), src);
+  b.add("training.step.context_parallel_seconds", p.context_parallel_seconds, "s",
+        "K/V ring passes (cp - 1 chunks, 3 per layer) not hidden behind attention", g(p.context_parallel_seconds),
+        "ring attention (Liu et al. 2023); Megatron-Core context parallel");
+  b.add("training.step.expert_parallel_seconds", p.expert_parallel_seconds, "s",
+        "MoE layers per stage x micro_batches x 4 all-to-alls of tokens x k x h x 2 B x (ep - 1) / ep",
+        g(p.expert_parallel_seconds), "expert parallel all-to-all (Lepikhin et al. 2020)");
+  b.add("training.step.pipeline_p2p_seconds", p.pipeline_p2p_seconds, "s", "2 x micro_batches x interleave sends of (s / cp) x b x h x 2 B",
+        g(p.pipeline_p2p_seconds), src);
+  b.add("training.step.data_parallel_exposed_seconds", p.data_parallel_exposed_seconds, "s",
+        "max(0, gradient reduction over dp x cp + ZeRO-3 gathers - backward)",
+        "max(0, " + g(p.data_parallel_seconds) + " + " + g(p.zero3_seconds) + " - backward)",
+        "ZeRO (Rajbhandari et al. 2020); overlapped with the backward pass");
+  b.add("training.step.step_seconds", p.step_seconds, "s",
+        "compute + bubble + tensor + context + expert + pipeline sends + exposed data parallel",
+        g(p.compute_seconds) + " + " + g(p.bubble_seconds) + " + " + g(p.tensor_parallel_seconds) + " + " +
+            g(p.context_parallel_seconds) + " + " + g(p.expert_parallel_seconds) + " + " + g(p.pipeline_p2p_seconds) + " + " +
+            g(p.data_parallel_exposed_seconds),
+        src);
+  b.add("training.step.model_flops_utilization", p.model_flops_utilization, "1",
+        "model FLOPs per step incl. attention / (GPUs x peak x step)",
+        g(p.model_flops_per_step) + " / (" + g(L.gpus()) + " x " + g(m.peak) + " x " + g(p.step_seconds) + ")",
+        "Megatron-LM / Llama 3 MFU definition");
+  b.add("training.step.model_tflops_per_gpu", p.model_tflops_per_gpu * kTera, "FLOP/s", "model FLOPs per step / GPUs / step",
+        g(p.model_flops_per_step) + " / " + g(L.gpus()) + " / " + g(p.step_seconds), "Megatron-LM / NeMo model TFLOP/s per GPU");
+  b.add("training.step.tokens_per_second_per_gpu", p.tokens_per_second_per_gpu, "tokens/s", "global_batch x seq_len / GPUs / step",
+        g(p.global_batch) + " x " + g(s.training.seq_len) + " / " + g(L.gpus()) + " / " + g(p.step_seconds), src);
+}
 
 std::optional<double> price_for(const Accelerator& a, const std::string& pricing) {
   if (pricing == "spot") return a.spot_usd_per_hour ? a.spot_usd_per_hour : a.on_demand_usd_per_hour;
@@ -239,39 +295,59 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
     b.warn("inference.batch", "batch " + g(in.batch) + " exceeds the " + g(max_batch) + " sequences whose KV cache fits");
 
   // ------------------------------------------------------------ training memory (per GPU)
+  // One step model (training_step.hpp) for the scenario's own layout: the memory here, the training
+  // time below and the planner's ranking all come from it.
   const TrainingSection& tr = s.training;
-  const double mp = tr.tensor_parallel * tr.pipeline_parallel;
-  const double dp = std::max(1.0, std::floor(hw.count / mp));
+  const double mp = tr.tensor_parallel * tr.pipeline_parallel * tr.context_parallel;
+  const TrainingLayout layout = scenario_training_layout(s);
+  const double dp = layout.data_parallel;
   if (std::fmod(hw.count, mp) != 0)
-    b.warn("training.tensor_parallel", "GPU count " + g(hw.count) + " is not a multiple of tensor x pipeline parallel (" +
+    b.warn("training.tensor_parallel", "GPU count " + g(hw.count) + " is not a multiple of tensor x pipeline x context parallel (" +
                                            g(mp) + "); data parallel rounds down to " + g(dp));
   if (tr.tensor_parallel > gpu.scale_up_domain)
     b.warn("training.tensor_parallel", "tensor parallel " + g(tr.tensor_parallel) + " spans beyond the " +
                                            g(gpu.scale_up_domain) + "-device scale-up domain of " + gpu.name);
+  if (arch.experts > 0 && tr.expert_parallel > 1 &&
+      (std::fmod(arch.experts, tr.expert_parallel) != 0 || std::fmod(dp * tr.context_parallel, tr.expert_parallel) != 0))
+    b.warn("training.expert_parallel", "expert parallel " + g(tr.expert_parallel) + " should divide the " + g(arch.experts) +
+                                           " experts and data x context parallel (" + g(dp * tr.context_parallel) + ")");
+  if (arch.experts <= 0 && tr.expert_parallel > 1)
+    b.warn("training.expert_parallel", "expert parallel " + g(tr.expert_parallel) + " has no effect: the model has no experts");
+  const double global_batch = scenario_global_batch(s);
+  const TrainingStepModel step_model = training_step_model(s, c);
+  const TrainingPlan tstep = step_model.cost(layout, global_batch);
   const RecipeBytes rb = recipe_bytes_per_param(tr.recipe, tr.optimizer);
   const int zero = static_cast<int>(tr.zero_stage);
-  const ModelStateBytes ms = model_state_bytes_per_gpu(P, rb, zero, dp, mp);
-  const std::string zsub = " / (tp x pp = " + g(mp) + ")";
-  const std::string zsrc = "recipe " + tr.recipe + " + " + tr.optimizer + "; ZeRO (Rajbhandari et al. 2020)";
-  b.add("memory.training.weights_bytes", ms.weights, "B", "params x weight_bytes / model_parallel" + std::string(zero >= 3 ? " / dp" : ""),
-        g(P) + " x " + g(rb.weights) + " B" + zsub + (zero >= 3 ? " / " + g(dp) : ""), zsrc);
-  b.add("memory.training.gradients_bytes", ms.gradients, "B", "params x grad_bytes / model_parallel" + std::string(zero >= 2 ? " / dp" : ""),
-        g(P) + " x " + g(rb.gradients) + " B" + zsub + (zero >= 2 ? " / " + g(dp) : ""), zsrc);
-  b.add("memory.training.optimizer_bytes", ms.optimizer, "B",
-        "params x (master + optimizer states) / model_parallel" + std::string(zero >= 1 ? " / dp" : ""),
-        g(P) + " x " + g(rb.optimizer) + " B" + zsub + (zero >= 1 ? " / " + g(dp) : ""), zsrc);
-  const double per_layer = activation_bytes_per_layer(tr.seq_len, tr.micro_batch, arch.hidden, arch.heads, tr.tensor_parallel,
+  const std::string zsub = " / (tp x pp = " + g(tr.tensor_parallel * tr.pipeline_parallel) + ")";
+  const std::string ep_note = step_model.expert_params > 0 && tr.expert_parallel > 1
+                                  ? "; routed experts (" + g(step_model.expert_params) + ") also / ep " + g(tr.expert_parallel)
+                                  : "";
+  const std::string zsrc = "recipe " + tr.recipe + " + " + tr.optimizer + "; ZeRO over dp x cp (Rajbhandari et al. 2020)";
+  const double zdp = dp * tr.context_parallel;
+  b.add("memory.training.weights_bytes", tstep.weights_bytes, "B",
+        "params x weight_bytes / model_parallel" + std::string(zero >= 3 ? " / (dp x cp)" : ""),
+        g(P) + " x " + g(rb.weights) + " B" + zsub + (zero >= 3 ? " / " + g(zdp) : "") + ep_note, zsrc);
+  b.add("memory.training.gradients_bytes", tstep.gradients_bytes, "B",
+        "params x grad_bytes / model_parallel" + std::string(zero >= 2 ? " / (dp x cp)" : ""),
+        g(P) + " x " + g(rb.gradients) + " B" + zsub + (zero >= 2 ? " / " + g(zdp) : "") + ep_note, zsrc);
+  b.add("memory.training.optimizer_bytes", tstep.optimizer_bytes, "B",
+        "params x (master + optimizer states) / model_parallel" + std::string(zero >= 1 ? " / (dp x cp)" : ""),
+        g(P) + " x " + g(rb.optimizer) + " B" + zsub + (zero >= 1 ? " / " + g(zdp) : "") + ep_note, zsrc);
+  const double local_seq = tr.seq_len / tr.context_parallel;
+  const double per_layer = activation_bytes_per_layer(local_seq, tr.micro_batch, arch.hidden, arch.heads, tr.tensor_parallel,
                                                       tr.sequence_parallel, tr.recompute, tr.flash_attention);
-  const double act = activation_bytes_per_gpu(arch.layers, per_layer);
-  const double logits = logits_bytes_per_gpu(tr.seq_len, tr.micro_batch, arch.vocab, tr.tensor_parallel);
-  b.add("memory.training.activations_bytes", act + logits, "B",
-        "L x per_layer(s, b, h, a, t; recompute, flash, SP) + 4 s b V / t",
-        g(arch.layers) + " x " + g(per_layer) + " + " + g(logits) + " (s=" + g(tr.seq_len) + ", b=" + g(tr.micro_batch) +
-            ", recompute=" + tr.recompute + (tr.flash_attention ? ", flash" : "") + (tr.sequence_parallel ? ", SP" : "") + ")",
-        "Korthikanti et al. 2022, eqs. 1-5 (1F1B: first stage holds L layers' worth)");
-  const double train_total = ms.weights + ms.gradients + ms.optimizer + act + logits;
+  const double logits = logits_bytes_per_gpu(local_seq, tr.micro_batch, arch.vocab, tr.tensor_parallel);
+  b.add("memory.training.activations_bytes", tstep.activations_bytes, "B",
+        "layers_in_flight x per_layer(s / cp, b, h, a, t; recompute, flash, SP) + 4 (s / cp) b V / t",
+        g((tstep.activations_bytes - logits) / std::max(1.0, per_layer)) + " x " + g(per_layer) + " + " + g(logits) +
+            " (s=" + g(tr.seq_len) + (tr.context_parallel > 1 ? " / cp " + g(tr.context_parallel) : "") +
+            ", b=" + g(tr.micro_batch) + ", recompute=" + tr.recompute + (tr.flash_attention ? ", flash" : "") +
+            (tr.sequence_parallel ? ", SP" : "") + ")",
+        "Korthikanti et al. 2022, eqs. 1-5 (1F1B: the first stage holds min(pp, micro-batches) micro-batches of its layers)");
+  const double train_total = tstep.total_bytes;
   b.add("memory.training.total_bytes", train_total, "B", "weights + gradients + optimizer + activations",
-        g(ms.weights) + " + " + g(ms.gradients) + " + " + g(ms.optimizer) + " + " + g(act + logits), "sum");
+        g(tstep.weights_bytes) + " + " + g(tstep.gradients_bytes) + " + " + g(tstep.optimizer_bytes) + " + " + g(tstep.activations_bytes),
+        "sum");
   const bool train_fits = train_total <= gpu.memory_bytes;
   b.add("memory.training.fits", train_fits ? 1 : 0, "bool", "total <= device memory", g(train_total) + " <= " + g(gpu.memory_bytes),
         spec_src);
@@ -279,8 +355,8 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
         "ceil(params x bytes_per_param(recipe) / memory)", "ceil(" + g(P) + " x " + g(rb.total()) + " / " + g(gpu.memory_bytes) + ")",
         "seed 'need at least 2 x A100 80GB' (model states sharded, e.g. ZeRO-3)");
   if (!train_fits)
-    b.warn("memory.training.fits", "training state does not fit in " + gpu.name + " memory; raise ZeRO stage, tensor/pipeline "
-                                   "parallel, or use recompute");
+    b.warn("memory.training.fits", "training state does not fit in " + gpu.name + " memory; raise ZeRO stage, tensor/pipeline/"
+                                   "context parallel, or use recompute");
 
   // ------------------------------------------------------------ training compute
   const bool full = tr.recompute == "full";
@@ -295,8 +371,14 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
     b.warn("training.tokens", "below Chinchilla-optimal tokens (" + g(chin) + "): the model is undertrained for its size");
   const Dtype tdt = dtype_from_name(tr.dtype).value_or(Dtype::bf16);
   const double peak = hw.peak_tflops ? *hw.peak_tflops * kTera : gpu.peak_flops(tdt);
-  const double mfu = tr.mfu ? *tr.mfu : eff.training_mfu;
-  if (mfu > 0.6) b.warn("training.mfu", "MFU " + g(mfu) + " is above what large runs reach (PaLM 46%, Megatron 52-56%)");
+  // MFU: given (training.mfu), or what the step model reaches at this layout (training.step.*).
+  const double step_tokens = tstep.global_batch * tr.seq_len;
+  // The whole-run MFU: steady-state steps at the goodput (training.goodput).
+  const double step_mfu = tstep.step_seconds > 0 && peak > 0
+                              ? training_flops(Pa, step_tokens, full) * tr.goodput / (hw.count * peak * tstep.step_seconds)
+                              : 0.0;
+  const double mfu = tr.mfu ? *tr.mfu : step_mfu;
+  if (mfu > 0.6) b.warn("training.mfu", "MFU " + g(mfu) + " is above what large runs reach (PaLM 46%, Megatron 52-56%, Llama 3 38-43%)");
   const double price = price_per_gpu_hour(s, c);
   if (!hw.price_per_gpu_hour && !price_for(gpu, hw.pricing))
     b.warn("hardware.price_per_gpu_hour", "no published price for " + gpu.name + "; set a price to get costs");
@@ -304,7 +386,12 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
                                 : hw.pricing == "spot" ? gpu.spot_source : gpu.on_demand_source;
   b.add("hardware.price_per_gpu_hour", price, "USD/h", "price per GPU-hour", g(price), price_src);
   b.add("hardware.peak_flops", peak, "FLOP/s", "dense peak (" + tr.dtype + ")", g(peak), spec_src + " (dense, not sparse)");
-  b.add("training.mfu", mfu, "1", tr.mfu ? "given" : "default for " + gpu.klass, g(mfu), tr.mfu ? "scenario" : eff.source);
+  training_step_report(b, s, step_model, tstep);
+  b.add("training.mfu", mfu, "1", tr.mfu ? "given" : "6 P D per step x goodput / (GPUs x peak x step_seconds)",
+        tr.mfu ? g(mfu)
+               : (full ? "8 x " : "6 x ") + g(Pa) + " x " + g(step_tokens) + " x " + g(tr.goodput) + " / (" + g(hw.count) + " x " +
+                     g(peak) + " x " + g(tstep.step_seconds) + ")",
+        tr.mfu ? "scenario (overrides the step model's " + format_short(step_mfu) + ")" : "training step model (training.step.*)");
   const double secs = b.add("training.wall_seconds", training_seconds(flops, hw.count, peak, mfu), "s",
                             "FLOPs / (GPUs x peak x MFU)",
                             g(flops) + " / (" + g(hw.count) + " x " + g(peak) + " x " + g(mfu) + ")", "seed Q1");

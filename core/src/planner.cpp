@@ -19,134 +19,16 @@ namespace envelope {
 
 namespace {
 
-struct TrainingContext {
-  Architecture arch;
-  Accelerator gpu;
-  double params = 0, active = 0, peak = 0, kernel_efficiency = 0.5, price = 0, gpus = 1, tokens = 0;
-  RecipeBytes recipe;
-  double attention_width = 0;  // heads x head_dim
-};
-
-TrainingContext training_context(const Scenario& s, const Catalog& c) {
-  TrainingContext x;
-  x.arch = resolved_architecture(s, c);
-  x.gpu = resolved_accelerator(s, c);
-  const double derived = params_total(x.arch);
-  x.params = s.model.params ? *s.model.params : derived;
-  x.active = s.model.active_params ? *s.model.active_params : params_active(x.arch) * (derived > 0 ? x.params / derived : 1.0);
-  x.peak = s.hardware.peak_tflops ? *s.hardware.peak_tflops * kTera
-                                  : x.gpu.peak_flops(dtype_from_name(s.training.dtype).value_or(Dtype::bf16));
-  // Kernel efficiency: the fraction of dense peak the layers' kernels reach when nothing waits on
-  // communication or the pipeline (those are modelled separately). A100 class: 0.55, one value
-  // across the 17 published Megatron-LM layouts (Narayanan 2021, Korthikanti 2022, MT-NLG 2022; the
-  // planner's tests hold each within 20%); other classes scale with their whole-run MFU default
-  // (0.55 / 0.40 = 1.375). GEMMs narrower than a few tensor-core tiles (128-256 wide) run slower:
-  // x h / (h + 256) for hidden size h. See docs/calibration.md.
-  x.kernel_efficiency = default_efficiencies(x.gpu).training_mfu * 1.375 * x.arch.hidden / (x.arch.hidden + 256.0);
-  x.price = price_per_gpu_hour(s, c);
-  x.gpus = s.hardware.count;
-  x.tokens = s.training.tokens;
-  x.recipe = recipe_bytes_per_param(s.training.recipe, s.training.optimizer);
-  x.attention_width = x.arch.heads * x.arch.head_dim;
-  return x;
-}
-
 std::string family_name(int t, int p, int z) {
   return "TP " + std::to_string(t) + ", PP " + std::to_string(p) + ", ZeRO " + std::to_string(z);
 }
 
-TrainingPlan cost_layout(const TrainingContext& x, const Scenario& s, const TrainingLayout& L, double B, bool& fits) {
-  TrainingPlan plan;
-  plan.layout = L;
-  const Architecture& a = x.arch;
-  const double t = L.tensor_parallel, p = L.pipeline_parallel, d = L.data_parallel, mb = L.micro_batch, v = L.interleave;
-  const double seq = s.training.seq_len;
-  // Uneven stages: the busiest stage holds ceil(L/p) layers.
-  const double layers_per_stage = std::ceil(a.layers / p), imbalance = layers_per_stage / (a.layers / p);
-  const double m = B / (d * mb);  // micro-batches per pipeline per step
-  plan.micro_batches = m;
-
-  // Memory per GPU (formulas.hpp; Korthikanti et al. 2022 for activations).
-  const ModelStateBytes states = model_state_bytes_per_gpu(x.params * imbalance, x.recipe, L.zero_stage, d, t * p);
-  const double per_layer = activation_bytes_per_layer(seq, mb, a.hidden, a.heads, t, L.sequence_parallel, L.recompute,
-                                                      s.training.flash_attention);
-  // 1F1B: the first stage keeps min(p, m) micro-batches of its layers; interleaving adds
-  // (p-1)/(p v) (Korthikanti et al. 2022, section 4.2.3).
-  const double in_flight = std::min(p, m) * (v > 1 ? 1.0 + (p - 1) / (p * v) : 1.0);
-  plan.weights_bytes = states.weights;
-  plan.gradients_bytes = states.gradients;
-  plan.optimizer_bytes = states.optimizer;
-  plan.activations_bytes = per_layer * layers_per_stage * in_flight + logits_bytes_per_gpu(seq, mb, a.vocab, t);
-  plan.total_bytes = plan.weights_bytes + plan.gradients_bytes + plan.optimizer_bytes + plan.activations_bytes;
-  // 5% kept free for the caching allocator's fragmentation (an assumption; PyTorch reports it as
-  // reserved-but-unallocated memory, typically a few percent).
-  fits = plan.total_bytes <= x.gpu.memory_bytes * 0.95;
-  if (!fits) return plan;
-
-  // FLOPs per step: 6 P D plus attention scores (= Megatron eq. 3: 72BLsh^2(1 + s/6h + V/12hL)).
-  const double tokens = B * seq;
-  const double attention = 12.0 * B * a.layers * seq * seq * x.attention_width;
-  plan.model_flops_per_step = 6.0 * x.active * tokens + attention;
-  plan.hardware_flops_per_step = L.recompute == "full"        ? plan.model_flops_per_step * 4.0 / 3.0
-                                 : L.recompute == "selective" ? plan.model_flops_per_step + attention / 3.0
-                                                              : plan.model_flops_per_step;
-  const double N = t * p * d;
-  plan.compute_seconds = plan.hardware_flops_per_step / N / (x.peak * x.kernel_efficiency) * imbalance;
-  // Pipeline bubble (p-1)/m, divided by v with interleaved stages (Narayanan et al. 2021).
-  plan.bubble_seconds = plan.compute_seconds * (p - 1) / (m * v);
-  // Tensor parallel: 2 all-reduces forward + 2 backward per layer and micro-batch (+2 when the
-  // forward is recomputed) of s x b x h 16-bit activations; sequence parallel moves the same bytes.
-  const bool tp_in_domain = t <= x.gpu.scale_up_domain && x.gpu.scale_up_bytes_per_s > 0;
-  const double tp_bw = collective_bytes_per_s(tp_in_domain ? x.gpu.scale_up_bytes_per_s : x.gpu.scale_out_bytes_per_s, tp_in_domain);
-  const double collectives = L.recompute == "full" ? 6 : 4;
-  plan.tensor_parallel_seconds = layers_per_stage * m * collectives *
-                                 ring_allreduce_seconds(seq * mb * a.hidden * 2.0, t, tp_bw, tp_in_domain ? 1e-6 : 5e-6);
-  // Data parallel (Rajbhandari et al. 2020): ZeRO 0-1 all-reduce the accumulated gradients once per
-  // step; ZeRO-2 keeps only its gradient partition, so it reduce-scatters after every micro-batch's
-  // backward; ZeRO-3 also all-gathers the weights for every micro-batch's forward and backward.
-  // Overlapped with the backward pass as far as it is long.
-  const bool dp_in_domain = N <= x.gpu.scale_up_domain && x.gpu.scale_up_bytes_per_s > 0;
-  const double dp_bw = collective_bytes_per_s(dp_in_domain ? x.gpu.scale_up_bytes_per_s : x.gpu.scale_out_bytes_per_s, dp_in_domain);
-  const double dp_lat = dp_in_domain ? 1e-6 : 5e-6;
-  const double shard = x.params * imbalance / (t * p);
-  const double grad_bytes = shard * x.recipe.gradients, weight_bytes = shard * x.recipe.weights;
-  const double one_way = d > 1 ? (d - 1) / d / dp_bw : 0.0;  // reduce-scatter or all-gather, per byte
-  if (L.zero_stage <= 1)
-    plan.data_parallel_seconds = ring_allreduce_seconds(grad_bytes, d, dp_bw, dp_lat);
-  else
-    plan.data_parallel_seconds = m * grad_bytes * one_way + weight_bytes * one_way;  // RS per micro-batch + AG once
-  plan.zero3_seconds = L.zero_stage >= 3 ? 2.0 * m * weight_bytes * one_way : 0.0;
-  const double backward = plan.compute_seconds * (L.recompute == "full" ? 0.5 : 2.0 / 3.0);
-  plan.data_parallel_exposed_seconds = std::max(0.0, plan.data_parallel_seconds + plan.zero3_seconds - backward);
-  plan.step_seconds = plan.compute_seconds + plan.bubble_seconds + plan.tensor_parallel_seconds + plan.data_parallel_exposed_seconds;
-
-  plan.model_flops_utilization = plan.model_flops_per_step / (N * x.peak * plan.step_seconds);
-  plan.hardware_tflops_per_gpu = plan.hardware_flops_per_step / N / plan.step_seconds / kTera;
-  plan.scenario_mfu = training_flops(x.active, tokens, L.recompute == "full") / (N * x.peak * plan.step_seconds);
-  plan.train_seconds = x.tokens / tokens * plan.step_seconds;
-  plan.gpu_hours = plan.train_seconds * N / kSecondsPerHour;
-  plan.cost_usd = plan.gpu_hours * x.price;
-  struct Part {
-    const char* name;
-    double seconds;
-  } parts[] = {{"compute", plan.compute_seconds}, {"pipeline bubble", plan.bubble_seconds},
-               {"tensor-parallel communication", plan.tensor_parallel_seconds},
-               {"data-parallel communication", plan.data_parallel_exposed_seconds}};
-  plan.bottleneck = std::max_element(std::begin(parts), std::end(parts), [](const Part& l, const Part& r) {
-                      return l.seconds < r.seconds;
-                    })->name;
-  return plan;
-}
-
-double default_global_batch(const Scenario& s) {
-  // ~4M tokens per step (Llama 2: 4M-token batches, Touvron et al. 2023), a power of two in sequences.
-  return std::max(1.0, std::pow(2.0, std::round(std::log2(4e6 / std::max(1.0, s.training.seq_len)))));
-}
-
 std::string describe(const TrainingLayout& l) {
-  char buf[200];
-  std::snprintf(buf, sizeof buf, "TP %d x PP %d%s x DP %d, ZeRO %d, micro-batch %d, recompute %s", l.tensor_parallel,
+  char buf[240];
+  std::snprintf(buf, sizeof buf, "TP %d x PP %d%s%s%s x DP %d, ZeRO %d, micro-batch %d, recompute %s", l.tensor_parallel,
                 l.pipeline_parallel, l.interleave > 1 ? (" (v=" + std::to_string(l.interleave) + ")").c_str() : "",
+                l.context_parallel > 1 ? (" x CP " + std::to_string(l.context_parallel)).c_str() : "",
+                l.expert_parallel > 1 ? (" (EP " + std::to_string(l.expert_parallel) + ")").c_str() : "",
                 l.data_parallel, l.zero_stage, l.micro_batch, l.recompute.c_str());
   return buf;
 }
@@ -155,17 +37,24 @@ std::string describe(const TrainingLayout& l) {
 
 TrainingPlan evaluate_training_layout(const Scenario& s, const TrainingLayout& layout, double global_batch, bool& fits,
                                       const Catalog& c) {
-  const TrainingContext x = training_context(s, c);
-  return cost_layout(x, s, layout, global_batch > 0 ? global_batch : default_global_batch(s), fits);
+  TrainingPlan plan = training_step(s, layout, global_batch, c);
+  fits = plan.fits;
+  return plan;
 }
 
 TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOptions& o, const Catalog& c) {
   TrainingPlannerResult res;
-  const TrainingContext x = training_context(s, c);
-  const int N = static_cast<int>(x.gpus);
-  const double B = o.global_batch > 0 ? o.global_batch : default_global_batch(s);
+  const TrainingStepModel x = training_step_model(s, c);
+  const int N = static_cast<int>(s.hardware.count);
+  const double B = o.global_batch > 0 ? o.global_batch : scenario_global_batch(s);
   res.global_batch = B;
   const int heads = static_cast<int>(x.arch.heads), layers = static_cast<int>(x.arch.layers);
+  const int experts = static_cast<int>(x.arch.experts);
+  // Context parallel: powers of two, up to the degree that brings the sequence to ~8k tokens per GPU
+  // (Llama 3 405B: 131,072-token sequences on CP 16, Dubey et al. 2024 Table 4); none below 16k.
+  const int max_cp = o.max_context_parallel > 0
+                         ? o.max_context_parallel
+                         : std::max(1, static_cast<int>(std::pow(2.0, std::ceil(std::log2(std::max(1.0, x.seq_len / 8192.0))))));
   std::map<std::string, RejectedFamily> memory_rejects;
   std::map<std::string, double> memory_min_bytes;  // smallest footprint tried per rejected family
   std::map<std::string, double> family_best;  // best step per TP/PP family, to explain what slower ones hit
@@ -173,39 +62,48 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
   std::vector<TrainingPlan> fitting;
   for (int t = 1; t <= std::min({heads, N, std::max(1, x.gpu.scale_up_domain)}); ++t) {
     if (heads % t) continue;
-    for (int p = 1; p <= std::min(layers, N / t); ++p) {
-      if (N % (t * p)) continue;
-      const int d = N / (t * p);
-      if (std::fmod(B, d) != 0) continue;
-      const int per_replica = static_cast<int>(B / d);
-      for (int mb : {1, 2, 4, 8}) {  // Megatron-LM runs use micro-batches of 1-8 (Narayanan 2021, Korthikanti 2022)
-        if (per_replica % mb) continue;
-        const int m = per_replica / mb;
-        for (int z = 0; z <= (d > 1 ? o.max_zero_stage : 0); ++z) {
-          for (const std::string& r : o.recompute_modes) {
-            for (int v = 1; v <= 8; ++v) {  // interleaved chunks per GPU (v divides a stage's layers); past a few,
-                                             // more chunks only add point-to-point traffic (Narayanan 2021 sec. 2.2)
-              if (v > 1 && (!o.allow_interleave || p == 1 || layers % p || (layers / p) % v || m % p)) continue;
-              TrainingLayout L{t, p, d, z, mb, v, r, t > 1};
-              ++res.considered;
-              bool fits = false;
-              TrainingPlan plan = cost_layout(x, s, L, B, fits);
-              const std::string fam = family_name(t, p, z);
-              if (!fits) {
-                RejectedFamily& f = memory_rejects[fam];
-                double& smallest = memory_min_bytes.try_emplace(fam, plan.total_bytes).first->second;
-                smallest = std::min(smallest, plan.total_bytes);
-                f.family = fam;
-                ++f.layouts;
-                continue;
+    for (int cp = 1; cp <= max_cp && t * cp <= N; cp *= 2) {
+      for (int p = 1; p <= std::min(layers, N / (t * cp)); ++p) {
+        if (N % (t * cp * p)) continue;
+        const int d = N / (t * cp * p);
+        if (std::fmod(B, d) != 0) continue;
+        const int per_replica = static_cast<int>(B / d);
+        // Expert parallel: 1 for dense models; for MoE, powers of two dividing the experts and DP x CP.
+        std::vector<int> eps = {1};
+        for (int e = 2; experts > 0 && e <= experts && (o.max_expert_parallel <= 0 || e <= o.max_expert_parallel); e *= 2)
+          if (experts % e == 0 && (d * cp) % e == 0) eps.push_back(e);
+        for (int e : eps) {
+          for (int mb : {1, 2, 4, 8}) {  // Megatron-LM runs use micro-batches of 1-8 (Narayanan 2021, Korthikanti 2022)
+            if (per_replica % mb) continue;
+            const int m = per_replica / mb;
+            for (int z = 0; z <= (d * cp > 1 ? o.max_zero_stage : 0); ++z) {
+              for (const std::string& r : o.recompute_modes) {
+                // Interleaved chunks per GPU; past a few, more chunks only add point-to-point traffic
+                // (Narayanan 2021 sec. 2.2). Megatron's interleaved schedule needs m divisible by p;
+                // uneven stages are costed by their busiest GPU (Llama 3: 126 layers on 16 stages).
+                for (int v = 1; v <= 8; ++v) {
+                  if (v > 1 && (!o.allow_interleave || p == 1 || m % p || p * v > layers)) continue;
+                  TrainingLayout L{t, p, d, z, mb, v, r, t > 1, cp, e};
+                  ++res.considered;
+                  TrainingPlan plan = x.cost(L, B);
+                  const std::string fam = family_name(t, p, z) + (cp > 1 ? ", CP " + std::to_string(cp) : "");
+                  if (!plan.fits) {
+                    RejectedFamily& f = memory_rejects[fam];
+                    double& smallest = memory_min_bytes.try_emplace(fam, plan.total_bytes).first->second;
+                    smallest = std::min(smallest, plan.total_bytes);
+                    f.family = fam;
+                    ++f.layouts;
+                    continue;
+                  }
+                  ++res.fitting;
+                  const std::string tp_pp = "TP " + std::to_string(t) + ", PP " + std::to_string(p);
+                  if (!family_best.count(tp_pp) || plan.step_seconds < family_best[tp_pp]) {
+                    family_best[tp_pp] = plan.step_seconds;
+                    family_bottleneck[tp_pp] = plan.bottleneck;
+                  }
+                  fitting.push_back(std::move(plan));
+                }
               }
-              ++res.fitting;
-              const std::string tp_pp = "TP " + std::to_string(t) + ", PP " + std::to_string(p);
-              if (!family_best.count(tp_pp) || plan.step_seconds < family_best[tp_pp]) {
-                family_best[tp_pp] = plan.step_seconds;
-                family_bottleneck[tp_pp] = plan.bottleneck;
-              }
-              fitting.push_back(std::move(plan));
             }
           }
         }
@@ -235,14 +133,16 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
       res.rejected.push_back({tp_pp, buf, 0});
     }
     const TrainingPlan& b = res.ranked.front();
-    char buf[600];
+    char buf[800];
     std::snprintf(buf, sizeof buf,
                   "%s: step %.3g s = compute %.0f%%, pipeline bubble %.0f%%, tensor-parallel all-reduces %.0f%%, "
+                  "context-parallel ring %.0f%%, expert all-to-all %.0f%%, pipeline sends %.0f%%, "
                   "exposed data-parallel all-reduce %.0f%%; %.0f GB per GPU of %.0f GB; MFU %.0f%%.",
                   describe(b.layout).c_str(), b.step_seconds, 100 * b.compute_seconds / b.step_seconds,
                   100 * b.bubble_seconds / b.step_seconds, 100 * b.tensor_parallel_seconds / b.step_seconds,
-                  100 * b.data_parallel_exposed_seconds / b.step_seconds, b.total_bytes / 1e9, x.gpu.memory_bytes / 1e9,
-                  100 * b.model_flops_utilization);
+                  100 * b.context_parallel_seconds / b.step_seconds, 100 * b.expert_parallel_seconds / b.step_seconds,
+                  100 * b.pipeline_p2p_seconds / b.step_seconds, 100 * b.data_parallel_exposed_seconds / b.step_seconds,
+                  b.total_bytes / 1e9, x.gpu.memory_bytes / 1e9, 100 * b.model_flops_utilization);
     res.why_best = buf;
   } else if (res.considered == 0) {
     // Nothing to cost: every data-parallel degree N / (TP x PP) leaves the global batch unsplittable.
@@ -265,7 +165,12 @@ void apply_training_plan(Scenario& s, const TrainingPlan& p) {
   t.micro_batch = p.layout.micro_batch;
   t.recompute = p.layout.recompute;
   t.sequence_parallel = p.layout.sequence_parallel;
-  t.mfu = std::clamp(p.scenario_mfu, 0.01, 1.0);  // the report's training time then equals the plan's
+  t.context_parallel = p.layout.context_parallel;
+  t.expert_parallel = p.layout.expert_parallel;
+  t.interleave = p.layout.interleave;
+  t.global_batch = p.global_batch;
+  // The report's training time comes from the same step model at this layout: no MFU override.
+  t.mfu.reset();
 }
 
 // ------------------------------------------------------------------ plan files and output
@@ -392,12 +297,17 @@ static nlohmann::json layout_json(const TrainingPlan& p) {
   return {{"tensor_parallel", l.tensor_parallel}, {"pipeline_parallel", l.pipeline_parallel}, {"interleave", l.interleave},
           {"data_parallel", l.data_parallel}, {"zero_stage", l.zero_stage}, {"micro_batch", l.micro_batch},
           {"recompute", l.recompute}, {"sequence_parallel", l.sequence_parallel},
+          {"context_parallel", l.context_parallel}, {"expert_parallel", l.expert_parallel},
           {"memory_bytes", {{"weights", p.weights_bytes}, {"gradients", p.gradients_bytes}, {"optimizer", p.optimizer_bytes},
                             {"activations", p.activations_bytes}, {"total", p.total_bytes}}},
           {"step_seconds", {{"compute", p.compute_seconds}, {"pipeline_bubble", p.bubble_seconds},
-                            {"tensor_parallel", p.tensor_parallel_seconds}, {"data_parallel", p.data_parallel_seconds},
+                            {"tensor_parallel", p.tensor_parallel_seconds}, {"context_parallel", p.context_parallel_seconds},
+                            {"expert_parallel", p.expert_parallel_seconds}, {"pipeline_p2p", p.pipeline_p2p_seconds},
+                            {"data_parallel", p.data_parallel_seconds},
                             {"data_parallel_exposed", p.data_parallel_exposed_seconds}, {"total", p.step_seconds}}},
           {"model_flops_utilization", p.model_flops_utilization}, {"hardware_tflops_per_gpu", p.hardware_tflops_per_gpu},
+          {"model_tflops_per_gpu", p.model_tflops_per_gpu}, {"tokens_per_second_per_gpu", p.tokens_per_second_per_gpu},
+          {"kernel_efficiency", p.kernel_efficiency},
           {"train_seconds", p.train_seconds}, {"gpu_hours", p.gpu_hours}, {"cost_usd", p.cost_usd}, {"bottleneck", p.bottleneck}};
 }
 

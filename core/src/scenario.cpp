@@ -197,11 +197,29 @@ void migrate_1_to_2(json& j) {
     if (!inc.contains(added)) inc[added] = false;
 }
 
+// Version 2 -> 3: version 3 computes training time from the scenario's layout with the step model
+// (training_step.hpp) when training.mfu is not given; version 2 used the hardware class's flat MFU
+// default. A version-2 link without an MFU gets that default written in, so it keeps its numbers.
+void migrate_2_to_3(json& j) {
+  if (!j.is_object()) return;
+  json& training = j["training"];
+  if (!training.is_object()) training = json::object();
+  if (training.contains("mfu")) return;
+  std::string gpu = Scenario().hardware.gpu;
+  if (j.contains("hardware") && j["hardware"].is_object() && j["hardware"].contains("gpu") && j["hardware"]["gpu"].is_string())
+    gpu = j["hardware"]["gpu"].get<std::string>();
+  const Accelerator* a = Catalog::builtin().find_accelerator(gpu);
+  if (!a) a = Catalog::builtin().find_accelerator(Scenario().hardware.gpu);
+  if (a) training["mfu"] = default_efficiencies(*a).training_mfu;
+}
+
 // Chained migrations: step v turns a version-v scenario into version v+1.
 void migrate(json& j, int from, std::vector<Problem>& problems) {
   for (int v = from; v < kScenarioVersion; ++v) {
     if (v == 1)
       migrate_1_to_2(j);
+    else if (v == 2)
+      migrate_2_to_3(j);
     else
       problems.push_back({"version", "no migration from version " + std::to_string(v)});
   }

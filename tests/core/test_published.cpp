@@ -29,6 +29,10 @@ double predicted_over_published(const Run& run, double& published_hours) {
   s.hardware.gpu = run.gpu;
   s.hardware.count = in.value("num_gpus", 1.0);
   s.training.tokens = in["tokens"].get<double>();
+  // LLaMA's and TinyLlama's GPU-hours are steady-state throughput x tokens (Touvron et al. 2023
+  // sec. 2.4; TinyLlama README), not wall-clock totals: no time lost to interruptions.
+  if (std::string(run.record).rfind("LLaMA-", 0) == 0 || std::string(run.record).rfind("TinyLlama", 0) == 0)
+    s.training.goodput = 1.0;
   const auto& m = rec["measured"];
   if (m.contains("gpu_hours"))
     published_hours = m["gpu_hours"].get<double>();
@@ -40,7 +44,7 @@ double predicted_over_published(const Run& run, double& published_hours) {
 }
 }  // namespace
 
-TEST_CASE("training GPU-hours of published runs within 1.35x using the default MFU", "[published][training]") {
+TEST_CASE("training GPU-hours of published runs within 1.35x from the training step model", "[published][training]") {
   const Run runs[] = {
       {"LLaMA-7B", "llama-7b", "a100-80gb-sxm"},         {"LLaMA-13B", "llama-13b", "a100-80gb-sxm"},
       {"LLaMA-33B", "llama-33b", "a100-80gb-sxm"},       {"LLaMA-65B", "llama-65b", "a100-80gb-sxm"},

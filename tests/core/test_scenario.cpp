@@ -115,9 +115,9 @@ TEST_CASE("percent encoding keeps RFC 3986 unreserved characters", "[scenario][l
 
 TEST_CASE("minimal JSON writes only what differs from the defaults, and version always", "[scenario][links]") {
   Scenario s;
-  CHECK(scenario_to_json(s) == R"({"version":2})");
+  CHECK(scenario_to_json(s) == R"({"version":3})");
   s.inference.batch = 16;
-  CHECK(scenario_to_json(s) == R"({"inference":{"batch":16},"version":2})");
+  CHECK(scenario_to_json(s) == R"({"inference":{"batch":16},"version":3})");
 }
 
 TEST_CASE("the seed's LLM-serving link stays under 450 characters, include flags and all", "[scenario][links]") {
@@ -149,9 +149,9 @@ TEST_CASE("links leave out model fields that restate the chosen preset", "[scena
   s.model.layers = 80;     // the preset's own value
   s.model.kv_heads = 8;    // likewise
   s.model.params = params_total(resolved_architecture(s));  // the derived count
-  CHECK(scenario_to_json(s) == R"({"model":{"preset":"llama-2-70b"},"version":2})");
+  CHECK(scenario_to_json(s) == R"({"model":{"preset":"llama-2-70b"},"version":3})");
   s.model.layers = 40;     // a real change stays, and the params override now differs from the derived count
-  CHECK(scenario_to_json(s) == R"({"model":{"layers":40,"params":68976648192,"preset":"llama-2-70b"},"version":2})");
+  CHECK(scenario_to_json(s) == R"({"model":{"layers":40,"params":68976648192,"preset":"llama-2-70b"},"version":3})");
   // head_dim restated with a changed hidden size is not redundant (it would otherwise follow hidden/heads).
   Scenario t;
   t.model.hidden = 8192;

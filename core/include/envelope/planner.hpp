@@ -20,32 +20,9 @@
 
 #include "envelope/catalog.hpp"
 #include "envelope/scenario.hpp"
+#include "envelope/training_step.hpp"
 
 namespace envelope {
-
-struct TrainingLayout {
-  int tensor_parallel = 1, pipeline_parallel = 1, data_parallel = 1, zero_stage = 0, micro_batch = 1;
-  int interleave = 1;                // virtual pipeline stages per GPU (Narayanan et al. 2021)
-  std::string recompute = "none";    // none | selective | full
-  bool sequence_parallel = false;    // with tensor parallel > 1
-};
-
-struct TrainingPlan {
-  TrainingLayout layout;
-  // Memory per GPU (bytes).
-  double weights_bytes = 0, gradients_bytes = 0, optimizer_bytes = 0, activations_bytes = 0, total_bytes = 0;
-  // Step time parts (seconds).
-  double compute_seconds = 0, bubble_seconds = 0, tensor_parallel_seconds = 0, data_parallel_seconds = 0,
-         data_parallel_exposed_seconds = 0, zero3_seconds = 0, step_seconds = 0;
-  double micro_batches = 0;               // per pipeline, per step
-  double model_flops_per_step = 0;        // Megatron eq. 3 with 72 (no recompute FLOPs counted)
-  double hardware_flops_per_step = 0;     // 96 with full recompute
-  double model_flops_utilization = 0;     // model FLOPs / (GPUs x peak x step)
-  double hardware_tflops_per_gpu = 0;
-  double scenario_mfu = 0;                // the training.mfu that makes evaluate()'s 6PD/8PD time equal this plan's
-  double train_seconds = 0, gpu_hours = 0, cost_usd = 0;  // for the scenario's token budget
-  std::string bottleneck;                 // "compute", "bubble", "tensor-parallel communication", ...
-};
 
 struct RejectedFamily {
   std::string family;  // e.g. "TP 1, PP 1, ZeRO 0"
@@ -67,9 +44,14 @@ struct TrainingPlannerOptions {
   bool allow_interleave = true;
   int max_zero_stage = 3;
   std::vector<std::string> recompute_modes = {"none", "selective", "full"};
+  // Context parallel degrees tried: powers of two up to this (1: none). Default: enough to bring a
+  // long sequence back to ~8k tokens per GPU (Llama 3 trains 128k-token sequences with CP 16).
+  int max_context_parallel = 0;  // 0: automatic
+  // Expert parallel degrees tried for MoE models: powers of two dividing the experts and DP x CP.
+  int max_expert_parallel = 0;   // 0: up to the number of experts
 };
 
-// Evaluates one layout (no search); `fits` says whether it fits in memory.
+// Evaluates one layout (no search); `fits` says whether it fits in memory (= TrainingPlan::fits).
 TrainingPlan evaluate_training_layout(const Scenario& s, const TrainingLayout& layout, double global_batch, bool& fits,
                                       const Catalog& c = Catalog::builtin());
 TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOptions& o = {},

@@ -12,7 +12,7 @@ namespace envelope {
 
 // Version 2 added "include" (what the scenario is about). Version-1 links migrate to everything
 // version 1 evaluated (training, inference, serving, storage, feature store), so their numbers stay.
-inline constexpr int kScenarioVersion = 2;
+inline constexpr int kScenarioVersion = 3;
 
 // What a scenario is about. A section that is off is absent from the report, the panels and the
 // cost roll-up. The defaults are what version 1 always evaluated (the page's default scenario);
@@ -74,6 +74,17 @@ struct TrainingSection {
   bool sequence_parallel = false;
   double budget_usd = 0;  // 0: no budget verdict
   std::string dtype = "bf16";  // compute dtype for peak FLOPS
+  // Layout beyond TP x PP (training_step.hpp): context parallel splits each sequence over GPUs;
+  // expert parallel splits the routed experts over GPUs of the data-parallel group; interleave is
+  // the number of virtual pipeline stages per GPU.
+  double context_parallel = 1, expert_parallel = 1, interleave = 1;
+  std::optional<double> global_batch;       // sequences per step; unset: ~4M tokens
+  std::optional<double> kernel_efficiency;  // unset: fitted for the GPU generation and dtype
+  // Share of a run's wall-clock time spent in productive steps (failures, restarts, checkpoint and
+  // evaluation pauses take the rest): Llama 3 405B "higher than 90% effective training time" over
+  // 54 days with 466 interruptions (Dubey et al. 2024, sec. 3.3.4). Applies to the step model's time,
+  // not to a given training.mfu (which is already a whole-run figure, as the seed's 40%).
+  double goodput = 0.9;
 };
 
 struct InferenceSection {

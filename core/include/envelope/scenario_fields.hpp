@@ -84,6 +84,12 @@ void visit_fields(Scenario& s, V&& v) {
   v.flag("training.sequence_parallel", t.sequence_parallel);
   v.number("training.budget_usd", t.budget_usd, {0, 1e13, false, "USD"});
   v.text("training.dtype", t.dtype, {"fp32", "tf32", "bf16", "fp16", "fp8", "fp4"}, 8);
+  v.number("training.context_parallel", t.context_parallel, {1, 1024, true});
+  v.number("training.expert_parallel", t.expert_parallel, {1, 4096, true});
+  v.number("training.interleave", t.interleave, {1, 64, true});
+  v.optional("training.global_batch", t.global_batch, {1, 1e8, true, "sequences"});
+  v.optional("training.kernel_efficiency", t.kernel_efficiency, eff);
+  v.number("training.goodput", t.goodput, eff);
 
   InferenceSection& i = s.inference;
   v.text("inference.weights", i.weights, dtype_choices(), 8);

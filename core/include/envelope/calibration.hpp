@@ -1,0 +1,33 @@
+// Calibration of the training step model's kernel efficiency per GPU generation and precision on the
+// published runs in assets/validation.json (category "training-throughput"), with a leave-one-out
+// check: each record's error is measured with the efficiency fitted on the other records of its
+// group, so the published residuals are not fitted to themselves (docs/calibration.md).
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "envelope/validation.hpp"
+
+namespace envelope {
+
+struct KernelFitRow {
+  std::string id, group;   // group: "<generation>-<dtype>", e.g. hopper-fp8
+  double implied = 0;      // the base kernel efficiency (before the width factor) that reproduces the record
+  double loo_base = 0;     // the group's fit without this record (0: no other record in the group)
+  double loo_ratio = 0;    // predicted / published at loo_base (0: not measurable)
+};
+
+struct KernelFit {
+  std::vector<KernelFitRow> rows;
+  std::map<std::string, double> fitted;  // group -> median implied base efficiency over all its records
+  std::string to_markdown() const;
+};
+
+// The group a case's accelerator and training dtype fall in.
+std::string kernel_group(const Scenario& s);
+// The base kernel efficiency at which the case's metric equals its published value (bisection).
+double implied_kernel_efficiency(const ValidationCase& c);
+KernelFit fit_training_kernel_efficiency();
+
+}  // namespace envelope

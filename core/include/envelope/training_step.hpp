@@ -1,0 +1,101 @@
+// The training step model: one training step of a layout (tensor, pipeline, context, expert and
+// data parallel; ZeRO; micro-batch; recompute) on a scenario's model and accelerators, as memory
+// per GPU and seconds per step split into compute, pipeline bubble and each kind of communication.
+//
+// One model for the whole product: evaluate() costs the scenario's own layout with it (the
+// training.* report), the planner searches layouts with it, and `envelope plan` prints it. Sources:
+// Narayanan et al. 2021 (pipeline schedules, interleaving), Korthikanti et al. 2022 (activation
+// memory, sequence parallel, selective recompute), Rajbhandari et al. 2020 (ZeRO), Liu et al. 2023
+// and Megatron-Core's context parallel (ring attention), Lepikhin et al. 2020 / Fedus et al. 2021
+// (expert parallel all-to-all), Dubey et al. 2024 (Llama 3: 4D parallelism at 16k GPUs).
+#pragma once
+#include <optional>
+#include <string>
+
+#include "envelope/catalog.hpp"
+#include "envelope/formulas.hpp"
+#include "envelope/scenario.hpp"
+
+namespace envelope {
+
+struct TrainingLayout {
+  int tensor_parallel = 1, pipeline_parallel = 1, data_parallel = 1, zero_stage = 0, micro_batch = 1;
+  int interleave = 1;                // virtual pipeline stages per GPU (Narayanan et al. 2021)
+  std::string recompute = "none";    // none | selective | full
+  bool sequence_parallel = false;    // with tensor parallel > 1
+  int context_parallel = 1;          // sequence split over GPUs, attention as a ring (Megatron-Core CP)
+  int expert_parallel = 1;           // routed experts split over GPUs of the data-parallel group
+  int gpus() const { return tensor_parallel * pipeline_parallel * context_parallel * data_parallel; }
+};
+
+struct TrainingPlan {
+  TrainingLayout layout;
+  bool fits = false;                       // total_bytes within 95% of device memory
+  // Memory per GPU (bytes).
+  double weights_bytes = 0, gradients_bytes = 0, optimizer_bytes = 0, activations_bytes = 0, total_bytes = 0;
+  // Step time parts (seconds).
+  double compute_seconds = 0, bubble_seconds = 0, tensor_parallel_seconds = 0, context_parallel_seconds = 0,
+         expert_parallel_seconds = 0, pipeline_p2p_seconds = 0, data_parallel_seconds = 0,
+         data_parallel_exposed_seconds = 0, zero3_seconds = 0, step_seconds = 0;
+  double micro_batches = 0;               // per pipeline, per step
+  double global_batch = 0;                // sequences per step
+  double kernel_efficiency = 0;           // fraction of dense peak the layers' kernels reach
+  double model_flops_per_step = 0;        // Megatron eq. 3 with 72 (no recompute FLOPs counted)
+  double hardware_flops_per_step = 0;     // 96 with full recompute
+  double model_flops_utilization = 0;     // model FLOPs / (GPUs x peak x step)
+  double hardware_tflops_per_gpu = 0;
+  double model_tflops_per_gpu = 0;
+  double tokens_per_second_per_gpu = 0;
+  double scenario_mfu = 0;                // the 6PD/8PD MFU that gives this plan's time (training.mfu)
+  double train_seconds = 0, gpu_hours = 0, cost_usd = 0;  // for the scenario's token budget, over training.goodput
+  std::string bottleneck;                 // "compute", "bubble", "tensor-parallel communication", ...
+};
+
+// Fraction of dense peak the kernels of a training step reach when nothing waits on communication or
+// the pipeline, for this accelerator at this compute dtype (fitted per GPU generation and precision
+// on published runs; docs/calibration.md), before the width factor h / (h + 256).
+struct KernelEfficiency {
+  double value = 0.5;
+  std::string generation;  // ampere | hopper | blackwell | other
+  std::string source;
+};
+KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype compute);
+// Narrow GEMMs run below peak: x h / (h + 256) for hidden size h (fitted on Megatron-LM A100 runs).
+double gemm_width_factor(double hidden);
+
+// Default global batch: ~4M tokens per step (Llama 2's batch, Touvron et al. 2023), a power of two
+// in sequences.
+double default_global_batch_sequences(double seq_len);
+
+// The scenario's own layout: training.tensor/pipeline/context/expert parallel, ZeRO, micro-batch,
+// interleave, recompute, sequence parallel; data parallel = GPUs / (TP x PP x CP), rounded down.
+TrainingLayout scenario_training_layout(const Scenario& s);
+// The scenario's global batch in sequences (training.global_batch, or the default above).
+double scenario_global_batch(const Scenario& s);
+
+// What the step model needs of a scenario, resolved once (the planner costs thousands of layouts).
+struct TrainingStepModel {
+  Architecture arch;
+  Accelerator gpu;
+  double params = 0, active = 0, peak = 0, kernel_efficiency = 0.5, price = 0, tokens = 0;
+  double expert_params = 0;         // routed experts of every MoE layer (sharded by expert parallel)
+  double active_expert_params = 0;  // the routed experts a token passes through
+  RecipeBytes recipe;
+  double attention_width = 0;  // heads x head_dim
+  double kv_width = 0;         // kv_heads x head_dim (what context parallel passes around the ring)
+  double seq_len = 0;
+  bool flash_attention = true;
+  double goodput = 1;  // training.goodput
+  Dtype dtype = Dtype::bf16;  // training.dtype
+  // Costs one layout (no search). The plan is filled even when it does not fit (fits = false).
+  TrainingPlan cost(const TrainingLayout& layout, double global_batch) const;
+};
+// `efficiency`: a given kernel efficiency (calibration: the value that reproduces a published run);
+// unset: training.kernel_efficiency, else training_kernel_efficiency() x gemm_width_factor().
+TrainingStepModel training_step_model(const Scenario& s, const Catalog& c = Catalog::builtin(),
+                                      std::optional<double> efficiency = std::nullopt);
+// One layout of a scenario; global_batch 0: scenario_global_batch(s).
+TrainingPlan training_step(const Scenario& s, const TrainingLayout& layout, double global_batch = 0,
+                           const Catalog& c = Catalog::builtin());
+
+}  // namespace envelope

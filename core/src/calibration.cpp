@@ -1,0 +1,102 @@
+// Kernel-efficiency fit with leave-one-out errors (calibration.hpp).
+#include "envelope/calibration.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "envelope/evaluate.hpp"
+#include "envelope/formulas.hpp"
+#include "envelope/setup.hpp"
+#include "envelope/training_step.hpp"
+
+namespace envelope {
+
+namespace {
+
+constexpr const char* kCategory = "training-throughput";
+
+double hidden_of(const Scenario& s) { return resolved_architecture(s, Catalog::builtin()).hidden; }
+
+// The case's metric with the base kernel efficiency `base` (x the width factor, as the default does).
+double metric_at(const ValidationCase& c, double base) {
+  Scenario s = c.scenario;
+  s.training.kernel_efficiency = base * gemm_width_factor(hidden_of(s));
+  const Report r = evaluate_without_bands(s, Catalog::builtin());
+  double v = 0;
+  for (const std::string& path : c.metric) v += r.value(path);
+  return v;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+}  // namespace
+
+std::string kernel_group(const Scenario& s) {
+  const Accelerator g = resolved_accelerator(s, Catalog::builtin());
+  const Dtype d = dtype_from_name(s.training.dtype).value_or(Dtype::bf16);
+  return training_kernel_efficiency(g, d).generation + "-" + s.training.dtype;
+}
+
+double implied_kernel_efficiency(const ValidationCase& c) {
+  // Throughput rises with the efficiency: bisect on [0.02, 2] (values above 1 say the model is
+  // missing an effect, and show as such in the table).
+  double lo = 0.02, hi = 2.0;
+  if (metric_at(c, hi) < c.published || metric_at(c, lo) > c.published) return 0;
+  for (int i = 0; i < 60; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (metric_at(c, mid) < c.published ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+KernelFit fit_training_kernel_efficiency() {
+  KernelFit fit;
+  for (const ValidationCase& c : validation_cases()) {
+    if (c.category != kCategory || !c.excluded.empty()) continue;
+    fit.rows.push_back({c.id, kernel_group(c.scenario), implied_kernel_efficiency(c), 0, 0});
+  }
+  std::map<std::string, std::vector<double>> by_group;
+  for (const KernelFitRow& r : fit.rows)
+    if (r.implied > 0) by_group[r.group].push_back(r.implied);
+  for (const auto& [group, values] : by_group) fit.fitted[group] = median(values);
+  for (KernelFitRow& r : fit.rows) {
+    std::vector<double> others;
+    for (const KernelFitRow& o : fit.rows)
+      if (&o != &r && o.group == r.group && o.implied > 0) others.push_back(o.implied);
+    if (others.empty()) continue;
+    r.loo_base = median(others);
+    for (const ValidationCase& c : validation_cases())
+      if (c.id == r.id) r.loo_ratio = metric_at(c, r.loo_base) / c.published;
+  }
+  return fit;
+}
+
+std::string KernelFit::to_markdown() const {
+  std::string out = "| group | records | fitted base efficiency |\n|---|---|---|\n";
+  char buf[400];
+  for (const auto& [group, value] : fitted) {
+    int n = 0;
+    for (const KernelFitRow& r : rows) n += r.group == group && r.implied > 0;
+    std::snprintf(buf, sizeof buf, "| %s | %d | %.3f |\n", group.c_str(), n, value);
+    out += buf;
+  }
+  out += "\n| case | group | implied | fit without it | predicted / published without it |\n|---|---|---|---|---|\n";
+  for (const KernelFitRow& r : rows) {
+    if (r.loo_base > 0)
+      std::snprintf(buf, sizeof buf, "| `%s` | %s | %.3f | %.3f | %.3f |\n", r.id.c_str(), r.group.c_str(), r.implied, r.loo_base,
+                    r.loo_ratio);
+    else
+      std::snprintf(buf, sizeof buf, "| `%s` | %s | %.3f | (only record of its group) | - |\n", r.id.c_str(), r.group.c_str(),
+                    r.implied);
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace envelope

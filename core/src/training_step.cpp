@@ -1,0 +1,297 @@
+// The training step model (training_step.hpp): memory per GPU and seconds per step of one layout.
+#include "envelope/training_step.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+
+#include "envelope/evaluate.hpp"
+#include "envelope/formulas.hpp"
+#include "envelope/setup.hpp"
+#include "envelope/units.hpp"
+
+namespace envelope {
+
+namespace {
+
+// Share of the step's compute in the busiest expert over the mean: routers do not balance tokens
+// perfectly. An assumption (Switch Transformer trains with capacity factors 1.0-1.25, Fedus et al.
+// 2021 sec. 2.2; DeepSeek-V3's auxiliary-loss-free balancing keeps load close to even, Liu et al.
+// 2024 sec. 2.1.2); the MoE records' kernel-efficiency fit absorbs the rest.
+constexpr double kExpertImbalance = 1.1;
+
+// Seconds one link latency adds per hop: ~1 us inside an NVLink domain, ~5 us across InfiniBand /
+// RoCE (NCCL's ring latency terms; an assumption, small next to the transfers at these sizes).
+constexpr double kScaleUpLatencySeconds = 1e-6, kScaleOutLatencySeconds = 5e-6;
+
+}  // namespace
+
+TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::optional<double> efficiency) {
+  TrainingStepModel x;
+  x.arch = resolved_architecture(s, c);
+  x.gpu = resolved_accelerator(s, c);
+  const double derived = params_total(x.arch);
+  const double scale = derived > 0 && s.model.params ? *s.model.params / derived : 1.0;
+  x.params = s.model.params ? *s.model.params : derived;
+  x.active = s.model.active_params ? *s.model.active_params : params_active(x.arch) * scale;
+  if (x.arch.experts > 0) {
+    x.expert_params = moe_layers(x.arch) * x.arch.experts * params_per_expert(x.arch) * scale;
+    x.active_expert_params = moe_layers(x.arch) * x.arch.experts_per_token * params_per_expert(x.arch) * scale;
+  }
+  const Dtype dt = dtype_from_name(s.training.dtype).value_or(Dtype::bf16);
+  x.peak = s.hardware.peak_tflops ? *s.hardware.peak_tflops * kTera : x.gpu.peak_flops(dt);
+  x.kernel_efficiency = efficiency                         ? *efficiency
+                        : s.training.kernel_efficiency ? *s.training.kernel_efficiency
+                                                           : training_kernel_efficiency(x.gpu, dt).value *
+                                                                 gemm_width_factor(x.arch.hidden);
+  x.price = price_per_gpu_hour(s, c);
+  x.tokens = s.training.tokens;
+  x.recipe = recipe_bytes_per_param(s.training.recipe, s.training.optimizer);
+  x.attention_width = x.arch.heads * x.arch.head_dim;
+  x.kv_width = (x.arch.attention == "mla" ? x.arch.heads : x.arch.kv_heads) * x.arch.head_dim;
+  x.seq_len = s.training.seq_len;
+  x.goodput = s.training.goodput;
+  x.dtype = dt;
+  x.flash_attention = s.training.flash_attention;
+  return x;
+}
+
+namespace {
+
+// A collective's bandwidth and per-hop latency: inside the scale-up domain (NVLink) when the group
+// and everything nested inside it (`span` GPUs) fit there, else the per-GPU scale-out link.
+struct Link {
+  double bytes_per_s, latency;
+};
+Link link_for(const Accelerator& g, double span) {
+  const bool in_domain = span <= g.scale_up_domain && g.scale_up_bytes_per_s > 0;
+  return {collective_bytes_per_s(in_domain ? g.scale_up_bytes_per_s : g.scale_out_bytes_per_s, in_domain),
+          in_domain ? kScaleUpLatencySeconds : kScaleOutLatencySeconds};
+}
+
+}  // namespace
+
+TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
+  const TrainingStepModel& x = *this;
+  TrainingPlan plan;
+  plan.layout = L;
+  plan.global_batch = B;
+  plan.kernel_efficiency = x.kernel_efficiency;
+  const Architecture& a = x.arch;
+  const double t = std::max(1, L.tensor_parallel), p = std::max(1, L.pipeline_parallel),
+               d = std::max(1, L.data_parallel), mb = std::max(1, L.micro_batch), v = std::max(1, L.interleave),
+               cp = std::max(1, L.context_parallel);
+  const double e = a.experts > 0 ? std::clamp(static_cast<double>(L.expert_parallel), 1.0, a.experts) : 1.0;
+  const double seq = x.seq_len, local_seq = seq / cp;
+  // Uneven stages: with v chunks per GPU the busiest GPU holds v x ceil(L / (p v)) layers.
+  const double layers_per_stage = v * std::ceil(a.layers / (p * v)), imbalance = layers_per_stage / (a.layers / p);
+  const double m = B / (d * mb);  // micro-batches per pipeline per step
+  plan.micro_batches = m;
+
+  // Memory per GPU. Dense weights are split over TP x PP and ZeRO-sharded over the data-parallel
+  // group (DP x CP, whose ranks hold the same weights); routed experts are also split over expert
+  // parallel and ZeRO-sharded over the DP x CP / EP ranks that hold the same experts.
+  const double dense = (x.params - x.expert_params) * imbalance, experts = x.expert_params * imbalance;
+  const ModelStateBytes ds = model_state_bytes_per_gpu(dense, x.recipe, L.zero_stage, d * cp, t * p);
+  const ModelStateBytes es = model_state_bytes_per_gpu(experts, x.recipe, L.zero_stage, d * cp / e, t * p * e);
+  // Activations (Korthikanti et al. 2022) of the GPU's share of the sequence (context parallel).
+  const double per_layer = activation_bytes_per_layer(local_seq, mb, a.hidden, a.heads, t, L.sequence_parallel, L.recompute,
+                                                      x.flash_attention);
+  // 1F1B: the first stage keeps min(p, m) micro-batches of its layers; interleaving adds
+  // (p-1)/(p v) (Korthikanti et al. 2022, section 4.2.3).
+  const double in_flight = std::min(p, m) * (v > 1 ? 1.0 + (p - 1) / (p * v) : 1.0);
+  plan.weights_bytes = ds.weights + es.weights;
+  plan.gradients_bytes = ds.gradients + es.gradients;
+  plan.optimizer_bytes = ds.optimizer + es.optimizer;
+  plan.activations_bytes = per_layer * layers_per_stage * in_flight + logits_bytes_per_gpu(local_seq, mb, a.vocab, t);
+  plan.total_bytes = plan.weights_bytes + plan.gradients_bytes + plan.optimizer_bytes + plan.activations_bytes;
+  // 5% kept free for the caching allocator's fragmentation (an assumption; PyTorch reports it as
+  // reserved-but-unallocated memory, typically a few percent).
+  plan.fits = plan.total_bytes <= x.gpu.memory_bytes * 0.95;
+
+  // FLOPs per step: 6 P D plus attention scores (= Megatron eq. 3: 72BLsh^2(1 + s/6h + V/12hL)).
+  const double tokens = B * seq;
+  const double attention = 12.0 * B * a.layers * seq * seq * x.attention_width;
+  // With FlashAttention the causal mask's hidden half of the s^2 score and value products is neither
+  // computed nor counted (Dao 2023, FlashAttention-2 sec. 3.1.1); without it, Megatron's full count.
+  const double executed_attention = x.flash_attention ? attention / 2.0 : attention;
+  plan.model_flops_per_step = 6.0 * x.active * tokens + executed_attention;
+  const double executed = plan.model_flops_per_step;  // + recompute below
+  plan.hardware_flops_per_step = L.recompute == "full"        ? executed * 4.0 / 3.0
+                                 : L.recompute == "selective" ? executed + executed_attention / 3.0
+                                                              : executed;
+  const double N = t * p * cp * d;
+  // The busiest expert gets kExpertImbalance x its share of tokens.
+  const double expert_share = x.active > 0 ? x.active_expert_params / x.active : 0.0;
+  const double moe_imbalance = e > 1 ? 1.0 + expert_share * (kExpertImbalance - 1.0) : 1.0;
+  // Expert GEMMs as narrow as their FFN width run slower than the dense layers' (gemm_width_factor
+  // of min(h, expert_ffn) instead of h): Qwen3-30B-A3B's 768-wide experts.
+  const double expert_width =
+      a.experts > 0 ? gemm_width_factor(std::min(a.hidden, a.expert_ffn > 0 ? a.expert_ffn : a.hidden)) : 1.0;
+  const double narrow_experts = 1.0 - expert_share + expert_share * gemm_width_factor(a.hidden) / expert_width;
+  const double rate = x.peak * x.kernel_efficiency;
+  plan.compute_seconds =
+      rate > 0 ? plan.hardware_flops_per_step / N / rate * imbalance * moe_imbalance * narrow_experts : 0.0;
+  // Pipeline bubble (p-1)/m, divided by v with interleaved stages (Narayanan et al. 2021).
+  plan.bubble_seconds = plan.compute_seconds * (p - 1) / (m * v);
+  const double act_bytes = 2.0;  // 16-bit activations on the wire
+  // Tensor parallel: 2 all-reduces forward + 2 backward per layer and micro-batch (+2 when the
+  // forward is recomputed) of the GPU's s/cp x b x h activations; sequence parallel moves the same.
+  const Link tp_link = link_for(x.gpu, t);
+  const double recomputed = L.recompute == "full" ? 1.0 : 0.0;
+  plan.tensor_parallel_seconds = layers_per_stage * m * (4 + 2 * recomputed) *
+                                 ring_allreduce_seconds(local_seq * mb * a.hidden * act_bytes, t, tp_link.bytes_per_s, tp_link.latency);
+  // Context parallel (ring attention): each layer passes the other cp-1 chunks of K and V around the
+  // ring in the forward, K/V and their gradients in the backward (3 passes, 4 with full recompute),
+  // hidden behind the layer's attention compute as far as it lasts (Megatron-Core CP overlaps them).
+  if (cp > 1) {
+    const Link cp_link = link_for(x.gpu, t * cp);
+    const double chunk = 2.0 * local_seq * mb * x.kv_width / std::min(t, std::max(1.0, a.kv_heads)) * act_bytes;
+    const double pass = (cp - 1) * (chunk / cp_link.bytes_per_s + cp_link.latency);
+    const double attention_per_layer = rate > 0 ? attention / a.layers / (B / mb) / (t * cp) / rate : 0.0;
+    plan.context_parallel_seconds =
+        layers_per_stage * m * std::max(0.0, (3 + recomputed) * pass - attention_per_layer);
+  }
+  // Expert parallel: per MoE layer, a dispatch sends each token to its k experts and a combine
+  // brings the results back, in the forward and again (as gradients) in the backward; a full
+  // recompute repeats the forward pair (Lepikhin et al. 2020). Across nodes, a token crosses the
+  // scale-out link once per remote node it targets and NVLink forwards it inside the node
+  // (DeepSeek-V3 sec. 3.2.2, DeepEP): expected nodes hit with uniform routing = n (1 - (1 - 1/n)^k).
+  // Dispatch in fp8 when training in fp8 or fp4 (DeepSeek-V3), combine and gradients in 16 bits.
+  // Counted exposed: Megatron overlaps little of it by default.
+  if (e > 1) {
+    const double span = t * cp * e;
+    const double local_tokens = local_seq * mb / (L.sequence_parallel ? t : 1.0);
+    const double k = std::max(1.0, a.experts_per_token);
+    const bool low_precision = x.dtype == Dtype::fp8 || x.dtype == Dtype::fp4;
+    const double dispatch_bytes = low_precision ? 1.0 : act_bytes;
+    // Bytes per token and hop: forward dispatch + combine, backward pair in 16 bits, recomputed forward.
+    const double per_pass = (dispatch_bytes + act_bytes) + 2.0 * act_bytes + recomputed * (dispatch_bytes + act_bytes);
+    double seconds_per_layer = 0;
+    if (span <= x.gpu.scale_up_domain && x.gpu.scale_up_bytes_per_s > 0) {
+      const Link in = link_for(x.gpu, span);
+      seconds_per_layer = local_tokens * k * (e - 1) / e * a.hidden * per_pass / in.bytes_per_s + 4 * (e - 1) * in.latency;
+    } else {
+      const Link out = link_for(x.gpu, x.gpu.scale_up_domain + 1.0);
+      const double nodes = std::ceil(span / std::max(1, x.gpu.scale_up_domain));
+      const double remote_nodes_hit = nodes * (1.0 - std::pow(1.0 - 1.0 / nodes, k)) * (nodes - 1) / nodes;
+      seconds_per_layer = local_tokens * remote_nodes_hit * a.hidden * per_pass / out.bytes_per_s + 4 * (nodes - 1) * out.latency;
+    }
+    const double moe_per_stage = moe_layers(a) * layers_per_stage / a.layers;
+    plan.expert_parallel_seconds = moe_per_stage * m * seconds_per_layer;
+  }
+  // Pipeline point-to-point: each micro-batch crosses v stage boundaries forward and back with its
+  // s/cp x b x h activations (split over TP with sequence parallel). Stages sit outermost: over the
+  // scale-up link when two adjacent stages fit in one domain (NVL72), else across nodes.
+  if (p > 1) {
+    const Link pp_link = link_for(x.gpu, 2.0 * t * cp * d);
+    const double bytes = local_seq * mb * a.hidden * act_bytes / (L.sequence_parallel ? t : 1.0);
+    plan.pipeline_p2p_seconds = 2.0 * m * v * (bytes / pp_link.bytes_per_s + pp_link.latency);
+  }
+  // Data parallel (Rajbhandari et al. 2020) over DP x CP ranks: ZeRO 0-1 all-reduce the accumulated
+  // gradients once per step; ZeRO-2 keeps only its gradient partition, so it reduce-scatters after
+  // every micro-batch's backward; ZeRO-3 also all-gathers the weights for every micro-batch's forward
+  // and backward. Overlapped with the backward pass as far as it is long. The ring's latency term
+  // grows with its ranks.
+  const double dp_ranks = d * cp;
+  const Link dp_link = link_for(x.gpu, t * cp * d);
+  const double shard = dense / (t * p) + experts / (t * p * e);
+  const double grad_bytes = shard * x.recipe.gradients, weight_bytes = shard * x.recipe.weights;
+  const double one_way = dp_ranks > 1 ? (dp_ranks - 1) / dp_ranks / dp_link.bytes_per_s : 0.0;  // per byte
+  const double hops = dp_ranks > 1 ? (dp_ranks - 1) * dp_link.latency : 0.0;
+  if (L.zero_stage <= 1)
+    plan.data_parallel_seconds = ring_allreduce_seconds(grad_bytes, dp_ranks, dp_link.bytes_per_s, dp_link.latency);
+  else
+    plan.data_parallel_seconds = m * (grad_bytes * one_way + hops) + weight_bytes * one_way + hops;
+  plan.zero3_seconds = L.zero_stage >= 3 ? 2.0 * m * (weight_bytes * one_way + hops) : 0.0;
+  const double backward = plan.compute_seconds * (L.recompute == "full" ? 0.5 : 2.0 / 3.0);
+  plan.data_parallel_exposed_seconds = std::max(0.0, plan.data_parallel_seconds + plan.zero3_seconds - backward);
+  plan.step_seconds = plan.compute_seconds + plan.bubble_seconds + plan.tensor_parallel_seconds +
+                      plan.context_parallel_seconds + plan.expert_parallel_seconds + plan.pipeline_p2p_seconds +
+                      plan.data_parallel_exposed_seconds;
+
+  if (plan.step_seconds > 0 && x.peak > 0) {
+    plan.model_flops_utilization = plan.model_flops_per_step / (N * x.peak * plan.step_seconds);
+    plan.scenario_mfu = training_flops(x.active, tokens, L.recompute == "full") / (N * x.peak * plan.step_seconds);
+  }
+  if (plan.step_seconds > 0) {
+    plan.hardware_tflops_per_gpu = plan.hardware_flops_per_step / N / plan.step_seconds / kTera;
+    plan.model_tflops_per_gpu = plan.model_flops_per_step / N / plan.step_seconds / kTera;
+    plan.tokens_per_second_per_gpu = tokens / N / plan.step_seconds;
+    // Whole-run time: steady-state steps over the goodput (time lost to failures, restarts, evaluation).
+    plan.train_seconds = x.tokens / tokens * plan.step_seconds / x.goodput;
+  }
+  plan.gpu_hours = plan.train_seconds * N / kSecondsPerHour;
+  plan.cost_usd = plan.gpu_hours * x.price;
+  struct Part {
+    const char* name;
+    double seconds;
+  } parts[] = {{"compute", plan.compute_seconds},
+               {"pipeline bubble", plan.bubble_seconds},
+               {"tensor-parallel communication", plan.tensor_parallel_seconds},
+               {"context-parallel communication", plan.context_parallel_seconds},
+               {"expert-parallel all-to-all", plan.expert_parallel_seconds},
+               {"pipeline point-to-point", plan.pipeline_p2p_seconds},
+               {"data-parallel communication", plan.data_parallel_exposed_seconds}};
+  plan.bottleneck = std::max_element(std::begin(parts), std::end(parts), [](const Part& l, const Part& r) {
+                      return l.seconds < r.seconds;
+                    })->name;
+  return plan;
+}
+
+KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype compute) {
+  const std::string& id = gpu.id;
+  auto has = [&](const char* s) { return id.find(s) != std::string::npos; };
+  const bool low_precision = compute == Dtype::fp8 || compute == Dtype::fp4 || compute == Dtype::int8;
+  if (has("a100")) return {0.55, "ampere", "A100 bf16: 0.55, one value across the 17 published Megatron-LM layouts "
+                                           "(Narayanan 2021, Korthikanti 2022, MT-NLG 2022); docs/calibration.md"};
+  // Hopper and Blackwell: the median over the group's published runs (assets/validation.json,
+  // category training-throughput: Llama 3 Table 4, NeMo 24.07 and Megatron-Bridge 25.11/26.04
+  // performance tables, DeepSeek-V3) of the base efficiency that reproduces each run; envelope
+  // validate --format markdown prints the fit and each record's leave-one-out error
+  // (docs/calibration.md; tests/core/test_training_step.cpp holds these constants to that fit).
+  const bool fp4 = compute == Dtype::fp4;
+  if (has("h100") || has("h200") || has("h800") || has("gh200") || id == "h20")
+    return low_precision ? KernelEfficiency{0.500, "hopper", "H100-class fp8: median of 9 published fp8 runs; docs/calibration.md"}
+                         : KernelEfficiency{0.569, "hopper", "H100-class bf16: median of Llama 3 405B's 3 layouts; docs/calibration.md"};
+  if (has("b200") || has("b300") || has("gb200") || has("gb300")) {
+    if (fp4) return {0.316, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
+    return low_precision ? KernelEfficiency{0.434, "blackwell", "B200-class fp8: median of 6 published runs; docs/calibration.md"}
+                         : KernelEfficiency{0.455, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
+  }
+  // Other accelerators: their whole-run MFU default (evaluate.hpp) scaled as on A100 (0.55 / 0.40).
+  const Efficiencies eff = default_efficiencies(gpu);
+  return {eff.training_mfu * 1.375, "other", eff.source + "; x 1.375 (A100's kernel efficiency / its MFU)"};
+}
+
+double gemm_width_factor(double hidden) { return hidden > 0 ? hidden / (hidden + 256.0) : 1.0; }
+
+double default_global_batch_sequences(double seq_len) {
+  return std::max(1.0, std::pow(2.0, std::round(std::log2(4e6 / std::max(1.0, seq_len)))));
+}
+
+TrainingLayout scenario_training_layout(const Scenario& s) {
+  const TrainingSection& t = s.training;
+  TrainingLayout L;
+  L.tensor_parallel = static_cast<int>(t.tensor_parallel);
+  L.pipeline_parallel = static_cast<int>(t.pipeline_parallel);
+  L.context_parallel = static_cast<int>(t.context_parallel);
+  L.expert_parallel = static_cast<int>(t.expert_parallel);
+  L.data_parallel = std::max(1, static_cast<int>(s.hardware.count / (t.tensor_parallel * t.pipeline_parallel * t.context_parallel)));
+  L.zero_stage = static_cast<int>(t.zero_stage);
+  L.micro_batch = static_cast<int>(t.micro_batch);
+  L.interleave = static_cast<int>(t.interleave);
+  L.recompute = t.recompute;
+  L.sequence_parallel = t.sequence_parallel;
+  return L;
+}
+
+double scenario_global_batch(const Scenario& s) {
+  return s.training.global_batch ? *s.training.global_batch : default_global_batch_sequences(s.training.seq_len);
+}
+
+TrainingPlan training_step(const Scenario& s, const TrainingLayout& layout, double global_batch, const Catalog& c) {
+  return training_step_model(s, c).cost(layout, global_batch > 0 ? global_batch : scenario_global_batch(s));
+}
+
+}  // namespace envelope
