@@ -35,7 +35,7 @@ double lora_adapter_params(const Architecture& a, double rank, const std::string
   return total;
 }
 
-double embedding_params(const Architecture& a) { return a.vocab * a.hidden * (a.tied_embeddings ? 1.0 : 2.0); }
+double embedding_and_head_params(const Architecture& a) { return a.vocab * a.hidden * (a.tied_embeddings ? 1.0 : 2.0); }
 
 double qlora_base_bytes(double quantized_params, double bf16_params) {
   return quantized_params * (4.0 + 0.127) / 8.0 + bf16_params * 2.0;
@@ -100,7 +100,7 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   const double wbytes = dtype_bytes(f.base_dtype);
   double base = 0;
   if (qlora) {
-    const double emb = std::min(P, embedding_params(arch) * scale);
+    const double emb = std::min(P, embedding_and_head_params(arch) * scale);
     base = add("finetune.memory.base_weights_bytes", qlora_base_bytes(P - emb, emb) / shard, "B",
                "(linear params x 4.127 bits / 8 + embedding/head params x 2 B)" + shard_txt,
                "(" + g(P - emb) + " x 4.127 / 8 + " + g(emb) + " x 2)" + shard_txt,

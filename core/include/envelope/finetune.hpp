@@ -30,7 +30,7 @@ double lora_adapter_params(const Architecture& a, double rank, const std::string
 // Parameters of the token embedding and output head: vocab x hidden x (tied ? 1 : 2). QLoRA keeps
 // them in 16 bits: only the transformer blocks' linear layers are stored in NF4 (bitsandbytes
 // quantizes nn.Linear modules and skips the output head; embeddings are not linear layers).
-double embedding_params(const Architecture& a);
+double embedding_and_head_params(const Architecture& a);
 
 // QLoRA's frozen base (Dettmers et al. 2023, "QLoRA: Efficient Finetuning of Quantized LLMs",
 // arXiv:2305.14314, section 3): NF4 weights of 4 bits plus double-quantized block constants of
