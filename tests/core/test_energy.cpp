@@ -45,9 +45,10 @@ TEST_CASE("LLaMA-7B and LLaMA-65B: the paper's MWh and tCO2eq from their GPU-hou
     const auto& m = published_record(run.record)["measured"];
     const Report r = evaluate(llama_run(run.record, run.preset));
     const double mwh = m["energy_MWh"].get<double>(), t = m["tCO2eq"].get<double>();
-    // The paper prints whole MWh and tonnes: within half a unit of the printed figure.
-    CHECK(std::fabs(at(r, "energy.training_kwh") / 1000 - mwh) <= 0.5);
-    CHECK(std::fabs(at(r, "energy.training_tco2e") - t) <= 0.5);
+    // The paper prints whole MWh and tonnes (65B: 1,022,362 GPU-h x 0.44 kW = 449.8 MWh printed as 449,
+    // cut rather than rounded): within one unit of the printed figure, i.e. 0.2-3% here.
+    CHECK(std::fabs(at(r, "energy.training_kwh") / 1000 - mwh) < 1.0);
+    CHECK(std::fabs(at(r, "energy.training_tco2e") - t) < 1.0);
   }
 }
 

@@ -65,7 +65,7 @@ TEST_CASE("LoRA adapter shapes follow the architecture: GQA key/value width and 
   CHECK(eight - four == Approx(32 * 4 * 3 * 16 * (4096 + 14336)));
 }
 
-TEST_CASE("QLoRA fine-tunes LLaMA 65B on one 48 GB GPU; 16-bit LoRA and full fine-tuning do not fit", "[finetune]") {
+TEST_CASE("QLoRA fine-tunes LLaMA 65B on one 48 GB GPU, 16-bit LoRA and full fine-tuning do not fit", "[finetune]") {
   const auto& rec = published_record("QLoRA LLaMA 65B on one 48 GB GPU")["measured"];
   // QLoRA as the paper trains Guanaco 65B (r = 64 on all linear layers, paged 8-bit optimizer,
   // gradient checkpointing), one sequence of 512 tokens per step (the batch by gradient accumulation).
@@ -111,7 +111,7 @@ TEST_CASE("Falcon-180B fine-tuning fits the hardware Hugging Face recommends, an
   }
 }
 
-TEST_CASE("frozen base weights get no gradients or optimizer states; sharding divides model state", "[finetune]") {
+TEST_CASE("frozen base weights get no gradients or optimizer states, sharding divides model state", "[finetune]") {
   Scenario s = finetune_only("llama-2-7b", "a100-80gb-sxm", 1);
   s.finetune.method = "lora";
   Report lora = evaluate(s);
