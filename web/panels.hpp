@@ -32,5 +32,6 @@ void draw_examples(App& app);
 void draw_scenarios(App& app);
 void draw_validation(App& app);
 void draw_planner(App& app);
+void draw_finetune(App& app);  // fine-tuning and energy (panels/finetune.cpp)
 
 }  // namespace envelope::ui

@@ -10,6 +10,8 @@
 #include <utility>
 
 #include "envelope/conflicts.hpp"
+#include "envelope/energy.hpp"
+#include "envelope/finetune.hpp"
 #include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
 #include "envelope/pipeline.hpp"
@@ -636,6 +638,12 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
     for (Result& x : oe.results) b.r.results.push_back(std::move(x));
     for (Warning& w : oe.warnings) b.r.warnings.push_back(std::move(w));
   }
+  // ------------------------------------------------------------ fine-tuning (finetune.cpp)
+  if (inc.finetune) {
+    FinetuneEstimate fe = estimate_finetune(s, c, arch, P, Pa);
+    for (Result& x : fe.results) b.r.results.push_back(std::move(x));
+    for (Warning& w : fe.warnings) b.r.warnings.push_back(std::move(w));
+  }
 
   // ------------------------------------------------------------ scope and cost roll-up
   // Sections the scenario does not include leave the report (results and warnings); the roll-up
@@ -650,6 +658,12 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
                                     return !kept(w.path) && !fit;
                                   }),
                      b.r.warnings.end());
+  // ------------------------------------------------------------ energy (energy.cpp), from the included sections
+  if (inc.energy) {
+    EnergyEstimate ee = estimate_energy(s, c, b.r);
+    for (Result& x : ee.results) b.r.results.push_back(std::move(x));
+    for (Warning& w : ee.warnings) b.r.warnings.push_back(std::move(w));
+  }
   std::string names, values;
   double monthly_sum = 0;
   auto part = [&](bool on, const char* name, double usd) {
@@ -681,7 +695,7 @@ bool path_included(const std::string& path, const IncludeSection& inc, bool cpu_
   const bool gpu_serving = inc.serving && !cpu_serving;
   // GPU totals are meaningful when the scenario has any GPU section; a CPU-served model alone is
   // sized in machines (serving.replicas), not GPUs.
-  const bool gpus = inc.training || inc.inference || gpu_serving;
+  const bool gpus = inc.training || inc.inference || gpu_serving || inc.finetune;
   // hardware.peak_flops is the peak at the training dtype (inference reports its own compute terms).
   if (path == "storage.checkpoint_bytes" || path == "cost.training_usd" || path == "hardware.peak_flops") return inc.training;
   if (starts("memory.training.") || starts("training.")) return inc.training;
@@ -696,6 +710,8 @@ bool path_included(const std::string& path, const IncludeSection& inc, bool cpu_
   if (starts("pipeline.")) return inc.pipeline;
   if (starts("network.")) return inc.network;
   if (starts("one_machine.")) return inc.one_machine;
+  if (starts("finetune.")) return inc.finetune;
+  if (starts("energy.")) return inc.energy;
   return true;  // cost.* and anything not tied to a section
 }
 

@@ -193,7 +193,7 @@ void migrate_1_to_2(json& j) {
   if (!inc.is_object()) inc = json::object();  // version 1 had no such key: nothing to keep
   for (const char* section : {"training", "inference", "serving", "storage", "feature_store"})
     if (!inc.contains(section)) inc[section] = true;
-  for (const char* added : {"pipeline", "network", "one_machine"})
+  for (const char* added : {"pipeline", "network", "one_machine", "finetune", "energy"})
     if (!inc.contains(added)) inc[added] = false;
 }
 
@@ -292,7 +292,8 @@ Scenario canonical(const Scenario& s) {
   const IncludeSection& inc = c.include;
   const Scenario d;
   const bool gpu_serving = inc.serving && c.traffic.cpu_ms_per_request <= 0;
-  if (!(inc.training || inc.inference || gpu_serving)) {
+  // finetune <- finetune, model, hardware; energy <- energy (and what training, finetune, serving read).
+  if (!(inc.training || inc.inference || gpu_serving || inc.finetune)) {
     c.model = d.model;
     c.hardware = d.hardware;
   }
@@ -307,6 +308,8 @@ Scenario canonical(const Scenario& s) {
   if (!inc.one_machine) c.one_machine = d.one_machine;
   if (!inc.feature_store) c.feature_store = d.feature_store;
   if (!inc.pipeline) c.pipeline = d.pipeline;
+  if (!inc.finetune) c.finetune = d.finetune;
+  if (!inc.energy) c.energy = d.energy;
   // As given, not capped: an override that only matters against another (kv_heads under a heads
   // override) is kept, so the loader finds no conflict in what a link holds. Removing an override
   // that does not change the architecture leaves it unchanged: resolve it once.

@@ -111,6 +111,8 @@ std::string error_category(const std::string& p) {
       if (p == "serving.tokens_per_second_per_replica" || p == "serving.tpot_seconds" || p == "serving.usd_per_million_tokens")
         return "batched-decode";
       return p == "serving.ttft_seconds" ? "ttft" : "";
+    case 'f':  // fine-tuning memory per GPU (finetune.cpp)
+      return p.rfind("finetune.memory.", 0) == 0 ? "finetune-memory" : "";
     case 'm':
       return p.find("fits") == std::string::npos ? "memory" : "";
     default:

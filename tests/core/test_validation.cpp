@@ -13,7 +13,8 @@
 using namespace envelope;
 
 namespace {
-// "measured.gpu_hours", "measured.first_token_latency_ms/1000", "measured.activations_GB*1e9"
+// "measured.gpu_hours", "measured.first_token_latency_ms/1000", "measured.activations_GB*1e9",
+// "measured.qlora_GB/2*1e9" (both: divided, then multiplied)
 double read_field(const nlohmann::json& record, std::string field) {
   double scale = 1;
   if (auto star = field.find('*'); star != std::string::npos) {
@@ -21,7 +22,7 @@ double read_field(const nlohmann::json& record, std::string field) {
     field = field.substr(0, star);
   }
   if (auto slash = field.find('/'); slash != std::string::npos) {
-    scale = 1 / std::stod(field.substr(slash + 1));
+    scale /= std::stod(field.substr(slash + 1));
     field = field.substr(0, slash);
   }
   const nlohmann::json* node = &record;

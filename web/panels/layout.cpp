@@ -18,7 +18,7 @@ const std::vector<Panel>& panels() {
       {"Inference", 30, draw_inference},             {"Training", 28, draw_training},
       {"Traffic & serving", 26, draw_traffic},       {"Cost", 14, draw_cost},
       {"Storage", 26, draw_storage},                 {"Pipeline", 24, draw_pipeline},
-      {"Planner", 28, draw_planner},
+      {"Planner", 28, draw_planner},                 {"Fine-tuning & energy", 30, draw_finetune},
       {"Examples", 16, draw_examples},               {"Reference", 24, draw_reference},
       {"Scenarios", 18, draw_scenarios},             {"Validation", 24, draw_validation},
   };
@@ -120,6 +120,8 @@ void draw_top_bar(App& app) {
       changed |= ImGui::MenuItem("Data pipeline (log + stream workers)", nullptr, &inc.pipeline);
       changed |= ImGui::MenuItem("Network (transfer time, egress)", nullptr, &inc.network);
       changed |= ImGui::MenuItem("One machine? (data size verdict)", nullptr, &inc.one_machine);
+      changed |= ImGui::MenuItem("Fine-tuning (full, LoRA, QLoRA)", nullptr, &inc.finetune);
+      changed |= ImGui::MenuItem("Energy and emissions", nullptr, &inc.energy);
       if (changed) app.changed();
       ImGui::EndMenu();
     }

@@ -26,6 +26,8 @@ struct IncludeSection {
   bool pipeline = false;      // event log (Kafka-style) + stream processing workers (pipeline.cpp)
   bool network = false;       // time to move data over a link; egress from QPS x response size
   bool one_machine = false;   // "does it fit on one machine?" verdict for a data size
+  bool finetune = false;      // fine-tuning (full, LoRA, QLoRA): memory per GPU, time and cost (finetune.cpp)
+  bool energy = false;        // kWh and tCO2e of the included training, fine-tuning and serving (energy.cpp)
 };
 // Largest scenario JSON any reader accepts (docs/limits.md).
 inline constexpr size_t kMaxScenarioJsonBytes = 64 * 1024;
@@ -194,6 +196,31 @@ struct OneMachineSection {
   double ram_per_data = 5;  // Wes McKinney (2017): pandas wants 5-10x the dataset size in RAM
 };
 
+// Fine-tuning a pretrained model (core/src/finetune.cpp, sources there): the method, the adapters,
+// the batch and the dataset. GPUs come from hardware.gpu and hardware.count.
+struct FinetuneSection {
+  std::string method = "lora";               // full | lora | qlora
+  double rank = 16;                          // LoRA rank r
+  std::string target_modules = "all-linear"; // qv | attention (q,k,v,o) | all-linear (+ gate, up, down)
+  bool gradient_checkpointing = true;
+  double micro_batch = 1;                    // sequences per GPU per step
+  double seq_len = 2048;                     // tokens per sequence
+  double dataset_tokens = 1e8;
+  double epochs = 1;
+  std::string optimizer = "adamw";           // adamw (2 fp32 states) | adamw-8bit | paged-adamw-8bit
+  std::string base_dtype = "bf16";           // full / LoRA base weights: bf16 | fp16 | fp32 (QLoRA: NF4)
+  bool master_weights = false;               // fp32 master copy of the trainable weights (mixed precision)
+  bool shard = true;                         // FSDP / ZeRO-3: weights, gradients, states split over hardware.count
+  std::optional<double> mfu;                 // unset: the hardware's default training MFU
+};
+
+// Energy and emissions (core/src/energy.cpp; defaults and sources there and in docs/calibration.md).
+struct EnergySection {
+  double pue = 1.1;                      // power usage effectiveness of the data centre
+  double grid_kg_co2e_per_kwh = 0.385;   // carbon intensity of the electricity
+  double gpu_power_fraction = 1.0;       // average draw as a share of TDP
+};
+
 struct PricesSection {
   std::optional<double> object_storage_per_gb_month, egress_per_gb;
 };
@@ -214,6 +241,8 @@ struct Scenario {
   NetworkSection network;
   OneMachineSection one_machine;
   PricesSection prices;
+  FinetuneSection finetune;
+  EnergySection energy;
 };
 
 bool operator==(const Scenario& a, const Scenario& b);

@@ -24,6 +24,8 @@ void visit_fields(Scenario& s, V&& v) {
   v.flag("include.pipeline", inc.pipeline);
   v.flag("include.network", inc.network);
   v.flag("include.one_machine", inc.one_machine);
+  v.flag("include.finetune", inc.finetune);
+  v.flag("include.energy", inc.energy);
   ModelSection& m = s.model;
   v.text("model.preset", m.preset, {}, 64);  // checked against the catalog by the loader
   v.optional("model.params", m.params, {1e3, 1e16});
@@ -175,6 +177,26 @@ void visit_fields(Scenario& s, V&& v) {
 
   v.optional("prices.object_storage_per_gb_month", s.prices.object_storage_per_gb_month, {0, 1e3, false, "USD"});
   v.optional("prices.egress_per_gb", s.prices.egress_per_gb, {0, 1e3, false, "USD"});
+
+  FinetuneSection& ft = s.finetune;
+  v.text("finetune.method", ft.method, {"full", "lora", "qlora"}, 8);
+  v.number("finetune.rank", ft.rank, {1, 65536, true});
+  v.text("finetune.target_modules", ft.target_modules, {"qv", "attention", "all-linear"}, 16);
+  v.flag("finetune.gradient_checkpointing", ft.gradient_checkpointing);
+  v.number("finetune.micro_batch", ft.micro_batch, {1, 65536, true});
+  v.number("finetune.seq_len", ft.seq_len, {1, 1e7, true, "tokens"});
+  v.number("finetune.dataset_tokens", ft.dataset_tokens, {0, 1e15, false, "tokens"});
+  v.number("finetune.epochs", ft.epochs, {0, 1e4});
+  v.text("finetune.optimizer", ft.optimizer, {"adamw", "adamw-8bit", "paged-adamw-8bit"}, 20);
+  v.text("finetune.base_dtype", ft.base_dtype, {"bf16", "fp16", "fp32"}, 8);
+  v.flag("finetune.master_weights", ft.master_weights);
+  v.flag("finetune.shard", ft.shard);
+  v.optional("finetune.mfu", ft.mfu, eff);
+
+  EnergySection& en = s.energy;
+  v.number("energy.pue", en.pue, {1, 5});
+  v.number("energy.grid_kg_co2e_per_kwh", en.grid_kg_co2e_per_kwh, {0, 2, false, "kg/kWh"});
+  v.number("energy.gpu_power_fraction", en.gpu_power_fraction, {0, 1.5});
 }
 
 }  // namespace envelope

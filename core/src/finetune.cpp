@@ -1,0 +1,184 @@
+// Fine-tuning estimates (finetune.hpp): full, LoRA and QLoRA memory per GPU and time per epoch.
+#include "envelope/finetune.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "envelope/evaluate.hpp"
+#include "envelope/format.hpp"
+#include "envelope/formulas.hpp"
+#include "envelope/setup.hpp"
+#include "envelope/units.hpp"
+
+namespace envelope {
+
+double lora_params_per_matrix(double rank, double d_in, double d_out) { return rank * (d_in + d_out); }
+
+double lora_adapter_params(const Architecture& a, double rank, const std::string& target_modules) {
+  const double h = a.hidden, q_out = a.heads * a.head_dim, kv_out = a.kv_heads * a.head_dim;
+  const double q = lora_params_per_matrix(rank, h, q_out), kv = lora_params_per_matrix(rank, h, kv_out);
+  const double o = lora_params_per_matrix(rank, q_out, h);
+  double per_layer_attention = 0;
+  if (target_modules == "qv")
+    per_layer_attention = q + kv;
+  else
+    per_layer_attention = q + 2 * kv + o;
+  double total = a.layers * per_layer_attention;
+  if (target_modules == "all-linear") {
+    auto mlp = [&](double ffn) {  // gate + up (hidden -> ffn) and down (ffn -> hidden)
+      return (a.gated_mlp ? 3.0 : 2.0) * lora_params_per_matrix(rank, h, ffn);
+    };
+    const double moe = moe_layers(a);
+    const double dense = std::max(0.0, a.layers - moe);
+    total += dense * mlp(a.ffn) + moe * (a.experts + a.shared_experts) * mlp(a.expert_ffn);
+  }
+  return total;
+}
+
+double embedding_and_head_params(const Architecture& a) { return a.vocab * a.hidden * (a.tied_embeddings ? 1.0 : 2.0); }
+
+double qlora_base_bytes(double quantized_params, double bf16_params) {
+  return quantized_params * (4.0 + 0.127) / 8.0 + bf16_params * 2.0;
+}
+
+double finetune_optimizer_bytes_per_param(const std::string& optimizer, bool master_weights) {
+  const double states = optimizer == "adamw" ? 8.0 : 2.0;  // adamw-8bit, paged-adamw-8bit: 2 x 1 byte
+  return states + (master_weights ? 4.0 : 0.0);
+}
+
+double finetune_flops(double params_active, double adapter_params, double tokens, bool full, bool checkpointing) {
+  const double recompute = checkpointing ? 2.0 * params_active * tokens : 0.0;
+  if (full) return 6.0 * params_active * tokens + recompute;
+  return 4.0 * params_active * tokens + 6.0 * adapter_params * tokens + recompute;
+}
+
+namespace {
+
+std::string g(double x) { return format_basis_number(x); }
+
+double dtype_bytes(const std::string& name) { return name == "fp32" ? 4.0 : 2.0; }
+
+}  // namespace
+
+FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Architecture& arch, double P, double Pa) {
+  FinetuneEstimate e;
+  auto add = [&](std::string path, double value, std::string unit, std::string formula, std::string substituted,
+                 std::string source) {
+    if (!std::isfinite(value)) {
+      e.warnings.push_back({path, "undefined or too large for these inputs (" + formula + "); shown as 0"});
+      value = 0;
+    }
+    e.results.push_back({std::move(path), value, std::move(unit), std::move(formula), std::move(substituted),
+                         std::move(source), std::string()});
+    return value;
+  };
+  const FinetuneSection& f = s.finetune;
+  const Accelerator gpu = resolved_accelerator(s, c);
+  const double n = s.hardware.count;
+  const double shard = f.shard ? std::max(1.0, n) : 1.0;
+  const std::string shard_txt = f.shard && n > 1 ? " / " + g(n) + " GPUs" : "";
+  const std::string shard_src = f.shard && n > 1 ? "; sharded over the GPUs (FSDP / ZeRO-3, Rajbhandari et al. 2020)" : "";
+  const bool full = f.method == "full", qlora = f.method == "qlora";
+  const std::string lora_src = "Hu et al. 2021, LoRA (arXiv:2106.09685) section 4.1: r x (d_in + d_out) per adapted matrix";
+  // A scenario's model.params override scales the derived counts (as for decode_setup).
+  const double derived = params_total(arch);
+  const double scale = derived > 0 ? P / derived : 1.0;
+
+  // ------------------------------------------------------------ parameters
+  const double adapter = full ? 0.0 : lora_adapter_params(arch, f.rank, f.target_modules) * scale;
+  if (!full)
+    add("finetune.adapter_params", adapter, "1", "sum over layers and adapted matrices of r x (d_in + d_out)",
+        "r=" + g(f.rank) + ", " + f.target_modules + ", L=" + g(arch.layers) + ", h=" + g(arch.hidden) + ", q=" +
+            g(arch.heads * arch.head_dim) + ", kv=" + g(arch.kv_heads * arch.head_dim) + ", ffn=" + g(arch.ffn) +
+            (arch.experts > 0 ? ", " + g(arch.experts + arch.shared_experts) + " experts x ffn " + g(arch.expert_ffn) : ""),
+        lora_src);
+  const double trainable = add("finetune.trainable_params", full ? P : adapter, "1",
+                               full ? "params (every weight trains)" : "adapter_params (base frozen)", g(full ? P : adapter),
+                               full ? "full fine-tuning" : lora_src);
+
+  // ------------------------------------------------------------ memory per GPU
+  const double wbytes = dtype_bytes(f.base_dtype);
+  double base = 0;
+  if (qlora) {
+    const double emb = std::min(P, embedding_and_head_params(arch) * scale);
+    base = add("finetune.memory.base_weights_bytes", qlora_base_bytes(P - emb, emb) / shard, "B",
+               "(linear params x 4.127 bits / 8 + embedding/head params x 2 B)" + shard_txt,
+               "(" + g(P - emb) + " x 4.127 / 8 + " + g(emb) + " x 2)" + shard_txt,
+               "Dettmers et al. 2023, QLoRA (arXiv:2305.14314) section 3: NF4 + double quantization 0.127 bits/param; "
+               "embeddings and output head kept in 16 bits" + shard_src);
+  } else {
+    base = add("finetune.memory.base_weights_bytes", P * wbytes / shard, "B", "params x bytes(" + f.base_dtype + ")" + shard_txt,
+               g(P) + " x " + g(wbytes) + shard_txt, std::string(full ? "weights being trained" : "frozen base weights") + shard_src);
+  }
+  // Adapters train in 16 bits (QLoRA: bf16 compute and adapters), or fp32 on an fp32 base.
+  const double abytes = qlora ? 2.0 : wbytes;
+  const double adapters = add("finetune.memory.adapter_bytes", adapter * abytes / shard, "B",
+                              "adapter_params x bytes" + shard_txt, g(adapter) + " x " + g(abytes) + shard_txt,
+                              full ? "no adapters in full fine-tuning" : lora_src + shard_src);
+  const double gbytes = full ? wbytes : abytes;
+  const double grads = add("finetune.memory.gradients_bytes", trainable * gbytes / shard, "B",
+                           "trainable_params x grad bytes" + shard_txt, g(trainable) + " x " + g(gbytes) + shard_txt,
+                           "gradients only for trainable weights: the frozen base gets none (Hu et al. 2021 section 4.2)" +
+                               shard_src);
+  const bool master = f.master_weights && gbytes < 4;
+  const double obytes = finetune_optimizer_bytes_per_param(f.optimizer, master);
+  const double opt = add("finetune.memory.optimizer_bytes", trainable * obytes / shard, "B",
+                         "trainable_params x (optimizer states" + std::string(master ? " + fp32 master" : "") + ")" + shard_txt,
+                         g(trainable) + " x " + g(obytes) + shard_txt,
+                         "AdamW 2 fp32 moments = 8 B; 8-bit Adam (Dettmers et al. 2022) 2 B; paged (QLoRA section 3) counted "
+                         "as resident" + shard_src);
+  // Activations: Korthikanti et al. 2022 per layer (flash attention, no tensor parallelism). With
+  // gradient checkpointing each layer keeps only its input (2 s b h) and one layer's full activations
+  // are alive again while it is recomputed during backward (Chen et al. 2016).
+  const double sq = f.seq_len, mb = f.micro_batch;
+  const double kept = activation_bytes_per_layer(sq, mb, arch.hidden, arch.heads, 1, false,
+                                                 f.gradient_checkpointing ? "full" : "none", true);
+  const double one_layer = f.gradient_checkpointing ? activation_bytes_per_layer(sq, mb, arch.hidden, arch.heads, 1, false, "none", true) : 0.0;
+  const double logits = logits_bytes_per_gpu(sq, mb, arch.vocab, 1);
+  const double act = add("finetune.memory.activations_bytes", arch.layers * kept + one_layer + logits, "B",
+                         f.gradient_checkpointing ? "L x 2 s b h + s b h (10 + 24) (one layer recomputed) + 4 s b V"
+                                                  : "L x s b h (10 + 24) + 4 s b V",
+                         g(arch.layers) + " x " + g(kept) + (one_layer > 0 ? " + " + g(one_layer) : "") + " + " + g(logits) +
+                             " (s=" + g(sq) + ", b=" + g(mb) + ", h=" + g(arch.hidden) + ", V=" + g(arch.vocab) + ")",
+                         "Korthikanti et al. 2022 eqs. 1-5 (flash attention); checkpointing: Chen et al. 2016; "
+                         "fp32 logits for the loss");
+  const double total = add("finetune.memory.total_bytes", base + adapters + grads + opt + act, "B",
+                           "base + adapters + gradients + optimizer + activations (per GPU)",
+                           g(base) + " + " + g(adapters) + " + " + g(grads) + " + " + g(opt) + " + " + g(act), "sum");
+  const bool fits = total <= gpu.memory_bytes;
+  add("finetune.fits", fits ? 1 : 0, "bool", "total <= device memory", g(total) + " <= " + g(gpu.memory_bytes),
+      gpu.name + " datasheet (assets/hardware.json)");
+  if (!fits)
+    e.warnings.push_back({"finetune.fits", "fine-tuning state does not fit in " + gpu.name + " memory (" + g(total / kGB) +
+                                               " GB per GPU); use QLoRA, more GPUs with sharding, a smaller micro-batch or "
+                                               "gradient checkpointing"});
+
+  // ------------------------------------------------------------ compute, time and cost
+  const double tokens = add("finetune.tokens", f.dataset_tokens * f.epochs, "tokens", "dataset_tokens x epochs",
+                            g(f.dataset_tokens) + " x " + g(f.epochs), "scenario");
+  const double adapter_active = Pa < P && P > 0 ? adapter * Pa / P : adapter;  // MoE: adapters of the active experts
+  const double flops = add("finetune.flops", finetune_flops(Pa, adapter_active, tokens, full, f.gradient_checkpointing), "FLOP",
+                           std::string(full ? "6 x P_active x D" : "4 x P_active x D + 6 x adapter x D") +
+                               (f.gradient_checkpointing ? " + 2 x P_active x D (recompute)" : ""),
+                           g(Pa) + " active params, " + g(adapter_active) + " adapter params, D=" + g(tokens),
+                           "forward 2PD + backward 2PD for activation gradients (+ 2PD for weight gradients when the "
+                           "weights train): Kaplan et al. 2020 section 2.1; frozen base: Hu et al. 2021 section 4.2");
+  const Efficiencies eff = default_efficiencies(gpu);
+  const double mfu = add("finetune.mfu", f.mfu ? *f.mfu : eff.training_mfu, "1", f.mfu ? "given" : "default for " + gpu.klass,
+                         g(f.mfu ? *f.mfu : eff.training_mfu), f.mfu ? "scenario finetune.mfu" : eff.source);
+  const double peak = s.hardware.peak_tflops ? *s.hardware.peak_tflops * kTera : gpu.peak_flops(Dtype::bf16);
+  const double secs = add("finetune.wall_seconds", training_seconds(flops, n, peak, mfu), "s", "FLOPs / (GPUs x peak x MFU)",
+                          g(flops) + " / (" + g(n) + " x " + g(peak) + " x " + g(mfu) + ")", "seed Q1 at the bf16 dense peak");
+  add("finetune.seconds_per_epoch", f.epochs > 0 ? secs / f.epochs : 0.0, "s", "wall_seconds / epochs",
+      g(secs) + " / " + g(f.epochs), "one pass over dataset_tokens");
+  e.gpu_hours = add("finetune.gpu_hours", gpu_hours(secs, n), "GPU-h", "wall_seconds x GPUs / 3600",
+                    g(secs) + " x " + g(n) + " / 3600", "seed Q1");
+  const double price = price_per_gpu_hour(s, c);
+  e.cost_usd = add("finetune.cost_usd", e.gpu_hours * price, "USD", "GPU-hours x price", g(e.gpu_hours) + " x " + g(price),
+                   s.hardware.price_per_gpu_hour ? std::string("scenario hardware.price_per_gpu_hour")
+                   : s.hardware.pricing == "spot" ? gpu.spot_source : gpu.on_demand_source);
+  // QLoRA dequantizes NF4 weights in every matmul; its time assumes the same MFU as 16-bit training.
+  return e;
+}
+
+}  // namespace envelope

@@ -1,0 +1,210 @@
+// Fine-tuning (core/src/finetune.cpp) through evaluate(), against published figures in
+// tests/reference/published.json: the LoRA paper's adapter budget, the QLoRA paper's 65B-on-48GB
+// claim and its 780 GB for 16-bit full fine-tuning, the Falcon-180B hardware recommendations, and
+// the finetune-memory validation cases (assets/validation.json).
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <cmath>
+
+#include "envelope/evaluate.hpp"
+#include "envelope/link.hpp"
+#include "envelope/validation.hpp"
+#include "helpers.hpp"
+
+using namespace envelope;
+using envelope::test::at;
+using envelope::test::published_record;
+
+namespace {
+// A scenario about fine-tuning only.
+Scenario finetune_only(const char* preset, const char* gpu, double count) {
+  Scenario s;
+  s.include = IncludeSection{false, false, false, false, false, false, false, false, true, false};
+  s.model.preset = preset;
+  s.hardware.gpu = gpu;
+  s.hardware.count = count;
+  return s;
+}
+}  // namespace
+
+TEST_CASE("LoRA adapters on GPT-3 175B match the LoRA paper's 18M budget for each setting", "[finetune]") {
+  // Hu et al. 2021 section 7.1: r = 4 on Wq and Wv, or r = 2 on Wq, Wk, Wv, Wo, is 18M parameters.
+  const double budget = published_record("LoRA GPT-3 175B adapter budget")["measured"]["trainable_params"].get<double>();
+  Scenario s = finetune_only("gpt3-175b", "a100-80gb-sxm", 1);
+  s.finetune.method = "lora";
+  s.finetune.rank = 4;
+  s.finetune.target_modules = "qv";
+  const double qv = at(evaluate(s), "finetune.trainable_params");
+  s.finetune.rank = 2;
+  s.finetune.target_modules = "attention";
+  const double all4 = at(evaluate(s), "finetune.trainable_params");
+  CHECK(qv == Approx(budget).epsilon(0.06));  // the paper rounds 18.9M to 18M
+  CHECK(all4 == Approx(budget).epsilon(0.06));
+  // Roughly 35 MB in fp16: the adapter bytes.
+  CHECK(at(evaluate(s), "finetune.memory.adapter_bytes") / 1e6 ==
+        Approx(published_record("LoRA GPT-3 175B adapter budget")["measured"]["fp16_MB_roughly"].get<double>()).epsilon(0.1));
+}
+
+TEST_CASE("LoRA adapter shapes follow the architecture: GQA key/value width and every MoE expert", "[finetune]") {
+  // Llama 3 8B has 8 KV heads of 128: k and v adapters are r x (4096 + 1024), not r x (4096 + 4096).
+  Scenario s = finetune_only("llama-3-8b", "h100-sxm", 1);
+  s.finetune.rank = 16;
+  s.finetune.target_modules = "attention";
+  const double gqa = at(evaluate(s), "finetune.adapter_params");
+  s.model.kv_heads = 32;  // the same model with full multi-head attention
+  const double mha = at(evaluate(s), "finetune.adapter_params");
+  CHECK(mha - gqa == Approx(32 * 2 * 16 * (4096 - 1024)));
+  // Mixtral: "all-linear" adapts the gated MLP of each of the 8 experts in all 32 layers.
+  Scenario m = finetune_only("mixtral-8x7b", "h100-sxm", 8);
+  m.finetune.rank = 16;
+  m.finetune.target_modules = "all-linear";
+  const double eight = at(evaluate(m), "finetune.adapter_params");
+  m.model.experts = 4;
+  m.model.experts_per_token = 2;
+  const double four = at(evaluate(m), "finetune.adapter_params");
+  CHECK(eight - four == Approx(32 * 4 * 3 * 16 * (4096 + 14336)));
+}
+
+TEST_CASE("QLoRA fine-tunes LLaMA 65B on one 48 GB GPU, 16-bit LoRA and full fine-tuning do not fit", "[finetune]") {
+  const auto& rec = published_record("QLoRA LLaMA 65B on one 48 GB GPU")["measured"];
+  // QLoRA as the paper trains Guanaco 65B (r = 64 on all linear layers, paged 8-bit optimizer,
+  // gradient checkpointing), one sequence of 512 tokens per step (the batch by gradient accumulation).
+  Scenario s = finetune_only("llama-65b", "l40s", 1);
+  REQUIRE(s.hardware.gpu == "l40s");
+  s.finetune.method = "qlora";
+  s.finetune.rank = 64;
+  s.finetune.target_modules = "all-linear";
+  s.finetune.optimizer = "paged-adamw-8bit";
+  s.finetune.micro_batch = 1;
+  s.finetune.seq_len = 512;
+  Report r = evaluate(s);
+  CHECK(at(r, "finetune.memory.total_bytes") < rec["qlora_finetune_GB_less_than"].get<double>() * 1e9);
+  CHECK(at(r, "finetune.fits") == 1);
+  s.finetune.method = "lora";
+  CHECK(at(evaluate(s), "finetune.fits") == 0);
+  s.finetune.method = "full";
+  s.finetune.optimizer = "adamw";
+  r = evaluate(s);
+  CHECK(at(r, "finetune.fits") == 0);
+  // "> 780 GB" for 16-bit full fine-tuning: weights, gradients and Adam states alone exceed it.
+  CHECK(at(r, "finetune.memory.total_bytes") > rec["full_16bit_finetune_GB_more_than"].get<double>() * 1e9);
+}
+
+TEST_CASE("Falcon-180B fine-tuning fits the hardware Hugging Face recommends, and not half of it", "[finetune]") {
+  // huggingface/blog falcon-180b.md: full fine-tuning on 8x8 A100 80GB, LoRA with ZeRO-3 on 2x8,
+  // QLoRA on 2 (the record's *_hw fields). A quarter of the GPUs must not fit, or the check says nothing.
+  const auto& m = published_record("Falcon-180B hardware requirements")["measured"];
+  struct Row {
+    const char* method;
+    double gb;
+  } rows[] = {{"full", m["full_finetune_GB"].get<double>()},
+              {"lora", m["lora_zero3_GB"].get<double>()},
+              {"qlora", m["qlora_GB"].get<double>()}};
+  for (const Row& row : rows) {
+    INFO(row.method);
+    const double gpus = row.gb / 80;  // A100 80GB each
+    Scenario s = finetune_only("falcon-180b", "a100-80gb-sxm", gpus);
+    s.finetune.method = row.method;
+    CHECK(at(evaluate(s), "finetune.fits") == 1);
+    s.hardware.count = std::max(1.0, gpus / 4);  // a quarter of the recommendation (QLoRA: one GPU)
+    CHECK(at(evaluate(s), "finetune.fits") == 0);
+  }
+}
+
+TEST_CASE("frozen base weights get no gradients or optimizer states, sharding divides model state", "[finetune]") {
+  Scenario s = finetune_only("llama-2-7b", "a100-80gb-sxm", 1);
+  s.finetune.method = "lora";
+  Report lora = evaluate(s);
+  s.finetune.method = "full";
+  Report full = evaluate(s);
+  // Full: bf16 gradients of every parameter and 8 bytes of AdamW state each.
+  const double P = at(full, "model.params");
+  CHECK(at(full, "finetune.memory.gradients_bytes") == Approx(2 * P));
+  CHECK(at(full, "finetune.memory.optimizer_bytes") == Approx(8 * P));
+  // LoRA: gradients and states only for the adapters (well under 1% of the full ones).
+  CHECK(at(lora, "finetune.memory.gradients_bytes") < 0.01 * at(full, "finetune.memory.gradients_bytes"));
+  CHECK(at(lora, "finetune.memory.optimizer_bytes") < 0.01 * at(full, "finetune.memory.optimizer_bytes"));
+  // Eight GPUs with FSDP: an eighth of the model state per GPU, the same activations.
+  s.hardware.count = 8;
+  Report sharded = evaluate(s);
+  CHECK(at(sharded, "finetune.memory.base_weights_bytes") == Approx(at(full, "finetune.memory.base_weights_bytes") / 8));
+  CHECK(at(sharded, "finetune.memory.activations_bytes") == Approx(at(full, "finetune.memory.activations_bytes")));
+  // Gradient checkpointing keeps far fewer activations.
+  s.finetune.gradient_checkpointing = false;
+  CHECK(at(evaluate(s), "finetune.memory.activations_bytes") > 3 * at(sharded, "finetune.memory.activations_bytes"));
+}
+
+TEST_CASE("LoRA compute is about two thirds of full fine-tuning, as the LoRA paper's speed-up suggests", "[finetune]") {
+  // Hu et al. 2021 section 4.2: 25% faster training than full fine-tuning on GPT-3 175B. Skipping the
+  // weight gradients of the frozen base removes a third of the FLOPs; time at equal MFU must show a
+  // speed-up between the paper's 25% and that third.
+  Scenario s = finetune_only("gpt3-175b", "a100-80gb-sxm", 64);
+  s.finetune.gradient_checkpointing = false;
+  s.finetune.dataset_tokens = 1e9;
+  s.finetune.method = "full";
+  const Report full = evaluate(s);
+  s.finetune.method = "lora";
+  s.finetune.rank = 4;
+  s.finetune.target_modules = "qv";
+  const Report lora = evaluate(s);
+  const double speedup = 1 - at(lora, "finetune.wall_seconds") / at(full, "finetune.wall_seconds");
+  CHECK(speedup >= 0.25);
+  CHECK(speedup <= 1.0 / 3 + 1e-9);
+  // Full fine-tuning is the 6PD rule, as pretraining: finetune.flops equals training.flops for the same tokens.
+  s.finetune.method = "full";
+  s.include.training = true;
+  s.training.tokens = s.finetune.dataset_tokens;
+  const Report both = evaluate(s);
+  CHECK(at(both, "finetune.flops") == Approx(at(both, "training.flops")));
+  CHECK(at(both, "finetune.seconds_per_epoch") * s.hardware.count / 3600 == Approx(at(both, "finetune.gpu_hours")));
+}
+
+TEST_CASE("the finetune-memory validation cases are within tolerance and carry their band", "[finetune][validation]") {
+  int scored = 0;
+  const ValidationReport v = validate();
+  for (const CaseResult& r : v.results) {
+    if (r.c->category != "finetune-memory") continue;
+    INFO(r.c->id << ": predicted " << r.predicted << " published " << r.c->published << " ratio " << r.ratio);
+    CHECK(r.c->tolerance <= 1.35);
+    if (r.c->excluded.empty()) {
+      ++scored;
+      CHECK(r.within);
+    }
+  }
+  CHECK(scored >= 6);
+  Scenario s = finetune_only("llama-3-8b", "rtx-4090", 1);
+  const Result* x = evaluate(s).find("finetune.memory.total_bytes");
+  REQUIRE(x != nullptr);
+  CHECK(x->error_band.find("finetune-memory") != std::string::npos);
+}
+
+TEST_CASE("the finetune section is off by default, leaves no trace when off, and round-trips through a link", "[finetune][scope]") {
+  const Scenario d;
+  CHECK_FALSE(d.include.finetune);
+  const Report r = evaluate(d);
+  for (const Result& x : r.results) CHECK(x.path.rfind("finetune.", 0) != 0);
+  Scenario s = finetune_only("llama-3-8b", "rtx-4090", 1);
+  s.finetune.method = "qlora";
+  s.finetune.rank = 32;
+  s.finetune.target_modules = "qv";
+  s.finetune.optimizer = "paged-adamw-8bit";
+  s.finetune.mfu = 0.35;
+  const LoadResult back = decode_link(encode_link_fragment(s));
+  REQUIRE(back.ok());
+  CHECK(back.problems.empty());
+  CHECK(back.scenario == s);
+  CHECK(at(evaluate(back.scenario), "finetune.mfu") == 0.35);
+  // Off again: a minimal link drops the section's inputs.
+  s.include.finetune = false;
+  CHECK(scenario_to_json(s).find("finetune\":{") == std::string::npos);
+  // Out-of-range input is refused with the field's path.
+  const LoadResult bad = load_scenario_json(R"({"version":2,"finetune":{"method":"dora","rank":0}})");
+  REQUIRE(bad.ok());
+  bool method = false, rank = false;
+  for (const Problem& p : bad.problems) {
+    method |= p.path == "finetune.method";
+    rank |= p.path == "finetune.rank";
+  }
+  CHECK(method);
+  CHECK(rank);
+}

@@ -1,0 +1,87 @@
+// Fine-tuning: full, LoRA or QLoRA memory per GPU, compute, time per epoch and cost
+// (core/src/finetune.cpp), and the energy of the included GPU work (core/src/energy.cpp).
+// Shown when the scenario includes fine-tuning or energy.
+#include "../panels.hpp"
+#include "../ui.hpp"
+#include "envelope/format.hpp"
+#include "imgui.h"
+
+namespace envelope::ui {
+
+static void draw_energy_part(App& app) {
+  const IncludeSection& inc = app.scenario().include;
+  ImGui::SeparatorText("Energy and emissions");
+  input_field(app, "PUE", "energy.pue");
+  ImGui::SetItemTooltip("1.1: LLaMA papers' assumption and Google's 2023 fleet PUE (industry average 1.58, Uptime 2023)");
+  input_field(app, "grid kg CO2e / kWh", "energy.grid_kg_co2e_per_kwh");
+  ImGui::SetItemTooltip("0.385: US national average used by Touvron et al. 2023 (LLaMA)");
+  input_field(app, "GPU power / TDP", "energy.gpu_power_fraction");
+  ImGui::SetItemTooltip("1.0: GPUs at full TDP, the LLaMA papers' assumption (an upper bound)");
+  if (ImGui::BeginTable("energy", 2, ImGuiTableFlags_SizingStretchProp)) {
+    if (inc.training) {
+      result_row(app, "Training energy", "energy.training_kwh");
+      result_row(app, "Training emissions", "energy.training_tco2e");
+    }
+    if (inc.finetune) {
+      result_row(app, "Fine-tuning energy", "energy.finetune_kwh");
+      result_row(app, "Fine-tuning emissions", "energy.finetune_tco2e");
+    }
+    if (inc.serving) {
+      result_row(app, "Serving energy / month", "energy.serving_kwh_per_month");
+      result_row(app, "Serving emissions / month", "energy.serving_tco2e_per_month");
+    }
+    ImGui::EndTable();
+  }
+  warnings_for(app, {"energy"});
+}
+
+void draw_finetune(App& app) {
+  const IncludeSection& inc = app.scenario().include;
+  if (!inc.finetune && !inc.energy) return;  // none of its sections is included
+  if (!begin_panel("Fine-tuning & energy")) {
+    ImGui::End();
+    return;
+  }
+  Scenario& s = app.edit();
+  if (inc.finetune) {
+    FinetuneSection& f = s.finetune;
+    ImGui::TextDisabled("%s on %s x %s", s.model.preset.c_str(), format_number(s.hardware.count).c_str(), s.hardware.gpu.c_str());
+    input_choice(app, "method", f.method, {"full", "lora", "qlora"});
+    if (f.method != "full") {
+      input_field(app, "LoRA rank r", "finetune.rank");
+      input_choice(app, "target modules", f.target_modules, {"qv", "attention", "all-linear"});
+      ImGui::SetItemTooltip("qv: q and v (LoRA paper); attention: q, k, v, o; all-linear: + gate, up, down (QLoRA)");
+    }
+    if (f.method != "qlora") input_choice(app, "base weights", f.base_dtype, {"bf16", "fp16", "fp32"});
+    input_choice(app, "optimizer", f.optimizer, {"adamw", "adamw-8bit", "paged-adamw-8bit"});
+    input_flag(app, "fp32 master weights", f.master_weights);
+    input_flag(app, "gradient checkpointing", f.gradient_checkpointing);
+    input_flag(app, "shard over the GPUs (FSDP / ZeRO-3)", f.shard);
+    input_field(app, "micro-batch", "finetune.micro_batch");
+    input_field(app, "sequence length", "finetune.seq_len");
+    input_field(app, "dataset tokens", "finetune.dataset_tokens");
+    input_field(app, "epochs", "finetune.epochs");
+    const Result* mfu = app.report().find("finetune.mfu");
+    input_field(app, "MFU", "finetune.mfu", mfu ? mfu->value : 0.4);
+    if (ImGui::BeginTable("finetune", 2, ImGuiTableFlags_SizingStretchProp)) {
+      result_row(app, "Trainable parameters", "finetune.trainable_params");
+      result_row(app, "Base weights / GPU", "finetune.memory.base_weights_bytes");
+      result_row(app, "Adapters / GPU", "finetune.memory.adapter_bytes");
+      result_row(app, "Gradients / GPU", "finetune.memory.gradients_bytes");
+      result_row(app, "Optimizer / GPU", "finetune.memory.optimizer_bytes");
+      result_row(app, "Activations / GPU", "finetune.memory.activations_bytes");
+      result_row(app, "Total / GPU", "finetune.memory.total_bytes");
+      result_row(app, "Fits", "finetune.fits");
+      result_row(app, "FLOPs", "finetune.flops");
+      result_row(app, "Time per epoch", "finetune.seconds_per_epoch");
+      result_row(app, "GPU-hours", "finetune.gpu_hours");
+      result_row(app, "Cost", "finetune.cost_usd");
+      ImGui::EndTable();
+    }
+    warnings_for(app, {"finetune"});
+  }
+  if (inc.energy) draw_energy_part(app);
+  ImGui::End();
+}
+
+}  // namespace envelope::ui
