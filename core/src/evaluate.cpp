@@ -168,8 +168,10 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   const double usable = igpu.memory_bytes * in.usable_memory_fraction;
   const double overhead_per_gpu = in.runtime_overhead_gb * kGB;
   const double w_bytes = b.add("memory.inference.weights_bytes", weight_bytes(P, wdt), "B", "params x bytes_per_param",
-                               g(P) + " x " + g(bytes_per_param(wdt)) + " B (" + in.weights + ")",
-                               "seed 'Model Size Estimation'; GGUF bits per weight from llama.cpp ggml-quants");
+                               g(P) + " x " + g(bytes_per_param(wdt)) + " B (" + in.weights + ", " +
+                                   g(bits_per_weight(wdt)) + " bits per weight with its group scales)",
+                               "seed 'Model Size Estimation'; scales per group: OCP MX v1.0 (mxfp4), NVIDIA NVFP4, "
+                               "GPTQ/AWQ g128 (int4), llama.cpp ggml-common.h blocks (GGUF)");
   // Per token of context at this context: local (sliding-window/chunked) layers hold at most their window.
   const double kv_tok = kv_cache_bytes_per_token_at_context(arch, kvdt, context);
   const double local_layers = local_attention_layers(arch);
