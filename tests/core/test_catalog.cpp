@@ -8,6 +8,7 @@
 #include "envelope/evaluate.hpp"
 #include "envelope/formulas.hpp"
 #include "envelope/link.hpp"
+#include "envelope/planner.hpp"
 #include "envelope/setup.hpp"
 #include "helpers.hpp"
 
@@ -247,4 +248,33 @@ TEST_CASE("a custom accelerator without memory, bandwidth or peak is refused by 
   CHECK(l.problems[0].message.find("hardware.bandwidth_gbps") != std::string::npos);
   CHECK(l.problems[0].message.find("hardware.peak_tflops") != std::string::npos);
   CHECK(l.scenario.hardware.gpu == Scenario().hardware.gpu);
+}
+
+TEST_CASE("the serving planner sizes a custom accelerator; without a price it is never ranked cheapest", "[catalog][custom]") {
+  Scenario s;
+  s.model.preset = "llama-3-8b";
+  s.hardware.gpu = kCustomAccelerator;
+  s.hardware.name = "My NPU";
+  s.hardware.memory_gb = 80;
+  s.hardware.bandwidth_gbps = 3350;  // H100 SXM's memory and bandwidth, a third of its price
+  s.hardware.peak_tflops = 989;
+  s.hardware.price_per_gpu_hour = 2.0;
+  s.traffic.peak_qps = 50;
+  ServingPlannerOptions o;
+  o.weights = {"bf16"};
+  const ServingPlannerResult priced = plan_serving(s, o);
+  REQUIRE_FALSE(priced.ranked.empty());
+  CHECK(priced.ranked.front().gpu == "custom");  // cheapest: same speed as an H100 at $2/h
+  CHECK(priced.ranked.front().usd_per_gpu_hour == 2.0);
+  s.hardware.price_per_gpu_hour.reset();
+  const ServingPlannerResult unpriced = plan_serving(s, o);
+  bool seen = false;
+  for (const ServingOption& x : unpriced.ranked)
+    if (x.gpu == "custom") {
+      seen = true;
+      CHECK_FALSE(x.priced);
+    }
+  CHECK(seen);
+  CHECK(unpriced.ranked.front().gpu != "custom");
+  CHECK(unpriced.ranked.front().priced);
 }
