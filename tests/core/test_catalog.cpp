@@ -250,7 +250,7 @@ TEST_CASE("a custom accelerator without memory, bandwidth or peak is refused by 
   CHECK(l.scenario.hardware.gpu == Scenario().hardware.gpu);
 }
 
-TEST_CASE("the serving planner sizes a custom accelerator; without a price it is never ranked cheapest", "[catalog][custom]") {
+TEST_CASE("the serving planner sizes a custom accelerator and never ranks it cheapest without a price", "[catalog][custom]") {
   Scenario s;
   s.model.preset = "llama-3-8b";
   s.hardware.gpu = kCustomAccelerator;
