@@ -23,13 +23,15 @@ const char* dtype_name(Dtype d) {
     case Dtype::q8_0: return "q8_0";
     case Dtype::q4_0: return "q4_0";
     case Dtype::q4_k_m: return "q4_k_m";
+    case Dtype::mxfp4: return "mxfp4";
+    case Dtype::nvfp4: return "nvfp4";
   }
   return "bf16";
 }
 
 std::optional<Dtype> dtype_from_name(const std::string& s) {
   for (Dtype d : {Dtype::fp32, Dtype::tf32, Dtype::bf16, Dtype::fp16, Dtype::fp8, Dtype::int8, Dtype::int4,
-                  Dtype::fp4, Dtype::q8_0, Dtype::q4_0, Dtype::q4_k_m})
+                  Dtype::fp4, Dtype::q8_0, Dtype::q4_0, Dtype::q4_k_m, Dtype::mxfp4, Dtype::nvfp4})
     if (s == dtype_name(d)) return d;
   return std::nullopt;
 }
@@ -46,7 +48,7 @@ double Accelerator::peak_flops(Dtype d) const {
     case Dtype::bf16: return first({bf16, fp16, fp32});
     case Dtype::fp16: return first({fp16, bf16, fp32});
     case Dtype::fp8: return first({fp8, bf16, fp16, fp32});  // no fp8 units: dequantized to 16-bit
-    case Dtype::fp4: return first({fp4, fp8, bf16, fp16, fp32});
+    case Dtype::fp4: case Dtype::mxfp4: case Dtype::nvfp4: return first({fp4, fp8, bf16, fp16, fp32});
     case Dtype::int8: return first({int8, fp8, bf16, fp16, fp32});
     // Weight-only quantized formats dequantize and multiply on the 16-bit units.
     case Dtype::int4: case Dtype::q8_0: case Dtype::q4_0: case Dtype::q4_k_m: return first({bf16, fp16, fp32});

@@ -189,11 +189,13 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   const Architecture& arch = ds.arch;
   const HardwareSection& hw = s.hardware;
   const Efficiencies eff = default_efficiencies(gpu);
-  const std::string spec_src = gpu.name + " datasheet (assets/hardware.json)";
+  const std::string spec_src = gpu.id == kCustomAccelerator ? gpu.name + ": " + gpu.source
+                                                             : gpu.name + " datasheet (assets/hardware.json)";
   for (const Problem& p : model_conflicts(s, c))
     b.warn(p.path, p.message + (p.path == "model.active_params" ? "; the estimates below use it as given"
                                                                  : "; the estimates below cap it at the smaller count"));
-  const std::string ispec_src = igpu.name + " datasheet (assets/hardware.json)";
+  const std::string ispec_src = igpu.id == kCustomAccelerator ? igpu.name + ": " + igpu.source
+                                                               : igpu.name + " datasheet (assets/hardware.json)";
 
   // ------------------------------------------------------------ model
   const double P = s.model.params ? *s.model.params : params_total(arch);
@@ -224,8 +226,10 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   const double usable = igpu.memory_bytes * in.usable_memory_fraction;
   const double overhead_per_gpu = in.runtime_overhead_gb * kGB;
   const double w_bytes = b.add("memory.inference.weights_bytes", weight_bytes(P, wdt), "B", "params x bytes_per_param",
-                               g(P) + " x " + g(bytes_per_param(wdt)) + " B (" + in.weights + ")",
-                               "seed 'Model Size Estimation'; GGUF bits per weight from llama.cpp ggml-quants");
+                               g(P) + " x " + g(bytes_per_param(wdt)) + " B (" + in.weights + ", " +
+                                   g(bits_per_weight(wdt)) + " bits per weight with its group scales)",
+                               "seed 'Model Size Estimation'; scales per group: OCP MX v1.0 (mxfp4), NVIDIA NVFP4, "
+                               "GPTQ/AWQ g128 (int4), llama.cpp ggml-common.h blocks (GGUF)");
   // Per token of context at this context: local (sliding-window/chunked) layers hold at most their window.
   const double kv_tok = kv_cache_bytes_per_token_at_context(arch, kvdt, context);
   const double local_layers = local_attention_layers(arch);
@@ -715,20 +719,47 @@ bool path_included(const std::string& path, const IncludeSection& inc, bool cpu_
   return true;  // cost.* and anything not tied to a section
 }
 
+Accelerator custom_accelerator(const HardwareSection& hw) {
+  Accelerator a;
+  a.id = kCustomAccelerator;
+  a.name = hw.name.empty() ? std::string("Custom accelerator") : hw.name;
+  a.vendor = "user";
+  a.klass = "custom";  // default efficiencies: the datacenter-GPU class values
+  const double peak = hw.peak_tflops.value_or(0) * kTera;  // dense, used for every precision
+  a.fp32 = a.tf32 = a.bf16 = a.fp16 = a.fp8 = a.int8 = a.fp4 = peak;
+  a.memory_bytes = hw.memory_gb.value_or(0) * kGB;
+  a.bandwidth_bytes_per_s = hw.bandwidth_gbps.value_or(0) * kGB;
+  a.scale_up_bytes_per_s = hw.scale_up_gbps.value_or(0) * kGB;
+  a.scale_out_bytes_per_s = hw.scale_out_gbps.value_or(0) * kGB;
+  a.tdp_w = hw.tdp_w.value_or(0);
+  a.on_demand_source = a.spot_source = "no price (user-defined accelerator; set hardware.price_per_gpu_hour)";
+  a.source = "user-defined accelerator (scenario hardware section)";
+  return a;
+}
+
 Accelerator resolved_accelerator(const Scenario& s, const Catalog& c) {
-  const Accelerator* a = c.find_accelerator(s.hardware.gpu);
+  const HardwareSection& hw = s.hardware;
+  if (hw.gpu == kCustomAccelerator) {
+    Accelerator gpu = custom_accelerator(hw);
+    gpu.scale_up_domain = static_cast<int>(hw.scale_up_domain.value_or(gpu.scale_up_bytes_per_s > 0 ? 8 : 1));
+    return gpu;
+  }
+  const Accelerator* a = c.find_accelerator(hw.gpu);
   if (!a) a = c.find_accelerator(Scenario().hardware.gpu);
   Accelerator gpu = *a;
-  const HardwareSection& hw = s.hardware;
   if (hw.memory_gb) gpu.memory_bytes = *hw.memory_gb * kGB;
   if (hw.bandwidth_gbps) gpu.bandwidth_bytes_per_s = *hw.bandwidth_gbps * kGB;
   if (hw.scale_up_gbps) gpu.scale_up_bytes_per_s = *hw.scale_up_gbps * kGB;
   if (hw.scale_out_gbps) gpu.scale_out_bytes_per_s = *hw.scale_out_gbps * kGB;
+  if (hw.scale_up_domain) gpu.scale_up_domain = static_cast<int>(*hw.scale_up_domain);
+  if (hw.tdp_w) gpu.tdp_w = *hw.tdp_w;
+  if (!hw.name.empty()) gpu.name = hw.name;  // edited specs may carry their own name
   return gpu;
 }
 
 double price_per_gpu_hour(const Scenario& s, const Catalog& c) {
   if (s.hardware.price_per_gpu_hour) return *s.hardware.price_per_gpu_hour;
+  if (s.hardware.gpu == kCustomAccelerator) return 0.0;  // no price: reported as such, never ranked
   const Accelerator* a = c.find_accelerator(s.hardware.gpu);
   if (!a) a = c.find_accelerator(Scenario().hardware.gpu);
   return price_for(*a, s.hardware.pricing).value_or(0.0);
@@ -743,6 +774,9 @@ void select_accelerator(Scenario& s, const std::string& id) {
   s.hardware.peak_tflops.reset();
   s.hardware.scale_up_gbps.reset();
   s.hardware.scale_out_gbps.reset();
+  s.hardware.scale_up_domain.reset();
+  s.hardware.tdp_w.reset();
+  s.hardware.name.clear();
 }
 
 Scenario serving_scenario(const Scenario& s) {

@@ -6,18 +6,26 @@
 
 namespace envelope {
 
-double bytes_per_param(Dtype d) {
-  switch (d) {
-    case Dtype::fp32: case Dtype::tf32: return 4.0;
-    case Dtype::bf16: case Dtype::fp16: return 2.0;
-    case Dtype::fp8: case Dtype::int8: return 1.0;
-    case Dtype::int4: case Dtype::fp4: return 0.5;
-    case Dtype::q8_0: return 8.5 / 8.0;
-    case Dtype::q4_0: return 4.5 / 8.0;
-    case Dtype::q4_k_m: return 4.85 / 8.0;
-  }
-  return 2.0;
+double group_quantized_bits_per_weight(double element_bits, double scale_and_zero_bits_per_group, double group_size) {
+  return element_bits + scale_and_zero_bits_per_group / group_size;
 }
+
+double bits_per_weight(Dtype d) {
+  switch (d) {
+    case Dtype::fp32: case Dtype::tf32: return 32.0;
+    case Dtype::bf16: case Dtype::fp16: return 16.0;
+    case Dtype::fp8: case Dtype::int8: return 8.0;
+    case Dtype::int4: return group_quantized_bits_per_weight(4, 16 + 4, 128);    // GPTQ/AWQ g128
+    case Dtype::fp4: case Dtype::mxfp4: return group_quantized_bits_per_weight(4, 8, 32);  // OCP MX
+    case Dtype::nvfp4: return group_quantized_bits_per_weight(4, 8, 16);
+    case Dtype::q8_0: return group_quantized_bits_per_weight(8, 16, 32);
+    case Dtype::q4_0: return group_quantized_bits_per_weight(4, 16, 32);
+    case Dtype::q4_k_m: return 4.85;
+  }
+  return 16.0;
+}
+
+double bytes_per_param(Dtype d) { return bits_per_weight(d) / 8.0; }
 
 double weight_bytes(double params, Dtype d) { return params * bytes_per_param(d); }
 

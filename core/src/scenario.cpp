@@ -11,6 +11,7 @@
 #include "envelope/conflicts.hpp"
 #include "envelope/evaluate.hpp"
 #include "envelope/formulas.hpp"
+#include "envelope/setup.hpp"
 #include "envelope/format.hpp"
 #include "envelope/json_input.hpp"
 
@@ -265,7 +266,22 @@ LoadResult load_scenario_json(const std::string& text) {
                                               defaults.model.preset + "'"});
     r.scenario.model.preset = defaults.model.preset;
   }
-  if (!cat.find_accelerator(r.scenario.hardware.gpu)) {
+  HardwareSection& hw = r.scenario.hardware;
+  if (hw.gpu == kCustomAccelerator) {
+    // A user-defined accelerator needs its spec; without it the estimates would divide by zero.
+    const std::pair<const char*, const std::optional<double>*> required[] = {
+        {"hardware.memory_gb", &hw.memory_gb}, {"hardware.bandwidth_gbps", &hw.bandwidth_gbps},
+        {"hardware.peak_tflops", &hw.peak_tflops}};
+    std::string missing;
+    for (const auto& [path, value] : required)
+      if (!value->has_value()) missing += std::string(missing.empty() ? "" : ", ") + path;
+    if (!missing.empty()) {
+      r.problems.push_back({"hardware.gpu", "a custom accelerator needs " + missing + "; using '" +
+                                                defaults.hardware.gpu + "'"});
+      select_accelerator(r.scenario, defaults.hardware.gpu);
+    }
+  }
+  if (hw.gpu != kCustomAccelerator && !cat.find_accelerator(r.scenario.hardware.gpu)) {
     r.problems.push_back({"hardware.gpu", "unknown accelerator '" + r.scenario.hardware.gpu + "'; using '" +
                                               defaults.hardware.gpu + "'"});
     r.scenario.hardware.gpu = defaults.hardware.gpu;

@@ -67,14 +67,19 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
 
   std::vector<std::string> gpus = o.gpus;
   const std::string serving_gpu = s.serving.gpu.empty() ? s.hardware.gpu : s.serving.gpu;
+  // A user-defined accelerator (hardware.gpu "custom") is a candidate like a catalog device; it is
+  // priced only by the scenario's own price.
+  const bool custom = s.hardware.gpu == kCustomAccelerator;
+  const Accelerator custom_gpu = custom ? resolved_accelerator(s, c) : Accelerator();
   if (gpus.empty()) {
     for (const Accelerator& a : c.accelerators)
       if (a.on_demand_usd_per_hour || a.spot_usd_per_hour || a.id == serving_gpu) gpus.push_back(a.id);
+    if (custom && serving_gpu == kCustomAccelerator) gpus.push_back(kCustomAccelerator);
   }
   const Architecture arch = resolved_architecture(s, c);
 
   for (const std::string& g : gpus) {
-    const Accelerator* acc = c.find_accelerator(g);
+    const Accelerator* acc = custom && g == kCustomAccelerator ? &custom_gpu : c.find_accelerator(g);
     if (!acc) continue;
     // The scenario's own price applies to its own GPU; every other GPU is priced on the basis.
     const bool own_price = acc->id == s.hardware.gpu && s.hardware.price_per_gpu_hour.has_value();

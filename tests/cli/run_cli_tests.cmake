@@ -37,6 +37,23 @@ run(2 eval "${tmp}/notjson.json")
 expect_contains("${ERR}" "not valid JSON")
 run(2 eval "${tmp}/missing.json")
 
+# A user-defined accelerator: the file, its link and the link's report agree; a custom device
+# without its spec exits 2 naming what is missing.
+file(WRITE "${tmp}/custom.json" [=[{"version":2,"model":{"preset":"llama-3-70b"},"inference":{"weights":"nvfp4"},"hardware":{"gpu":"custom","name":"My NPU","memory_gb":64,"bandwidth_gbps":1000,"peak_tflops":300,"tdp_w":250,"price_per_gpu_hour":1.5}}]=])
+run(0 eval "${tmp}/custom.json" --format json)
+set(custom_report "${OUT}")
+expect_contains("${OUT}" "My NPU: user-defined accelerator")
+run(0 link "${tmp}/custom.json")
+string(STRIP "${OUT}" custom_link)
+expect_contains("${custom_link}" "custom")
+run(0 eval --link "${custom_link}" --format json)
+if(NOT OUT STREQUAL custom_report)
+  message(FATAL_ERROR "custom accelerator: the report from its link differs from the file's")
+endif()
+file(WRITE "${tmp}/custom_bad.json" [=[{"version":2,"hardware":{"gpu":"custom","memory_gb":64}}]=])
+run(2 eval "${tmp}/custom_bad.json")
+expect_contains("${ERR}" "hardware.peak_tflops")
+
 # Links and examples.
 run(0 eval --example seed-q5 --format json)
 expect_contains("${OUT}" "\"budget_ratio\"")

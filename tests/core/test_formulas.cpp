@@ -146,7 +146,8 @@ TEST_CASE("weight formats: GGUF bits per weight", "[formulas][model]") {
   CHECK(bytes_per_param(Dtype::q8_0) * 8 == Approx(8.5));
   CHECK(bytes_per_param(Dtype::q4_0) * 8 == Approx(4.5));
   CHECK(bytes_per_param(Dtype::q4_k_m) * 8 == Approx(4.85));
-  CHECK(weight_bytes(7e9, Dtype::int4) == Approx(3.5e9));
+  // int4 = GPTQ/AWQ group 128: the seed's 0.5 B per weight plus an fp16 scale and a 4-bit zero per 128.
+  CHECK(weight_bytes(7e9, Dtype::int4) == Approx(7e9 * (4 + 20.0 / 128) / 8));
 }
 
 TEST_CASE("storage and traffic building blocks", "[formulas]") {

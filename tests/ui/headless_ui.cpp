@@ -8,6 +8,7 @@
 
 #include "app.hpp"
 #include "envelope/examples.hpp"
+#include "envelope/link.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"
 
@@ -311,4 +312,42 @@ TEST_CASE("an unreadable or out-of-range entry leaves the scenario unchanged and
   for (const auto& [key, edit] : app.field_edits)
     if (edit.error.find("between") != std::string::npos) range = true;
   CHECK(range);
+}
+
+TEST_CASE("a custom accelerator's spec is typed in the Model and hardware panel and carried by the link", "[ui][input]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  Scenario s = app.scenario();
+  s.hardware.gpu = kCustomAccelerator;
+  s.hardware.name = "My NPU";
+  s.hardware.memory_gb = 64;
+  s.hardware.bandwidth_gbps = 1000;
+  s.hardware.peak_tflops = 300;
+  app.set_scenario(s);
+  // The panel's hardware part is below its fold: scroll it into view, as a user would.
+  auto scroll_to_hardware = [&] {
+    ImGui::NewFrame();
+    app.frame();
+    ImGui::Render();
+    ImGuiWindow* w = ImGui::FindWindowByName("Model & hardware");
+    REQUIRE(w != nullptr);
+    ImGui::SetScrollY(w, w->ScrollMax.y);
+  };
+  scroll_to_hardware();
+  scroll_to_hardware();  // the first frame after set_scenario lays the panel out
+  type_into(app, "hardware.peak_tflops", "450", ImGuiKey_Enter);
+  CHECK(app.scenario().hardware.peak_tflops == 450);
+  scroll_to_hardware();
+  type_into(app, "hardware.tdp_w", "350", ImGuiKey_Tab);
+  CHECK(app.scenario().hardware.tdp_w == 350);
+  CHECK(app.report().value("hardware.peak_flops") == 450e12);
+  // The link holds the whole device: reopening it gives the same scenario.
+  const LoadResult back = decode_link(host.fragment);
+  REQUIRE(back.problems.empty());
+  CHECK(back.scenario.hardware.gpu == "custom");
+  CHECK(back.scenario.hardware.name == "My NPU");
+  CHECK(back.scenario.hardware.peak_tflops == 450);
+  CHECK(back.scenario.hardware.tdp_w == 350);
 }

@@ -105,8 +105,10 @@ void draw_model_hardware(App& app) {
   ImGui::SetNextItemWidth(-FLT_MIN);
   ImGui::InputTextWithHint("##gpu_filter", "search accelerators (e.g. h100, tpu, amd)", gpu_filter, sizeof gpu_filter);
   const Accelerator* gpu = cat.find_accelerator(s.hardware.gpu);
+  const bool custom = s.hardware.gpu == kCustomAccelerator;
+  const std::string gpu_label = custom ? resolved_accelerator(s, cat).name + " (custom)" : gpu ? gpu->name : s.hardware.gpu;
   ImGui::SetNextItemWidth(-FLT_MIN);
-  if (ImGui::BeginCombo("##gpu", gpu ? gpu->name.c_str() : s.hardware.gpu.c_str())) {
+  if (ImGui::BeginCombo("##gpu", gpu_label.c_str())) {
     for (const Accelerator& a : cat.accelerators) {
       const std::string label = a.name + "  (" + format_bytes(a.memory_bytes, app.binary_units) + ")";
       if (!matches(label + " " + a.id + " " + a.vendor + " " + a.klass, gpu_filter)) continue;
@@ -115,7 +117,33 @@ void draw_model_hardware(App& app) {
         app.changed();
       }
     }
+    // A device the catalog lacks: starts from the current device's spec, then typed in below.
+    if (ImGui::Selectable("Custom accelerator (type its spec)...", custom) && !custom) {
+      const Accelerator from = resolved_accelerator(s, cat);
+      select_accelerator(s, kCustomAccelerator);
+      s.hardware.name = "Custom accelerator";
+      s.hardware.memory_gb = from.memory_bytes / 1e9;
+      s.hardware.bandwidth_gbps = from.bandwidth_bytes_per_s / 1e9;
+      s.hardware.peak_tflops = from.peak_flops(Dtype::bf16) / 1e12;
+      if (from.scale_up_bytes_per_s > 0) s.hardware.scale_up_gbps = from.scale_up_bytes_per_s / 1e9;
+      if (from.scale_out_bytes_per_s > 0) s.hardware.scale_out_gbps = from.scale_out_bytes_per_s / 1e9;
+      if (from.tdp_w > 0) s.hardware.tdp_w = from.tdp_w;
+      app.changed();
+    }
     ImGui::EndCombo();
+  }
+  if (custom) {
+    static NameBuffer name;
+    if (input_name("##gpu_name", "accelerator name", name, -FLT_MIN) && s.hardware.name != name.text) {
+      s.hardware.name = name.text;
+      app.changed();
+    }
+    if (!ImGui::IsItemActive() && s.hardware.name != name.text) name.set(s.hardware.name);
+    input_field(app, "memory GB##custom", "hardware.memory_gb");
+    input_field(app, "bandwidth GB/s##custom", "hardware.bandwidth_gbps");
+    input_field(app, "dense TFLOPS##custom", "hardware.peak_tflops");
+    input_field(app, "scale-up GB/s##custom", "hardware.scale_up_gbps");
+    input_field(app, "TDP W##custom", "hardware.tdp_w");
   }
   input_field(app, "GPU count", "hardware.count");
   input_choice(app, "default price", s.hardware.pricing, {"on_demand", "spot"});

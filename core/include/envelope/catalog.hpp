@@ -8,7 +8,9 @@
 namespace envelope {
 
 // Numeric formats a weight, KV cache or compute can use.
-enum class Dtype { fp32, tf32, bf16, fp16, fp8, int8, int4, fp4, q8_0, q4_0, q4_k_m };
+// int4 = GPTQ/AWQ group-128 integer weights; fp4 = mxfp4 (OCP MX E2M1 with a shared scale per 32);
+// nvfp4 = NVIDIA's E2M1 with an FP8 scale per 16. Bits per weight with their scales: formulas.hpp.
+enum class Dtype { fp32, tf32, bf16, fp16, fp8, int8, int4, fp4, q8_0, q4_0, q4_k_m, mxfp4, nvfp4 };
 const char* dtype_name(Dtype d);
 std::optional<Dtype> dtype_from_name(const std::string& s);
 

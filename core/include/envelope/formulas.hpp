@@ -9,9 +9,26 @@ namespace envelope {
 
 // ---------------------------------------------------------------- model size (seed "Model Size Estimation")
 
-// Bytes per parameter of a weight format. Seed table: fp32 4, fp16/bf16 2, int8 1, int4 0.5.
-// GGUF block formats (llama.cpp ggml-quants): Q8_0 = 34 bytes per 32 weights = 8.5 bits per weight,
-// Q4_0 = 18 bytes per 32 = 4.5 bpw, Q4_K_M is a mix of Q4_K and Q6_K blocks, ~4.85 bpw on Llama models.
+// Bits per weight of a format that stores weights in groups (blocks) sharing a scale (and zero):
+// element_bits + scale_and_zero_bits_per_group / group_size. Never exactly 4.0 for 4-bit formats.
+double group_quantized_bits_per_weight(double element_bits, double scale_and_zero_bits_per_group, double group_size);
+
+// Bits per weight of a weight format, scales included:
+//   fp32/tf32 32, bf16/fp16 16, fp8/int8 8 (one scale per tensor or per output channel: < 0.01 bit).
+//   int4   GPTQ/AWQ at group 128: 4-bit weights, an fp16 scale and a 4-bit zero (packed 8 per int32,
+//          AutoAWQ WQLinear_GEMM / AutoGPTQ QuantLinear qzeros) per 128 weights: 4 + 20/128 = 4.156.
+//          (An fp16 zero instead would give 4.25.)
+//   fp4 = mxfp4  OCP Microscaling Formats (MX) Specification v1.0 (2023), section 5: E2M1 elements
+//          with one E8M0 (8-bit) scale per block of 32: 4 + 8/32 = 4.25 (gpt-oss MoE weights).
+//   nvfp4  NVIDIA "Introducing NVFP4" (developer blog, 2025-06): E2M1 with an FP8 E4M3 scale per 16
+//          values, plus one fp32 scale per tensor (negligible per weight): 4 + 8/16 = 4.5.
+//   q8_0   llama.cpp ggml-common.h block_q8_0: fp16 scale + 32 int8 = 34 bytes / 32 = 8.5.
+//   q4_0   block_q4_0: fp16 scale + 16 bytes of nibbles = 18 bytes / 32 = 4.5.
+//   q4_k_m a mix of Q4_K (block_q4_K: 144 bytes / 256 weights = 4.5) and Q6_K (210 / 256 = 6.5625)
+//          tensors: ~4.85 on Llama models (llama.cpp quantize README size table).
+double bits_per_weight(Dtype d);
+// Bytes per parameter of a weight format = bits_per_weight / 8. Seed table: fp32 4, fp16/bf16 2,
+// int8 1, int4 0.5 (the seed leaves out group scales; see bits_per_weight).
 double bytes_per_param(Dtype d);
 
 // Seed: "Model memory (in bytes) ~ number of parameters x bytes per parameter".

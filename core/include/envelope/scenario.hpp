@@ -53,13 +53,20 @@ struct ModelSection {
   std::string attention, bias, norm, window_kind;  // empty: the preset's
 };
 
+// hardware.gpu = "custom": a user-defined accelerator described entirely by the hardware section
+// (name, memory_gb, bandwidth_gbps, peak_tflops required; scale-up, scale-out, TDP and price
+// optional), carried by links and files instead of overriding a catalog device under its old name.
+inline constexpr const char* kCustomAccelerator = "custom";
+
 struct HardwareSection {
   std::string gpu = "a100-80gb-sxm";
   double count = 1;
   std::string pricing = "on_demand";  // on_demand | spot: which catalog price is the default
   std::optional<double> price_per_gpu_hour;
-  // Spec overrides (Reference panel edits): unset = catalog value.
+  // Spec overrides (Reference panel edits): unset = catalog value. For gpu "custom" they are the spec.
   std::optional<double> memory_gb, bandwidth_gbps, peak_tflops, scale_up_gbps, scale_out_gbps;
+  std::optional<double> scale_up_domain, tdp_w;
+  std::string name;  // the custom accelerator's name (or a name for a catalog device's edited specs)
 };
 
 struct TrainingSection {

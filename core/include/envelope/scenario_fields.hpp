@@ -7,7 +7,8 @@ namespace envelope {
 
 inline const std::vector<std::string>& dtype_choices() {
   static const std::vector<std::string> v = {"fp32", "tf32", "bf16", "fp16", "fp8", "int8",
-                                             "int4", "fp4", "q8_0", "q4_0", "q4_k_m"};
+                                             "int4", "fp4", "q8_0", "q4_0", "q4_k_m",
+                                             "mxfp4", "nvfp4"};
   return v;
 }
 
@@ -70,6 +71,9 @@ void visit_fields(Scenario& s, V&& v) {
   v.optional("hardware.peak_tflops", h.peak_tflops, {0.01, 1e6, false, "TFLOPS"});
   v.optional("hardware.scale_up_gbps", h.scale_up_gbps, {0.01, 1e6, false, "GB/s"});
   v.optional("hardware.scale_out_gbps", h.scale_out_gbps, {0.01, 1e6, false, "GB/s"});
+  v.optional("hardware.scale_up_domain", h.scale_up_domain, {1, 1e6, true, "devices"});
+  v.optional("hardware.tdp_w", h.tdp_w, {1, 1e5, false, "W"});
+  v.text("hardware.name", h.name, {}, kMaxNameCodePoints);
 
   TrainingSection& t = s.training;
   v.number("training.tokens", t.tokens, {0, 1e16, false, "tokens"});

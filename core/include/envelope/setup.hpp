@@ -6,8 +6,12 @@
 
 namespace envelope {
 
-// The scenario's accelerator with its spec overrides (Reference panel edits) applied.
+// The scenario's accelerator with its spec overrides (Reference panel edits) applied; for
+// hardware.gpu "custom", the user-defined accelerator the hardware section describes.
 Accelerator resolved_accelerator(const Scenario& s, const Catalog& c);
+// The user-defined accelerator of a hardware section (gpu "custom"): peak_tflops is its dense peak
+// for every precision; unset scale-up means PCIe only; no price unless price_per_gpu_hour is set.
+Accelerator custom_accelerator(const HardwareSection& hw);
 
 // USD per GPU-hour: the scenario's price, else the catalog's on-demand or spot price (whichever
 // `hardware.pricing` asks for, falling back to the other), else 0.
