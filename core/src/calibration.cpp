@@ -15,6 +15,9 @@ namespace envelope {
 namespace {
 
 constexpr const char* kCategory = "training-throughput";
+// Records whose step is at least this share compute calibrate the kernel efficiency; the others are
+// still predicted (and their leave-one-out error reported) with the fit of the rest.
+constexpr double kMinComputeShare = 0.6;
 
 double hidden_of(const Scenario& s) { return resolved_architecture(s, Catalog::builtin()).hidden; }
 
@@ -55,20 +58,33 @@ double implied_kernel_efficiency(const ValidationCase& c) {
   return 0.5 * (lo + hi);
 }
 
+namespace {
+
+// Share of the step the kernels take at the default efficiency: where communication or the bubble
+// dominates, a record says more about those terms than about the kernels.
+double compute_share(const ValidationCase& c) {
+  const Report r = evaluate_without_bands(c.scenario, Catalog::builtin());
+  const double step = r.value("training.step.step_seconds");
+  return step > 0 ? r.value("training.step.compute_seconds") / step : 0.0;
+}
+
+}  // namespace
+
 KernelFit fit_training_kernel_efficiency() {
   KernelFit fit;
   for (const ValidationCase& c : validation_cases()) {
     if (c.category != kCategory || !c.excluded.empty()) continue;
-    fit.rows.push_back({c.id, kernel_group(c.scenario), implied_kernel_efficiency(c), 0, 0});
+    const double share = compute_share(c);
+    fit.rows.push_back({c.id, kernel_group(c.scenario), implied_kernel_efficiency(c), 0, 0, share, share >= kMinComputeShare});
   }
   std::map<std::string, std::vector<double>> by_group;
   for (const KernelFitRow& r : fit.rows)
-    if (r.implied > 0) by_group[r.group].push_back(r.implied);
+    if (r.implied > 0 && r.in_fit) by_group[r.group].push_back(r.implied);
   for (const auto& [group, values] : by_group) fit.fitted[group] = median(values);
   for (KernelFitRow& r : fit.rows) {
     std::vector<double> others;
     for (const KernelFitRow& o : fit.rows)
-      if (&o != &r && o.group == r.group && o.implied > 0) others.push_back(o.implied);
+      if (&o != &r && o.group == r.group && o.implied > 0 && o.in_fit) others.push_back(o.implied);
     if (others.empty()) continue;
     r.loo_base = median(others);
     for (const ValidationCase& c : validation_cases())
@@ -82,18 +98,19 @@ std::string KernelFit::to_markdown() const {
   char buf[400];
   for (const auto& [group, value] : fitted) {
     int n = 0;
-    for (const KernelFitRow& r : rows) n += r.group == group && r.implied > 0;
+    for (const KernelFitRow& r : rows) n += r.group == group && r.implied > 0 && r.in_fit;
     std::snprintf(buf, sizeof buf, "| %s | %d | %.3f |\n", group.c_str(), n, value);
     out += buf;
   }
-  out += "\n| case | group | implied | fit without it | predicted / published without it |\n|---|---|---|---|---|\n";
+  out += "\n| case | group | compute share of the step | implied | in the fit | fit without it | predicted / published without it |\n"
+         "|---|---|---|---|---|---|---|\n";
   for (const KernelFitRow& r : rows) {
     if (r.loo_base > 0)
-      std::snprintf(buf, sizeof buf, "| `%s` | %s | %.3f | %.3f | %.3f |\n", r.id.c_str(), r.group.c_str(), r.implied, r.loo_base,
-                    r.loo_ratio);
+      std::snprintf(buf, sizeof buf, "| `%s` | %s | %.0f%% | %.3f | %s | %.3f | %.3f |\n", r.id.c_str(), r.group.c_str(),
+                    100 * r.compute_share, r.implied, r.in_fit ? "yes" : "no", r.loo_base, r.loo_ratio);
     else
-      std::snprintf(buf, sizeof buf, "| `%s` | %s | %.3f | (only record of its group) | - |\n", r.id.c_str(), r.group.c_str(),
-                    r.implied);
+      std::snprintf(buf, sizeof buf, "| `%s` | %s | %.0f%% | %.3f | %s | (only record of its group) | - |\n", r.id.c_str(),
+                    r.group.c_str(), 100 * r.compute_share, r.implied, r.in_fit ? "yes" : "no");
     out += buf;
   }
   return out;

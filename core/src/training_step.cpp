@@ -128,7 +128,15 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // of min(h, expert_ffn) instead of h): Qwen3-30B-A3B's 768-wide experts.
   const double expert_width =
       a.experts > 0 ? gemm_width_factor(std::min(a.hidden, a.expert_ffn > 0 ? a.expert_ffn : a.hidden)) : 1.0;
-  const double narrow_experts = 1.0 - expert_share + expert_share * gemm_width_factor(a.hidden) / expert_width;
+  // Grouped expert GEMMs are only as tall as the tokens each local expert receives per micro-batch:
+  // T = tokens x k x ep / experts; short GEMMs leave tensor-core tiles idle, x T / (T + 256) as for
+  // narrow ones. Expert parallel gathers more tokens per expert (why MoE runs use it on one node).
+  const double local_tokens_for_experts = local_seq * mb / (L.sequence_parallel ? t : 1.0);
+  const double tokens_per_expert =
+      a.experts > 0 ? local_tokens_for_experts * std::max(1.0, a.experts_per_token) * e / a.experts : 0.0;
+  const double expert_rows = a.experts > 0 ? tokens_per_expert / (tokens_per_expert + 256.0) : 1.0;
+  const double narrow_experts =
+      1.0 - expert_share + expert_share * gemm_width_factor(a.hidden) / (expert_width * expert_rows);
   const double rate = x.peak * x.kernel_efficiency;
   plan.compute_seconds =
       rate > 0 ? plan.hardware_flops_per_step / N / rate * imbalance * moe_imbalance * narrow_experts : 0.0;
@@ -252,12 +260,12 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   // (docs/calibration.md; tests/core/test_training_step.cpp holds these constants to that fit).
   const bool fp4 = compute == Dtype::fp4;
   if (has("h100") || has("h200") || has("h800") || has("gh200") || id == "h20")
-    return low_precision ? KernelEfficiency{0.500, "hopper", "H100-class fp8: median of 9 published fp8 runs; docs/calibration.md"}
+    return low_precision ? KernelEfficiency{0.503, "hopper", "H100-class fp8: median of 6 published fp8 runs; docs/calibration.md"}
                          : KernelEfficiency{0.569, "hopper", "H100-class bf16: median of Llama 3 405B's 3 layouts; docs/calibration.md"};
   if (has("b200") || has("b300") || has("gb200") || has("gb300")) {
     if (fp4) return {0.316, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
-    return low_precision ? KernelEfficiency{0.434, "blackwell", "B200-class fp8: median of 6 published runs; docs/calibration.md"}
-                         : KernelEfficiency{0.455, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
+    return low_precision ? KernelEfficiency{0.472, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
+                         : KernelEfficiency{0.464, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
   }
   // Other accelerators: their whole-run MFU default (evaluate.hpp) scaled as on A100 (0.55 / 0.40).
   const Efficiencies eff = default_efficiencies(gpu);

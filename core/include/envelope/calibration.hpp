@@ -16,6 +16,8 @@ struct KernelFitRow {
   double implied = 0;      // the base kernel efficiency (before the width factor) that reproduces the record
   double loo_base = 0;     // the group's fit without this record (0: no other record in the group)
   double loo_ratio = 0;    // predicted / published at loo_base (0: not measurable)
+  double compute_share = 0;  // compute / step at the default efficiency
+  bool in_fit = true;        // compute_share >= 0.6: the record calibrates the kernels
 };
 
 struct KernelFit {

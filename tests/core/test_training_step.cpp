@@ -1,0 +1,228 @@
+// The training step model (core/src/training_step.cpp): one training time for the report, the
+// planner and the CLI; context and expert parallelism; the kernel-efficiency fit per GPU generation
+// and precision with leave-one-out errors (docs/calibration.md); today's published layouts through
+// the planner.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <string>
+
+#include "envelope/calibration.hpp"
+#include "envelope/evaluate.hpp"
+#include "envelope/link.hpp"
+#include "envelope/planner.hpp"
+#include "envelope/setup.hpp"
+#include "envelope/training_step.hpp"
+#include "envelope/validation.hpp"
+#include "helpers.hpp"
+
+using namespace envelope;
+using envelope::test::at;
+
+namespace {
+const ValidationCase& validation_case(const std::string& id) {
+  for (const ValidationCase& c : validation_cases())
+    if (c.id == id) return c;
+  FAIL("no validation case " << id);
+  return validation_cases().front();
+}
+
+Scenario llama3_405b_h100(double gpus, double seq_len) {
+  Scenario s;
+  s.model.preset = "llama-3.1-405b";
+  s.hardware.gpu = "h100-sxm";
+  s.hardware.count = gpus;
+  s.training.seq_len = seq_len;
+  s.training.tokens = 15.6e12;  // Llama 3 405B's pre-training tokens (Dubey et al. 2024)
+  s.training.global_batch = std::pow(2.0, 24) / seq_len;  // 16M tokens per step (Table 4)
+  return s;
+}
+}  // namespace
+
+TEST_CASE("training step: the kernel efficiencies in the code are the fit over the published runs", "[training-step][calibration]") {
+  const KernelFit fit = fit_training_kernel_efficiency();
+  REQUIRE(fit.fitted.size() >= 5);
+  int groups = 0;
+  for (const auto& [group, value] : fit.fitted) {
+    // A scenario of the group: its first record's.
+    for (const KernelFitRow& r : fit.rows) {
+      if (r.group != group) continue;
+      const Scenario& s = validation_case(r.id).scenario;
+      const Accelerator g = resolved_accelerator(s, Catalog::builtin());
+      const double code = training_kernel_efficiency(g, dtype_from_name(s.training.dtype).value_or(Dtype::bf16)).value;
+      INFO(group << ": code " << code << ", fit " << value);
+      CHECK(code == Approx(value).margin(0.0015));
+      ++groups;
+      break;
+    }
+  }
+  CHECK(groups == static_cast<int>(fit.fitted.size()));
+}
+
+TEST_CASE("training step: leave-one-out errors of the kernel-efficiency fit", "[training-step][calibration]") {
+  // Each record predicted with the efficiency fitted on the other records of its group: what a user's
+  // own run would see. The median error bounds what we publish (docs/calibration.md); the worst is
+  // reported there with its reason.
+  const KernelFit fit = fit_training_kernel_efficiency();
+  std::vector<double> errors;
+  for (const KernelFitRow& r : fit.rows) {
+    INFO(r.id << ": implied " << r.implied << ", fit without it " << r.loo_base << ", ratio " << r.loo_ratio);
+    CHECK(r.implied > 0.1);
+    CHECK(r.implied < 1.0);
+    if (r.loo_ratio > 0) errors.push_back(std::fabs(std::log(r.loo_ratio)));
+  }
+  REQUIRE(errors.size() >= 18);
+  std::sort(errors.begin(), errors.end());
+  const double median = errors[errors.size() / 2];
+  INFO("median leave-one-out error " << std::exp(median) - 1);
+  CHECK(median < std::log(1.15));
+}
+
+TEST_CASE("training step: the report, the planner and evaluate_training_layout give one training time", "[training-step]") {
+  Scenario s = llama3_405b_h100(8192, 8192);
+  s.training.tensor_parallel = 8;
+  s.training.pipeline_parallel = 16;
+  s.training.interleave = 4;
+  s.training.zero_stage = 1;
+  s.training.sequence_parallel = true;
+  s.training.recompute = "selective";
+  const Report r = evaluate(s);
+  bool fits = false;
+  const TrainingPlan p = evaluate_training_layout(s, scenario_training_layout(s), 0, fits);
+  CHECK(at(r, "training.step.step_seconds") == Approx(p.step_seconds).epsilon(1e-12));
+  CHECK(at(r, "training.wall_seconds") == Approx(p.train_seconds).epsilon(1e-9));
+  CHECK(at(r, "training.gpu_hours") == Approx(p.gpu_hours).epsilon(1e-9));
+  CHECK(at(r, "memory.training.total_bytes") == Approx(p.total_bytes).epsilon(1e-12));
+  // MFU is an output of the step model (whole run: x goodput), and an override still wins.
+  CHECK(at(r, "training.mfu") == Approx(p.scenario_mfu * s.training.goodput).epsilon(1e-9));
+  Scenario given = s;
+  given.training.mfu = 0.4;
+  CHECK(at(evaluate(given), "training.wall_seconds") ==
+        Approx(at(r, "training.flops") / (8192 * 989e12 * 0.4)).epsilon(1e-9));
+  // The planner's best layout, written back into the scenario ("use this layout"), gives the
+  // planner's time in the report.
+  const TrainingPlannerResult plan = plan_training(s);
+  REQUIRE(!plan.ranked.empty());
+  Scenario used = s;
+  apply_training_plan(used, plan.ranked.front());
+  CHECK(!used.training.mfu.has_value());
+  const Report ru = evaluate(used);
+  CHECK(at(ru, "training.wall_seconds") == Approx(plan.ranked.front().train_seconds).epsilon(1e-9));
+  CHECK(at(ru, "training.cost_usd") == Approx(plan.ranked.front().cost_usd).epsilon(1e-9));
+  // ... and through a link (what the page and the CLI read).
+  const LoadResult back = decode_link(encode_link_fragment(used));
+  REQUIRE(back.ok());
+  CHECK(at(evaluate(back.scenario), "training.wall_seconds") == Approx(plan.ranked.front().train_seconds).epsilon(1e-9));
+}
+
+TEST_CASE("training step: context parallel divides activations and adds a ring exchange", "[training-step]") {
+  Scenario s = llama3_405b_h100(16384, 131072);
+  // The same micro-batches per pipeline (DP 8) with and without CP 16.
+  TrainingLayout L{8, 16, 8, 1, 1, 4, "none", true, 1, 1};
+  const TrainingPlan one = training_step(s, L);
+  L.context_parallel = 16;
+  const TrainingPlan sixteen = training_step(s, L);
+  // Activations of s/16 tokens per GPU (Korthikanti's per-layer formula is linear in s with flash
+  // attention); logits too. Optimizer states are ZeRO-1-sharded over dp x cp, 16 times more ranks.
+  CHECK(sixteen.activations_bytes == Approx(one.activations_bytes / 16).epsilon(0.01));
+  CHECK(sixteen.optimizer_bytes == Approx(one.optimizer_bytes / 16).epsilon(0.01));
+  CHECK(sixteen.weights_bytes == Approx(one.weights_bytes).epsilon(1e-9));
+  CHECK_FALSE(one.fits);
+  CHECK(sixteen.context_parallel_seconds >= 0);
+  // Llama 3's 131k-token layout (Table 4 row 3: TP 8, CP 16, PP 16, DP 8) fits in 80 GB
+  // CP (with full recompute: the paper does not say which setting it used).
+  const TrainingLayout published{8, 16, 8, 1, 1, 4, "full", true, 16, 1};
+  CHECK(training_step(s, published).fits);
+}
+
+TEST_CASE("training step: expert parallel shards the experts and pays an all-to-all", "[training-step]") {
+  Scenario s;
+  s.model.preset = "deepseek-v3";
+  s.hardware.gpu = "h800";
+  s.hardware.count = 2048;
+  s.training.seq_len = 4096;
+  s.training.global_batch = 15360;
+  s.training.dtype = "fp8";
+  TrainingLayout L{1, 16, 128, 1, 1, 1, "none", false, 1, 1};
+  const TrainingPlan no_ep = training_step(s, L);
+  L.expert_parallel = 64;
+  const TrainingPlan ep = training_step(s, L);
+  const TrainingStepModel m = training_step_model(s);
+  REQUIRE(m.expert_params > 0.9 * m.params);  // DeepSeek-V3: 256 routed experts hold most parameters
+  // Expert states split 64 ways; dense states not.
+  const double dense_share = (m.params - m.expert_params) / m.params;
+  CHECK(ep.weights_bytes / no_ep.weights_bytes == Approx(dense_share + (1 - dense_share) / 64).epsilon(0.01));
+  CHECK(no_ep.expert_parallel_seconds == 0);
+  CHECK(ep.expert_parallel_seconds > 0);
+  // EP 64 spans 8 nodes: the all-to-all crosses InfiniBand, once per remote node a token targets.
+  L.expert_parallel = 8;  // one node: NVLink only
+  const TrainingPlan in_node = training_step(s, L);
+  CHECK(in_node.expert_parallel_seconds < ep.expert_parallel_seconds);
+  // The report carries the same parts.
+  s.training.pipeline_parallel = 16;
+  s.training.expert_parallel = 64;
+  const Report r = evaluate(s);
+  CHECK(at(r, "training.step.expert_parallel_seconds") == Approx(ep.expert_parallel_seconds).epsilon(1e-9));
+}
+
+TEST_CASE("planner: a 131k-token sequence is laid out with context parallel, near Llama 3's MFU", "[training-step][planner]") {
+  // Without context parallel only TP x PP x DP could split a 131k-token sequence; Llama 3 trained
+  // it on CP 16 at 38% MFU (Dubey et al. 2024, Table 4).
+  const Scenario s = llama3_405b_h100(16384, 131072);
+  const TrainingPlannerResult r = plan_training(s);
+  REQUIRE(!r.ranked.empty());
+  const TrainingPlan& best = r.ranked.front();
+  INFO(r.why_best);
+  CHECK(best.layout.context_parallel > 1);
+  CHECK(best.model_flops_utilization > 0.30);
+}
+
+TEST_CASE("planner: today's published layouts fit, and are within 15% of the planner's best", "[training-step][planner]") {
+  // Every published Hopper/Blackwell layout in the validation set (Llama 3, DeepSeek-V3, NeMo,
+  // Megatron-Bridge; with CP and EP where used) that is not excluded there. Its throughput against
+  // the published figure is the validation case itself (envelope validate, within 1.25x).
+  // Memory: the published layout fits at some recompute setting (the tables do not all state it);
+  // speed: as run, at the scenario's recompute setting.
+  // Three MoE layouts with expert parallel across nodes are known gaps, each held to its current
+  // distance from the best so it cannot grow unnoticed: the step model counts the cross-node
+  // all-to-all exposed (DeepSeek-V3's DualPipe and Megatron-Core's overlap hide much of it), so it
+  // prefers expert parallel inside one node: DeepSeek-V3 on H800 and on B200, Qwen3-235B on H100.
+  const std::map<std::string, double> known_gap = {{"train-step-deepseek-deepseek-v3-2048xh800-fp8", 1.35},
+                                                   {"train-step-mb2604-deepseek-v3-256xb200-fp8", 1.8},
+                                                   {"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 2.1}};
+  int checked = 0;
+  for (const ValidationCase& c : validation_cases()) {
+    if (c.category != "training-throughput" || !c.excluded.empty()) continue;
+    INFO(c.id);
+    const Scenario& s = c.scenario;
+    const TrainingPlan published = training_step(s, scenario_training_layout(s));
+    bool fits = false;
+    for (const char* r : {"none", "selective", "full"}) {
+      TrainingLayout L = scenario_training_layout(s);
+      L.recompute = r;
+      fits |= training_step(s, L).fits;
+    }
+    CHECK(fits);
+    TrainingPlannerOptions o;
+    o.global_batch = *s.training.global_batch;
+    const TrainingPlannerResult plan = plan_training(s, o);
+    REQUIRE(!plan.ranked.empty());
+    INFO("best: " << plan.why_best << " published step " << published.step_seconds);
+    const auto gap = known_gap.find(c.id);
+    CHECK(published.step_seconds <= (gap == known_gap.end() ? 1.15 : gap->second) * plan.ranked.front().step_seconds);
+    ++checked;
+  }
+  CHECK(checked >= 15);
+}
+
+TEST_CASE("planner: 16,384 GPUs for a 405B model with context parallel candidates plans in bounded time", "[training-step][planner]") {
+  const Scenario s = llama3_405b_h100(16384, 8192);
+  const auto start = std::chrono::steady_clock::now();
+  const TrainingPlannerResult r = plan_training(s);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE(!r.ranked.empty());
+  CHECK(r.considered > 1000);
+  // The 100 ms budget is for an optimized build: scripts/bench prints it. Sanitizers slow this ~10x.
+  CHECK(ms < 5000);
+}
