@@ -51,6 +51,17 @@ int main() {
   big.training.tokens = 15e12;
   std::printf("plan_training_405b_4096gpus_ms %.3f ms\n",
               median_us([&] { volatile size_t n = plan_training(big).ranked.size(); (void)n; }, 20) / 1000);
+  // Llama 3 405B at 16,384 H100 (Dubey et al. 2024 Table 4): 8k-token sequences, and 131k-token ones
+  // with context parallel candidates.
+  Scenario huge = big;
+  huge.hardware.count = 16384;
+  huge.training.global_batch = 2048;
+  std::printf("plan_training_405b_16384gpus_ms %.3f ms\n",
+              median_us([&] { volatile size_t n = plan_training(huge).ranked.size(); (void)n; }, 10) / 1000);
+  huge.training.seq_len = 131072;
+  huge.training.global_batch = 128;
+  std::printf("plan_training_405b_16384gpus_131k_ms %.3f ms\n",
+              median_us([&] { volatile size_t n = plan_training(huge).ranked.size(); (void)n; }, 10) / 1000);
   std::printf("plan_serving_llm_example_ms %.3f ms\n",
               median_us([&] { volatile size_t n = plan_serving(s).ranked.size(); (void)n; }, 10) / 1000);
   std::printf("validate_ms %.3f ms\n", median_us([] { volatile size_t n = validate().results.size(); (void)n; }, 20) / 1000);

@@ -2,6 +2,7 @@
 // optimizer, activations) as stacked bars against the GPU's capacity; fits; GPUs needed.
 #include "../panels.hpp"
 #include "../ui.hpp"
+#include "envelope/evaluate.hpp"
 #include "envelope/catalog.hpp"
 #include "envelope/scenario.hpp"
 #include "imgui.h"
@@ -62,6 +63,10 @@ void draw_memory(App& app) {
   input_field(app, "ZeRO stage", "training.zero_stage");
   input_field(app, "tensor parallel##t", "training.tensor_parallel");
   input_field(app, "pipeline parallel", "training.pipeline_parallel");
+  input_field(app, "virtual stages (interleave)", "training.interleave");
+  input_field(app, "context parallel", "training.context_parallel");
+  if (resolved_architecture(app.scenario()).experts > 0 || app.scenario().training.expert_parallel > 1)
+    input_field(app, "expert parallel", "training.expert_parallel");
   input_field(app, "micro-batch", "training.micro_batch");
   input_field(app, "sequence length", "training.seq_len");
   input_choice(app, "recompute", s.training.recompute, {"none", "selective", "full"});
@@ -84,7 +89,7 @@ void draw_memory(App& app) {
     result_row(app, "GPUs for model states", "memory.training.min_gpus_model_states");
     ImGui::EndTable();
   }
-  warnings_for(app, {"memory.training", "training.tensor_parallel"});
+  warnings_for(app, {"memory.training", "training.tensor_parallel", "training.expert_parallel"});
   ImGui::End();
 }
 

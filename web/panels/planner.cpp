@@ -108,12 +108,18 @@ void draw_planner(App& app) {
           ImGui::PushID(static_cast<int>(i));
           ImGui::TableNextRow();
           ImGui::TableNextColumn();
-          ImGui::Text("%d x %d%s x %d", p.layout.tensor_parallel, p.layout.pipeline_parallel,
-                      p.layout.interleave > 1 ? ("(v" + std::to_string(p.layout.interleave) + ")").c_str() : "", p.layout.data_parallel);
+          ImGui::Text("%d x %d%s%s x %d%s", p.layout.tensor_parallel, p.layout.pipeline_parallel,
+                      p.layout.interleave > 1 ? ("(v" + std::to_string(p.layout.interleave) + ")").c_str() : "",
+                      p.layout.context_parallel > 1 ? (" x CP " + std::to_string(p.layout.context_parallel)).c_str() : "",
+                      p.layout.data_parallel,
+                      p.layout.expert_parallel > 1 ? (", EP " + std::to_string(p.layout.expert_parallel)).c_str() : "");
           if (ImGui::BeginItemTooltip()) {
-            ImGui::Text("compute %s, bubble %s, TP all-reduce %s, exposed DP %s (bottleneck: %s)", format_seconds(p.compute_seconds).c_str(),
-                        format_seconds(p.bubble_seconds).c_str(), format_seconds(p.tensor_parallel_seconds).c_str(),
-                        format_seconds(p.data_parallel_exposed_seconds).c_str(), p.bottleneck.c_str());
+            ImGui::Text("compute %s, bubble %s, TP all-reduce %s, CP ring %s, EP all-to-all %s, pipeline sends %s, exposed DP %s",
+                        format_seconds(p.compute_seconds).c_str(), format_seconds(p.bubble_seconds).c_str(),
+                        format_seconds(p.tensor_parallel_seconds).c_str(), format_seconds(p.context_parallel_seconds).c_str(),
+                        format_seconds(p.expert_parallel_seconds).c_str(), format_seconds(p.pipeline_p2p_seconds).c_str(),
+                        format_seconds(p.data_parallel_exposed_seconds).c_str());
+            ImGui::Text("bottleneck: %s; kernel efficiency %.2f", p.bottleneck.c_str(), p.kernel_efficiency);
             ImGui::Text("memory: weights %s, gradients %s, optimizer %s, activations %s",
                         format_bytes(p.weights_bytes, app.binary_units).c_str(), format_bytes(p.gradients_bytes, app.binary_units).c_str(),
                         format_bytes(p.optimizer_bytes, app.binary_units).c_str(),
@@ -134,7 +140,7 @@ void draw_planner(App& app) {
           ImGui::TextUnformatted(format_usd(p.cost_usd).c_str());
           ImGui::TableNextColumn();
           if (ImGui::SmallButton("use")) use_layout(app, p);
-          ImGui::SetItemTooltip("Write this layout (and its MFU) into the scenario");
+          ImGui::SetItemTooltip("Write this layout into the scenario: the Training panel then shows the same step and time");
           ImGui::PopID();
         }
         ImGui::EndTable();

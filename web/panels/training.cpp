@@ -19,7 +19,16 @@ void draw_training(App& app) {
   Scenario& s = app.edit();
   input_field(app, "tokens", "training.tokens");
   const Result* mfu = app.report().find("training.mfu");
+  // MFU comes from the step model at the scenario's layout (below) unless typed in here.
   input_field(app, "MFU", "training.mfu", mfu ? mfu->value : 0.4);
+  if (s.training.mfu) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("from layout")) app.edit().training.mfu.reset();
+    ImGui::SetItemTooltip("Drop the typed MFU: compute the time from the layout with the step model");
+  }
+  input_field(app, "global batch (sequences)", "training.global_batch", app.report().value("training.step.global_batch"));
+  input_field(app, "goodput", "training.goodput");
+  input_field(app, "kernel efficiency", "training.kernel_efficiency", app.report().value("training.step.kernel_efficiency"));
   input_choice(app, "compute dtype", s.training.dtype, {"fp32", "tf32", "bf16", "fp16", "fp8", "fp4"});
   input_field(app, "budget $", "training.budget_usd");
   if (ImGui::BeginTable("train", 2, ImGuiTableFlags_SizingStretchProp)) {
@@ -44,6 +53,26 @@ void draw_training(App& app) {
       ImGui::TextColored(ImVec4(0.45f, 0.85f, 0.45f, 1), "Within budget (%.0f%% of it)", ratio * 100);
   }
   warnings_for(app, {"training.tokens", "training.mfu", "training.budget"});
+
+  // One step at the scenario's layout (Memory panel: TP, PP, CP, EP, ZeRO, micro-batch), the same
+  // model the Planner ranks layouts with.
+  ImGui::SeparatorText("Step at this layout");
+  const Report& r = app.report();
+  if (ImGui::BeginTable("step", 2, ImGuiTableFlags_SizingStretchProp)) {
+    result_row(app, "Step", "training.step.step_seconds");
+    result_row(app, "Compute", "training.step.compute_seconds");
+    result_row(app, "Pipeline bubble", "training.step.bubble_seconds");
+    result_row(app, "Tensor-parallel all-reduces", "training.step.tensor_parallel_seconds");
+    result_row(app, "Context-parallel ring (exposed)", "training.step.context_parallel_seconds");
+    result_row(app, "Expert all-to-all", "training.step.expert_parallel_seconds");
+    result_row(app, "Pipeline sends", "training.step.pipeline_p2p_seconds");
+    result_row(app, "Data parallel (exposed)", "training.step.data_parallel_exposed_seconds");
+    result_row(app, "Micro-batches per step", "training.step.micro_batches");
+    result_row(app, "Step MFU (Megatron count)", "training.step.model_flops_utilization");
+    result_row(app, "Tokens/s per GPU", "training.step.tokens_per_second_per_gpu");
+    ImGui::EndTable();
+  }
+  warnings_for(app, {"training.step", "training.goodput", "training.kernel_efficiency"});
 
   // Cost against tokens (log sweep over four decades around the chosen count); recomputed only when
   // the scenario changes.
