@@ -50,6 +50,19 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
   res.global_batch = B;
   const int heads = static_cast<int>(x.arch.heads), layers = static_cast<int>(x.arch.layers);
   const int experts = static_cast<int>(x.arch.experts);
+  if (o.scenario_layout_only) {
+    TrainingPlan plan = x.cost(scenario_training_layout(s), B);
+    res.considered = 1;
+    res.fitting = plan.fits ? 1 : 0;
+    char buf[300];
+    std::snprintf(buf, sizeof buf, "%s: the scenario's layout, %s: step %s, %s per GPU of %s; MFU %.0f%%; bottleneck %s.",
+                  describe(plan.layout).c_str(), plan.fits ? "fits" : "does NOT fit", format_seconds(plan.step_seconds).c_str(),
+                  format_bytes(plan.total_bytes, false).c_str(), format_bytes(x.gpu.memory_bytes * 0.95, false).c_str(),
+                  100 * plan.model_flops_utilization, plan.bottleneck.c_str());
+    res.why_best = buf;
+    res.ranked.push_back(std::move(plan));
+    return res;
+  }
   // Context parallel: powers of two, up to the degree that brings the sequence to ~8k tokens per GPU
   // (Llama 3 405B: 131,072-token sequences on CP 16, Dubey et al. 2024 Table 4); none below 16k.
   const int max_cp = o.max_context_parallel > 0
@@ -278,6 +291,16 @@ PlanFile load_plan_file(const std::string& text) {
     if (p.is_string() && (p == "p50" || p == "p90" || p == "p99")) f.request.serving.percentile = p.get<std::string>();
     else f.problems.push_back({"planner.percentile", "expected 'p50', 'p90' or 'p99'"});
   }
+  if (planner.contains("layout")) {
+    const auto& l = planner["layout"];
+    if (l.is_string() && (l == "search" || l == "scenario")) f.request.training.scenario_layout_only = l == "scenario";
+    else f.problems.push_back({"planner.layout", "expected 'search' (find the best training layout) or 'scenario' (cost the scenario's own)"});
+  }
+  double max_cp = f.request.training.max_context_parallel, max_ep = f.request.training.max_expert_parallel;
+  number("max_context_parallel", max_cp, 0, 1024);
+  number("max_expert_parallel", max_ep, 0, 4096);
+  f.request.training.max_context_parallel = static_cast<int>(max_cp);
+  f.request.training.max_expert_parallel = static_cast<int>(max_ep);
   if (planner.contains("pricing")) {
     const auto& p = planner["pricing"];
     if (p.is_string() && (p == "on_demand" || p == "spot")) f.request.serving.pricing = p.get<std::string>();
@@ -285,7 +308,8 @@ PlanFile load_plan_file(const std::string& text) {
   }
   for (auto it = planner.begin(); it != planner.end(); ++it) {
     static const char* known[] = {"mode", "global_batch", "keep", "gpus", "weights", "ttft_target_seconds",
-                                  "tpot_target_seconds", "max_tensor_parallel", "tensor_parallel", "percentile", "pricing"};
+                                  "tpot_target_seconds", "max_tensor_parallel", "tensor_parallel", "percentile", "pricing",
+                                  "layout", "max_context_parallel", "max_expert_parallel"};
     if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }))
       f.problems.push_back({"planner." + it.key(), "unknown key (ignored)"});
   }
@@ -297,7 +321,7 @@ static nlohmann::json layout_json(const TrainingPlan& p) {
   return {{"tensor_parallel", l.tensor_parallel}, {"pipeline_parallel", l.pipeline_parallel}, {"interleave", l.interleave},
           {"data_parallel", l.data_parallel}, {"zero_stage", l.zero_stage}, {"micro_batch", l.micro_batch},
           {"recompute", l.recompute}, {"sequence_parallel", l.sequence_parallel},
-          {"context_parallel", l.context_parallel}, {"expert_parallel", l.expert_parallel},
+          {"context_parallel", l.context_parallel}, {"expert_parallel", l.expert_parallel}, {"fits", p.fits},
           {"memory_bytes", {{"weights", p.weights_bytes}, {"gradients", p.gradients_bytes}, {"optimizer", p.optimizer_bytes},
                             {"activations", p.activations_bytes}, {"total", p.total_bytes}}},
           {"step_seconds", {{"compute", p.compute_seconds}, {"pipeline_bubble", p.bubble_seconds},

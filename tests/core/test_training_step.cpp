@@ -226,3 +226,30 @@ TEST_CASE("planner: 16,384 GPUs for a 405B model with context parallel candidate
   // The 100 ms budget is for an optimized build: scripts/bench prints it. Sanitizers slow this ~10x.
   CHECK(ms < 5000);
 }
+
+TEST_CASE("plan files: \"layout\": \"scenario\" costs the user's own layout with its breakdown, fitting or not", "[training-step][planner]") {
+  const PlanFile f = load_plan_file(R"({"scenario": {"model": {"preset": "llama-3.1-405b"}, "hardware": {"gpu": "h100-sxm", "count": 8192},
+    "training": {"seq_len": 8192, "global_batch": 2048, "tensor_parallel": 8, "pipeline_parallel": 16, "interleave": 4,
+                 "zero_stage": 1, "sequence_parallel": true, "recompute": "full"}},
+    "planner": {"mode": "training", "layout": "scenario"}})");
+  REQUIRE(f.fatal.empty());
+  REQUIRE(f.problems.empty());
+  const TrainingPlannerResult r = plan_training(f.scenario, f.request.training);
+  REQUIRE(r.ranked.size() == 1);
+  const TrainingPlan& p = r.ranked.front();
+  CHECK(p.layout.tensor_parallel == 8);
+  CHECK(p.layout.pipeline_parallel == 16);
+  CHECK(p.layout.data_parallel == 64);
+  CHECK(p.layout.interleave == 4);
+  // The same numbers as the report of the same scenario.
+  const Report rep = evaluate(f.scenario);
+  CHECK(p.step_seconds == Approx(at(rep, "training.step.step_seconds")).epsilon(1e-12));
+  CHECK(r.why_best.find("the scenario's layout") != std::string::npos);
+  const std::string json = plan_to_json(f, &r, nullptr);
+  CHECK(json.find("\"pipeline_p2p\"") != std::string::npos);
+  CHECK(json.find("\"fits\"") != std::string::npos);
+  // A bad value is named.
+  const PlanFile bad = load_plan_file(R"({"scenario": {}, "planner": {"layout": "mine"}})");
+  REQUIRE(bad.problems.size() == 1);
+  CHECK(bad.problems.front().path == "planner.layout");
+}

@@ -49,6 +49,9 @@ struct TrainingPlannerOptions {
   int max_context_parallel = 0;  // 0: automatic
   // Expert parallel degrees tried for MoE models: powers of two dividing the experts and DP x CP.
   int max_expert_parallel = 0;   // 0: up to the number of experts
+  // Cost only the scenario's own layout (training.tensor_parallel, ...): "evaluate my layout" with
+  // its step breakdown and memory, ranked alone, fitting or not (plan file: "layout": "scenario").
+  bool scenario_layout_only = false;
 };
 
 // Evaluates one layout (no search); `fits` says whether it fits in memory (= TrainingPlan::fits).
