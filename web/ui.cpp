@@ -37,6 +37,13 @@ static void basis_tooltip(const Result& r) {
   ImGui::PopTextWrapPos();
 }
 
+bool begin_result_table(const char* id) {
+  if (!ImGui::BeginTable(id, 2, ImGuiTableFlags_SizingStretchProp)) return false;
+  ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthStretch, 1.4f);
+  ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  return true;
+}
+
 void result_row(App& app, const char* label, const char* path) {
   const Result* r = app.report().find(path);
   ImGui::TableNextRow();

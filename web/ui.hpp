@@ -12,6 +12,11 @@ namespace envelope::ui {
 float em(float n = 1.0f);  // n x the current font size, in pixels
 
 // A result row: label, value with its unit; hover shows formula, numbers and source; click copies it.
+// A two-column results table (label | value) with explicit stretch weights: with SizingStretchProp
+// and no column setup, ImGui 1.90.1 derives the weights from the columns' measured widths, which are
+// 0/0 on a frame where nothing was measured yet, and the NaN reaches the window's content size
+// (found by clang's float-cast-overflow check in the headless UI tests). End with ImGui::EndTable().
+bool begin_result_table(const char* id);
 void result_row(App& app, const char* label, const char* path);
 // The same for a value with a low / likely / high range from App::ranges().
 void range_row(App& app, const char* label, const char* path);

@@ -16,7 +16,7 @@ void draw_cost(App& app) {
   }
   const Report& r = app.report();
   const IncludeSection& inc = app.scenario().include;
-  if (ImGui::BeginTable("cost", 2, ImGuiTableFlags_SizingStretchProp)) {
+  if (begin_result_table("cost")) {
     if (inc.serving) result_row(app, "Serving $/month", "serving.monthly_cost_usd");
     if (inc.storage) result_row(app, "Storage $/month", "storage.monthly_cost_usd");
     if (inc.storage) result_row(app, "Egress $/month", "storage.egress_monthly_usd");

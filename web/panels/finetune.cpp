@@ -17,7 +17,7 @@ static void draw_energy_part(App& app) {
   ImGui::SetItemTooltip("0.385: US national average used by Touvron et al. 2023 (LLaMA)");
   input_field(app, "GPU power / TDP", "energy.gpu_power_fraction");
   ImGui::SetItemTooltip("1.0: GPUs at full TDP, the LLaMA papers' assumption (an upper bound)");
-  if (ImGui::BeginTable("energy", 2, ImGuiTableFlags_SizingStretchProp)) {
+  if (begin_result_table("energy")) {
     if (inc.training) {
       result_row(app, "Training energy", "energy.training_kwh");
       result_row(app, "Training emissions", "energy.training_tco2e");
@@ -63,7 +63,7 @@ void draw_finetune(App& app) {
     input_field(app, "epochs", "finetune.epochs");
     const Result* mfu = app.report().find("finetune.mfu");
     input_field(app, "MFU", "finetune.mfu", mfu ? mfu->value : 0.4);
-    if (ImGui::BeginTable("finetune", 2, ImGuiTableFlags_SizingStretchProp)) {
+    if (begin_result_table("finetune")) {
       result_row(app, "Trainable parameters", "finetune.trainable_params");
       result_row(app, "Base weights / GPU", "finetune.memory.base_weights_bytes");
       result_row(app, "Adapters / GPU", "finetune.memory.adapter_bytes");

@@ -22,7 +22,7 @@ void draw_inference(App& app) {
   input_field(app, "batch##inf", "inference.batch");
   input_field(app, "bandwidth efficiency", "inference.bandwidth_efficiency", 0.7);
   input_field(app, "compute efficiency", "inference.compute_efficiency", 0.6);
-  if (ImGui::BeginTable("inf", 2, ImGuiTableFlags_SizingStretchProp)) {
+  if (begin_result_table("inf")) {
     range_row(app, "Decode step", "inference.decode_step_seconds");
     result_row(app, "  memory part", "inference.decode_memory_seconds");
     result_row(app, "  compute part", "inference.decode_compute_seconds");

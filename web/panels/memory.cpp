@@ -39,7 +39,7 @@ void draw_memory(App& app) {
                  {"workspace", r.value("memory.inference.workspace_bytes"), palette(2)},
                  {"overhead", r.value("memory.inference.overhead_bytes"), palette(3)}},
                 cap, app.binary_units);
-    if (ImGui::BeginTable("inf_mem", 2, ImGuiTableFlags_SizingStretchProp)) {
+    if (begin_result_table("inf_mem")) {
       result_row(app, "Weights", "memory.inference.weights_bytes");
       result_row(app, "KV cache per token", "memory.inference.kv_bytes_per_token");
       result_row(app, "KV cache", "memory.inference.kv_cache_bytes");
@@ -79,7 +79,7 @@ void draw_memory(App& app) {
                {"optimizer", r.value("memory.training.optimizer_bytes"), palette(2)},
                {"activations", r.value("memory.training.activations_bytes"), palette(3)}},
               device_memory(app), app.binary_units);
-  if (ImGui::BeginTable("train_mem", 2, ImGuiTableFlags_SizingStretchProp)) {
+  if (begin_result_table("train_mem")) {
     result_row(app, "Weights", "memory.training.weights_bytes");
     result_row(app, "Gradients", "memory.training.gradients_bytes");
     result_row(app, "Optimizer (+ master)", "memory.training.optimizer_bytes");

@@ -94,7 +94,7 @@ void draw_model_hardware(App& app) {
     if (!import_message.empty()) ImGui::TextWrapped("%s", import_message.c_str());
     ImGui::TreePop();
   }
-  if (ImGui::BeginTable("model_results", 2, ImGuiTableFlags_SizingStretchProp)) {
+  if (begin_result_table("model_results")) {
     result_row(app, "Parameters", "model.params");
     result_row(app, "Active parameters", "model.active_params");
     ImGui::EndTable();
@@ -149,7 +149,7 @@ void draw_model_hardware(App& app) {
   input_choice(app, "default price", s.hardware.pricing, {"on_demand", "spot"});
   const Result* price = app.report().find("hardware.price_per_gpu_hour");
   input_field(app, "$ per GPU-hour", "hardware.price_per_gpu_hour", price ? price->value : 0);
-  if (ImGui::BeginTable("hw_results", 2, ImGuiTableFlags_SizingStretchProp)) {
+  if (begin_result_table("hw_results")) {
     result_row(app, "Price used", "hardware.price_per_gpu_hour");
     result_row(app, "Dense peak", "hardware.peak_flops");
     ImGui::EndTable();

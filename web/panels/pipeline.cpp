@@ -12,7 +12,7 @@ static void draw_network_part(App& app, Scenario& s) {
   input_choice(app, "link", s.network.link, {"nvlink3", "nvlink4", "nvlink5", "ib-hdr", "ib-ndr", "100gbe"});
   input_field(app, "GB to move", "network.transfer_gb");
   input_field(app, "bytes per response", "network.response_bytes");
-  if (ImGui::BeginTable("network", 2, ImGuiTableFlags_SizingStretchProp)) {
+  if (begin_result_table("network")) {
     result_row(app, "Transfer time", "network.transfer_seconds");
     result_row(app, "Egress per month", "network.egress_bytes_per_month");
     result_row(app, "Egress $/month", "network.egress_monthly_usd");
@@ -27,7 +27,7 @@ static void draw_one_machine_part(App& app, Scenario& s) {
   input_field(app, "machine disk GB", "one_machine.disk_gb");
   input_field(app, "RAM per data byte", "one_machine.ram_per_data");
   ImGui::SetItemTooltip("pandas wants 5-10x the dataset in RAM (Wes McKinney, 2017)");
-  if (ImGui::BeginTable("one_machine", 2, ImGuiTableFlags_SizingStretchProp)) {
+  if (begin_result_table("one_machine")) {
     result_row(app, "Memory needed", "one_machine.memory_needed_bytes");
     result_row(app, "Fits in memory", "one_machine.fits_in_memory");
     result_row(app, "Fits on disk", "one_machine.fits_on_disk");
@@ -68,7 +68,7 @@ void draw_pipeline(App& app) {
   ImGui::SetItemTooltip("75,000: Flink ~3M events/s from Kafka on 10 x 4-core nodes (Grier 2016)");
   input_field(app, "cores per worker", "pipeline.worker_cores");
   input_field(app, "$ per machine-hour", "pipeline.price_per_machine_hour", 0.40);
-  if (ImGui::BeginTable("pipeline", 2, ImGuiTableFlags_SizingStretchProp)) {
+  if (begin_result_table("pipeline")) {
     result_row(app, "Events/s (average)", "pipeline.events_per_second");
     result_row(app, "Events/s (peak)", "pipeline.peak_events_per_second");
     result_row(app, "Bytes/s (average)", "pipeline.bytes_per_second");

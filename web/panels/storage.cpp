@@ -23,7 +23,7 @@ void draw_storage(App& app) {
     input_field(app, "compression ratio", "storage.compression_ratio");
     input_field(app, "egress GB / month", "storage.egress_gb_per_month");
     input_field(app, "dataset tokens", "storage.dataset_tokens");
-    if (ImGui::BeginTable("storage", 2, ImGuiTableFlags_SizingStretchProp)) {
+    if (begin_result_table("storage")) {
       result_row(app, "Raw per day", "storage.raw_bytes_per_day");
       result_row(app, "Raw over retention", "storage.raw_bytes_retained");
       result_row(app, "Stored (compressed)", "storage.stored_bytes");
@@ -52,7 +52,7 @@ void draw_storage(App& app) {
   input_field(app, "replication factor", "feature_store.replication_factor");
   input_field(app, "$ per node-hour", "feature_store.price_per_node_hour", 0);
   ImGui::SetItemTooltip("Unset: the store is sized but not priced (not in the cost roll-up)");
-  if (ImGui::BeginTable("fs", 2, ImGuiTableFlags_SizingStretchProp)) {
+  if (begin_result_table("fs")) {
     result_row(app, "Raw", "feature_store.raw_bytes");
     result_row(app, "In the store (x overhead)", "feature_store.total_bytes");
     result_row(app, "Nodes", "feature_store.nodes");

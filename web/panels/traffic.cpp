@@ -79,7 +79,7 @@ void draw_traffic(App& app) {
     input_field(app, "TPOT target (s)", "serving.tpot_target_seconds");
     input_choice(app, "latency percentile", sv.latency_percentile, {"p50", "p90", "p99"});
   }
-  if (ImGui::BeginTable("traffic", 2, ImGuiTableFlags_SizingStretchProp)) {
+  if (begin_result_table("traffic")) {
     result_row(app, "Requests/day", "traffic.requests_per_day");
     result_row(app, "Average QPS", "traffic.average_qps");
     result_row(app, "Peak QPS", "traffic.peak_qps");

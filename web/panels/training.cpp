@@ -31,7 +31,7 @@ void draw_training(App& app) {
   input_field(app, "kernel efficiency", "training.kernel_efficiency", app.report().value("training.step.kernel_efficiency"));
   input_choice(app, "compute dtype", s.training.dtype, {"fp32", "tf32", "bf16", "fp16", "fp8", "fp4"});
   input_field(app, "budget $", "training.budget_usd");
-  if (ImGui::BeginTable("train", 2, ImGuiTableFlags_SizingStretchProp)) {
+  if (begin_result_table("train")) {
     result_row(app, "Training FLOPs", "training.flops");
     result_row(app, "PF-days", "training.pf_days");
     result_row(app, "Chinchilla-optimal tokens", "training.chinchilla_tokens");
@@ -58,7 +58,7 @@ void draw_training(App& app) {
   // model the Planner ranks layouts with.
   ImGui::SeparatorText("Step at this layout");
   const Report& r = app.report();
-  if (ImGui::BeginTable("step", 2, ImGuiTableFlags_SizingStretchProp)) {
+  if (begin_result_table("step")) {
     result_row(app, "Step", "training.step.step_seconds");
     result_row(app, "Compute", "training.step.compute_seconds");
     result_row(app, "Pipeline bubble", "training.step.bubble_seconds");
