@@ -232,7 +232,7 @@ RecommenderEstimate estimate_recommender(const Scenario& s, const Catalog& c, do
   add(on_gpu ? "recommender.gpus" : "recommender.machines", units, on_gpu ? "GPU" : "1",
       "max(shards, dense, bandwidth)", "max(" + g(shards) + ", " + g(dense_units) + ", " + g(bw_units) + ")",
       "tables sharded across units; the dense part replicated where compute needs more");
-  add("recommender.lookup_bandwidth_utilization", unit_bw > 0 ? lbytes / (units * unit_bw) : 0.0, "fraction",
+  add("recommender.lookup_bandwidth_utilization", unit_bw > 0 ? lbytes / (units * unit_bw) : 0.0, "1",
       "lookup_bytes_per_second / (units x unit_bandwidth)", g(lbytes) + " / (" + g(units) + " x " + g(unit_bw) + ")", unit_src);
   e.monthly_usd = add("recommender.monthly_cost_usd", monthly_usd(units, price), "USD/month", "units x price_per_hour x 730 h",
                       g(units) + " x " + g(price) + " x 730", price_src);

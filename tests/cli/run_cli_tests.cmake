@@ -71,6 +71,8 @@ set(recsys_report "${OUT}")
 expect_contains("${OUT}" "\"recommender\"")
 expect_contains("${OUT}" "\"embedding_table_bytes\"")
 expect_contains("${OUT}" "\"lookups_per_second\"")
+run(0 eval --example recsys-dlrm-realtime)
+expect_contains("${OUT}" "recommender.lookup_bytes_per_second: 109.6 GB/s")  # bytes per second read as bytes, never "B B/s"
 run(0 eval --example recsys-batch-scoring)
 expect_contains("${OUT}" "recommender.batch_seconds:")
 run(0 link --example recsys-dlrm-realtime)
