@@ -226,3 +226,35 @@ TEST_CASE("feature store: priced at the cited default node (AWS r6i.2xlarge, 0.5
   // The recommender's host price is the same source's r6i.16xlarge.
   CHECK(Catalog::builtin().prices.recommender_host_usd_per_hour == rec["measured"]["r6i.16xlarge_usd_per_hour"].get<double>());
 }
+
+TEST_CASE("published: Twitter's For You ranking, 5B runs a day x 1,500 candidates x 48M parameters, through the traffic cascade",
+          "[recommender][published]") {
+  const auto& rec = published_record("Twitter For You ranking load");
+  const double runs = rec["measured"]["runs_per_day"].get<double>();
+  const double candidates = rec["measured"]["candidates_per_run"].get<double>();
+  const double params = rec["measured"]["heavy_ranker_params_M"].get<double>() * 1e6;
+  const Scenario s = example_scenario("twitter-home-ranking");
+  CHECK(s.recommender.candidates_per_request == candidates);
+  CHECK(s.recommender.mlp_params == params);
+  const Report r = evaluate(s);
+  // The recommender takes its load from the traffic section: 5e9 runs / 86,400 s (average; no peak published).
+  CHECK(at(r, "recommender.peak_qps") == Approx(runs / 86400).epsilon(1e-9));
+  CHECK(at(r, "recommender.candidates_per_second") * 86400 == Approx(runs * candidates).epsilon(1e-9));
+  CHECK(at(r, "recommender.mlp_flops_per_request") == Approx(2 * params * candidates));  // 144 GFLOP
+  const double fps = at(r, "recommender.mlp_flops_per_second");
+  CHECK(fps == Approx(8.33e15).epsilon(0.001));
+  // On A100s at the datacenter class's compute efficiency: dozens of GPUs, not thousands of CPU machines.
+  const double gpus = at(r, "recommender.dense_gpus");
+  CHECK(gpus == at(r, "recommender.gpus"));
+  CHECK(gpus > 10);
+  CHECK(gpus < 100);
+  CHECK(r.find("recommender.machines") == nullptr);
+  Scenario cpu = s;
+  cpu.recommender.memory_tier = "host";
+  const Report c = evaluate(cpu);
+  CHECK(at(c, "recommender.machines") == std::ceil(std::ceil(fps / (112e9 * 0.3)) / 64));  // ~3,900 r6i.16xlarge
+  CHECK(at(c, "recommender.monthly_cost_usd") > 50 * at(r, "recommender.monthly_cost_usd"));
+  // No tables published: nothing to shard, no lookups.
+  CHECK(at(r, "recommender.shards") == 0);
+  CHECK(at(r, "recommender.lookups_per_second") == 0);
+}
