@@ -33,5 +33,6 @@ void draw_scenarios(App& app);
 void draw_validation(App& app);
 void draw_planner(App& app);
 void draw_finetune(App& app);  // fine-tuning and energy (panels/finetune.cpp)
+void draw_recommender(App& app);  // classical model / recommender (panels/recommender.cpp)
 
 }  // namespace envelope::ui

@@ -198,6 +198,8 @@ Catalog Catalog::parse(const std::string& hw, const std::string& models, const s
   price("kv_node_default_gb", c.prices.kv_node_default_gb);
   price("cpu_machine_usd_per_hour", c.prices.cpu_machine_usd_per_hour);
   price("cpu_cores_per_machine", c.prices.cpu_cores_per_machine);
+  price("kv_node_usd_per_hour", c.prices.kv_node_usd_per_hour, &c.prices.kv_node_source);
+  price("recommender_host_usd_per_hour", c.prices.recommender_host_usd_per_hour, &c.prices.recommender_host_source);
   return c;
 }
 

@@ -15,6 +15,7 @@
 #include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
 #include "envelope/pipeline.hpp"
+#include "envelope/recommender.hpp"
 #include "envelope/setup.hpp"
 #include "envelope/training_step.hpp"
 #include "envelope/units.hpp"
@@ -617,11 +618,15 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
         "reads_per_second / nodes_with_replicas", g(pk) + " / " + g(all_nodes),
         "seed fraud example: 1,736 GETs/s is 'trivial' next to ~100K ops/s per Redis node (redis-benchmark, redis.io)");
   double feature_store_monthly = 0;
-  if (fs.price_per_node_hour)
-    feature_store_monthly = b.add("feature_store.monthly_cost_usd", monthly_usd(all_nodes, *fs.price_per_node_hour), "USD/month",
+  const bool fs_priced = fs.price_per_node_hour.has_value() || fs.priced;
+  if (fs_priced) {
+    // Unset price with feature_store.priced: the catalog's cited memory-optimized node (prices.json).
+    const double node_price = fs.price_per_node_hour ? *fs.price_per_node_hour : c.prices.kv_node_usd_per_hour;
+    feature_store_monthly = b.add("feature_store.monthly_cost_usd", monthly_usd(all_nodes, node_price), "USD/month",
                                   "nodes_with_replicas x price_per_node_hour x 730 h",
-                                  g(all_nodes) + " x " + g(*fs.price_per_node_hour) + " x 730",
-                                  "scenario feature_store.price_per_node_hour");
+                                  g(all_nodes) + " x " + g(node_price) + " x 730",
+                                  fs.price_per_node_hour ? "scenario feature_store.price_per_node_hour" : c.prices.kv_node_source);
+  }
 
   // ------------------------------------------------------------ data pipeline (pipeline.cpp)
   const IncludeSection& inc = s.include;
@@ -647,6 +652,15 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
     FinetuneEstimate fe = estimate_finetune(s, c, arch, P, Pa);
     for (Result& x : fe.results) b.r.results.push_back(std::move(x));
     for (Warning& w : fe.warnings) b.r.warnings.push_back(std::move(w));
+  }
+
+  // ------------------------------------------------------------ classical model / recommender (recommender.cpp)
+  double recommender_monthly = 0;
+  if (inc.recommender) {
+    RecommenderEstimate re = estimate_recommender(s, c, pk);
+    recommender_monthly = re.monthly_usd;
+    for (Result& x : re.results) b.r.results.push_back(std::move(x));
+    for (Warning& w : re.warnings) b.r.warnings.push_back(std::move(w));
   }
 
   // ------------------------------------------------------------ scope and cost roll-up
@@ -679,9 +693,10 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   part(inc.serving, "serving", serving_monthly);
   part(inc.storage, "storage", storage_monthly);
   part(inc.storage, "egress", egress_monthly);
-  part(inc.feature_store && fs.price_per_node_hour.has_value(), "feature store", feature_store_monthly);
+  part(inc.feature_store && fs_priced, "feature store", feature_store_monthly);
   part(inc.pipeline, "pipeline", pipeline_monthly);
   part(inc.network, "network egress", network_monthly);
+  part(inc.recommender, "recommender", recommender_monthly);
   if (names.empty()) names = values = "0";
   const double monthly = b.add("cost.monthly_usd", monthly_sum, "USD/month", names, values,
                                "sum of the included sections (scenario include)");
@@ -716,6 +731,7 @@ bool path_included(const std::string& path, const IncludeSection& inc, bool cpu_
   if (starts("one_machine.")) return inc.one_machine;
   if (starts("finetune.")) return inc.finetune;
   if (starts("energy.")) return inc.energy;
+  if (starts("recommender.")) return inc.recommender;
   return true;  // cost.* and anything not tied to a section
 }
 

@@ -208,6 +208,7 @@ std::string format_flops(double flops) {
 
 std::string format_value(double v, const std::string& unit, bool binary) {
   if (unit == "B") return format_bytes(v, binary);
+  if (unit == "B/s") return format_bytes(v, binary) + "/s";  // 110 GB/s, not "110 B B/s"
   if (unit == "s") return format_seconds(v);
   if (unit == "USD") return format_usd(v);
   if (unit == "USD/month") return format_usd(v) + "/month";

@@ -194,7 +194,7 @@ void migrate_1_to_2(json& j) {
   if (!inc.is_object()) inc = json::object();  // version 1 had no such key: nothing to keep
   for (const char* section : {"training", "inference", "serving", "storage", "feature_store"})
     if (!inc.contains(section)) inc[section] = true;
-  for (const char* added : {"pipeline", "network", "one_machine", "finetune", "energy"})
+  for (const char* added : {"pipeline", "network", "one_machine", "finetune", "energy", "recommender"})
     if (!inc.contains(added)) inc[added] = false;
 }
 
@@ -309,12 +309,17 @@ Scenario canonical(const Scenario& s) {
   const Scenario d;
   const bool gpu_serving = inc.serving && c.traffic.cpu_ms_per_request <= 0;
   // finetune <- finetune, model, hardware; energy <- energy (and what training, finetune, serving read).
+  // recommender <- recommender, hardware (GPU memory tier), traffic (peak QPS when its own is unset, real time).
+  const RecommenderSection& rc = c.recommender;
+  const bool recommender_gpu = inc.recommender && rc.memory_tier == "gpu";
+  const bool recommender_traffic = inc.recommender && rc.mode == "realtime" && !rc.peak_qps;
   if (!(inc.training || inc.inference || gpu_serving || inc.finetune)) {
     c.model = d.model;
-    c.hardware = d.hardware;
+    if (!recommender_gpu) c.hardware = d.hardware;
   }
   if (!inc.training) c.training = d.training;
-  const bool traffic_read = inc.serving || inc.storage || inc.feature_store || inc.pipeline || inc.network;
+  const bool traffic_read =
+      inc.serving || inc.storage || inc.feature_store || inc.pipeline || inc.network || recommender_traffic;
   // A direct peak in tokens/s becomes QPS through inference.output_tokens wherever traffic is read.
   if (!(inc.inference || gpu_serving || (traffic_read && c.traffic.peak_tokens_per_second))) c.inference = d.inference;
   if (!traffic_read) c.traffic = d.traffic;
@@ -326,6 +331,7 @@ Scenario canonical(const Scenario& s) {
   if (!inc.pipeline) c.pipeline = d.pipeline;
   if (!inc.finetune) c.finetune = d.finetune;
   if (!inc.energy) c.energy = d.energy;
+  if (!inc.recommender) c.recommender = d.recommender;
   // As given, not capped: an override that only matters against another (kv_heads under a heads
   // override) is kept, so the loader finds no conflict in what a link holds. Removing an override
   // that does not change the architecture leaves it unchanged: resolve it once.

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "app.hpp"
+#include "panels.hpp"
 #include "envelope/examples.hpp"
 #include "envelope/link.hpp"
 #include "imgui.h"
@@ -350,4 +351,27 @@ TEST_CASE("a custom accelerator's spec is typed in the Model and hardware panel 
   CHECK(back.scenario.hardware.name == "My NPU");
   CHECK(back.scenario.hardware.peak_tflops == 450);
   CHECK(back.scenario.hardware.tdp_w == 350);
+}
+
+TEST_CASE("the Recommender panel shows a recommender example and takes typed input", "[ui][input][recommender]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  const Example* e = find_example("recsys-dlrm-realtime");
+  REQUIRE(e != nullptr);
+  app.set_scenario(e->scenario);
+  std::mt19937 rng(3);
+  run_frames(app, 5, rng);
+  REQUIRE(ImGui::FindWindowByName("Recommender") != nullptr);
+  show_panel("Recommender");
+  // Bring the whole panel on screen (its first-use place may be collapsed at the foot of a column).
+  ImGui::SetWindowPos("Recommender", ImVec2(0, 30));
+  ImGui::SetWindowSize("Recommender", ImVec2(500, 860));
+  ImGui::SetWindowCollapsed("Recommender", false);
+  ImGui::SetWindowFocus("Recommender");
+  CHECK(host.published_text.find("recommender.machines") != std::string::npos);
+  type_into(app, "recommender.candidates_per_request", "1k", ImGuiKey_Enter);
+  CHECK(app.scenario().recommender.candidates_per_request == 1000);
+  CHECK(app.report().find("recommender.mlp_flops_per_request")->value == Approx(2 * 16044545.0 * 1000));
 }

@@ -24,6 +24,7 @@ void draw_cost(App& app) {
       result_row(app, "Feature store $/month", "feature_store.monthly_cost_usd");
     if (inc.pipeline) result_row(app, "Pipeline $/month", "pipeline.monthly_cost_usd");
     if (inc.network) result_row(app, "Network egress $/month", "network.egress_monthly_usd");
+    if (inc.recommender) result_row(app, "Recommender $/month", "recommender.monthly_cost_usd");
     result_row(app, "Total $/month", "cost.monthly_usd");
     if (inc.training) range_row(app, "Training (one-off)", "cost.training_usd");
     result_row(app, "First year", "cost.first_year_usd");
@@ -44,6 +45,7 @@ void draw_cost(App& app) {
     parts.push_back({"feature store x12", 12 * r.value("feature_store.monthly_cost_usd")});
   if (inc.pipeline) parts.push_back({"pipeline x12", 12 * r.value("pipeline.monthly_cost_usd")});
   if (inc.network) parts.push_back({"network x12", 12 * r.value("network.egress_monthly_usd")});
+  if (inc.recommender) parts.push_back({"recommender x12", 12 * r.value("recommender.monthly_cost_usd")});
   // The serving fleet's warnings (a replica that does not fit or misses its latency targets).
   if (inc.serving) warnings_for(app, {"serving.gpus", "serving.meets_targets"});
   double total = 0;

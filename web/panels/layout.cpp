@@ -21,6 +21,7 @@ const std::vector<Panel>& panels() {
       {"Planner", 28, draw_planner},                 {"Fine-tuning & energy", 30, draw_finetune},
       {"Examples", 16, draw_examples},               {"Reference", 24, draw_reference},
       {"Scenarios", 18, draw_scenarios},             {"Validation", 24, draw_validation},
+      {"Recommender", 34, draw_recommender},
   };
   return all;
 }
@@ -122,6 +123,7 @@ void draw_top_bar(App& app) {
       changed |= ImGui::MenuItem("One machine? (data size verdict)", nullptr, &inc.one_machine);
       changed |= ImGui::MenuItem("Fine-tuning (full, LoRA, QLoRA)", nullptr, &inc.finetune);
       changed |= ImGui::MenuItem("Energy and emissions", nullptr, &inc.energy);
+      changed |= ImGui::MenuItem("Classical model / recommender", nullptr, &inc.recommender);
       if (changed) app.changed();
       ImGui::EndMenu();
     }

@@ -2,6 +2,7 @@
 // checkpoint size; feature store sizing and nodes.
 #include "../panels.hpp"
 #include "../ui.hpp"
+#include "envelope/catalog.hpp"
 #include "imgui.h"
 
 namespace envelope::ui {
@@ -50,8 +51,11 @@ void draw_storage(App& app) {
   input_field(app, "headroom", "feature_store.headroom");
   input_field(app, "node GB", "feature_store.node_gb", 64);
   input_field(app, "replication factor", "feature_store.replication_factor");
-  input_field(app, "$ per node-hour", "feature_store.price_per_node_hour", 0);
-  ImGui::SetItemTooltip("Unset: the store is sized but not priced (not in the cost roll-up)");
+  FeatureStoreSection& fsec = app.edit().feature_store;
+  input_flag(app, "price at the default node", fsec.priced);
+  ImGui::SetItemTooltip("AWS r6i.2xlarge (64 GiB) on demand, $0.504/h (assets/prices.json), when no price is typed");
+  input_field(app, "$ per node-hour", "feature_store.price_per_node_hour", fsec.priced ? Catalog::builtin().prices.kv_node_usd_per_hour : 0);
+  ImGui::SetItemTooltip("Unset and not priced at the default: the store is sized but not priced (not in the cost roll-up)");
   if (begin_result_table("fs")) {
     result_row(app, "Raw", "feature_store.raw_bytes");
     result_row(app, "In the store (x overhead)", "feature_store.total_bytes");

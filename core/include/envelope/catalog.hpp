@@ -84,7 +84,11 @@ struct Prices {
   double kv_node_default_gb = 64;
   double cpu_machine_usd_per_hour = 0.40;
   double cpu_cores_per_machine = 8;
-  std::string object_storage_source, egress_source;
+  // A memory-optimized node for the feature store (64 GiB, the seed's node size) and a large one for
+  // recommender embedding tables in host RAM (512 GiB, 64 vCPUs); prices and sources in prices.json.
+  double kv_node_usd_per_hour = 0.504;
+  double recommender_host_usd_per_hour = 4.032;
+  std::string object_storage_source, egress_source, kv_node_source, recommender_host_source;
 };
 
 class Catalog {

@@ -28,6 +28,7 @@ struct IncludeSection {
   bool one_machine = false;   // "does it fit on one machine?" verdict for a data size
   bool finetune = false;      // fine-tuning (full, LoRA, QLoRA): memory per GPU, time and cost (finetune.cpp)
   bool energy = false;        // kWh and tCO2e of the included training, fine-tuning and serving (energy.cpp)
+  bool recommender = false;   // classical / recommender model: embedding tables, lookups/s, dense MLP (recommender.cpp)
 };
 // Largest scenario JSON any reader accepts (docs/limits.md).
 inline constexpr size_t kMaxScenarioJsonBytes = 64 * 1024;
@@ -168,6 +169,10 @@ struct FeatureStoreSection {
   // Pricing and replication (version 2). Unset price: the store is sized, not priced (version 1).
   std::optional<double> price_per_node_hour;
   double replication_factor = 1;  // copies of each shard (1 = primary only)
+  // Price the store at the catalog's cited node price (assets/prices.json kv_node_usd_per_hour: AWS
+  // r6i.2xlarge, 64 GiB, $0.504/h) when no price is given. Off by default, so that links and the
+  // seed examples keep their "sized, not priced" numbers; a given price_per_node_hour always prices.
+  bool priced = false;
 };
 
 // Data pipeline (seed fraud example: "the expensive part is building the streaming feature
@@ -228,6 +233,33 @@ struct EnergySection {
   double gpu_power_fraction = 1.0;       // average draw as a share of TDP
 };
 
+// A classical ranking / recommendation / fraud / CTR model (core/src/recommender.cpp, sources there):
+// embedding tables (one per categorical feature, DLRM-style) sharded over GPU HBM or host RAM, a
+// dense MLP scored on every candidate, served in real time at a peak QPS or scored in batch.
+struct RecommenderSection {
+  double tables = 26;                  // embedding tables (Criteo: 26 categorical features)
+  double rows_per_table = 1e6;         // rows of each table (when table_rows is empty)
+  std::string table_rows;              // "4e7, 39060, ..." one entry per table; non-empty: overrides tables x rows_per_table
+  double embedding_dim = 64;           // values per row
+  double bytes_per_value = 4;          // fp32 4, fp16 2, int8 1
+  double lookups_per_table = 1;        // rows read per table per scored item (pooling factor; >1 for multi-hot)
+  double mlp_params = 1e6;             // dense (MLP / interaction) parameters
+  double features_per_request = 100;   // features read from the feature store per request
+  double candidates_per_request = 100; // items scored per request
+  std::optional<double> peak_qps;      // unset: the traffic section's peak requests/s
+  std::string mode = "realtime";       // realtime | batch
+  std::string memory_tier = "host";    // host (RAM of a CPU node) | gpu (HBM of hardware.gpu)
+  double usable_memory_fraction = 0.9; // share of the tier's memory the tables may fill
+  double host_memory_gb = 549.755813888;  // 512 GiB: AWS r6i.16xlarge
+  double host_bandwidth_gbps = 204.8;     // 8 channels DDR4-3200 (Xeon 8375C)
+  double cpu_cores_per_machine = 64;      // vCPUs of the node (r6i.16xlarge)
+  double cpu_gflops_per_core = 112;       // fp32 peak per vCPU: 32 FLOP/cycle x 3.5 GHz
+  double cpu_efficiency = 0.3;            // share of that peak small-batch MLPs reach (assumption)
+  std::optional<double> price_per_machine_hour;  // unset: r6i.16xlarge (host) or hardware's GPU-hour (gpu)
+  double batch_items_per_day = 1e8;    // batch mode: items scored per day
+  double batch_machines = 1;           // batch mode: machines (host) or GPUs (gpu) scoring them
+};
+
 struct PricesSection {
   std::optional<double> object_storage_per_gb_month, egress_per_gb;
 };
@@ -250,6 +282,7 @@ struct Scenario {
   PricesSection prices;
   FinetuneSection finetune;
   EnergySection energy;
+  RecommenderSection recommender;
 };
 
 bool operator==(const Scenario& a, const Scenario& b);

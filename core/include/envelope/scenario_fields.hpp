@@ -27,6 +27,7 @@ void visit_fields(Scenario& s, V&& v) {
   v.flag("include.one_machine", inc.one_machine);
   v.flag("include.finetune", inc.finetune);
   v.flag("include.energy", inc.energy);
+  v.flag("include.recommender", inc.recommender);
   ModelSection& m = s.model;
   v.text("model.preset", m.preset, {}, 64);  // checked against the catalog by the loader
   v.optional("model.params", m.params, {1e3, 1e16});
@@ -157,6 +158,7 @@ void visit_fields(Scenario& s, V&& v) {
   v.optional("feature_store.node_gb", f.node_gb, {0.1, 1e5, false, "GB"});
   v.optional("feature_store.price_per_node_hour", f.price_per_node_hour, {0, 1e4, false, "USD/h"});
   v.number("feature_store.replication_factor", f.replication_factor, {1, 100, true});
+  v.flag("feature_store.priced", f.priced);
 
   PipelineSection& p = s.pipeline;
   v.optional("pipeline.users", p.users, count);
@@ -201,6 +203,29 @@ void visit_fields(Scenario& s, V&& v) {
   v.number("energy.pue", en.pue, {1, 5});
   v.number("energy.grid_kg_co2e_per_kwh", en.grid_kg_co2e_per_kwh, {0, 2, false, "kg/kWh"});
   v.number("energy.gpu_power_fraction", en.gpu_power_fraction, {0, 1.5});
+
+  RecommenderSection& rc = s.recommender;
+  v.number("recommender.tables", rc.tables, {0, 1e5, true});
+  v.number("recommender.rows_per_table", rc.rows_per_table, {0, 1e13});
+  v.text("recommender.table_rows", rc.table_rows, {}, 4000);  // checked by recommender_table_rows()
+  v.number("recommender.embedding_dim", rc.embedding_dim, {1, 1e5, true});
+  v.number("recommender.bytes_per_value", rc.bytes_per_value, {0.125, 8, false, "bytes"});
+  v.number("recommender.lookups_per_table", rc.lookups_per_table, {0, 1e5});
+  v.number("recommender.mlp_params", rc.mlp_params, {0, 1e13});
+  v.number("recommender.features_per_request", rc.features_per_request, {0, 1e7});
+  v.number("recommender.candidates_per_request", rc.candidates_per_request, {1, 1e9});
+  v.optional("recommender.peak_qps", rc.peak_qps, {0, 1e9});
+  v.text("recommender.mode", rc.mode, {"realtime", "batch"}, 8);
+  v.text("recommender.memory_tier", rc.memory_tier, {"host", "gpu"}, 4);
+  v.number("recommender.usable_memory_fraction", rc.usable_memory_fraction, eff);
+  v.number("recommender.host_memory_gb", rc.host_memory_gb, {0.1, 1e7, false, "GB"});
+  v.number("recommender.host_bandwidth_gbps", rc.host_bandwidth_gbps, {0.1, 1e6, false, "GB/s"});
+  v.number("recommender.cpu_cores_per_machine", rc.cpu_cores_per_machine, {1, 1e4, true});
+  v.number("recommender.cpu_gflops_per_core", rc.cpu_gflops_per_core, {0.01, 1e5});
+  v.number("recommender.cpu_efficiency", rc.cpu_efficiency, eff);
+  v.optional("recommender.price_per_machine_hour", rc.price_per_machine_hour, {0, 1e4, false, "USD/h"});
+  v.number("recommender.batch_items_per_day", rc.batch_items_per_day, {0, 1e15});
+  v.number("recommender.batch_machines", rc.batch_machines, {1, 1e6, true});
 }
 
 }  // namespace envelope
