@@ -9,6 +9,13 @@
 // FLOPs and all-reduces, each non-decreasing in the batch), and tokens/s per replica only grows
 // (batch / (a + f(batch)) with f concave and f(0) >= 0). So the feasible batches are 1..B and B gives
 // the fewest replicas: a binary search for B is exact.
+//
+// Continuous batching (serving.batching, serving_model.hpp) adds the M/M/c wait for a batch slot: the
+// report sizes replicas so that the wait at the percentile plus the service time meets the TTFT target,
+// and a larger batch holds its slots longer. Feasibility stays monotone (the service time and TPOT only
+// grow with the batch), but the replica count need not fall: when the queue adds replicas above the
+// throughput count, smaller batches are tried down to the one whose throughput count alone exceeds
+// the best (tokens/s per replica never falls as the batch grows).
 #include <algorithm>
 #include <cmath>
 
@@ -151,7 +158,9 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
             const double pct = percentile_fraction(res.percentile);
             const double min_replicas = x.traffic.min_replicas;
             double best_replicas = r.value("serving.replicas"), best_batch = lo;
-            for (double bb = lo - 1; bb >= 1; --bb) {
+            // No batch up to lo needs fewer replicas than the throughput count at lo.
+            const double floor_replicas = r.value("serving.queue.throughput_replicas");
+            for (double bb = lo - 1; bb >= 1 && best_replicas > floor_replicas; --bb) {
               const EngineStep e = engine_step(d, si, bb);
               if (replicas_needed(res.peak_tokens_per_second, e.output_tokens_per_second, min_replicas) > best_replicas) break;
               const QueueSizing q = size_continuous_fleet(e, bb, res.peak_qps, si.output_tokens, min_replicas,
