@@ -2,9 +2,11 @@
 // prefill, the M/M/c wait for a batch slot at the scenario's latency percentile, prefix caching and
 // speculative decoding, each through evaluate() and the link (core/src/serving_model.cpp).
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 
 #include "envelope/evaluate.hpp"
+#include "helpers.hpp"
 #include "envelope/link.hpp"
 #include "envelope/planner.hpp"
 #include "envelope/serving_model.hpp"
@@ -233,4 +235,47 @@ TEST_CASE("Llama 3 70B at 1,000 QPS with continuous batching: the planner's flee
   const Report r = evaluate(used);
   CHECK(r.value("serving.queue.utilization") < 1);
   CHECK(r.value("serving.gpus") == best.gpus);
+}
+
+TEST_CASE("continuous batching against TensorRT-LLM in-flight throughput tables: a lower bound within 2.5x",
+          "[serving][continuous][published]") {
+  // tests/reference/published.json, "TRT-LLM in-flight ...": TensorRT-LLM perf overview (commit 00f37686),
+  // Llama 3.3 70B on 2 x H100 and Llama 3.1 8B on 1 x H100, FP8, six input/output lengths each, total output
+  // tokens/s at maximum load. The batch is not published: Envelope runs at its KV-limited batch
+  // (inference.max_batch: every slot holds prompt + output tokens of bf16 KV in 0.9 of memory).
+  // Envelope comes out at 0.46-0.90 of the measurements (docs/calibration.md, "Known gaps"): a paged
+  // engine holds each request's tokens so far (prompt + output / 2 on average), not prompt + output, and
+  // the checkpoints' KV-cache precision is not stated; this test keeps the gap from growing unseen.
+  int rows = 0;
+  for (const auto& rec : envelope::test::published()["records"]) {
+    const std::string name = rec["name"];
+    if (name.rfind("TRT-LLM in-flight", 0) != 0) continue;
+    ++rows;
+    Scenario s;
+    s.model.preset = name.find("70B") != std::string::npos ? "llama-3.3-70b" : "llama-3-8b";
+    s.hardware.gpu = "h100-sxm";
+    s.inference.weights = "fp8";
+    s.inference.prompt_tokens = rec["inputs"]["input_len"].get<double>();
+    s.inference.output_tokens = rec["inputs"]["output_len"].get<double>();
+    s.serving.tensor_parallel = rec["inputs"]["tp"].get<double>();
+    s.serving.batching = "continuous";
+    s.serving.batch = 1;
+    // The largest batch that fits (the workspace grows with the batch: max_batch at batch 1 can overshoot).
+    for (int i = 0; i < 8; ++i) {
+      const Report at = evaluate(s);
+      if (at.value("memory.inference.fits") == 1 && at.value("inference.max_batch") <= *s.serving.batch) break;
+      s.serving.batch = std::max(1.0, at.value("inference.max_batch") - (at.value("memory.inference.fits") == 1 ? 0 : 1));
+    }
+    const Report r = evaluate(s);
+    const double predicted = r.value("serving.continuous.tokens_per_second");
+    const double measured = rec["measured"]["output_tokens_per_sec_total"].get<double>();
+    INFO(name << ": batch " << *s.serving.batch << ", Envelope " << predicted << " tok/s, measured " << measured);
+    CHECK(r.value("memory.inference.fits") == 1);
+    CHECK(predicted / measured >= 0.4);
+    CHECK(predicted / measured <= 1.0);
+    // Continuous and static batching agree on throughput at the same batch within 10% (same work, one
+    // weight read per step either way); continuous batching's gain is latency at load, not peak throughput.
+    CHECK(predicted == Approx(r.value("inference.sustained_tokens_per_second")).epsilon(0.1));
+  }
+  CHECK(rows == 12);
 }
