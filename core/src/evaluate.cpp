@@ -16,6 +16,7 @@
 #include "envelope/formulas.hpp"
 #include "envelope/pipeline.hpp"
 #include "envelope/recommender.hpp"
+#include "envelope/serving_model.hpp"
 #include "envelope/setup.hpp"
 #include "envelope/training_step.hpp"
 #include "envelope/units.hpp"
@@ -456,20 +457,54 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
                             "seed Q2 (memory-bandwidth bound at small batch); compute term at large batch");
   b.add("inference.tokens_per_second", step > 0 ? in.batch / step : 0.0, "tok/s", "batch / decode_step",
                            g(in.batch) + " / " + g(step), "seed 'Inference Throughput Estimation'");
-  const double pf1 = prefill_flops(arch, Pa, in.prompt_tokens);
+  // Prefix caching (serving.prefix_cache_hit_fraction): the cached share of the prompt skips prefill.
+  const ServingInputs si = serving_inputs(sv);
+  const double cached = prefix_cached_tokens(in.prompt_tokens, si.prefix_cache_hit_fraction);
+  const double new_prompt = in.prompt_tokens - cached;
+  if (cached > 0)
+    b.add("inference.prefix_cached_tokens", cached, "tokens", "prompt_tokens x prefix_cache_hit_fraction",
+          g(in.prompt_tokens) + " x " + g(si.prefix_cache_hit_fraction),
+          "vLLM automatic prefix caching / SGLang RadixAttention: cached KV blocks are reused, their prefill skipped; "
+          "KV memory per request unchanged (each request still holds its whole context)");
+  const double pf1 = cached > 0 ? prefill_flops_after_cache(arch, Pa, in.prompt_tokens, cached) : prefill_flops(arch, Pa, in.prompt_tokens);
   const double ttft = b.add("inference.prefill_seconds",
                             prefill_seconds(pf1, ipeak * tp, c_eff, w_read, igpu.bandwidth_bytes_per_s * tp, bw_eff,
-                                            tensor_parallel_step_seconds(arch.layers, in.prompt_tokens, arch.hidden, tp,
+                                            tensor_parallel_step_seconds(arch.layers, new_prompt, arch.hidden, tp,
                                                                          link_bw, link_lat, 2.0)),
                             "s", "(2 P_active s + 2 L s^2 heads head_dim) / (tp x peak x eff) + weights / (tp x BW x eff) + comm",
-                            "2 x " + g(Pa) + " x " + g(in.prompt_tokens) + " + attention = " + g(pf1) + " FLOP",
+                            cached > 0 ? "prefill_flops(" + g(in.prompt_tokens) + ") - prefill_flops(" + g(cached) +
+                                             " cached) = " + g(pf1) + " FLOP"
+                                       : "2 x " + g(Pa) + " x " + g(in.prompt_tokens) + " + attention = " + g(pf1) + " FLOP",
                             "Kaplan et al. 2020 (forward FLOPs); time to first token of one request");
+  // Speculative decoding (serving.speculative_tokens > 0): E tokens per step of a target verifying k + 1.
+  const EngineStep spec = engine_step(ds, ServingInputs{false, si.prompt_tokens, si.output_tokens, 0, si.speculative_tokens,
+                                                        si.speculative_acceptance_rate, si.speculative_draft_cost_fraction},
+                                      in.batch);
+  const bool speculative = si.speculative_tokens > 0;
+  double decode_tokens_step = step;  // time per output token of the static cycle
+  if (speculative) {
+    const double k = si.speculative_tokens, al = si.speculative_acceptance_rate;
+    b.add("inference.speculative.tokens_per_step", spec.tokens_per_sequence, "tokens", "(1 - alpha^(k+1)) / (1 - alpha)",
+          "(1 - " + g(al) + "^" + g(k + 1) + ") / (1 - " + g(al) + ")",
+          "Leviathan et al. 2023, eq. 1 (expected tokens per speculative step)");
+    b.add("inference.speculative.verify_seconds", spec.target_seconds, "s",
+          "decode step of batch x (k + 1) tokens: weights read once, FLOPs and all-reduces x (k + 1)",
+          "(" + g(spec.weight_bytes_read) + " + " + g(spec.kv_bytes_read) + ") B, " + g(spec.flops) + " FLOP, comm " +
+              g(spec.comm_seconds) + " s",
+          "Leviathan et al. 2023: the target scores k + 1 positions in one pass");
+    b.add("inference.speculative.step_seconds", spec.step_seconds, "s", "verify + k x draft_cost_fraction x decode_step",
+          g(spec.target_seconds) + " + " + g(k) + " x " + g(si.speculative_draft_cost_fraction) + " x " + g(step),
+          "Leviathan et al. 2023, Theorem 3.8 (walltime factor k c + 1)");
+    decode_tokens_step = b.add("inference.speculative.tpot_seconds", spec.tpot_seconds, "s", "step / tokens_per_step",
+                               g(spec.step_seconds) + " / " + g(spec.tokens_per_sequence), "Leviathan et al. 2023");
+  }
   const double batch_prefill = prefill_seconds(pf1 * in.batch, ipeak * tp, c_eff, w_read, igpu.bandwidth_bytes_per_s * tp, bw_eff, 0);
-  const double cycle = batch_prefill + in.output_tokens * step;
+  const double cycle = batch_prefill + in.output_tokens * decode_tokens_step;
+  const std::string step_name = speculative ? "speculative tpot" : "decode_step";
   const double sustained = b.add("inference.sustained_tokens_per_second", cycle > 0 ? in.batch * in.output_tokens / cycle : 0.0,
-                                 "tok/s", "batch x output / (prefill(batch) + output x decode_step)",
+                                 "tok/s", "batch x output / (prefill(batch) + output x " + step_name + ")",
                                  g(in.batch) + " x " + g(in.output_tokens) + " / (" + g(batch_prefill) + " + " +
-                                     g(in.output_tokens) + " x " + g(step) + ")",
+                                     g(in.output_tokens) + " x " + g(decode_tokens_step) + ")",
                                  "static batching cycle: prefill the batch, then decode");
   b.add("inference.requests_per_second", cycle > 0 ? in.batch / cycle : 0.0, "req/s", "batch / (prefill(batch) + output x step)",
         g(in.batch) + " / " + g(cycle), "seed 'requests_per_second = tokens_per_second / avg_output_tokens'");
@@ -512,14 +547,83 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
     serving_monthly = b.add("serving.monthly_cost_usd", monthly_usd(machines, mprice), "USD/month", "machines x price x 730 h",
                             g(machines) + " x " + g(mprice) + " x 730", "seed fraud example (c5.2xlarge ~$0.40/hr)");
   } else {
-    const double capacity = tf.tokens_per_second_per_replica ? *tf.tokens_per_second_per_replica : sustained;
+    // Continuous batching (serving.batching): the engine step carries the batch's decode tokens and a
+    // prefill chunk; the fleet is sized with the wait for a batch slot (serving_model.hpp).
+    const ServingSection& sg = s.serving;
+    const bool continuous = si.continuous;
+    const double pct = percentile_fraction(sg.latency_percentile);
+    EngineStep cs;
+    double engine_capacity = sustained;
+    if (continuous) {
+      cs = engine_step(ds, si, in.batch);
+      const std::string csrc = "continuous batching with chunked prefill (Orca, Yu et al. 2022; Sarathi-Serve, Agrawal et al. "
+                               "2024; vLLM / SGLang / TensorRT-LLM in-flight batching)";
+      b.add("serving.continuous.prefill_tokens_per_step", cs.prefill_tokens, "tokens",
+            "batch x tokens_per_step / output x (prompt - cached)",
+            g(in.batch) + " x " + g(cs.tokens_per_sequence) + " / " + g(si.output_tokens) + " x " + g(new_prompt),
+            "steady state: as many requests start per step as finish; " + csrc);
+      b.add("serving.continuous.forward_passes_per_step", cs.passes, "1", "max(1, (batch x (k + 1) + prefill chunk) / 8192)",
+            "max(1, (" + g(cs.verified_tokens) + " + " + g(cs.prefill_tokens) + ") / 8192)",
+            "vLLM max_num_batched_tokens default with chunked prefill (8,192 tokens per forward pass; averaged over steps)");
+      b.add("serving.continuous.step_seconds", cs.step_seconds, "s",
+            "(weights x passes + kv_read) / (tp x BW x eff) + (decode + chunk FLOPs) / (tp x peak x eff) + comm + draft",
+            "(" + g(cs.weight_bytes_read) + " + " + g(cs.kv_bytes_read) + ") / (" + g(tp) + " x " + g(igpu.bandwidth_bytes_per_s) +
+                " x " + g(bw_eff) + ") + " + g(cs.flops) + " / (" + g(tp) + " x " + g(ipeak) + " x " + g(c_eff) + ") + " +
+                g(cs.comm_seconds) + " + " + g(cs.draft_seconds),
+            "one read of the weights per forward pass shared by decode and prefill tokens; " + csrc);
+      engine_capacity = b.add("serving.continuous.tokens_per_second", cs.output_tokens_per_second, "tok/s",
+                              "batch x tokens_per_step / step_seconds",
+                              g(in.batch) + " x " + g(cs.tokens_per_sequence) + " / " + g(cs.step_seconds),
+                              "steady-state output tokens per step over the step time; " + csrc);
+      b.add("serving.continuous.ttft_service_seconds", cs.ttft_service_seconds, "s",
+            "step + own prompt FLOPs / (tp x peak x eff) + its all-reduces (+ a weight read per extra 8,192-token chunk)",
+            g(cs.step_seconds) + " + " + g(cs.prompt_flops) + " / (" + g(tp) + " x " + g(ipeak) + " x " + g(c_eff) + ") + ...",
+            "the prompt rides in the next step beside the running batch (Sarathi-Serve chunked prefill); no wait");
+      b.add("serving.continuous.slot_seconds", cs.slot_seconds, "s", "ttft_service + (output - 1) x tpot",
+            g(cs.ttft_service_seconds) + " + " + g(si.output_tokens - 1) + " x " + g(cs.tpot_seconds),
+            "how long a request holds its batch slot (the service time of the queue)");
+    }
+    const double capacity = tf.tokens_per_second_per_replica ? *tf.tokens_per_second_per_replica : engine_capacity;
     b.add("serving.tokens_per_second_per_replica", capacity, "tok/s",
-          tf.tokens_per_second_per_replica ? "given" : "inference.sustained_tokens_per_second", g(capacity),
-          tf.tokens_per_second_per_replica ? "scenario traffic.tokens_per_second_per_replica" : "inference estimate");
-    const double replicas = b.add("serving.replicas", replicas_needed(peak_tok, capacity, tf.min_replicas), "1",
-                                  "max(min_replicas, ceil(peak_tokens_per_s / tokens_per_s_per_replica))",
-                                  "max(" + g(tf.min_replicas) + ", ceil(" + g(peak_tok) + " / " + g(capacity) + "))",
-                                  "seed LLM-serving example and Q3");
+          tf.tokens_per_second_per_replica ? "given"
+          : continuous                     ? "serving.continuous.tokens_per_second"
+                                           : "inference.sustained_tokens_per_second",
+          g(capacity), tf.tokens_per_second_per_replica ? "scenario traffic.tokens_per_second_per_replica" : "inference estimate");
+    double replicas = 0;
+    QueueSizing q;
+    if (continuous) {
+      EngineStep sized = cs;
+      sized.output_tokens_per_second = capacity;
+      q = size_continuous_fleet(sized, in.batch, pk, si.output_tokens, tf.min_replicas, sg.ttft_target_seconds, pct);
+      const std::string qsrc = "M/M/c queue per replica, c = batch slots, service = slot_seconds: Erlang C (Erlang 1917; "
+                               "Kleinrock 1975, Queueing Systems vol. 1, sec. 3.5)";
+      b.add("serving.queue.throughput_replicas", q.throughput_replicas, "1",
+            "max(min_replicas, ceil(peak_tokens_per_s / tokens_per_s_per_replica))",
+            "max(" + g(tf.min_replicas) + ", ceil(" + g(peak_tok) + " / " + g(capacity) + "))", "seed LLM-serving example and Q3");
+      replicas = b.add("serving.replicas", q.replicas, "1",
+                       "fewest replicas >= throughput_replicas with utilisation < 1 and wait(" + sg.latency_percentile +
+                           ") + ttft_service <= TTFT target",
+                       g(q.replicas) + " (throughput " + g(q.throughput_replicas) + ", stable above " +
+                           g(pk * cs.slot_seconds / std::max(1.0, in.batch)) + ")",
+                       qsrc);
+      b.add("serving.queue.arrivals_per_second_per_replica", q.arrivals_per_s, "req/s", "peak_qps / replicas",
+            g(pk) + " / " + g(q.replicas), qsrc);
+      b.add("serving.queue.utilization", q.utilization, "1", "arrivals x slot_seconds / batch",
+            g(q.arrivals_per_s) + " x " + g(cs.slot_seconds) + " / " + g(in.batch), qsrc);
+      b.add("serving.queue.wait_probability", q.wait_probability, "1", "Erlang C(c = batch, a = arrivals x slot_seconds)",
+            "C(" + g(in.batch) + ", " + g(q.arrivals_per_s * cs.slot_seconds) + ")", qsrc);
+      b.add("serving.queue.mean_wait_seconds", q.mean_wait_seconds, "s", "C x slot_seconds / (c - a)",
+            g(q.wait_probability) + " x " + g(cs.slot_seconds) + " / (" + g(in.batch) + " - " + g(q.arrivals_per_s * cs.slot_seconds) + ")",
+            qsrc);
+      b.add("serving.queue.wait_seconds", q.wait_seconds, "s",
+            "max(0, ln(C / (1 - p)) x slot_seconds / (c - a)) at " + sg.latency_percentile,
+            "p = " + g(pct) + ", C = " + g(q.wait_probability), qsrc + ": P(W > t) = C exp(-(c mu - lambda) t)");
+    } else {
+      replicas = b.add("serving.replicas", replicas_needed(peak_tok, capacity, tf.min_replicas), "1",
+                       "max(min_replicas, ceil(peak_tokens_per_s / tokens_per_s_per_replica))",
+                       "max(" + g(tf.min_replicas) + ", ceil(" + g(peak_tok) + " / " + g(capacity) + "))",
+                       "seed LLM-serving example and Q3");
+    }
     const double gpus = b.add("serving.gpus", replicas * tp, "1", "replicas x tensor_parallel", g(replicas) + " x " + g(tp), "seed Q3");
     if (!inf_fits)
       b.warn("serving.gpus", "the fleet is sized from a replica that does not fit: weights + KV cache at batch " + g(in.batch) +
@@ -543,24 +647,42 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
           "price x tensor_parallel / (tokens_per_s_per_replica x 3600) x 1e6",
           g(sprice) + " x " + g(tp) + " / (" + g(capacity) + " x 3600) x 1e6",
           "output tokens of a fully loaded replica; " + sprice_src);
-    // Latency of the replica against the scenario's targets. No queueing wait is modelled: the
-    // estimates are those of a request that finds a free slot, i.e. the median at moderate load.
-    const ServingSection& sg = s.serving;
-    b.add("serving.ttft_seconds", ttft, "s", "inference.prefill_seconds (no queueing wait)", g(ttft),
-          "time to first token of one request at the replica's layout");
-    b.add("serving.tpot_seconds", step, "s", "inference.decode_step_seconds at the serving batch", g(step),
-          "every sequence of the batch gets one token per decode step");
-    const bool meets = inf_fits && ttft <= sg.ttft_target_seconds && step <= sg.tpot_target_seconds;
+    // Latency of the replica against the scenario's targets. Static batching models no queueing wait:
+    // its estimates are those of a request that finds a free slot, i.e. the median at moderate load.
+    // Continuous batching adds the M/M/c wait for a slot at the scenario's percentile.
+    double ttft_at = ttft, tpot_at = decode_tokens_step;
+    if (continuous) {
+      ttft_at = b.add("serving.ttft_seconds", q.ttft_seconds, "s",
+                      "wait(" + sg.latency_percentile + ") + serving.continuous.ttft_service_seconds",
+                      g(q.wait_seconds) + " + " + g(cs.ttft_service_seconds),
+                      "time to first token at the planned load, at the scenario's percentile (M/M/c wait for a batch slot)");
+      tpot_at = b.add("serving.tpot_seconds", cs.tpot_seconds, "s",
+                      speculative ? "continuous step / speculative tokens per step" : "serving.continuous.step_seconds",
+                      speculative ? g(cs.step_seconds) + " / " + g(cs.tokens_per_sequence) : g(cs.step_seconds),
+                      "every running sequence gets its tokens once per engine step (decode and prefill chunk together)");
+    } else {
+      b.add("serving.ttft_seconds", ttft, "s", "inference.prefill_seconds (no queueing wait)", g(ttft),
+            "time to first token of one request at the replica's layout");
+      if (speculative)
+        b.add("serving.tpot_seconds", tpot_at, "s", "inference.speculative.tpot_seconds at the serving batch", g(tpot_at),
+              "Leviathan et al. 2023: a step of k proposals verified at once gives E tokens");
+      else
+        b.add("serving.tpot_seconds", step, "s", "inference.decode_step_seconds at the serving batch", g(step),
+              "every sequence of the batch gets one token per decode step");
+    }
+    const bool meets = inf_fits && ttft_at <= sg.ttft_target_seconds && tpot_at <= sg.tpot_target_seconds;
     b.add("serving.meets_targets", meets ? 1 : 0, "bool", "fits and TTFT <= target and TPOT <= target",
-          g(ttft) + " <= " + g(sg.ttft_target_seconds) + ", " + g(step) + " <= " + g(sg.tpot_target_seconds),
-          "scenario serving.ttft_target_seconds, serving.tpot_target_seconds (" + sg.latency_percentile + ")");
+          g(ttft_at) + " <= " + g(sg.ttft_target_seconds) + ", " + g(tpot_at) + " <= " + g(sg.tpot_target_seconds),
+          "scenario serving.ttft_target_seconds, serving.tpot_target_seconds (" + sg.latency_percentile +
+              (continuous ? " of the M/M/c time to first token" : "") + ")");
     if (inf_fits && !meets)
       b.warn("serving.meets_targets", std::string("the serving replica misses its latency target: ") +
-                                          (ttft > sg.ttft_target_seconds ? "time to first token " + g(ttft) + " s > " + g(sg.ttft_target_seconds) + " s"
-                                                                         : "time per output token " + g(step) + " s > " + g(sg.tpot_target_seconds) + " s"));
-    if (sg.latency_percentile != "p50")
+                                          (ttft_at > sg.ttft_target_seconds ? "time to first token " + g(ttft_at) + " s > " + g(sg.ttft_target_seconds) + " s"
+                                                                            : "time per output token " + g(tpot_at) + " s > " + g(sg.tpot_target_seconds) + " s"));
+    if (sg.latency_percentile != "p50" && !continuous)
       b.warn("serving.latency_percentile", "latency targets are compared with estimates without a queueing wait (a median at "
-                                           "moderate load); " + sg.latency_percentile + " is not modelled separately");
+                                           "moderate load); " + sg.latency_percentile + " is modelled with serving.batching "
+                                           "\"continuous\" (M/M/c wait for a batch slot)");
   }
 
   // ------------------------------------------------------------ storage

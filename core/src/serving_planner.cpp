@@ -9,6 +9,13 @@
 // FLOPs and all-reduces, each non-decreasing in the batch), and tokens/s per replica only grows
 // (batch / (a + f(batch)) with f concave and f(0) >= 0). So the feasible batches are 1..B and B gives
 // the fewest replicas: a binary search for B is exact.
+//
+// Continuous batching (serving.batching, serving_model.hpp) adds the M/M/c wait for a batch slot: the
+// report sizes replicas so that the wait at the percentile plus the service time meets the TTFT target,
+// and a larger batch holds its slots longer. Feasibility stays monotone (the service time and TPOT only
+// grow with the batch), but the replica count need not fall: when the queue adds replicas above the
+// throughput count, smaller batches are tried down to the one whose throughput count alone exceeds
+// the best (tokens/s per replica never falls as the batch grows).
 #include <algorithm>
 #include <cmath>
 
@@ -16,6 +23,7 @@
 #include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
 #include "envelope/planner.hpp"
+#include "envelope/serving_model.hpp"
 #include "envelope/setup.hpp"
 #include "envelope/units.hpp"
 
@@ -96,6 +104,7 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
         ++tried;
         ++res.configurations;
         Scenario x = base;
+        const bool continuous = x.serving.batching == "continuous";
         x.serving.gpu = acc->id;
         x.serving.tensor_parallel = t;
         x.inference.weights = w;
@@ -139,6 +148,34 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
           opt.note = best >= kv_limit                                                  ? "batch limited by KV-cache memory"
                      : at(best + 1).value("serving.ttft_seconds") > res.ttft_target_seconds ? "batch limited by the time-to-first-token target"
                                                                                      : "batch limited by the time-per-token target";
+          if (continuous) {
+            // Continuous batching sizes replicas with the wait for a slot, which a larger batch can
+            // lengthen (its slots are held longer): every smaller batch is tried with the same
+            // functions evaluate() uses (serving_model.hpp). Tokens/s per replica never falls as the
+            // batch grows, so once the throughput count alone exceeds the best, no smaller batch wins.
+            const DecodeSetup d = decode_setup(x, c);
+            const ServingInputs si = serving_inputs(x);
+            const double pct = percentile_fraction(res.percentile);
+            const double min_replicas = x.traffic.min_replicas;
+            double best_replicas = r.value("serving.replicas"), best_batch = lo;
+            // No batch up to lo needs fewer replicas than the throughput count at lo.
+            const double floor_replicas = r.value("serving.queue.throughput_replicas");
+            for (double bb = lo - 1; bb >= 1 && best_replicas > floor_replicas; --bb) {
+              const EngineStep e = engine_step(d, si, bb);
+              if (replicas_needed(res.peak_tokens_per_second, e.output_tokens_per_second, min_replicas) > best_replicas) break;
+              const QueueSizing q = size_continuous_fleet(e, bb, res.peak_qps, si.output_tokens, min_replicas,
+                                                          res.ttft_target_seconds, pct);
+              if (q.replicas < best_replicas) {
+                best_replicas = q.replicas;
+                best_batch = bb;
+              }
+            }
+            if (best_batch != lo) {
+              best = best_batch;
+              r = at(best);
+              opt.note = "fewest replicas at this batch (a larger batch holds its slots longer: more wait at the peak)";
+            }
+          }
           opt.meets_targets = true;
         }
         x.serving.batch = best;

@@ -44,7 +44,20 @@ std::vector<double> typed_batches(double max_batch) {
 
 TEST_CASE("serving planner: no configuration typed into the serving section beats it (brute force through evaluate)",
           "[serving][planner][bruteforce]") {
-  const Scenario s = llama3_70b_at_1000_qps();
+  // Static batching (version-3 links) and continuous batching with its M/M/c wait at p90.
+  Scenario s = llama3_70b_at_1000_qps();
+  SECTION("static batching") {}
+  SECTION("continuous batching, p90") {
+    s.serving.batching = "continuous";
+    s.serving.latency_percentile = "p90";
+  }
+  SECTION("continuous batching, p99, speculative decoding and prefix caching") {
+    s.serving.batching = "continuous";
+    s.serving.latency_percentile = "p99";
+    s.serving.speculative_tokens = 3;
+    s.serving.prefix_cache_hit_fraction = 0.5;
+  }
+  INFO("batching " << s.serving.batching << " " << s.serving.latency_percentile);
   ServingPlannerOptions o;
   o.gpus = {"h100-sxm", "a100-80gb-sxm"};
   o.weights = {"bf16", "fp8", "int4", "fp4"};
@@ -85,6 +98,10 @@ TEST_CASE("serving planner: no configuration typed into the serving section beat
   CHECK(meeting > 100);
   // Today's answer before this planner: 4,262 H100s (smallest tensor parallel that fits, batch 3).
   CHECK(best.gpus < 4262.0 / 20);
+  // The plan's option is what the report says for it.
+  Scenario chosen = s;
+  apply_serving_option(chosen, best);
+  CHECK(evaluate(chosen).value("serving.gpus") == best.gpus);
 }
 
 TEST_CASE("serving planner: 'use this' writes the serving section, whose report then agrees with the plan",

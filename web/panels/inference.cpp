@@ -32,6 +32,12 @@ void draw_inference(App& app) {
     result_row(app, "Sustained tokens/s (with prefill)", "inference.sustained_tokens_per_second");
     result_row(app, "Requests/s per replica", "inference.requests_per_second");
     result_row(app, "Max batch", "inference.max_batch");
+    if (s.serving.prefix_cache_hit_fraction > 0) result_row(app, "Prompt tokens from the prefix cache", "inference.prefix_cached_tokens");
+    if (s.serving.speculative_tokens > 0) {
+      result_row(app, "Speculative: tokens per step", "inference.speculative.tokens_per_step");
+      result_row(app, "Speculative: step (verify + draft)", "inference.speculative.step_seconds");
+      result_row(app, "Speculative: time per token", "inference.speculative.tpot_seconds");
+    }
     ImGui::EndTable();
   }
   warnings_for(app, {"inference."});

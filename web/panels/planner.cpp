@@ -161,8 +161,17 @@ void draw_planner(App& app) {
       // in its link and checked in the report too.
       input_field(app, "TTFT target", "serving.ttft_target_seconds");
       input_field(app, "TPOT target", "serving.tpot_target_seconds");
-      ImGui::TextDisabled("%d configurations; %s prices; targets compared with latency without a queueing wait.",
-                          st.serving.configurations, st.serving.pricing.c_str());
+      // The planner follows the scenario's batching (serving.batching) and percentile.
+      Scenario& sc = app.edit();
+      input_choice(app, "batching##plan", sc.serving.batching, {"static", "continuous"});
+      if (sc.serving.batching == "continuous") {
+        input_choice(app, "latency percentile##plan", sc.serving.latency_percentile, {"p50", "p90", "p99"});
+        ImGui::TextDisabled("%d configurations; %s prices; TTFT at %s with the M/M/c wait for a batch slot at the peak.",
+                            st.serving.configurations, st.serving.pricing.c_str(), sc.serving.latency_percentile.c_str());
+      } else {
+        ImGui::TextDisabled("%d configurations; %s prices; static batching: latency without a queueing wait.",
+                            st.serving.configurations, st.serving.pricing.c_str());
+      }
       const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
                                     ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
       if (ImGui::BeginTable("serving", 9, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {

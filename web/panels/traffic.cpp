@@ -78,6 +78,15 @@ void draw_traffic(App& app) {
     input_field(app, "TTFT target (s)", "serving.ttft_target_seconds");
     input_field(app, "TPOT target (s)", "serving.tpot_target_seconds");
     input_choice(app, "latency percentile", sv.latency_percentile, {"p50", "p90", "p99"});
+    // How the replica batches (serving_model.hpp): static keeps version-3 links' numbers; continuous
+    // adds chunked prefill and the M/M/c wait for a slot at the percentile above.
+    input_choice(app, "batching", sv.batching, {"static", "continuous"});
+    input_field(app, "prefix cache hit fraction", "serving.prefix_cache_hit_fraction");
+    input_field(app, "speculative tokens (0 = off)", "serving.speculative_tokens");
+    if (sv.speculative_tokens > 0) {
+      input_field(app, "acceptance rate", "serving.speculative_acceptance_rate");
+      input_field(app, "draft cost fraction", "serving.speculative_draft_cost_fraction");
+    }
   }
   if (begin_result_table("traffic")) {
     result_row(app, "Requests/day", "traffic.requests_per_day");
@@ -93,6 +102,16 @@ void draw_traffic(App& app) {
       result_row(app, "GPUs", "serving.gpus");
       result_row(app, "Time to first token", "serving.ttft_seconds");
       result_row(app, "Time per output token", "serving.tpot_seconds");
+      if (s.serving.batching == "continuous") {
+        result_row(app, "  engine step (decode + prefill chunk)", "serving.continuous.step_seconds");
+        result_row(app, "  prefill tokens per step", "serving.continuous.prefill_tokens_per_step");
+        result_row(app, "  TTFT without wait", "serving.continuous.ttft_service_seconds");
+        result_row(app, "  slot utilisation", "serving.queue.utilization");
+        result_row(app, "  chance to wait for a slot", "serving.queue.wait_probability");
+        result_row(app, "  wait at the percentile", "serving.queue.wait_seconds");
+        result_row(app, "  mean wait", "serving.queue.mean_wait_seconds");
+        result_row(app, "  replicas for throughput alone", "serving.queue.throughput_replicas");
+      }
       result_row(app, "Meets the targets", "serving.meets_targets");
       result_row(app, "$ per million output tokens", "serving.usd_per_million_tokens");
     }

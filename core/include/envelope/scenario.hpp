@@ -142,6 +142,15 @@ struct ServingSection {
   double ttft_target_seconds = 2.0;
   double tpot_target_seconds = 0.05;
   std::string latency_percentile = "p50";  // p50 | p90 | p99: the share of requests the targets hold for
+  // static: prefill the batch, then decode it (what version-3 links computed); continuous: in-flight
+  // batching with chunked prefill and the M/M/c wait for a slot at the planned load (serving_model.hpp).
+  std::string batching = "static";
+  double prefix_cache_hit_fraction = 0;  // share of prompt tokens whose KV comes from the prefix cache
+  // Speculative decoding (Leviathan et al. 2023): tokens proposed per step (0 = off), the chance each
+  // is accepted, and a draft step's time as a share of the target's decode step.
+  double speculative_tokens = 0;
+  double speculative_acceptance_rate = 0.7;
+  double speculative_draft_cost_fraction = 0.05;
 };
 
 struct StorageSection {

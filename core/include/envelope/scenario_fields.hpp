@@ -134,6 +134,11 @@ void visit_fields(Scenario& s, V&& v) {
   v.number("serving.ttft_target_seconds", sv.ttft_target_seconds, {1e-3, 3600, false, "s"});
   v.number("serving.tpot_target_seconds", sv.tpot_target_seconds, {1e-4, 60, false, "s"});
   v.text("serving.latency_percentile", sv.latency_percentile, {"p50", "p90", "p99"}, 4);
+  v.text("serving.batching", sv.batching, {"static", "continuous"}, 12);
+  v.number("serving.prefix_cache_hit_fraction", sv.prefix_cache_hit_fraction, fraction);
+  v.number("serving.speculative_tokens", sv.speculative_tokens, {0, 16, true, "tokens"});
+  v.number("serving.speculative_acceptance_rate", sv.speculative_acceptance_rate, fraction);
+  v.number("serving.speculative_draft_cost_fraction", sv.speculative_draft_cost_fraction, fraction);
 
   StorageSection& st = s.storage;
   v.optional("storage.users", st.users, count);
