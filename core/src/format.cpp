@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cctype>
 #include <cstdio>
-#include <sstream>
 #include <string>
 
 #include "envelope/units.hpp"
@@ -115,9 +114,11 @@ std::string format_g4(double x) {
 }
 
 std::string format_short(double x) {
-  std::ostringstream o;  // the stream's default: %g with 6 significant digits
-  o << x;
-  return o.str();
+  // %g with 6 significant digits (what a stream prints by default); snprintf keeps libc++'s
+  // iostreams and locales out of the wasm (docs/performance.md).
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
 }
 
 std::string format_basis_number(double x) {

@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "envelope/catalog.hpp"
 #include "envelope/conflicts.hpp"
