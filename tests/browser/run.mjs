@@ -361,6 +361,7 @@ test('when the app stops, its message claims only what was really kept', async (
   await context.addInitScript(() => {
     Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };
     history.replaceState = function () { throw new Error('not allowed here'); };
+    history.pushState = function () { throw new Error('not allowed here'); };
   });
   let { page } = await open(context);
   await page.evaluate(() => window.envelope.setScenario({ version: 1, hardware: { count: 7 } }));
