@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <map>
 
 #include "envelope/format.hpp"
 #include "envelope/quantity.hpp"
@@ -123,10 +124,11 @@ bool input_name(const char* id, const char* hint, NameBuffer& buffer, float widt
   return enter || ImGui::IsItemDeactivatedAfterEdit();
 }
 
-static void label_left(const char* label) {
+static void label_left(const char* label, const std::string& tooltip = {}) {
   ImGui::AlignTextToFramePadding();
   const char* hidden = std::strstr(label, "##");  // "##id" suffixes keep IDs unique; not shown
   ImGui::TextUnformatted(label, hidden);
+  if (!tooltip.empty()) ImGui::SetItemTooltip("%s", tooltip.c_str());  // the label explains its box too
   ImGui::SameLine(em(11));
   ImGui::SetNextItemWidth(-FLT_MIN);
 }
@@ -222,6 +224,10 @@ std::string unit_words(const FieldLimits& lim) {
 }  // namespace
 
 std::string field_tooltip(const std::string& label, const std::string& path) {
+  static std::map<std::string, std::string> cache;  // drawn every frame; the text never changes
+  const std::string key = path + '\n' + label;
+  const auto hit = cache.find(key);
+  if (hit != cache.end()) return hit->second;
   static Scenario defaults;  // the default scenario: what a new page starts with
   const FieldRef f = find_field(defaults, path);
   if (!f.number && !f.optional) return "";
@@ -238,8 +244,13 @@ std::string field_tooltip(const std::string& label, const std::string& path) {
     t += "Default: " + format_quantity_input(**f.optional, lim.unit);
   else
     t += "Default: auto (the catalog's figure, the preset's or a calibrated value; see the report's basis)";
-  t += "\nType 1,000,000, 1e6, 50M, 8k, $500K or 2.5% as fits; Enter or Tab applies.";
-  return t;
+  const std::string unit = lim.unit;
+  const std::string forms = unit.empty() ? "1,000,000, 1e6, 50M or 8k"
+                            : unit == "fraction" ? "40% or 0.4"
+                            : unit.rfind("USD", 0) == 0 ? "$500K, 2.5M or 1,200"
+                                                        : "a number, with or without its unit (" + unit + ")";
+  t += "\nType " + forms + "; Enter, Tab or clicking elsewhere applies it.";
+  return cache[key] = t;
 }
 
 void record_target(App& app, const std::string& path, const std::string& label, const char* kind) {
@@ -256,11 +267,12 @@ bool input_field(App& app, const char* label, const char* path, std::optional<do
   FieldRef f = find_field(app.edit(), path);
   IM_ASSERT((f.number || f.optional) && "input_field: no such numeric field in scenario_fields.hpp");
   if (!f.number && !f.optional) return false;
-  label_left(label);
+  const std::string tooltip = field_tooltip(label, path);
+  label_left(label, tooltip);
   ImGui::PushID(path);
   bool changed = false;
   if (f.number) {
-    const std::optional<double> v = number_box(app, *f.number, f.limits, path, label, field_tooltip(label, path));
+    const std::optional<double> v = number_box(app, *f.number, f.limits, path, label, tooltip);
     if (v && *v != *f.number) {
       *f.number = *v;
       changed = true;
@@ -277,7 +289,7 @@ bool input_field(App& app, const char* label, const char* path, std::optional<do
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - em(4));
     // While "auto", the computed value is shown to 4 significant digits (5.208, not 5.208333333333334).
     const double shown = value ? *value : std::stod(format_g4(*fallback));
-    const std::optional<double> v = number_box(app, shown, f.limits, path, label, field_tooltip(label, path));
+    const std::optional<double> v = number_box(app, shown, f.limits, path, label, tooltip);
     if (v && (auto_mode || *v != *value)) {
       value = *v;
       changed = true;
