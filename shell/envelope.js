@@ -68,28 +68,38 @@
       }
       return ok;
     },
-    setFragment: function (fragment) {
-      var ok = window.location.hash === fragment;
-      if (!ok) {
-        try { history.replaceState(null, '', fragment); ok = true; } catch (e) { /* file:// in some browsers */ }
-      }
-      if (ok && lastChange !== null) {
-        keptWhere = lastKept === lastChange ? keptWhere + ' and in the address bar' : 'in the address bar';
-        lastKept = lastChange;
-      }
-    },
+    // The scenario's link in the address bar: setFragment replaces the current history entry (start-up,
+    // Back / Forward, links navigated to), pushFragment adds one (committed edits, examples, undo), so
+    // that the browser's Back and Forward move between scenarios. Links keep the "#s=..." format.
+    setFragment: function (fragment) { updateFragment(fragment, false); },
+    pushFragment: function (fragment) { updateFragment(fragment, true); },
+    // The page's address without the fragment: Copy link and exports give a URL anyone can open.
+    pageAddress: function () { return window.location.href.split('#')[0]; },
+    // Copies text, then tells the app whether it worked (Copy link says "Copied" or why not).
     copy: function (text) {
-      var fallback = function () {
+      var done = function (ok, reason) {
+        if (window.envelope.ready) Module.ccall('envelope_copy_done', null, ['number', 'string'], [ok ? 1 : 0, reason || '']);
+        setTimeout(wake, 2200);  // the label goes back to "Copy link" after about 2 s
+        setTimeout(wake, 4400);
+      };
+      var fallback = function (reason) {
         var ta = document.createElement('textarea');
+        var ok = false;
         ta.value = text;
         document.body.appendChild(ta);
         ta.select();
-        try { document.execCommand('copy'); } catch (e) {}
+        try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
         document.body.removeChild(ta);
         document.getElementById('canvas').focus();
+        done(ok, ok ? '' : reason);
       };
-      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).catch(fallback);
-      else fallback();
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(function () { done(true, ''); }, function (e) {
+          fallback('blocked by the browser' + (e && e.name ? ' (' + e.name + ')' : '') + '; the address bar has the link');
+        });
+      } else {
+        fallback('no clipboard access here; the address bar has the link');
+      }
     },
     saveFile: function (name, mime, content) {
       var url = URL.createObjectURL(new Blob([content], { type: mime }));
@@ -115,6 +125,27 @@
     },
     fatal: function (what) { showStatus(what, true); }
   };
+
+  function updateFragment(fragment, push) {
+    var ok = window.location.hash === fragment;
+    if (!ok) {
+      try {
+        if (push) history.pushState(null, '', fragment);
+        else history.replaceState(null, '', fragment);
+        ok = true;
+      } catch (e) { /* file:// in some browsers */ }
+    }
+    if (ok && lastChange !== null) {
+      keptWhere = lastKept === lastChange ? keptWhere + ' and in the address bar' : 'in the address bar';
+      lastKept = lastChange;
+    }
+  }
+  function wake() { if (window.envelope && window.envelope.ready) Module.ccall('envelope_request_redraw', null, [], []); }
+  // Window pixels of the canvas to CSS pixels of the page's viewport (what mouse.click takes).
+  function toViewport(list) {
+    var r = document.getElementById('canvas').getBoundingClientRect();
+    return list.map(function (o) { o.x += r.left; o.y += r.top; return o; });
+  }
 
   function call(name, types, args) { return Module.ccall(name, 'string', types, args); }
   function notAName() { return { ok: false, exists: false, error: 'the name must be a string' }; }
@@ -147,11 +178,22 @@
     remove: function (name) {
       if (typeof name !== 'string') return notAName();
       return JSON.parse(call('envelope_remove', ['string'], [name]));
-    }
+    },
+    // The last drawn frame, in CSS pixels of the viewport (for tests and scripts: no hard-coded
+    // coordinates). windows(): [{name, x, y, w, h, collapsed, focused, popup, z}] back to front.
+    // widgets(): [{path, label, kind, window, x, y, w, h, tooltip}] for every visible input (path: its
+    // scenario field, e.g. "traffic.users"), menu ("menu/Panels", "menu/Panels/Scenarios") and button
+    // ("button/Scenarios/Save").
+    windows: function () { return toViewport(JSON.parse(call('envelope_windows', [], []))); },
+    widgets: function () { return toViewport(JSON.parse(call('envelope_widgets', [], []))); },
+    // Undo / redo of scenario edits (Ctrl+Z / Ctrl+Shift+Z); false when there is nothing to undo / redo.
+    undo: function () { return Module.ccall('envelope_undo', 'number', ['number'], [0]) === 1; },
+    redo: function () { return Module.ccall('envelope_undo', 'number', ['number'], [1]) === 1; }
   };
 
-  // A link navigated to in the same tab (hash change) goes through the same validation.
-  window.addEventListener('hashchange', function () {
+  // A link navigated to in the same tab, and Back / Forward between scenarios, go through the same
+  // validation (popstate fires for both; the entry is replaced, not added).
+  window.addEventListener('popstate', function () {
     if (window.envelope.ready) call('envelope_load', ['string', 'string'], [window.location.hash, 'link']);
   });
   // Another tab saved, renamed or deleted a named scenario: the list is read again.

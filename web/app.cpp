@@ -1,11 +1,13 @@
 // The Envelope app (see app.hpp): scenario state, persistence, the top bar and the window layout.
 #include "app.hpp"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "envelope/evaluate.hpp"
 #include "envelope/format.hpp"
 #include "imgui.h"
+#include "imgui_internal.h"
 #include "panels.hpp"
 #include "text_limits.hpp"
 
@@ -14,7 +16,12 @@ namespace envelope::ui {
 namespace {
 constexpr const char* kScenarioKey = "envelope.scenario";
 constexpr const char* kSavedKey = "envelope.saved";
+constexpr const char* kPinsKey = "envelope.pins";
 constexpr const char* kSettingsKey = "envelope.settings";
+// At most this many compare pins (a table column each).
+constexpr size_t kMaxPins = 8;
+// How long "Copied" (or why not) replaces "Copy link", in seconds.
+constexpr double kCopyLabelSeconds = 2.0;
 
 // Limits on what is read from storage, checked before parsing. localStorage holds about 5 MiB per
 // origin (MDN, "Storage quotas and eviction criteria"), so no store this page writes is larger.
@@ -67,8 +74,17 @@ void App::start() {
     load_text(fragment, "link");
   } else {
     recompute();
+    // The first history entry holds its scenario too, so that Back to it restores it.
+    host_.set_location_fragment(encode_link_fragment(scenario_));
   }
   saved_names();  // reads the saved scenarios now: a store that cannot be read is reported at once
+  load_pins();
+  // What start-up shows is where undo stops.
+  undo_.clear();
+  redo_.clear();
+  committed_ = scenario_;
+  committed_json_ = scenario_to_json(scenario_, false);
+  started_ = true;
 }
 
 void App::set_scenario(const Scenario& s) {
@@ -95,10 +111,14 @@ LoadResult App::load_text(const std::string& text, const std::string& origin) {
                                            " problem(s); those fields use defaults:",
               r.problems);
   scenario_ = r.scenario;
+  field_edits.clear();  // refused text belonged to the scenario being replaced
   recompute();
+  const bool is_new = record_history();
   // A link with fields this version cannot use (a newer version's, or mistyped) stays in the address
   // bar as it was: rewriting it would drop them. The next edit writes the link of the edited scenario.
-  save_and_link(/*keep_fragment=*/origin == "link" && !r.problems.empty());
+  // A link navigated to (typed, or Back / Forward) is already its own history entry: it is replaced;
+  // anything else loaded (a saved scenario, setScenario) is a new entry.
+  save_and_link(/*keep_fragment=*/origin == "link" && !r.problems.empty(), /*push=*/is_new && origin != "link");
   return r;
 }
 
@@ -117,12 +137,73 @@ void App::add_message(const std::string& text) {
 
 void App::changed() {
   recompute();
-  save_and_link(false);
+  const bool is_new = record_history();
+  save_and_link(false, is_new);
 }
 
-void App::save_and_link(bool keep_fragment) {
+bool App::record_history() {
+  std::string now = scenario_to_json(scenario_, false);
+  if (!started_ || now == committed_json_) return false;
+  undo_.push_back(std::move(committed_));
+  if (undo_.size() > kMaxUndo) undo_.pop_front();
+  redo_.clear();
+  committed_ = scenario_;
+  committed_json_ = std::move(now);
+  return true;
+}
+
+void App::restore(const Scenario& s) {
+  scenario_ = s;
+  committed_ = s;
+  committed_json_ = scenario_to_json(s, false);
+  field_edits.clear();
+  recompute();
+  save_and_link(false, true);
+}
+
+bool App::undo() {
+  if (undo_.empty()) return false;
+  redo_.push_back(committed_);
+  const Scenario s = std::move(undo_.back());
+  undo_.pop_back();
+  restore(s);
+  return true;
+}
+
+bool App::redo() {
+  if (redo_.empty()) return false;
+  undo_.push_back(committed_);
+  const Scenario s = std::move(redo_.back());
+  redo_.pop_back();
+  restore(s);
+  return true;
+}
+
+std::string App::full_link() const { return host_.page_address() + encode_link_fragment(scenario_); }
+
+void App::copy_link() {
+  copy_label_ = "Copying...";
+  copy_label_until_ = ImGui::GetTime() + 10;
+  host_.copy_to_clipboard(full_link());
+}
+
+void App::copy_done(bool ok, const std::string& reason) {
+  copy_label_ = ok ? "Copied" : "Not copied: " + (reason.empty() ? std::string("the browser refused") : reason);
+  copy_label_until_ = ImGui::GetTime() + (ok ? kCopyLabelSeconds : 2 * kCopyLabelSeconds);
+}
+
+std::string App::copy_label() const {
+  return !copy_label_.empty() && ImGui::GetTime() < copy_label_until_ ? copy_label_ : "Copy link";
+}
+
+void App::save_and_link(bool keep_fragment, bool push) {
   const bool saved = host_.storage_set(kScenarioKey, scenario_to_json(scenario_, true));
-  if (!keep_fragment) host_.set_location_fragment(encode_link_fragment(scenario_));
+  if (!keep_fragment) {
+    if (push)
+      host_.push_location_fragment(encode_link_fragment(scenario_));
+    else
+      host_.set_location_fragment(encode_link_fragment(scenario_));
+  }
   // Told once when autosaving stops working, not on every edit.
   if (!saved && autosave_ok_)
     add_message("This browser does not let the page save the scenario (storage is full or turned off). The link in the "
@@ -166,8 +247,8 @@ void App::apply_theme() {
   host_.storage_set(kSettingsKey, nlohmann::json{{"binary_units", binary_units}, {"dark_theme", dark_theme}}.dump());
 }
 
-bool App::read_store(nlohmann::json& store, std::string& error) {
-  const std::string raw = host_.storage_get(kSavedKey);
+bool App::read_store_at(const char* store_key, const char* what, nlohmann::json& store, std::string& error) {
+  const std::string raw = host_.storage_get(store_key);
   std::string reason;
   store = raw.empty() ? nlohmann::json::object() : parse_limited(raw, kMaxSavedStoreBytes, kMaxStoreDepth, &reason);
   if (reason.empty()) return true;
@@ -175,7 +256,7 @@ bool App::read_store(nlohmann::json& store, std::string& error) {
   // new store may replace it.
   std::string aside;
   for (int i = 1; i <= 20 && aside.empty(); ++i) {
-    const std::string key = std::string(kSavedKey) + ".unreadable" + (i == 1 ? "" : "." + std::to_string(i));
+    const std::string key = std::string(store_key) + ".unreadable" + (i == 1 ? "" : "." + std::to_string(i));
     const std::string existing = host_.storage_get(key);
     if (existing == raw) {
       aside = key;  // kept there already
@@ -184,16 +265,17 @@ bool App::read_store(nlohmann::json& store, std::string& error) {
       aside = key;
     }
   }
-  if (aside.empty() || !host_.storage_set(kSavedKey, "{}")) {
-    error = "The saved scenarios in this browser cannot be read (" + reason +
-            ") and could not be copied aside (storage full or turned off). Nothing was changed; saving named scenarios "
-            "is off. The link in the address bar keeps the current scenario.";
+  if (aside.empty() || !host_.storage_set(store_key, "{}")) {
+    error = std::string("The ") + what + " in this browser cannot be read (" + reason +
+            ") and could not be copied aside (storage full or turned off). Nothing was changed; saving " + what +
+            " is off. The link in the address bar keeps the current scenario.";
     store = nlohmann::json::object();
     add_message(error);
     return false;
   }
-  add_message("The saved scenarios in this browser could not be read (" + reason + "). They are kept unchanged in this " +
-              "browser's storage under the key '" + aside + "'; the list of saved scenarios starts again empty.");
+  add_message(std::string("The ") + what + " in this browser could not be read (" + reason +
+              "). They are kept unchanged in this browser's storage under the key '" + aside + "'; the list of " + what +
+              " starts again empty.");
   store = nlohmann::json::object();
   return true;
 }
@@ -299,18 +381,157 @@ void App::export_named(const std::string& name, const std::string& kind) {
   const LoadResult r = load_scenario_json(saved[name].get<std::string>());
   if (!r.ok()) return;
   if (kind == "link") {
-    host_.copy_to_clipboard(encode_link_fragment(r.scenario));
+    copy_label_ = "Copying...";
+    copy_label_until_ = ImGui::GetTime() + 10;
+    host_.copy_to_clipboard(host_.page_address() + encode_link_fragment(r.scenario));
   } else if (kind == "json") {
     host_.save_file(name + ".json", "application/json", scenario_to_json(r.scenario, false, 2));
   } else {
     host_.save_file(name + ".md", "text/markdown",
-                    "# " + name + "\n\nLink: " + encode_link_fragment(r.scenario) + "\n\n" +
+                    "# " + name + "\n\nLink: " + host_.page_address() + encode_link_fragment(r.scenario) + "\n\n" +
                         evaluate(r.scenario).to_markdown(binary_units));
   }
 }
 
+void App::load_pins() {
+  nlohmann::json store;
+  std::string error;
+  pinned.clear();
+  if (!read_store_at(kPinsKey, "compare pins", store, error)) return;
+  const auto list = store.find("pins");
+  if (list == store.end() || !list->is_array()) return;
+  size_t dropped = 0;
+  for (const nlohmann::json& p : *list) {
+    if (pinned.size() >= kMaxPins || !p.is_object() || !p.contains("label") || !p["label"].is_string() ||
+        !p.contains("scenario") || !p["scenario"].is_string() || !utf8_valid(p["label"].get<std::string>()) ||
+        !json_nesting_within(p["scenario"].get<std::string>(), kMaxScenarioDepth)) {
+      ++dropped;
+      continue;
+    }
+    const LoadResult r = load_scenario_json(p["scenario"].get<std::string>());
+    if (!r.ok()) {
+      ++dropped;
+      continue;
+    }
+    pinned.push_back({p["label"].get<std::string>(), r.scenario, evaluate(r.scenario)});
+  }
+  if (dropped)
+    add_message(std::to_string(dropped) + " compare pin(s) kept in this browser could not be read and are not shown.");
+}
+
+void App::save_pins() {
+  nlohmann::json store, list = nlohmann::json::array();
+  std::string error;
+  // Read first: an unreadable store is copied aside before it is replaced.
+  if (!read_store_at(kPinsKey, "compare pins", store, error)) return;
+  for (const Pinned& p : pinned) list.push_back({{"label", p.label}, {"scenario", scenario_to_json(p.scenario, true)}});
+  if (!host_.storage_set(kPinsKey, nlohmann::json{{"version", 1}, {"pins", list}}.dump()))
+    add_message("The compare pins could not be kept in this browser (storage full or turned off); they last until the page closes.");
+}
+
+void App::pin_current() {
+  if (pinned.size() >= kMaxPins) pinned.erase(pinned.begin());
+  std::string label = scenario_.name.empty() ? "scenario" : scenario_.name;
+  const std::string base = label;
+  for (int i = 2;; ++i) {
+    bool taken = false;
+    for (const Pinned& p : pinned) taken |= p.label == label;
+    if (!taken) break;
+    label = base + " " + std::to_string(i);
+  }
+  pinned.push_back({label, scenario_, report_});
+  save_pins();
+}
+
+void App::unpin(size_t index) {
+  if (index >= pinned.size()) return;
+  pinned.erase(pinned.begin() + static_cast<long>(index));
+  save_pins();
+}
+
+void App::clear_pins() {
+  pinned.clear();
+  save_pins();
+}
+
+std::string delta_text(double current, double pinned, const std::string& unit, bool binary) {
+  const double d = current - pinned;
+  if (!std::isfinite(d)) return "-";
+  if (d == 0) return "same";
+  std::string text = (d > 0 ? "+" : "-") + format_value(std::fabs(d), unit, binary);
+  while (!text.empty() && text.back() == ' ') text.pop_back();  // a count has no unit
+  if (pinned != 0 && std::isfinite(pinned)) text += " (" + std::string(d > 0 ? "+" : "-") + format_number(std::fabs(d / pinned) * 100, 3) + "%)";
+  return text;
+}
+
+namespace {
+void flatten(const nlohmann::json& j, const std::string& prefix, std::map<std::string, std::string>& out) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) flatten(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
+  } else {
+    out[prefix] = j.is_string() ? j.get<std::string>() : j.dump();
+  }
+}
+}  // namespace
+
+std::vector<InputDifference> differing_inputs(const Scenario& pinned, const Scenario& current) {
+  std::map<std::string, std::string> a, b;
+  flatten(nlohmann::json::parse(scenario_to_json(pinned, false)), "", a);
+  flatten(nlohmann::json::parse(scenario_to_json(current, false)), "", b);
+  std::vector<InputDifference> out;
+  for (const auto& [path, value] : a) {
+    const auto it = b.find(path);
+    const std::string other = it == b.end() ? "(none)" : it->second;
+    if (other != value && path != "version") out.push_back({path, value, other});
+  }
+  for (const auto& [path, value] : b)
+    if (!a.count(path)) out.push_back({path, "(none)", value});
+  return out;
+}
+
+std::string App::windows_json() const {
+  nlohmann::json out = nlohmann::json::array();
+  const ImGuiContext& g = *GImGui;
+  int z = 0;
+  for (const ImGuiWindow* w : g.Windows) {  // back to front
+    if (!w->WasActive || w->Hidden || (w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Tooltip))) continue;
+    std::string name = w->Name;
+    const size_t hidden = name.find("###");
+    if (hidden != std::string::npos) name.erase(hidden);
+    out.push_back({{"name", name},
+                   {"x", w->Pos.x},
+                   {"y", w->Pos.y},
+                   {"w", w->Size.x},
+                   {"h", w->Size.y},
+                   {"collapsed", w->Collapsed},
+                   {"focused", g.NavWindow != nullptr && g.NavWindow->RootWindow == w},
+                   {"popup", (w->Flags & ImGuiWindowFlags_Popup) != 0},
+                   {"z", z++}});
+  }
+  return out.dump();
+}
+
+std::string App::widgets_json() const {
+  nlohmann::json out = nlohmann::json::array();
+  for (const WidgetRect& r : widgets) {
+    if (!r.visible || !utf8_valid(r.label)) continue;
+    out.push_back({{"path", r.path}, {"label", r.label}, {"kind", r.kind}, {"window", r.window}, {"x", r.x}, {"y", r.y},
+                   {"w", r.w}, {"h", r.h}, {"tooltip", r.tooltip}});
+  }
+  return out.dump();
+}
+
 void App::frame() {
   widgets.clear();
+  // Undo / redo shortcuts, unless a text box has the keyboard (it has its own undo).
+  const ImGuiIO& io = ImGui::GetIO();
+  const bool command = io.KeyCtrl || io.KeySuper;
+  if (command && !io.WantTextInput && !ImGui::GetActiveID()) {
+    if (ImGui::IsKeyPressed(ImGuiKey_Z, false))
+      io.KeyShift ? redo() : undo();
+    else if (ImGui::IsKeyPressed(ImGuiKey_Y, false))
+      redo();
+  }
   draw_top_bar(*this);
   for (const Panel& p : panels()) p.draw(*this);
 }

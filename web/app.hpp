@@ -1,6 +1,7 @@
 // The Envelope app: one scenario, its report, and the panels that edit and show them. Platform-free
 // (see host.hpp); draws with Dear ImGui. The report is recomputed only when the scenario changes.
 #pragma once
+#include <deque>
 #include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
@@ -25,11 +26,26 @@ struct FieldEdit {
   std::string error;  // why the text was refused; the scenario keeps its value
 };
 
-// A number box drawn in the last frame, in window pixels (for tests and window.envelope.widgets()).
+// An input (or a menu / button target) drawn in the last frame, in window pixels (for tests and
+// window.envelope.widgets()). Inputs have their scenario field path ("traffic.users") and a tooltip;
+// menus and buttons a path of the form "menu/Panels", "menu/Panels/Scenarios", "button/Scenarios/Save".
 struct WidgetRect {
   std::string path, label;
   float x, y, w, h;
+  std::string kind = "input";  // "input", "menu", "menu-item" or "button"
+  std::string window;          // the panel (top-level window) it is drawn in
+  bool visible = true;         // not clipped away by its window's scrolling
+  std::string tooltip;         // what the input is: meaning, unit, limits, default
 };
+
+// One row of the Compare table: a result of the current scenario against a pinned one.
+// Delta text of current - pinned: "+1.2 GB (+15.0%)", "0 (0%)", "-$3 k (-20.0%)"; "-" when missing.
+std::string delta_text(double current, double pinned, const std::string& unit, bool binary);
+// The scenario inputs (JSON paths, with both values) whose values differ between two scenarios.
+struct InputDifference {
+  std::string path, pinned, current;
+};
+std::vector<InputDifference> differing_inputs(const Scenario& pinned, const Scenario& current);
 
 // What a change to the named scenarios did (window.envelope.save / remove and the Scenarios panel).
 struct StoreResult {
@@ -66,6 +82,34 @@ class App {
   // Adds a note (storage trouble) before the message shown, keeping a link's problems in view.
   void add_message(const std::string& text);
 
+  // Undo / redo over committed edits (Enter, Tab, focus loss, menus, examples, loaded links), at
+  // most kMaxUndo steps back. Each commit also adds a browser history entry (Back / Forward); a
+  // state restored from the browser history replaces its entry.
+  static constexpr size_t kMaxUndo = 100;
+  bool can_undo() const { return !undo_.empty(); }
+  bool can_redo() const { return !redo_.empty(); }
+  bool undo();
+  bool redo();
+  size_t undo_depth() const { return undo_.size(); }
+
+  // "Copy link": the full URL (page address + #s=...) to the clipboard; the menu item then says
+  // "Copied" (or why not) for about 2 s. copy_done is called by the host when the copy finished.
+  void copy_link();
+  void copy_done(bool ok, const std::string& reason);
+  std::string copy_label() const;  // what the Copy link menu item shows now
+  // The page address and this scenario's fragment: a link anyone can open.
+  std::string full_link() const;
+
+  // Compare pins, kept in this browser (storage key "envelope.pins"), read with the same rules as
+  // the saved scenarios: an unreadable store is copied aside before anything replaces it.
+  void pin_current();
+  void unpin(size_t index);
+  void clear_pins();
+
+  // window.envelope.windows() and widgets(): the last drawn frame's panels and inputs as JSON.
+  std::string windows_json() const;
+  std::string widgets_json() const;
+
   // Incremented on every change of the scenario or display units: charts recompute only then.
   long revision() const { return revision_; }
 
@@ -100,11 +144,26 @@ class App {
 
  private:
   void recompute();
-  // Autosave and, unless keep_fragment, put the scenario's link in the address bar.
-  void save_and_link(bool keep_fragment);
-  // The saved-scenarios store as a JSON object; false (and `error` set) when it cannot be read and
-  // could not be kept aside, in which case nothing may be written.
-  bool read_store(nlohmann::json& store, std::string& error);
+  // Autosave and, unless keep_fragment, put the scenario's link in the address bar: a new browser
+  // history entry when `push` (a committed change), else the current entry is replaced.
+  void save_and_link(bool keep_fragment, bool push = false);
+  // Records the scenario as committed; true when it differs from the last committed one (the
+  // previous one then goes on the undo stack and the redo stack is cleared).
+  bool record_history();
+  void restore(const Scenario& s);  // undo / redo
+  // A store of this page (saved scenarios, pins) as a JSON object; false (and `error` set) when it
+  // cannot be read and could not be kept aside, in which case nothing may be written.
+  bool read_store(nlohmann::json& store, std::string& error) { return read_store_at(kSavedStoreKey, "saved scenarios", store, error); }
+  bool read_store_at(const char* key, const char* what, nlohmann::json& store, std::string& error);
+  void load_pins();
+  void save_pins();
+  static constexpr const char* kSavedStoreKey = "envelope.saved";
+  std::deque<Scenario> undo_, redo_;
+  Scenario committed_;
+  std::string committed_json_;
+  bool started_ = false;
+  std::string copy_label_;
+  double copy_label_until_ = 0;
   bool autosave_ok_ = true;
   Host& host_;
   Scenario scenario_;

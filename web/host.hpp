@@ -16,6 +16,11 @@ class Host {
   // The page's URL fragment ("#s=..."); set without adding history entries.
   virtual std::string location_fragment() = 0;
   virtual void set_location_fragment(const std::string& fragment) = 0;
+  // The same as a new browser history entry (Back returns to the previous one).
+  virtual void push_location_fragment(const std::string& fragment) { set_location_fragment(fragment); }
+  // The page's address without the fragment (origin + path), "" where there is none (desktop).
+  virtual std::string page_address() { return ""; }
+  // Copies text; the host then calls App::copy_done (at once, or when the browser answers).
   virtual void copy_to_clipboard(const std::string& text) = 0;
   // Offer a file to the user (download in the browser).
   virtual void save_file(const std::string& name, const std::string& mime, const std::string& content) = 0;

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "host.hpp"
+#include "runtime.hpp"
 
 namespace envelope::ui {
 
@@ -42,7 +43,10 @@ class NativeHost final : public Host {
     return link ? link : "";
   }
   void set_location_fragment(const std::string&) override {}
-  void copy_to_clipboard(const std::string& text) override { SDL_SetClipboardText(text.c_str()); }
+  void copy_to_clipboard(const std::string& text) override {
+    const bool ok = SDL_SetClipboardText(text.c_str()) == 0;
+    if (running_app()) running_app()->copy_done(ok, ok ? "" : SDL_GetError());
+  }
   void save_file(const std::string& name, const std::string&, const std::string& content) override {
     std::ofstream(name, std::ios::binary) << content;
     std::printf("saved %s\n", name.c_str());

@@ -24,6 +24,8 @@ EM_JS(int, js_storage_set, (const char* key, const char* value), {
 });
 EM_JS(char*, js_fragment, (), { return allocateUTF8(window.location.hash || ""); });
 EM_JS(void, js_set_fragment, (const char* fragment), { window.envelopeHost.setFragment(UTF8ToString(fragment)); });
+EM_JS(void, js_push_fragment, (const char* fragment), { window.envelopeHost.pushFragment(UTF8ToString(fragment)); });
+EM_JS(char*, js_page_address, (), { return allocateUTF8(window.envelopeHost.pageAddress()); });
 EM_JS(void, js_copy, (const char* text), { window.envelopeHost.copy(UTF8ToString(text)); });
 EM_JS(void, js_save_file, (const char* name, const char* mime, const char* content), {
   window.envelopeHost.saveFile(UTF8ToString(name), UTF8ToString(mime), UTF8ToString(content));
@@ -49,6 +51,8 @@ class WebHost final : public Host {
   }
   std::string location_fragment() override { return take(js_fragment()); }
   void set_location_fragment(const std::string& f) override { js_set_fragment(f.c_str()); }
+  void push_location_fragment(const std::string& f) override { js_push_fragment(f.c_str()); }
+  std::string page_address() override { return take(js_page_address()); }
   void copy_to_clipboard(const std::string& text) override { js_copy(text.c_str()); }
   void save_file(const std::string& name, const std::string& mime, const std::string& content) override {
     js_save_file(name.c_str(), mime.c_str(), content.c_str());
@@ -133,6 +137,27 @@ EMSCRIPTEN_KEEPALIVE const char* envelope_remove(const char* name) {
 EMSCRIPTEN_KEEPALIVE void envelope_storage_changed() {
   if (running_app()) running_app()->storage_changed();
   request_redraw();
+}
+// The clipboard answered a copy (Copy link shows "Copied" or why not).
+EMSCRIPTEN_KEEPALIVE void envelope_copy_done(int ok, const char* reason) {
+  if (running_app()) running_app()->copy_done(ok != 0, reason ? reason : "");
+  request_redraw();
+}
+// window.envelope.windows() / widgets(): the last drawn frame's panels and inputs (window pixels).
+EMSCRIPTEN_KEEPALIVE const char* envelope_windows() {
+  g_out = running_app() ? running_app()->windows_json() : "[]";
+  return g_out.c_str();
+}
+EMSCRIPTEN_KEEPALIVE const char* envelope_widgets() {
+  g_out = running_app() ? running_app()->widgets_json() : "[]";
+  return g_out.c_str();
+}
+// window.envelope.undo() / redo(): the same as Ctrl+Z / Ctrl+Shift+Z; false when there is nothing to do.
+EMSCRIPTEN_KEEPALIVE int envelope_undo(int redo) {
+  if (!running_app()) return 0;
+  const bool done = redo ? running_app()->redo() : running_app()->undo();
+  request_redraw();
+  return done ? 1 : 0;
 }
 EMSCRIPTEN_KEEPALIVE double envelope_frames_drawn() { return static_cast<double>(frames_drawn()); }
 EMSCRIPTEN_KEEPALIVE void envelope_request_redraw() { request_redraw(); }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <map>
 
 #include "envelope/format.hpp"
 #include "envelope/quantity.hpp"
@@ -130,10 +131,11 @@ bool input_name(const char* id, const char* hint, NameBuffer& buffer, float widt
   return enter || ImGui::IsItemDeactivatedAfterEdit();
 }
 
-static void label_left(const char* label) {
+static void label_left(const char* label, const std::string& tooltip = {}) {
   ImGui::AlignTextToFramePadding();
   const char* hidden = std::strstr(label, "##");  // "##id" suffixes keep IDs unique; not shown
   ImGui::TextUnformatted(label, hidden);
+  if (!tooltip.empty()) ImGui::SetItemTooltip("%s", tooltip.c_str());  // the label explains its box too
   ImGui::SameLine(em(11));
   ImGui::SetNextItemWidth(-FLT_MIN);
 }
@@ -175,7 +177,7 @@ std::string limits_error(double v, const FieldLimits& lim) {
 // Text that cannot be read, or is out of range, stays in the box (marked, with the reason below)
 // and the value is unchanged. Returns the committed value.
 std::optional<double> number_box(App& app, double current, const FieldLimits& lim, const std::string& path = {},
-                                 const char* label = "") {
+                                 const char* label = "", const std::string& tooltip = {}) {
   const ImGuiID id = ImGui::GetID("##v");  // per window and field: two boxes of one field keep their own text
   const std::string key = std::to_string(id);
   FieldEdit& st = app.field_edits[key];
@@ -189,9 +191,10 @@ std::optional<double> number_box(App& app, double current, const FieldLimits& li
   }
   ImGui::InputText("##v", st.text, sizeof st.text, ImGuiInputTextFlags_AutoSelectAll);
   const bool commit = ImGui::IsItemDeactivatedAfterEdit();
+  if (!tooltip.empty()) ImGui::SetItemTooltip("%s", tooltip.c_str());
   if (!path.empty()) {
-    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    app.widgets.push_back({path, label, a.x, a.y, b.x - a.x, b.y - a.y});
+    record_target(app, path, label, "input");
+    app.widgets.back().tooltip = tooltip;
   }
   if (refused) {
     ImGui::PopStyleVar();
@@ -217,17 +220,66 @@ std::optional<double> number_box(App& app, double current, const FieldLimits& li
   return out;
 }
 
+// The name of a unit in a tooltip.
+std::string unit_words(const FieldLimits& lim) {
+  const std::string unit = lim.unit;
+  if (unit.empty()) return lim.integer ? "a whole number (no unit)" : "a number (no unit)";
+  if (unit == "fraction") return "a fraction of 1 (type 40% or 0.4)";
+  return unit;
+}
+
 }  // namespace
+
+std::string field_tooltip(const std::string& label, const std::string& path) {
+  static std::map<std::string, std::string> cache;  // drawn every frame; the text never changes
+  const std::string key = path + '\n' + label;
+  const auto hit = cache.find(key);
+  if (hit != cache.end()) return hit->second;
+  static Scenario defaults;  // the default scenario: what a new page starts with
+  const FieldRef f = find_field(defaults, path);
+  if (!f.number && !f.optional) return "";
+  const FieldLimits& lim = f.limits;
+  const char* hidden = std::strstr(label.c_str(), "##");
+  const std::string shown = hidden ? label.substr(0, static_cast<size_t>(hidden - label.c_str())) : label;
+  std::string t = shown + " (" + path + ")\n";
+  t += "Unit: " + unit_words(lim) + "\n";
+  t += "Allowed: " + format_quantity_input(lim.min, lim.unit) + " to " + format_quantity_input(lim.max, lim.unit) +
+       (lim.integer ? ", whole numbers" : "") + "\n";
+  if (f.number)
+    t += "Default: " + format_quantity_input(*f.number, lim.unit);
+  else if (f.optional->has_value())
+    t += "Default: " + format_quantity_input(**f.optional, lim.unit);
+  else
+    t += "Default: auto (the catalog's figure, the preset's or a calibrated value; see the report's basis)";
+  const std::string unit = lim.unit;
+  const std::string forms = unit.empty() ? "1,000,000, 1e6, 50M or 8k"
+                            : unit == "fraction" ? "40% or 0.4"
+                            : unit.rfind("USD", 0) == 0 ? "$500K, 2.5M or 1,200"
+                                                        : "a number, with or without its unit (" + unit + ")";
+  t += "\nType " + forms + "; Enter, Tab or clicking elsewhere applies it.";
+  return cache[key] = t;
+}
+
+void record_target(App& app, const std::string& path, const std::string& label, const char* kind) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  WidgetRect r{path, label, a.x, a.y, b.x - a.x, b.y - a.y};
+  r.kind = kind;
+  const ImGuiWindow* w = ImGui::GetCurrentWindowRead();
+  if (w && w->RootWindow) r.window = w->RootWindow->Name;
+  r.visible = ImGui::IsItemVisible();
+  app.widgets.push_back(std::move(r));
+}
 
 bool input_field(App& app, const char* label, const char* path, std::optional<double> fallback) {
   FieldRef f = find_field(app.edit(), path);
   IM_ASSERT((f.number || f.optional) && "input_field: no such numeric field in scenario_fields.hpp");
   if (!f.number && !f.optional) return false;
-  label_left(label);
+  const std::string tooltip = field_tooltip(label, path);
+  label_left(label, tooltip);
   ImGui::PushID(path);
   bool changed = false;
   if (f.number) {
-    const std::optional<double> v = number_box(app, *f.number, f.limits, path, label);
+    const std::optional<double> v = number_box(app, *f.number, f.limits, path, label, tooltip);
     if (v && *v != *f.number) {
       *f.number = *v;
       changed = true;
@@ -244,7 +296,7 @@ bool input_field(App& app, const char* label, const char* path, std::optional<do
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - em(4));
     // While "auto", the computed value is shown to 4 significant digits (5.208, not 5.208333333333334).
     const double shown = value ? *value : std::stod(format_g4(*fallback));
-    const std::optional<double> v = number_box(app, shown, f.limits, path, label);
+    const std::optional<double> v = number_box(app, shown, f.limits, path, label, tooltip);
     if (v && (auto_mode || *v != *value)) {
       value = *v;
       changed = true;

@@ -30,6 +30,12 @@ void warnings_for(App& app, std::initializer_list<const char*> prefixes);
 // input_field: the field's limits and unit come from the field table (scenario_fields.hpp); an
 // optional field shows `fallback` (default: the report's value at the same path) while "auto".
 bool input_field(App& app, const char* label, const char* path, std::optional<double> fallback = {});
+// The tooltip of a scenario input: what it is (label and path), its unit, limits and default, from
+// the field table. Empty when the path is not a numeric field.
+std::string field_tooltip(const std::string& label, const std::string& path);
+// Records the last drawn item in App::widgets (window.envelope.widgets()): kind "input", "menu",
+// "menu-item" or "button"; menus and buttons use paths like "menu/Panels", "button/Scenarios/Save".
+void record_target(App& app, const std::string& path, const std::string& label, const char* kind);
 // For values that are not scenario fields (planner options): limits given here.
 bool input_number(App& app, const char* label, double& value, double min, double max);
 bool input_int(App& app, const char* label, double& value, int min, int max);

@@ -163,9 +163,9 @@ test('edit on the canvas (click + keys) changes the report and the URL; reload k
   const context = await ctx();
   const { page, errors } = await open(context);
   const before = await page.evaluate(() => window.envelope.getScenario().inference.batch);
-  // The Memory window opens at column 2 (x 462-912 at this viewport); its "batch" field is the third
-  // row (y ~141). Click into it, select all, type 8, Enter: a real click and key presses on the canvas.
-  await page.mouse.click(700, 141);
+  // Click into the batch box (found through window.envelope.widgets()), select all, type 8, Enter: a
+  // real click and key presses on the canvas.
+  await clickWidget(page, 'inference.batch');
   await sleep(200);
   await page.keyboard.press('Control+a');
   await page.keyboard.type('8');
@@ -258,17 +258,38 @@ test('a readable message when WebGL2 is unavailable', async () => {
 
 // ---- Saved scenarios, names, crash messages, links and framing (issue 12, the page) ----
 
-// Canvas positions at the 1400x900 viewport of the Scenarios panel's name box and Save button
-// (first-use layout; see web/panels/layout.cpp).
-const NAME_BOX = { x: 1030, y: 858 };
-const SAVE_BUTTON = { x: 1160, y: 858 };
-const PANELS_MENU = { x: 630, y: 10 };
-const SCENARIOS_ITEM_Y = 245;  // "Scenarios" in the Panels menu
+// Targets on the canvas come from window.envelope.widgets() (the last drawn frame: inputs by field
+// path, menus as "menu/Panels", "menu/Panels/Scenarios", buttons as "button/Scenarios/Save"), never
+// from hard-coded pixel positions. The centre of the first one drawn inside the viewport and not
+// covered by a window in front of it; waits up to 3 s for it to be drawn.
+async function widgetCentre(page, path) {
+  for (let i = 0; i < 30; i++) {
+    const c = await page.evaluate((p) => {
+      const windows = window.envelope.windows();
+      const z = Object.fromEntries(windows.map((w) => [w.name, w.z]));
+      for (const w of window.envelope.widgets().filter((x) => x.path === p)) {
+        const x = w.x + w.w / 2, y = w.y + w.h / 2;
+        if (x < 0 || y < 0 || x > window.innerWidth || y > window.innerHeight) continue;
+        const covered = windows.some((o) => o.name !== w.window && (z[w.window] === undefined || o.z > z[w.window]) &&
+          !o.popup && x >= o.x && x <= o.x + o.w && y >= o.y && y <= o.y + o.h);
+        if (!covered || w.kind !== 'input') return { x, y };
+      }
+      return null;
+    }, path);
+    if (c) return c;
+    await sleep(100);
+  }
+  throw new Error(`no visible widget ${path} in window.envelope.widgets()`);
+}
+async function clickWidget(page, path) {
+  const c = await widgetCentre(page, path);
+  await page.mouse.click(c.x, c.y);
+}
 // The Scenarios panel starts collapsed at this size: the top bar's Panels menu opens and focuses it.
 async function showScenarios(page) {
-  await page.mouse.click(PANELS_MENU.x, PANELS_MENU.y);
+  await clickWidget(page, 'menu/Panels');
   await sleep(200);
-  await page.mouse.click(PANELS_MENU.x + 30, SCENARIOS_ITEM_Y);
+  await clickWidget(page, 'menu/Panels/Scenarios');
   await sleep(500);  // SwiftShader on shared cores: let the panel settle before clicking into it
 }
 const stored = (page, key) => page.evaluate((k) => window.localStorage.getItem(k), key);
@@ -290,7 +311,7 @@ async function stillDrawing(page) {
 }
 async function editName(page, keys) {
   await showScenarios(page);
-  await page.mouse.click(NAME_BOX.x, NAME_BOX.y);
+  await clickWidget(page, 'name');
   await sleep(150);
   await page.keyboard.press('End');
   for (const k of keys) {
@@ -340,6 +361,7 @@ test('when the app stops, its message claims only what was really kept', async (
   await context.addInitScript(() => {
     Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };
     history.replaceState = function () { throw new Error('not allowed here'); };
+    history.pushState = function () { throw new Error('not allowed here'); };
   });
   let { page } = await open(context);
   await page.evaluate(() => window.envelope.setScenario({ version: 1, hardware: { count: 7 } }));
@@ -381,7 +403,7 @@ test('an unreadable saved-scenarios store is kept aside, the user told, nothing 
     // Save from the canvas (the Save button of the Scenarios panel).
     await page.evaluate(() => window.envelope.setScenario({ version: 1, name: 'fresh', hardware: { count: 2 } }));
     await showScenarios(page);
-    await page.mouse.click(SAVE_BUTTON.x, SAVE_BUTTON.y);
+    await clickWidget(page, 'button/Scenarios/Save');
     await page.waitForFunction(() => (window.localStorage.getItem('envelope.saved') || '').includes('fresh'), null,
       { timeout: 3000 }).catch(() => {});
     assert((await stored(page, key)) === bad, `the kept store was overwritten (${key})`);
@@ -402,7 +424,7 @@ test('a save that storage refuses (full or turned off) is reported, and the link
     }
   });
   await showScenarios(page);
-  await page.mouse.click(SAVE_BUTTON.x, SAVE_BUTTON.y);
+  await clickWidget(page, 'button/Scenarios/Save');
   await sleep(300);
   const message = await messageOf(page);
   assert(/Could not save 'big plan'/.test(message) && /full or turned off/.test(message) && /link/.test(message),
@@ -468,7 +490,7 @@ test('saving under an existing name asks first, also when another tab saved it',
   // Tab B saves under the same name: from the canvas and from script, nothing is replaced unasked.
   await b.evaluate(() => window.envelope.setScenario({ version: 1, name: 'plan', hardware: { count: 9 } }));
   await showScenarios(b);
-  await b.mouse.click(SAVE_BUTTON.x, SAVE_BUTTON.y);
+  await clickWidget(b, 'button/Scenarios/Save');
   await sleep(300);
   assert((await countIn(b, 'plan')) === 4, 'Save on the canvas replaced the other tab\'s scenario without asking');
   await b.keyboard.press('Escape');
@@ -531,6 +553,149 @@ test('a newer-version link keeps its unknown fields in the address bar; a broken
   // An edit writes the edited scenario's link.
   await page.evaluate(() => window.envelope.setScenario({ version: 1, inference: { batch: 6 } }));
   assert(decodeURIComponent(await page.evaluate(() => window.location.hash)).includes('"batch":6'), 'edit not in the link');
+  await context.close();
+});
+
+// ---- Undo, history, sharing, tooltips and the widget API (issue 13, the page) ----
+
+const batchOf = (page) => page.evaluate(() => window.envelope.getScenario().inference.batch);
+async function typeInto(page, path, text) {
+  await clickWidget(page, path);
+  await sleep(150);
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+  await sleep(300);
+}
+
+test('undo and redo of a canvas edit: Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y and the Edit menu', async () => {
+  const context = await ctx();
+  const { page, errors } = await open(context);
+  const before = await batchOf(page);
+  await typeInto(page, 'inference.batch', '8');
+  assert((await batchOf(page)) === 8, 'edit not applied');
+  await page.keyboard.press('Control+z');
+  await sleep(300);
+  assert((await batchOf(page)) === before, `Ctrl+Z: batch ${await batchOf(page)}`);
+  assert(!decodeURIComponent(await page.evaluate(() => window.location.hash)).includes('"batch":8'), 'link not undone');
+  await page.keyboard.press('Control+Shift+z');
+  await sleep(300);
+  assert((await batchOf(page)) === 8, `Ctrl+Shift+Z: batch ${await batchOf(page)}`);
+  await page.keyboard.press('Control+z');
+  await sleep(300);
+  await page.keyboard.press('Control+y');
+  await sleep(300);
+  assert((await batchOf(page)) === 8, `Ctrl+Y: batch ${await batchOf(page)}`);
+  await clickWidget(page, 'menu/Edit');
+  await sleep(200);
+  await clickWidget(page, 'menu/Edit/Undo');
+  await sleep(300);
+  assert((await batchOf(page)) === before, `Edit > Undo: batch ${await batchOf(page)}`);
+  assert(await page.evaluate(() => window.envelope.redo()), 'redo() had nothing to redo');
+  assert((await batchOf(page)) === 8, 'redo()');
+  assert(errors.length === 0, errors.join(' | '));
+  await context.close();
+});
+
+test('Back and Forward move between scenarios: Back returns from an example to the previous scenario', async () => {
+  const context = await ctx();
+  const { page, errors } = await open(context);
+  const start = await page.evaluate(() => window.location.hash);
+  assert(start.startsWith('#s='), 'no link at start: ' + start);
+  await typeInto(page, 'inference.batch', '6');
+  const edited = await page.evaluate(() => window.location.hash);
+  assert((await batchOf(page)) === 6 && edited !== start, 'edit not applied');
+  // Load an example from the Examples menu.
+  const id = exampleIds.find((e) => e === 'seed-q5') || exampleIds[0];
+  await clickWidget(page, 'menu/Examples');
+  await sleep(200);
+  await clickWidget(page, 'menu/Examples/' + id);
+  await sleep(400);
+  const example = JSON.stringify(await page.evaluate(() => window.envelope.getScenario()));
+  assert(example === JSON.stringify(JSON.parse(scenarioOf(id))) || (await batchOf(page)) !== 6, 'example not loaded');
+  const exampleHash = await page.evaluate(() => window.location.hash);
+  assert(exampleHash.startsWith('#s=') && exampleHash !== edited, 'link of the example: ' + exampleHash);
+  await page.evaluate(() => history.back());
+  await sleep(500);
+  assert((await batchOf(page)) === 6, `Back: batch ${await batchOf(page)}`);
+  assert((await page.evaluate(() => window.location.hash)) === edited, 'Back: link');
+  await page.evaluate(() => history.back());
+  await sleep(500);
+  assert((await page.evaluate(() => window.location.hash)) === start, 'second Back: link');
+  assert((await batchOf(page)) !== 6, 'second Back: scenario');
+  await page.evaluate(() => history.forward());
+  await sleep(500);
+  assert((await batchOf(page)) === 6, `Forward: batch ${await batchOf(page)}`);
+  await page.evaluate(() => history.forward());
+  await sleep(500);
+  assert(JSON.stringify(await page.evaluate(() => window.envelope.getScenario())) === example, 'Forward to the example');
+  // The page stays on the app: Back did not leave it.
+  assert(page.url().startsWith(origin), 'left the app: ' + page.url());
+  assert(errors.length === 0, errors.join(' | '));
+  await context.close();
+});
+
+test('Copy link puts the full URL on the clipboard and says Copied for about 2 s, or why not', async () => {
+  let context = await ctx({ permissions: ['clipboard-read', 'clipboard-write'] });
+  let { page, errors } = await open(context);
+  await page.evaluate(() => window.envelope.setScenario({ version: 1, inference: { batch: 5 } }));
+  await clickWidget(page, 'menu/Copy link');
+  await sleep(400);
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert(copied === page.url() && copied.startsWith(origin) && copied.includes('#s='), `clipboard: ${copied} (page ${page.url()})`);
+  assert(decodeURIComponent(copied).includes('"batch":5'), 'not the scenario: ' + copied);
+  const label = () => page.evaluate(() => (window.envelope.widgets().find((w) => w.path === 'menu/Copy link') || {}).label);
+  assert((await label()) === 'Copied', 'label: ' + await label());
+  await sleep(3000);
+  assert((await label()) === 'Copy link', 'label after 3 s: ' + await label());
+  assert(errors.length === 0, errors.join(' | '));
+  await context.close();
+  // The browser refuses: the label says so.
+  context = await ctx();
+  await context.addInitScript(() => {
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new DOMException('no', 'NotAllowedError')) } });
+    document.execCommand = () => false;
+  });
+  ({ page } = await open(context));
+  await clickWidget(page, 'menu/Copy link');
+  await sleep(400);
+  assert(/^Not copied: blocked by the browser/.test(await label()), 'label: ' + await label());
+  await context.close();
+});
+
+test('windows() and widgets() list the panels and every visible input with its field path and tooltip', async () => {
+  const context = await ctx();
+  const { page } = await open(context);
+  const windows = await page.evaluate(() => window.envelope.windows());
+  const memory = windows.find((w) => w.name === 'Memory');
+  assert(memory && memory.w > 100 && memory.h > 50 && !memory.collapsed, 'Memory: ' + JSON.stringify(memory));
+  for (const w of windows) assert(['x', 'y', 'w', 'h'].every((k) => Number.isFinite(w[k])) && 'focused' in w, JSON.stringify(w));
+  const widgets = await page.evaluate(() => window.envelope.widgets());
+  const inputs = widgets.filter((w) => w.kind === 'input');
+  assert(inputs.length >= 10, `${inputs.length} inputs`);
+  for (const w of inputs) assert(w.tooltip && /Unit: /.test(w.tooltip) || w.path === 'name', 'no tooltip: ' + w.path);
+  const users = inputs.find((w) => w.path === 'traffic.users');
+  assert(users && users.window === 'Traffic & serving', 'traffic.users: ' + JSON.stringify(users));
+  // The box found there is the box of that field: typing into it sets it.
+  await typeInto(page, 'traffic.users', '2M');
+  assert((await page.evaluate(() => window.envelope.getScenario().traffic.users)) === 2e6, 'typed into the wrong box');
+  await context.close();
+});
+
+test('compare pins persist across a reload', async () => {
+  const context = await ctx();
+  const { page } = await open(context);
+  await page.evaluate(() => window.envelope.setScenario({ version: 1, name: 'pinned plan', hardware: { count: 3 } }));
+  await clickWidget(page, 'menu/Pin to compare');
+  await sleep(300);
+  const store = JSON.parse(await stored(page, 'envelope.pins'));
+  assert(store.pins.length === 1 && store.pins[0].label === 'pinned plan', 'pins: ' + JSON.stringify(store));
+  await page.reload();
+  await page.waitForFunction(() => window.envelope && window.envelope.ready);
+  await page.evaluate(() => window.envelope.setScenario({ version: 1, hardware: { count: 6 } }));
+  await showScenarios(page);
+  const again = JSON.parse(await stored(page, 'envelope.pins'));
+  assert(again.pins.length === 1 && JSON.parse(again.pins[0].scenario).hardware.count === 3, 'after reload: ' + JSON.stringify(again));
   await context.close();
 });
 

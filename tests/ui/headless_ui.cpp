@@ -6,9 +6,11 @@
 #include <map>
 #include <random>
 
+#include <nlohmann/json.hpp>
+
 #include "app.hpp"
-#include "panels.hpp"
 #include "envelope/examples.hpp"
+#include "panels.hpp"
 #include "envelope/link.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"
@@ -34,8 +36,24 @@ class FakeHost final : public Host {
     return true;
   }
   std::string location_fragment() override { return fragment; }
-  void set_location_fragment(const std::string& f) override { fragment = f; }
-  void copy_to_clipboard(const std::string& t) override { clipboard = t; }
+  void set_location_fragment(const std::string& f) override {
+    fragment = f;
+    if (!entries.empty()) entries.back() = f;
+  }
+  // The browser's history entries (push adds one, set replaces the current one).
+  std::vector<std::string> entries;
+  void push_location_fragment(const std::string& f) override {
+    fragment = f;
+    entries.push_back(f);
+  }
+  std::string address = "https://envelope.example/tools/";
+  std::string page_address() override { return address; }
+  App* app = nullptr;          // told when a copy finished, as the browser glue does
+  bool clipboard_refuses = false;
+  void copy_to_clipboard(const std::string& t) override {
+    if (!clipboard_refuses) clipboard = t;
+    if (app) app->copy_done(!clipboard_refuses, clipboard_refuses ? "blocked by the browser" : "");
+  }
   void save_file(const std::string&, const std::string&, const std::string&) override {}
   std::string notified;
   void notify(const std::string& m) override { notified = m; }
@@ -351,6 +369,300 @@ TEST_CASE("a custom accelerator's spec is typed in the Model and hardware panel 
   CHECK(back.scenario.hardware.name == "My NPU");
   CHECK(back.scenario.hardware.peak_tflops == 450);
   CHECK(back.scenario.hardware.tdp_w == 350);
+}
+
+namespace {
+void draw_frame(App& app) {
+  ImGui::NewFrame();
+  app.frame();
+  ImGui::Render();
+}
+const WidgetRect* find_widget(App& app, const std::string& path) {
+  for (const WidgetRect& r : app.widgets)
+    if (r.path == path && r.visible) return &r;
+  return nullptr;
+}
+// A real click on a recorded widget (menu, menu item, button or input).
+void click_widget(App& app, const std::string& path) {
+  ImGuiIO& io = ImGui::GetIO();
+  draw_frame(app);
+  const WidgetRect* w = find_widget(app, path);
+  INFO("no visible widget " << path);
+  REQUIRE(w != nullptr);
+  io.AddMousePosEvent(w->x + w->w / 2, w->y + w->h / 2);
+  draw_frame(app);
+  io.AddMouseButtonEvent(0, true);
+  draw_frame(app);
+  io.AddMouseButtonEvent(0, false);
+  draw_frame(app);
+  draw_frame(app);
+}
+// Ctrl (+ Shift) + key pressed on the canvas, with no text box active.
+void press_chord(App& app, ImGuiKey key, bool shift) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.AddKeyEvent(ImGuiMod_Ctrl, true);
+  if (shift) io.AddKeyEvent(ImGuiMod_Shift, true);
+  io.AddKeyEvent(key, true);
+  draw_frame(app);
+  io.AddKeyEvent(key, false);
+  if (shift) io.AddKeyEvent(ImGuiMod_Shift, false);
+  io.AddKeyEvent(ImGuiMod_Ctrl, false);
+  draw_frame(app);
+}
+// Clicks the empty background (no widget keeps the keyboard).
+void click_background(App& app) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.AddMousePosEvent(2, io.DisplaySize.y - 2);
+  draw_frame(app);
+  io.AddMouseButtonEvent(0, true);
+  draw_frame(app);
+  io.AddMouseButtonEvent(0, false);
+  draw_frame(app);
+}
+}  // namespace
+
+TEST_CASE("undo and redo of edits typed into the widgets: Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y and the Edit menu", "[ui][undo]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  const double users0 = app.scenario().traffic.users;
+  REQUIRE(users0 != 1e6);
+  CHECK_FALSE(app.can_undo());
+  type_into(app, "traffic.users", "1,000,000", ImGuiKey_Tab);
+  type_into(app, "traffic.users", "50M", ImGuiKey_Enter);
+  REQUIRE(app.scenario().traffic.users == 50e6);
+  click_background(app);
+  press_chord(app, ImGuiKey_Z, false);
+  CHECK(app.scenario().traffic.users == 1e6);
+  CHECK(host.fragment.find("1000000") != std::string::npos);  // the link follows
+  press_chord(app, ImGuiKey_Z, false);
+  CHECK(app.scenario().traffic.users == users0);
+  CHECK_FALSE(app.can_undo());
+  press_chord(app, ImGuiKey_Z, false);  // nothing left: unchanged
+  CHECK(app.scenario().traffic.users == users0);
+  press_chord(app, ImGuiKey_Z, true);  // Ctrl+Shift+Z
+  CHECK(app.scenario().traffic.users == 1e6);
+  press_chord(app, ImGuiKey_Y, false);  // Ctrl+Y
+  CHECK(app.scenario().traffic.users == 50e6);
+  CHECK_FALSE(app.can_redo());
+  // The Edit menu's items do the same.
+  click_widget(app, "menu/Edit");
+  click_widget(app, "menu/Edit/Undo");
+  CHECK(app.scenario().traffic.users == 1e6);
+  click_widget(app, "menu/Edit");
+  click_widget(app, "menu/Edit/Redo");
+  CHECK(app.scenario().traffic.users == 50e6);
+  // A new edit after an undo drops the redo steps.
+  app.undo();
+  type_into(app, "inference.batch", "4", ImGuiKey_Enter);
+  CHECK_FALSE(app.can_redo());
+  // While a text box has the keyboard, Ctrl+Z is the box's own undo, not the scenario's.
+  REQUIRE(app.scenario().inference.batch == 4);
+  click_widget(app, "traffic.users");
+  REQUIRE(ImGui::GetIO().WantTextInput);
+  press_chord(app, ImGuiKey_Z, false);
+  CHECK(app.scenario().inference.batch == 4);
+  click_background(app);
+  // Loading an example over edits is undoable.
+  app.set_scenario(examples().front().scenario);
+  REQUIRE(app.scenario().inference.batch != 4);
+  app.undo();
+  CHECK(app.scenario().inference.batch == 4);
+}
+
+TEST_CASE("undo history is bounded, and each committed change is one browser history entry", "[ui][undo]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  host.entries = {""};
+  app.start();
+  REQUIRE(host.entries.size() == 1);
+  CHECK(host.entries[0].rfind("#s=", 0) == 0);  // the first entry holds the start-up scenario
+  const std::string first = host.entries[0];
+  Scenario s = app.scenario();
+  REQUIRE(s.inference.batch == 1);
+  for (int i = 1; i <= 150; ++i) {
+    s.inference.batch = i + 1;
+    app.set_scenario(s);
+  }
+  CHECK(app.undo_depth() == App::kMaxUndo);
+  CHECK(host.entries.size() == 151);  // 150 changes pushed
+  // Setting the same scenario again adds neither an undo step nor an entry.
+  app.set_scenario(s);
+  CHECK(host.entries.size() == 151);
+  CHECK(app.undo_depth() == App::kMaxUndo);
+  int undone = 0;
+  while (app.undo()) ++undone;
+  CHECK(undone == static_cast<int>(App::kMaxUndo));
+  CHECK(app.scenario().inference.batch == 51);  // the oldest kept step: after the 50th change
+  // Back in the browser: the page loads the previous entry's link (popstate), replacing, not adding.
+  const size_t entries = host.entries.size();
+  host.fragment = first;
+  app.load_text(first, "link");
+  CHECK(host.entries.size() == entries);
+  CHECK(app.scenario().inference.batch == Scenario{}.inference.batch);
+  CHECK(app.can_undo());  // and Back itself can be undone
+}
+
+TEST_CASE("Copy link copies the full URL and says Copied for about 2 s, or why it could not copy", "[ui][share]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  host.app = &app;
+  app.start();
+  CHECK(app.copy_label() == "Copy link");
+  click_widget(app, "menu/Copy link");
+  CHECK(host.clipboard == host.address + encode_link_fragment(app.scenario()));
+  CHECK(host.clipboard.rfind("https://envelope.example/tools/#s=", 0) == 0);
+  CHECK(app.copy_label() == "Copied");
+  for (int i = 0; i < 60; ++i) draw_frame(app);  // 1 s
+  CHECK(app.copy_label() == "Copied");
+  for (int i = 0; i < 75; ++i) draw_frame(app);  // 2.25 s
+  CHECK(app.copy_label() == "Copy link");
+  host.clipboard_refuses = true;
+  click_widget(app, "menu/Copy link");
+  CHECK(app.copy_label().find("Not copied: blocked by the browser") == 0);
+  // Markdown export and a saved scenario's link carry the full URL too.
+  host.clipboard_refuses = false;
+  REQUIRE(app.save_named("plan", false).ok);
+  app.export_named("plan", "link");
+  CHECK(host.clipboard.rfind(host.address + "#s=", 0) == 0);
+}
+
+TEST_CASE("every input has a tooltip with its meaning, unit, limits and default, and hovering shows it", "[ui][tooltip]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  Scenario s = app.scenario();
+  IncludeSection& inc = s.include;
+  inc.training = inc.inference = inc.serving = inc.storage = inc.feature_store = inc.pipeline = inc.network =
+      inc.one_machine = inc.finetune = inc.energy = true;
+  app.set_scenario(s);
+  draw_frame(app);
+  // Every panel open, so that every input is drawn.
+  std::map<std::string, WidgetRect> seen;
+  for (int round = 0; round < 3; ++round) {
+    ImGui::NewFrame();
+    for (const Panel& p : panels()) ImGui::SetWindowCollapsed(p.name, false);
+    app.frame();
+    ImGui::Render();
+    for (const WidgetRect& w : app.widgets)
+      if (w.kind == "input") seen[w.path] = w;
+  }
+  CHECK(seen.size() >= 40);
+  for (const auto& [path, w] : seen) {
+    INFO(path);
+    CHECK_FALSE(w.tooltip.empty());
+    if (path == "name") continue;
+    CHECK(w.tooltip.find("(" + path + ")") != std::string::npos);
+    CHECK(w.tooltip.find("Unit: ") != std::string::npos);
+    CHECK(w.tooltip.find("Allowed: ") != std::string::npos);
+    CHECK(w.tooltip.find("Default: ") != std::string::npos);
+  }
+  // From the field table: users are a count from 0, batch 1 .. 1e6, the default batch is 1.
+  REQUIRE(seen.count("inference.batch"));
+  CHECK(seen["inference.batch"].tooltip.find("Allowed: 1 to 1") != std::string::npos);
+  CHECK(seen["inference.batch"].tooltip.find("Default: 1\n") != std::string::npos);
+  CHECK(seen["traffic.active_fraction"].tooltip.find("fraction") != std::string::npos);
+  // Hovering a box shows its tooltip window.
+  ImGuiIO& io = ImGui::GetIO();
+  draw_frame(app);
+  const WidgetRect* w = find_widget(app, "inference.batch");
+  REQUIRE(w != nullptr);
+  io.AddMousePosEvent(w->x + 3, w->y + w->h / 2);
+  bool shown = false;
+  for (int i = 0; i < 90 && !shown; ++i) {
+    draw_frame(app);
+    ImGuiWindow* tip = ImGui::FindWindowByName("##Tooltip_00");
+    shown = tip && tip->Active;
+  }
+  CHECK(shown);
+}
+
+TEST_CASE("windows() and widgets() give names and rectangles of panels, inputs and menus", "[ui][api]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  draw_frame(app);
+  draw_frame(app);
+  const nlohmann::json windows = nlohmann::json::parse(app.windows_json());
+  bool memory = false;
+  for (const auto& w : windows)
+    if (w["name"] == "Memory") memory = w["w"].get<double>() > 100 && w["h"].get<double>() > 20 && w["x"].get<double>() >= 0;
+  CHECK(memory);
+  const nlohmann::json widgets = nlohmann::json::parse(app.widgets_json());
+  bool users = false, menu = false;
+  for (const auto& w : widgets) {
+    users |= w["path"] == "traffic.users" && w["kind"] == "input" && w["window"] == "Traffic & serving";
+    menu |= w["path"] == "menu/Panels" && w["kind"] == "menu";
+  }
+  CHECK(users);
+  CHECK(menu);
+  // The Panels menu found through widgets opens a panel and brings it to the front.
+  click_widget(app, "menu/Panels");
+  click_widget(app, "menu/Panels/Validation");
+  bool focused = false;
+  for (const auto& w : nlohmann::json::parse(app.windows_json()))
+    if (w["name"] == "Validation") focused = w["focused"].get<bool>() && !w["collapsed"].get<bool>();
+  CHECK(focused);
+}
+
+TEST_CASE("compare pins persist in this browser and show deltas and the inputs that differ", "[ui][compare]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  {
+    App app(host);
+    app.start();
+    Scenario s = app.scenario();
+    s.name = "base";
+    app.set_scenario(s);
+    app.pin_current();
+    s.hardware.count *= 2;
+    app.set_scenario(s);
+    app.pin_current();
+    REQUIRE(app.pinned.size() == 2);
+    CHECK(app.pinned[1].label == "base 2");
+  }
+  App app(host);
+  app.start();
+  REQUIRE(app.pinned.size() == 2);
+  CHECK(app.pinned[0].label == "base");
+  CHECK(app.pinned[1].scenario.hardware.count == 2 * app.pinned[0].scenario.hardware.count);
+  const std::vector<InputDifference> diff = differing_inputs(app.pinned[0].scenario, app.scenario());
+  REQUIRE(diff.size() == 1);
+  CHECK(diff[0].path == "hardware.count");
+  // Deltas: value and % of current against the pin.
+  CHECK(delta_text(150, 100, "USD", false) == "+$50.00 (+50%)");
+  CHECK(delta_text(2e9, 2.5e9, "B", false) == "-500 MB (-20%)");
+  CHECK(delta_text(7, 7, "", false) == "same");
+  CHECK(delta_text(3, 0, "", false) == "+3");
+  // Twice the GPUs: training takes about half the time (-50%, within the scaling losses).
+  const Result* now = app.report().find("training.wall_seconds");
+  const Result* pin = app.pinned[0].report.find("training.wall_seconds");
+  REQUIRE((now && pin));
+  const std::string d = delta_text(now->value, pin->value, now->unit, false);
+  INFO(d);
+  CHECK(d.rfind("-", 0) == 0);
+  CHECK(d.find("(-5") != std::string::npos);
+  draw_frame(app);  // the Compare table draws
+  app.unpin(0);
+  App again(host);
+  again.start();
+  REQUIRE(again.pinned.size() == 1);
+  CHECK(again.pinned[0].label == "base 2");
+  // A pins store that cannot be read is kept aside, the user told, and the list starts empty.
+  host.storage["envelope.pins"] = "{\"pins\": [";
+  App broken(host);
+  broken.start();
+  CHECK(broken.pinned.empty());
+  CHECK(host.storage["envelope.pins.unreadable"] == "{\"pins\": [");
+  CHECK(broken.message.find("compare pins") != std::string::npos);
+  broken.pin_current();
+  CHECK(host.storage["envelope.pins.unreadable"] == "{\"pins\": [");
+  CHECK(nlohmann::json::parse(host.storage["envelope.pins"])["pins"].size() == 1);
 }
 
 TEST_CASE("the Recommender panel shows a recommender example and takes typed input", "[ui][input][recommender]") {

@@ -20,8 +20,9 @@ void draw_examples(App& app) {
     ImGui::PushID(e.id.c_str());
     if (ImGui::SmallButton("Load")) {
       app.set_message("", {});
-      app.set_scenario(e.scenario);
+      app.set_scenario(e.scenario);  // undoable, and a browser history entry (Back returns)
     }
+    record_target(app, "button/Examples/" + e.id, "Load", "button");
     ImGui::SameLine();
     ImGui::TextUnformatted(e.title.c_str());
     ImGui::SetItemTooltip("%s (seed: %s)", e.id.c_str(), e.section.c_str());
@@ -44,9 +45,14 @@ void draw_scenarios(App& app) {
     s.name = name.text;
     app.changed();
   }
+  record_target(app, "name", "Scenario name", "input");
+  app.widgets.back().tooltip = "The scenario's name (name), at most 200 characters: the title of exports and the name it is saved under";
+  ImGui::SetItemTooltip("%s", app.widgets.back().tooltip.c_str());
   if (!ImGui::IsItemActive() && s.name != name.text) name.set(s.name);
   ImGui::SameLine();
-  if (ImGui::Button("Save")) {
+  const bool save = ImGui::Button("Save");
+  record_target(app, "button/Scenarios/Save", "Save", "button");
+  if (save) {
     const std::string n = s.name.empty() ? "untitled" : s.name;
     const StoreResult r = app.save_named(n, false);
     if (r.exists) {
@@ -108,24 +114,56 @@ void draw_scenarios(App& app) {
   ImGui::SeparatorText("Compare (pin from the top bar)");
   if (app.pinned.empty()) {
     ImGui::TextDisabled("No pinned scenarios.");
-  } else if (ImGui::BeginTable("compare", static_cast<int>(app.pinned.size()) + 1,
+  } else if (ImGui::BeginTable("compare", static_cast<int>(app.pinned.size()) + 2,
                                ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX | ImGuiTableFlags_SizingFixedFit)) {
     ImGui::TableSetupColumn("estimate");
+    ImGui::TableSetupColumn("current");
     for (const Pinned& p : app.pinned) ImGui::TableSetupColumn(p.label.c_str());
     ImGui::TableHeadersRow();
+    // Which inputs differ from the current scenario (pinned -> current).
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted("inputs that differ");
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled("-");
+    int unpin = -1;
+    for (size_t i = 0; i < app.pinned.size(); ++i) {
+      ImGui::TableNextColumn();
+      ImGui::PushID(static_cast<int>(i));
+      const std::vector<InputDifference> diff = differing_inputs(app.pinned[i].scenario, app.scenario());
+      ImGui::Text("%d", static_cast<int>(diff.size()));
+      if (!diff.empty() && ImGui::BeginItemTooltip()) {
+        ImGui::TextDisabled("pinned -> current");
+        for (const InputDifference& d : diff)
+          ImGui::BulletText("%s: %s -> %s", d.path.c_str(), d.pinned.c_str(), d.current.c_str());
+        ImGui::EndTooltip();
+      }
+      ImGui::SameLine();
+      if (ImGui::SmallButton("unpin")) unpin = static_cast<int>(i);
+      ImGui::PopID();
+    }
     for (const char* path : {"model.params", "memory.inference.total_bytes", "memory.training.total_bytes", "training.cost_usd",
                              "training.wall_seconds", "inference.tokens_per_second", "serving.gpus", "cost.monthly_usd"}) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(path);
+      const Result* now = app.report().find(path);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(now ? format_value(now->value, now->unit, app.binary_units).c_str() : "-");
       for (const Pinned& p : app.pinned) {
         ImGui::TableNextColumn();
         const Result* r = p.report.find(path);
         ImGui::TextUnformatted(r ? format_value(r->value, r->unit, app.binary_units).c_str() : "-");
+        // The change from the pin to the current scenario, absolute and in %.
+        if (r && now) {
+          const std::string d = delta_text(now->value, r->value, r->unit, app.binary_units);
+          ImGui::TextDisabled("now %s", d.c_str());
+        }
       }
     }
     ImGui::EndTable();
-    if (ImGui::SmallButton("Clear pins")) app.pinned.clear();
+    if (unpin >= 0) app.unpin(static_cast<size_t>(unpin));
+    if (ImGui::SmallButton("Clear pins")) app.clear_pins();
   }
   ImGui::End();
 }

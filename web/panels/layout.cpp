@@ -9,6 +9,7 @@
 #include "../ui.hpp"
 #include "envelope/examples.hpp"
 #include "imgui.h"
+#include "imgui_internal.h"
 
 namespace envelope::ui {
 
@@ -81,35 +82,66 @@ void show_panel(const char* name) {
   ImGui::SetWindowFocus(name);
 }
 
+namespace {
+// BeginMenu, recording the menu's title in App::widgets (window.envelope.widgets()) as "menu/<name>".
+bool begin_menu(App& app, const char* name) {
+  const bool open = ImGui::BeginMenu(name);
+  ImGuiContext& g = *GImGui;
+  if (!open) {
+    record_target(app, std::string("menu/") + name, name, "menu");
+    return false;
+  }
+  // Open: the last item is now the menu's popup window; its title is the item before it.
+  const ImGuiLastItemData popup = g.LastItemData;
+  g.LastItemData = g.CurrentWindowStack.back().ParentLastItemDataBackup;
+  record_target(app, std::string("menu/") + name, name, "menu");
+  app.widgets.back().window = "##MainMenuBar";
+  g.LastItemData = popup;
+  return true;
+}
+}  // namespace
+
 void draw_top_bar(App& app) {
   if (ImGui::BeginMainMenuBar()) {
     ImGui::TextUnformatted("Envelope");
     ImGui::TextDisabled("back-of-the-envelope estimates for ML systems");
     ImGui::Separator();
-    if (ImGui::MenuItem("Copy link")) app.host().copy_to_clipboard(encode_link_fragment(app.scenario()));
-    ImGui::SetItemTooltip("Copies a link to this exact scenario (#s=... in the URL fragment; never sent to a server)");
-    if (ImGui::BeginMenu("Export")) {
+    const std::string copy = app.copy_label() + "###copylink";
+    if (ImGui::MenuItem(copy.c_str())) app.copy_link();
+    record_target(app, "menu/Copy link", app.copy_label(), "menu");
+    ImGui::SetItemTooltip("Copies a link to this exact scenario: the page's address with #s=... (the fragment is never sent to a server)");
+    if (begin_menu(app, "Edit")) {
+      if (ImGui::MenuItem("Undo", "Ctrl+Z", false, app.can_undo())) app.undo();
+      record_target(app, "menu/Edit/Undo", "Undo", "menu-item");
+      if (ImGui::MenuItem("Redo", "Ctrl+Shift+Z", false, app.can_redo())) app.redo();
+      record_target(app, "menu/Edit/Redo", "Redo", "menu-item");
+      ImGui::EndMenu();
+    }
+    ImGui::SetItemTooltip("Undo / redo scenario edits (Ctrl+Z, Ctrl+Shift+Z or Ctrl+Y; up to %d steps). Back and Forward "
+                          "in the browser move between scenarios too.", static_cast<int>(App::kMaxUndo));
+    if (begin_menu(app, "Export")) {
       if (ImGui::MenuItem("Scenario JSON")) app.host().save_file("scenario.json", "application/json", scenario_to_json(app.scenario(), false, 2));
       if (ImGui::MenuItem("Report JSON")) app.host().save_file("report.json", "application/json", app.report().to_json(2));
       if (ImGui::MenuItem("Markdown report")) {
         const std::string title = app.scenario().name.empty() ? "Envelope estimate" : app.scenario().name;
         app.host().save_file("report.md", "text/markdown",
-                             "# " + title + "\n\nLink: " + encode_link_fragment(app.scenario()) + "\n\n" +
+                             "# " + title + "\n\nLink: " + app.full_link() + "\n\n" +
                                  app.report().to_markdown(app.binary_units));
       }
       ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("Examples")) {
+    if (begin_menu(app, "Examples")) {
       for (const Example& e : examples()) {
         if (ImGui::MenuItem(e.title.c_str())) {
           app.set_message("", {});
-          app.set_scenario(e.scenario);
+          app.set_scenario(e.scenario);  // undoable, and a browser history entry (Back returns)
         }
+        record_target(app, "menu/Examples/" + e.id, e.title, "menu-item");
         ImGui::SetItemTooltip("seed: %s", e.section.c_str());
       }
       ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("Include")) {
+    if (begin_menu(app, "Include")) {
       // What the scenario is about: a section that is off leaves the report, its panels and the cost.
       IncludeSection& inc = app.edit().include;
       bool changed = false;
@@ -128,15 +160,16 @@ void draw_top_bar(App& app) {
       ImGui::EndMenu();
     }
     ImGui::SetItemTooltip("Sections this scenario includes; the others are left out of the report, panels and cost");
-    if (ImGui::BeginMenu("Panels")) {
-      for (const Panel& p : panels())
+    if (begin_menu(app, "Panels")) {
+      for (const Panel& p : panels()) {
         if (ImGui::MenuItem(p.name)) show_panel(p.name);
+        record_target(app, std::string("menu/Panels/") + p.name, p.name, "menu-item");
+      }
       ImGui::EndMenu();
     }
-    if (ImGui::MenuItem("Pin to compare")) {
-      const std::string label = app.scenario().name.empty() ? "scenario " + std::to_string(app.pinned.size() + 1) : app.scenario().name;
-      app.pinned.push_back({label, app.scenario(), app.report()});
-    }
+    if (ImGui::MenuItem("Pin to compare")) app.pin_current();
+    record_target(app, "menu/Pin to compare", "Pin to compare", "menu");
+    ImGui::SetItemTooltip("Pins this scenario in the Scenarios panel's Compare table (kept in this browser), to see how later edits change the results");
     ImGui::Separator();
     if (ImGui::MenuItem(app.binary_units ? "Units: GiB (2^30)" : "Units: GB (10^9)")) {
       app.binary_units = !app.binary_units;
