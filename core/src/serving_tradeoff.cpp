@@ -67,7 +67,8 @@ ServingTradeoff serving_tradeoff(const Scenario& s, const Catalog& c) {
         p.tpot_seconds = tpot;
         p.ttft_seconds = r.value("serving.ttft_seconds");
         p.tokens_per_second_per_user = 1.0 / tpot;
-        p.tokens_per_second_per_gpu = r.value("serving.tokens_per_second_per_replica") / tp;
+        // Per GPU of the replica: tensor parallel x the scenario's expert parallel (MoE).
+        p.tokens_per_second_per_gpu = r.value("serving.tokens_per_second_per_replica") / (tp * (arch.experts > 0 ? std::max(1.0, x.serving.expert_parallel) : 1.0));
         p.meets_targets = r.value("serving.meets_targets") == 1;
         t.points.push_back(p);
       }

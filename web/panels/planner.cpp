@@ -329,7 +329,8 @@ void draw_planner(App& app) {
           ImGui::TableNextColumn();
           ImGui::TextUnformatted(o.weights.c_str());
           ImGui::TableNextColumn();
-          ImGui::Text("%d", o.tensor_parallel);
+          if (o.expert_parallel > 1) ImGui::Text("%d x EP %d", o.tensor_parallel, o.expert_parallel);
+          else ImGui::Text("%d", o.tensor_parallel);
           ImGui::TableNextColumn();
           ImGui::Text("%.0f", o.batch);
           ImGui::TableNextColumn();
