@@ -463,14 +463,14 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
         "Megatron-LM (Shoeybi 2019): 2 all-reduces per layer; ring all-reduce 2(n-1)/n");
   b.add("inference.decode_memory_seconds", dt.memory_seconds, "s",
         "(weights_read + kv_read) / (tp x BW x eff)",
-        "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(tp) + " x " + g(igpu.bandwidth_bytes_per_s) + " x " + g(bw_eff) + ")",
+        "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(ds.replica_gpus()) + " x " + g(igpu.bandwidth_bytes_per_s) + " x " + g(bw_eff) + ")",
         "seed Q2: bandwidth-bound part of a decode step");
   b.add("inference.decode_compute_seconds", dt.compute_seconds, "s", "(2 P_active + 4 L ctx heads head_dim) x batch / (tp x peak x eff)",
-        g(dflops) + " / (" + g(tp) + " x " + g(ipeak) + " x " + g(c_eff) + ")", "compute-bound part of a decode step");
+        g(dflops) + " / (" + g(ds.replica_gpus()) + " x " + g(ipeak) + " x " + g(c_eff) + ")", "compute-bound part of a decode step");
   const double step = b.add("inference.decode_step_seconds", dt.step_seconds,
                             "s", "(weights_read + kv_read) / (tp x BW x eff) + FLOPs / (tp x peak x eff) + comm",
-                            "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(tp) + " x " + g(igpu.bandwidth_bytes_per_s) + " x " +
-                                g(bw_eff) + ") + " + g(dflops) + " / (" + g(tp) + " x " + g(ipeak) + " x " + g(c_eff) + ") + " + g(comm),
+                            "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(ds.replica_gpus()) + " x " + g(igpu.bandwidth_bytes_per_s) + " x " +
+                                g(bw_eff) + ") + " + g(dflops) + " / (" + g(ds.replica_gpus()) + " x " + g(ipeak) + " x " + g(c_eff) + ") + " + g(comm),
                             "seed Q2 (memory-bandwidth bound at small batch); compute term at large batch");
   b.add("inference.tokens_per_second", step > 0 ? in.batch / step : 0.0, "tok/s", "batch / decode_step",
                            g(in.batch) + " / " + g(step), "seed 'Inference Throughput Estimation'");
@@ -584,8 +584,8 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
             "vLLM max_num_batched_tokens default with chunked prefill (8,192 tokens per forward pass; averaged over steps)");
       b.add("serving.continuous.step_seconds", cs.step_seconds, "s",
             "(weights x passes + kv_read) / (tp x BW x eff) + (decode + chunk FLOPs) / (tp x peak x eff) + comm + draft",
-            "(" + g(cs.weight_bytes_read) + " + " + g(cs.kv_bytes_read) + ") / (" + g(tp) + " x " + g(igpu.bandwidth_bytes_per_s) +
-                " x " + g(bw_eff) + ") + " + g(cs.flops) + " / (" + g(tp) + " x " + g(ipeak) + " x " + g(c_eff) + ") + " +
+            "(" + g(cs.weight_bytes_read) + " + " + g(cs.kv_bytes_read) + ") / (" + g(ds.replica_gpus()) + " x " + g(igpu.bandwidth_bytes_per_s) +
+                " x " + g(bw_eff) + ") + " + g(cs.flops) + " / (" + g(ds.replica_gpus()) + " x " + g(ipeak) + " x " + g(c_eff) + ") + " +
                 g(cs.comm_seconds) + " + " + g(cs.draft_seconds),
             "one read of the weights per forward pass shared by decode and prefill tokens; " + csrc);
       engine_capacity = b.add("serving.continuous.tokens_per_second", cs.output_tokens_per_second, "tok/s",

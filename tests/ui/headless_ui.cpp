@@ -417,3 +417,41 @@ TEST_CASE("the Planner's serving tab draws the trade-off chart with its Pareto f
   }
   CHECK(tradeoff_chart_drawn().frame < ImGui::GetFrameCount());  // the tab switch applies within a frame
 }
+
+TEST_CASE("Traffic & serving offers expert parallel for an MoE model only, and a typed value reaches the report",
+          "[ui][input][expert_parallel]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  auto shows_field = [&](const char* path) {
+    for (const WidgetRect& r : app.widgets)
+      if (r.path == path) return true;
+    return false;
+  };
+  const LoadResult moe = load_scenario_json(R"({"model":{"preset":"mixtral-8x22b"},"hardware":{"gpu":"h100-sxm"},)"
+                                           R"("inference":{"weights":"fp8"},"serving":{"tensor_parallel":2,"batch":64}})");
+  REQUIRE(moe.problems.empty());
+  app.set_scenario(moe.scenario);
+  std::mt19937 rng(9);
+  run_frames(app, 5, rng);
+  show_panel("Traffic & serving");
+  ImGui::SetWindowPos("Traffic & serving", ImVec2(0, 30));
+  ImGui::SetWindowSize("Traffic & serving", ImVec2(500, 860));
+  ImGui::SetWindowCollapsed("Traffic & serving", false);
+  ImGui::SetWindowFocus("Traffic & serving");
+  type_into(app, "serving.expert_parallel", "2", ImGuiKey_Enter);
+  CHECK(app.scenario().serving.expert_parallel == 2);
+  CHECK(app.report().value("serving.gpus_per_replica") == 4);
+  // A dense model has no expert-parallel box.
+  Scenario dense;
+  dense.model.preset = "llama-3-70b";
+  app.set_scenario(dense);
+  for (int f = 0; f < 2; ++f) {
+    ImGui::NewFrame();
+    app.frame();
+    ImGui::Render();
+  }
+  CHECK(shows_field("serving.tensor_parallel"));
+  CHECK(!shows_field("serving.expert_parallel"));
+}
