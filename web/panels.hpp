@@ -32,6 +32,15 @@ void draw_examples(App& app);
 void draw_scenarios(App& app);
 void draw_validation(App& app);
 void draw_planner(App& app);
+// The planner's serving trade-off chart as drawn in the last frame it was visible (headless UI test),
+// and a planner tab ("Training", "Serving") to select on the next frame.
+struct TradeoffChartDrawn {
+  long frame = -1;
+  size_t points = 0, front = 0;
+  bool target_line = false;
+};
+const TradeoffChartDrawn& tradeoff_chart_drawn();
+void select_planner_tab(const char* name);
 void draw_finetune(App& app);  // fine-tuning and energy (panels/finetune.cpp)
 void draw_recommender(App& app);  // classical model / recommender (panels/recommender.cpp)
 

@@ -287,14 +287,31 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
         "smallest tensor-parallel degree >= gpus_to_fit that divides the attention heads",
         g(fit_gpus) + " GPUs, " + g(arch.heads) + " heads" + (room ? "" : ": no GPU count fits"),
         "Megatron-LM (Shoeybi et al. 2019): heads split evenly across GPUs");
-  const bool inf_fits = need / tp + overhead_per_gpu <= usable;
-  b.add("memory.inference.fits", inf_fits ? 1 : 0, "bool", "(weights + kv + workspace) / tp + overhead <= memory x usable",
-        g(need / tp + overhead_per_gpu) + " <= " + g(usable), ispec_src);
+  // Expert parallelism (serving.expert_parallel, MoE): a GPU holds the non-expert weights / tp, the
+  // routed experts / (tp x ep), the KV cache of its group's batch / ep, and its group's workspace.
+  const double ep = ds.expert_parallel;
+  const double expert_w = ep > 1 ? routed_expert_weight_bytes(arch, wdt) * scale : 0.0;
+  const double per_gpu_need = ep > 1 ? ((w_bytes - expert_w) + expert_w / ep + kv / ep + ws) / tp : need / tp;
+  if (ep > 1)
+    b.add("memory.inference.bytes_per_gpu", per_gpu_need + overhead_per_gpu, "B",
+          "((weights - routed experts) + routed experts / ep + kv / ep + workspace) / tp + overhead",
+          "((" + g(w_bytes) + " - " + g(expert_w) + ") + " + g(expert_w) + " / " + g(ep) + " + " + g(kv) + " / " + g(ep) + " + " + g(ws) +
+              ") / " + g(tp) + " + " + g(overhead_per_gpu),
+          "expert parallelism: routed experts sharded over ep groups of tp GPUs, attention data-parallel (DeepSeek-V3 "
+          "report sec. 3.4.2; GShard, Lepikhin et al. 2020)");
+  const bool inf_fits = per_gpu_need + overhead_per_gpu <= usable;
+  b.add("memory.inference.fits", inf_fits ? 1 : 0, "bool",
+        ep > 1 ? "memory.inference.bytes_per_gpu <= memory x usable" : "(weights + kv + workspace) / tp + overhead <= memory x usable",
+        g(per_gpu_need + overhead_per_gpu) + " <= " + g(usable), ispec_src);
   if (!inf_fits && room)
     b.warn("memory.inference.fits", "weights + KV cache do not fit on " + g(tp) + " x " + igpu.name + "; need " +
                                         g(fit_gpus) + " GPUs (tensor parallel) or a smaller batch/context/precision");
+  // Expert parallel: the replica's tp x ep GPUs hold ep copies of the non-expert weights and workspace.
   const double max_batch = b.add("inference.max_batch",
-                                 max_batch_at_context(usable * tp, w_bytes + ws + overhead, kv_tok * context), "1",
+                                 ep > 1 ? max_batch_at_context(usable * tp * ep, (w_bytes - expert_w) * ep + expert_w + (ws + overhead) * ep,
+                                                               kv_tok * context)
+                                        : max_batch_at_context(usable * tp, w_bytes + ws + overhead, kv_tok * context),
+                                 "1",
                                  "floor((memory x usable x tp - weights - workspace - overhead) / (kv_per_token x context))",
                                  "floor((" + g(usable * tp) + " - " + g(w_bytes + ws + overhead) + ") / (" + g(kv_tok) +
                                      " x " + g(context) + "))",
@@ -446,14 +463,14 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
         "Megatron-LM (Shoeybi 2019): 2 all-reduces per layer; ring all-reduce 2(n-1)/n");
   b.add("inference.decode_memory_seconds", dt.memory_seconds, "s",
         "(weights_read + kv_read) / (tp x BW x eff)",
-        "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(tp) + " x " + g(igpu.bandwidth_bytes_per_s) + " x " + g(bw_eff) + ")",
+        "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(ds.replica_gpus()) + " x " + g(igpu.bandwidth_bytes_per_s) + " x " + g(bw_eff) + ")",
         "seed Q2: bandwidth-bound part of a decode step");
   b.add("inference.decode_compute_seconds", dt.compute_seconds, "s", "(2 P_active + 4 L ctx heads head_dim) x batch / (tp x peak x eff)",
-        g(dflops) + " / (" + g(tp) + " x " + g(ipeak) + " x " + g(c_eff) + ")", "compute-bound part of a decode step");
+        g(dflops) + " / (" + g(ds.replica_gpus()) + " x " + g(ipeak) + " x " + g(c_eff) + ")", "compute-bound part of a decode step");
   const double step = b.add("inference.decode_step_seconds", dt.step_seconds,
                             "s", "(weights_read + kv_read) / (tp x BW x eff) + FLOPs / (tp x peak x eff) + comm",
-                            "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(tp) + " x " + g(igpu.bandwidth_bytes_per_s) + " x " +
-                                g(bw_eff) + ") + " + g(dflops) + " / (" + g(tp) + " x " + g(ipeak) + " x " + g(c_eff) + ") + " + g(comm),
+                            "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(ds.replica_gpus()) + " x " + g(igpu.bandwidth_bytes_per_s) + " x " +
+                                g(bw_eff) + ") + " + g(dflops) + " / (" + g(ds.replica_gpus()) + " x " + g(ipeak) + " x " + g(c_eff) + ") + " + g(comm),
                             "seed Q2 (memory-bandwidth bound at small batch); compute term at large batch");
   b.add("inference.tokens_per_second", step > 0 ? in.batch / step : 0.0, "tok/s", "batch / decode_step",
                            g(in.batch) + " / " + g(step), "seed 'Inference Throughput Estimation'");
@@ -567,8 +584,8 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
             "vLLM max_num_batched_tokens default with chunked prefill (8,192 tokens per forward pass; averaged over steps)");
       b.add("serving.continuous.step_seconds", cs.step_seconds, "s",
             "(weights x passes + kv_read) / (tp x BW x eff) + (decode + chunk FLOPs) / (tp x peak x eff) + comm + draft",
-            "(" + g(cs.weight_bytes_read) + " + " + g(cs.kv_bytes_read) + ") / (" + g(tp) + " x " + g(igpu.bandwidth_bytes_per_s) +
-                " x " + g(bw_eff) + ") + " + g(cs.flops) + " / (" + g(tp) + " x " + g(ipeak) + " x " + g(c_eff) + ") + " +
+            "(" + g(cs.weight_bytes_read) + " + " + g(cs.kv_bytes_read) + ") / (" + g(ds.replica_gpus()) + " x " + g(igpu.bandwidth_bytes_per_s) +
+                " x " + g(bw_eff) + ") + " + g(cs.flops) + " / (" + g(ds.replica_gpus()) + " x " + g(ipeak) + " x " + g(c_eff) + ") + " +
                 g(cs.comm_seconds) + " + " + g(cs.draft_seconds),
             "one read of the weights per forward pass shared by decode and prefill tokens; " + csrc);
       engine_capacity = b.add("serving.continuous.tokens_per_second", cs.output_tokens_per_second, "tok/s",
@@ -624,7 +641,21 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
                        "max(" + g(tf.min_replicas) + ", ceil(" + g(peak_tok) + " / " + g(capacity) + "))",
                        "seed LLM-serving example and Q3");
     }
-    const double gpus = b.add("serving.gpus", replicas * tp, "1", "replicas x tensor_parallel", g(replicas) + " x " + g(tp), "seed Q3");
+    const double rg = ds.replica_gpus();  // tensor_parallel x expert_parallel
+    if (ep > 1) {
+      b.add("serving.gpus_per_replica", rg, "1", "tensor_parallel x expert_parallel", g(tp) + " x " + g(ep),
+            "expert parallelism: routed experts sharded over ep groups of tp GPUs");
+      const DecodeTimes at_batch = decode_times(ds, in.batch);
+      b.add("serving.expert_parallel.all_to_all_seconds_per_step", replica_all_to_all_seconds(ds, in.batch), "s",
+            "2 x L_moe x (batch x k x h x 2 B / (tp x ep) x (ep - 1) / ep / link + latency)",
+            "2 x " + g(moe_layers(arch)) + " x (" + g(in.batch) + " x " + g(arch.experts_per_token) + " x " + g(arch.hidden) +
+                " x 2 / " + g(rg) + " x " + g((ep - 1) / ep) + " / " + g(ds.link_bytes_per_s) + " + " + g(ds.link_latency_s) + ")",
+            "dispatch and combine per MoE layer (GShard, Lepikhin et al. 2020; DeepSeek-V3 report sec. 3.4.2), over the scale-up "
+            "link when tp x ep fits its domain, else scale-out; part of inference.decode_step_seconds (" +
+                g(at_batch.comm_seconds) + " s of communication)");
+    }
+    const double gpus = b.add("serving.gpus", replicas * rg, "1", ep > 1 ? "replicas x tensor_parallel x expert_parallel" : "replicas x tensor_parallel",
+                              g(replicas) + " x " + g(rg), "seed Q3");
     if (!inf_fits)
       b.warn("serving.gpus", "the fleet is sized from a replica that does not fit: weights + KV cache at batch " + g(in.batch) +
                                  " need more than " + g(tp) + " x " + igpu.name + " (see memory.inference.fits)");
@@ -643,9 +674,9 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
     }
     serving_monthly = b.add("serving.monthly_cost_usd", monthly_usd(gpus, sprice), "USD/month", "GPUs x price x 730 h",
                             g(gpus) + " x " + g(sprice) + " x 730", sprice_src);
-    b.add("serving.usd_per_million_tokens", capacity > 0 ? sprice * tp / (capacity * kSecondsPerHour) * 1e6 : 0.0, "USD/Mtok",
-          "price x tensor_parallel / (tokens_per_s_per_replica x 3600) x 1e6",
-          g(sprice) + " x " + g(tp) + " / (" + g(capacity) + " x 3600) x 1e6",
+    b.add("serving.usd_per_million_tokens", capacity > 0 ? sprice * rg / (capacity * kSecondsPerHour) * 1e6 : 0.0, "USD/Mtok",
+          "price x GPUs per replica / (tokens_per_s_per_replica x 3600) x 1e6",
+          g(sprice) + " x " + g(rg) + " / (" + g(capacity) + " x 3600) x 1e6",
           "output tokens of a fully loaded replica; " + sprice_src);
     // Latency of the replica against the scenario's targets. Static batching models no queueing wait:
     // its estimates are those of a request that finds a free slot, i.e. the median at moderate load.
@@ -941,11 +972,12 @@ DecodeSetup decode_setup(const Scenario& s, const Architecture& arch, const Acce
   d.weights = dtype_from_name(in.weights).value_or(Dtype::bf16);
 
   d.tensor_parallel = in.tensor_parallel;
+  d.expert_parallel = d.arch.experts > 0 ? std::max(1.0, s.serving.expert_parallel) : 1.0;
   d.bandwidth_bytes_per_s = gpu.bandwidth_bytes_per_s;
   d.bandwidth_efficiency = in.bandwidth_efficiency ? *in.bandwidth_efficiency : eff.decode_bandwidth;
   d.peak_flops = s.hardware.peak_tflops ? *s.hardware.peak_tflops * kTera : gpu.peak_flops(d.weights);
   d.compute_efficiency = in.compute_efficiency ? *in.compute_efficiency : eff.compute;
-  const bool in_domain = in.tensor_parallel <= gpu.scale_up_domain && gpu.scale_up_bytes_per_s > 0;
+  const bool in_domain = d.replica_gpus() <= gpu.scale_up_domain && gpu.scale_up_bytes_per_s > 0;
   d.link_bytes_per_s = collective_bytes_per_s(in_domain ? gpu.scale_up_bytes_per_s : gpu.scale_out_bytes_per_s, in_domain);
   // Latency per ring step: ~1 us over NVLink-class links, ~5 us over the network (NCCL small-message
   // all-reduce on 8 GPUs takes ~10-20 us; nccl-tests).
@@ -957,16 +989,35 @@ DecodeSetup decode_setup(const Scenario& s, const Architecture& arch, const Acce
   return d;
 }
 
+double replica_weight_bytes_read(const DecodeSetup& d, double tokens) {
+  const double all = decode_weight_bytes_read(d.arch, tokens, d.weights);
+  if (d.expert_parallel <= 1) return all * d.params_scale;
+  const double dense = all - routed_expert_bytes_read(d.arch, tokens, d.weights);
+  return (all + (d.expert_parallel - 1) * dense) * d.params_scale;
+}
+
+double replica_all_to_all_seconds(const DecodeSetup& d, double tokens) {
+  return expert_parallel_all_to_all_seconds(moe_layers(d.arch), tokens, d.arch.experts_per_token, d.arch.hidden,
+                                            d.tensor_parallel, d.expert_parallel, d.link_bytes_per_s, d.link_latency_s, 2.0);
+}
+
+double replica_comm_seconds(const DecodeSetup& d, double tokens) {
+  const double ep = d.expert_parallel;
+  return tensor_parallel_step_seconds(d.arch.layers, ep > 1 ? tokens / ep : tokens, d.arch.hidden, d.tensor_parallel,
+                                      d.link_bytes_per_s, d.link_latency_s, 2.0) +
+         replica_all_to_all_seconds(d, tokens);
+}
+
 DecodeTimes decode_times(const DecodeSetup& d, double batch) {
   const Architecture& a = d.arch;
   DecodeTimes t;
-  t.weight_bytes_read = decode_weight_bytes_read(a, batch, d.weights) * d.params_scale;
+  t.weight_bytes_read = replica_weight_bytes_read(d, batch);
   t.kv_bytes_read = d.kv_bytes_per_token * d.read_context * batch;
   // Matmuls (2 FLOPs per active parameter per token) + attention over the cached context.
   t.flops = 2.0 * d.params_active * batch + 4.0 * kv_layer_tokens(a, d.read_context) * a.heads * a.head_dim * batch;
-  t.comm_seconds = tensor_parallel_step_seconds(a.layers, batch, a.hidden, d.tensor_parallel, d.link_bytes_per_s,
-                                                d.link_latency_s, 2.0);
-  const double tp = d.tensor_parallel;
+  t.comm_seconds = replica_comm_seconds(d, batch);
+  // Bandwidth and compute of every GPU of the replica (tensor_parallel x expert_parallel).
+  const double tp = d.replica_gpus();
   t.memory_seconds = decode_step_seconds(t.weight_bytes_read + t.kv_bytes_read, d.bandwidth_bytes_per_s * tp,
                                          d.bandwidth_efficiency, 0, 0, 0, 0);
   t.compute_seconds = decode_step_seconds(0, 0, 0, t.flops, d.peak_flops * tp, d.compute_efficiency, 0);

@@ -226,6 +226,24 @@ double decode_weight_bytes_read(const Architecture& a, double batch, Dtype w) {
   return weight_bytes(total - expert_params + hit, w);
 }
 
+double routed_expert_bytes_read(const Architecture& a, double batch, Dtype w) {
+  if (a.experts <= 0) return 0;
+  return weight_bytes(moe_layers(a) * expected_experts_hit(a.experts, a.experts_per_token, batch) * params_per_expert(a), w);
+}
+
+double routed_expert_weight_bytes(const Architecture& a, Dtype w) {
+  if (a.experts <= 0) return 0;
+  return weight_bytes(moe_layers(a) * a.experts * params_per_expert(a), w);
+}
+
+double expert_parallel_all_to_all_seconds(double layers, double tokens, double k, double hidden, double tp, double ep,
+                                          double bw, double latency, double act_bytes) {
+  if (ep <= 1 || layers <= 0) return 0;
+  const double share = tokens * k * hidden * act_bytes / (std::max(1.0, tp) * ep);
+  const double transfer = bw > 0 ? share * (ep - 1) / ep / bw : 0.0;
+  return 2.0 * layers * (transfer + latency);  // dispatch and combine
+}
+
 double ring_allreduce_seconds(double bytes, double n, double bw, double latency) {
   if (n <= 1) return 0;
   const double transfer = bw > 0 ? 2.0 * (n - 1) / n * bytes / bw : 0.0;

@@ -362,7 +362,7 @@ std::string plan_to_json(const PlanFile& f, const TrainingPlannerResult* t, cons
     sj["ranked"] = nlohmann::json::array();
     for (const ServingOption& o : s->ranked)
       sj["ranked"].push_back({{"gpu", o.gpu}, {"weights", o.weights}, {"tensor_parallel", o.tensor_parallel},
-                              {"batch", o.batch}, {"max_batch", o.max_batch}, {"ttft_seconds", o.ttft_seconds},
+                              {"expert_parallel", o.expert_parallel}, {"batch", o.batch}, {"max_batch", o.max_batch}, {"ttft_seconds", o.ttft_seconds},
                               {"tpot_seconds", o.tpot_seconds}, {"tokens_per_second_per_replica", o.tokens_per_second_per_replica},
                               {"replicas", o.replicas}, {"gpus", o.gpus}, {"usd_per_gpu_hour", o.usd_per_gpu_hour},
                               {"monthly_usd", o.monthly_usd}, {"usd_per_million_tokens", o.usd_per_million_tokens},
@@ -416,7 +416,8 @@ std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, cons
       std::snprintf(buf, sizeof buf, "%-17s %-7s %3d %6.0f %8.1f %8.2f %15.0f %9.0f %5.0f %12s %9.3f  %s (%s)\n", o.gpu.c_str(),
                     o.weights.c_str(), o.tensor_parallel, o.batch, o.ttft_seconds * 1e3, o.tpot_seconds * 1e3,
                     o.tokens_per_second_per_replica, o.replicas, o.gpus, format_usd(o.monthly_usd).c_str(),
-                    o.usd_per_million_tokens, o.meets_targets ? "met" : "missed", o.note.c_str());
+                    o.usd_per_million_tokens, o.meets_targets ? "met" : "missed",
+                    (o.expert_parallel > 1 ? "expert parallel " + std::to_string(o.expert_parallel) + "; " + o.note : o.note).c_str());
       out += buf;
     }
   }

@@ -74,6 +74,7 @@ ServingInputs serving_inputs(const Scenario& s) {
 EngineStep engine_step(const DecodeSetup& d, const ServingInputs& in, double batch) {
   const Architecture& a = d.arch;
   const double tp = d.tensor_parallel;
+  const double gpus = d.replica_gpus();  // bandwidth and compute of the whole replica (x expert_parallel)
   EngineStep e;
   const double k = std::max(0.0, in.speculative_tokens);
   e.tokens_per_sequence = speculative_tokens_per_step(k, in.speculative_acceptance_rate);
@@ -91,14 +92,13 @@ EngineStep engine_step(const DecodeSetup& d, const ServingInputs& in, double bat
   e.passes = std::max(1.0, tokens / kChunkedPrefillTokenBudget);
   const double per_pass = tokens / e.passes;
   // One read of the weights per forward pass, shared by every token in it (MoE: experts hit by them).
-  e.weight_bytes_read = e.passes * decode_weight_bytes_read(a, per_pass, d.weights) * d.params_scale;
+  e.weight_bytes_read = e.passes * replica_weight_bytes_read(d, per_pass);
   e.kv_bytes_read = d.kv_bytes_per_token * d.read_context * batch;
   const double per_token_flops = 2.0 * d.params_active + 4.0 * kv_layer_tokens(a, d.read_context) * a.heads * a.head_dim;
   e.flops = e.verified_tokens * per_token_flops + starts_per_step * e.prompt_flops;
-  e.comm_seconds = e.passes * tensor_parallel_step_seconds(a.layers, per_pass, a.hidden, tp, d.link_bytes_per_s,
-                                                           d.link_latency_s, 2.0);
-  e.target_seconds = decode_step_seconds(e.weight_bytes_read + e.kv_bytes_read, d.bandwidth_bytes_per_s * tp,
-                                         d.bandwidth_efficiency, e.flops, d.peak_flops * tp, d.compute_efficiency,
+  e.comm_seconds = e.passes * replica_comm_seconds(d, per_pass);
+  e.target_seconds = decode_step_seconds(e.weight_bytes_read + e.kv_bytes_read, d.bandwidth_bytes_per_s * gpus,
+                                         d.bandwidth_efficiency, e.flops, d.peak_flops * gpus, d.compute_efficiency,
                                          e.comm_seconds);
   // The draft proposes k tokens, each at c x the target's plain decode step (Leviathan et al. 2023:
   // c = draft step time / target step time; walltime factor (k c + 1)).

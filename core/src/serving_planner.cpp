@@ -43,10 +43,10 @@ struct Candidate {
 
 bool feasible(const Report& r) { return r.value("serving.meets_targets") == 1; }
 
-std::string miss_reason(const Report& r, double ttft_target, double tp, const std::string& gpu) {
+std::string miss_reason(const Report& r, double ttft_target, double tp, double ep, const std::string& gpu) {
   if (r.value("memory.inference.fits") != 1)
     return "does not fit: weights + KV cache of one sequence need " + format_g4(r.value("memory.inference.gpus_to_fit")) +
-           " GPUs, more than TP " + format_g4(tp) + " x " + gpu;
+           " GPUs, more than TP " + format_g4(tp) + (ep > 1 ? " x EP " + format_g4(ep) : "") + " x " + gpu;
   if (r.value("serving.ttft_seconds") > ttft_target)
     return "misses the time-to-first-token target even at batch 1 (" + format_g4(r.value("serving.ttft_seconds")) + " s)";
   return "misses the time-per-token target even at batch 1 (" + format_g4(r.value("serving.tpot_seconds") * 1e3) + " ms)";
@@ -99,14 +99,24 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
       bool any_fit = false;
       std::string last_reason;
       int tried = 0;
+      // Tensor parallel dividing the heads (Megatron-LM); for MoE models also expert parallel 2, 4, 8, ...
+      // dividing the routed experts with tensor x expert parallel inside the scale-up domain.
+      std::vector<std::pair<int, int>> layouts;
       for (int t : tps) {
-        if (t < 1 || static_cast<int>(arch.heads) % t) continue;  // heads split evenly (Megatron-LM)
+        if (t < 1 || static_cast<int>(arch.heads) % t) continue;
+        layouts.emplace_back(t, 1);
+        if (arch.experts > 0)
+          for (int e = 2; e <= arch.experts && t * e <= std::max(1, acc->scale_up_domain); e *= 2)
+            if (static_cast<int>(arch.experts) % e == 0) layouts.emplace_back(t, e);
+      }
+      for (const auto& [t, ep] : layouts) {
         ++tried;
         ++res.configurations;
         Scenario x = base;
         const bool continuous = x.serving.batching == "continuous";
         x.serving.gpu = acc->id;
         x.serving.tensor_parallel = t;
+        x.serving.expert_parallel = ep;
         x.inference.weights = w;
         auto at = [&](double b) {
           x.serving.batch = b;
@@ -114,7 +124,7 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
         };
         const Report one = at(1);
         if (one.value("memory.inference.fits") != 1) {
-          last_reason = miss_reason(one, res.ttft_target_seconds, t, acc->name);
+          last_reason = miss_reason(one, res.ttft_target_seconds, t, ep, acc->name);
           continue;
         }
         any_fit = true;
@@ -122,13 +132,14 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
         opt.gpu = acc->id;
         opt.weights = w;
         opt.tensor_parallel = t;
+        opt.expert_parallel = ep;
         opt.fits = true;
         opt.priced = price.has_value();
         opt.usd_per_gpu_hour = price.value_or(0.0);
         double best = 1;
         Report r = one;
         if (!feasible(one)) {
-          opt.note = miss_reason(one, res.ttft_target_seconds, t, acc->name);
+          opt.note = miss_reason(one, res.ttft_target_seconds, t, ep, acc->name);
         } else {
           // Largest feasible batch: feasible(lo), infeasible above hi (the KV-cache capacity at batch 1
           // bounds every larger batch, whose workspace is no smaller).
@@ -188,7 +199,7 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
         opt.gpus = r.value("serving.gpus");
         opt.monthly_usd = monthly_usd(opt.gpus, opt.usd_per_gpu_hour);
         opt.usd_per_million_tokens = opt.tokens_per_second_per_replica > 0
-                                         ? opt.usd_per_gpu_hour * t / (opt.tokens_per_second_per_replica * kSecondsPerHour) * 1e6
+                                         ? opt.usd_per_gpu_hour * t * ep / (opt.tokens_per_second_per_replica * kSecondsPerHour) * 1e6
                                          : 0;
         if (!opt.priced) opt.note += std::string(opt.note.empty() ? "" : "; ") + "no " + res.pricing + " price for " + acc->name;
         else if (own_price) opt.note += "; price from the scenario (hardware.price_per_gpu_hour)";
@@ -220,6 +231,7 @@ void apply_serving_option(Scenario& s, const ServingOption& o) {
   s.serving.gpu = o.gpu == s.hardware.gpu ? std::string() : o.gpu;
   s.inference.weights = o.weights;
   s.serving.tensor_parallel = std::max(1, o.tensor_parallel);
+  s.serving.expert_parallel = std::max(1, o.expert_parallel);
   s.serving.batch = std::max(1.0, o.batch);
   s.traffic.tokens_per_second_per_replica.reset();
 }

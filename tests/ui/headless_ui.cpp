@@ -687,3 +687,83 @@ TEST_CASE("the Recommender panel shows a recommender example and takes typed inp
   CHECK(app.scenario().recommender.candidates_per_request == 1000);
   CHECK(app.report().find("recommender.mlp_flops_per_request")->value == Approx(2 * 16044545.0 * 1000));
 }
+
+TEST_CASE("the Planner's serving tab draws the trade-off chart with its Pareto front and TPOT target", "[ui][planner][tradeoff]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  // Llama 3 70B at 1,000 peak QPS on H100 (issue 15), typed as a link.
+  app.load_text(R"(#s={"model":{"preset":"llama-3-70b"},"hardware":{"gpu":"h100-sxm"},)"
+                R"("inference":{"prompt_tokens":500,"output_tokens":200},"traffic":{"peak_qps":1000}})",
+                "link");
+  REQUIRE(app.problems.empty());
+  std::mt19937 rng(5);
+  run_frames(app, 3, rng);
+  show_panel("Planner");
+  ImGui::SetWindowPos("Planner", ImVec2(0, 30));
+  ImGui::SetWindowSize("Planner", ImVec2(700, 860));
+  ImGui::SetWindowCollapsed("Planner", false);
+  ImGui::SetWindowFocus("Planner");
+  select_planner_tab("Serving");
+  ImGuiIO& io = ImGui::GetIO();
+  io.AddMousePosEvent(-1, -1);  // no input: nothing clicks the chart's header shut
+  for (int f = 0; f < 4; ++f) {
+    ImGui::NewFrame();
+    app.frame();
+    ImGui::Render();
+  }
+  const TradeoffChartDrawn& d = tradeoff_chart_drawn();
+  CHECK(d.frame == ImGui::GetFrameCount());  // drawn in the last frame
+  CHECK(d.points >= 75);                        // weights x TP x batch that fit (tests/core/test_serving_tradeoff.cpp)
+  CHECK(d.front >= 3);
+  CHECK(d.front < d.points);
+  CHECK(d.target_line);
+  // Hovering the chart area shows a tooltip without trouble; the Training tab hides the chart again.
+  run_frames(app, 60, rng);
+  select_planner_tab("Training");
+  for (int f = 0; f < 3; ++f) {
+    ImGui::NewFrame();
+    app.frame();
+    ImGui::Render();
+  }
+  CHECK(tradeoff_chart_drawn().frame < ImGui::GetFrameCount());  // the tab switch applies within a frame
+}
+
+TEST_CASE("Traffic & serving offers expert parallel for an MoE model only, and a typed value reaches the report",
+          "[ui][input][expert_parallel]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  auto shows_field = [&](const char* path) {
+    for (const WidgetRect& r : app.widgets)
+      if (r.path == path) return true;
+    return false;
+  };
+  const LoadResult moe = load_scenario_json(R"({"model":{"preset":"mixtral-8x22b"},"hardware":{"gpu":"h100-sxm"},)"
+                                           R"("inference":{"weights":"fp8"},"serving":{"tensor_parallel":2,"batch":64}})");
+  REQUIRE(moe.problems.empty());
+  app.set_scenario(moe.scenario);
+  std::mt19937 rng(9);
+  run_frames(app, 5, rng);
+  show_panel("Traffic & serving");
+  ImGui::SetWindowPos("Traffic & serving", ImVec2(0, 30));
+  ImGui::SetWindowSize("Traffic & serving", ImVec2(500, 860));
+  ImGui::SetWindowCollapsed("Traffic & serving", false);
+  ImGui::SetWindowFocus("Traffic & serving");
+  type_into(app, "serving.expert_parallel", "2", ImGuiKey_Enter);
+  CHECK(app.scenario().serving.expert_parallel == 2);
+  CHECK(app.report().value("serving.gpus_per_replica") == 4);
+  // A dense model has no expert-parallel box.
+  Scenario dense;
+  dense.model.preset = "llama-3-70b";
+  app.set_scenario(dense);
+  for (int f = 0; f < 2; ++f) {
+    ImGui::NewFrame();
+    app.frame();
+    ImGui::Render();
+  }
+  CHECK(shows_field("serving.tensor_parallel"));
+  CHECK(!shows_field("serving.expert_parallel"));
+}

@@ -8,6 +8,7 @@
 #include "../ui.hpp"
 #include "envelope/format.hpp"
 #include "envelope/planner.hpp"
+#include "envelope/serving_tradeoff.hpp"
 #include "imgui.h"
 
 namespace envelope::ui {
@@ -17,13 +18,20 @@ struct PlannerState {
   long revision = -1;
   TrainingPlannerResult training;
   ServingPlannerResult serving;
+  ServingTradeoff tradeoff;
   std::vector<double> counts, days, cost;
 };
+
+// What the trade-off chart drew in its last frame (tradeoff_chart_drawn(); headless UI test).
+TradeoffChartDrawn g_drawn;
+// A tab of the planner to select on the next frame (select_planner_tab()).
+std::string g_select_tab;
 
 void recompute(App& app, PlannerState& st) {
   const Scenario& s = app.scenario();
   st.training = plan_training(s);
   st.serving = plan_serving(s);  // the scenario's own latency targets (serving section)
+  st.tradeoff = serving_tradeoff(s);
   st.counts.clear();
   st.days.clear();
   st.cost.clear();
@@ -59,7 +67,118 @@ void sort_by(std::vector<T>& rows, const ImGuiTableSortSpecs* specs, Key key) {
     return c.SortDirection == ImGuiSortDirection_Ascending ? ka < kb : ka > kb;
   });
 }
+
+// The serving trade-off: output tokens/s per GPU (y) against tokens/s per user = 1 / TPOT (x), both on
+// log axes with a grid line per decade; every configuration that fits as a dot (filled: meets the
+// latency targets), the Pareto front as a line, the TPOT target as a vertical line at 1 / target.
+void tradeoff_chart(const ServingTradeoff& t, long frame) {
+  const ImVec2 size(ImGui::GetContentRegionAvail().x, em(15));
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("tradeoff_chart", size);
+  g_drawn = {frame, 0, 0, false};
+  if (t.points.empty()) {
+    ImGui::TextDisabled("No weight precision and tensor-parallel degree up to 8 fits the model on %s.", t.gpu.c_str());
+    return;
+  }
+  const double target_x = t.tpot_target_seconds > 0 ? 1.0 / t.tpot_target_seconds : 0.0;
+  double x0 = INFINITY, x1 = 0, y0 = INFINITY, y1 = 0;
+  for (const TradeoffPoint& p : t.points) {
+    x0 = std::min(x0, p.tokens_per_second_per_user);
+    x1 = std::max(x1, p.tokens_per_second_per_user);
+    y0 = std::min(y0, p.tokens_per_second_per_gpu);
+    y1 = std::max(y1, p.tokens_per_second_per_gpu);
+  }
+  if (target_x > 0) {
+    x0 = std::min(x0, target_x);
+    x1 = std::max(x1, target_x);
+  }
+  // Whole decades around the data.
+  const double lx0 = std::floor(std::log10(x0)), lx1 = std::max(lx0 + 1, std::ceil(std::log10(x1)));
+  const double ly0 = std::floor(std::log10(y0)), ly1 = std::max(ly0 + 1, std::ceil(std::log10(y1)));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float left = em(4), bottom = em(2.6f);
+  const ImVec2 a(p0.x + left, p0.y + em(0.5f)), b(p0.x + size.x - em(0.8f), p0.y + size.y - bottom);
+  auto tx = [&](double v) { return a.x + static_cast<float>((std::log10(v) - lx0) / (lx1 - lx0)) * (b.x - a.x); };
+  auto ty = [&](double v) { return b.y - static_cast<float>((std::log10(v) - ly0) / (ly1 - ly0)) * (b.y - a.y); };
+  const unsigned axis = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const unsigned grid = ImGui::GetColorU32(ImGuiCol_Separator, 0.4f);
+  dl->AddRect(a, b, axis);
+  for (double k = lx0; k <= lx1; ++k) {
+    const float x = tx(std::pow(10.0, k));
+    if (k > lx0 && k < lx1) dl->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), grid);
+    const std::string l = format_number(std::pow(10.0, k));
+    dl->AddText(ImVec2(x - ImGui::CalcTextSize(l.c_str()).x / 2, b.y + em(0.1f)), axis, l.c_str());
+  }
+  for (double k = ly0; k <= ly1; ++k) {
+    const float y = ty(std::pow(10.0, k));
+    if (k > ly0 && k < ly1) dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), grid);
+    const std::string l = format_number(std::pow(10.0, k));
+    dl->AddText(ImVec2(a.x - ImGui::CalcTextSize(l.c_str()).x - em(0.3f), y - em(0.5f)), axis, l.c_str());
+  }
+  const char* xl = "tokens/s per user (1 / TPOT), log";
+  dl->AddText(ImVec2((a.x + b.x - ImGui::CalcTextSize(xl).x) / 2, b.y + em(1.2f)), axis, xl);
+  dl->AddText(ImVec2(a.x + em(0.3f), a.y + em(0.1f)), axis, "output tokens/s per GPU, log");
+  if (target_x > 0) {
+    const float x = tx(target_x);
+    dl->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), IM_COL32(240, 170, 60, 220), 1.5f);
+    g_drawn.target_line = true;
+  }
+  // The front, left to right (its points rise in throughput as interactivity falls).
+  std::vector<const TradeoffPoint*> front;
+  for (const TradeoffPoint& p : t.points)
+    if (p.pareto) front.push_back(&p);
+  std::sort(front.begin(), front.end(), [](const TradeoffPoint* l, const TradeoffPoint* r) {
+    return l->tokens_per_second_per_user < r->tokens_per_second_per_user;
+  });
+  std::vector<ImVec2> line;
+  for (const TradeoffPoint* p : front) line.emplace_back(tx(p->tokens_per_second_per_user), ty(p->tokens_per_second_per_gpu));
+  if (line.size() > 1) dl->AddPolyline(line.data(), static_cast<int>(line.size()), palette(1), 0, 2.0f);
+  const float r = em(0.22f);
+  for (const TradeoffPoint& p : t.points) {
+    const ImVec2 c(tx(p.tokens_per_second_per_user), ty(p.tokens_per_second_per_gpu));
+    const unsigned col = p.pareto ? palette(1) : palette(0);
+    if (p.meets_targets) dl->AddCircleFilled(c, p.pareto ? r * 1.4f : r, col);
+    else dl->AddCircle(c, p.pareto ? r * 1.4f : r, col);
+    ++g_drawn.points;
+    g_drawn.front += p.pareto;
+  }
+  if (ImGui::IsItemHovered()) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const TradeoffPoint* best = nullptr;
+    float best_d = em(1) * em(1);
+    for (const TradeoffPoint& p : t.points) {
+      const float dx = tx(p.tokens_per_second_per_user) - m.x, dy = ty(p.tokens_per_second_per_gpu) - m.y;
+      if (dx * dx + dy * dy < best_d) {
+        best_d = dx * dx + dy * dy;
+        best = &p;
+      }
+    }
+    if (best) {
+      ImGui::BeginTooltip();
+      ImGui::Text("%s, TP %d, batch %.0f%s", best->weights.c_str(), best->tensor_parallel, best->batch,
+                  best->pareto ? " (Pareto front)" : "");
+      ImGui::Text("%s tokens/s per user (TPOT %s), %s output tokens/s per GPU",
+                  format_number(best->tokens_per_second_per_user).c_str(), format_seconds(best->tpot_seconds).c_str(),
+                  format_number(best->tokens_per_second_per_gpu).c_str());
+      ImGui::Text("TTFT %s; %s the latency targets", format_seconds(best->ttft_seconds).c_str(),
+                  best->meets_targets ? "meets" : "misses");
+      ImGui::EndTooltip();
+    }
+  }
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette(1)), "Pareto front");
+  ImGui::SameLine();
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette(0)), "other configurations");
+  ImGui::SameLine();
+  ImGui::TextColored(ImVec4(0.94f, 0.67f, 0.24f, 1), "| TPOT target %s = %s tokens/s per user", format_seconds(t.tpot_target_seconds).c_str(),
+                     format_number(target_x).c_str());
+  ImGui::TextDisabled("Filled: meets the TTFT and TPOT targets. %zu configurations on %s (weights x TP x batch), each the "
+                      "report of that serving section.",
+                      t.points.size(), t.gpu.c_str());
+}
 }  // namespace
+
+const TradeoffChartDrawn& tradeoff_chart_drawn() { return g_drawn; }
+void select_planner_tab(const char* name) { g_select_tab = name; }
 
 void draw_planner(App& app) {
   if (!begin_panel("Planner")) {
@@ -72,7 +191,10 @@ void draw_planner(App& app) {
     recompute(app, st);
   }
   if (ImGui::BeginTabBar("planner_tabs")) {
-    if (ImGui::BeginTabItem("Training")) {
+    const std::string select = std::move(g_select_tab);
+    g_select_tab.clear();
+    auto tab_flags = [&](const char* n) { return select == n ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None; };
+    if (ImGui::BeginTabItem("Training", nullptr, tab_flags("Training"))) {
       ImGui::TextWrapped("%d layouts considered, %d fit in memory; global batch %.0f sequences of %.0f tokens.",
                          st.training.considered, st.training.fitting, st.training.global_batch, app.scenario().training.seq_len);
       ImGui::TextWrapped("Best: %s", st.training.why_best.c_str());
@@ -154,7 +276,7 @@ void draw_planner(App& app) {
                  {app.scenario().hardware.count});
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Serving")) {
+    if (ImGui::BeginTabItem("Serving", nullptr, tab_flags("Serving"))) {
       ImGui::TextWrapped("Peak %s req/s x %.0f output tokens = %s tokens/s.", format_number(st.serving.peak_qps).c_str(),
                          app.scenario().inference.output_tokens, format_number(st.serving.peak_tokens_per_second).c_str());
       // The targets are the scenario's (serving.ttft_target_seconds, serving.tpot_target_seconds): saved
@@ -172,9 +294,11 @@ void draw_planner(App& app) {
         ImGui::TextDisabled("%d configurations; %s prices; static batching: latency without a queueing wait.",
                             st.serving.configurations, st.serving.pricing.c_str());
       }
+      if (ImGui::CollapsingHeader("Trade-off: tokens/s per GPU against tokens/s per user", ImGuiTreeNodeFlags_DefaultOpen))
+        tradeoff_chart(st.tradeoff, ImGui::GetFrameCount());
       const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
                                     ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
-      if (ImGui::BeginTable("serving", 9, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
+      if (ImGui::BeginTable("serving", 9, flags, ImVec2(0, std::max(em(12), ImGui::GetContentRegionAvail().y)))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         for (const char* h : {"GPU", "weights", "TP", "batch", "TPOT", "GPUs", "$/month", "$/M tokens"}) ImGui::TableSetupColumn(h);
         ImGui::TableSetupColumn("", ImGuiTableColumnFlags_NoSort);
@@ -205,7 +329,8 @@ void draw_planner(App& app) {
           ImGui::TableNextColumn();
           ImGui::TextUnformatted(o.weights.c_str());
           ImGui::TableNextColumn();
-          ImGui::Text("%d", o.tensor_parallel);
+          if (o.expert_parallel > 1) ImGui::Text("%d x EP %d", o.tensor_parallel, o.expert_parallel);
+          else ImGui::Text("%d", o.tensor_parallel);
           ImGui::TableNextColumn();
           ImGui::Text("%.0f", o.batch);
           ImGui::TableNextColumn();

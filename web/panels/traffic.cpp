@@ -3,6 +3,7 @@
 #include "../panels.hpp"
 #include "../ui.hpp"
 #include "envelope/catalog.hpp"
+#include "envelope/evaluate.hpp"
 #include "envelope/format.hpp"
 #include "imgui.h"
 
@@ -74,6 +75,8 @@ void draw_traffic(App& app) {
       ImGui::EndCombo();
     }
     input_field(app, "tensor parallel", "serving.tensor_parallel", s.inference.tensor_parallel);
+    // MoE models: routed experts sharded over expert-parallel groups of tensor-parallel GPUs.
+    if (resolved_architecture(s).experts > 0) input_field(app, "expert parallel", "serving.expert_parallel");
     input_field(app, "batch", "serving.batch", s.inference.batch);
     input_field(app, "TTFT target (s)", "serving.ttft_target_seconds");
     input_field(app, "TPOT target (s)", "serving.tpot_target_seconds");
@@ -100,6 +103,10 @@ void draw_traffic(App& app) {
       result_row(app, "Tokens/s per replica", "serving.tokens_per_second_per_replica");
       result_row(app, "Replicas", "serving.replicas");
       result_row(app, "GPUs", "serving.gpus");
+      if (app.report().find("serving.gpus_per_replica")) {
+        result_row(app, "GPUs per replica (TP x EP)", "serving.gpus_per_replica");
+        result_row(app, "EP all-to-all per step", "serving.expert_parallel.all_to_all_seconds_per_step");
+      }
       result_row(app, "Time to first token", "serving.ttft_seconds");
       result_row(app, "Time per output token", "serving.tpot_seconds");
       if (s.serving.batching == "continuous") {

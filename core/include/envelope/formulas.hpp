@@ -156,6 +156,18 @@ double chinchilla_params_for_flops(double flops);
 double expected_experts_hit(double experts, double k, double batch);
 // Weight bytes a decode step reads: shared weights once + experts hit per MoE layer.
 double decode_weight_bytes_read(const Architecture& a, double batch, Dtype weights);
+// The routed-expert part of it: MoE layers x experts hit by `batch` tokens x expert params x bytes
+// (0 for a dense model). The rest (attention, dense layers, shared experts, embeddings) is read in full.
+double routed_expert_bytes_read(const Architecture& a, double batch, Dtype weights);
+// Bytes of all routed experts (MoE layers x experts x expert params x bytes; 0 for a dense model).
+double routed_expert_weight_bytes(const Architecture& a, Dtype weights);
+// Expert-parallel all-to-all of one step (GShard, Lepikhin et al. 2020, sec. 2.2-3: dispatch and combine
+// per MoE layer; DeepSeek-V3 report sec. 3.4.2 for serving): each of the `tokens` goes to k experts as a
+// hidden x act_bytes vector and comes back; a GPU of the tp x ep replica sends its share,
+// tokens x k x hidden x act_bytes / (tp x ep), of which (ep - 1) / ep leaves its expert group.
+// 2 x moe_layers x (share x (ep - 1) / ep / bw + latency); 0 at ep = 1.
+double expert_parallel_all_to_all_seconds(double moe_layers, double tokens, double k, double hidden, double tp,
+                                          double ep, double bw, double latency, double act_bytes);
 // Ring all-reduce: 2 (n-1)/n * bytes / bandwidth + latency per step (2(n-1) steps)
 // (Patarasuk & Yuan 2009; NCCL docs "bus bandwidth").
 double ring_allreduce_seconds(double bytes, double n, double bandwidth_bytes_per_s, double latency_s);

@@ -63,6 +63,7 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
 struct ServingOption {
   std::string gpu, weights;
   int tensor_parallel = 0;
+  int expert_parallel = 1;  // serving.expert_parallel (MoE models; the replica is tensor x expert parallel GPUs)
   double batch = 0, max_batch = 0;
   double ttft_seconds = 0, tpot_seconds = 0;
   double tokens_per_second_per_replica = 0;
@@ -78,7 +79,9 @@ struct ServingPlannerOptions {
   std::vector<std::string> gpus;  // empty: every accelerator with a published price, and the scenario's
   std::vector<std::string> weights = {"bf16", "fp8", "int4", "fp4"};
   // Tensor-parallel degrees to try; empty: every degree dividing the attention heads up to
-  // max_tensor_parallel and the accelerator's scale-up domain.
+  // max_tensor_parallel and the accelerator's scale-up domain. For MoE models each degree is also tried
+  // with expert parallel 2, 4, 8, ... dividing the routed experts, tensor x expert parallel within the
+  // scale-up domain (serving.expert_parallel).
   std::vector<int> tensor_parallel;
   int max_tensor_parallel = 8;
   // Unset: the scenario's serving.ttft_target_seconds / tpot_target_seconds / latency_percentile.

@@ -151,6 +151,11 @@ struct ServingSection {
   double speculative_tokens = 0;
   double speculative_acceptance_rate = 0.7;
   double speculative_draft_cost_fraction = 0.05;
+  // MoE models: routed experts sharded over `expert_parallel` groups of tensor_parallel GPUs each (a
+  // replica is tensor_parallel x expert_parallel GPUs; attention and dense layers run data-parallel
+  // over the groups), with an all-to-all per MoE layer per step (serving_model.hpp). 1: no expert
+  // parallelism (what earlier links computed); ignored for dense models.
+  double expert_parallel = 1;
 };
 
 struct StorageSection {

@@ -34,6 +34,10 @@ struct DecodeSetup {
   Dtype weights = Dtype::bf16;
   double kv_bytes_per_token = 0;
   double tensor_parallel = 1;
+  // serving.expert_parallel for an MoE model, else 1: the replica is tensor_parallel x expert_parallel
+  // GPUs, attention and dense layers data-parallel over the expert_parallel groups.
+  double expert_parallel = 1;
+  double replica_gpus() const { return tensor_parallel * expert_parallel; }
   double bandwidth_bytes_per_s = 0, bandwidth_efficiency = 0.7;
   double peak_flops = 0, compute_efficiency = 0.6;
   double link_bytes_per_s = 0, link_latency_s = 0;
@@ -50,5 +54,14 @@ struct DecodeTimes {
 };
 // One decode step at `batch` (formulas.hpp: decode_step_seconds and its parts).
 DecodeTimes decode_times(const DecodeSetup& d, double batch);
+
+// A forward pass of `tokens` on the replica: weight bytes read summed over its GPUs (each of the
+// expert_parallel groups reads the non-expert weights; the routed experts hit are read once, wherever
+// they live), and its communication: the tensor-parallel all-reduces of each group's tokens / ep and the
+// expert-parallel all-to-all (formulas.hpp). At expert_parallel 1: decode_weight_bytes_read and the
+// tensor-parallel all-reduces.
+double replica_weight_bytes_read(const DecodeSetup& d, double tokens);
+double replica_comm_seconds(const DecodeSetup& d, double tokens);
+double replica_all_to_all_seconds(const DecodeSetup& d, double tokens);
 
 }  // namespace envelope
