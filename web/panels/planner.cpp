@@ -71,10 +71,15 @@ void sort_by(std::vector<T>& rows, const ImGuiTableSortSpecs* specs, Key key) {
 // The serving trade-off: output tokens/s per GPU (y) against tokens/s per user = 1 / TPOT (x), both on
 // log axes with a grid line per decade; every configuration that fits as a dot (filled: meets the
 // latency targets), the Pareto front as a line, the TPOT target as a vertical line at 1 / target.
-void tradeoff_chart(const ServingTradeoff& t, long frame) {
+void tradeoff_chart(App& app, const ServingTradeoff& t, long frame) {
   const ImVec2 size(ImGui::GetContentRegionAvail().x, em(15));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("tradeoff_chart", size);
+  // In window.envelope.widgets() as "chart/serving-tradeoff", its label saying what it shows.
+  int on_front = 0;
+  for (const TradeoffPoint& p : t.points) on_front += p.pareto;
+  record_target(app, "chart/serving-tradeoff",
+                std::to_string(t.points.size()) + " points, " + std::to_string(on_front) + " on the Pareto front", "chart");
   g_drawn = {frame, 0, 0, false};
   if (t.points.empty()) {
     ImGui::TextDisabled("No weight precision and tensor-parallel degree up to 8 fits the model on %s.", t.gpu.c_str());
@@ -194,7 +199,9 @@ void draw_planner(App& app) {
     const std::string select = std::move(g_select_tab);
     g_select_tab.clear();
     auto tab_flags = [&](const char* n) { return select == n ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None; };
-    if (ImGui::BeginTabItem("Training", nullptr, tab_flags("Training"))) {
+    const bool training_tab = ImGui::BeginTabItem("Training", nullptr, tab_flags("Training"));
+    record_target(app, "tab/Planner/Training", "Training", "tab");
+    if (training_tab) {
       ImGui::TextWrapped("%d layouts considered, %d fit in memory; global batch %.0f sequences of %.0f tokens.",
                          st.training.considered, st.training.fitting, st.training.global_batch, app.scenario().training.seq_len);
       ImGui::TextWrapped("Best: %s", st.training.why_best.c_str());
@@ -276,7 +283,9 @@ void draw_planner(App& app) {
                  {app.scenario().hardware.count});
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Serving", nullptr, tab_flags("Serving"))) {
+    const bool serving_tab = ImGui::BeginTabItem("Serving", nullptr, tab_flags("Serving"));
+    record_target(app, "tab/Planner/Serving", "Serving", "tab");
+    if (serving_tab) {
       ImGui::TextWrapped("Peak %s req/s x %.0f output tokens = %s tokens/s.", format_number(st.serving.peak_qps).c_str(),
                          app.scenario().inference.output_tokens, format_number(st.serving.peak_tokens_per_second).c_str());
       // The targets are the scenario's (serving.ttft_target_seconds, serving.tpot_target_seconds): saved
@@ -295,7 +304,7 @@ void draw_planner(App& app) {
                             st.serving.configurations, st.serving.pricing.c_str());
       }
       if (ImGui::CollapsingHeader("Trade-off: tokens/s per GPU against tokens/s per user", ImGuiTreeNodeFlags_DefaultOpen))
-        tradeoff_chart(st.tradeoff, ImGui::GetFrameCount());
+        tradeoff_chart(app, st.tradeoff, ImGui::GetFrameCount());
       const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
                                     ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
       if (ImGui::BeginTable("serving", 9, flags, ImVec2(0, std::max(em(12), ImGui::GetContentRegionAvail().y)))) {
