@@ -173,7 +173,8 @@ TEST_CASE("the finetune-memory validation cases are within tolerance and carry t
   }
   CHECK(scored >= 6);
   Scenario s = finetune_only("llama-3-8b", "rtx-4090", 1);
-  const Result* x = evaluate(s).find("finetune.memory.total_bytes");
+  const Report report = evaluate(s);  // kept alive: x points into it
+  const Result* x = report.find("finetune.memory.total_bytes");
   REQUIRE(x != nullptr);
   CHECK(x->error_band.find("finetune-memory") != std::string::npos);
 }

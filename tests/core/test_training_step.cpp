@@ -227,7 +227,7 @@ TEST_CASE("planner: 16,384 GPUs for a 405B model with context parallel candidate
   CHECK(ms < 5000);
 }
 
-TEST_CASE("plan files: \"layout\": \"scenario\" costs the user's own layout with its breakdown, fitting or not", "[training-step][planner]") {
+TEST_CASE("plan files: layout scenario costs the user's own layout with its breakdown, fitting or not", "[training-step][planner]") {
   const PlanFile f = load_plan_file(R"({"scenario": {"model": {"preset": "llama-3.1-405b"}, "hardware": {"gpu": "h100-sxm", "count": 8192},
     "training": {"seq_len": 8192, "global_batch": 2048, "tensor_parallel": 8, "pipeline_parallel": 16, "interleave": 4,
                  "zero_stage": 1, "sequence_parallel": true, "recompute": "full"}},
