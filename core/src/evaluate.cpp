@@ -43,6 +43,13 @@ struct Builder {
     return value;
   }
   void warn(const std::string& path, const std::string& message) { r.warnings.push_back({path, message}); }
+  // Takes in a section estimated in its own file (pipeline.cpp, finetune.cpp, recommender.cpp, ...).
+  template <class Estimate>
+  void absorb(Estimate& e) {
+    for (Result& x : e.results) r.results.push_back(std::move(x));
+    if constexpr (requires { e.warnings; })
+      for (Warning& w : e.warnings) r.warnings.push_back(std::move(w));
+  }
 };
 
 // The step model's breakdown of the scenario's layout (training_step.hpp), each part with its basis.
@@ -787,24 +794,22 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   if (inc.pipeline) {
     PipelineEstimate pe = estimate_pipeline(s, c);
     pipeline_monthly = pe.monthly_usd;
-    for (Result& x : pe.results) b.r.results.push_back(std::move(x));
+    b.absorb(pe);
   }
   double network_monthly = 0;
   if (inc.network) {
     SectionEstimate ne = estimate_network(s, c, avg);
     network_monthly = ne.monthly_usd;
-    for (Result& x : ne.results) b.r.results.push_back(std::move(x));
+    b.absorb(ne);
   }
   if (inc.one_machine) {
     SectionEstimate oe = estimate_one_machine(s);
-    for (Result& x : oe.results) b.r.results.push_back(std::move(x));
-    for (Warning& w : oe.warnings) b.r.warnings.push_back(std::move(w));
+    b.absorb(oe);
   }
   // ------------------------------------------------------------ fine-tuning (finetune.cpp)
   if (inc.finetune) {
     FinetuneEstimate fe = estimate_finetune(s, c, arch, P, Pa);
-    for (Result& x : fe.results) b.r.results.push_back(std::move(x));
-    for (Warning& w : fe.warnings) b.r.warnings.push_back(std::move(w));
+    b.absorb(fe);
   }
 
   // ------------------------------------------------------------ classical model / recommender (recommender.cpp)
@@ -812,8 +817,7 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   if (inc.recommender) {
     RecommenderEstimate re = estimate_recommender(s, c, pk);
     recommender_monthly = re.monthly_usd;
-    for (Result& x : re.results) b.r.results.push_back(std::move(x));
-    for (Warning& w : re.warnings) b.r.warnings.push_back(std::move(w));
+    b.absorb(re);
   }
 
   // ------------------------------------------------------------ scope and cost roll-up
@@ -832,8 +836,7 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   // ------------------------------------------------------------ energy (energy.cpp), from the included sections
   if (inc.energy) {
     EnergyEstimate ee = estimate_energy(s, c, b.r);
-    for (Result& x : ee.results) b.r.results.push_back(std::move(x));
-    for (Warning& w : ee.warnings) b.r.warnings.push_back(std::move(w));
+    b.absorb(ee);
   }
   std::string names, values;
   double monthly_sum = 0;
