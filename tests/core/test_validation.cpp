@@ -109,3 +109,19 @@ TEST_CASE("docs/calibration.md shows the current residuals and kernel fit (regen
     CHECK(doc.str().find(line) != std::string::npos);
   }
 }
+
+TEST_CASE("envelope validate prints readable figures in text and Markdown, never scientific notation", "[validation]") {
+  // Users: 6.74 B, not 6.738e+09 (issue 13). The text and Markdown tables show each predicted and
+  // published figure with its unit; JSON keeps SI numbers.
+  const ValidationReport v = validate();
+  REQUIRE(!v.results.empty());
+  for (const std::string& out : {v.to_text(), v.to_markdown()}) {
+    std::string first_exponent;  // the text around the first "<digit>e<sign or digit>"
+    for (size_t i = 1; i + 1 < out.size() && first_exponent.empty(); ++i)
+      if ((out[i] == 'e' || out[i] == 'E') && std::isdigit(static_cast<unsigned char>(out[i - 1])) &&
+          (out[i + 1] == '+' || out[i + 1] == '-' || std::isdigit(static_cast<unsigned char>(out[i + 1]))))
+        first_exponent = out.substr(i > 40 ? i - 40 : 0, 80);
+    CHECK(first_exponent == "");
+  }
+  CHECK(v.to_text().find("1.875 GB") != std::string::npos);  // mem-zero3-7.5b: 1.875e9 bytes predicted
+}
