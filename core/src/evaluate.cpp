@@ -132,6 +132,17 @@ Efficiencies default_efficiencies(const Accelerator& a) {
           "A100 runs: LLaMA/Llama 2 0.39-0.48 MFU (Touvron 2023); seed 40%; llama.cpp decode 0.70-0.82 of bandwidth"};
 }
 
+double fp4_kernel_ratio(const Accelerator& gpu, Dtype weights) {
+  // 4-bit float GEMMs (NVFP4, MXFP4) reach a smaller share of their peak than fp8 ones: on Blackwell
+  // the training kernel efficiencies fitted on published runs are 0.316 (NVFP4) vs 0.472 (fp8)
+  // (training_kernel_efficiency, docs/calibration.md). Serving's compute efficiency takes the same
+  // ratio; it is fitted on training runs only, so the serving cases (TensorRT-LLM B200 FP4 tables,
+  // assets/validation.json) stay out of the fit. 1 on GPUs without fp4 units (their fp4 runs at fp8).
+  const bool fp4 = weights == Dtype::fp4 || weights == Dtype::nvfp4 || weights == Dtype::mxfp4;
+  if (!fp4) return 1.0;
+  return training_kernel_efficiency(gpu, Dtype::fp4).value / training_kernel_efficiency(gpu, Dtype::fp8).value;
+}
+
 Architecture architecture_as_given(const Scenario& s, const Catalog& c) {
   const ModelPreset* preset = c.find_model(s.model.preset);
   if (!preset) preset = c.find_model(Scenario().model.preset);
@@ -259,9 +270,20 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   if (context > arch.max_context)
     b.warn("inference.context", "context " + g(context) + " tokens exceeds the model's maximum of " + g(arch.max_context) +
                                     " (max_position_embeddings)");
-  const double kv = b.add("memory.inference.kv_cache_bytes", kv_tok * context * in.batch, "B",
-                          "kv_bytes_per_token x context x batch",
-                          g(kv_tok) + " x " + g(context) + " x " + g(in.batch), "seed 'Forgetting Inference Memory Overhead'");
+  // Tokens of KV one running sequence holds. Static batching reserves the whole context per sequence.
+  // Continuous batching allocates KV in pages as tokens arrive (vLLM PagedAttention, Kwon et al. 2023;
+  // TensorRT-LLM's paged KV cache), and requests join and leave at staggered times, so a running
+  // request holds prompt + output / 2 tokens on average: the batch the cache holds is larger.
+  const bool paged_kv = serving_inputs(sv).continuous && !in.context;
+  const double kv_seq_tokens = paged_kv ? ds.read_context : context;
+  const double kv_seq_bytes = (paged_kv ? kv_cache_bytes_per_token_at_context(arch, kvdt, kv_seq_tokens) : kv_tok) * kv_seq_tokens;
+  const double kv = paged_kv
+      ? b.add("memory.inference.kv_cache_bytes", kv_seq_bytes * in.batch, "B",
+              "kv_bytes_per_token x (prompt + output / 2) x batch (continuous batching, paged KV: mean tokens held)",
+              g(kv_seq_bytes / kv_seq_tokens) + " x (" + g(in.prompt_tokens) + " + " + g(in.output_tokens) + " / 2) x " + g(in.batch),
+              "vLLM PagedAttention (Kwon et al. 2023): KV blocks allocated as tokens arrive; requests at staggered ages")
+      : b.add("memory.inference.kv_cache_bytes", kv_tok * context * in.batch, "B", "kv_bytes_per_token x context x batch",
+              g(kv_tok) + " x " + g(context) + " x " + g(in.batch), "seed 'Forgetting Inference Memory Overhead'");
   // Prompt tokens in one forward pass, capped at a chunked-prefill budget of 8,192 tokens (vLLM's
   // max_num_batched_tokens default with chunked prefill).
   const double ws_tokens = std::min(in.batch * std::max(1.0, in.prompt_tokens), 8192.0);
@@ -316,12 +338,13 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   // Expert parallel: the replica's tp x ep GPUs hold ep copies of the non-expert weights and workspace.
   const double max_batch = b.add("inference.max_batch",
                                  ep > 1 ? max_batch_at_context(usable * tp * ep, (w_bytes - expert_w) * ep + expert_w + (ws + overhead) * ep,
-                                                               kv_tok * context)
-                                        : max_batch_at_context(usable * tp, w_bytes + ws + overhead, kv_tok * context),
+                                                               kv_seq_bytes)
+                                        : max_batch_at_context(usable * tp, w_bytes + ws + overhead, kv_seq_bytes),
                                  "1",
-                                 "floor((memory x usable x tp - weights - workspace - overhead) / (kv_per_token x context))",
-                                 "floor((" + g(usable * tp) + " - " + g(w_bytes + ws + overhead) + ") / (" + g(kv_tok) +
-                                     " x " + g(context) + "))",
+                                 paged_kv ? "floor((memory x usable x tp - weights - workspace - overhead) / (kv_per_token x (prompt + output / 2)))"
+                                          : "floor((memory x usable x tp - weights - workspace - overhead) / (kv_per_token x context))",
+                                 "floor((" + g(usable * tp) + " - " + g(w_bytes + ws + overhead) + ") / (" + g(kv_seq_bytes / kv_seq_tokens) +
+                                     " x " + g(kv_seq_tokens) + "))",
                                  "KV-cache capacity (vLLM PagedAttention: batch is bounded by KV memory)");
   if (in.batch > max_batch)
     b.warn("inference.batch", "batch " + g(in.batch) + " exceeds the " + g(max_batch) + " sequences whose KV cache fits");
@@ -979,7 +1002,7 @@ DecodeSetup decode_setup(const Scenario& s, const Architecture& arch, const Acce
   d.bandwidth_bytes_per_s = gpu.bandwidth_bytes_per_s;
   d.bandwidth_efficiency = in.bandwidth_efficiency ? *in.bandwidth_efficiency : eff.decode_bandwidth;
   d.peak_flops = s.hardware.peak_tflops ? *s.hardware.peak_tflops * kTera : gpu.peak_flops(d.weights);
-  d.compute_efficiency = in.compute_efficiency ? *in.compute_efficiency : eff.compute;
+  d.compute_efficiency = in.compute_efficiency ? *in.compute_efficiency : eff.compute * fp4_kernel_ratio(gpu, d.weights);
   const bool in_domain = d.replica_gpus() <= gpu.scale_up_domain && gpu.scale_up_bytes_per_s > 0;
   d.link_bytes_per_s = collective_bytes_per_s(in_domain ? gpu.scale_up_bytes_per_s : gpu.scale_out_bytes_per_s, in_domain);
   // Latency per ring step: ~1 us over NVLink-class links, ~5 us over the network (NCCL small-message

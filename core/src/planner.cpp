@@ -393,9 +393,10 @@ std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, cons
   }
   if (s) {
     std::snprintf(buf, sizeof buf,
-                  "%sServing: peak %.4g QPS, %.4g output tokens/s; targets TTFT <= %.4g s, TPOT <= %.4g ms (%s); "
+                  "%sServing: peak %s QPS, %s output tokens/s; targets TTFT <= %s, TPOT <= %s (%s); "
                   "%s prices; %d configurations (GPU x weights x tensor parallel)\n",
-                  t ? "\n" : "", s->peak_qps, s->peak_tokens_per_second, s->ttft_target_seconds, s->tpot_target_seconds * 1e3,
+                  t ? "\n" : "", format_number(s->peak_qps).c_str(), format_number(s->peak_tokens_per_second).c_str(),
+                  format_seconds(s->ttft_target_seconds).c_str(), format_seconds(s->tpot_target_seconds).c_str(),
                   s->percentile.c_str(), s->pricing.c_str(), s->configurations);
     out += buf;
     out += "gpu               weights  TP  batch  TTFT ms  TPOT ms   tok/s/replica  replicas  GPUs      $/month   $/M tok  targets\n";
@@ -413,9 +414,9 @@ std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, cons
         out += buf;
         continue;
       }
-      std::snprintf(buf, sizeof buf, "%-17s %-7s %3d %6.0f %8.1f %8.2f %15.0f %9.0f %5.0f %12s %9.3f  %s (%s)\n", o.gpu.c_str(),
+      std::snprintf(buf, sizeof buf, "%-17s %-7s %3d %6.0f %8.1f %8.2f %15s %9.0f %5.0f %12s %9.3f  %s (%s)\n", o.gpu.c_str(),
                     o.weights.c_str(), o.tensor_parallel, o.batch, o.ttft_seconds * 1e3, o.tpot_seconds * 1e3,
-                    o.tokens_per_second_per_replica, o.replicas, o.gpus, format_usd(o.monthly_usd).c_str(),
+                    format_number(o.tokens_per_second_per_replica).c_str(), o.replicas, o.gpus, format_usd(o.monthly_usd).c_str(),
                     o.usd_per_million_tokens, o.meets_targets ? "met" : "missed",
                     (o.expert_parallel > 1 ? "expert parallel " + std::to_string(o.expert_parallel) + "; " + o.note : o.note).c_str());
       out += buf;

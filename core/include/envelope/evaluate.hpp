@@ -15,6 +15,8 @@ struct Efficiencies {
   std::string source;
 };
 Efficiencies default_efficiencies(const Accelerator& a);
+// Serving compute efficiency of 4-bit float weights relative to fp8 (fitted on training runs; 1 off Blackwell).
+double fp4_kernel_ratio(const Accelerator& gpu, Dtype weights);
 
 // The model's architecture after applying the scenario's overrides to its preset, as given
 // (kv_heads may exceed heads, experts_per_token may exceed experts: see conflicts.hpp).

@@ -16,6 +16,9 @@ struct ValidationCase {
   Scenario scenario;
   std::vector<std::string> metric;  // report paths, summed
   bool per_gpu = false;             // divide by inference.tensor_parallel
+  // "batch": "kv-limited": the serving batch is the largest whose KV cache fits (an offline
+  // maximum-throughput benchmark fills the cache; its batch is not published).
+  bool kv_limited_batch = false;
   double published = 0;
   double tolerance = 1.35;  // largest allowed predicted/published ratio either way
 };
@@ -45,6 +48,9 @@ struct ValidationReport {
 };
 
 const std::vector<ValidationCase>& validation_cases();
+// The scenario at the largest serving batch whose KV cache fits (inference.max_batch, found by
+// re-evaluating: the workspace grows with the batch, so max_batch at batch 1 can overshoot).
+Scenario at_kv_limited_batch(Scenario s);
 ValidationReport validate();
 // The category whose residuals bound a report path's error ("" for plain arithmetic).
 std::string error_category(const std::string& path);
