@@ -740,6 +740,61 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
       b.warn("serving.meets_targets", std::string("the serving replica misses its latency target: ") +
                                           (ttft_at > sg.ttft_target_seconds ? "time to first token " + g(ttft_at) + " s > " + g(sg.ttft_target_seconds) + " s"
                                                                             : "time per output token " + g(tpot_at) + " s > " + g(sg.tpot_target_seconds) + " s"));
+    if (sg.disaggregated) {
+      // Disaggregated prefill/decode beside the aggregated fleet above (serving_model.hpp): a prefill
+      // pool sized for the TTFT target, the KV moved over the scale-out links, a decode pool of pure
+      // decode steps at the serving batch, whose paged KV holds prompt + output / 2 tokens per request.
+      const std::string dsrc = "disaggregated prefill/decode (DistServe, Zhong et al. OSDI 2024; Splitwise, Patel et al. "
+                               "ISCA 2024; NVIDIA Dynamo)";
+      const DisaggregatedFleet df = size_disaggregated_fleet(ds, si, in.batch, pk, tf.min_replicas, sg.ttft_target_seconds,
+                                                             sg.tpot_target_seconds, pct, igpu.scale_out_bytes_per_s);
+      const double paged_seq = kv_cache_bytes_per_token_at_context(arch, kvdt, ds.read_context) * ds.read_context;
+      const double decode_max_batch =
+          ep > 1 ? max_batch_at_context(usable * tp * ep, (w_bytes - expert_w) * ep + expert_w + (ws + overhead) * ep, paged_seq)
+                 : max_batch_at_context(usable * tp, w_bytes + ws + overhead, paged_seq);
+      b.add("serving.disaggregated.decode_max_batch", decode_max_batch, "1",
+            "floor((memory x usable x tp - weights - workspace - overhead) / (kv_per_token x (prompt + output / 2)))",
+            "floor((" + g(usable * tp) + " - " + g(w_bytes + ws + overhead) + ") / " + g(paged_seq) + ")",
+            "paged KV in the decode pool (vLLM PagedAttention); " + dsrc);
+      b.add("serving.disaggregated.prompts_per_prefill_pass", df.prompts_per_pass, "1", "max(1, 8192 / uncached prompt)",
+            "max(1, 8192 / " + g(in.prompt_tokens * (1 - sg.prefix_cache_hit_fraction)) + ")",
+            "prompts batched into one forward pass of at most 8,192 tokens (vLLM max_num_batched_tokens)");
+      b.add("serving.disaggregated.prefill_service_seconds", df.prefill_service_seconds, "s", "prefill pass / prompts per pass",
+            g(df.prefill_pass_seconds) + " / " + g(df.prompts_per_pass),
+            "a pass reads the weights once, runs its prompts' FLOPs and all-reduces (as an engine step); " + dsrc);
+      b.add("serving.disaggregated.kv_transfer_seconds", df.kv_transfer_seconds, "s",
+            "prompt x kv_bytes_per_token / (replica GPUs x scale-out bandwidth)",
+            g(in.prompt_tokens) + " x " + g(ds.kv_bytes_per_token) + " / (" + g(df.replica_gpus) + " x " + g(igpu.scale_out_bytes_per_s) + ")",
+            "each GPU sends its KV shard over its own NIC (RDMA; NIXL in Dynamo; DistServe sec. 4)");
+      b.add("serving.disaggregated.prefill_replicas", df.prefill_replicas, "1",
+            "fewest replicas with utilisation < 1 and wait(" + sg.latency_percentile + ") + prefill + transfer <= TTFT target",
+            g(df.prefill_replicas) + " (utilisation " + g(df.prefill_utilization) + ")",
+            "each prefill replica an M/M/1 queue of requests (Kleinrock 1975, sec. 3.2)");
+      b.add("serving.disaggregated.ttft_seconds", df.ttft_seconds, "s", "wait(" + sg.latency_percentile + ") + prefill + KV transfer",
+            g(df.prefill_wait_seconds) + " + " + g(df.prefill_seconds) + " + " + g(df.kv_transfer_seconds),
+            "the decode pool emits the first token once the prompt's KV has arrived (Dynamo); " + dsrc);
+      b.add("serving.disaggregated.tpot_seconds", df.decode.tpot_seconds, "s", "decode step at the serving batch (no prefill chunk)",
+            g(df.decode.step_seconds) + (df.decode.tokens_per_sequence != 1 ? " / " + g(df.decode.tokens_per_sequence) : ""),
+            "decode steps free of prefill interference (DistServe sec. 2)");
+      b.add("serving.disaggregated.decode_tokens_per_second_per_replica", df.decode.output_tokens_per_second, "tok/s",
+            "batch x tokens_per_step / step", g(in.batch) + " x " + g(df.decode.tokens_per_sequence) + " / " + g(df.decode.step_seconds), dsrc);
+      b.add("serving.disaggregated.decode_replicas", df.decode_replicas, "1",
+            "max(min_replicas, ceil(peak_tokens_per_s / decode tokens_per_s_per_replica))",
+            "max(" + g(tf.min_replicas) + ", ceil(" + g(peak_tok) + " / " + g(df.decode.output_tokens_per_second) + "))", "seed Q3");
+      const double dgpus = b.add("serving.disaggregated.gpus", df.gpus, "1", "(prefill_replicas + decode_replicas) x GPUs per replica",
+                                 "(" + g(df.prefill_replicas) + " + " + g(df.decode_replicas) + ") x " + g(df.replica_gpus), dsrc);
+      b.add("serving.disaggregated.monthly_cost_usd", monthly_usd(dgpus, sprice), "USD/month", "GPUs x price x 730 h",
+            g(dgpus) + " x " + g(sprice) + " x 730", sprice_src);
+      const bool dmeets = in.batch <= decode_max_batch && df.meets_targets;
+      b.add("serving.disaggregated.meets_targets", dmeets ? 1 : 0, "bool",
+            "batch <= decode_max_batch and TTFT <= target and TPOT <= target",
+            g(in.batch) + " <= " + g(decode_max_batch) + ", " + g(df.ttft_seconds) + " <= " + g(sg.ttft_target_seconds) + ", " +
+                g(df.decode.tpot_seconds) + " <= " + g(sg.tpot_target_seconds),
+            "scenario serving targets (" + sg.latency_percentile + " of the prefill queue's time to first token)");
+      if (in.batch > decode_max_batch)
+        b.warn("serving.disaggregated.decode_max_batch", "the decode pool's batch " + g(in.batch) + " holds more KV than fits (" +
+                                                             g(decode_max_batch) + " sequences)");
+    }
     if (sg.latency_percentile != "p50" && !continuous)
       b.warn("serving.latency_percentile", "latency targets are compared with estimates without a queueing wait (a median at "
                                            "moderate load); " + sg.latency_percentile + " is modelled with serving.batching "

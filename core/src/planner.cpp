@@ -301,6 +301,10 @@ PlanFile load_plan_file(const std::string& text) {
   number("max_expert_parallel", max_ep, 0, 4096);
   f.request.training.max_context_parallel = static_cast<int>(max_cp);
   f.request.training.max_expert_parallel = static_cast<int>(max_ep);
+  if (planner.contains("disaggregated")) {
+    if (planner["disaggregated"].is_boolean()) f.request.serving.disaggregated = planner["disaggregated"].get<bool>();
+    else f.problems.push_back({"planner.disaggregated", "expected true or false"});
+  }
   if (planner.contains("pricing")) {
     const auto& p = planner["pricing"];
     if (p.is_string() && (p == "on_demand" || p == "spot")) f.request.serving.pricing = p.get<std::string>();
@@ -309,7 +313,7 @@ PlanFile load_plan_file(const std::string& text) {
   for (auto it = planner.begin(); it != planner.end(); ++it) {
     static const char* known[] = {"mode", "global_batch", "keep", "gpus", "weights", "ttft_target_seconds",
                                   "tpot_target_seconds", "max_tensor_parallel", "tensor_parallel", "percentile", "pricing",
-                                  "layout", "max_context_parallel", "max_expert_parallel"};
+                                  "layout", "max_context_parallel", "max_expert_parallel", "disaggregated"};
     if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }))
       f.problems.push_back({"planner." + it.key(), "unknown key (ignored)"});
   }
@@ -366,7 +370,9 @@ std::string plan_to_json(const PlanFile& f, const TrainingPlannerResult* t, cons
                               {"tpot_seconds", o.tpot_seconds}, {"tokens_per_second_per_replica", o.tokens_per_second_per_replica},
                               {"replicas", o.replicas}, {"gpus", o.gpus}, {"usd_per_gpu_hour", o.usd_per_gpu_hour},
                               {"monthly_usd", o.monthly_usd}, {"usd_per_million_tokens", o.usd_per_million_tokens},
-                              {"meets_targets", o.meets_targets}, {"fits", o.fits}, {"priced", o.priced}, {"note", o.note}});
+                              {"meets_targets", o.meets_targets}, {"fits", o.fits}, {"priced", o.priced}, {"note", o.note},
+                              {"disaggregated", o.disaggregated}, {"prefill_replicas", o.prefill_replicas},
+                              {"decode_replicas", o.decode_replicas}});
     out["serving"] = sj;
   }
   return out.dump(indent);

@@ -171,4 +171,63 @@ QueueSizing size_continuous_fleet(const EngineStep& st, double batch, double pea
   return at(hi);
 }
 
+DisaggregatedFleet size_disaggregated_fleet(const DecodeSetup& d, const ServingInputs& in, double decode_batch, double peak_qps,
+                                            double min_replicas, double ttft_target, double tpot_target, double p,
+                                            double kv_link_bytes_per_s) {
+  DisaggregatedFleet f;
+  const Architecture& a = d.arch;
+  const double gpus = d.replica_gpus();
+  f.replica_gpus = gpus;
+  const double cached = prefix_cached_tokens(in.prompt_tokens, in.prefix_cache_hit_fraction);
+  const double new_prompt = std::max(1.0, in.prompt_tokens - cached);
+  const double prompt_flops = prefill_flops_after_cache(a, d.params_active, in.prompt_tokens, cached);
+  // One prefill pass of `n` prompts: weights read once (MoE: the experts its tokens hit), the prompts'
+  // FLOPs, the all-reduces of their tokens (the same parts as an engine step, setup.hpp).
+  auto pass_seconds = [&](double n) {
+    const double tokens = n * new_prompt;
+    return decode_step_seconds(replica_weight_bytes_read(d, tokens), d.bandwidth_bytes_per_s * gpus, d.bandwidth_efficiency,
+                               n * prompt_flops, d.peak_flops * gpus, d.compute_efficiency, replica_comm_seconds(d, tokens));
+  };
+  f.prompts_per_pass = std::max(1.0, kChunkedPrefillTokenBudget / new_prompt);
+  f.prefill_pass_seconds = pass_seconds(f.prompts_per_pass);
+  f.prefill_service_seconds = f.prefill_pass_seconds / f.prompts_per_pass;
+  f.prefill_seconds = pass_seconds(1);
+  f.kv_transfer_bytes = d.kv_bytes_per_token * in.prompt_tokens;
+  f.kv_transfer_seconds = kv_link_bytes_per_s > 0 ? f.kv_transfer_bytes / (gpus * kv_link_bytes_per_s) : 0.0;
+  const double S = f.prefill_service_seconds;
+  auto size_at = [&](double n) {
+    f.prefill_replicas = n;
+    const double lambda = n > 0 ? peak_qps / n : 0.0;
+    f.prefill_utilization = lambda * S;
+    f.prefill_wait_seconds = mmc_wait_seconds_at_percentile(1, lambda, S, p);
+    f.ttft_seconds = f.prefill_wait_seconds + f.prefill_seconds + f.kv_transfer_seconds;
+  };
+  // Fewest prefill replicas with utilisation below 1 whose TTFT meets the target (the wait only
+  // shrinks as replicas are added; none helps when prefill + transfer alone miss it).
+  double n = std::max(min_replicas, std::floor(peak_qps * S) + 1);
+  size_at(n);
+  if (f.prefill_seconds + f.kv_transfer_seconds <= ttft_target) {
+    double lo = n, hi = n;
+    while (f.ttft_seconds > ttft_target && hi < 1e9) {
+      lo = hi;
+      hi = std::ceil(hi * 2);
+      size_at(hi);
+    }
+    while (hi - lo > 1) {
+      const double mid = std::floor((lo + hi) / 2);
+      size_at(mid);
+      if (f.ttft_seconds <= ttft_target) hi = mid;
+      else lo = mid;
+    }
+    size_at(hi);
+  }
+  ServingInputs decode_only = in;
+  decode_only.continuous = false;  // decode steps carry no prefill chunk
+  f.decode = engine_step(d, decode_only, decode_batch);
+  f.decode_replicas = replicas_needed(peak_qps * in.output_tokens, f.decode.output_tokens_per_second, min_replicas);
+  f.gpus = (f.prefill_replicas + f.decode_replicas) * gpus;
+  f.meets_targets = f.ttft_seconds <= ttft_target && f.decode.tpot_seconds <= tpot_target;
+  return f;
+}
+
 }  // namespace envelope

@@ -52,6 +52,60 @@ std::string miss_reason(const Report& r, double ttft_target, double tp, double e
   return "misses the time-per-token target even at batch 1 (" + format_g4(r.value("serving.tpot_seconds") * 1e3) + " ms)";
 }
 
+// The same layout as disaggregated prefill/decode pools: the largest decode batch whose fleet meets the
+// targets (TPOT and the decode pool's memory only get worse as the batch grows; the prefill pool and its
+// TTFT do not depend on it; decode tokens/s per replica only grows), evaluated through evaluate() so
+// the row equals the report's serving.disaggregated.* for that batch.
+ServingOption disaggregated_option(Scenario x, const Catalog& c, const ServingOption& aggregated, std::optional<double> price,
+                                   const ServingPlannerResult& res) {
+  x.serving.disaggregated = true;
+  auto at = [&](double b) {
+    x.serving.batch = b;
+    return evaluate_without_bands(x, c);
+  };
+  auto ok = [](const Report& r) { return r.value("serving.disaggregated.meets_targets") == 1; };
+  ServingOption opt = aggregated;
+  opt.disaggregated = true;
+  opt.meets_targets = false;
+  Report r = at(1);
+  if (!ok(r)) {
+    opt.note = r.value("serving.disaggregated.ttft_seconds") > res.ttft_target_seconds
+                   ? "disaggregated: prefill + KV transfer miss the time-to-first-token target"
+                   : "disaggregated: misses the time-per-token target even at batch 1";
+  } else {
+    double lo = 1, hi = std::max(1.0, r.value("serving.disaggregated.decode_max_batch"));
+    while (hi > lo) {
+      const double mid = std::floor((lo + hi + 1) / 2);
+      Report m = at(mid);
+      if (ok(m)) {
+        lo = mid;
+        r = std::move(m);
+      } else {
+        hi = mid - 1;
+      }
+    }
+    opt.meets_targets = true;
+    opt.batch = lo;
+    opt.note = std::string("disaggregated: ") + format_g4(r.value("serving.disaggregated.prefill_replicas")) + " prefill + " +
+               format_g4(r.value("serving.disaggregated.decode_replicas")) + " decode replicas; decode batch limited by " +
+               (lo >= r.value("serving.disaggregated.decode_max_batch") ? "KV-cache memory" : "the time-per-token target");
+  }
+  opt.max_batch = r.value("serving.disaggregated.decode_max_batch");
+  opt.prefill_replicas = r.value("serving.disaggregated.prefill_replicas");
+  opt.decode_replicas = r.value("serving.disaggregated.decode_replicas");
+  opt.ttft_seconds = r.value("serving.disaggregated.ttft_seconds");
+  opt.tpot_seconds = r.value("serving.disaggregated.tpot_seconds");
+  opt.tokens_per_second_per_replica = r.value("serving.disaggregated.decode_tokens_per_second_per_replica");
+  opt.replicas = opt.prefill_replicas + opt.decode_replicas;
+  opt.gpus = r.value("serving.disaggregated.gpus");
+  opt.monthly_usd = monthly_usd(opt.gpus, opt.usd_per_gpu_hour);
+  // Per million output tokens at the planned peak (the whole fleet: prefill and decode pools).
+  opt.usd_per_million_tokens =
+      res.peak_tokens_per_second > 0 ? opt.usd_per_gpu_hour * opt.gpus / (res.peak_tokens_per_second * kSecondsPerHour) * 1e6 : 0;
+  if (!price) opt.note += "; no " + res.pricing + " price";
+  return opt;
+}
+
 }  // namespace
 
 ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions& o, const Catalog& c) {
@@ -204,6 +258,7 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
         if (!opt.priced) opt.note += std::string(opt.note.empty() ? "" : "; ") + "no " + res.pricing + " price for " + acc->name;
         else if (own_price) opt.note += "; price from the scenario (hardware.price_per_gpu_hour)";
         res.ranked.push_back(opt);
+        if (o.disaggregated) res.ranked.push_back(disaggregated_option(x, c, opt, price, res));
       }
       if (!any_fit) {
         ServingOption opt;
@@ -233,6 +288,7 @@ void apply_serving_option(Scenario& s, const ServingOption& o) {
   s.serving.tensor_parallel = std::max(1, o.tensor_parallel);
   s.serving.expert_parallel = std::max(1, o.expert_parallel);
   s.serving.batch = std::max(1.0, o.batch);
+  s.serving.disaggregated = o.disaggregated;
   s.traffic.tokens_per_second_per_replica.reset();
 }
 

@@ -84,6 +84,8 @@ void draw_traffic(App& app) {
     // How the replica batches (serving_model.hpp): static keeps version-3 links' numbers; continuous
     // adds chunked prefill and the M/M/c wait for a slot at the percentile above.
     input_choice(app, "batching", sv.batching, {"static", "continuous"});
+    // Disaggregated prefill/decode pools are shown beside the aggregated fleet (serving.disaggregated.*).
+    input_flag(app, "disaggregated prefill/decode (compare)", sv.disaggregated);
     input_field(app, "prefix cache hit fraction", "serving.prefix_cache_hit_fraction");
     input_field(app, "speculative tokens (0 = off)", "serving.speculative_tokens");
     if (sv.speculative_tokens > 0) {
@@ -121,6 +123,16 @@ void draw_traffic(App& app) {
       }
       result_row(app, "Meets the targets", "serving.meets_targets");
       result_row(app, "$ per million output tokens", "serving.usd_per_million_tokens");
+      if (app.report().find("serving.disaggregated.gpus")) {
+        result_row(app, "Disaggregated: GPUs", "serving.disaggregated.gpus");
+        result_row(app, "  prefill replicas", "serving.disaggregated.prefill_replicas");
+        result_row(app, "  decode replicas", "serving.disaggregated.decode_replicas");
+        result_row(app, "  time to first token", "serving.disaggregated.ttft_seconds");
+        result_row(app, "  KV transfer", "serving.disaggregated.kv_transfer_seconds");
+        result_row(app, "  time per output token", "serving.disaggregated.tpot_seconds");
+        result_row(app, "  meets the targets", "serving.disaggregated.meets_targets");
+        result_row(app, "  $/month", "serving.disaggregated.monthly_cost_usd");
+      }
     }
     result_row(app, "Serving $/month", "serving.monthly_cost_usd");
     ImGui::EndTable();

@@ -73,6 +73,10 @@ struct ServingOption {
   bool meets_targets = false;  // fits and meets the latency targets at `batch`
   bool priced = false;         // a price on the planner's price basis (or the scenario's own price)
   std::string note;  // why it fails, or what limited the batch
+  // Disaggregated prefill/decode (serving.disaggregated): `batch` is the decode pool's batch, replicas
+  // = prefill_replicas + decode_replicas, latencies and GPUs are the report's serving.disaggregated.*.
+  bool disaggregated = false;
+  double prefill_replicas = 0, decode_replicas = 0;
 };
 
 struct ServingPlannerOptions {
@@ -89,6 +93,8 @@ struct ServingPlannerOptions {
   std::optional<std::string> percentile;
   // One price basis for every option: on_demand | spot; "" = the scenario's hardware.pricing.
   std::string pricing;
+  // Also try each layout as disaggregated prefill/decode pools (plan file "disaggregated": true).
+  bool disaggregated = false;
 };
 
 struct ServingPlannerResult {

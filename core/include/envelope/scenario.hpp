@@ -156,6 +156,9 @@ struct ServingSection {
   // over the groups), with an all-to-all per MoE layer per step (serving_model.hpp). 1: no expert
   // parallelism (what earlier links computed); ignored for dense models.
   double expert_parallel = 1;
+  // Disaggregated prefill/decode (serving_model.hpp, size_disaggregated_fleet): the report adds the
+  // serving.disaggregated.* fleet (prefill and decode pools) beside the aggregated one.
+  bool disaggregated = false;
 };
 
 struct StorageSection {

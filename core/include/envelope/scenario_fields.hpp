@@ -140,6 +140,7 @@ void visit_fields(Scenario& s, V&& v) {
   v.number("serving.speculative_acceptance_rate", sv.speculative_acceptance_rate, fraction);
   v.number("serving.speculative_draft_cost_fraction", sv.speculative_draft_cost_fraction, fraction);
   v.number("serving.expert_parallel", sv.expert_parallel, {1, 256, true});
+  v.flag("serving.disaggregated", sv.disaggregated);
 
   StorageSection& st = s.storage;
   v.optional("storage.users", st.users, count);

@@ -89,4 +89,32 @@ struct QueueSizing {
 QueueSizing size_continuous_fleet(const EngineStep& st, double batch, double peak_qps, double output_tokens,
                                   double min_replicas, double ttft_target_seconds, double percentile);
 
+// Disaggregated prefill and decode (serving.disaggregated; DistServe, Zhong et al. OSDI 2024;
+// Splitwise, Patel et al. ISCA 2024; NVIDIA Dynamo): prompts run on a prefill pool, the KV cache moves
+// over the network to a decode pool, and decode steps carry no prefill chunk. Both pools use the
+// replica layout of the serving section (tensor x expert parallel GPUs).
+// - prefill: a pass carries up to kChunkedPrefillTokenBudget prompt tokens (several prompts), so a
+//   request's service is pass time / prompts per pass; each prefill replica is an M/M/1 queue of
+//   requests, and its pool the fewest replicas whose wait at the percentile + own prefill + KV transfer
+//   meets the TTFT target (the decode pool emits the first token once the KV has arrived, Dynamo);
+// - KV transfer: prompt x KV bytes per token over the replica's scale-out links, every GPU sending its
+//   shard at once (RDMA, NIXL in Dynamo; DistServe sec. 4);
+// - decode: pure decode steps at `decode_batch` (TPOT = step), replicas = ceil(peak tokens/s / tokens/s
+//   per replica): a replica admits a request when a slot frees, at a utilisation below 1.
+struct DisaggregatedFleet {
+  double prompts_per_pass = 1, prefill_pass_seconds = 0;
+  double prefill_service_seconds = 0;  // pass time / prompts per pass: the queue's mean service time
+  double prefill_seconds = 0;          // one request's prompt alone (no wait)
+  double prefill_replicas = 0, prefill_utilization = 0, prefill_wait_seconds = 0;
+  double kv_transfer_bytes = 0, kv_transfer_seconds = 0;
+  double ttft_seconds = 0;  // wait at the percentile + prefill + KV transfer
+  EngineStep decode;        // the decode pool's step at decode_batch (no prefill chunk)
+  double decode_replicas = 0;
+  double replica_gpus = 1, gpus = 0;  // (prefill + decode replicas) x replica GPUs
+  bool meets_targets = false;         // TTFT and TPOT within the targets (memory is the caller's check)
+};
+DisaggregatedFleet size_disaggregated_fleet(const DecodeSetup& d, const ServingInputs& in, double decode_batch, double peak_qps,
+                                            double min_replicas, double ttft_target_seconds, double tpot_target_seconds,
+                                            double percentile, double kv_link_bytes_per_s);
+
 }  // namespace envelope
