@@ -425,7 +425,7 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   if (tr.tokens > 0 && tr.tokens < chin)
     b.warn("training.tokens", "below Chinchilla-optimal tokens (" + g(chin) + "): the model is undertrained for its size");
   const Dtype tdt = dtype_from_name(tr.dtype).value_or(Dtype::bf16);
-  const double peak = hw.peak_tflops ? *hw.peak_tflops * kTera : gpu.peak_flops(tdt);
+  const double peak = peak_flops_at(hw, gpu, tdt);
   // MFU: given (training.mfu), or what the step model reaches at this layout (training.step.*).
   const double step_tokens = tstep.global_batch * tr.seq_len;
   // The whole-run MFU: steady-state steps at the goodput (training.goodput).
@@ -975,8 +975,10 @@ Accelerator custom_accelerator(const HardwareSection& hw) {
   a.name = hw.name.empty() ? std::string("Custom accelerator") : hw.name;
   a.vendor = "user";
   a.klass = "custom";  // default efficiencies: the datacenter-GPU class values
-  const double peak = hw.peak_tflops.value_or(0) * kTera;  // dense, used for every precision
-  a.fp32 = a.tf32 = a.bf16 = a.fp16 = a.fp8 = a.int8 = a.fp4 = peak;
+  const double peak = hw.peak_tflops.value_or(0) * kTera;  // dense 16-bit, and every precision not given
+  a.fp32 = a.tf32 = a.bf16 = a.fp16 = a.int8 = peak;
+  a.fp8 = hw.fp8_tflops ? *hw.fp8_tflops * kTera : peak;
+  a.fp4 = hw.fp4_tflops ? *hw.fp4_tflops * kTera : a.fp8;
   a.memory_bytes = hw.memory_gb.value_or(0) * kGB;
   a.bandwidth_bytes_per_s = hw.bandwidth_gbps.value_or(0) * kGB;
   a.scale_up_bytes_per_s = hw.scale_up_gbps.value_or(0) * kGB;
@@ -985,6 +987,15 @@ Accelerator custom_accelerator(const HardwareSection& hw) {
   a.on_demand_source = a.spot_source = "no price (user-defined accelerator; set hardware.price_per_gpu_hour)";
   a.source = "user-defined accelerator (scenario hardware section)";
   return a;
+}
+
+double peak_flops_at(const HardwareSection& hw, const Accelerator& gpu, Dtype d) {
+  const bool fp4 = d == Dtype::fp4 || d == Dtype::mxfp4 || d == Dtype::nvfp4;
+  // A custom accelerator carries its precisions (custom_accelerator); an edited catalog device's
+  // peak_tflops replaces its 16-bit figure and every precision without its own override.
+  if (hw.gpu == kCustomAccelerator || !hw.peak_tflops || (fp4 && hw.fp4_tflops) || (d == Dtype::fp8 && hw.fp8_tflops))
+    return gpu.peak_flops(d);
+  return *hw.peak_tflops * kTera;
 }
 
 Accelerator resolved_accelerator(const Scenario& s, const Catalog& c) {
@@ -1003,6 +1014,8 @@ Accelerator resolved_accelerator(const Scenario& s, const Catalog& c) {
   if (hw.scale_out_gbps) gpu.scale_out_bytes_per_s = *hw.scale_out_gbps * kGB;
   if (hw.scale_up_domain) gpu.scale_up_domain = static_cast<int>(*hw.scale_up_domain);
   if (hw.tdp_w) gpu.tdp_w = *hw.tdp_w;
+  if (hw.fp8_tflops) gpu.fp8 = *hw.fp8_tflops * kTera;
+  if (hw.fp4_tflops) gpu.fp4 = *hw.fp4_tflops * kTera;
   if (!hw.name.empty()) gpu.name = hw.name;  // edited specs may carry their own name
   return gpu;
 }
@@ -1026,6 +1039,8 @@ void select_accelerator(Scenario& s, const std::string& id) {
   s.hardware.scale_out_gbps.reset();
   s.hardware.scale_up_domain.reset();
   s.hardware.tdp_w.reset();
+  s.hardware.fp8_tflops.reset();
+  s.hardware.fp4_tflops.reset();
   s.hardware.name.clear();
 }
 
@@ -1056,7 +1071,7 @@ DecodeSetup decode_setup(const Scenario& s, const Architecture& arch, const Acce
   d.expert_parallel = d.arch.experts > 0 ? std::max(1.0, s.serving.expert_parallel) : 1.0;
   d.bandwidth_bytes_per_s = gpu.bandwidth_bytes_per_s;
   d.bandwidth_efficiency = in.bandwidth_efficiency ? *in.bandwidth_efficiency : eff.decode_bandwidth;
-  d.peak_flops = s.hardware.peak_tflops ? *s.hardware.peak_tflops * kTera : gpu.peak_flops(d.weights);
+  d.peak_flops = peak_flops_at(s.hardware, gpu, d.weights);
   d.compute_efficiency = in.compute_efficiency ? *in.compute_efficiency : eff.compute * fp4_kernel_ratio(gpu, d.weights);
   const bool in_domain = d.replica_gpus() <= gpu.scale_up_domain && gpu.scale_up_bytes_per_s > 0;
   d.link_bytes_per_s = collective_bytes_per_s(in_domain ? gpu.scale_up_bytes_per_s : gpu.scale_out_bytes_per_s, in_domain);

@@ -166,7 +166,7 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   const Efficiencies eff = default_efficiencies(gpu);
   const double mfu = add("finetune.mfu", f.mfu ? *f.mfu : eff.training_mfu, "1", f.mfu ? "given" : "default for " + gpu.klass,
                          g(f.mfu ? *f.mfu : eff.training_mfu), f.mfu ? "scenario finetune.mfu" : eff.source);
-  const double peak = s.hardware.peak_tflops ? *s.hardware.peak_tflops * kTera : gpu.peak_flops(Dtype::bf16);
+  const double peak = peak_flops_at(s.hardware, gpu, Dtype::bf16);
   const double secs = add("finetune.wall_seconds", training_seconds(flops, n, peak, mfu), "s", "FLOPs / (GPUs x peak x MFU)",
                           g(flops) + " / (" + g(n) + " x " + g(peak) + " x " + g(mfu) + ")", "seed Q1 at the bf16 dense peak");
   add("finetune.seconds_per_epoch", f.epochs > 0 ? secs / f.epochs : 0.0, "s", "wall_seconds / epochs",

@@ -136,7 +136,7 @@ RecommenderEstimate estimate_recommender(const Scenario& s, const Catalog& c, do
     unit_bytes = gpu.memory_bytes;
     unit_bw = gpu.bandwidth_bytes_per_s;
     const double eff = default_efficiencies(gpu).compute;
-    unit_flops = (s.hardware.peak_tflops ? *s.hardware.peak_tflops * kTera : gpu.peak_flops(Dtype::bf16)) * eff;
+    unit_flops = peak_flops_at(s.hardware, gpu, Dtype::bf16) * eff;
     unit_src = gpu.name + " (" + gpu.source + "); dense bf16 peak x " + g(eff) + " compute efficiency";
     price = r.price_per_machine_hour ? *r.price_per_machine_hour : price_per_gpu_hour(s, c);
     price_src = r.price_per_machine_hour ? "scenario recommender.price_per_machine_hour" : "hardware GPU price per hour";

@@ -39,7 +39,7 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
     x.active_expert_params = moe_layers(x.arch) * x.arch.experts_per_token * params_per_expert(x.arch) * scale;
   }
   const Dtype dt = dtype_from_name(s.training.dtype).value_or(Dtype::bf16);
-  x.peak = s.hardware.peak_tflops ? *s.hardware.peak_tflops * kTera : x.gpu.peak_flops(dt);
+  x.peak = peak_flops_at(s.hardware, x.gpu, dt);
   x.kernel_efficiency = efficiency                         ? *efficiency
                         : s.training.kernel_efficiency ? *s.training.kernel_efficiency
                                                            : training_kernel_efficiency(x.gpu, dt).value *

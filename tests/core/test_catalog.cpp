@@ -6,6 +6,7 @@
 
 #include "envelope/catalog.hpp"
 #include "envelope/evaluate.hpp"
+#include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
 #include "envelope/link.hpp"
 #include "envelope/planner.hpp"
@@ -277,4 +278,50 @@ TEST_CASE("the serving planner sizes a custom accelerator and never ranks it che
   CHECK(seen);
   CHECK(unpriced.ranked.front().gpu != "custom");
   CHECK(unpriced.ranked.front().priced);
+}
+
+TEST_CASE("a custom accelerator's fp8 and fp4 TFLOPS are used at those precisions, and travel in the link", "[catalog][custom]") {
+  // A B200-like device typed by hand: 2,250 dense bf16, 4,500 fp8, 9,000 fp4 TFLOPS (NVIDIA B200
+  // datasheet figures, hardware.json), so each precision's compute time comes from its own figure.
+  Scenario s;
+  s.model.preset = "llama-3-70b";
+  s.hardware.gpu = kCustomAccelerator;
+  s.hardware.name = "My B200";
+  s.hardware.memory_gb = 180;
+  s.hardware.bandwidth_gbps = 8000;
+  s.hardware.peak_tflops = 2250;
+  s.hardware.fp8_tflops = 4500;
+  s.hardware.fp4_tflops = 9000;
+  const Accelerator a = resolved_accelerator(s, Catalog::builtin());
+  CHECK(a.peak_flops(Dtype::bf16) == 2250e12);
+  CHECK(a.peak_flops(Dtype::fp8) == 4500e12);
+  CHECK(a.peak_flops(Dtype::nvfp4) == 9000e12);
+  // Decode compute at each weight precision uses that precision's peak.
+  for (const auto& [w, peak] : {std::pair<const char*, double>{"bf16", 2250e12}, {"fp8", 4500e12}, {"nvfp4", 9000e12}}) {
+    Scenario x = s;
+    x.inference.weights = w;
+    const Report r = evaluate(x);
+    INFO(w);
+    CHECK(r.value("inference.decode_compute_seconds") > 0);
+    CHECK(r.find("inference.decode_compute_seconds")->basis().find(format_basis_number(peak)) != std::string::npos);
+  }
+  // Training at fp8 on the custom device: the step model's peak is the fp8 figure.
+  Scenario t = s;
+  t.training.dtype = "fp8";
+  CHECK(evaluate(t).value("hardware.peak_flops") == 4500e12);
+  // Without fp8/fp4 figures every precision runs at peak_tflops (no faster low-precision units).
+  Scenario plain = s;
+  plain.hardware.fp8_tflops.reset();
+  plain.hardware.fp4_tflops.reset();
+  CHECK(resolved_accelerator(plain, Catalog::builtin()).peak_flops(Dtype::nvfp4) == 2250e12);
+  // Through a link.
+  const LoadResult back = decode_link(encode_link_fragment(s));
+  REQUIRE(back.problems.empty());
+  CHECK(back.scenario.hardware.fp8_tflops == 4500.0);
+  CHECK(back.scenario.hardware.fp4_tflops == 9000.0);
+  // Selecting a catalog device clears them (they belonged to the custom one).
+  Scenario sel = s;
+  select_accelerator(sel, "h100-sxm");
+  CHECK_FALSE(sel.hardware.fp8_tflops.has_value());
+  CHECK_FALSE(sel.hardware.fp4_tflops.has_value());
 }

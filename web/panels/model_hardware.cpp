@@ -141,7 +141,9 @@ void draw_model_hardware(App& app) {
     if (!ImGui::IsItemActive() && s.hardware.name != name.text) name.set(s.hardware.name);
     input_field(app, "memory GB##custom", "hardware.memory_gb");
     input_field(app, "bandwidth GB/s##custom", "hardware.bandwidth_gbps");
-    input_field(app, "dense TFLOPS##custom", "hardware.peak_tflops");
+    input_field(app, "dense TFLOPS (bf16)##custom", "hardware.peak_tflops");
+    input_field(app, "dense fp8 TFLOPS##custom", "hardware.fp8_tflops");
+    input_field(app, "dense fp4 TFLOPS##custom", "hardware.fp4_tflops");
     input_field(app, "scale-up GB/s##custom", "hardware.scale_up_gbps");
     input_field(app, "TDP W##custom", "hardware.tdp_w");
   }

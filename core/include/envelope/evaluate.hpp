@@ -17,6 +17,9 @@ struct Efficiencies {
 Efficiencies default_efficiencies(const Accelerator& a);
 // Serving compute efficiency of 4-bit float weights relative to fp8 (fitted on training runs; 1 off Blackwell).
 double fp4_kernel_ratio(const Accelerator& gpu, Dtype weights);
+// Dense peak FLOP/s of the scenario's accelerator at a precision: the resolved device's figure, or an
+// edited catalog device's hardware.peak_tflops where no fp8_tflops / fp4_tflops override applies.
+double peak_flops_at(const HardwareSection& hw, const Accelerator& gpu, Dtype d);
 
 // The model's architecture after applying the scenario's overrides to its preset, as given
 // (kv_heads may exceed heads, experts_per_token may exceed experts: see conflicts.hpp).

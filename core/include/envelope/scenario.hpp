@@ -67,6 +67,9 @@ struct HardwareSection {
   // Spec overrides (Reference panel edits): unset = catalog value. For gpu "custom" they are the spec.
   std::optional<double> memory_gb, bandwidth_gbps, peak_tflops, scale_up_gbps, scale_out_gbps;
   std::optional<double> scale_up_domain, tdp_w;
+  // Dense fp8 and fp4 TFLOPS (datasheet, not sparse): unset = the catalog's, or for a custom
+  // accelerator peak_tflops (fp8) and the fp8 figure (fp4), i.e. no faster low-precision units.
+  std::optional<double> fp8_tflops, fp4_tflops;
   std::string name;  // the custom accelerator's name (or a name for a catalog device's edited specs)
 };
 

@@ -70,6 +70,8 @@ void visit_fields(Scenario& s, V&& v) {
   v.optional("hardware.memory_gb", h.memory_gb, {0.1, 1e5, false, "GB"});
   v.optional("hardware.bandwidth_gbps", h.bandwidth_gbps, {0.1, 1e6, false, "GB/s"});
   v.optional("hardware.peak_tflops", h.peak_tflops, {0.01, 1e6, false, "TFLOPS"});
+  v.optional("hardware.fp8_tflops", h.fp8_tflops, {0.01, 1e6, false, "TFLOPS"});
+  v.optional("hardware.fp4_tflops", h.fp4_tflops, {0.01, 1e6, false, "TFLOPS"});
   v.optional("hardware.scale_up_gbps", h.scale_up_gbps, {0.01, 1e6, false, "GB/s"});
   v.optional("hardware.scale_out_gbps", h.scale_out_gbps, {0.01, 1e6, false, "GB/s"});
   v.optional("hardware.scale_up_domain", h.scale_up_domain, {1, 1e6, true, "devices"});
