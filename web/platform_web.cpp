@@ -270,7 +270,9 @@ EM_BOOL on_touch(int type, const EmscriptenTouchEvent* e, void*) {
   ImGuiIO& io = ImGui::GetIO();
   woke_by_input();
   g_touch_source = true;
-  const double now = emscripten_get_now();
+  // When the finger moved, not when the page got round to it: a busy page must not turn a swipe into
+  // a hold.
+  const double now = e->timestamp;
   for (int i = 0; i < e->numTouches; ++i) {
     const EmscriptenTouchPoint& t = e->touches[i];
     if (!t.isChanged) continue;
