@@ -261,7 +261,8 @@ EM_BOOL on_wheel(int, const EmscriptenWheelEvent* e, void*) {
   woke_by_input();
   // As SDL did on the page: 100 pixels, 3 lines or 1/80 page make a wheel step.
   const double scale = e->deltaMode == DOM_DELTA_PIXEL ? 0.01 : e->deltaMode == DOM_DELTA_LINE ? 1.0 / 3 : 80.0;
-  io.AddMouseSourceEvent(g_touch_source ? ImGuiMouseSource_TouchScreen : ImGuiMouseSource_Mouse);
+  g_touch_source = false;  // a wheel or a touchpad: finger swipes come as touch events
+  io.AddMouseSourceEvent(ImGuiMouseSource_Mouse);
   io.AddMouseWheelEvent(static_cast<float>(-e->deltaX * scale), static_cast<float>(-e->deltaY * scale));
   return EM_TRUE;
 }

@@ -780,6 +780,30 @@ test('touch: a one-finger swipe scrolls the panel under it, and only that panel'
   await context.close();
 });
 
+test('the mouse wheel scrolls the panel under the pointer, and only that panel', async () => {
+  const context = await ctx();
+  const { page, errors } = await open(context);
+  const windows = await page.evaluate(() => window.envelope.windows());
+  const widgets = await page.evaluate(() => window.envelope.widgets());
+  const panel = windows.find((w) => !w.collapsed && w.h > 200 && widgets.filter((x) => x.window === w.name && x.kind === 'input')
+    .some((x) => x.y + x.h > w.y + w.h - 40));
+  assert(panel, 'no panel to scroll');
+  const inside = widgets.find((x) => x.window === panel.name && x.kind === 'input');
+  const other = widgets.find((x) => x.window !== panel.name && x.kind === 'input');
+  const y0 = await widgetY(page, inside.path), other0 = await widgetY(page, other.path);
+  await page.mouse.move(panel.x + panel.w * 0.5, panel.y + panel.h * 0.6);
+  await page.mouse.wheel(0, 100);  // one notch down: 100 px, one Dear ImGui wheel step
+  await sleep(500);
+  const y1 = await widgetY(page, inside.path);
+  assert(y1 === undefined || y1 < y0, `${panel.name}: ${inside.path} at ${y0} -> ${y1} after a wheel notch`);
+  assert((await widgetY(page, other.path)) === other0, `${other.window} scrolled too`);
+  await page.mouse.wheel(0, -100);
+  await sleep(500);
+  assert((await widgetY(page, inside.path)) === y0, 'the wheel back up did not scroll back');
+  assert(errors.length === 0, errors.join(' | '));
+  await context.close();
+});
+
 test('the page loads no SDL and stays within its 400 KiB served budget (gzip), as loaded by the browser', async () => {
   const context = await ctx();
   const { page } = await open(context);
