@@ -1,26 +1,25 @@
-// One main() for the browser (Emscripten main loop, WebGL2) and the desktop (SDL2 + OpenGL 3).
+// One main() for the browser and the desktop, on the platform layer of platform.hpp (one file per
+// platform: platform_web.cpp, Emscripten HTML5 + WebGL2; platform_sdl.cpp, SDL2 + OpenGL 3), drawn by
+// Dear ImGui's OpenGL3 backend.
 // Idle when nothing changes: after input the app draws for one second (tooltip delays, scrolling
 // and window animations settle; at least a few frames on slow GPUs), then stops drawing until the
-// next event.
-#include <SDL.h>
+// next event (the browser asks for no animation frames, the desktop sleeps).
 #ifdef __EMSCRIPTEN__
 #include <GLES3/gl3.h>
+#elif defined(__APPLE__)
+#include <OpenGL/gl3.h>
 #else
-#include <SDL_opengl.h>
+#include <GL/gl.h>
 #endif
 
-#include <cstdio>
+#include <cmath>
 #include <string>
 
 #include "app.hpp"
-#include "envelope/catalog.hpp"
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
-#include "imgui_impl_sdl2.h"
+#include "platform.hpp"
 #include "runtime.hpp"
-#ifdef __EMSCRIPTEN__
-#include <emscripten.h>
-#endif
 
 namespace envelope::ui {
 Host& platform_host();               // host_web.cpp / host_native.cpp
@@ -28,18 +27,16 @@ const std::string& embedded_font();  // generated from the TTF by cmake/embed.cm
 void report_fatal(const char* what);  // shows a readable message (page) or prints it (desktop)
 
 namespace {
-constexpr Uint32 kDrawAfterInputMs = 1000;
+constexpr double kDrawAfterInputMs = 1000;
 constexpr int kMinFramesAfterInput = 3;
 constexpr float kFontSizePx = 15.0f;
 constexpr const char* kIniKey = "envelope.ini";
 
-SDL_Window* g_window = nullptr;
 App* g_app = nullptr;
-Uint32 g_draw_until_ms = 0;
+double g_draw_until_ms = 0;
 int g_min_frames = kMinFramesAfterInput;
 long g_frames_drawn = 0;
 float g_font_scale = 0;
-bool g_done = false;
 
 // Rasterize the font at the device pixel ratio so text is crisp on HiDPI screens.
 void build_fonts(float dpr) {
@@ -53,25 +50,17 @@ void build_fonts(float dpr) {
   g_font_scale = dpr;
 }
 
-void frame() {
-  ImGuiIO& io = ImGui::GetIO();
-  SDL_Event event;
-  bool input = false;
-  while (SDL_PollEvent(&event)) {
-    if (event.type == SDL_POLLSENTINEL) continue;
-    input = true;
-    ImGui_ImplSDL2_ProcessEvent(&event);
-    if (event.type == SDL_QUIT) g_done = true;
-    if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
-        event.window.windowID == SDL_GetWindowID(g_window))
-      g_done = true;
-  }
-  if (input) request_redraw();
-  if (g_min_frames <= 0 && SDL_TICKS_PASSED(SDL_GetTicks(), g_draw_until_ms)) return;  // idle: nothing drawn
+bool idle() { return g_min_frames <= 0 && platform::now_ms() >= g_draw_until_ms; }
+
+// One iteration of the main loop; true while the app is drawing (call again soon).
+bool frame() {
+  if (platform::process_events()) request_redraw();
+  if (idle()) return false;  // nothing drawn
   --g_min_frames;
 
+  ImGuiIO& io = ImGui::GetIO();
   ImGui_ImplOpenGL3_NewFrame();
-  ImGui_ImplSDL2_NewFrame();
+  platform::new_frame();
   const float dpr = io.DisplayFramebufferScale.x > 0 ? io.DisplayFramebufferScale.x : 1.0f;
   if (dpr != g_font_scale) {
     build_fonts(dpr);
@@ -81,25 +70,27 @@ void frame() {
   ImGui::NewFrame();
   g_app->frame();
   ImGui::Render();
-  glViewport(0, 0, static_cast<int>(io.DisplaySize.x * io.DisplayFramebufferScale.x),
-             static_cast<int>(io.DisplaySize.y * io.DisplayFramebufferScale.y));
+  glViewport(0, 0, static_cast<int>(std::lround(io.DisplaySize.x * io.DisplayFramebufferScale.x)),
+             static_cast<int>(std::lround(io.DisplaySize.y * io.DisplayFramebufferScale.y)));
   const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
   glClearColor(bg.x * 0.6f, bg.y * 0.6f, bg.z * 0.6f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-  SDL_GL_SwapWindow(g_window);
+  platform::present();
   ++g_frames_drawn;
   if (io.WantSaveIniSettings) {
     g_app->host().storage_set(kIniKey, ImGui::SaveIniSettingsToMemory());
     io.WantSaveIniSettings = false;
   }
+  return !idle();
 }
 }  // namespace
 
 App* running_app() { return g_app; }
 void request_redraw() {
-  g_draw_until_ms = SDL_GetTicks() + kDrawAfterInputMs;
+  g_draw_until_ms = platform::now_ms() + kDrawAfterInputMs;
   g_min_frames = kMinFramesAfterInput;
+  platform::wake();
 }
 long frames_drawn() { return g_frames_drawn; }
 
@@ -107,64 +98,31 @@ long frames_drawn() { return g_frames_drawn; }
 
 int main(int, char**) {
   using namespace envelope::ui;
-#ifdef __EMSCRIPTEN__
-  // Keyboard focus stays on the canvas: the rest of the page and browser shortcuts keep working.
-  SDL_SetHint(SDL_HINT_EMSCRIPTEN_KEYBOARD_ELEMENT, "#canvas");
-  const char* glsl_version = "#version 300 es";
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
-#else
-  const char* glsl_version = "#version 130";
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
-  SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
-#endif
-  if (SDL_Init(SDL_INIT_VIDEO) != 0) {
-    report_fatal(SDL_GetError());
-    return 1;
-  }
-  SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
-  g_window = SDL_CreateWindow("Envelope", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1400, 900,
-                              SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
-  SDL_GLContext gl = g_window ? SDL_GL_CreateContext(g_window) : nullptr;
-  if (!gl) {
-    report_fatal((std::string("Envelope needs WebGL2 / OpenGL 3: ") + SDL_GetError()).c_str());
-    return 1;
-  }
-  SDL_GL_MakeCurrent(g_window, gl);
-  SDL_GL_SetSwapInterval(1);
-
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // layout lives in host storage (localStorage), not a file
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  const std::string error = platform::init("Envelope", 1400, 900);
+  if (!error.empty()) {
+    report_fatal(error.c_str());
+    ImGui::DestroyContext();
+    return 1;
+  }
   Host& host = platform_host();
   const std::string ini = host.storage_get(kIniKey);
   if (!ini.empty()) ImGui::LoadIniSettingsFromMemory(ini.c_str(), ini.size());
-  ImGui_ImplSDL2_InitForOpenGL(g_window, gl);
-  ImGui_ImplOpenGL3_Init(glsl_version);
+  ImGui_ImplOpenGL3_Init(platform::glsl_version());
 
   static App app(host);
   g_app = &app;
   app.start();
   request_redraw();
-
-#ifdef __EMSCRIPTEN__
-  emscripten_set_main_loop(frame, 0, true);
-#else
-  while (!g_done) {
-    if (g_min_frames <= 0 && SDL_TICKS_PASSED(SDL_GetTicks(), g_draw_until_ms))
-      SDL_WaitEventTimeout(nullptr, 500);  // sleep until input
-    frame();
-  }
+  platform::run(frame);  // the browser returns at once and keeps calling frame(); the desktop returns on quit
+#ifndef __EMSCRIPTEN__
   ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplSDL2_Shutdown();
+  platform::shutdown();
   ImGui::DestroyContext();
-  SDL_GL_DeleteContext(gl);
-  SDL_DestroyWindow(g_window);
-  SDL_Quit();
 #endif
   return 0;
 }

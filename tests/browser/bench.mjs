@@ -1,4 +1,5 @@
-// Page figures for scripts/bench: time to first drawn frame (10 loads), frames drawn while idle and
+// Page figures for scripts/bench: time to first drawn frame (10 loads, and 3 loads over a throttled
+// "Fast 3G" network), frames drawn while idle and
 // under continuous input, a 10,000-point sweep in the browser, and peak wasm memory.
 // Prints "name value unit" lines.
 import { resolve } from 'node:path';
@@ -16,26 +17,53 @@ const browser = await chromium.launch({
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const out = (name, value, unit) => console.log(`${name} ${typeof value === 'number' ? +value.toFixed(3) : value} ${unit}`);
 
-// Time to first drawn frame, from navigation start (performance.now() origin), over 10 fresh loads.
-const firstFrame = [];
-for (let i = 0; i < 10; i++) {
+// Time to first drawn frame, from navigation start (performance.now() origin), in a fresh context
+// (empty cache). `network`: Chromium's network emulation over CDP, or none.
+async function firstFrameMs(network) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
+  if (network) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, ...network });
+  }
   await page.addInitScript(() => {
     const poll = () => {
+      if (window.envelope && window.envelope.ready && window.__readyMs === undefined) window.__readyMs = performance.now();
       if (window.envelope && window.envelope.ready && window.envelope.framesDrawn() >= 1) window.__firstFrameMs = performance.now();
       else requestAnimationFrame(poll);
     };
     requestAnimationFrame(poll);
   });
-  await page.goto(url);
-  await page.waitForFunction(() => window.__firstFrameMs !== undefined, null, { timeout: 60000 });
-  firstFrame.push(await page.evaluate(() => window.__firstFrameMs));
+  await page.goto(url, { timeout: 120000 });
+  await page.waitForFunction(() => window.__firstFrameMs !== undefined, null, { timeout: 120000 });
+  // Where the time goes: the wasm downloaded, the runtime ready (compiled and instantiated), first frame.
+  const stages = await page.evaluate(() => ({
+    wasm: (performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm')) || {}).responseEnd,
+    ready: window.__readyMs, frame: window.__firstFrameMs,
+  }));
   await context.close();
+  firstFrameMs.stages.push(stages);
+  return stages.frame;
 }
+firstFrameMs.stages = [];
+const firstFrame = [];
+for (let i = 0; i < 10; i++) firstFrame.push(await firstFrameMs(null));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+out('wasm_downloaded_ms.median', median(firstFrameMs.stages.map((s) => s.wasm || 0)), 'ms');
+out('runtime_ready_ms.median', median(firstFrameMs.stages.map((s) => s.ready)), 'ms');
 firstFrame.sort((a, b) => a - b);
 out('first_frame_ms.median', firstFrame[5], 'ms');
 out('first_frame_ms.max', firstFrame[9], 'ms');
+// A phone on a slow network: Chrome DevTools' "Fast 3G" figures (1.6 Mb/s down = 200,000 B/s,
+// 750 kb/s up = 93,750 B/s, 150 ms round trip), the page served gzip-compressed (shell/serve.mjs) as
+// static hosts do. 3 loads.
+const FAST_3G = { latency: 150, downloadThroughput: 200000, uploadThroughput: 93750 };
+const throttled = [];
+for (let i = 0; i < 3; i++) throttled.push(await firstFrameMs(FAST_3G));
+throttled.sort((a, b) => a - b);
+out('fast3g_first_frame_ms.median', throttled[1], 'ms');
+out('fast3g_first_frame_ms.max', throttled[2], 'ms');
 
 const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
 const page = await context.newPage();

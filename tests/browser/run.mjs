@@ -687,7 +687,7 @@ test('compare pins persist across a reload', async () => {
   const { page } = await open(context);
   await page.evaluate(() => window.envelope.setScenario({ version: 1, name: 'pinned plan', hardware: { count: 3 } }));
   await clickWidget(page, 'menu/Pin to compare');
-  await sleep(300);
+  await page.waitForFunction(() => window.localStorage.getItem('envelope.pins'), null, { timeout: 3000 }).catch(() => {});
   const store = JSON.parse(await stored(page, 'envelope.pins'));
   assert(store.pins.length === 1 && store.pins[0].label === 'pinned plan', 'pins: ' + JSON.stringify(store));
   await page.reload();
@@ -696,6 +696,131 @@ test('compare pins persist across a reload', async () => {
   await showScenarios(page);
   const again = JSON.parse(await stored(page, 'envelope.pins'));
   assert(again.pins.length === 1 && JSON.parse(again.pins[0].scenario).hardware.count === 3, 'after reload: ' + JSON.stringify(again));
+  await context.close();
+});
+
+// ---- Touch, and the page without SDL (issue 18, web/platform_web.cpp) ----
+
+// A finger on the touch screen through CDP (the context has hasTouch): down at (x, y), moved by
+// (dx, dy) in `steps` moves 16 ms apart (event timestamps, as a phone reports them however long the
+// page takes to handle each one), lifted.
+async function swipe(page, x, y, dx, dy, steps = 10) {
+  const cdp = await page.context().newCDPSession(page);
+  const t0 = Date.now() / 1000;
+  const touch = (type, points, i) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points, timestamp: t0 + 0.016 * i });
+  await touch('touchStart', [{ x, y, id: 1 }], 0);
+  for (let i = 1; i <= steps; i++) await touch('touchMove', [{ x: x + (dx * i) / steps, y: y + (dy * i) / steps, id: 1 }], i);
+  await touch('touchEnd', [], steps + 1);
+  await cdp.detach();
+}
+const widgetY = (page, path) => page.evaluate((p) => (window.envelope.widgets().find((w) => w.path === p) || {}).y, path);
+
+test('touch: a tapped text box takes the soft keyboard; a tap presses a menu and a menu item', async () => {
+  const context = await ctx({ hasTouch: true });
+  const { page, errors } = await open(context);
+  // Tap a number box: the hidden textarea takes the focus (a phone opens its keyboard); text from the
+  // soft keyboard (insertText: an input event, no key press) and its Enter reach the box.
+  let c = await widgetCentre(page, 'inference.batch');
+  await page.touchscreen.tap(c.x, c.y);
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'envelope-text', null,
+    { timeout: 3000 }).catch(() => {});
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  assert(focused === 'envelope-text', 'the soft-keyboard textarea is not focused: ' + focused);
+  await page.keyboard.insertText('16');
+  await sleep(200);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => window.envelope.getScenario().inference.batch === 16, null, { timeout: 3000 }).catch(() => {});
+  assert((await batchOf(page)) === 16, `batch ${await batchOf(page)} after typing 16 on the soft keyboard`);
+  // The box let go of the keyboard: the canvas has the keys again.
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'canvas', null, { timeout: 3000 }).catch(() => {});
+  assert((await page.evaluate(() => document.activeElement.id)) === 'canvas', 'the canvas did not get the keys back');
+  // Tap the Examples menu, then an example in it: a tap is a click.
+  const id = exampleIds.find((e) => e === 'seed-q5') || exampleIds[0];
+  c = await widgetCentre(page, 'menu/Examples');
+  await page.touchscreen.tap(c.x, c.y);
+  await sleep(400);
+  c = await widgetCentre(page, 'menu/Examples/' + id);
+  await page.touchscreen.tap(c.x, c.y);
+  const exampleLink = runCli('link', '--example', id).trim();
+  await page.waitForFunction((l) => window.envelope.link() === l, exampleLink, { timeout: 3000 }).catch(() => {});
+  assert((await page.evaluate(() => window.envelope.link())) === exampleLink, 'the tapped example was not loaded');
+  assert(errors.length === 0, errors.join(' | '));
+  await context.close();
+});
+
+test('touch: a one-finger swipe scrolls the panel under it, and only that panel', async () => {
+  const context = await ctx({ hasTouch: true });
+  const { page, errors } = await open(context);
+  const scenario = JSON.stringify(await page.evaluate(() => window.envelope.getScenario()));
+  // A panel whose content is taller than the panel: its last input is drawn near its bottom edge.
+  const windows = await page.evaluate(() => window.envelope.windows());
+  const widgets = await page.evaluate(() => window.envelope.widgets());
+  const panel = windows.find((w) => !w.collapsed && w.h > 200 && widgets.filter((x) => x.window === w.name && x.kind === 'input')
+    .some((x) => x.y + x.h > w.y + w.h - 40));
+  assert(panel, 'no panel to scroll: ' + JSON.stringify(windows.map((w) => [w.name, w.h])));
+  const inside = widgets.find((x) => x.window === panel.name && x.kind === 'input');
+  const other = widgets.find((x) => x.window !== panel.name && x.kind === 'input');
+  const y0 = await widgetY(page, inside.path), other0 = await widgetY(page, other.path);
+  // Swipe up by 150 px from the middle of the panel: its content follows the finger.
+  const x = panel.x + panel.w * 0.5, y = panel.y + panel.h * 0.6;
+  await swipe(page, x, y, 0, -150);
+  await sleep(400);
+  const y1 = await widgetY(page, inside.path);
+  assert(y1 === undefined || y0 - y1 >= 40, `${panel.name}: ${inside.path} at ${y0} -> ${y1} after a 150 px swipe up`);
+  assert(y1 === undefined || y0 - y1 <= 200, `${panel.name} scrolled ${y0 - y1} px for a 150 px swipe`);
+  assert((await widgetY(page, other.path)) === other0, `${other.window} scrolled too`);
+  const moved = (await page.evaluate(() => window.envelope.windows())).find((w) => w.name === panel.name);
+  assert(moved.x === panel.x && moved.y === panel.y, `${panel.name} moved instead of scrolling`);
+  // Swiping back down scrolls it back; nothing was edited on the way.
+  await swipe(page, x, y, 0, 150);
+  await sleep(400);
+  assert((await widgetY(page, inside.path)) === y0, `${inside.path} at ${await widgetY(page, inside.path)} after swiping back (was ${y0})`);
+  assert(JSON.stringify(await page.evaluate(() => window.envelope.getScenario())) === scenario, 'a swipe edited the scenario');
+  assert(errors.length === 0, errors.join(' | '));
+  await context.close();
+});
+
+test('the mouse wheel scrolls the panel under the pointer, and only that panel', async () => {
+  const context = await ctx();
+  const { page, errors } = await open(context);
+  const windows = await page.evaluate(() => window.envelope.windows());
+  const widgets = await page.evaluate(() => window.envelope.widgets());
+  const panel = windows.find((w) => !w.collapsed && w.h > 200 && widgets.filter((x) => x.window === w.name && x.kind === 'input')
+    .some((x) => x.y + x.h > w.y + w.h - 40));
+  assert(panel, 'no panel to scroll');
+  const inside = widgets.find((x) => x.window === panel.name && x.kind === 'input');
+  const other = widgets.find((x) => x.window !== panel.name && x.kind === 'input');
+  const y0 = await widgetY(page, inside.path), other0 = await widgetY(page, other.path);
+  await page.mouse.move(panel.x + panel.w * 0.5, panel.y + panel.h * 0.6);
+  await page.mouse.wheel(0, 100);  // one notch down: 100 px, one Dear ImGui wheel step
+  await sleep(500);
+  const y1 = await widgetY(page, inside.path);
+  assert(y1 === undefined || y1 < y0, `${panel.name}: ${inside.path} at ${y0} -> ${y1} after a wheel notch`);
+  assert((await widgetY(page, other.path)) === other0, `${other.window} scrolled too`);
+  await page.mouse.wheel(0, -100);
+  await sleep(500);
+  assert((await widgetY(page, inside.path)) === y0, 'the wheel back up did not scroll back');
+  assert(errors.length === 0, errors.join(' | '));
+  await context.close();
+});
+
+test('the page loads no SDL and stays within its 400 KiB served budget (gzip), as loaded by the browser', async () => {
+  const context = await ctx();
+  const { page } = await open(context);
+  const loaded = await page.evaluate(() => [location.pathname, ...performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname)]);
+  const files = [...new Set(loaded.map((p) => (p === '/' ? 'index.html' : p.slice(1))))];
+  for (const f of ['index.html', 'envelope_web.js', 'envelope_web.wasm']) assert(files.includes(f), `${f} not loaded: ${files.join(' ')}`);
+  const { gzipSync } = await import('node:zlib');
+  let total = 0;
+  for (const f of files) {
+    const bytes = await readFile(join(pageDir, f));
+    total += gzipSync(bytes, { level: 9 }).length;
+    const sdl = bytes.toString('latin1').match(/SDL2|SDL_[A-Za-z]+/);
+    assert(!sdl, `${f} carries SDL (${sdl && sdl[0]})`);
+  }
+  assert(total <= 400 * 1024, `the page loads ${(total / 1024).toFixed(1)} KiB gzip (budget 400 KiB)`);
+  // No SDL glue on the page either.
+  assert(await page.evaluate(() => typeof Module.SDL2 === 'undefined' && typeof window.SDL === 'undefined'), 'SDL glue on the page');
   await context.close();
 });
 
