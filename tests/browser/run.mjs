@@ -129,9 +129,17 @@ test('getReport() equals the CLI JSON, and the text mirror the CLI text, for eve
       for (const k of Object.keys(a)) walk(a[k], b && b[k], path ? path + '.' + k : k);
     };
     walk(fromCli, fromPage, '');
-    const mirror = await page.textContent('#mirror-text');
+    // The mirror's list items, in order, are the CLI text; each under its section's heading.
+    const mirror = await page.evaluate(() => [...document.querySelectorAll('#mirror-text li')].map((li) => li.textContent).join(''));
     const cliText = runCli('eval', '--example', id);
     assert(mirror === cliText, `${id}: text mirror differs from the CLI text`);
+    const headings = await page.evaluate(() => [...document.querySelectorAll('#mirror-text section > h2')].map((h) => h.textContent));
+    for (const h of ['Model', 'Cost']) assert(headings.includes(h), `${id}: no heading ${h} in ${headings.join(', ')}`);
+    const misplaced = await page.evaluate(() => [...document.querySelectorAll('#mirror-text section')].filter((sec) => {
+      const h = sec.querySelector('h2').textContent;
+      return h !== 'Warnings' && [...sec.querySelectorAll('li')].some((li) => !li.textContent.toLowerCase().startsWith(h.toLowerCase().replace(/ /g, '_')));
+    }).length);
+    assert(misplaced === 0, `${id}: ${misplaced} section(s) hold results of another section`);
   }
   assert(errors.length === 0, errors.join(' | '));
   await context.close();

@@ -11,7 +11,7 @@ namespace envelope::ui {
 
 void draw_traffic(App& app) {
   if (!(app.scenario().include.serving)) return;  // section not in the scenario (include)
-  if (!begin_panel("Traffic & serving")) {
+  if (!begin_panel(app, "Traffic & serving")) {
     ImGui::End();
     return;
   }
@@ -28,7 +28,10 @@ void draw_traffic(App& app) {
     double factor;
   } presets[] = {{"consumer 3x", 3}, {"payments 5x", 5}, {"ads 10x", 10}};
   for (const Preset& p : presets) {
-    if (ImGui::RadioButton(p.name, t.peak_factor == p.factor)) {
+    const bool clicked = ImGui::RadioButton(p.name, t.peak_factor == p.factor);
+    record_target(app, std::string("traffic.peak_factor/") + p.name, p.name, "radio");
+    app.widgets.back().value = t.peak_factor == p.factor ? "true" : "false";
+    if (clicked) {
       t.peak_factor = p.factor;
       app.changed();
     }
@@ -40,7 +43,10 @@ void draw_traffic(App& app) {
   const Result* peak = app.report().find("traffic.peak_qps");
   input_field(app, "peak QPS (direct)", "traffic.peak_qps", peak ? peak->value : 1);
   bool cpu = t.cpu_ms_per_request > 0;
-  if (ImGui::Checkbox("CPU-served model (ms per request)", &cpu)) {
+  const bool cpu_clicked = ImGui::Checkbox("CPU-served model (ms per request)", &cpu);
+  record_target(app, "flag/CPU-served model", "CPU-served model (ms per request)", "checkbox");
+  app.widgets.back().value = cpu ? "true" : "false";
+  if (cpu_clicked) {
     t.cpu_ms_per_request = cpu ? 2.0 : 0.0;
     app.changed();
   }
