@@ -13,6 +13,9 @@ struct Panel {
   void (*draw)(App&);
 };
 const std::vector<Panel>& panels();
+// Whether a panel is drawn for this scenario: a panel whose sections the scenario does not include
+// (the Include menu) is not. The draw functions and the first-use layout both ask this.
+bool panel_included(const std::string& name, const Scenario& s);
 // ImGui::Begin for a panel, with its first-use placement. Pair with ImGui::End() as usual.
 // Every frame a panel is kept within the window below the top bar (title bar on-screen, never wider
 // or taller than the window): after a resize, a layout saved on a larger screen, or a drag.

@@ -148,19 +148,29 @@ struct FieldRef {
   std::optional<double>* optional = nullptr;
   FieldLimits limits{0, 0};
 };
+// One visitor of the field table for every look-up (each visitor type instantiates the whole table:
+// page size): by path (numbers) or by a member's address (text and flags, whose path it gives).
+struct FieldFinder {
+  const std::string* path = nullptr;
+  const void* member = nullptr;
+  FieldRef ref;
+  std::string found;
+  void number(const std::string& p, double& x, FieldLimits lim) {
+    if (path && p == *path) ref = {&x, nullptr, lim};
+  }
+  void optional(const std::string& p, std::optional<double>& x, FieldLimits lim) {
+    if (path && p == *path) ref = {nullptr, &x, lim};
+  }
+  void text(const std::string& p, std::string& x, const std::vector<std::string>&, size_t) {
+    if (&x == member) found = p;
+  }
+  void flag(const std::string& p, bool& x) {
+    if (&x == member) found = p;
+  }
+};
 FieldRef find_field(Scenario& s, const std::string& path) {
-  struct Finder {
-    const std::string& path;
-    FieldRef ref;
-    void number(const std::string& p, double& x, FieldLimits lim) {
-      if (p == path) ref = {&x, nullptr, lim};
-    }
-    void optional(const std::string& p, std::optional<double>& x, FieldLimits lim) {
-      if (p == path) ref = {nullptr, &x, lim};
-    }
-    void text(const std::string&, std::string&, const std::vector<std::string>&, size_t) {}
-    void flag(const std::string&, bool&) {}
-  } f{path, {}};
+  FieldFinder f;
+  f.path = &path;
   visit_fields(s, f);
   return f.ref;
 }
@@ -346,20 +356,10 @@ namespace {
 // The field table path of a text or flag member of the app's scenario ("training.dtype"), found by its
 // address; "" for a value that is not a scenario field (planner options).
 std::string field_path_of(App& app, const void* member) {
-  struct Finder {
-    const void* member;
-    std::string path;
-    void number(const std::string&, double&, FieldLimits) {}
-    void optional(const std::string&, std::optional<double>&, FieldLimits) {}
-    void text(const std::string& p, std::string& x, const std::vector<std::string>&, size_t) {
-      if (&x == member) path = p;
-    }
-    void flag(const std::string& p, bool& x) {
-      if (&x == member) path = p;
-    }
-  } f{member, {}};
+  FieldFinder f;
+  f.member = member;
   visit_fields(app.edit(), f);
-  return f.path;
+  return f.found;
 }
 std::string shown_label(const char* label) {
   const char* hidden = std::strstr(label, "##");

@@ -921,3 +921,21 @@ TEST_CASE("charts are in widgets() and show the value under the cursor", "[ui][c
   CHECK(chart->value.find("batch ") == 0);
   CHECK(chart->value.find("tokens/s: ") != std::string::npos);
 }
+
+TEST_CASE("the layout's list of shown panels is what is drawn, for every seed example", "[ui][layout]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  for (const Example& e : examples()) {
+    INFO(e.id);
+    app.set_scenario(e.scenario);
+    draw_frame(app);
+    draw_frame(app);
+    for (const Panel& p : panels()) {
+      INFO(p.name);
+      const ImGuiWindow* w = ImGui::FindWindowByName(p.name);
+      CHECK((w != nullptr && w->Active) == panel_included(p.name, app.scenario()));
+    }
+  }
+}

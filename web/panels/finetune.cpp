@@ -37,7 +37,7 @@ static void draw_energy_part(App& app) {
 
 void draw_finetune(App& app) {
   const IncludeSection& inc = app.scenario().include;
-  if (!inc.finetune && !inc.energy) return;  // none of its sections is included
+  if (!panel_included("Fine-tuning & energy", app.scenario())) return;  // none of its sections is included
   if (!begin_panel(app, "Fine-tuning & energy")) {
     ImGui::End();
     return;

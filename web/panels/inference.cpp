@@ -15,7 +15,7 @@
 namespace envelope::ui {
 
 void draw_inference(App& app) {
-  if (!(app.scenario().include.inference)) return;  // section not in the scenario (include)
+  if (!panel_included("Inference", app.scenario())) return;  // section not in the scenario (include)
   if (!begin_panel(app, "Inference")) {
     ImGui::End();
     return;

@@ -28,6 +28,21 @@ const std::vector<Panel>& panels() {
   return all;
 }
 
+bool panel_included(const std::string& name, const Scenario& s) {
+  const IncludeSection& inc = s.include;
+  // Model and hardware feed training, inference and GPU serving; a CPU/data-only scenario has none.
+  if (name == "Model & hardware") return inc.training || inc.inference || (inc.serving && s.traffic.cpu_ms_per_request <= 0);
+  if (name == "Memory") return inc.inference || inc.training;
+  if (name == "Inference") return inc.inference;
+  if (name == "Training") return inc.training;
+  if (name == "Traffic & serving") return inc.serving;
+  if (name == "Storage") return inc.storage || inc.feature_store;
+  if (name == "Pipeline") return inc.pipeline || inc.network || inc.one_machine;
+  if (name == "Fine-tuning & energy") return inc.finetune || inc.energy;
+  if (name == "Recommender") return inc.recommender;
+  return true;
+}
+
 namespace {
 using Placement = LayoutState::Placement;
 
@@ -36,7 +51,7 @@ using Placement = LayoutState::Placement;
 // room that still fits it; those that fit nowhere start collapsed at the foot of the column with the
 // most room; the last open panel of each column reaches down to the foot of the window (or gives up
 // height so the collapsed title bars below it stay on-screen).
-void compute_layout(LayoutState& st) {
+void compute_layout(LayoutState& st, const Scenario& s) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   st.placements.clear();
   st.computed_for = vp->Size;
@@ -48,6 +63,7 @@ void compute_layout(LayoutState& st) {
   std::vector<std::vector<size_t>> in_column(columns);
   std::vector<const Panel*> rest;
   for (const Panel& p : panels()) {
+    if (!panel_included(p.name, s)) continue;  // placed when first shown, by the layout of that time
     const float h = std::min(em(p.height_em), bottom - top);
     int best = -1;
     for (int c = 0; c < columns; ++c)
@@ -84,9 +100,23 @@ void compute_layout(LayoutState& st) {
 
 const Placement& placement_of(App& app, const char* name) {
   LayoutState& st = app.panel_state().layout;
-  if (st.placements.empty()) compute_layout(st);
+  if (st.placements.empty()) compute_layout(st, app.scenario());
   for (const auto& [n, pl] : st.placements)
     if (n == name) return pl;
+  // A panel the first layout left out (its section was not included): laid out again without it
+  // moving the others (their first use is past).
+  LayoutState again;
+  Scenario all = app.scenario();
+  for (bool* on : {&all.include.training, &all.include.inference, &all.include.serving, &all.include.storage,
+                   &all.include.feature_store, &all.include.pipeline, &all.include.network, &all.include.one_machine,
+                   &all.include.finetune, &all.include.energy, &all.include.recommender})
+    *on = true;
+  compute_layout(again, all);
+  for (const auto& entry : again.placements)
+    if (entry.first == name) {
+      st.placements.push_back(entry);
+      return st.placements.back().second;
+    }
   static const Placement fallback{{0, 0}, {em(30), em(20)}, false};
   return fallback;
 }

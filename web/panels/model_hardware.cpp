@@ -25,11 +25,7 @@ static bool matches(const std::string& text, const char* filter) {
 }
 
 void draw_model_hardware(App& app) {
-  {
-    // Model and hardware feed training, inference and GPU serving; a CPU/data-only scenario has none.
-    const IncludeSection& inc = app.scenario().include;
-    if (!inc.training && !inc.inference && !(inc.serving && app.scenario().traffic.cpu_ms_per_request <= 0)) return;
-  }
+  if (!panel_included("Model & hardware", app.scenario())) return;  // a CPU/data-only scenario has no model
   if (!begin_panel(app, "Model & hardware")) {
     ImGui::End();
     return;

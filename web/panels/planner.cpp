@@ -250,16 +250,19 @@ void draw_planner(App& app) {
       }
       ImGui::SeparatorText("Best layout against GPU count");
       // One unit per chart: wall time, then cost.
+      if (st.counts.empty())
+        ImGui::TextDisabled("No layout fits in memory from %s to %s GPUs.", format_number(std::max(1.0, app.scenario().hardware.count / 8)).c_str(),
+                            format_number(app.scenario().hardware.count * 8).c_str());
       LineChartOptions chart;
       chart.x_label = "GPUs";
       chart.log_x = true;
       chart.height_em = 8;
       chart.x_lines.push_back({app.scenario().hardware.count, "this scenario"});
       chart.y_label = "wall time (days)";
-      line_chart(app, "plan_days", st.counts, {{"days", st.days, palette(0)}}, chart);
+      if (!st.counts.empty()) line_chart(app, "plan_days", st.counts, {{"days", st.days, palette(0)}}, chart);
       chart.y_label = "cost (USD)";
       chart.y_unit = "USD";
-      line_chart(app, "plan_cost", st.counts, {{"cost", st.cost, palette(1)}}, chart);
+      if (!st.counts.empty()) line_chart(app, "plan_cost", st.counts, {{"cost", st.cost, palette(1)}}, chart);
       ImGui::EndTabItem();
     }
     const bool serving_tab = ImGui::BeginTabItem("Serving", nullptr, tab_flags("Serving"));

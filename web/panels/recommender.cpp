@@ -34,7 +34,7 @@ static void table_rows_box(App& app, RecommenderSection& r) {
 }
 
 void draw_recommender(App& app) {
-  if (!app.scenario().include.recommender) return;
+  if (!panel_included("Recommender", app.scenario())) return;
   if (!begin_panel(app, "Recommender")) {
     ImGui::End();
     return;

@@ -10,7 +10,7 @@
 namespace envelope::ui {
 
 void draw_traffic(App& app) {
-  if (!(app.scenario().include.serving)) return;  // section not in the scenario (include)
+  if (!panel_included("Traffic & serving", app.scenario())) return;  // section not in the scenario (include)
   if (!begin_panel(app, "Traffic & serving")) {
     ImGui::End();
     return;

@@ -12,7 +12,7 @@
 namespace envelope::ui {
 
 void draw_training(App& app) {
-  if (!(app.scenario().include.training)) return;  // section not in the scenario (include)
+  if (!panel_included("Training", app.scenario())) return;  // section not in the scenario (include)
   if (!begin_panel(app, "Training")) {
     ImGui::End();
     return;
