@@ -218,9 +218,14 @@
     },
     // The last drawn frame, in CSS pixels of the viewport (for tests and scripts: no hard-coded
     // coordinates). windows(): [{name, x, y, w, h, collapsed, focused, popup, z}] back to front.
-    // widgets(): [{path, label, kind, window, x, y, w, h, tooltip}] for every visible input (path: its
-    // scenario field, e.g. "traffic.users"), menu ("menu/Panels", "menu/Panels/Scenarios") and button
-    // ("button/Scenarios/Save").
+    // widgets(): [{path, label, kind, window, x, y, w, h, tooltip, value?}] for every visible input (path: its
+    // scenario field, e.g. "traffic.users"), menu ("menu/Panels", "menu/Panels/Scenarios"; on a narrow
+    // window the menus are inside "menu/Menu", which lists the panels itself), button
+    // ("button/Scenarios/Save"), tab ("tab/Planner/Serving"), choice box (kind "choice", path its field,
+    // "training.recipe"; value the current choice; while open its items are "choice-item" at
+    // "training.recipe/fp32"), checkbox ("checkbox", value "true"/"false"), radio button ("radio",
+    // "traffic.peak_factor/ads 10x") and chart ("chart", "chart/serving-tradeoff"; label what it shows,
+    // value the value under the mouse while hovered).
     windows: function () { return toViewport(JSON.parse(call('envelope_windows', [], []))); },
     widgets: function () { return toViewport(JSON.parse(call('envelope_widgets', [], []))); },
     // Undo / redo of scenario edits (Ctrl+Z / Ctrl+Shift+Z); false when there is nothing to undo / redo.

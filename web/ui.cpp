@@ -629,17 +629,24 @@ void stacked_bar(const char* id, const std::vector<Segment>& segments, double ca
     const float cx = p0.x + static_cast<float>(capacity / scale_max) * size.x;
     dl->AddLine(ImVec2(cx, p0.y - em(0.2f)), ImVec2(cx, p0.y + size.y + em(0.2f)), IM_COL32(255, 80, 80, 255), 2.0f);
   }
-  // Legend.
+  // Legend, wrapped to the panel's width (never clipped).
+  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
   for (size_t i = 0; i < segments.size(); ++i) {
-    if (i) ImGui::SameLine();
+    const std::string text = segments[i].name + " " + format_bytes(segments[i].value, binary_units);
+    if (i) {
+      ImGui::SameLine();
+      if (ImGui::GetCursorScreenPos().x + em(1) + ImGui::CalcTextSize(text.c_str()).x > right) ImGui::NewLine();
+    }
     ImGui::ColorButton(segments[i].name.c_str(), ImGui::ColorConvertU32ToFloat4(segments[i].color),
                        ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoDragDrop, ImVec2(em(0.7f), em(0.7f)));
     ImGui::SameLine(0, em(0.25f));
-    ImGui::Text("%s %s", segments[i].name.c_str(), format_bytes(segments[i].value, binary_units).c_str());
+    ImGui::TextUnformatted(text.c_str());
   }
   if (capacity > 0) {
+    const std::string cap = "| capacity " + format_bytes(capacity, binary_units);
     ImGui::SameLine();
-    ImGui::TextColored(ImVec4(1, 0.35f, 0.35f, 1), "| capacity %s", format_bytes(capacity, binary_units).c_str());
+    if (ImGui::GetCursorScreenPos().x + ImGui::CalcTextSize(cap.c_str()).x > right) ImGui::NewLine();
+    ImGui::TextColored(ImVec4(1, 0.35f, 0.35f, 1), "%s", cap.c_str());
   }
   if (hovered >= 0)
     ImGui::SetTooltip("%s: %s", segments[hovered].name.c_str(), format_bytes(segments[hovered].value, binary_units).c_str());
