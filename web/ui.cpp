@@ -276,7 +276,9 @@ void record_target(App& app, const std::string& path, const std::string& label, 
   r.kind = kind;
   const ImGuiWindow* w = ImGui::GetCurrentWindowRead();
   if (w && w->RootWindow) r.window = w->RootWindow->Name;
-  r.visible = ImGui::IsItemVisible();
+  // A popup or menu is hidden on its first frame while it measures itself, then placed: its items'
+  // rectangles count from the frame it is shown.
+  r.visible = ImGui::IsItemVisible() && !(w && (w->Hidden || (w->RootWindow && w->RootWindow->Hidden)));
   app.widgets.push_back(std::move(r));
 }
 
