@@ -770,7 +770,7 @@ for (const [width, height] of [[1280, 720], [1366, 768], [1920, 1080], [2560, 14
   });
 }
 
-test('layering: the link problem message is drawn above a focused panel; windows are opaque', async () => {
+test('layering: the link problem message is drawn above a focused panel and can be dismissed', async () => {
   const context = await ctx();
   const { page } = await open(context);
   await page.evaluate(() => { window.location.hash = '#s=%7Bbroken'; });

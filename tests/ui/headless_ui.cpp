@@ -939,3 +939,16 @@ TEST_CASE("the layout's list of shown panels is what is drawn, for every seed ex
     }
   }
 }
+
+TEST_CASE("windows and popups are opaque in both themes: no panel shows through another", "[ui][layout]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  for (bool dark : {true, false}) {
+    app.dark_theme = dark;
+    app.apply_theme();
+    CHECK(ImGui::GetStyle().Colors[ImGuiCol_WindowBg].w == 1.0f);
+    CHECK(ImGui::GetStyle().Colors[ImGuiCol_PopupBg].w == 1.0f);
+  }
+}

@@ -27,7 +27,14 @@ void draw_traffic(App& app) {
     const char* name;
     double factor;
   } presets[] = {{"consumer 3x", 3}, {"payments 5x", 5}, {"ads 10x", 10}};
+  bool first = true;
   for (const Preset& p : presets) {
+    // Wrapped under the first one when the panel is too narrow for the next (never cut off).
+    if (!first && ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(p.name).x + em(2)) {
+      ImGui::NewLine();
+      ImGui::SetCursorPosX(em(11));
+    }
+    first = false;
     const bool clicked = ImGui::RadioButton(p.name, t.peak_factor == p.factor);
     record_target(app, std::string("traffic.peak_factor/") + p.name, p.name, "radio");
     app.widgets.back().value = t.peak_factor == p.factor ? "true" : "false";
