@@ -113,7 +113,7 @@
     },
     publish: function (reportJson, text, link) {
       lastReport = reportJson;
-      document.getElementById('mirror-text').textContent = text;
+      renderMirror(document.getElementById('mirror-text'), text);
       var a = document.getElementById('mirror-link');
       a.textContent = link;
       a.setAttribute('href', link);
@@ -125,6 +125,43 @@
     },
     fatal: function (what) { showStatus(what, true); }
   };
+
+  // The text mirror for screen readers: one heading per section of the report (model, memory,
+  // training, ...; warnings last) over a list with one item per result (its value line, then its
+  // formula and source). The items' text, in order, is exactly the CLI's text report.
+  function renderMirror(root, text) {
+    var lines = text.split('\n'), blocks = [];
+    for (var i = 0; i < lines.length; i++) {
+      var line = lines[i];
+      if (i === lines.length - 1 && line === '') break;
+      if (blocks.length === 0 || !/^\s/.test(line)) blocks.push({ text: '', section: sectionOf(line) });
+      blocks[blocks.length - 1].text += line + (i < lines.length - 1 ? '\n' : '');
+    }
+    while (root.firstChild) root.removeChild(root.firstChild);
+    var list = null, current = null;
+    blocks.forEach(function (b) {
+      if (b.section !== current) {
+        current = b.section;
+        var section = document.createElement('section');
+        var h = document.createElement('h2');
+        h.textContent = current;
+        list = document.createElement('ul');
+        section.appendChild(h);
+        section.appendChild(list);
+        root.appendChild(section);
+      }
+      var li = document.createElement('li');
+      li.textContent = b.text;
+      list.appendChild(li);
+    });
+  }
+  function sectionOf(line) {
+    if (/^warning: /.test(line)) return 'Warnings';
+    var m = /^([a-z0-9_]+)[.:]/.exec(line);
+    if (!m) return 'Other';
+    var name = m[1].replace(/_/g, ' ');
+    return name.charAt(0).toUpperCase() + name.slice(1);
+  }
 
   function updateFragment(fragment, push) {
     var ok = window.location.hash === fragment;
@@ -181,9 +218,14 @@
     },
     // The last drawn frame, in CSS pixels of the viewport (for tests and scripts: no hard-coded
     // coordinates). windows(): [{name, x, y, w, h, collapsed, focused, popup, z}] back to front.
-    // widgets(): [{path, label, kind, window, x, y, w, h, tooltip}] for every visible input (path: its
-    // scenario field, e.g. "traffic.users"), menu ("menu/Panels", "menu/Panels/Scenarios") and button
-    // ("button/Scenarios/Save").
+    // widgets(): [{path, label, kind, window, x, y, w, h, tooltip, value?}] for every visible input (path: its
+    // scenario field, e.g. "traffic.users"), menu ("menu/Panels", "menu/Panels/Scenarios"; on a narrow
+    // window the menus are inside "menu/Menu", which lists the panels itself), button
+    // ("button/Scenarios/Save"), tab ("tab/Planner/Serving"), choice box (kind "choice", path its field,
+    // "training.recipe"; value the current choice; while open its items are "choice-item" at
+    // "training.recipe/fp32"), checkbox ("checkbox", value "true"/"false"), radio button ("radio",
+    // "traffic.peak_factor/ads 10x") and chart ("chart", "chart/serving-tradeoff"; label what it shows,
+    // value the value under the mouse while hovered).
     windows: function () { return toViewport(JSON.parse(call('envelope_windows', [], []))); },
     widgets: function () { return toViewport(JSON.parse(call('envelope_widgets', [], []))); },
     // Undo / redo of scenario edits (Ctrl+Z / Ctrl+Shift+Z); false when there is nothing to undo / redo.

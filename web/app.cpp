@@ -8,6 +8,7 @@
 #include "envelope/format.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"
+#include "panel_state.hpp"
 #include "panels.hpp"
 #include "text_limits.hpp"
 
@@ -54,7 +55,8 @@ nlohmann::json parse_limited(const std::string& text, size_t max_bytes, int max_
 std::string quoted(const std::string& name) { return utf8_valid(name) ? "'" + name + "'" : "(a name that is not valid UTF-8)"; }
 }  // namespace
 
-App::App(Host& host) : host_(host) {}
+App::App(Host& host) : host_(host), panel_state_(std::make_unique<PanelState>()) {}
+App::~App() = default;
 
 void App::start() {
   const nlohmann::json settings = parse_limited(host_.storage_get(kSettingsKey), kMaxSettingsBytes, kMaxStoreDepth);
@@ -244,6 +246,10 @@ void App::apply_theme() {
   ImGuiStyle& st = ImGui::GetStyle();
   st.WindowRounding = 4;
   st.FrameRounding = 3;
+  // Opaque windows: no panel, chart or text shows through another (both themes are 94% opaque).
+  st.Colors[ImGuiCol_WindowBg].w = 1.0f;
+  st.Colors[ImGuiCol_PopupBg].w = 1.0f;
+  st.Colors[ImGuiCol_ChildBg].w = 0.0f;
   host_.storage_set(kSettingsKey, nlohmann::json{{"binary_units", binary_units}, {"dark_theme", dark_theme}}.dump());
 }
 
@@ -517,6 +523,7 @@ std::string App::widgets_json() const {
     if (!r.visible || !utf8_valid(r.label)) continue;
     out.push_back({{"path", r.path}, {"label", r.label}, {"kind", r.kind}, {"window", r.window}, {"x", r.x}, {"y", r.y},
                    {"w", r.w}, {"h", r.h}, {"tooltip", r.tooltip}});
+    if (!r.value.empty() && utf8_valid(r.value)) out.back()["value"] = r.value;
   }
   return out.dump();
 }
@@ -534,6 +541,7 @@ void App::frame() {
   }
   draw_top_bar(*this);
   for (const Panel& p : panels()) p.draw(*this);
+  draw_problem(*this);
 }
 
 }  // namespace envelope::ui

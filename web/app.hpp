@@ -3,6 +3,7 @@
 #pragma once
 #include <deque>
 #include <map>
+#include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
@@ -13,6 +14,8 @@
 #include "host.hpp"
 
 namespace envelope::ui {
+
+struct PanelState;  // panel_state.hpp
 
 struct Pinned {
   std::string label;
@@ -36,6 +39,7 @@ struct WidgetRect {
   std::string window;          // the panel (top-level window) it is drawn in
   bool visible = true;         // not clipped away by its window's scrolling
   std::string tooltip;         // what the input is: meaning, unit, limits, default
+  std::string value;           // choices and flags: the value shown; charts: the value under the cursor
 };
 
 // One row of the Compare table: a result of the current scenario against a pinned one.
@@ -62,6 +66,7 @@ struct Ranges {  // low / likely / high where an efficiency assumption dominates
 class App {
  public:
   explicit App(Host& host);
+  ~App();
 
   // Start-up: the URL fragment wins, then the autosaved scenario, then defaults. A broken link
   // shows its reason and keeps the last good scenario.
@@ -124,6 +129,9 @@ class App {
   // Every scenario input drawn in the last frame, with its field path.
   std::vector<WidgetRect> widgets;
 
+  // What the panels keep between frames (panel_state.hpp).
+  PanelState& panel_state() { return *panel_state_; }
+
   Host& host() { return host_; }
   std::string value(const std::string& path) const;  // formatted with units
   void apply_theme();
@@ -166,6 +174,7 @@ class App {
   double copy_label_until_ = 0;
   bool autosave_ok_ = true;
   Host& host_;
+  std::unique_ptr<PanelState> panel_state_;
   Scenario scenario_;
   Report report_;
   Ranges ranges_;

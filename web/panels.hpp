@@ -13,12 +13,20 @@ struct Panel {
   void (*draw)(App&);
 };
 const std::vector<Panel>& panels();
+// Whether a panel is drawn for this scenario: a panel whose sections the scenario does not include
+// (the Include menu) is not. The draw functions and the first-use layout both ask this.
+bool panel_included(const std::string& name, const Scenario& s);
 // ImGui::Begin for a panel, with its first-use placement. Pair with ImGui::End() as usual.
-bool begin_panel(const char* name);
-// Uncollapse and focus a panel (the Panels menu).
-void show_panel(const char* name);
+// Every frame a panel is kept within the window below the top bar (title bar on-screen, never wider
+// or taller than the window): after a resize, a layout saved on a larger screen, or a drag.
+bool begin_panel(App& app, const char* name);
+// Uncollapse and focus a panel (the Panels menu); on its next frame it is moved and sized to lie
+// fully within the window.
+void show_panel(App& app, const char* name);
 
 void draw_top_bar(App& app);
+// The message of a link or storage problem, drawn after the panels and above them.
+void draw_problem(App& app);
 void draw_model_hardware(App& app);
 void draw_memory(App& app);
 void draw_training(App& app);
@@ -39,8 +47,8 @@ struct TradeoffChartDrawn {
   size_t points = 0, front = 0;
   bool target_line = false;
 };
-const TradeoffChartDrawn& tradeoff_chart_drawn();
-void select_planner_tab(const char* name);
+const TradeoffChartDrawn& tradeoff_chart_drawn(App& app);
+void select_planner_tab(App& app, const char* name);
 void draw_finetune(App& app);  // fine-tuning and energy (panels/finetune.cpp)
 void draw_recommender(App& app);  // classical model / recommender (panels/recommender.cpp)
 

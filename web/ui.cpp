@@ -148,19 +148,29 @@ struct FieldRef {
   std::optional<double>* optional = nullptr;
   FieldLimits limits{0, 0};
 };
+// One visitor of the field table for every look-up (each visitor type instantiates the whole table:
+// page size): by path (numbers) or by a member's address (text and flags, whose path it gives).
+struct FieldFinder {
+  const std::string* path = nullptr;
+  const void* member = nullptr;
+  FieldRef ref;
+  std::string found;
+  void number(const std::string& p, double& x, FieldLimits lim) {
+    if (path && p == *path) ref = {&x, nullptr, lim};
+  }
+  void optional(const std::string& p, std::optional<double>& x, FieldLimits lim) {
+    if (path && p == *path) ref = {nullptr, &x, lim};
+  }
+  void text(const std::string& p, std::string& x, const std::vector<std::string>&, size_t) {
+    if (&x == member) found = p;
+  }
+  void flag(const std::string& p, bool& x) {
+    if (&x == member) found = p;
+  }
+};
 FieldRef find_field(Scenario& s, const std::string& path) {
-  struct Finder {
-    const std::string& path;
-    FieldRef ref;
-    void number(const std::string& p, double& x, FieldLimits lim) {
-      if (p == path) ref = {&x, nullptr, lim};
-    }
-    void optional(const std::string& p, std::optional<double>& x, FieldLimits lim) {
-      if (p == path) ref = {nullptr, &x, lim};
-    }
-    void text(const std::string&, std::string&, const std::vector<std::string>&, size_t) {}
-    void flag(const std::string&, bool&) {}
-  } f{path, {}};
+  FieldFinder f;
+  f.path = &path;
   visit_fields(s, f);
   return f.ref;
 }
@@ -266,7 +276,9 @@ void record_target(App& app, const std::string& path, const std::string& label, 
   r.kind = kind;
   const ImGuiWindow* w = ImGui::GetCurrentWindowRead();
   if (w && w->RootWindow) r.window = w->RootWindow->Name;
-  r.visible = ImGui::IsItemVisible();
+  // A popup or menu is hidden on its first frame while it measures itself, then placed: its items'
+  // rectangles count from the frame it is shown.
+  r.visible = ImGui::IsItemVisible() && !(w && (w->Hidden || (w->RootWindow && w->RootWindow->Hidden)));
   app.widgets.push_back(std::move(r));
 }
 
@@ -342,16 +354,45 @@ bool input_int(App& app, const char* label, double& value, int min, int max) {
   return false;
 }
 
+namespace {
+// The field table path of a text or flag member of the app's scenario ("training.dtype"), found by its
+// address; "" for a value that is not a scenario field (planner options).
+std::string field_path_of(App& app, const void* member) {
+  FieldFinder f;
+  f.member = member;
+  visit_fields(app.edit(), f);
+  return f.found;
+}
+std::string shown_label(const char* label) {
+  const char* hidden = std::strstr(label, "##");
+  return hidden ? std::string(label, hidden) : std::string(label);
+}
+}  // namespace
+
 bool input_choice(App& app, const char* label, std::string& value, const std::vector<std::string>& choices) {
   label_left(label);
   bool changed = false;
   ImGui::PushID(label);
-  if (ImGui::BeginCombo("##v", value.c_str())) {
+  std::string path = field_path_of(app, &value);
+  if (path.empty()) path = "choice/" + shown_label(label);
+  const bool open = ImGui::BeginCombo("##v", value.c_str());
+  // The box itself (its popup is the last item while open: use the box's rectangle from before).
+  {
+    ImGuiContext& g = *GImGui;
+    const ImGuiLastItemData popup = g.LastItemData;
+    if (open) g.LastItemData = g.CurrentWindowStack.back().ParentLastItemDataBackup;
+    record_target(app, path, shown_label(label), "choice");
+    if (open) app.widgets.back().window = g.CurrentWindowStack.size() >= 2 ? g.CurrentWindowStack[g.CurrentWindowStack.size() - 2].Window->RootWindow->Name : "";
+    app.widgets.back().value = value;
+    g.LastItemData = popup;
+  }
+  if (open) {
     for (const std::string& c : choices) {
       if (ImGui::Selectable(c.c_str(), c == value) && c != value) {
         value = c;
         changed = true;
       }
+      record_target(app, path + "/" + c, c, "choice-item");
     }
     ImGui::EndCombo();
   }
@@ -361,69 +402,213 @@ bool input_choice(App& app, const char* label, std::string& value, const std::ve
 }
 
 bool input_flag(App& app, const char* label, bool& value) {
-  if (ImGui::Checkbox(label, &value)) {
-    app.changed();
-    return true;
-  }
-  return false;
+  const bool clicked = ImGui::Checkbox(label, &value);
+  std::string path = field_path_of(app, &value);
+  if (path.empty()) path = "flag/" + shown_label(label);
+  record_target(app, path, shown_label(label), "checkbox");
+  app.widgets.back().value = value ? "true" : "false";
+  if (clicked) app.changed();
+  return clicked;
 }
 
-void line_chart(const char* id, const std::vector<double>& x, const std::vector<Series>& series, const char* x_label,
-                const char* y_label, bool log_x, const std::vector<double>& markers) {
-  const ImVec2 size(ImGui::GetContentRegionAvail().x, em(11));
+std::vector<double> chart_ticks(double lo, double hi, bool log, int target) {
+  std::vector<double> out;
+  if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi) || (log && lo <= 0)) return out;
+  target = std::max(2, target);
+  if (log) {
+    const int k0 = static_cast<int>(std::ceil(std::log10(lo) - 1e-9)), k1 = static_cast<int>(std::floor(std::log10(hi) + 1e-9));
+    const int decades = k1 - k0 + 1;
+    if (decades >= 2) {
+      const int every = std::max(1, (decades + target - 1) / target);
+      for (int k = k0; k <= k1; k += every) out.push_back(std::pow(10.0, k));
+      return out;
+    }
+    // Less than two decades: 1, 2 and 5 of each decade within the range.
+    for (int k = k0 - 1; k <= k1; ++k)
+      for (double m : {1.0, 2.0, 5.0}) {
+        const double v = m * std::pow(10.0, k);
+        if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push_back(v);
+      }
+    if (out.size() >= 2) return out;
+    out.clear();  // a narrow range: linear steps read better
+  }
+  // The smallest 1-2-5 step that gives at most `target` intervals.
+  const double raw = (hi - lo) / target, mag = std::pow(10.0, std::floor(std::log10(raw))), f = raw / mag;
+  const double step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+  for (double v = std::ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push_back(std::fabs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+
+std::string chart_number(double v, const std::string& unit, bool binary) {
+  if (unit == "USD" || unit == "B" || unit == "s") return format_value(v, unit, binary);
+  return format_number(v, 3);
+}
+
+namespace {
+// A linear axis from 0 ends at a whole tick; a log axis at whole decades.
+void widen_to_ticks(ChartAxis& a, int target) {
+  if (a.log) {
+    if (a.lo <= 0) a.lo = a.hi > 0 ? a.hi / 10 : 1;
+    if (a.hi <= a.lo) a.hi = a.lo * 10;
+    a.lo = std::pow(10.0, std::floor(std::log10(a.lo) + 1e-9));
+    a.hi = std::pow(10.0, std::max(std::log10(a.lo) + 1, std::ceil(std::log10(a.hi) - 1e-9)));
+    return;
+  }
+  if (a.hi <= a.lo) a.hi = a.lo + (a.lo == 0 ? 1 : std::fabs(a.lo));
+  if (a.lo != 0) return;
+  const std::vector<double> t = chart_ticks(a.lo, a.hi, false, target);
+  if (t.size() >= 2) {
+    const double step = t[1] - t[0];
+    a.hi = std::ceil(a.hi / step - 1e-9) * step;
+  }
+}
+double axis_t(const ChartAxis& a, double v) {
+  if (a.log) return (std::log10(std::max(v, 1e-300)) - std::log10(a.lo)) / (std::log10(a.hi) - std::log10(a.lo));
+  return (v - a.lo) / (a.hi - a.lo);
+}
+}  // namespace
+
+ChartArea::ChartArea(App& app, const char* id, const std::string& title, ChartAxis x, ChartAxis y,
+                     const std::vector<LegendEntry>& legend, float height_em)
+    : app_(app), xa_(std::move(x)), ya_(std::move(y)) {
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const ImVec2 size(std::max(em(8), ImGui::GetContentRegionAvail().x), em(height_em));
   ImGui::InvisibleButton(id, size);
-  if (x.size() < 2 || series.empty()) return;
+  hovered_ = ImGui::IsItemHovered();
+  record_target(app, std::string("chart/") + id, title, "chart");
+  widget_ = app.widgets.size() - 1;
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const float left = em(3.5f), bottom = em(1.4f);
-  const ImVec2 a(p0.x + left, p0.y + em(0.4f)), b(p0.x + size.x - em(0.5f), p0.y + size.y - bottom);
-  double ymax = 0;
+  const unsigned text = ImGui::GetColorU32(ImGuiCol_Text), dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const unsigned grid = ImGui::GetColorU32(ImGuiCol_Separator, 0.35f);
+  const float line = ImGui::GetTextLineHeight();
+  // Heading: the y axis's quantity and unit at the left, the legend at the right (or on its own row).
+  float legend_w = 0;
+  for (const LegendEntry& e : legend) legend_w += em(1.1f) + ImGui::CalcTextSize(e.name.c_str()).x + em(0.8f);
+  const float ylabel_w = ImGui::CalcTextSize(ya_.label.c_str()).x;
+  const bool legend_row = !legend.empty() && ylabel_w + em(1) + legend_w > size.x;
+  dl->AddText(p0, dim, ya_.label.c_str());
+  float lx = legend_row ? p0.x : p0.x + size.x - legend_w;
+  const float ly = legend_row ? p0.y + line + em(0.15f) : p0.y;
+  for (const LegendEntry& e : legend) {
+    dl->AddRectFilled(ImVec2(lx, ly + line * 0.3f), ImVec2(lx + em(0.7f), ly + line * 0.3f + em(0.5f)), e.color);
+    dl->AddText(ImVec2(lx + em(1.1f), ly), text, e.name.c_str());
+    lx += em(1.1f) + ImGui::CalcTextSize(e.name.c_str()).x + em(0.8f);
+  }
+  const float top = p0.y + (legend_row ? 2 : 1) * (line + em(0.15f)) + em(0.4f);
+  const float bottom = p0.y + size.y - 2 * line - em(0.3f);
+  const int y_target = std::max(2, static_cast<int>((bottom - top) / em(2.2f)));
+  widen_to_ticks(ya_, y_target);
+  if (xa_.log && xa_.lo <= 0) widen_to_ticks(xa_, 5);
+  if (xa_.hi <= xa_.lo) xa_.hi = xa_.lo + 1;
+  const std::vector<double> yt = chart_ticks(ya_.lo, ya_.hi, ya_.log, y_target);
+  std::vector<std::string> ylabels;
+  float tick_w = 0;
+  for (double v : yt) {
+    ylabels.push_back(chart_number(v, ya_.unit, app.binary_units));
+    tick_w = std::max(tick_w, ImGui::CalcTextSize(ylabels.back().c_str()).x);
+  }
+  min = ImVec2(p0.x + tick_w + em(0.5f), top);
+  max = ImVec2(p0.x + size.x - em(1.2f), bottom);
+  if (max.x < min.x + em(4)) max.x = min.x + em(4);
+  dl->AddRect(min, max, dim);
+  for (size_t i = 0; i < yt.size(); ++i) {
+    const float yy = py(yt[i]);
+    if (yy > min.y + 1 && yy < max.y - 1) dl->AddLine(ImVec2(min.x, yy), ImVec2(max.x, yy), grid);
+    const ImVec2 ts = ImGui::CalcTextSize(ylabels[i].c_str());
+    dl->AddText(ImVec2(min.x - em(0.3f) - ts.x, std::clamp(yy - ts.y / 2, min.y - ts.y / 2, max.y - ts.y / 2)), dim, ylabels[i].c_str());
+  }
+  const int x_target = std::max(2, static_cast<int>((max.x - min.x) / em(5)));
+  float last_right = -1e9f;
+  for (double v : chart_ticks(xa_.lo, xa_.hi, xa_.log, x_target)) {
+    const float xx = px(v);
+    if (xx > min.x + 1 && xx < max.x - 1) dl->AddLine(ImVec2(xx, min.y), ImVec2(xx, max.y), grid);
+    const std::string l = chart_number(v, xa_.unit, app.binary_units);
+    const float w = ImGui::CalcTextSize(l.c_str()).x;
+    const float lx0 = std::clamp(xx - w / 2, p0.x, p0.x + size.x - w);
+    if (lx0 < last_right + em(0.6f)) continue;  // no overlapping tick labels
+    dl->AddText(ImVec2(lx0, max.y + em(0.15f)), dim, l.c_str());
+    last_right = lx0 + w;
+  }
+  const float xlw = ImGui::CalcTextSize(xa_.label.c_str()).x;
+  dl->AddText(ImVec2((min.x + max.x - xlw) / 2, max.y + em(0.15f) + line), dim, xa_.label.c_str());
+}
+
+float ChartArea::px(double x) const { return min.x + static_cast<float>(std::clamp(axis_t(xa_, x), -0.05, 1.05)) * (max.x - min.x); }
+float ChartArea::py(double y) const { return max.y - static_cast<float>(std::clamp(axis_t(ya_, y), -0.05, 1.05)) * (max.y - min.y); }
+ImVec2 ChartArea::mouse() const { return ImGui::GetIO().MousePos; }
+ImDrawList* ChartArea::draw_list() const { return ImGui::GetWindowDrawList(); }
+
+void ChartArea::vline(double x, const std::string& label, unsigned color) {
+  if (!contains_x(x)) return;
+  ImDrawList* dl = draw_list();
+  const float xx = px(x);
+  dl->AddLine(ImVec2(xx, min.y), ImVec2(xx, max.y), color, 1.5f);
+  if (label.empty()) return;
+  const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+  const float lx = xx + em(0.25f) + ts.x <= max.x ? xx + em(0.25f) : xx - em(0.25f) - ts.x;
+  dl->AddRectFilled(ImVec2(lx - 2, min.y + 2), ImVec2(lx + ts.x + 2, min.y + 2 + ts.y), ImGui::GetColorU32(ImGuiCol_WindowBg, 0.85f));
+  dl->AddText(ImVec2(lx, min.y + 2), color, label.c_str());
+}
+
+void ChartArea::hline(double y, const std::string& label, unsigned color) {
+  if (!contains_y(y)) return;
+  ImDrawList* dl = draw_list();
+  const float yy = py(y);
+  dl->AddLine(ImVec2(min.x, yy), ImVec2(max.x, yy), color, 1.5f);
+  if (label.empty()) return;
+  const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+  const float ty = yy - ts.y - 1 >= min.y ? yy - ts.y - 1 : yy + 1;
+  dl->AddRectFilled(ImVec2(min.x + em(0.3f) - 2, ty), ImVec2(min.x + em(0.3f) + ts.x + 2, ty + ts.y), ImGui::GetColorU32(ImGuiCol_WindowBg, 0.85f));
+  dl->AddText(ImVec2(min.x + em(0.3f), ty), color, label.c_str());
+}
+
+void ChartArea::show_value(const std::string& text) {
+  if (text.empty()) return;
+  if (widget_ < app_.widgets.size()) app_.widgets[widget_].value = text;
+  ImGui::BeginTooltip();
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::EndTooltip();
+}
+
+void line_chart(App& app, const char* id, const std::vector<double>& x, const std::vector<Series>& series,
+                const LineChartOptions& o) {
+  ChartAxis xa{x.empty() ? 1.0 : x.front(), x.empty() ? 10.0 : x.back(), o.log_x, o.x_label, o.x_unit};
+  ChartAxis ya{0, 0, false, o.y_label, o.y_unit};
   for (const Series& s : series)
-    for (double y : s.y) ymax = std::max(ymax, y);
-  if (ymax <= 0) ymax = 1;
-  auto tx = [&](double v) {
-    const double lo = log_x ? std::log(x.front()) : x.front(), hi = log_x ? std::log(x.back()) : x.back();
-    const double t = ((log_x ? std::log(v) : v) - lo) / (hi - lo);
-    return a.x + static_cast<float>(t) * (b.x - a.x);
-  };
-  auto ty = [&](double v) { return b.y - static_cast<float>(v / ymax) * (b.y - a.y); };
-  const unsigned axis = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  dl->AddRect(a, b, axis);
-  for (double m : markers)
-    if (m >= x.front() && m <= x.back()) dl->AddLine(ImVec2(tx(m), a.y), ImVec2(tx(m), b.y), IM_COL32(240, 170, 60, 200), 1.5f);
+    for (double v : s.y)
+      if (std::isfinite(v)) ya.hi = std::max(ya.hi, v);
+  for (const ChartLine& l : o.y_lines)
+    if (std::isfinite(l.at) && l.at > 0) ya.hi = std::max(ya.hi, l.at * 1.05);
+  if (ya.hi <= 0) ya.hi = 1;
+  std::vector<LegendEntry> legend;
+  if (series.size() > 1)
+    for (const Series& s : series) legend.push_back({s.name, s.color});
+  ChartArea c(app, id, o.y_label + " against " + o.x_label, xa, ya, legend, o.height_em);
+  if (x.size() < 2 || series.empty()) return;
+  ImDrawList* dl = c.draw_list();
+  dl->PushClipRect(c.min, c.max, true);
+  for (const ChartLine& l : o.x_lines) c.vline(l.at, l.label, IM_COL32(240, 170, 60, 230));
+  for (const ChartLine& l : o.y_lines) c.hline(l.at, l.label, IM_COL32(235, 90, 90, 230));
   for (const Series& s : series) {
     std::vector<ImVec2> pts;
-    for (size_t i = 0; i < x.size() && i < s.y.size(); ++i) pts.emplace_back(tx(x[i]), ty(s.y[i]));
+    for (size_t i = 0; i < x.size() && i < s.y.size(); ++i) pts.emplace_back(c.px(x[i]), c.py(s.y[i]));
     dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), s.color, 0, 2.0f);
   }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%s", format_number(ymax, 3).c_str());
-  dl->AddText(ImVec2(p0.x, a.y), axis, buf);
-  dl->AddText(ImVec2(p0.x, b.y - em(1)), axis, "0");
-  dl->AddText(ImVec2(a.x, b.y + em(0.1f)), axis, format_number(x.front(), 3).c_str());
-  const std::string xe = format_number(x.back(), 3);
-  dl->AddText(ImVec2(b.x - ImGui::CalcTextSize(xe.c_str()).x, b.y + em(0.1f)), axis, xe.c_str());
-  const ImVec2 xl = ImGui::CalcTextSize(x_label);
-  dl->AddText(ImVec2((a.x + b.x - xl.x) / 2, b.y + em(0.1f)), axis, x_label);
-  dl->AddText(ImVec2(a.x + em(0.3f), a.y + em(0.1f)), axis, y_label);
-  float lx = b.x;
-  for (auto it = series.rbegin(); it != series.rend(); ++it) {
-    lx -= ImGui::CalcTextSize(it->name.c_str()).x + em(1.5f);
-    dl->AddRectFilled(ImVec2(lx, a.y + em(0.35f)), ImVec2(lx + em(0.7f), a.y + em(0.85f)), it->color);
-    dl->AddText(ImVec2(lx + em(0.9f), a.y + em(0.1f)), ImGui::GetColorU32(ImGuiCol_Text), it->name.c_str());
+  dl->PopClipRect();
+  if (!c.hovered()) return;
+  const float mx = c.mouse().x;
+  size_t best = 0;
+  for (size_t i = 1; i < x.size(); ++i)
+    if (std::fabs(c.px(x[i]) - mx) < std::fabs(c.px(x[best]) - mx)) best = i;
+  const float bx = c.px(x[best]);
+  dl->AddLine(ImVec2(bx, c.min.y), ImVec2(bx, c.max.y), ImGui::GetColorU32(ImGuiCol_Text, 0.5f));
+  std::string text = o.x_label + " " + chart_number(x[best], o.x_unit, app.binary_units);
+  for (const Series& s : series) {
+    if (best >= s.y.size()) continue;
+    dl->AddCircleFilled(ImVec2(bx, c.py(s.y[best])), em(0.25f), s.color);
+    text += "\n" + s.name + ": " + chart_number(s.y[best], o.y_unit, app.binary_units);
   }
-  if (ImGui::IsItemHovered()) {
-    const float mx = ImGui::GetIO().MousePos.x;
-    size_t best = 0;
-    for (size_t i = 1; i < x.size(); ++i)
-      if (std::fabs(tx(x[i]) - mx) < std::fabs(tx(x[best]) - mx)) best = i;
-    dl->AddLine(ImVec2(tx(x[best]), a.y), ImVec2(tx(x[best]), b.y), axis);
-    ImGui::BeginTooltip();
-    ImGui::Text("%s = %s", x_label, format_number(x[best]).c_str());
-    for (const Series& s : series)
-      if (best < s.y.size()) ImGui::Text("%s: %s", s.name.c_str(), format_number(s.y[best]).c_str());
-    ImGui::EndTooltip();
-  }
+  c.show_value(text);
 }
 
 void stacked_bar(const char* id, const std::vector<Segment>& segments, double capacity, bool binary_units) {
@@ -446,17 +631,24 @@ void stacked_bar(const char* id, const std::vector<Segment>& segments, double ca
     const float cx = p0.x + static_cast<float>(capacity / scale_max) * size.x;
     dl->AddLine(ImVec2(cx, p0.y - em(0.2f)), ImVec2(cx, p0.y + size.y + em(0.2f)), IM_COL32(255, 80, 80, 255), 2.0f);
   }
-  // Legend.
+  // Legend, wrapped to the panel's width (never clipped).
+  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
   for (size_t i = 0; i < segments.size(); ++i) {
-    if (i) ImGui::SameLine();
+    const std::string text = segments[i].name + " " + format_bytes(segments[i].value, binary_units);
+    if (i) {
+      ImGui::SameLine();
+      if (ImGui::GetCursorScreenPos().x + em(1) + ImGui::CalcTextSize(text.c_str()).x > right) ImGui::NewLine();
+    }
     ImGui::ColorButton(segments[i].name.c_str(), ImGui::ColorConvertU32ToFloat4(segments[i].color),
                        ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoDragDrop, ImVec2(em(0.7f), em(0.7f)));
     ImGui::SameLine(0, em(0.25f));
-    ImGui::Text("%s %s", segments[i].name.c_str(), format_bytes(segments[i].value, binary_units).c_str());
+    ImGui::TextUnformatted(text.c_str());
   }
   if (capacity > 0) {
+    const std::string cap = "| capacity " + format_bytes(capacity, binary_units);
     ImGui::SameLine();
-    ImGui::TextColored(ImVec4(1, 0.35f, 0.35f, 1), "| capacity %s", format_bytes(capacity, binary_units).c_str());
+    if (ImGui::GetCursorScreenPos().x + ImGui::CalcTextSize(cap.c_str()).x > right) ImGui::NewLine();
+    ImGui::TextColored(ImVec4(1, 0.35f, 0.35f, 1), "%s", cap.c_str());
   }
   if (hovered >= 0)
     ImGui::SetTooltip("%s: %s", segments[hovered].name.c_str(), format_bytes(segments[hovered].value, binary_units).c_str());

@@ -2,10 +2,12 @@
 // contract's limits, and small charts drawn with ImDrawList. Sizes are in em (font size) units.
 #pragma once
 #include <optional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
 #include "app.hpp"
+#include "imgui.h"
 
 namespace envelope::ui {
 
@@ -52,14 +54,75 @@ struct NameBuffer {
 // when the box loses focus after an edit; `buffer.text` is then valid UTF-8 within the limit.
 bool input_name(const char* id, const char* hint, NameBuffer& buffer, float width);
 
+// Charts, every one drawn through ChartArea: a plot rectangle with labelled ticks at nice 1-2-5 steps
+// (decades on a log axis), the y axis's quantity and unit above it (never over a tick label), the
+// legend beside that (or below it when it does not fit), labelled reference lines (budgets,
+// capacities, targets, the scenario's own value) and, while hovered, the value under the cursor as a
+// tooltip and as the chart's "value" in window.envelope.widgets() (path "chart/<id>").
+struct ChartAxis {
+  double lo = 0, hi = 1;     // the domain; a log axis needs lo > 0
+  bool log = false;
+  std::string label;         // quantity and unit: "tokens/s", "cost (USD)", "context (tokens)"
+  std::string unit;          // tick label format: "USD", "B", "s", or "" for plain readable numbers
+};
+// Nice 1-2-5 tick values within [lo, hi], about `target` of them (decades, or 1-2-5 within decades,
+// on a log axis). Exposed for the headless tests.
+std::vector<double> chart_ticks(double lo, double hi, bool log, int target);
+// A tick label as the chart shows it: 2 M, $500 k, 80 GB, 1.5 ms.
+std::string chart_number(double v, const std::string& unit, bool binary);
+struct LegendEntry {
+  std::string name;
+  unsigned color;
+};
+class ChartArea {
+ public:
+  // Reserves `height_em` of the window's width (an InvisibleButton `id`) and draws the axes. A linear
+  // y axis starting at lo = 0 (and any log axis) is widened to whole ticks.
+  ChartArea(App& app, const char* id, const std::string& title, ChartAxis x, ChartAxis y, const std::vector<LegendEntry>& legend,
+            float height_em = 11);
+  float px(double x) const;
+  float py(double y) const;
+  bool contains_x(double x) const { return x >= xa_.lo && x <= xa_.hi; }
+  bool contains_y(double y) const { return y >= ya_.lo && y <= ya_.hi; }
+  // Labelled reference lines: vertical at x, horizontal at y (budget, capacity, target).
+  void vline(double x, const std::string& label, unsigned color);
+  void hline(double y, const std::string& label, unsigned color);
+  // While hovered: the mouse position, and the value under it shown as a tooltip and recorded.
+  bool hovered() const { return hovered_; }
+  ImVec2 mouse() const;
+  void show_value(const std::string& text);
+  ImDrawList* draw_list() const;
+  ImVec2 min, max;  // the plot rectangle, screen pixels
+  const ChartAxis& x_axis() const { return xa_; }
+  const ChartAxis& y_axis() const { return ya_; }
+
+ private:
+  App& app_;
+  ChartAxis xa_, ya_;
+  size_t widget_ = 0;
+  bool hovered_ = false;
+};
+
 struct Series {
   std::string name;
   std::vector<double> y;
   unsigned color;
 };
-// Line chart over shared x values; log_x for token/size sweeps. Markers: vertical lines at x.
-void line_chart(const char* id, const std::vector<double>& x, const std::vector<Series>& series, const char* x_label,
-                const char* y_label, bool log_x, const std::vector<double>& markers = {});
+struct ChartLine {
+  double at;
+  std::string label;
+};
+struct LineChartOptions {
+  std::string x_label;   // "batch", "training tokens"
+  std::string y_label;   // the quantity and its unit: "tokens/s", "cost (USD)"
+  std::string x_unit, y_unit;  // tick label formats (see ChartAxis::unit)
+  bool log_x = false;
+  std::vector<ChartLine> x_lines, y_lines;  // labelled vertical / horizontal reference lines
+  float height_em = 11;
+};
+// Line chart over shared x values (one y unit per chart).
+void line_chart(App& app, const char* id, const std::vector<double>& x, const std::vector<Series>& series,
+                const LineChartOptions& options);
 struct Segment {
   std::string name;
   double value;

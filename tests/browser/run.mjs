@@ -129,9 +129,17 @@ test('getReport() equals the CLI JSON, and the text mirror the CLI text, for eve
       for (const k of Object.keys(a)) walk(a[k], b && b[k], path ? path + '.' + k : k);
     };
     walk(fromCli, fromPage, '');
-    const mirror = await page.textContent('#mirror-text');
+    // The mirror's list items, in order, are the CLI text; each under its section's heading.
+    const mirror = await page.evaluate(() => [...document.querySelectorAll('#mirror-text li')].map((li) => li.textContent).join(''));
     const cliText = runCli('eval', '--example', id);
     assert(mirror === cliText, `${id}: text mirror differs from the CLI text`);
+    const headings = await page.evaluate(() => [...document.querySelectorAll('#mirror-text section > h2')].map((h) => h.textContent));
+    assert(headings.length >= 2 && headings.includes('Cost'), `${id}: headings ${headings.join(', ')}`);
+    const misplaced = await page.evaluate(() => [...document.querySelectorAll('#mirror-text section')].filter((sec) => {
+      const h = sec.querySelector('h2').textContent;
+      return h !== 'Warnings' && [...sec.querySelectorAll('li')].some((li) => !li.textContent.toLowerCase().startsWith(h.toLowerCase().replace(/ /g, '_')));
+    }).length);
+    assert(misplaced === 0, `${id}: ${misplaced} section(s) hold results of another section`);
   }
   assert(errors.length === 0, errors.join(' | '));
   await context.close();
@@ -283,6 +291,9 @@ async function widgetCentre(page, path) {
 }
 async function clickWidget(page, path) {
   const c = await widgetCentre(page, path);
+  // Hover first: widgets that act on the press (tabs) need a frame that saw the mouse over them.
+  await page.mouse.move(c.x, c.y);
+  await sleep(100);
   await page.mouse.click(c.x, c.y);
 }
 // The Scenarios panel starts collapsed at this size: the top bar's Panels menu opens and focuses it.
@@ -821,6 +832,167 @@ test('the page loads no SDL and stays within its 400 KiB served budget (gzip), a
   assert(total <= 400 * 1024, `the page loads ${(total / 1024).toFixed(1)} KiB gzip (budget 400 KiB)`);
   // No SDL glue on the page either.
   assert(await page.evaluate(() => typeof Module.SDL2 === 'undefined' && typeof window.SDL === 'undefined'), 'SDL glue on the page');
+  await context.close();
+});
+
+// ---- Layout, layering, charts and choice widgets (issue 13, the page people trust) ----
+
+// Scrolls a panel (mouse wheel over it) until the centre of the widget `path` lies inside the panel.
+async function scrollIntoView(page, windowName, path) {
+  for (let i = 0; i < 40; i++) {
+    const state = await page.evaluate(([name, p]) => {
+      const win = window.envelope.windows().find((o) => o.name === name);
+      const w = window.envelope.widgets().find((x) => x.path === p && x.window === name);
+      if (!win) return { missing: true };
+      const inside = w && w.y + w.h / 2 > win.y + 30 && w.y + w.h / 2 < win.y + win.h - 10;
+      const up = w && w.y + w.h / 2 <= win.y + 30;
+      return { inside, up, x: win.x + 5, y: win.y + win.h / 2 };  // the panel's edge: not over a table that scrolls itself
+    }, [windowName, path]);
+    if (state.missing) throw new Error(`no window ${windowName}`);
+    if (state.inside) return;
+    await page.mouse.move(state.x, state.y);
+    await page.mouse.wheel(0, state.up ? -120 : 120);
+    await sleep(150);
+  }
+  await page.screenshot({ path: resolve('build/scroll-fail.png') });
+  const info = await page.evaluate(([name, p]) => JSON.stringify([window.envelope.windows().find((o) => o.name === name),
+    window.envelope.widgets().filter((x) => x.path === p)]), [windowName, path]);
+  throw new Error(`${path} not scrolled into view in ${windowName}: ${info}`);
+}
+// Opens a panel from the top bar (the Panels menu, or "Menu" on a narrow window).
+async function openPanel(page, name) {
+  const wide = await page.evaluate(() => window.envelope.widgets().some((w) => w.path === 'menu/Panels'));
+  await clickWidget(page, wide ? 'menu/Panels' : 'menu/Menu');
+  await sleep(250);
+  await clickWidget(page, 'menu/Panels/' + name);
+  await sleep(500);
+}
+const outside = (page) => page.evaluate(() => window.envelope.windows().filter((o) =>
+  o.x < -1 || o.y < -1 || o.x + o.w > window.innerWidth + 1 || o.y + o.h > window.innerHeight + 1)
+  .map((o) => `${o.name} ${Math.round(o.x)},${Math.round(o.y)} ${Math.round(o.w)}x${Math.round(o.h)}`));
+
+for (const [width, height] of [[1280, 720], [1366, 768], [1920, 1080], [2560, 1440], [390, 844]]) {
+  test(`layout at ${width}x${height}: every window inside the viewport, the top bar fits, the width is used, Panels > Planner opens on-screen`, async () => {
+    const context = await ctx({ viewport: { width, height } });
+    const { page, errors } = await open(context);
+    let out = await outside(page);
+    assert(out.length === 0, 'outside the viewport: ' + out.join('; '));
+    const bar = await page.evaluate(() => window.envelope.widgets().filter((w) => w.window === '##MainMenuBar'));
+    assert(bar.length >= 2, 'top bar: ' + bar.map((w) => w.path).join(', '));
+    const cut = bar.filter((w) => w.x + w.w > width + 1);
+    assert(cut.length === 0, 'top bar cut off: ' + cut.map((w) => `${w.path} ends at ${w.x + w.w}`).join(', '));
+    const panels = (await page.evaluate(() => window.envelope.windows())).filter((w) => w.name !== '##MainMenuBar' && !w.popup);
+    const right = Math.max(...panels.filter((w) => !w.collapsed).map((w) => w.x + w.w));
+    assert(right >= width - 30, `panels end at x=${right} of ${width}: the right of the window is empty`);
+    assert(panels.every((w) => w.w <= width), 'a panel wider than the window');
+    await openPanel(page, 'Planner');
+    const planner = (await page.evaluate(() => window.envelope.windows())).find((w) => w.name === 'Planner');
+    assert(planner && !planner.collapsed && planner.focused, 'Planner: ' + JSON.stringify(planner));
+    out = await outside(page);
+    assert(out.length === 0, 'after opening the Planner, outside the viewport: ' + out.join('; '));
+    assert(errors.length === 0, errors.join(' | '));
+    await context.close();
+  });
+}
+
+test('layering: the link problem message is drawn above a focused panel and can be dismissed', async () => {
+  const context = await ctx();
+  const { page } = await open(context);
+  await page.evaluate(() => { window.location.hash = '#s=%7Bbroken'; });
+  await sleep(300);
+  await openPanel(page, 'Memory');
+  const windows = await page.evaluate(() => window.envelope.windows());
+  const problem = windows.find((w) => w.name === 'Link problem');
+  assert(problem, 'no Link problem window: ' + windows.map((w) => w.name).join(', '));
+  const top = Math.max(...windows.filter((w) => !w.popup).map((w) => w.z));
+  assert(problem.z === top, `Link problem at z ${problem.z}, top ${top}`);
+  await clickWidget(page, 'button/Problem/Dismiss');
+  const gone = await page.waitForFunction(() => !window.envelope.windows().some((w) => w.name === 'Link problem'), null,
+    { timeout: 3000 }).then(() => true, () => false);
+  assert(gone, 'not dismissed');
+  await context.close();
+});
+
+test('widgets(): a checkbox and a choice box, found by their rectangles, change the scenario', async () => {
+  const context = await ctx();
+  const { page, errors } = await open(context);
+  await openPanel(page, 'Memory');
+  const before = await page.evaluate(() => window.envelope.getScenario().training.flash_attention);
+  await scrollIntoView(page, 'Memory', 'training.flash_attention');
+  const box = await page.evaluate(() => window.envelope.widgets().find((w) => w.path === 'training.flash_attention'));
+  assert(box.kind === 'checkbox' && box.value === String(before !== false), 'checkbox: ' + JSON.stringify(box));
+  await clickWidget(page, 'training.flash_attention');
+  await page.waitForFunction((b) => window.envelope.getScenario().training.flash_attention === !b, before !== false,
+    { timeout: 3000 }).catch(() => {});
+  const after = await page.evaluate(() => window.envelope.getScenario().training.flash_attention);
+  assert(after === !(before !== false), `flash_attention ${before} -> ${after}`);
+  await scrollIntoView(page, 'Memory', 'training.recipe');
+  const choice = await page.evaluate(() => window.envelope.widgets().find((w) => w.path === 'training.recipe'));
+  assert(choice.kind === 'choice' && choice.value, 'choice: ' + JSON.stringify(choice));
+  await clickWidget(page, 'training.recipe');
+  await sleep(300);
+  await clickWidget(page, 'training.recipe/fp32');
+  const picked = await page.waitForFunction(() => window.envelope.getScenario().training.recipe === 'fp32', null,
+    { timeout: 3000 }).then(() => true, () => false);
+  assert(picked, 'recipe not picked: ' + await page.evaluate(() => window.envelope.getScenario().training.recipe));
+  assert(decodeURIComponent(await page.evaluate(() => window.location.hash)).includes('"recipe":"fp32"'), 'link not updated');
+  assert(errors.length === 0, errors.join(' | '));
+  await context.close();
+});
+
+test('serving trade-off chart: Planner > Serving draws points and a Pareto front, hovering shows a value', async () => {
+  const context = await ctx({ viewport: { width: 1920, height: 1080 } });
+  const { page, errors } = await open(context);
+  await page.evaluate(() => window.envelope.setScenario({ model: { preset: 'llama-3-70b' }, hardware: { gpu: 'h100-sxm' },
+    inference: { prompt_tokens: 500, output_tokens: 200 }, traffic: { peak_qps: 1000 } }));
+  await openPanel(page, 'Planner');
+  await clickWidget(page, 'tab/Planner/Serving');
+  await sleep(400);
+  await scrollIntoView(page, 'Planner', 'chart/serving-tradeoff');
+  const chart = await page.evaluate(() => window.envelope.widgets().find((w) => w.path === 'chart/serving-tradeoff'));
+  const m = /^(\d+) points, (\d+) on the Pareto front$/.exec(chart.label);
+  assert(m && +m[1] > 0 && +m[2] > 0 && +m[2] < +m[1], 'chart: ' + chart.label);
+  await page.mouse.move(chart.x + chart.w / 2, chart.y + chart.h / 2);
+  await sleep(150);
+  await page.mouse.move(chart.x + chart.w / 2 + 3, chart.y + chart.h / 2 + 2);
+  await sleep(400);
+  const hovered = await page.evaluate(() => window.envelope.widgets().find((w) => w.path === 'chart/serving-tradeoff'));
+  assert(/tokens\/s per user/.test(hovered.value || ''), 'no value under the cursor: ' + JSON.stringify(hovered.value));
+  assert(errors.length === 0, errors.join(' | '));
+  await context.close();
+});
+
+test('charts: the Training and Inference charts show the value under the cursor', async () => {
+  const context = await ctx({ viewport: { width: 1920, height: 1080 } });
+  const { page } = await open(context);
+  for (const [panel, id, needle] of [['Inference', 'chart/tps_vs_batch', /^batch .*\ntokens\/s: /], ['Training', 'chart/cost_vs_tokens', /^training tokens .*\ncost: \$/]]) {
+    await openPanel(page, panel);
+    await scrollIntoView(page, panel, id);
+    const chart = await page.evaluate((p) => window.envelope.widgets().find((w) => w.path === p), id);
+    await page.mouse.move(chart.x + chart.w / 2, chart.y + chart.h / 2);
+    await sleep(150);
+    await page.mouse.move(chart.x + chart.w / 2 + 2, chart.y + chart.h / 2);
+    await sleep(400);
+    const value = await page.evaluate((p) => (window.envelope.widgets().find((w) => w.path === p) || {}).value, id);
+    assert(needle.test(value || ''), `${id}: ${JSON.stringify(value)}`);
+  }
+  await context.close();
+});
+
+test('the text mirror has a heading per section and a list of results; the message region is aria-live', async () => {
+  const context = await ctx();
+  const { page } = await open(context);
+  const structure = await page.evaluate(() => ({
+    h2: document.querySelectorAll('#mirror-text section > h2').length,
+    li: document.querySelectorAll('#mirror-text section > ul > li').length,
+    live: document.getElementById('message').getAttribute('aria-live'),
+    role: document.getElementById('message').getAttribute('role'),
+  }));
+  assert(structure.h2 >= 4 && structure.li >= 20, JSON.stringify(structure));
+  assert(structure.live === 'assertive' && structure.role === 'alert', JSON.stringify(structure));
+  await page.evaluate(() => { window.location.hash = '#s=%7Bbroken'; });
+  await sleep(300);
+  assert(/could not be loaded/.test(await page.textContent('#message')), 'link problem not announced');
   await context.close();
 });
 

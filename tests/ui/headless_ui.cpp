@@ -11,6 +11,7 @@
 #include "app.hpp"
 #include "envelope/examples.hpp"
 #include "panels.hpp"
+#include "ui.hpp"
 #include "envelope/link.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"
@@ -676,7 +677,7 @@ TEST_CASE("the Recommender panel shows a recommender example and takes typed inp
   std::mt19937 rng(3);
   run_frames(app, 5, rng);
   REQUIRE(ImGui::FindWindowByName("Recommender") != nullptr);
-  show_panel("Recommender");
+  show_panel(app, "Recommender");
   // Bring the whole panel on screen (its first-use place may be collapsed at the foot of a column).
   ImGui::SetWindowPos("Recommender", ImVec2(0, 30));
   ImGui::SetWindowSize("Recommender", ImVec2(500, 860));
@@ -700,12 +701,12 @@ TEST_CASE("the Planner's serving tab draws the trade-off chart with its Pareto f
   REQUIRE(app.problems.empty());
   std::mt19937 rng(5);
   run_frames(app, 3, rng);
-  show_panel("Planner");
+  show_panel(app, "Planner");
   ImGui::SetWindowPos("Planner", ImVec2(0, 30));
   ImGui::SetWindowSize("Planner", ImVec2(700, 860));
   ImGui::SetWindowCollapsed("Planner", false);
   ImGui::SetWindowFocus("Planner");
-  select_planner_tab("Serving");
+  select_planner_tab(app, "Serving");
   ImGuiIO& io = ImGui::GetIO();
   io.AddMousePosEvent(-1, -1);  // no input: nothing clicks the chart's header shut
   for (int f = 0; f < 4; ++f) {
@@ -713,7 +714,7 @@ TEST_CASE("the Planner's serving tab draws the trade-off chart with its Pareto f
     app.frame();
     ImGui::Render();
   }
-  const TradeoffChartDrawn& d = tradeoff_chart_drawn();
+  const TradeoffChartDrawn& d = tradeoff_chart_drawn(app);
   CHECK(d.frame == ImGui::GetFrameCount());  // drawn in the last frame
   CHECK(d.points >= 75);                        // weights x TP x batch that fit (tests/core/test_serving_tradeoff.cpp)
   CHECK(d.front >= 3);
@@ -721,13 +722,13 @@ TEST_CASE("the Planner's serving tab draws the trade-off chart with its Pareto f
   CHECK(d.target_line);
   // Hovering the chart area shows a tooltip without trouble; the Training tab hides the chart again.
   run_frames(app, 60, rng);
-  select_planner_tab("Training");
+  select_planner_tab(app, "Training");
   for (int f = 0; f < 3; ++f) {
     ImGui::NewFrame();
     app.frame();
     ImGui::Render();
   }
-  CHECK(tradeoff_chart_drawn().frame < ImGui::GetFrameCount());  // the tab switch applies within a frame
+  CHECK(tradeoff_chart_drawn(app).frame < ImGui::GetFrameCount());  // the tab switch applies within a frame
 }
 
 TEST_CASE("Traffic & serving offers expert parallel for an MoE model only, and a typed value reaches the report",
@@ -747,7 +748,7 @@ TEST_CASE("Traffic & serving offers expert parallel for an MoE model only, and a
   app.set_scenario(moe.scenario);
   std::mt19937 rng(9);
   run_frames(app, 5, rng);
-  show_panel("Traffic & serving");
+  show_panel(app, "Traffic & serving");
   ImGui::SetWindowPos("Traffic & serving", ImVec2(0, 30));
   ImGui::SetWindowSize("Traffic & serving", ImVec2(500, 860));
   ImGui::SetWindowCollapsed("Traffic & serving", false);
@@ -766,4 +767,188 @@ TEST_CASE("Traffic & serving offers expert parallel for an MoE model only, and a
   }
   CHECK(shows_field("serving.tensor_parallel"));
   CHECK(!shows_field("serving.expert_parallel"));
+}
+
+namespace {
+// Every window of the last frame (panels, the top bar's menus) within the w x h window, 1 px slack.
+std::vector<std::string> windows_outside(App& app, float w, float h) {
+  std::vector<std::string> out;
+  for (const auto& win : nlohmann::json::parse(app.windows_json())) {
+    const double x = win["x"], y = win["y"], ww = win["w"], hh = win["h"];
+    if (x < -1 || y < -1 || x + ww > w + 1 || y + hh > h + 1)
+      out.push_back(win["name"].get<std::string>() + " at " + std::to_string(x) + "," + std::to_string(y) + " size " +
+                    std::to_string(ww) + "x" + std::to_string(hh));
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("the default layout fits 1280x720, 1366x768, 1920x1080, 2560x1440 and a 390x844 phone", "[ui][layout]") {
+  const struct {
+    float w, h;
+  } sizes[] = {{1280, 720}, {1366, 768}, {1920, 1080}, {2560, 1440}, {390, 844}};
+  for (const auto& size : sizes) {
+    INFO(size.w << "x" << size.h);
+    ImGuiHeadless imgui;
+    ImGui::GetIO().DisplaySize = ImVec2(size.w, size.h);
+    FakeHost host;
+    App app(host);
+    app.start();
+    for (int f = 0; f < 3; ++f) draw_frame(app);
+    CHECK(windows_outside(app, size.w, size.h).empty());
+    // The top bar fits: every menu of it ends within the window.
+    int bar_items = 0;
+    for (const WidgetRect& r : app.widgets) {
+      if (r.window != "##MainMenuBar") continue;
+      ++bar_items;
+      INFO(r.path);
+      CHECK(r.x + r.w <= size.w + 1);
+    }
+    CHECK(bar_items >= 2);
+    // The panels use the whole width: the rightmost open panel ends within 2 em of the right edge.
+    double right = 0;
+    int open = 0;
+    for (const auto& win : nlohmann::json::parse(app.windows_json())) {
+      if (win["name"] == "##MainMenuBar" || win["collapsed"].get<bool>()) continue;
+      right = std::max(right, win["x"].get<double>() + win["w"].get<double>());
+      ++open;
+    }
+    CHECK(open >= 1);
+    CHECK(right >= size.w - 30);
+    // Panels menu -> Planner: open, focused and fully on-screen (through "Menu" on a narrow window).
+    draw_frame(app);
+    // On a narrow window the panels are listed in "Menu" itself.
+    click_widget(app, find_widget(app, "menu/Panels") ? "menu/Panels" : "menu/Menu");
+    click_widget(app, "menu/Panels/Planner");
+    draw_frame(app);
+    bool planner = false;
+    for (const auto& win : nlohmann::json::parse(app.windows_json()))
+      if (win["name"] == "Planner") planner = win["focused"].get<bool>() && !win["collapsed"].get<bool>();
+    CHECK(planner);
+    CHECK(windows_outside(app, size.w, size.h).empty());
+  }
+}
+
+TEST_CASE("a panel outside the window (a layout saved on a larger screen, a resize) is brought back in", "[ui][layout]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  for (int f = 0; f < 3; ++f) draw_frame(app);
+  ImGui::SetWindowPos("Memory", ImVec2(1300, 850));
+  ImGui::SetWindowSize("Memory", ImVec2(2000, 1200));
+  draw_frame(app);
+  draw_frame(app);
+  CHECK(windows_outside(app, 1400, 900).empty());
+  ImGui::GetIO().DisplaySize = ImVec2(800, 600);
+  draw_frame(app);
+  draw_frame(app);
+  CHECK(windows_outside(app, 800, 600).empty());
+}
+
+TEST_CASE("choice boxes, checkboxes and radio buttons are in widgets() and drive the scenario through their rectangles",
+          "[ui][api]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  for (int f = 0; f < 3; ++f) draw_frame(app);
+  for (const char* name : {"Memory", "Traffic & serving"}) {  // tall enough to show every input
+    ImGui::SetWindowSize(name, ImVec2(600, 860));
+    ImGui::SetWindowPos(name, ImVec2(std::string(name) == "Memory" ? 0 : 700, 30));
+  }
+  for (int f = 0; f < 3; ++f) draw_frame(app);
+  const WidgetRect* flash = find_widget(app, "training.flash_attention");
+  REQUIRE(flash != nullptr);
+  CHECK(flash->kind == "checkbox");
+  CHECK(flash->window == "Memory");
+  const bool before = app.scenario().training.flash_attention;
+  ImGui::SetWindowFocus("Memory");
+  CHECK(flash->value == (before ? "true" : "false"));
+  click_widget(app, "training.flash_attention");
+  CHECK(app.scenario().training.flash_attention == !before);
+  const WidgetRect* recipe = find_widget(app, "training.recipe");
+  REQUIRE(recipe != nullptr);
+  CHECK(recipe->kind == "choice");
+  CHECK(recipe->value == app.scenario().training.recipe);
+  click_widget(app, "training.recipe");
+  const WidgetRect* item = find_widget(app, "training.recipe/fp32");
+  REQUIRE(item != nullptr);
+  CHECK(item->kind == "choice-item");
+  click_widget(app, "training.recipe/fp32");
+  CHECK(app.scenario().training.recipe == "fp32");
+  ImGui::SetWindowFocus("Traffic & serving");
+  draw_frame(app);
+  const WidgetRect* radio = find_widget(app, "traffic.peak_factor/ads 10x");
+  REQUIRE(radio != nullptr);
+  CHECK(radio->kind == "radio");
+  click_widget(app, "traffic.peak_factor/ads 10x");
+  CHECK(app.scenario().traffic.peak_factor == 10);
+}
+
+TEST_CASE("chart ticks are nice 1-2-5 steps, decades on a log axis, and read as numbers with their unit", "[ui][chart]") {
+  CHECK(chart_ticks(0, 10, false, 5) == std::vector<double>{0, 2, 4, 6, 8, 10});
+  CHECK(chart_ticks(0, 2.6e6, false, 4) == std::vector<double>{0, 1e6, 2e6});
+  CHECK(chart_ticks(0, 70, false, 4) == std::vector<double>{0, 20, 40, 60});
+  const std::vector<double> decades = chart_ticks(1, 1e4, true, 5);
+  CHECK(decades == std::vector<double>{1, 10, 100, 1000, 1e4});
+  const std::vector<double> within = chart_ticks(3, 60, true, 5);  // less than two decades: 5, 10, 20, 50
+  CHECK(within == std::vector<double>{5, 10, 20, 50});
+  CHECK(chart_number(2e6, "", false) == "2 M");
+  CHECK(chart_number(5e5, "USD", false) == "$500 k");
+  CHECK(chart_number(8e10, "B", false) == "80 GB");
+}
+
+TEST_CASE("charts are in widgets() and show the value under the cursor", "[ui][chart]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  for (int f = 0; f < 3; ++f) draw_frame(app);
+  ImGui::SetWindowSize("Inference", ImVec2(600, 860));
+  ImGui::SetWindowPos("Inference", ImVec2(0, 30));
+  ImGui::SetWindowFocus("Inference");
+  for (int f = 0; f < 3; ++f) draw_frame(app);
+  const WidgetRect* chart = find_widget(app, "chart/tps_vs_batch");
+  REQUIRE(chart != nullptr);
+  CHECK(chart->kind == "chart");
+  ImGuiIO& io = ImGui::GetIO();
+  io.AddMousePosEvent(chart->x + chart->w / 2, chart->y + chart->h / 2);
+  draw_frame(app);
+  draw_frame(app);
+  chart = find_widget(app, "chart/tps_vs_batch");
+  REQUIRE(chart != nullptr);
+  CHECK(chart->value.find("batch ") == 0);
+  CHECK(chart->value.find("tokens/s: ") != std::string::npos);
+}
+
+TEST_CASE("the layout's list of shown panels is what is drawn, for every seed example", "[ui][layout]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  for (const Example& e : examples()) {
+    INFO(e.id);
+    app.set_scenario(e.scenario);
+    draw_frame(app);
+    draw_frame(app);
+    for (const Panel& p : panels()) {
+      INFO(p.name);
+      const ImGuiWindow* w = ImGui::FindWindowByName(p.name);
+      CHECK((w != nullptr && w->Active) == panel_included(p.name, app.scenario()));
+    }
+  }
+}
+
+TEST_CASE("windows and popups are opaque in both themes: no panel shows through another", "[ui][layout]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  for (bool dark : {true, false}) {
+    app.dark_theme = dark;
+    app.apply_theme();
+    CHECK(ImGui::GetStyle().Colors[ImGuiCol_WindowBg].w == 1.0f);
+    CHECK(ImGui::GetStyle().Colors[ImGuiCol_PopupBg].w == 1.0f);
+  }
 }

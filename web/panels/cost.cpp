@@ -10,7 +10,7 @@
 namespace envelope::ui {
 
 void draw_cost(App& app) {
-  if (!begin_panel("Cost")) {
+  if (!begin_panel(app, "Cost")) {
     ImGui::End();
     return;
   }

@@ -2,6 +2,7 @@
 // locally (save, rename, delete, open, export) and pinned scenarios compared side by side.
 #include <cstring>
 
+#include "../panel_state.hpp"
 #include "../panels.hpp"
 #include "../ui.hpp"
 #include "envelope/examples.hpp"
@@ -11,7 +12,7 @@
 namespace envelope::ui {
 
 void draw_examples(App& app) {
-  if (!begin_panel("Examples")) {
+  if (!begin_panel(app, "Examples")) {
     ImGui::End();
     return;
   }
@@ -32,15 +33,16 @@ void draw_examples(App& app) {
 }
 
 void draw_scenarios(App& app) {
-  if (!begin_panel("Scenarios")) {
+  if (!begin_panel(app, "Scenarios")) {
     ImGui::End();
     return;
   }
   Scenario& s = app.edit();
-  static NameBuffer name;
-  static std::string editing;
-  static NameBuffer rename_buf;
-  static std::string pending_overwrite;
+  ScenariosPanelState& st = app.panel_state().scenarios;
+  NameBuffer& name = st.name;
+  std::string& editing = st.editing;
+  NameBuffer& rename_buf = st.rename;
+  std::string& pending_overwrite = st.pending_overwrite;
   if (input_name("##name", "scenario name", name, em(14)) && s.name != name.text) {
     s.name = name.text;
     app.changed();

@@ -37,8 +37,8 @@ static void draw_energy_part(App& app) {
 
 void draw_finetune(App& app) {
   const IncludeSection& inc = app.scenario().include;
-  if (!inc.finetune && !inc.energy) return;  // none of its sections is included
-  if (!begin_panel("Fine-tuning & energy")) {
+  if (!panel_included("Fine-tuning & energy", app.scenario())) return;  // none of its sections is included
+  if (!begin_panel(app, "Fine-tuning & energy")) {
     ImGui::End();
     return;
   }

@@ -3,16 +3,20 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../panel_state.hpp"
 #include "../panels.hpp"
 #include "../ui.hpp"
+#include "envelope/catalog.hpp"
+#include "envelope/format.hpp"
+#include "envelope/setup.hpp"
 #include "envelope/sweep.hpp"
 #include "imgui.h"
 
 namespace envelope::ui {
 
 void draw_inference(App& app) {
-  if (!(app.scenario().include.inference)) return;  // section not in the scenario (include)
-  if (!begin_panel("Inference")) {
+  if (!panel_included("Inference", app.scenario())) return;  // section not in the scenario (include)
+  if (!begin_panel(app, "Inference")) {
     ImGui::End();
     return;
   }
@@ -43,11 +47,12 @@ void draw_inference(App& app) {
   warnings_for(app, {"inference."});
 
   // Sweeps, recomputed only when the scenario changes.
-  static long key = -1;
-  static std::vector<double> batches, tps, bw_limit, compute_limit, contexts, kv;
-  static double crossover = 0;
-  if (app.revision() != key) {  // recompute only when the scenario changed
-    key = app.revision();
+  InferencePanelState& st = app.panel_state().inference;
+  std::vector<double>&batches = st.batches, &tps = st.tps, &bw_limit = st.bw_limit, &compute_limit = st.compute_limit,
+                      &contexts = st.contexts, &kv = st.kv;
+  double& crossover = st.crossover;
+  if (app.revision() != st.revision) {  // recompute only when the scenario changed
+    st.revision = app.revision();
     batches.clear();
     tps.clear();
     bw_limit.clear();
@@ -65,23 +70,40 @@ void draw_inference(App& app) {
       if (crossover == 0 && p.compute_limit_tokens_per_second <= p.bandwidth_limit_tokens_per_second) crossover = p.batch;
     }
     const double max_ctx = std::max(1024.0, std::min(1048576.0, (s.inference.prompt_tokens + s.inference.output_tokens) * 8));
-    const double unit = app.binary_units ? 1073741824.0 : 1e9;
     for (const KvPoint& p : kv_cache_sweep(s, 256, max_ctx, 60)) {
       contexts.push_back(p.context);
-      kv.push_back(p.kv_cache_bytes / unit);
+      kv.push_back(p.kv_cache_bytes);
     }
   }
   ImGui::SeparatorText("Tokens/s against batch size");
-  line_chart("tps_vs_batch", batches,
+  LineChartOptions tps_chart;
+  tps_chart.x_label = "batch";
+  tps_chart.y_label = "decode tokens/s";
+  tps_chart.log_x = true;
+  if (crossover > 0) tps_chart.x_lines.push_back({crossover, "compute-bound from " + format_number(crossover)});
+  tps_chart.x_lines.push_back({s.inference.batch, "batch " + format_number(s.inference.batch)});
+  line_chart(app, "tps_vs_batch", batches,
              {{"tokens/s", tps, palette(0)}, {"bandwidth limit", bw_limit, palette(2)}, {"compute limit", compute_limit, palette(1)}},
-             "batch", "tok/s", true, {crossover > 0 ? crossover : 0});
+             tps_chart);
   if (crossover > 0)
-    ImGui::TextDisabled("compute-bound from batch ~%.0f (orange line)", crossover);
+    ImGui::TextDisabled("compute-bound from batch ~%.0f", crossover);
   else
     ImGui::TextDisabled("bandwidth-bound up to batch %.0f", batches.empty() ? 0.0 : batches.back());
   ImGui::SeparatorText("KV cache against context length");
-  line_chart("kv_vs_context", contexts, {{app.binary_units ? "KV GiB" : "KV GB", kv, palette(1)}}, "context tokens",
-             app.binary_units ? "GiB" : "GB", true);
+  LineChartOptions kv_chart;
+  kv_chart.x_label = "context (tokens)";
+  kv_chart.y_label = "KV cache per replica";
+  kv_chart.y_unit = "B";
+  kv_chart.log_x = true;
+  kv_chart.x_lines.push_back({s.inference.prompt_tokens + s.inference.output_tokens, "this request"});
+  // The room the weights leave: usable memory of the replica's GPUs - weights - workspace - overhead.
+  const Report& r = app.report();
+  const double room = resolved_accelerator(s, Catalog::builtin()).memory_bytes * s.inference.usable_memory_fraction *
+                          s.inference.tensor_parallel -
+                      r.value("memory.inference.weights_bytes") - r.value("memory.inference.workspace_bytes") -
+                      r.value("memory.inference.overhead_bytes");
+  if (room > 0 && std::isfinite(room)) kv_chart.y_lines.push_back({room, "room for KV cache " + format_bytes(room, app.binary_units)});
+  line_chart(app, "kv_vs_context", contexts, {{"KV cache", kv, palette(1)}}, kv_chart);
   ImGui::End();
 }
 

@@ -18,8 +18,8 @@ static double device_memory(App& app) {
 
 void draw_memory(App& app) {
   const IncludeSection& inc = app.scenario().include;
-  if (!inc.inference && !inc.training) return;  // neither section is in the scenario
-  if (!begin_panel("Memory")) {
+  if (!panel_included("Memory", app.scenario())) return;  // neither section is in the scenario
+  if (!begin_panel(app, "Memory")) {
     ImGui::End();
     return;
   }

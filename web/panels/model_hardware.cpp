@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "../panel_state.hpp"
 #include "../panels.hpp"
 #include "../ui.hpp"
 #include "envelope/catalog.hpp"
@@ -24,21 +25,18 @@ static bool matches(const std::string& text, const char* filter) {
 }
 
 void draw_model_hardware(App& app) {
-  {
-    // Model and hardware feed training, inference and GPU serving; a CPU/data-only scenario has none.
-    const IncludeSection& inc = app.scenario().include;
-    if (!inc.training && !inc.inference && !(inc.serving && app.scenario().traffic.cpu_ms_per_request <= 0)) return;
-  }
-  if (!begin_panel("Model & hardware")) {
+  if (!panel_included("Model & hardware", app.scenario())) return;  // a CPU/data-only scenario has no model
+  if (!begin_panel(app, "Model & hardware")) {
     ImGui::End();
     return;
   }
   const Catalog& cat = Catalog::builtin();
   Scenario& s = app.edit();
-  static char model_filter[64] = "";
+  ModelHardwarePanelState& st = app.panel_state().model_hardware;
+  char* model_filter = st.model_filter;
   ImGui::SeparatorText("Model");
   ImGui::SetNextItemWidth(-FLT_MIN);
-  ImGui::InputTextWithHint("##model_filter", "search models (e.g. llama 70b, moe)", model_filter, sizeof model_filter);
+  ImGui::InputTextWithHint("##model_filter", "search models (e.g. llama 70b, moe)", model_filter, sizeof st.model_filter);
   const ModelPreset* current = cat.find_model(s.model.preset);
   ImGui::SetNextItemWidth(-FLT_MIN);
   const std::string model_label = !s.model.name.empty() ? s.model.name : current ? current->name : s.model.preset;
@@ -77,9 +75,9 @@ void draw_model_hardware(App& app) {
   }
   if (ImGui::TreeNode("Import config.json")) {
     // Offline: the pasted Hugging Face config is parsed here, nothing is fetched (core/src/import.cpp).
-    static char config_text[32768] = "";
-    static std::string import_message;
-    ImGui::InputTextMultiline("##config_json", config_text, sizeof config_text, ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 6));
+    char* config_text = st.config_text;
+    std::string& import_message = st.import_message;
+    ImGui::InputTextMultiline("##config_json", config_text, sizeof st.config_text, ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 6));
     if (ImGui::Button("Import")) {
       const ImportResult r = import_hf_config(config_text);
       if (r.ok()) {
@@ -101,9 +99,9 @@ void draw_model_hardware(App& app) {
   }
 
   ImGui::SeparatorText("Hardware");
-  static char gpu_filter[64] = "";
+  char* gpu_filter = st.gpu_filter;
   ImGui::SetNextItemWidth(-FLT_MIN);
-  ImGui::InputTextWithHint("##gpu_filter", "search accelerators (e.g. h100, tpu, amd)", gpu_filter, sizeof gpu_filter);
+  ImGui::InputTextWithHint("##gpu_filter", "search accelerators (e.g. h100, tpu, amd)", gpu_filter, sizeof st.gpu_filter);
   const Accelerator* gpu = cat.find_accelerator(s.hardware.gpu);
   const bool custom = s.hardware.gpu == kCustomAccelerator;
   const std::string gpu_label = custom ? resolved_accelerator(s, cat).name + " (custom)" : gpu ? gpu->name : s.hardware.gpu;
@@ -133,7 +131,7 @@ void draw_model_hardware(App& app) {
     ImGui::EndCombo();
   }
   if (custom) {
-    static NameBuffer name;
+    NameBuffer& name = st.gpu_name;
     if (input_name("##gpu_name", "accelerator name", name, -FLT_MIN) && s.hardware.name != name.text) {
       s.hardware.name = name.text;
       app.changed();

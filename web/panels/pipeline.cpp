@@ -39,8 +39,8 @@ static void draw_one_machine_part(App& app, Scenario& s) {
 
 void draw_pipeline(App& app) {
   const IncludeSection& inc = app.scenario().include;
-  if (!inc.pipeline && !inc.network && !inc.one_machine) return;  // none of its sections is included
-  if (!begin_panel("Pipeline")) {
+  if (!panel_included("Pipeline", app.scenario())) return;  // none of its sections is included
+  if (!begin_panel(app, "Pipeline")) {
     ImGui::End();
     return;
   }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../panel_state.hpp"
 #include "../panels.hpp"
 #include "../ui.hpp"
 #include "envelope/format.hpp"
@@ -14,18 +15,7 @@
 namespace envelope::ui {
 
 namespace {
-struct PlannerState {
-  long revision = -1;
-  TrainingPlannerResult training;
-  ServingPlannerResult serving;
-  ServingTradeoff tradeoff;
-  std::vector<double> counts, days, cost;
-};
-
-// What the trade-off chart drew in its last frame (tradeoff_chart_drawn(); headless UI test).
-TradeoffChartDrawn g_drawn;
-// A tab of the planner to select on the next frame (select_planner_tab()).
-std::string g_select_tab;
+using PlannerState = PlannerPanelState;
 
 void recompute(App& app, PlannerState& st) {
   const Scenario& s = app.scenario();
@@ -44,7 +34,7 @@ void recompute(App& app, PlannerState& st) {
     if (r.ranked.empty()) continue;
     st.counts.push_back(at.hardware.count);
     st.days.push_back(r.ranked.front().train_seconds / 86400);
-    st.cost.push_back(r.ranked.front().cost_usd / 1e6);
+    st.cost.push_back(r.ranked.front().cost_usd);
   }
 }
 
@@ -72,17 +62,14 @@ void sort_by(std::vector<T>& rows, const ImGuiTableSortSpecs* specs, Key key) {
 // log axes with a grid line per decade; every configuration that fits as a dot (filled: meets the
 // latency targets), the Pareto front as a line, the TPOT target as a vertical line at 1 / target.
 void tradeoff_chart(App& app, const ServingTradeoff& t, long frame) {
-  const ImVec2 size(ImGui::GetContentRegionAvail().x, em(15));
-  const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  ImGui::InvisibleButton("tradeoff_chart", size);
-  // In window.envelope.widgets() as "chart/serving-tradeoff", its label saying what it shows.
+  TradeoffChartDrawn& drawn = app.panel_state().planner.drawn;
+  drawn = {frame, 0, 0, false};
   int on_front = 0;
   for (const TradeoffPoint& p : t.points) on_front += p.pareto;
-  record_target(app, "chart/serving-tradeoff",
-                std::to_string(t.points.size()) + " points, " + std::to_string(on_front) + " on the Pareto front", "chart");
-  g_drawn = {frame, 0, 0, false};
+  const std::string counts = std::to_string(t.points.size()) + " points, " + std::to_string(on_front) + " on the Pareto front";
   if (t.points.empty()) {
     ImGui::TextDisabled("No weight precision and tensor-parallel degree up to 8 fits the model on %s.", t.gpu.c_str());
+    record_target(app, "chart/serving-tradeoff", counts, "chart");
     return;
   }
   const double target_x = t.tpot_target_seconds > 0 ? 1.0 / t.tpot_target_seconds : 0.0;
@@ -97,36 +84,16 @@ void tradeoff_chart(App& app, const ServingTradeoff& t, long frame) {
     x0 = std::min(x0, target_x);
     x1 = std::max(x1, target_x);
   }
-  // Whole decades around the data.
-  const double lx0 = std::floor(std::log10(x0)), lx1 = std::max(lx0 + 1, std::ceil(std::log10(x1)));
-  const double ly0 = std::floor(std::log10(y0)), ly1 = std::max(ly0 + 1, std::ceil(std::log10(y1)));
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const float left = em(4), bottom = em(2.6f);
-  const ImVec2 a(p0.x + left, p0.y + em(0.5f)), b(p0.x + size.x - em(0.8f), p0.y + size.y - bottom);
-  auto tx = [&](double v) { return a.x + static_cast<float>((std::log10(v) - lx0) / (lx1 - lx0)) * (b.x - a.x); };
-  auto ty = [&](double v) { return b.y - static_cast<float>((std::log10(v) - ly0) / (ly1 - ly0)) * (b.y - a.y); };
-  const unsigned axis = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  const unsigned grid = ImGui::GetColorU32(ImGuiCol_Separator, 0.4f);
-  dl->AddRect(a, b, axis);
-  for (double k = lx0; k <= lx1; ++k) {
-    const float x = tx(std::pow(10.0, k));
-    if (k > lx0 && k < lx1) dl->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), grid);
-    const std::string l = format_number(std::pow(10.0, k));
-    dl->AddText(ImVec2(x - ImGui::CalcTextSize(l.c_str()).x / 2, b.y + em(0.1f)), axis, l.c_str());
-  }
-  for (double k = ly0; k <= ly1; ++k) {
-    const float y = ty(std::pow(10.0, k));
-    if (k > ly0 && k < ly1) dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), grid);
-    const std::string l = format_number(std::pow(10.0, k));
-    dl->AddText(ImVec2(a.x - ImGui::CalcTextSize(l.c_str()).x - em(0.3f), y - em(0.5f)), axis, l.c_str());
-  }
-  const char* xl = "tokens/s per user (1 / TPOT), log";
-  dl->AddText(ImVec2((a.x + b.x - ImGui::CalcTextSize(xl).x) / 2, b.y + em(1.2f)), axis, xl);
-  dl->AddText(ImVec2(a.x + em(0.3f), a.y + em(0.1f)), axis, "output tokens/s per GPU, log");
+  // Both axes log, widened to whole decades (ChartArea); in window.envelope.widgets() as
+  // "chart/serving-tradeoff", its label giving the point and Pareto-front counts.
+  ChartArea c(app, "serving-tradeoff", counts, {x0, x1, true, "tokens/s per user (1 / TPOT)", ""},
+              {y0, y1, true, "output tokens/s per GPU", ""},
+              {{"Pareto front", palette(1)}, {"other configurations", palette(0)}}, 15);
+  ImDrawList* dl = c.draw_list();
+  dl->PushClipRect(c.min, c.max, true);
   if (target_x > 0) {
-    const float x = tx(target_x);
-    dl->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), IM_COL32(240, 170, 60, 220), 1.5f);
-    g_drawn.target_line = true;
+    c.vline(target_x, "TPOT target " + format_seconds(t.tpot_target_seconds), IM_COL32(240, 170, 60, 220));
+    drawn.target_line = true;
   }
   // The front, left to right (its points rise in throughput as interactivity falls).
   std::vector<const TradeoffPoint*> front;
@@ -136,68 +103,71 @@ void tradeoff_chart(App& app, const ServingTradeoff& t, long frame) {
     return l->tokens_per_second_per_user < r->tokens_per_second_per_user;
   });
   std::vector<ImVec2> line;
-  for (const TradeoffPoint* p : front) line.emplace_back(tx(p->tokens_per_second_per_user), ty(p->tokens_per_second_per_gpu));
+  for (const TradeoffPoint* p : front) line.emplace_back(c.px(p->tokens_per_second_per_user), c.py(p->tokens_per_second_per_gpu));
   if (line.size() > 1) dl->AddPolyline(line.data(), static_cast<int>(line.size()), palette(1), 0, 2.0f);
   const float r = em(0.22f);
   for (const TradeoffPoint& p : t.points) {
-    const ImVec2 c(tx(p.tokens_per_second_per_user), ty(p.tokens_per_second_per_gpu));
+    const ImVec2 at(c.px(p.tokens_per_second_per_user), c.py(p.tokens_per_second_per_gpu));
     const unsigned col = p.pareto ? palette(1) : palette(0);
-    if (p.meets_targets) dl->AddCircleFilled(c, p.pareto ? r * 1.4f : r, col);
-    else dl->AddCircle(c, p.pareto ? r * 1.4f : r, col);
-    ++g_drawn.points;
-    g_drawn.front += p.pareto;
+    if (p.meets_targets) dl->AddCircleFilled(at, p.pareto ? r * 1.4f : r, col);
+    else dl->AddCircle(at, p.pareto ? r * 1.4f : r, col);
+    ++drawn.points;
+    drawn.front += p.pareto;
   }
-  if (ImGui::IsItemHovered()) {
-    const ImVec2 m = ImGui::GetIO().MousePos;
+  dl->PopClipRect();
+  if (c.hovered()) {
+    // The configuration nearest the cursor (within 1.5 em), else the axes' values under it.
+    const ImVec2 m = c.mouse();
     const TradeoffPoint* best = nullptr;
-    float best_d = em(1) * em(1);
+    float best_d = em(1.5f) * em(1.5f);
     for (const TradeoffPoint& p : t.points) {
-      const float dx = tx(p.tokens_per_second_per_user) - m.x, dy = ty(p.tokens_per_second_per_gpu) - m.y;
+      const float dx = c.px(p.tokens_per_second_per_user) - m.x, dy = c.py(p.tokens_per_second_per_gpu) - m.y;
       if (dx * dx + dy * dy < best_d) {
         best_d = dx * dx + dy * dy;
         best = &p;
       }
     }
     if (best) {
-      ImGui::BeginTooltip();
-      ImGui::Text("%s, TP %d, batch %.0f%s", best->weights.c_str(), best->tensor_parallel, best->batch,
-                  best->pareto ? " (Pareto front)" : "");
-      ImGui::Text("%s tokens/s per user (TPOT %s), %s output tokens/s per GPU",
-                  format_number(best->tokens_per_second_per_user).c_str(), format_seconds(best->tpot_seconds).c_str(),
-                  format_number(best->tokens_per_second_per_gpu).c_str());
-      ImGui::Text("TTFT %s; %s the latency targets", format_seconds(best->ttft_seconds).c_str(),
-                  best->meets_targets ? "meets" : "misses");
-      ImGui::EndTooltip();
+      dl->AddCircle(ImVec2(c.px(best->tokens_per_second_per_user), c.py(best->tokens_per_second_per_gpu)), r * 2.5f,
+                    ImGui::GetColorU32(ImGuiCol_Text), 0, 1.5f);
+      c.show_value(best->weights + ", TP " + std::to_string(best->tensor_parallel) + ", batch " + format_number(best->batch) +
+                   (best->pareto ? " (Pareto front)" : "") + "\n" + format_number(best->tokens_per_second_per_user) +
+                   " tokens/s per user (TPOT " + format_seconds(best->tpot_seconds) + "), " +
+                   format_number(best->tokens_per_second_per_gpu) + " output tokens/s per GPU\nTTFT " +
+                   format_seconds(best->ttft_seconds) + "; " + (best->meets_targets ? "meets" : "misses") + " the latency targets");
+    } else if (m.x >= c.min.x && m.x <= c.max.x && m.y >= c.min.y && m.y <= c.max.y) {
+      // Invert the log axes at the cursor.
+      const double ux = std::pow(10.0, std::log10(c.x_axis().lo) + (m.x - c.min.x) / (c.max.x - c.min.x) *
+                                                                      (std::log10(c.x_axis().hi) - std::log10(c.x_axis().lo)));
+      const double uy = std::pow(10.0, std::log10(c.y_axis().lo) + (c.max.y - m.y) / (c.max.y - c.min.y) *
+                                                                      (std::log10(c.y_axis().hi) - std::log10(c.y_axis().lo)));
+      c.show_value(format_number(ux) + " tokens/s per user, " + format_number(uy) + " output tokens/s per GPU");
     }
   }
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette(1)), "Pareto front");
-  ImGui::SameLine();
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette(0)), "other configurations");
-  ImGui::SameLine();
-  ImGui::TextColored(ImVec4(0.94f, 0.67f, 0.24f, 1), "| TPOT target %s = %s tokens/s per user", format_seconds(t.tpot_target_seconds).c_str(),
-                     format_number(target_x).c_str());
-  ImGui::TextDisabled("Filled: meets the TTFT and TPOT targets. %zu configurations on %s (weights x TP x batch), each the "
-                      "report of that serving section.",
-                      t.points.size(), t.gpu.c_str());
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("Filled: meets the TTFT and TPOT targets. %zu configurations on %s (weights x TP x batch), each the "
+                      "report of that serving section. TPOT target %s = %s tokens/s per user.",
+                      t.points.size(), t.gpu.c_str(), format_seconds(t.tpot_target_seconds).c_str(), format_number(target_x).c_str());
+  ImGui::PopStyleColor();
 }
 }  // namespace
 
-const TradeoffChartDrawn& tradeoff_chart_drawn() { return g_drawn; }
-void select_planner_tab(const char* name) { g_select_tab = name; }
+const TradeoffChartDrawn& tradeoff_chart_drawn(App& app) { return app.panel_state().planner.drawn; }
+void select_planner_tab(App& app, const char* name) { app.panel_state().planner.select_tab = name; }
 
 void draw_planner(App& app) {
-  if (!begin_panel("Planner")) {
+  if (!begin_panel(app, "Planner")) {
     ImGui::End();
     return;
   }
-  static PlannerState st;
+  PlannerState& st = app.panel_state().planner;
   if (st.revision != app.revision()) {
     st.revision = app.revision();
     recompute(app, st);
   }
   if (ImGui::BeginTabBar("planner_tabs")) {
-    const std::string select = std::move(g_select_tab);
-    g_select_tab.clear();
+    const std::string select = std::move(st.select_tab);
+    st.select_tab.clear();
     auto tab_flags = [&](const char* n) { return select == n ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None; };
     const bool training_tab = ImGui::BeginTabItem("Training", nullptr, tab_flags("Training"));
     record_target(app, "tab/Planner/Training", "Training", "tab");
@@ -206,7 +176,7 @@ void draw_planner(App& app) {
                          st.training.considered, st.training.fitting, st.training.global_batch, app.scenario().training.seq_len);
       ImGui::TextWrapped("Best: %s", st.training.why_best.c_str());
       const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
-                                    ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
+                                    ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
       if (ImGui::BeginTable("layouts", 8, flags, ImVec2(0, em(12)))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn("TP x PP x DP");
@@ -279,8 +249,20 @@ void draw_planner(App& app) {
         ImGui::TreePop();
       }
       ImGui::SeparatorText("Best layout against GPU count");
-      line_chart("plan_chart", st.counts, {{"days", st.days, palette(0)}, {"cost $M", st.cost, palette(1)}}, "GPUs", "days / $M", true,
-                 {app.scenario().hardware.count});
+      // One unit per chart: wall time, then cost.
+      if (st.counts.empty())
+        ImGui::TextDisabled("No layout fits in memory from %s to %s GPUs.", format_number(std::max(1.0, app.scenario().hardware.count / 8)).c_str(),
+                            format_number(app.scenario().hardware.count * 8).c_str());
+      LineChartOptions chart;
+      chart.x_label = "GPUs";
+      chart.log_x = true;
+      chart.height_em = 8;
+      chart.x_lines.push_back({app.scenario().hardware.count, "this scenario"});
+      chart.y_label = "wall time (days)";
+      if (!st.counts.empty()) line_chart(app, "plan_days", st.counts, {{"days", st.days, palette(0)}}, chart);
+      chart.y_label = "cost (USD)";
+      chart.y_unit = "USD";
+      if (!st.counts.empty()) line_chart(app, "plan_cost", st.counts, {{"cost", st.cost, palette(1)}}, chart);
       ImGui::EndTabItem();
     }
     const bool serving_tab = ImGui::BeginTabItem("Serving", nullptr, tab_flags("Serving"));
@@ -306,7 +288,7 @@ void draw_planner(App& app) {
       if (ImGui::CollapsingHeader("Trade-off: tokens/s per GPU against tokens/s per user", ImGuiTreeNodeFlags_DefaultOpen))
         tradeoff_chart(app, st.tradeoff, ImGui::GetFrameCount());
       const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
-                                    ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
+                                    ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
       if (ImGui::BeginTable("serving", 9, flags, ImVec2(0, std::max(em(12), ImGui::GetContentRegionAvail().y)))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         for (const char* h : {"GPU", "weights", "TP", "batch", "TPOT", "GPUs", "$/month", "$/M tokens"}) ImGui::TableSetupColumn(h);

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "../panel_state.hpp"
 #include "../panels.hpp"
 #include "../ui.hpp"
 #include "imgui.h"
@@ -13,16 +14,17 @@ namespace envelope::ui {
 // The per-table row list ("4e7, 39060, ..."): committed on Enter or focus loss; checked by the core
 // (a bad entry is named in the warnings and ignored).
 static void table_rows_box(App& app, RecommenderSection& r) {
-  static char buf[4001] = "";
-  static std::string shown;
+  RecommenderPanelState& st = app.panel_state().recommender;
+  char* buf = st.table_rows;
+  std::string& shown = st.shown;
   if (!ImGui::IsAnyItemActive() && shown != r.table_rows) {
-    std::strncpy(buf, r.table_rows.c_str(), sizeof buf - 1);
-    buf[sizeof buf - 1] = '\0';
+    std::strncpy(buf, r.table_rows.c_str(), sizeof st.table_rows - 1);
+    buf[sizeof st.table_rows - 1] = '\0';
     shown = r.table_rows;
   }
   ImGui::TextUnformatted("rows per table (list)");
   ImGui::SetNextItemWidth(-1);
-  ImGui::InputTextWithHint("##table_rows", "empty: tables x rows per table", buf, sizeof buf);
+  ImGui::InputTextWithHint("##table_rows", "empty: tables x rows per table", buf, sizeof st.table_rows);
   ImGui::SetItemTooltip("one row count per table, comma-separated (MLPerf DLRM-DCNv2: 4e7, 39060, 17295, ...)");
   if (ImGui::IsItemDeactivatedAfterEdit() && r.table_rows != buf) {
     r.table_rows = buf;
@@ -32,8 +34,8 @@ static void table_rows_box(App& app, RecommenderSection& r) {
 }
 
 void draw_recommender(App& app) {
-  if (!app.scenario().include.recommender) return;
-  if (!begin_panel("Recommender")) {
+  if (!panel_included("Recommender", app.scenario())) return;
+  if (!begin_panel(app, "Recommender")) {
     ImGui::End();
     return;
   }

@@ -11,7 +11,7 @@
 namespace envelope::ui {
 
 void draw_reference(App& app) {
-  if (!begin_panel("Reference")) {
+  if (!begin_panel(app, "Reference")) {
     ImGui::End();
     return;
   }

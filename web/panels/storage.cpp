@@ -9,8 +9,8 @@ namespace envelope::ui {
 
 void draw_storage(App& app) {
   const IncludeSection& inc = app.scenario().include;
-  if (!inc.storage && !inc.feature_store) return;  // neither section is in the scenario (include)
-  if (!begin_panel("Storage")) {
+  if (!panel_included("Storage", app.scenario())) return;  // neither section is in the scenario (include)
+  if (!begin_panel(app, "Storage")) {
     ImGui::End();
     return;
   }

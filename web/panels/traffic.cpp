@@ -10,8 +10,8 @@
 namespace envelope::ui {
 
 void draw_traffic(App& app) {
-  if (!(app.scenario().include.serving)) return;  // section not in the scenario (include)
-  if (!begin_panel("Traffic & serving")) {
+  if (!panel_included("Traffic & serving", app.scenario())) return;  // section not in the scenario (include)
+  if (!begin_panel(app, "Traffic & serving")) {
     ImGui::End();
     return;
   }
@@ -27,8 +27,18 @@ void draw_traffic(App& app) {
     const char* name;
     double factor;
   } presets[] = {{"consumer 3x", 3}, {"payments 5x", 5}, {"ads 10x", 10}};
+  bool first = true;
   for (const Preset& p : presets) {
-    if (ImGui::RadioButton(p.name, t.peak_factor == p.factor)) {
+    // Wrapped under the first one when the panel is too narrow for the next (never cut off).
+    if (!first && ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(p.name).x + em(2)) {
+      ImGui::NewLine();
+      ImGui::SetCursorPosX(em(11));
+    }
+    first = false;
+    const bool clicked = ImGui::RadioButton(p.name, t.peak_factor == p.factor);
+    record_target(app, std::string("traffic.peak_factor/") + p.name, p.name, "radio");
+    app.widgets.back().value = t.peak_factor == p.factor ? "true" : "false";
+    if (clicked) {
       t.peak_factor = p.factor;
       app.changed();
     }
@@ -40,7 +50,10 @@ void draw_traffic(App& app) {
   const Result* peak = app.report().find("traffic.peak_qps");
   input_field(app, "peak QPS (direct)", "traffic.peak_qps", peak ? peak->value : 1);
   bool cpu = t.cpu_ms_per_request > 0;
-  if (ImGui::Checkbox("CPU-served model (ms per request)", &cpu)) {
+  const bool cpu_clicked = ImGui::Checkbox("CPU-served model (ms per request)", &cpu);
+  record_target(app, "flag/CPU-served model", "CPU-served model (ms per request)", "checkbox");
+  app.widgets.back().value = cpu ? "true" : "false";
+  if (cpu_clicked) {
     t.cpu_ms_per_request = cpu ? 2.0 : 0.0;
     app.changed();
   }

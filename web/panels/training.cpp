@@ -2,6 +2,7 @@
 // Q5), and cost against training tokens.
 #include <cmath>
 
+#include "../panel_state.hpp"
 #include "../panels.hpp"
 #include "../ui.hpp"
 #include "envelope/sweep.hpp"
@@ -11,8 +12,8 @@
 namespace envelope::ui {
 
 void draw_training(App& app) {
-  if (!(app.scenario().include.training)) return;  // section not in the scenario (include)
-  if (!begin_panel("Training")) {
+  if (!panel_included("Training", app.scenario())) return;  // section not in the scenario (include)
+  if (!begin_panel(app, "Training")) {
     ImGui::End();
     return;
   }
@@ -76,10 +77,10 @@ void draw_training(App& app) {
 
   // Cost against tokens (log sweep over four decades around the chosen count); recomputed only when
   // the scenario changes.
-  static long key = -1;
-  static std::vector<double> xs, cost;
-  if (app.revision() != key) {  // recompute only when the scenario changed
-    key = app.revision();
+  TrainingPanelState& st = app.panel_state().training;
+  std::vector<double>&xs = st.tokens, &cost = st.cost;
+  if (app.revision() != st.revision) {  // recompute only when the scenario changed
+    st.revision = app.revision();
     xs.clear();
     cost.clear();
     const double center = s.training.tokens > 0 ? s.training.tokens : 1e12;
@@ -89,9 +90,15 @@ void draw_training(App& app) {
     }
   }
   ImGui::SeparatorText("Cost against training tokens");
-  line_chart("cost_vs_tokens", xs, {{"cost USD", cost, palette(1)}}, "tokens", "USD", true,
-             {s.training.tokens, app.report().value("training.chinchilla_tokens")});
-  ImGui::TextDisabled("orange lines: chosen tokens and Chinchilla-optimal (20 x params)");
+  LineChartOptions chart;
+  chart.x_label = "training tokens";
+  chart.y_label = "cost (USD)";
+  chart.y_unit = "USD";
+  chart.log_x = true;
+  chart.x_lines.push_back({s.training.tokens, "chosen " + format_number(s.training.tokens)});
+  chart.x_lines.push_back({app.report().value("training.chinchilla_tokens"), "Chinchilla-optimal"});
+  if (s.training.budget_usd > 0) chart.y_lines.push_back({s.training.budget_usd, "budget " + format_usd(s.training.budget_usd)});
+  line_chart(app, "cost_vs_tokens", xs, {{"cost", cost, palette(1)}}, chart);
   ImGui::End();
 }
 

@@ -10,7 +10,7 @@
 namespace envelope::ui {
 
 void draw_validation(App& app) {
-  if (!begin_panel("Validation")) {
+  if (!begin_panel(app, "Validation")) {
     ImGui::End();
     return;
   }
