@@ -38,13 +38,15 @@ InferenceSpeed inference_section(Builder& b, const Resolved& x) {
         "seed Q2: bandwidth-bound part of a decode step");
   b.add("inference.decode_compute_seconds", dt.compute_seconds, "s", "(2 P_active + 4 L ctx heads head_dim) x batch / (tp x peak x eff)",
         g(dflops) + " / (" + g(ds.replica_gpus()) + " x " + g(ipeak) + " x " + g(c_eff) + ")", "compute-bound part of a decode step");
-  const double step = b.add("inference.decode_step_seconds", dt.step_seconds,
-                            "s", "(weights_read + kv_read) / (tp x BW x eff) + FLOPs / (tp x peak x eff) + comm",
-                            "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(ds.replica_gpus()) + " x " + g(igpu.bandwidth_bytes_per_s) + " x " +
-                                g(bw_eff) + ") + " + g(dflops) + " / (" + g(ds.replica_gpus()) + " x " + g(ipeak) + " x " + g(c_eff) + ") + " + g(comm),
+  // decode_times' last step (setup.hpp) on its own parts, as a Term: the same formula, the same value.
+  const double rg = ds.replica_gpus();
+  const double step = b.add("inference.decode_step_seconds",
+                            decode_step_seconds(Term(w_read) + Term(kv_read), Term(ds.bandwidth_bytes_per_s) * Term(rg), Term(bw_eff),
+                                                Term(dflops), Term(ipeak) * Term(rg), Term(c_eff), Term(comm)),
+                            "s", "(weights_read + kv_read) / (BW x tp x eff) + FLOPs / (peak x tp x eff) + comm",
                             "seed Q2 (memory-bandwidth bound at small batch); compute term at large batch");
-  b.add("inference.tokens_per_second", step > 0 ? in.batch / step : 0.0, "tok/s", "batch / decode_step",
-                           g(in.batch) + " / " + g(step), "seed 'Inference Throughput Estimation'");
+  b.add("inference.tokens_per_second", step > 0 ? Term(in.batch) / Term(step) : Term(0.0), "tok/s", "batch / decode_step",
+        "seed 'Inference Throughput Estimation'");
   // Prefix caching (serving.prefix_cache_hit_fraction): the cached share of the prompt skips prefill.
   const double cached = prefix_cached_tokens(in.prompt_tokens, si.prefix_cache_hit_fraction);
   const double new_prompt = in.prompt_tokens - cached;
@@ -55,13 +57,13 @@ InferenceSpeed inference_section(Builder& b, const Resolved& x) {
           "KV memory per request unchanged (each request still holds its whole context)");
   const double pf1 = cached > 0 ? prefill_flops_after_cache(arch, Pa, in.prompt_tokens, cached) : prefill_flops(arch, Pa, in.prompt_tokens);
   const double ttft = b.add("inference.prefill_seconds",
-                            prefill_seconds(pf1, ipeak * tp, c_eff, w_read, igpu.bandwidth_bytes_per_s * tp, bw_eff,
-                                            tensor_parallel_step_seconds(arch.layers, new_prompt, arch.hidden, tp,
-                                                                         link_bw, link_lat, 2.0)),
-                            "s", "(2 P_active s + 2 L s^2 heads head_dim) / (tp x peak x eff) + weights / (tp x BW x eff) + comm",
-                            cached > 0 ? "prefill_flops(" + g(in.prompt_tokens) + ") - prefill_flops(" + g(cached) +
-                                             " cached) = " + g(pf1) + " FLOP"
-                                       : "2 x " + g(Pa) + " x " + g(in.prompt_tokens) + " + attention = " + g(pf1) + " FLOP",
+                            prefill_seconds(Term(pf1), Term(ipeak) * Term(tp), Term(c_eff), Term(w_read),
+                                            Term(igpu.bandwidth_bytes_per_s) * Term(tp), Term(bw_eff),
+                                            Term(tensor_parallel_step_seconds(arch.layers, new_prompt, arch.hidden, tp, link_bw,
+                                                                              link_lat, 2.0))),
+                            "s",
+                            "prefill FLOPs / (peak x tp x eff) + weights / (BW x tp x eff) + comm; prefill FLOPs = 2 P_active s + "
+                            "2 L s^2 heads head_dim" + std::string(cached > 0 ? " of the prompt minus those of its cached prefix" : ""),
                             "Kaplan et al. 2020 (forward FLOPs); time to first token of one request");
   // Speculative decoding (serving.speculative_tokens > 0): E tokens per step of a target verifying k + 1.
   const EngineStep spec = engine_step(ds, ServingInputs{false, si.prompt_tokens, si.output_tokens, 0, si.speculative_tokens,

@@ -23,9 +23,9 @@ InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
   const double context = in.context ? *in.context : in.prompt_tokens + in.output_tokens;
   const double usable = igpu.memory_bytes * in.usable_memory_fraction;
   const double overhead_per_gpu = in.runtime_overhead_gb * kGB;
-  const double w_bytes = b.add("memory.inference.weights_bytes", weight_bytes(P, wdt), "B", "params x bytes_per_param",
-                               g(P) + " x " + g(bytes_per_param(wdt)) + " B (" + in.weights + ", " +
-                                   g(bits_per_weight(wdt)) + " bits per weight with its group scales)",
+  const double w_bytes = b.add("memory.inference.weights_bytes", weight_bytes(Term(P), wdt), "B",
+                               "params x bytes_per_param (" + in.weights + ": " + g(bits_per_weight(wdt)) +
+                                   " bits per weight with its group scales)",
                                "seed 'Model Size Estimation'; scales per group: OCP MX v1.0 (mxfp4), NVIDIA NVFP4, "
                                "GPTQ/AWQ g128 (int4), llama.cpp ggml-common.h blocks (GGUF)");
   // Per token of context at this context: local (sliding-window/chunked) layers hold at most their window.
@@ -48,9 +48,8 @@ InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
   if (context > arch.max_context)
     b.warn("inference.context", "context " + g(context) + " tokens exceeds the model's maximum of " + g(arch.max_context) +
                                     " (max_position_embeddings)");
-  const double kv = b.add("memory.inference.kv_cache_bytes", kv_tok * context * in.batch, "B",
-                          "kv_bytes_per_token x context x batch",
-                          g(kv_tok) + " x " + g(context) + " x " + g(in.batch), "seed 'Forgetting Inference Memory Overhead'");
+  const double kv = b.add("memory.inference.kv_cache_bytes", Term(kv_tok) * Term(context) * Term(in.batch), "B",
+                          "kv_bytes_per_token x context x batch", "seed 'Forgetting Inference Memory Overhead'");
   // Prompt tokens in one forward pass, capped at a chunked-prefill budget of 8,192 tokens (vLLM's
   // max_num_batched_tokens default with chunked prefill).
   const double ws_tokens = std::min(in.batch * std::max(1.0, in.prompt_tokens), 8192.0);
@@ -58,22 +57,25 @@ InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
                           "B", "tokens x (4h + 2 ffn) x 2 B + batch x vocab x 4 B",
                           g(ws_tokens) + " tokens (prefill chunk <= 8192), h=" + g(arch.hidden) + ", ffn=" + g(arch.ffn),
                           "one layer's activations alive at a time; vLLM profiles this peak with a dummy forward pass");
-  const double overhead = b.add("memory.inference.overhead_bytes", overhead_per_gpu * tp, "B",
-                                "runtime_overhead x tensor_parallel", g(in.runtime_overhead_gb) + " GB x " + g(tp),
+  const double overhead = b.add("memory.inference.overhead_bytes", Term(in.runtime_overhead_gb) * Term(kGB) * Term(tp), "B",
+                                "runtime_overhead_gb x 1e9 B/GB x tensor_parallel",
                                 "CUDA context and allocator slack (~0.5-1 GB per GPU)");
-  b.add("memory.inference.total_bytes", w_bytes + kv + ws + overhead, "B",
-                                 "weights + kv_cache + workspace + overhead",
-                                 g(w_bytes) + " + " + g(kv) + " + " + g(ws) + " + " + g(overhead), "sum");
+  b.add("memory.inference.total_bytes", Term(w_bytes) + Term(kv) + Term(ws) + Term(overhead), "B",
+        "weights + kv_cache + workspace + overhead", "sum");
   const double need = w_bytes + kv + ws;
   // A GPU whose usable memory is not above the runtime overhead holds nothing: no GPU count fits
   // (reported as 0 with a warning, never as "need 0 GPUs").
   const bool room = usable > overhead_per_gpu;
   const std::string no_fit = room ? "" : " <= 0: no GPU count fits";
-  const double fit_gpus = b.add("memory.inference.gpus_to_fit", room ? gpus_to_fit(need, usable - overhead_per_gpu, 1.0) : 0.0, "1",
-                                "ceil((weights + kv + workspace) / (memory x usable_fraction - overhead))",
-                                "ceil(" + g(need) + " / (" + g(igpu.memory_bytes) + " x " + g(in.usable_memory_fraction) +
-                                    " - " + g(overhead_per_gpu) + "))" + no_fit,
-                                ispec_src);
+  const std::string fit_formula = "ceil((weights + kv + workspace) / ((memory x usable_fraction - overhead) x 1))";
+  const double fit_gpus =
+      room ? b.add("memory.inference.gpus_to_fit",
+                   gpus_to_fit(Term(need), Term(igpu.memory_bytes) * Term(in.usable_memory_fraction) - Term(overhead_per_gpu), Term(1.0)),
+                   "1", fit_formula, ispec_src)
+           : b.add("memory.inference.gpus_to_fit", 0.0, "1", fit_formula,
+                   "ceil(" + g(need) + " / (" + g(igpu.memory_bytes) + " x " + g(in.usable_memory_fraction) + " - " +
+                       g(overhead_per_gpu) + "))" + no_fit,
+                   ispec_src);
   if (!room)
     b.warn("memory.inference.gpus_to_fit", "the runtime overhead of " + g(in.runtime_overhead_gb) + " GB per GPU is not below the " +
                                                g(usable / kGB) + " GB usable on " + igpu.name +
@@ -118,7 +120,6 @@ InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
 }
 
 void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t) {
-  const Architecture& arch = x.arch();
   const Accelerator& gpu = x.gpu;
   const TrainingSection& tr = x.s.training;
   const TrainingStepModel& step_model = t.model;
@@ -142,26 +143,25 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
   b.add("memory.training.optimizer_bytes", tstep.optimizer_bytes, "B",
         "params x (master + optimizer states) / model_parallel" + std::string(zero >= 1 ? " / (dp x cp)" : ""),
         g(P) + " x " + g(rb.optimizer) + " B" + zsub + (zero >= 1 ? " / " + g(zdp) : "") + ep_note, zsrc);
-  const double local_seq = tr.seq_len / tr.context_parallel;
-  const double per_layer = activation_bytes_per_layer(local_seq, tr.micro_batch, arch.hidden, arch.heads, tr.tensor_parallel,
-                                                      tr.sequence_parallel, tr.recompute, tr.flash_attention);
-  const double logits = logits_bytes_per_gpu(local_seq, tr.micro_batch, arch.vocab, tr.tensor_parallel);
-  b.add("memory.training.activations_bytes", tstep.activations_bytes, "B",
-        "layers_in_flight x per_layer(s / cp, b, h, a, t; recompute, flash, SP) + 4 (s / cp) b V / t",
-        g((tstep.activations_bytes - logits) / std::max(1.0, per_layer)) + " x " + g(per_layer) + " + " + g(logits) +
-            " (s=" + g(tr.seq_len) + (tr.context_parallel > 1 ? " / cp " + g(tr.context_parallel) : "") +
+  // The step model's own parts (training_step.cpp), not a second computation of them.
+  b.add("memory.training.activations_bytes",
+        Term(tstep.activation_bytes_per_layer) * Term(tstep.layers_per_stage) * Term(tstep.micro_batches_in_flight) +
+            Term(tstep.logits_bytes),
+        "B",
+        "per_layer(s / cp, b, h, a, t; recompute, flash, SP) x layers per stage x micro-batches in flight + 4 (s / cp) b V / t"
+        " (s=" + g(tr.seq_len) + (tr.context_parallel > 1 ? " / cp " + g(tr.context_parallel) : "") +
             ", b=" + g(tr.micro_batch) + ", recompute=" + tr.recompute + (tr.flash_attention ? ", flash" : "") +
             (tr.sequence_parallel ? ", SP" : "") + ")",
         "Korthikanti et al. 2022, eqs. 1-5 (1F1B: the first stage holds min(pp, micro-batches) micro-batches of its layers)");
   const double train_total = tstep.total_bytes;
-  b.add("memory.training.total_bytes", train_total, "B", "weights + gradients + optimizer + activations",
-        g(tstep.weights_bytes) + " + " + g(tstep.gradients_bytes) + " + " + g(tstep.optimizer_bytes) + " + " + g(tstep.activations_bytes),
-        "sum");
+  b.add("memory.training.total_bytes",
+        Term(tstep.weights_bytes) + Term(tstep.gradients_bytes) + Term(tstep.optimizer_bytes) + Term(tstep.activations_bytes), "B",
+        "weights + gradients + optimizer + activations", "sum");
   const bool train_fits = train_total <= gpu.memory_bytes;
   b.add("memory.training.fits", train_fits ? 1 : 0, "bool", "total <= device memory", g(train_total) + " <= " + g(gpu.memory_bytes),
         spec_src);
-  b.add("memory.training.min_gpus_model_states", gpus_to_fit(P * rb.total(), gpu.memory_bytes, 1.0), "1",
-        "ceil(params x bytes_per_param(recipe) / memory)", "ceil(" + g(P) + " x " + g(rb.total()) + " / " + g(gpu.memory_bytes) + ")",
+  b.add("memory.training.min_gpus_model_states", gpus_to_fit(Term(P) * Term(rb.total()), Term(gpu.memory_bytes), Term(1.0)), "1",
+        "ceil(params x bytes_per_param(recipe) / (memory x 1))",
         "seed 'need at least 2 x A100 80GB' (model states sharded, e.g. ZeRO-3)");
   if (!train_fits)
     b.warn("memory.training.fits", "training state does not fit in " + gpu.name + " memory; raise ZeRO stage, tensor/pipeline/"

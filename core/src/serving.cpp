@@ -25,11 +25,10 @@ Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m,
                new_prompt = i.new_prompt;
   const double bw_eff = ds.bandwidth_efficiency, c_eff = ds.compute_efficiency, ipeak = ds.peak_flops;
   const TrafficSection& tf = s.traffic;
-  const double rpd = b.add("traffic.requests_per_day", requests_per_day(tf.users, tf.active_fraction, tf.requests_per_user_per_day),
+  const double rpd = b.add("traffic.requests_per_day", requests_per_day(Term(tf.users), Term(tf.active_fraction), Term(tf.requests_per_user_per_day)),
                            "req/day", "users x active_fraction x requests_per_user_per_day",
-                           g(tf.users) + " x " + g(tf.active_fraction) + " x " + g(tf.requests_per_user_per_day),
                            "seed estimation cascade");
-  const double avg = b.add("traffic.average_qps", average_qps(rpd), "req/s", "requests_per_day / 86400", g(rpd) + " / 86400",
+  const double avg = b.add("traffic.average_qps", average_qps(Term(rpd)), "req/s", "requests_per_day / 86400",
                            "seed fraud and LLM-serving examples");
   // A direct peak load (traffic.peak_qps, or traffic.peak_tokens_per_second / output tokens) replaces
   // the users cascade; the average is then the peak over the peak factor.
@@ -39,27 +38,25 @@ Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m,
     if (tf.peak_tokens_per_second)
       b.warn("traffic.peak_tokens_per_second", "both traffic.peak_qps and traffic.peak_tokens_per_second are set; using peak_qps");
   } else if (tf.peak_tokens_per_second) {
-    pk = b.add("traffic.peak_qps", *tf.peak_tokens_per_second / in.output_tokens, "req/s", "peak_tokens_per_second / output_tokens",
-               g(*tf.peak_tokens_per_second) + " / " + g(in.output_tokens), "scenario traffic.peak_tokens_per_second");
+    pk = b.add("traffic.peak_qps", Term(*tf.peak_tokens_per_second) / Term(in.output_tokens), "req/s",
+               "peak_tokens_per_second / output_tokens", "scenario traffic.peak_tokens_per_second");
   } else {
-    pk = b.add("traffic.peak_qps", peak_qps(avg, tf.peak_factor), "req/s", "average_qps x peak_factor",
-               g(avg) + " x " + g(tf.peak_factor), "seed 'Forgetting Peak Traffic' (3x consumer, 5x payments, 10x ads)");
+    pk = b.add("traffic.peak_qps", peak_qps(Term(avg), Term(tf.peak_factor)), "req/s", "average_qps x peak_factor",
+               "seed 'Forgetting Peak Traffic' (3x consumer, 5x payments, 10x ads)");
   }
-  const double peak_tok = b.add("traffic.peak_tokens_per_second", pk * in.output_tokens, "tok/s", "peak_qps x output_tokens",
-                                g(pk) + " x " + g(in.output_tokens), "seed LLM-serving example");
+  const double peak_tok = b.add("traffic.peak_tokens_per_second", Term(pk) * Term(in.output_tokens), "tok/s",
+                                "peak_qps x output_tokens", "seed LLM-serving example");
   double serving_monthly = 0;
   if (tf.cpu_ms_per_request > 0) {
-    const double cores = b.add("serving.cpu_cores", cpu_cores_needed(pk, tf.cpu_ms_per_request, tf.cpu_headroom), "cores",
-                               "peak_qps x ms_per_request / 1000 x headroom",
-                               g(pk) + " x " + g(tf.cpu_ms_per_request) + " / 1000 x " + g(tf.cpu_headroom), "seed fraud example");
+    const double cores = b.add("serving.cpu_cores", cpu_cores_needed(Term(pk), Term(tf.cpu_ms_per_request), Term(tf.cpu_headroom)),
+                               "cores", "peak_qps x ms_per_request / 1000 x headroom", "seed fraud example");
     const double per_machine = tf.cpu_cores_per_machine ? *tf.cpu_cores_per_machine : c.prices.cpu_cores_per_machine;
     const double mprice = tf.cpu_price_per_machine_hour ? *tf.cpu_price_per_machine_hour : c.prices.cpu_machine_usd_per_hour;
-    const double machines = b.add("serving.replicas", std::max(tf.min_machines, std::ceil(cores / per_machine - 1e-9)), "1",
-                                  "max(min_machines, ceil(cores / cores_per_machine))",
-                                  "max(" + g(tf.min_machines) + ", ceil(" + g(cores) + " / " + g(per_machine) + "))", "seed fraud example");
+    const double machines = b.add("serving.replicas", max(Term(tf.min_machines), ceil_count(Term(cores) / Term(per_machine))), "1",
+                                  "max(min_machines, ceil(cores / cores_per_machine))", "seed fraud example");
     b.add("serving.gpus", 0, "1", "CPU-served model", "0", "seed fraud example: 'a CPU-served, non-GPU problem'");
-    serving_monthly = b.add("serving.monthly_cost_usd", monthly_usd(machines, mprice), "USD/month", "machines x price x 730 h",
-                            g(machines) + " x " + g(mprice) + " x 730", "seed fraud example (c5.2xlarge ~$0.40/hr)");
+    serving_monthly = b.add("serving.monthly_cost_usd", monthly_usd(Term(machines), Term(mprice)), "USD/month",
+                            "machines x price x 730 h", "seed fraud example (c5.2xlarge ~$0.40/hr)");
   } else {
     // Continuous batching (serving.batching): the engine step carries the batch's decode tokens and a
     // prefill chunk; the fleet is sized with the wait for a batch slot (serving_model.hpp).
@@ -133,10 +130,8 @@ Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m,
             "max(0, ln(C / (1 - p)) x slot_seconds / (c - a)) at " + sg.latency_percentile,
             "p = " + g(pct) + ", C = " + g(q.wait_probability), qsrc + ": P(W > t) = C exp(-(c mu - lambda) t)");
     } else {
-      replicas = b.add("serving.replicas", replicas_needed(peak_tok, capacity, tf.min_replicas), "1",
-                       "max(min_replicas, ceil(peak_tokens_per_s / tokens_per_s_per_replica))",
-                       "max(" + g(tf.min_replicas) + ", ceil(" + g(peak_tok) + " / " + g(capacity) + "))",
-                       "seed LLM-serving example and Q3");
+      replicas = b.add("serving.replicas", replicas_needed(Term(peak_tok), Term(capacity), Term(tf.min_replicas)), "1",
+                       "max(min_replicas, ceil(peak_tokens_per_s / tokens_per_s_per_replica))", "seed LLM-serving example and Q3");
     }
     const double rg = ds.replica_gpus();  // tensor_parallel x expert_parallel
     if (ep > 1) {
@@ -151,8 +146,8 @@ Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m,
             "link when tp x ep fits its domain, else scale-out; part of inference.decode_step_seconds (" +
                 g(at_batch.comm_seconds) + " s of communication)");
     }
-    const double gpus = b.add("serving.gpus", replicas * rg, "1", ep > 1 ? "replicas x tensor_parallel x expert_parallel" : "replicas x tensor_parallel",
-                              g(replicas) + " x " + g(rg), "seed Q3");
+    const double gpus = b.add("serving.gpus", Term(replicas) * Term(rg), "1",
+                              ep > 1 ? "replicas x tensor_parallel x expert_parallel" : "replicas x tensor_parallel", "seed Q3");
     if (!inf_fits)
       b.warn("serving.gpus", "the fleet is sized from a replica that does not fit: weights + KV cache at batch " + g(in.batch) +
                                  " need more than " + g(tp) + " x " + igpu.name + " (see memory.inference.fits)");
@@ -169,8 +164,8 @@ Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m,
       if (!price_for(igpu, sv.hardware.pricing))
         b.warn("serving.price_per_gpu_hour", "no published price for " + igpu.name + "; serving costs are 0");
     }
-    serving_monthly = b.add("serving.monthly_cost_usd", monthly_usd(gpus, sprice), "USD/month", "GPUs x price x 730 h",
-                            g(gpus) + " x " + g(sprice) + " x 730", sprice_src);
+    serving_monthly = b.add("serving.monthly_cost_usd", monthly_usd(Term(gpus), Term(sprice)), "USD/month", "GPUs x price x 730 h",
+                            sprice_src);
     b.add("serving.usd_per_million_tokens", capacity > 0 ? sprice * rg / (capacity * kSecondsPerHour) * 1e6 : 0.0, "USD/Mtok",
           "price x GPUs per replica / (tokens_per_s_per_replica x 3600) x 1e6",
           g(sprice) + " x " + g(rg) + " / (" + g(capacity) + " x 3600) x 1e6",

@@ -26,7 +26,7 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
         s.training.global_batch ? "scenario" : "Llama 2's 4M-token batch (Touvron et al. 2023)");
   b.add("training.step.micro_batches", p.micro_batches, "1", "global_batch / (dp x micro_batch)",
         g(p.global_batch) + " / (" + g(L.data_parallel) + " x " + g(L.micro_batch) + ")", src);
-  const KernelEfficiency ke = training_kernel_efficiency(m.gpu, dtype_from_name(s.training.dtype).value_or(Dtype::bf16));
+  const KernelEfficiency& ke = m.kernel_fit;  // the step model's own fit, not a second look-up
   b.add("training.step.kernel_efficiency", p.kernel_efficiency, "1",
         s.training.kernel_efficiency ? "given" : "fitted efficiency (" + ke.generation + ", " + s.training.dtype + ") x h / (h + 256)",
         s.training.kernel_efficiency ? g(p.kernel_efficiency)
@@ -112,12 +112,11 @@ double training_section(Builder& b, const Resolved& x, const TrainingRun& t) {
   const double P = x.P, Pa = x.Pa;
   const std::string& spec_src = x.spec_src;
   const bool full = tr.recompute == "full";
-  const double flops = b.add("training.flops", training_flops(Pa, tr.tokens, full), "FLOP",
+  const double flops = b.add("training.flops", training_flops(Term(Pa), Term(tr.tokens), full), "FLOP",
                              full ? "8 x P_active x D (full recompute)" : "6 x P_active x D",
-                             (full ? "8 x " : "6 x ") + g(Pa) + " x " + g(tr.tokens),
                              "Kaplan et al. 2020; Hoffmann et al. 2022 (seed '6PD rule')");
-  b.add("training.pf_days", petaflop_days(flops), "PF-days", "FLOPs / (1e15 x 86400)", g(flops) + " / 8.64e19", "seed 6PD example");
-  const double chin = b.add("training.chinchilla_tokens", chinchilla_tokens(P), "tokens", "20 x P", "20 x " + g(P),
+  b.add("training.pf_days", petaflop_days(Term(flops)), "PF-days", "FLOPs / (1e15 x 86400)", "seed 6PD example");
+  const double chin = b.add("training.chinchilla_tokens", chinchilla_tokens(Term(P)), "tokens", "20 x P",
                             "Hoffmann et al. 2022 (Chinchilla)");
   if (tr.tokens > 0 && tr.tokens < chin)
     b.warn("training.tokens", "below Chinchilla-optimal tokens (" + g(chin) + "): the model is undertrained for its size");
@@ -126,9 +125,11 @@ double training_section(Builder& b, const Resolved& x, const TrainingRun& t) {
   // MFU: given (training.mfu), or what the step model reaches at this layout (training.step.*).
   const double step_tokens = tstep.global_batch * tr.seq_len;
   // The whole-run MFU: steady-state steps at the goodput (training.goodput).
-  const double step_mfu = tstep.step_seconds > 0 && peak > 0
-                              ? training_flops(Pa, step_tokens, full) * tr.goodput / (hw.count * peak * tstep.step_seconds)
-                              : 0.0;
+  const Term step_mfu_term = tstep.step_seconds > 0 && peak > 0
+                                 ? training_flops(Term(Pa), Term(step_tokens), full) * Term(tr.goodput) /
+                                       (Term(hw.count) * Term(peak) * Term(tstep.step_seconds))
+                                 : Term(0.0);
+  const double step_mfu = step_mfu_term.value;
   const double mfu = tr.mfu ? *tr.mfu : step_mfu;
   if (mfu > 0.6) b.warn("training.mfu", "MFU " + g(mfu) + " is above what large runs reach (PaLM 46%, Megatron 52-56%, Llama 3 38-43%)");
   const double price = price_per_gpu_hour(s, c);
@@ -139,20 +140,19 @@ double training_section(Builder& b, const Resolved& x, const TrainingRun& t) {
   b.add("hardware.price_per_gpu_hour", price, "USD/h", "price per GPU-hour", g(price), price_src);
   b.add("hardware.peak_flops", peak, "FLOP/s", "dense peak (" + tr.dtype + ")", g(peak), spec_src + " (dense, not sparse)");
   training_step_report(b, s, step_model, tstep);
-  b.add("training.mfu", mfu, "1", tr.mfu ? "given" : "6 P D per step x goodput / (GPUs x peak x step_seconds)",
-        tr.mfu ? g(mfu)
-               : (full ? "8 x " : "6 x ") + g(Pa) + " x " + g(step_tokens) + " x " + g(tr.goodput) + " / (" + g(hw.count) + " x " +
-                     g(peak) + " x " + g(tstep.step_seconds) + ")",
-        tr.mfu ? "scenario (overrides the step model's " + format_short(step_mfu) + ")" : "training step model (training.step.*)");
-  const double secs = b.add("training.wall_seconds", training_seconds(flops, hw.count, peak, mfu), "s",
-                            "FLOPs / (GPUs x peak x MFU)",
-                            g(flops) + " / (" + g(hw.count) + " x " + g(peak) + " x " + g(mfu) + ")", "seed Q1");
-  const double gh = b.add("training.gpu_hours", gpu_hours(secs, hw.count), "GPU-h", "wall_seconds x GPUs / 3600",
-                          g(secs) + " x " + g(hw.count) + " / 3600", "seed Q1");
-  const double tcost = b.add("training.cost_usd", gh * price, "USD", "GPU-hours x price", g(gh) + " x " + g(price), price_src);
+  if (tr.mfu)
+    b.add("training.mfu", mfu, "1", "given", g(mfu), "scenario (overrides the step model's " + format_short(step_mfu) + ")");
+  else
+    b.add("training.mfu", step_mfu_term, "1",
+          std::string(full ? "8" : "6") + " P D per step x goodput / (GPUs x peak x step_seconds)",
+          "training step model (training.step.*)");
+  const double secs = b.add("training.wall_seconds", training_seconds(Term(flops), Term(hw.count), Term(peak), Term(mfu)), "s",
+                            "FLOPs / (GPUs x peak x MFU)", "seed Q1");
+  const double gh = b.add("training.gpu_hours", gpu_hours(Term(secs), Term(hw.count)), "GPU-h", "wall_seconds x GPUs / 3600",
+                          "seed Q1");
+  const double tcost = b.add("training.cost_usd", Term(gh) * Term(price), "USD", "GPU-hours x price", price_src);
   if (tr.budget_usd > 0) {
-    const double ratio = b.add("training.budget_ratio", tcost / tr.budget_usd, "1", "cost / budget",
-                               g(tcost) + " / " + g(tr.budget_usd), "seed Q5");
+    const double ratio = b.add("training.budget_ratio", Term(tcost) / Term(tr.budget_usd), "1", "cost / budget", "seed Q5");
     if (tcost > tr.budget_usd && ratio > 0)  // an overflowed ratio is 0 here and already has its warning
       b.warn("training.budget_usd", "cost is " + g(ratio) + "x the budget of $" + g(tr.budget_usd));
   }
@@ -163,16 +163,16 @@ double training_section(Builder& b, const Resolved& x, const TrainingRun& t) {
                                   "), so the budget limits neither tokens nor "
                                   "model size; set hardware.price_per_gpu_hour to see what the budget buys");
   } else if (tr.budget_usd > 0) {
-    const double budget_flops = tr.budget_usd / price * kSecondsPerHour * peak * mfu;
-    b.add("training.budget_flops", budget_flops, "FLOP", "budget / price x 3600 x peak x MFU",
-          g(tr.budget_usd) + " / " + g(price) + " x 3600 x " + g(peak) + " x " + g(mfu), "seed Q5");
+    const Term budget = Term(tr.budget_usd) / Term(price) * Term(kSecondsPerHour) * Term(peak) * Term(mfu);
+    const double budget_flops = budget.value;
+    b.add("training.budget_flops", budget, "FLOP", "budget / price x 3600 x peak x MFU", "seed Q5");
     // 6 FLOPs per parameter and token, 8 with full recompute (the factor training.flops uses).
     const double flops_per_param_token = full ? 8.0 : 6.0;
-    b.add("training.max_tokens_for_budget", Pa > 0 ? budget_flops / (flops_per_param_token * Pa) : 0.0, "tokens",
-          full ? "budget_flops / (8 x P_active)  (full recompute)" : "budget_flops / (6 x P_active)",
-          g(budget_flops) + " / (" + g(flops_per_param_token) + " x " + g(Pa) + ")", "seed Q5");
-    b.add("training.max_params_for_budget", chinchilla_params_for_flops(budget_flops), "1",
-          "sqrt(budget_flops / 120)  (D = 20 P, C = 6 P D)", "sqrt(" + g(budget_flops) + " / 120)", "Hoffmann et al. 2022; seed Q5");
+    b.add("training.max_tokens_for_budget",
+          Pa > 0 ? Term(budget_flops) / (Term(flops_per_param_token) * Term(Pa)) : Term(0.0), "tokens",
+          full ? "budget_flops / (8 x P_active)  (full recompute)" : "budget_flops / (6 x P_active)", "seed Q5");
+    b.add("training.max_params_for_budget", chinchilla_params_for_flops(Term(budget_flops)), "1",
+          "sqrt(budget_flops / 120)  (D = 20 P, C = 6 P D)", "Hoffmann et al. 2022; seed Q5");
   }
 
   return tcost;
