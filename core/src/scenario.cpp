@@ -333,7 +333,7 @@ Scenario canonical(const Scenario& s) {
   Scenario c = s;
   const Catalog& cat = Catalog::builtin();
   // Inputs that no included section reads go back to their defaults (a link holds only what the
-  // scenario is about). What reads what (evaluate.cpp): training <- model, hardware, training;
+  // scenario is about). What reads what (the domain files listed in evaluate_parts.hpp): training <- model, hardware, training;
   // inference <- model, hardware, inference; GPU serving <- model, hardware, inference, traffic;
   // CPU serving, feature store <- traffic (and inference.output_tokens with a direct tokens/s peak); storage <- storage, traffic (daily users), prices,
   // training (checkpoint size, only when training is included); pipeline <- pipeline, storage and
