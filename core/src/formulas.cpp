@@ -161,12 +161,10 @@ RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string&
 
 ModelStateBytes model_state_bytes_per_gpu(double params, const RecipeBytes& r, int zero_stage,
                                           double data_parallel, double model_parallel) {
-  const double p = params / std::max(1.0, model_parallel);
-  const double dp = std::max(1.0, data_parallel);
   ModelStateBytes m;
-  m.weights = p * r.weights / (zero_stage >= 3 ? dp : 1.0);
-  m.gradients = p * r.gradients / (zero_stage >= 2 ? dp : 1.0);
-  m.optimizer = p * r.optimizer / (zero_stage >= 1 ? dp : 1.0);
+  m.weights = model_state_part_bytes(params, r.weights, zero_stage >= 3, data_parallel, model_parallel);
+  m.gradients = model_state_part_bytes(params, r.gradients, zero_stage >= 2, data_parallel, model_parallel);
+  m.optimizer = model_state_part_bytes(params, r.optimizer, zero_stage >= 1, data_parallel, model_parallel);
   return m;
 }
 

@@ -125,24 +125,32 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
   const TrainingStepModel& step_model = t.model;
   const TrainingPlan& tstep = t.plan;
   const RecipeBytes& rb = t.rb;
-  const double P = x.P, dp = t.layout.data_parallel;
+  const double P = x.P;
   const std::string& spec_src = x.spec_src;
   const int zero = static_cast<int>(tr.zero_stage);
-  const std::string zsub = " / (tp x pp = " + g(tr.tensor_parallel * tr.pipeline_parallel) + ")";
-  const std::string ep_note = step_model.expert_params > 0 && tr.expert_parallel > 1
-                                  ? "; routed experts (" + g(step_model.expert_params) + ") also / ep " + g(tr.expert_parallel)
-                                  : "";
   const std::string zsrc = "recipe " + tr.recipe + " + " + tr.optimizer + "; ZeRO over dp x cp (Rajbhandari et al. 2020)";
-  const double zdp = dp * tr.context_parallel;
-  b.add("memory.training.weights_bytes", tstep.weights_bytes, "B",
-        "params x weight_bytes / model_parallel" + std::string(zero >= 3 ? " / (dp x cp)" : ""),
-        g(P) + " x " + g(rb.weights) + " B" + zsub + (zero >= 3 ? " / " + g(zdp) : "") + ep_note, zsrc);
-  b.add("memory.training.gradients_bytes", tstep.gradients_bytes, "B",
-        "params x grad_bytes / model_parallel" + std::string(zero >= 2 ? " / (dp x cp)" : ""),
-        g(P) + " x " + g(rb.gradients) + " B" + zsub + (zero >= 2 ? " / " + g(zdp) : "") + ep_note, zsrc);
-  b.add("memory.training.optimizer_bytes", tstep.optimizer_bytes, "B",
-        "params x (master + optimizer states) / model_parallel" + std::string(zero >= 1 ? " / (dp x cp)" : ""),
-        g(P) + " x " + g(rb.optimizer) + " B" + zsub + (zero >= 1 ? " / " + g(zdp) : "") + ep_note, zsrc);
+  // The step model's own inputs to model_state_part_bytes (training_step.cpp): the same formula on the
+  // same numbers, here as Terms, so each basis is the arithmetic of its value.
+  const bool experts = tstep.state_expert_params > 0;
+  auto states = [&](double bytes_per_param, bool sharded) {
+    Term t = model_state_part_bytes(Term(tstep.state_dense_params), Term(bytes_per_param), sharded,
+                                    Term(tstep.state_data_parallel), Term(tstep.state_model_parallel));
+    if (experts)
+      t = t + model_state_part_bytes(Term(tstep.state_expert_params), Term(bytes_per_param), sharded,
+                                     Term(tstep.state_data_parallel) / Term(tstep.state_expert_parallel),
+                                     Term(tstep.state_model_parallel) * Term(tstep.state_expert_parallel));
+    return t;
+  };
+  auto formula = [&](const std::string& bytes, bool sharded) {
+    return "params / max(1, tp x pp) x " + bytes + (sharded ? " / max(1, dp x cp)" : "") +
+           (experts ? " + routed experts / max(1, tp x pp x ep) x " + bytes + (sharded ? " / max(1, dp x cp / ep)" : "") : "") +
+           " (parameters of the busiest pipeline stage)";
+  };
+  const RecipeBytes& sr = step_model.recipe;
+  b.add("memory.training.weights_bytes", states(sr.weights, zero >= 3), "B", formula("weight_bytes", zero >= 3), zsrc);
+  b.add("memory.training.gradients_bytes", states(sr.gradients, zero >= 2), "B", formula("grad_bytes", zero >= 2), zsrc);
+  b.add("memory.training.optimizer_bytes", states(sr.optimizer, zero >= 1), "B",
+        formula("(master + optimizer state bytes)", zero >= 1), zsrc);
   // The step model's own parts (training_step.cpp), not a second computation of them.
   b.add("memory.training.activations_bytes",
         Term(tstep.activation_bytes_per_layer) * Term(tstep.layers_per_stage) * Term(tstep.micro_batches_in_flight) +

@@ -92,6 +92,11 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // group (DP x CP, whose ranks hold the same weights); routed experts are also split over expert
   // parallel and ZeRO-sharded over the DP x CP / EP ranks that hold the same experts.
   const double dense = (x.params - x.expert_params) * imbalance, experts = x.expert_params * imbalance;
+  plan.state_dense_params = dense;
+  plan.state_expert_params = experts;
+  plan.state_data_parallel = d * cp;
+  plan.state_model_parallel = t * p;
+  plan.state_expert_parallel = e;
   const ModelStateBytes ds = model_state_bytes_per_gpu(dense, x.recipe, L.zero_stage, d * cp, t * p);
   const ModelStateBytes es = model_state_bytes_per_gpu(experts, x.recipe, L.zero_stage, d * cp / e, t * p * e);
   // Activations (Korthikanti et al. 2022) of the GPU's share of the sequence (context parallel).

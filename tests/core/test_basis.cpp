@@ -214,6 +214,7 @@ TEST_CASE("every basis built from one expression is arithmetic that computes its
 // traffic and serving, storage, cost).
 TEST_CASE("the seed quantities carry a basis built from the same expression as their value", "[basis]") {
   const char* paths[] = {"memory.inference.weights_bytes", "memory.inference.kv_cache_bytes", "memory.inference.total_bytes",
+                         "memory.training.weights_bytes", "memory.training.optimizer_bytes",
                          "memory.training.activations_bytes", "memory.training.total_bytes", "training.flops",
                          "training.pf_days", "training.wall_seconds", "training.gpu_hours", "training.cost_usd",
                          "inference.decode_step_seconds", "inference.tokens_per_second", "inference.prefill_seconds",

@@ -126,6 +126,15 @@ bool is_known_optimizer(const std::string& optimizer);
 struct ModelStateBytes {
   double weights = 0, gradients = 0, optimizer = 0;
 };
+// One part of the model states per GPU: params / model_parallel x bytes per param, / data_parallel
+// when ZeRO shards this part (`sharded`).
+template <Number T>
+T model_state_part_bytes(const T& params, const T& bytes_per_param, bool sharded, const T& data_parallel,
+                         const T& model_parallel) {
+  using std::max;
+  const T part = params / max(T(1.0), model_parallel) * bytes_per_param;
+  return sharded ? part / max(T(1.0), data_parallel) : part;
+}
 ModelStateBytes model_state_bytes_per_gpu(double params, const RecipeBytes& r, int zero_stage,
                                           double data_parallel, double model_parallel);
 
