@@ -27,7 +27,6 @@ double bits_per_weight(Dtype d) {
 
 double bytes_per_param(Dtype d) { return bits_per_weight(d) / 8.0; }
 
-double weight_bytes(double params, Dtype d) { return params * bytes_per_param(d); }
 
 namespace {
 double norm_params(const Architecture& a) { return a.norm == "layer" ? 2 * a.hidden : a.hidden; }
@@ -120,10 +119,6 @@ double inference_workspace_bytes(const Architecture& a, double tokens, double ba
   return tokens * per_token + batch * a.vocab * 4.0;
 }
 
-double gpus_to_fit(double bytes, double device_memory_bytes, double usable_fraction) {
-  if (device_memory_bytes <= 0 || usable_fraction <= 0) return 0;
-  return std::ceil(bytes / (device_memory_bytes * usable_fraction) - 1e-9);
-}
 
 double tensor_parallel_degree_at_least(double gpus, double heads) {
   const double need = std::max(1.0, std::ceil(gpus));
@@ -166,12 +161,10 @@ RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string&
 
 ModelStateBytes model_state_bytes_per_gpu(double params, const RecipeBytes& r, int zero_stage,
                                           double data_parallel, double model_parallel) {
-  const double p = params / std::max(1.0, model_parallel);
-  const double dp = std::max(1.0, data_parallel);
   ModelStateBytes m;
-  m.weights = p * r.weights / (zero_stage >= 3 ? dp : 1.0);
-  m.gradients = p * r.gradients / (zero_stage >= 2 ? dp : 1.0);
-  m.optimizer = p * r.optimizer / (zero_stage >= 1 ? dp : 1.0);
+  m.weights = model_state_part_bytes(params, r.weights, zero_stage >= 3, data_parallel, model_parallel);
+  m.gradients = model_state_part_bytes(params, r.gradients, zero_stage >= 2, data_parallel, model_parallel);
+  m.optimizer = model_state_part_bytes(params, r.optimizer, zero_stage >= 1, data_parallel, model_parallel);
   return m;
 }
 
@@ -191,26 +184,15 @@ double logits_bytes_per_gpu(double s, double b, double vocab, double tp) {
   return 4.0 * s * b * vocab / std::max(1.0, tp);
 }
 
-double training_flops(double params_active, double tokens, bool full_recompute) {
-  return (full_recompute ? 8.0 : 6.0) * params_active * tokens;
-}
 
 double megatron_flops_per_iteration(double B, double L, double s, double h, double V) {
   return 72.0 * B * L * s * h * h * (1.0 + s / (6.0 * h) + V / (12.0 * h * L));
 }
 
-double petaflop_days(double flops) { return flops / (kPeta * kSecondsPerDay); }
 
-double chinchilla_tokens(double params) { return 20.0 * params; }
 
-double training_seconds(double flops, double gpus, double peak, double mfu) {
-  const double rate = gpus * peak * mfu;
-  return rate > 0 ? flops / rate : 0.0;
-}
 
-double gpu_hours(double seconds, double gpus) { return seconds * gpus / 3600.0; }
 
-double chinchilla_params_for_flops(double flops) { return std::sqrt(std::max(0.0, flops) / 120.0); }
 
 double expected_experts_hit(double E, double k, double batch) {
   if (E <= 0) return 0;
@@ -259,12 +241,6 @@ double tensor_parallel_step_seconds(double layers, double batch, double hidden, 
   return 2.0 * layers * ring_allreduce_seconds(batch * hidden * act_bytes, tp, bw, latency);
 }
 
-double decode_step_seconds(double bytes_read, double bw, double bw_eff, double flops, double peak,
-                           double compute_eff, double comm_seconds) {
-  const double memory = bw * bw_eff > 0 ? bytes_read / (bw * bw_eff) : 0.0;
-  const double compute = peak * compute_eff > 0 ? flops / (peak * compute_eff) : 0.0;
-  return memory + compute + comm_seconds;
-}
 
 double causal_attention_pairs(const Architecture& a, double s) {
   const double local = local_attention_layers(a);
@@ -277,47 +253,16 @@ double prefill_flops(const Architecture& a, double params_active, double s) {
   return 2.0 * params_active * s + 4.0 * causal_attention_pairs(a, s) * a.heads * a.head_dim;
 }
 
-double prefill_seconds(double flops, double peak, double eff, double wbytes, double bw, double bw_eff,
-                       double comm_seconds) {
-  const double compute = peak * eff > 0 ? flops / (peak * eff) : 0.0;
-  const double memory = bw * bw_eff > 0 ? wbytes / (bw * bw_eff) : 0.0;
-  return compute + memory + comm_seconds;
-}
 
-double requests_per_day(double users, double active_fraction, double rpud) {
-  return users * active_fraction * rpud;
-}
-double average_qps(double rpd) { return rpd / kSecondsPerDay; }
-double peak_qps(double avg, double factor) { return avg * factor; }
 
-double replicas_needed(double demand, double capacity, double min_replicas) {
-  if (capacity <= 0) return min_replicas;
-  return std::max(min_replicas, std::ceil(demand / capacity - 1e-9));
-}
 
-double cpu_cores_needed(double peak, double ms_per_request, double headroom) {
-  return peak * ms_per_request / 1000.0 * headroom;
-}
 
-double monthly_usd(double units, double usd_per_unit_hour) { return units * usd_per_unit_hour * kHoursPerMonth; }
 
-double raw_bytes_per_day(double users, double events, double bytes_per_event) { return users * events * bytes_per_event; }
 
-double stored_bytes(double per_day, double retention_days, double compression) {
-  return compression > 0 ? per_day * retention_days / compression : 0.0;
-}
 
-double object_storage_monthly_usd(double bytes, double usd_per_gb_month) { return bytes / kGB * usd_per_gb_month; }
 
-double dataset_bytes(double tokens, double bytes_per_token) { return tokens * bytes_per_token; }
 
-double feature_bytes(double entities, double features, double bpf) { return entities * features * bpf; }
 
-double embedding_bytes(double entities, double dim, double bpv) { return entities * dim * bpv; }
 
-double kv_store_nodes(double bytes, double headroom, double node_bytes) {
-  if (node_bytes <= 0) return 0;
-  return std::max(1.0, std::ceil(bytes * headroom / node_bytes - 1e-9));
-}
 
 }  // namespace envelope

@@ -13,6 +13,8 @@
 #include "envelope/setup.hpp"
 #include "envelope/format.hpp"
 #include "envelope/json_input.hpp"
+#include "envelope/scenario_fields.hpp"
+#include "field_check.hpp"
 
 namespace envelope {
 using nlohmann::json;
@@ -42,6 +44,79 @@ std::vector<std::string> split_path(const std::string& path) {
   return parts;
 }
 
+}  // namespace
+
+// The loader's checks of one value (field_check.hpp).
+bool check_field_number(const std::string& path, const json& j, FieldLimits lim, std::vector<Problem>& problems, double& out) {
+  if (!j.is_number()) {
+    problems.push_back({path, "expected a number, got " + std::string(j.type_name())});
+    return false;
+  }
+  const double d = j.get<double>();
+  if (!std::isfinite(d)) {
+    problems.push_back({path, "not a finite number"});
+    return false;
+  }
+  if (d < lim.min || d > lim.max) {
+    problems.push_back({path, "out of range: " + format_short(d) + " is not within [" + format_short(lim.min) +
+                                  ", " + format_short(lim.max) + "]"});
+    return false;
+  }
+  if (lim.integer && std::floor(d) != d) {
+    problems.push_back({path, "must be a whole number, got " + format_short(d)});
+    return false;
+  }
+  out = d;
+  return true;
+}
+
+bool check_field_text(const std::string& path, const json& j, const std::vector<std::string>& allowed, size_t max_len,
+                      std::vector<Problem>& problems, std::string& out) {
+  if (!j.is_string()) {
+    problems.push_back({path, "expected a string, got " + std::string(j.type_name())});
+    return false;
+  }
+  const std::string& s = j.get_ref<const std::string&>();
+  if (code_points(s) > max_len) {
+    problems.push_back({path, "longer than " + std::to_string(max_len) + " characters"});
+    return false;
+  }
+  if (!allowed.empty()) {
+    bool ok = false;
+    for (const std::string& a : allowed) ok = ok || a == s;
+    if (!ok) {
+      std::string list;
+      for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      problems.push_back({path, "'" + s + "' is not one of: " + list});
+      return false;
+    }
+  }
+  out = s;
+  return true;
+}
+
+FieldSpec field_spec(const std::string& path) {
+  struct Finder {
+    const std::string& path;
+    FieldSpec spec;
+    void number(const std::string& p, double&, FieldLimits lim) {
+      if (p == path) spec = {true, false, lim, {}, 0};
+    }
+    void optional(const std::string& p, std::optional<double>&, FieldLimits lim) {
+      if (p == path) spec = {true, false, lim, {}, 0};
+    }
+    void text(const std::string& p, std::string&, const std::vector<std::string>& allowed, size_t max_len) {
+      if (p == path) spec = {true, true, {0, 0}, allowed, max_len};
+    }
+    void flag(const std::string&, bool&) {}
+  } f{path, {}};
+  Scenario s;
+  visit_fields(s, f);
+  return f.spec;
+}
+
+namespace {
+
 // Reads fields out of a parsed JSON object, recording a Problem for each value it cannot use.
 struct Reader {
   const json& root;
@@ -58,26 +133,7 @@ struct Reader {
     return j;
   }
   bool check_number(const std::string& path, const json& j, FieldLimits lim, double& out) {
-    if (!j.is_number()) {
-      problems.push_back({path, "expected a number, got " + std::string(j.type_name())});
-      return false;
-    }
-    const double d = j.get<double>();
-    if (!std::isfinite(d)) {
-      problems.push_back({path, "not a finite number"});
-      return false;
-    }
-    if (d < lim.min || d > lim.max) {
-      problems.push_back({path, "out of range: " + format_short(d) + " is not within [" + format_short(lim.min) +
-                                    ", " + format_short(lim.max) + "]"});
-      return false;
-    }
-    if (lim.integer && std::floor(d) != d) {
-      problems.push_back({path, "must be a whole number, got " + format_short(d)});
-      return false;
-    }
-    out = d;
-    return true;
+    return check_field_number(path, j, lim, problems, out);
   }
   void number(const std::string& path, double& x, FieldLimits lim) {
     if (const json* j = find(path)) check_number(path, *j, lim, x);
@@ -89,28 +145,7 @@ struct Reader {
     if (check_number(path, *j, lim, d)) x = d;
   }
   void text(const std::string& path, std::string& x, const std::vector<std::string>& allowed, size_t max_len) {
-    const json* j = find(path);
-    if (!j) return;
-    if (!j->is_string()) {
-      problems.push_back({path, "expected a string, got " + std::string(j->type_name())});
-      return;
-    }
-    const std::string& s = j->get_ref<const std::string&>();
-    if (code_points(s) > max_len) {
-      problems.push_back({path, "longer than " + std::to_string(max_len) + " characters"});
-      return;
-    }
-    if (!allowed.empty()) {
-      bool ok = false;
-      for (const std::string& a : allowed) ok = ok || a == s;
-      if (!ok) {
-        std::string list;
-        for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        problems.push_back({path, "'" + s + "' is not one of: " + list});
-        return;
-      }
-    }
-    x = s;
+    if (const json* j = find(path)) check_field_text(path, *j, allowed, max_len, problems, x);
   }
   void flag(const std::string& path, bool& x) {
     const json* j = find(path);
@@ -298,7 +333,7 @@ Scenario canonical(const Scenario& s) {
   Scenario c = s;
   const Catalog& cat = Catalog::builtin();
   // Inputs that no included section reads go back to their defaults (a link holds only what the
-  // scenario is about). What reads what (evaluate.cpp): training <- model, hardware, training;
+  // scenario is about). What reads what (the domain files listed in evaluate_parts.hpp): training <- model, hardware, training;
   // inference <- model, hardware, inference; GPU serving <- model, hardware, inference, traffic;
   // CPU serving, feature store <- traffic (and inference.output_tokens with a direct tokens/s peak); storage <- storage, traffic (daily users), prices,
   // training (checkpoint size, only when training is included); pipeline <- pipeline, storage and

@@ -108,6 +108,33 @@ ServingOption disaggregated_option(Scenario x, const Catalog& c, const ServingOp
 
 }  // namespace
 
+std::vector<ServingLayout> serving_layouts(const Architecture& arch, const Accelerator& gpu, const std::vector<int>& given,
+                                           int max_tensor_parallel, bool expert_parallel) {
+  const int domain = std::max(1, gpu.scale_up_domain);
+  std::vector<int> tps = given;
+  if (tps.empty())
+    for (int t = 1; t <= std::min(max_tensor_parallel, domain); ++t) tps.push_back(t);
+  std::vector<ServingLayout> layouts;
+  for (int t : tps) {
+    if (t < 1 || static_cast<int>(arch.heads) % t) continue;
+    layouts.push_back({t, 1});
+    if (expert_parallel && arch.experts > 0)
+      for (int e = 2; e <= arch.experts && t * e <= domain; e *= 2)
+        if (static_cast<int>(arch.experts) % e == 0) layouts.push_back({t, e});
+  }
+  return layouts;
+}
+
+Scenario serving_candidate(const Scenario& base, const std::string& gpu, const std::string& weights, int tensor_parallel,
+                           int expert_parallel) {
+  Scenario x = base;
+  if (!gpu.empty()) x.serving.gpu = gpu;
+  x.serving.tensor_parallel = tensor_parallel;
+  if (expert_parallel > 0) x.serving.expert_parallel = expert_parallel;
+  x.inference.weights = weights;
+  return x;
+}
+
 ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions& o, const Catalog& c) {
   ServingPlannerResult res;
   res.ttft_target_seconds = o.ttft_target_seconds.value_or(s.serving.ttft_target_seconds);
@@ -146,32 +173,17 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
     // The scenario's own price applies to its own GPU; every other GPU is priced on the basis.
     const bool own_price = acc->id == s.hardware.gpu && s.hardware.price_per_gpu_hour.has_value();
     const std::optional<double> price = own_price ? s.hardware.price_per_gpu_hour : price_on_basis(*acc, res.pricing);
-    std::vector<int> tps = o.tensor_parallel;
-    if (tps.empty())
-      for (int t = 1; t <= std::min(o.max_tensor_parallel, std::max(1, acc->scale_up_domain)); ++t) tps.push_back(t);
+    const std::vector<ServingLayout> layouts = serving_layouts(arch, *acc, o.tensor_parallel, o.max_tensor_parallel, true);
     for (const std::string& w : o.weights) {
       bool any_fit = false;
       std::string last_reason;
       int tried = 0;
-      // Tensor parallel dividing the heads (Megatron-LM); for MoE models also expert parallel 2, 4, 8, ...
-      // dividing the routed experts with tensor x expert parallel inside the scale-up domain.
-      std::vector<std::pair<int, int>> layouts;
-      for (int t : tps) {
-        if (t < 1 || static_cast<int>(arch.heads) % t) continue;
-        layouts.emplace_back(t, 1);
-        if (arch.experts > 0)
-          for (int e = 2; e <= arch.experts && t * e <= std::max(1, acc->scale_up_domain); e *= 2)
-            if (static_cast<int>(arch.experts) % e == 0) layouts.emplace_back(t, e);
-      }
-      for (const auto& [t, ep] : layouts) {
+      for (const ServingLayout& l : layouts) {
+        const int t = l.tensor_parallel, ep = l.expert_parallel;
         ++tried;
         ++res.configurations;
-        Scenario x = base;
+        Scenario x = serving_candidate(base, acc->id, w, t, ep);
         const bool continuous = x.serving.batching == "continuous";
-        x.serving.gpu = acc->id;
-        x.serving.tensor_parallel = t;
-        x.serving.expert_parallel = ep;
-        x.inference.weights = w;
         auto at = [&](double b) {
           x.serving.batch = b;
           return evaluate_without_bands(x, c);

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "envelope/evaluate.hpp"
+#include "envelope/planner.hpp"
 #include "envelope/setup.hpp"
 
 namespace envelope {
@@ -37,14 +38,13 @@ ServingTradeoff serving_tradeoff(const Scenario& s, const Catalog& c) {
   base.traffic.cpu_ms_per_request = 0;
   const Accelerator gpu = resolved_accelerator(serving_scenario(base), c);
   const Architecture arch = resolved_architecture(s, c);
-  std::vector<int> tps;
-  for (int tp = 1; tp <= std::min(8, std::max(1, gpu.scale_up_domain)); ++tp)
-    if (arch.heads > 0 && static_cast<int>(arch.heads) % tp == 0) tps.push_back(tp);
+  // The serving planner's enumeration (planner.hpp): tensor parallel up to 8 dividing the heads, at the
+  // scenario's own GPU and expert parallel.
+  const std::vector<ServingLayout> layouts = serving_layouts(arch, gpu, {}, 8, false);
   for (const char* w : {"bf16", "fp8", "int4", "fp4"}) {
-    for (int tp : tps) {
-      Scenario x = base;
-      x.inference.weights = w;
-      x.serving.tensor_parallel = tp;
+    for (const ServingLayout& l : layouts) {
+      const int tp = l.tensor_parallel;
+      Scenario x = serving_candidate(base, "", w, tp, 0);
       auto at = [&](double b) {
         x.serving.batch = b;
         return evaluate_without_bands(x, c);

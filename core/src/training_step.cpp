@@ -40,10 +40,10 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   }
   const Dtype dt = dtype_from_name(s.training.dtype).value_or(Dtype::bf16);
   x.peak = peak_flops_at(s.hardware, x.gpu, dt);
-  x.kernel_efficiency = efficiency                         ? *efficiency
+  x.kernel_fit = training_kernel_efficiency(x.gpu, dt);
+  x.kernel_efficiency = efficiency                     ? *efficiency
                         : s.training.kernel_efficiency ? *s.training.kernel_efficiency
-                                                           : training_kernel_efficiency(x.gpu, dt).value *
-                                                                 gemm_width_factor(x.arch.hidden);
+                                                       : x.kernel_fit.value * gemm_width_factor(x.arch.hidden);
   x.price = price_per_gpu_hour(s, c);
   x.tokens = s.training.tokens;
   x.recipe = recipe_bytes_per_param(s.training.recipe, s.training.optimizer);
@@ -92,6 +92,11 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // group (DP x CP, whose ranks hold the same weights); routed experts are also split over expert
   // parallel and ZeRO-sharded over the DP x CP / EP ranks that hold the same experts.
   const double dense = (x.params - x.expert_params) * imbalance, experts = x.expert_params * imbalance;
+  plan.state_dense_params = dense;
+  plan.state_expert_params = experts;
+  plan.state_data_parallel = d * cp;
+  plan.state_model_parallel = t * p;
+  plan.state_expert_parallel = e;
   const ModelStateBytes ds = model_state_bytes_per_gpu(dense, x.recipe, L.zero_stage, d * cp, t * p);
   const ModelStateBytes es = model_state_bytes_per_gpu(experts, x.recipe, L.zero_stage, d * cp / e, t * p * e);
   // Activations (Korthikanti et al. 2022) of the GPU's share of the sequence (context parallel).
@@ -103,7 +108,11 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.weights_bytes = ds.weights + es.weights;
   plan.gradients_bytes = ds.gradients + es.gradients;
   plan.optimizer_bytes = ds.optimizer + es.optimizer;
-  plan.activations_bytes = per_layer * layers_per_stage * in_flight + logits_bytes_per_gpu(local_seq, mb, a.vocab, t);
+  plan.activation_bytes_per_layer = per_layer;
+  plan.layers_per_stage = layers_per_stage;
+  plan.micro_batches_in_flight = in_flight;
+  plan.logits_bytes = logits_bytes_per_gpu(local_seq, mb, a.vocab, t);
+  plan.activations_bytes = per_layer * layers_per_stage * in_flight + plan.logits_bytes;
   plan.total_bytes = plan.weights_bytes + plan.gradients_bytes + plan.optimizer_bytes + plan.activations_bytes;
   // 5% kept free for the caching allocator's fragmentation (an assumption; PyTorch reports it as
   // reserved-but-unallocated memory, typically a few percent).

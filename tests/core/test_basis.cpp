@@ -11,6 +11,8 @@
 
 #include "envelope/evaluate.hpp"
 #include "envelope/examples.hpp"
+#include "envelope/formulas.hpp"
+#include "envelope/term.hpp"
 
 using namespace envelope;
 
@@ -185,4 +187,67 @@ TEST_CASE("every arithmetic basis in every example's report computes its value",
   }
   INFO(checked << " of " << results << " bases checked");
   CHECK(checked >= results / 3);
+}
+
+// Results whose value and basis come from one expression (term.hpp, Builder::add with a Term): every
+// one of them must be plain arithmetic that computes its value, with no exception and no skipping.
+TEST_CASE("every basis built from one expression is arithmetic that computes its value", "[basis]") {
+  int built = 0;
+  for (const Example& e : examples()) {
+    const Report r = evaluate(e.scenario);
+    for (const Result& x : r.results) {
+      if (!x.basis_is_expression) continue;
+      ++built;
+      const std::optional<double> v = Arithmetic(x.substituted).run();
+      INFO(e.id << ": " << x.path << " = " << x.value << ", basis " << x.substituted);
+      REQUIRE(v.has_value());
+      if (x.value == 0)
+        CHECK(std::fabs(*v) < 1e-9);
+      else
+        CHECK(*v / x.value == Approx(1.0).margin(0.01));
+    }
+  }
+  CHECK(built > 0);
+}
+
+// The seed's quantities are built that way wherever they appear (memory, training, inference,
+// traffic and serving, storage, cost).
+TEST_CASE("the seed quantities carry a basis built from the same expression as their value", "[basis]") {
+  const char* paths[] = {"memory.inference.weights_bytes", "memory.inference.kv_cache_bytes", "memory.inference.total_bytes",
+                         "memory.training.weights_bytes", "memory.training.optimizer_bytes",
+                         "memory.training.activations_bytes", "memory.training.total_bytes", "training.flops",
+                         "training.pf_days", "training.wall_seconds", "training.gpu_hours", "training.cost_usd",
+                         "inference.decode_step_seconds", "inference.tokens_per_second", "inference.prefill_seconds",
+                         "traffic.requests_per_day", "traffic.average_qps", "traffic.peak_tokens_per_second", "serving.gpus",
+                         "serving.monthly_cost_usd", "storage.raw_bytes_per_day", "storage.stored_bytes",
+                         "storage.monthly_cost_usd", "storage.egress_monthly_usd", "feature_store.nodes", "cost.monthly_usd",
+                         "cost.first_year_usd"};
+  int seen = 0;
+  for (const Example& e : examples()) {
+    const Report r = evaluate(e.scenario);
+    for (const char* p : paths) {
+      const Result* x = r.find(p);
+      if (!x) continue;
+      ++seen;
+      INFO(e.id << ": " << p << " basis " << x->substituted);
+      CHECK(x->basis_is_expression);
+    }
+  }
+  CHECK(seen > 100);
+}
+
+// A Term prints what it computes, with parentheses only where the order needs them.
+TEST_CASE("a term carries its value and its text through arithmetic", "[basis]") {
+  const Term t = (Term(7e10) + Term(2e9)) * Term(2) / (Term(8e10) * Term(0.9));
+  CHECK(t.text == "(7e10 + 2e9) x 2 / (8e10 x 0.9)");
+  CHECK(t.value == Approx((7e10 + 2e9) * 2 / (8e10 * 0.9)));
+  CHECK(Arithmetic(t.text).run().value() == Approx(t.value));
+  const Term r = replicas_needed(Term(1000.0), Term(300.0), Term(2.0));
+  CHECK(r.text == "max(2, ceil(1000 / 300))");
+  CHECK(r.value == 4);
+  CHECK(r.value == replicas_needed(1000.0, 300.0, 2.0));
+  CHECK(training_flops(Term(7e10), Term(1.4e12), true).text == "8 x 7e10 x 1.4e12");
+  const Term d = Term(5) - (Term(3) - Term(1));
+  CHECK(d.text == "5 - (3 - 1)");
+  CHECK(Arithmetic(d.text).run().value() == d.value);
 }

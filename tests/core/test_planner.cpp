@@ -210,3 +210,77 @@ TEST_CASE("planner: 'use this layout' writes it into the scenario, whose report 
   const Scenario again = decode_link(encode_link_fragment(s)).scenario;
   CHECK(again == s);
 }
+
+namespace {
+std::string message_at(const std::vector<Problem>& problems, const std::string& path) {
+  for (const Problem& p : problems)
+    if (p.path == path) return p.message;
+  return "";
+}
+}  // namespace
+
+// The plan file's reader takes the field table's limits and choices (scenario_fields.hpp) for every
+// planner key that means the same as a scenario field, and the scenario loader's own checks: the same
+// bad value gets the same message in a scenario and in a plan file.
+TEST_CASE("plan files: planner keys read with their scenario field's limits, choices and messages", "[planner]") {
+  struct Pair {
+    const char *planner, *scenario_json, *field, *planner_json;
+  };
+  const Pair pairs[] = {
+      {"planner.ttft_target_seconds", R"({"serving":{"ttft_target_seconds":7200}})", "serving.ttft_target_seconds",
+       R"({"planner":{"ttft_target_seconds":7200}})"},
+      {"planner.tpot_target_seconds", R"({"serving":{"tpot_target_seconds":0}})", "serving.tpot_target_seconds",
+       R"({"planner":{"tpot_target_seconds":0}})"},
+      {"planner.percentile", R"({"serving":{"latency_percentile":"p95"}})", "serving.latency_percentile",
+       R"({"planner":{"percentile":"p95"}})"},
+      {"planner.pricing", R"({"hardware":{"pricing":"cheap"}})", "hardware.pricing", R"({"planner":{"pricing":"cheap"}})"},
+      {"planner.weights", R"({"inference":{"weights":"fp5"}})", "inference.weights", R"({"planner":{"weights":["fp5"]}})"},
+      {"planner.global_batch", R"({"training":{"global_batch":0.5}})", "training.global_batch",
+       R"({"planner":{"global_batch":0.5}})"},
+      {"planner.tensor_parallel", R"({"inference":{"tensor_parallel":2048}})", "inference.tensor_parallel",
+       R"({"planner":{"tensor_parallel":[2048]}})"},
+  };
+  for (const Pair& p : pairs) {
+    INFO(p.planner);
+    const std::string expected = message_at(load_scenario_json(p.scenario_json).problems, p.field);
+    REQUIRE(!expected.empty());
+    const PlanFile f = load_plan_file(p.planner_json);
+    REQUIRE(f.fatal.empty());
+    CHECK(message_at(f.problems, p.planner) == expected);
+  }
+  // The limits are the table's: the loosest latency target a scenario accepts is accepted by the planner.
+  CHECK(field_spec("serving.ttft_target_seconds").limits.max == 3600);
+  const PlanFile loose = load_plan_file(R"({"planner":{"ttft_target_seconds":3600,"percentile":"p99","weights":["nvfp4"]}})");
+  CHECK(loose.problems.empty());
+  CHECK(loose.request.serving.ttft_target_seconds == 3600);
+  CHECK(loose.request.serving.percentile == std::optional<std::string>("p99"));
+  CHECK(loose.request.serving.weights == std::vector<std::string>{"nvfp4"});
+}
+
+// One enumeration of serving configurations: the planner and the trade-off chart both take it.
+TEST_CASE("serving layouts: tensor parallel dividing the heads within the scale-up domain, expert parallel for MoE",
+          "[planner][serving]") {
+  const Catalog& c = Catalog::builtin();
+  Scenario s;
+  s.model.preset = "llama-2-70b";
+  const Architecture dense = resolved_architecture(s, c);
+  const Accelerator* h100 = c.find_accelerator("h100-sxm");
+  REQUIRE(h100);
+  std::vector<int> tps;
+  for (const ServingLayout& l : serving_layouts(dense, *h100, {}, 64, true)) {
+    CHECK(l.expert_parallel == 1);
+    tps.push_back(l.tensor_parallel);
+  }
+  CHECK(tps == std::vector<int>{1, 2, 4, 8});
+  CHECK(serving_layouts(dense, *h100, {3, 16}, 64, true).size() == 1);  // 3 does not divide 64 heads
+  Architecture moe = dense;
+  moe.experts = 8;
+  moe.experts_per_token = 2;
+  bool any_ep = false;
+  for (const ServingLayout& l : serving_layouts(moe, *h100, {}, 8, true)) {
+    any_ep |= l.expert_parallel > 1;
+    CHECK(l.tensor_parallel * l.expert_parallel <= 8);
+  }
+  CHECK(any_ep);
+  for (const ServingLayout& l : serving_layouts(moe, *h100, {}, 8, false)) CHECK(l.expert_parallel == 1);
+}

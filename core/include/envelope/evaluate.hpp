@@ -7,7 +7,7 @@
 namespace envelope {
 
 // Default efficiencies for a hardware class, chosen from published measurements (sources in
-// evaluate.cpp and docs/calibration.md), never tuned per case.
+// setup.cpp and docs/calibration.md), never tuned per case.
 struct Efficiencies {
   double training_mfu;
   double decode_bandwidth;

@@ -2,7 +2,11 @@
 // name, and the source of the formula beside it. Inputs and outputs are SI (bytes, FLOPs,
 // seconds, USD) unless the name says otherwise. Nothing here reads a scenario or the catalog.
 #pragma once
+#include <algorithm>
+#include <cmath>
+
 #include "envelope/catalog.hpp"
+#include "envelope/term.hpp"
 #include "envelope/units.hpp"
 
 namespace envelope {
@@ -32,7 +36,11 @@ double bits_per_weight(Dtype d);
 double bytes_per_param(Dtype d);
 
 // Seed: "Model memory (in bytes) ~ number of parameters x bytes per parameter".
-double weight_bytes(double params, Dtype d);
+template <Number T>
+T weight_bytes(const T& params, Dtype d) {
+  return params * T(bytes_per_param(d));
+}
+inline double weight_bytes(double params, Dtype d) { return weight_bytes<double>(params, d); }
 
 // Parameters derived from the architecture (embeddings + per-layer attention, MLP/experts, norms,
 // biases). Sources: Vaswani et al. 2017; Llama (Touvron 2023) gated MLP; GQA (Ainslie 2023);
@@ -80,7 +88,12 @@ double causal_attention_pairs(const Architecture& a, double s);
 double inference_workspace_bytes(const Architecture& a, double tokens, double batch, Dtype act);
 
 // GPUs needed to hold `bytes` with `usable_fraction` of each device's memory.
-double gpus_to_fit(double bytes, double device_memory_bytes, double usable_fraction);
+template <Number T>
+T gpus_to_fit(const T& bytes, const T& device_memory_bytes, const T& usable_fraction) {
+  if (value_of(device_memory_bytes) <= 0 || value_of(usable_fraction) <= 0) return T(0.0);
+  return ceil_count(bytes / (device_memory_bytes * usable_fraction));
+}
+inline double gpus_to_fit(double bytes, double device_memory_bytes, double usable_fraction) { return gpus_to_fit<double>(bytes, device_memory_bytes, usable_fraction); }
 
 // Tensor parallelism splits attention heads evenly (Megatron-LM, Shoeybi et al. 2019): the smallest
 // degree >= `gpus` that divides `heads`; `gpus` itself when no divisor up to `heads` qualifies.
@@ -113,6 +126,15 @@ bool is_known_optimizer(const std::string& optimizer);
 struct ModelStateBytes {
   double weights = 0, gradients = 0, optimizer = 0;
 };
+// One part of the model states per GPU: params / model_parallel x bytes per param, / data_parallel
+// when ZeRO shards this part (`sharded`).
+template <Number T>
+T model_state_part_bytes(const T& params, const T& bytes_per_param, bool sharded, const T& data_parallel,
+                         const T& model_parallel) {
+  using std::max;
+  const T part = params / max(T(1.0), model_parallel) * bytes_per_param;
+  return sharded ? part / max(T(1.0), data_parallel) : part;
+}
 ModelStateBytes model_state_bytes_per_gpu(double params, const RecipeBytes& r, int zero_stage,
                                           double data_parallel, double model_parallel);
 
@@ -136,18 +158,47 @@ double logits_bytes_per_gpu(double seq, double micro_batch, double vocab, double
 
 // C ~ 6 * P * D (Kaplan et al. 2020; Hoffmann et al. 2022). With full activation recomputation the
 // forward pass runs twice: 8 * P * D hardware FLOPs (Korthikanti 2022, section 5). MoE: P = active.
-double training_flops(double params_active, double tokens, bool full_recompute);
+template <Number T>
+T training_flops(const T& params_active, const T& tokens, bool full_recompute) {
+  return T(full_recompute ? 8.0 : 6.0) * params_active * tokens;
+}
+inline double training_flops(double params_active, double tokens, bool full_recompute) {
+  return training_flops<double>(params_active, tokens, full_recompute);
+}
 // Megatron's model FLOPs per iteration including attention and logits (Narayanan et al. 2021, eq. 3):
 // 72 * B * L * s * h^2 * (1 + s/(6h) + V/(12hL)) for batch B sequences.
 double megatron_flops_per_iteration(double batch, double layers, double seq, double hidden, double vocab);
-double petaflop_days(double flops);
+template <Number T>
+T petaflop_days(const T& flops) {
+  return flops / (T(kPeta) * T(kSecondsPerDay));
+}
+inline double petaflop_days(double flops) { return petaflop_days<double>(flops); }
 // Chinchilla: ~20 tokens per parameter is compute-optimal (Hoffmann et al. 2022).
-double chinchilla_tokens(double params);
+template <Number T>
+T chinchilla_tokens(const T& params) {
+  return T(20.0) * params;
+}
+inline double chinchilla_tokens(double params) { return chinchilla_tokens<double>(params); }
 // Seed Q1: time = FLOPs / (GPUs x peak x MFU).
-double training_seconds(double flops, double gpus, double peak_flops_per_gpu, double mfu);
-double gpu_hours(double seconds, double gpus);
+template <Number T>
+T training_seconds(const T& flops, const T& gpus, const T& peak_flops_per_gpu, const T& mfu) {
+  const T rate = gpus * peak_flops_per_gpu * mfu;
+  return value_of(rate) > 0 ? flops / rate : T(0.0);
+}
+inline double training_seconds(double flops, double gpus, double peak_flops_per_gpu, double mfu) { return training_seconds<double>(flops, gpus, peak_flops_per_gpu, mfu); }
+template <Number T>
+T gpu_hours(const T& seconds, const T& gpus) {
+  return seconds * gpus / T(kSecondsPerHour);
+}
+inline double gpu_hours(double seconds, double gpus) { return gpu_hours<double>(seconds, gpus); }
 // Largest compute-optimal model (D = 20 P) the budget's FLOPs allow: 6 * P * 20P = C -> P = sqrt(C/120).
-double chinchilla_params_for_flops(double flops);
+template <Number T>
+T chinchilla_params_for_flops(const T& flops) {
+  using std::max;
+  using std::sqrt;
+  return sqrt(max(T(0.0), flops) / T(120.0));
+}
+inline double chinchilla_params_for_flops(double flops) { return chinchilla_params_for_flops<double>(flops); }
 
 // ---------------------------------------------------------------- inference speed (seed Q2, Q3)
 
@@ -182,42 +233,110 @@ double tensor_parallel_step_seconds(double layers, double batch, double hidden, 
                                     double bandwidth_bytes_per_s, double latency_s, double act_bytes);
 // Decode step: bytes read / (bandwidth x efficiency) + 2 x P_active x batch / (FLOPS x efficiency)
 // (seed Q2: memory-bound at small batch; compute term takes over at large batch).
-double decode_step_seconds(double bytes_read, double bandwidth_bytes_per_s, double bandwidth_efficiency,
-                           double flops, double peak_flops, double compute_efficiency,
-                           double comm_seconds);
+template <Number T>
+T decode_step_seconds(const T& bytes_read, const T& bandwidth_bytes_per_s, const T& bandwidth_efficiency, const T& flops, const T& peak_flops, const T& compute_efficiency, const T& comm_seconds) {
+  const T bandwidth = bandwidth_bytes_per_s * bandwidth_efficiency, compute = peak_flops * compute_efficiency;
+  const T memory_s = value_of(bandwidth) > 0 ? bytes_read / bandwidth : T(0.0);
+  const T compute_s = value_of(compute) > 0 ? flops / compute : T(0.0);
+  return memory_s + compute_s + comm_seconds;
+}
+inline double decode_step_seconds(double bytes_read, double bandwidth_bytes_per_s, double bandwidth_efficiency, double flops, double peak_flops, double compute_efficiency, double comm_seconds) { return decode_step_seconds<double>(bytes_read, bandwidth_bytes_per_s, bandwidth_efficiency, flops, peak_flops, compute_efficiency, comm_seconds); }
 // Prefill FLOPs for one sequence: 2 x P_active x s (matmuls) + 2 x L x s^2 x heads x head_dim
 // (causal attention: QK^T and AV, each 2 s^2 d halved by the mask) (Kaplan 2020, Table 1); with
 // local layers the s^2/2 pairs per layer are causal_attention_pairs: 4 x pairs x heads x head_dim.
 double prefill_flops(const Architecture& a, double params_active, double prompt_tokens);
 // Prefill time = compute at prefill efficiency + one read of the weights.
-double prefill_seconds(double flops, double peak_flops, double efficiency, double weight_bytes,
-                       double bandwidth_bytes_per_s, double bandwidth_efficiency, double comm_seconds);
+template <Number T>
+T prefill_seconds(const T& flops, const T& peak_flops, const T& efficiency, const T& weight_bytes, const T& bandwidth_bytes_per_s, const T& bandwidth_efficiency, const T& comm_seconds) {
+  const T compute = peak_flops * efficiency, bandwidth = bandwidth_bytes_per_s * bandwidth_efficiency;
+  const T compute_s = value_of(compute) > 0 ? flops / compute : T(0.0);
+  const T memory_s = value_of(bandwidth) > 0 ? weight_bytes / bandwidth : T(0.0);
+  return compute_s + memory_s + comm_seconds;
+}
+inline double prefill_seconds(double flops, double peak_flops, double efficiency, double weight_bytes, double bandwidth_bytes_per_s, double bandwidth_efficiency, double comm_seconds) { return prefill_seconds<double>(flops, peak_flops, efficiency, weight_bytes, bandwidth_bytes_per_s, bandwidth_efficiency, comm_seconds); }
 
 // ---------------------------------------------------------------- traffic and serving (seed cascade)
 
 // users x active fraction x requests per active user per day.
-double requests_per_day(double users, double active_fraction, double requests_per_user_per_day);
-double average_qps(double requests_per_day);
+template <Number T>
+T requests_per_day(const T& users, const T& active_fraction, const T& requests_per_user_per_day) {
+  return users * active_fraction * requests_per_user_per_day;
+}
+inline double requests_per_day(double users, double active_fraction, double requests_per_user_per_day) { return requests_per_day<double>(users, active_fraction, requests_per_user_per_day); }
+template <Number T>
+T average_qps(const T& requests_per_day) {
+  return requests_per_day / T(kSecondsPerDay);
+}
+inline double average_qps(double requests_per_day) { return average_qps<double>(requests_per_day); }
 // Seed "Forgetting Peak Traffic": 3x consumer, 5x payments, 10x advertising.
-double peak_qps(double average_qps, double peak_factor);
+template <Number T>
+T peak_qps(const T& average_qps, const T& peak_factor) {
+  return average_qps * peak_factor;
+}
+inline double peak_qps(double average_qps, double peak_factor) { return peak_qps<double>(average_qps, peak_factor); }
 // Replicas to serve `demand` per second at `capacity` per replica, never fewer than `min_replicas`.
-double replicas_needed(double demand_per_s, double capacity_per_replica_per_s, double min_replicas);
+template <Number T>
+T replicas_needed(const T& demand_per_s, const T& capacity_per_replica_per_s, const T& min_replicas) {
+  using std::max;
+  if (value_of(capacity_per_replica_per_s) <= 0) return min_replicas;
+  return max(min_replicas, ceil_count(demand_per_s / capacity_per_replica_per_s));
+}
+inline double replicas_needed(double demand_per_s, double capacity_per_replica_per_s, double min_replicas) { return replicas_needed<double>(demand_per_s, capacity_per_replica_per_s, min_replicas); }
 // Seed fraud example: cores = peak QPS / (1000 / ms per request) x headroom.
-double cpu_cores_needed(double peak_qps, double ms_per_request, double headroom);
-double monthly_usd(double units, double usd_per_unit_hour);
+template <Number T>
+T cpu_cores_needed(const T& peak_qps, const T& ms_per_request, const T& headroom) {
+  return peak_qps * ms_per_request / T(1000.0) * headroom;
+}
+inline double cpu_cores_needed(double peak_qps, double ms_per_request, double headroom) { return cpu_cores_needed<double>(peak_qps, ms_per_request, headroom); }
+// units x USD per unit-hour x 730 hours per month.
+template <Number T>
+T monthly_usd(const T& units, const T& usd_per_unit_hour) {
+  return units * usd_per_unit_hour * T(kHoursPerMonth);
+}
+inline double monthly_usd(double units, double usd_per_unit_hour) { return monthly_usd<double>(units, usd_per_unit_hour); }
 
 // ---------------------------------------------------------------- storage (seed "Storage Estimation")
 
-double raw_bytes_per_day(double users, double events_per_user_per_day, double bytes_per_event);
+template <Number T>
+T raw_bytes_per_day(const T& users, const T& events_per_user_per_day, const T& bytes_per_event) {
+  return users * events_per_user_per_day * bytes_per_event;
+}
+inline double raw_bytes_per_day(double users, double events_per_user_per_day, double bytes_per_event) { return raw_bytes_per_day<double>(users, events_per_user_per_day, bytes_per_event); }
 // Bytes kept: daily bytes x retention / compression (Parquet+Snappy ~4-5x per the seed).
-double stored_bytes(double bytes_per_day, double retention_days, double compression_ratio);
-double object_storage_monthly_usd(double bytes, double usd_per_gb_month);
+template <Number T>
+T stored_bytes(const T& bytes_per_day, const T& retention_days, const T& compression_ratio) {
+  return value_of(compression_ratio) > 0 ? bytes_per_day * retention_days / compression_ratio : T(0.0);
+}
+inline double stored_bytes(double bytes_per_day, double retention_days, double compression_ratio) { return stored_bytes<double>(bytes_per_day, retention_days, compression_ratio); }
+template <Number T>
+T object_storage_monthly_usd(const T& bytes, const T& usd_per_gb_month) {
+  return bytes / T(kGB) * usd_per_gb_month;
+}
+inline double object_storage_monthly_usd(double bytes, double usd_per_gb_month) { return object_storage_monthly_usd<double>(bytes, usd_per_gb_month); }
 // Seed "Storage and Memory": 1 million text tokens ~ 4 MB, i.e. ~4 bytes of UTF-8 text per token.
-double dataset_bytes(double tokens, double bytes_per_token);
+template <Number T>
+T dataset_bytes(const T& tokens, const T& bytes_per_token) {
+  return tokens * bytes_per_token;
+}
+inline double dataset_bytes(double tokens, double bytes_per_token) { return dataset_bytes<double>(tokens, bytes_per_token); }
 // Feature store (seed "Feature Store Storage"): entities x features x bytes + embeddings.
-double feature_bytes(double entities, double features, double bytes_per_feature);
-double embedding_bytes(double entities, double dim, double bytes_per_value);
+template <Number T>
+T feature_bytes(const T& entities, const T& features, const T& bytes_per_feature) {
+  return entities * features * bytes_per_feature;
+}
+inline double feature_bytes(double entities, double features, double bytes_per_feature) { return feature_bytes<double>(entities, features, bytes_per_feature); }
+template <Number T>
+T embedding_bytes(const T& entities, const T& dim, const T& bytes_per_value) {
+  return entities * dim * bytes_per_value;
+}
+inline double embedding_bytes(double entities, double dim, double bytes_per_value) { return embedding_bytes<double>(entities, dim, bytes_per_value); }
 // Nodes: ceil(bytes x headroom / node bytes). The seed writes int(x * 1.2 / 64) + 1.
-double kv_store_nodes(double bytes, double headroom, double node_bytes);
+template <Number T>
+T kv_store_nodes(const T& bytes, const T& headroom, const T& node_bytes) {
+  using std::max;
+  if (value_of(node_bytes) <= 0) return T(0.0);
+  return max(T(1.0), ceil_count(bytes * headroom / node_bytes));
+}
+inline double kv_store_nodes(double bytes, double headroom, double node_bytes) { return kv_store_nodes<double>(bytes, headroom, node_bytes); }
 
 }  // namespace envelope

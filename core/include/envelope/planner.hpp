@@ -54,6 +54,8 @@ struct TrainingPlannerOptions {
   bool scenario_layout_only = false;
 };
 
+// "TP 8 x PP 4 x DP 2, ZeRO 1, micro-batch 1, recompute selective" (the planners' text output).
+std::string describe_layout(const TrainingLayout& l);
 // Evaluates one layout (no search); `fits` says whether it fits in memory (= TrainingPlan::fits).
 TrainingPlan evaluate_training_layout(const Scenario& s, const TrainingLayout& layout, double global_batch, bool& fits,
                                       const Catalog& c = Catalog::builtin());
@@ -106,6 +108,21 @@ struct ServingPlannerResult {
   std::string percentile, pricing;
   int configurations = 0;  // GPU x weights x tensor parallel combinations tried
 };
+
+// The serving configurations a replica of `arch` can take on `gpu` (serving_planner.cpp; also the
+// serving trade-off chart's grid): tensor-parallel degrees `given` (else 1..min(max_tensor_parallel,
+// the scale-up domain)) that divide the attention heads (Megatron-LM), each with expert parallel 1 and,
+// when `expert_parallel` and the model has routed experts, 2, 4, 8, ... dividing the experts with
+// tensor x expert parallel inside the scale-up domain.
+struct ServingLayout {
+  int tensor_parallel = 1, expert_parallel = 1;
+};
+std::vector<ServingLayout> serving_layouts(const Architecture& arch, const Accelerator& gpu, const std::vector<int>& given,
+                                           int max_tensor_parallel, bool expert_parallel);
+// The scenario with one serving configuration typed into its serving section (serving.gpu unless
+// `gpu` is empty, serving.tensor_parallel, serving.expert_parallel unless 0, inference.weights).
+Scenario serving_candidate(const Scenario& base, const std::string& gpu, const std::string& weights, int tensor_parallel,
+                           int expert_parallel);
 
 // "Use this layout/option": writes a plan into the scenario (and so into its link).
 void apply_training_plan(Scenario& s, const TrainingPlan& p);

@@ -14,6 +14,8 @@ struct Result {
   std::string substituted;  // with numbers: "6.738e9 x 2 B"
   std::string source;       // seed section, paper, datasheet
   std::string error_band;   // expected error from validation ("+-12% typical, ... (decode, 5 cases)"), or ""
+  // The value and `substituted` come from one expression (term.hpp): the basis's arithmetic is the value.
+  bool basis_is_expression = false;
   std::string basis() const;
 };
 

@@ -321,6 +321,16 @@ struct FieldLimits {
   const char* unit = "";
 };
 
+// One field of the table by its path: its limits (numbers) or allowed values and length (text), for
+// readers of other documents that take a value with the same meaning (the plan file, plan_file.cpp).
+struct FieldSpec {
+  bool found = false, is_text = false;
+  FieldLimits limits{0, 0};
+  std::vector<std::string> choices;  // text: the allowed values (empty: any)
+  size_t max_len = 0;
+};
+FieldSpec field_spec(const std::string& path);
+
 // Walks every field with its JSON path, limits or allowed values. V provides:
 //   number(path, double&, FieldLimits), optional(path, std::optional<double>&, FieldLimits),
 //   text(path, std::string&, const std::vector<std::string>& allowed /* empty: any */, size_t max_len),

@@ -11,7 +11,7 @@
 namespace envelope {
 
 // Tokens one forward pass of the engine carries at most: vLLM's max_num_batched_tokens default with
-// chunked prefill (8,192), also the prefill chunk the workspace memory is sized for (evaluate.cpp).
+// chunked prefill (8,192), also the prefill chunk the workspace memory is sized for (memory.cpp).
 inline constexpr double kChunkedPrefillTokenBudget = 8192;
 
 // Expected tokens a sequence gains per speculative step: (1 - alpha^(k+1)) / (1 - alpha), k tokens

@@ -33,6 +33,12 @@ struct TrainingPlan {
   bool fits = false;                       // total_bytes within 95% of device memory
   // Memory per GPU (bytes).
   double weights_bytes = 0, gradients_bytes = 0, optimizer_bytes = 0, activations_bytes = 0, total_bytes = 0;
+  // activations_bytes = activation_bytes_per_layer x layers_per_stage x micro_batches_in_flight + logits_bytes
+  double activation_bytes_per_layer = 0, layers_per_stage = 0, micro_batches_in_flight = 0, logits_bytes = 0;
+  // The model states' inputs (model_state_part_bytes): dense and routed-expert parameters on the busiest
+  // stage, over data x context parallel and tensor x pipeline parallel, experts also over expert parallel.
+  double state_dense_params = 0, state_expert_params = 0, state_data_parallel = 1, state_model_parallel = 1,
+         state_expert_parallel = 1;
   // Step time parts (seconds).
   double compute_seconds = 0, bubble_seconds = 0, tensor_parallel_seconds = 0, context_parallel_seconds = 0,
          expert_parallel_seconds = 0, pipeline_p2p_seconds = 0, data_parallel_seconds = 0,
@@ -78,6 +84,7 @@ struct TrainingStepModel {
   Architecture arch;
   Accelerator gpu;
   double params = 0, active = 0, peak = 0, kernel_efficiency = 0.5, price = 0, tokens = 0;
+  KernelEfficiency kernel_fit;     // the fit kernel_efficiency comes from when not given (generation, source)
   double expert_params = 0;         // routed experts of every MoE layer (sharded by expert parallel)
   double active_expert_params = 0;  // the routed experts a token passes through
   RecipeBytes recipe;

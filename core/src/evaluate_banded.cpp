@@ -1,0 +1,23 @@
+// evaluate() = evaluate_without_bands() + the error band of each estimate's category. It lives
+// above both evaluation (evaluate.cpp and the domain files) and validation (validation.cpp, which
+// runs evaluate_without_bands on its cases), so neither includes the other's header: no cycle.
+#include "envelope/evaluate.hpp"
+#include "envelope/validation.hpp"
+
+namespace envelope {
+
+// Every estimate carries the error band its category showed against published figures
+// (validation.hpp; the builtin catalog's bands are computed once).
+Report evaluate(const Scenario& s, const Catalog& c) {
+  Report r = evaluate_without_bands(s, c);
+  if (&c != &Catalog::builtin()) return r;
+  for (Result& x : r.results) {
+    const std::string cat = error_category(x.path);
+    if (cat.empty()) continue;
+    for (const CategorySummary& band : error_bands())
+      if (band.category == cat && band.cases > 0) x.error_band = band.band_text;
+  }
+  return r;
+}
+
+}  // namespace envelope

@@ -1,0 +1,150 @@
+// Internal to core/src: the pieces evaluate() is made of. One source file per domain, mirroring the
+// panels (web/panels/): each adds its report section to the Builder and hands the few values later
+// sections need to evaluate.cpp, which calls them in order.
+//
+//   setup.cpp      scenario -> resolved model and hardware (setup.hpp), the model.* section
+//   memory.cpp     memory.inference.*, inference.max_batch, memory.training.*
+//   training.cpp   the scenario's training layout, training.*, training.step.*, hardware.price/peak
+//   inference.cpp  decode step and prefill (inference.*), decode_times and replica_* (setup.hpp)
+//   serving.cpp    traffic.* and serving.* (static or continuous batching, queue, latency targets)
+//   storage.cpp    storage.* and feature_store.*
+//   cost.cpp       cost.* (the monthly and first-year roll-up of the included sections)
+//   evaluate.cpp   the order, the sections estimated in their own files (pipeline, finetune, ...),
+//                  the scenario's include scope
+// Nothing here includes validation.hpp: error bands are attached by evaluate() in
+// evaluate_banded.cpp, above both evaluation and validation.
+#pragma once
+#include <cmath>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "envelope/catalog.hpp"
+#include "envelope/format.hpp"
+#include "envelope/formulas.hpp"
+#include "envelope/report.hpp"
+#include "envelope/scenario.hpp"
+#include "envelope/serving_model.hpp"
+#include "envelope/setup.hpp"
+#include "envelope/term.hpp"
+#include "envelope/training_step.hpp"
+
+namespace envelope::detail {
+
+// A number as the basis text shows it (4 significant digits, short exponent).
+inline std::string g(double x) { return format_basis_number(x); }
+
+struct Builder {
+  Report r;
+  Builder() { r.results.reserve(128); }
+  double add(std::string path, double value, std::string unit, std::string formula, std::string substituted,
+             std::string source) {
+    if (!std::isfinite(value)) {  // never emit NaN/inf: a degenerate input gives 0 and says so
+      warn(path, value != value ? "undefined for these inputs (0/0 or inf - inf in " + formula + "); shown as 0"
+                                : "too large to compute from these inputs (" + formula + " overflows a double); shown as 0");
+      value = 0;
+    }
+    r.results.push_back({std::move(path), value, std::move(unit), std::move(formula), std::move(substituted),
+                         std::move(source), std::string()});
+    return value;
+  }
+  // A result whose value and substituted basis come from one expression (term.hpp): they cannot
+  // disagree, and tests/core/test_basis.cpp checks every such basis's arithmetic against its value.
+  double add(std::string path, const Term& t, std::string unit, std::string formula, std::string source) {
+    const double v = add(std::move(path), t.value, std::move(unit), std::move(formula), t.text, std::move(source));
+    if (v == t.value) r.results.back().basis_is_expression = true;
+    return v;
+  }
+  void warn(const std::string& path, const std::string& message) { r.warnings.push_back({path, message}); }
+  // Takes in a section estimated in its own file (pipeline.cpp, finetune.cpp, recommender.cpp, ...).
+  template <class Estimate>
+  void absorb(Estimate& e) {
+    for (Result& x : e.results) r.results.push_back(std::move(x));
+    if constexpr (requires { e.warnings; })
+      for (Warning& w : e.warnings) r.warnings.push_back(std::move(w));
+  }
+};
+
+// The catalog price of an accelerator at a pricing ("on_demand" or "spot"), falling back to the other.
+std::optional<double> price_for(const Accelerator& a, const std::string& pricing);  // setup.cpp
+
+// ------------------------------------------------------------ setup.cpp
+// The scenario resolved once: what every domain reads.
+struct Resolved {
+  const Scenario& s;
+  const Catalog& c;
+  Accelerator gpu;   // hardware.gpu with its overrides (training, model)
+  Scenario sv;       // the serving replica's scenario (serving_scenario)
+  Accelerator igpu;  // its accelerator
+  DecodeSetup ds;    // architecture, parameter counts and decode inputs of the replica
+  ServingInputs si;  // serving_inputs(sv)
+  std::string spec_src, ispec_src;
+  double P = 0;      // parameters (given or derived)
+  double Pa = 0;     // active parameters
+  double scale = 1;  // model.params / derived
+  const Architecture& arch() const { return ds.arch; }
+};
+Resolved resolve(const Scenario& s, const Catalog& c);
+// model.*, after the model's conflicting overrides as warnings.
+void model_section(Builder& b, const Resolved& x);
+
+// ------------------------------------------------------------ memory.cpp
+struct InferenceMemory {
+  double tp = 1, ep = 1;
+  bool fits = false;
+  double max_batch = 0;
+  // Sequences whose paged KV (prompt + output / 2 tokens each) fits: the disaggregated decode pool's
+  // batch limit, with the arithmetic for its basis.
+  double paged_max_batch = 0;
+  std::string paged_max_batch_basis;
+};
+InferenceMemory inference_memory_section(Builder& b, const Resolved& x);
+
+// ------------------------------------------------------------ training.cpp
+// The scenario's own training layout costed by the step model: memory, time and the planner agree.
+struct TrainingRun {
+  TrainingLayout layout;
+  TrainingStepModel model;
+  TrainingPlan plan;
+  RecipeBytes rb;
+};
+// Also warns about a layout that does not divide the GPUs or the experts.
+TrainingRun training_run(Builder& b, const Resolved& x);
+void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t);  // memory.cpp
+// training.*, training.step.*, hardware.price_per_gpu_hour, hardware.peak_flops; returns the cost in USD.
+double training_section(Builder& b, const Resolved& x, const TrainingRun& t);
+
+// ------------------------------------------------------------ inference.cpp
+struct InferenceSpeed {
+  double step = 0;                // decode step at the batch
+  double ttft = 0;                // prefill of one request
+  double decode_tokens_step = 0;  // time per output token of the static cycle
+  double sustained = 0;           // tokens/s of the static cycle
+  double new_prompt = 0;          // prompt tokens not from the prefix cache
+  bool speculative = false;
+};
+InferenceSpeed inference_section(Builder& b, const Resolved& x);
+
+// ------------------------------------------------------------ serving.cpp
+struct Serving {
+  double average_qps = 0, peak_qps = 0;
+  double monthly_usd = 0;
+  bool cpu = false;  // a CPU-served model
+};
+Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m, const InferenceSpeed& i);
+
+// ------------------------------------------------------------ storage.cpp
+struct Storage {
+  double monthly_usd = 0, egress_monthly_usd = 0, feature_store_monthly_usd = 0;
+  bool feature_store_priced = false;
+};
+Storage storage_section(Builder& b, const Resolved& x, const TrainingRun& t, double peak_qps);
+
+// ------------------------------------------------------------ cost.cpp
+struct MonthlyParts {
+  double serving = 0, storage = 0, egress = 0, feature_store = 0, pipeline = 0, network = 0, recommender = 0;
+  bool feature_store_priced = false;
+};
+void cost_section(Builder& b, const IncludeSection& inc, const MonthlyParts& m, double training_usd);
+
+}  // namespace envelope::detail

@@ -1,0 +1,197 @@
+// Memory (the Memory panel): what one serving replica holds (weights, KV cache, workspace, runtime
+// overhead; whether it fits, the GPUs and batch it allows) and what one training GPU holds (model
+// states and activations from the step model's layout). Formulas in formulas.hpp with their sources.
+#include <algorithm>
+#include <cmath>
+
+#include "envelope/formulas.hpp"
+#include "envelope/units.hpp"
+#include "evaluate_parts.hpp"
+
+namespace envelope::detail {
+
+InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
+  const Architecture& arch = x.arch();
+  const Accelerator& igpu = x.igpu;
+  const DecodeSetup& ds = x.ds;
+  const std::string& ispec_src = x.ispec_src;
+  const double P = x.P, scale = x.scale;
+  const InferenceSection& in = x.sv.inference;
+  const Dtype wdt = dtype_from_name(in.weights).value_or(Dtype::bf16);
+  const Dtype kvdt = dtype_from_name(in.kv_cache).value_or(Dtype::bf16);
+  const double tp = in.tensor_parallel;
+  const double context = in.context ? *in.context : in.prompt_tokens + in.output_tokens;
+  const double usable = igpu.memory_bytes * in.usable_memory_fraction;
+  const double overhead_per_gpu = in.runtime_overhead_gb * kGB;
+  const double w_bytes = b.add("memory.inference.weights_bytes", weight_bytes(Term(P), wdt), "B",
+                               "params x bytes_per_param (" + in.weights + ": " + g(bits_per_weight(wdt)) +
+                                   " bits per weight with its group scales)",
+                               "seed 'Model Size Estimation'; scales per group: OCP MX v1.0 (mxfp4), NVIDIA NVFP4, "
+                               "GPTQ/AWQ g128 (int4), llama.cpp ggml-common.h blocks (GGUF)");
+  // Per token of context at this context: local (sliding-window/chunked) layers hold at most their window.
+  const double kv_tok = kv_cache_bytes_per_token_at_context(arch, kvdt, context);
+  const double local_layers = local_attention_layers(arch);
+  const std::string kv_layer = arch.attention == "mla" ? "(kv_lora_rank + rope_head_dim) x bytes" : "2 x kv_heads x head_dim x bytes";
+  const std::string kv_layer_values = arch.attention == "mla"
+      ? "(" + g(arch.kv_lora_rank) + " + " + g(arch.rope_head_dim) + ") x " + g(bytes_per_param(kvdt))
+      : "2 x " + g(arch.kv_heads) + " x " + g(arch.head_dim) + " x " + g(bytes_per_param(kvdt));
+  if (local_layers > 0)
+    b.add("memory.inference.kv_bytes_per_token", kv_tok, "B",
+          kv_layer + " x (global_layers x context + local_layers x min(window, context)) / context",
+          kv_layer_values + " x (" + g(arch.layers - local_layers) + " x " + g(context) + " + " + g(local_layers) + " x min(" +
+              g(arch.window) + ", " + g(context) + ")) / " + g(context) + " (" + arch.window_kind + " window)",
+          "Pope et al. 2022; local layers hold at most their window (Mistral 7B rolling buffer; Gemma 3 report; "
+          "gpt-oss model card; Llama 4 attention_chunk_size)");
+  else
+    b.add("memory.inference.kv_bytes_per_token", kv_tok, "B", "L x " + kv_layer, g(arch.layers) + " x " + kv_layer_values,
+          "Pope et al. 2022; vLLM blog (800 KB/token for OPT-13B); MLA latent: DeepSeek-V2/V3 reports");
+  if (context > arch.max_context)
+    b.warn("inference.context", "context " + g(context) + " tokens exceeds the model's maximum of " + g(arch.max_context) +
+                                    " (max_position_embeddings)");
+  // Tokens of KV one running sequence holds. Static batching reserves the whole context per sequence.
+  // Continuous batching allocates KV in pages as tokens arrive (vLLM PagedAttention, Kwon et al. 2023;
+  // TensorRT-LLM's paged KV cache), and requests join and leave at staggered times, so a running
+  // request holds prompt + output / 2 tokens on average: the batch the cache holds is larger.
+  const bool paged_kv = x.si.continuous && !in.context;
+  const double paged_tokens = in.prompt_tokens + in.output_tokens / 2.0;  // = ds.read_context without a given context
+  const double paged_seq_bytes = kv_cache_bytes_per_token_at_context(arch, kvdt, paged_tokens) * paged_tokens;
+  const double kv_seq_bytes = paged_kv ? paged_seq_bytes : kv_tok * context;
+  const double kv = paged_kv
+      ? b.add("memory.inference.kv_cache_bytes",
+              Term(paged_seq_bytes / paged_tokens) * (Term(in.prompt_tokens) + Term(in.output_tokens) / Term(2)) * Term(in.batch), "B",
+              "kv_bytes_per_token x (prompt + output / 2) x batch (continuous batching, paged KV: mean tokens held)",
+              "vLLM PagedAttention (Kwon et al. 2023): KV blocks allocated as tokens arrive; requests at staggered ages")
+      : b.add("memory.inference.kv_cache_bytes", Term(kv_tok) * Term(context) * Term(in.batch), "B",
+              "kv_bytes_per_token x context x batch", "seed 'Forgetting Inference Memory Overhead'");
+  // Prompt tokens in one forward pass, capped at a chunked-prefill budget of 8,192 tokens (vLLM's
+  // max_num_batched_tokens default with chunked prefill).
+  const double ws_tokens = std::min(in.batch * std::max(1.0, in.prompt_tokens), 8192.0);
+  const double ws = b.add("memory.inference.workspace_bytes", inference_workspace_bytes(arch, ws_tokens, in.batch, Dtype::bf16),
+                          "B", "tokens x (4h + 2 ffn) x 2 B + batch x vocab x 4 B",
+                          g(ws_tokens) + " tokens (prefill chunk <= 8192), h=" + g(arch.hidden) + ", ffn=" + g(arch.ffn),
+                          "one layer's activations alive at a time; vLLM profiles this peak with a dummy forward pass");
+  const double overhead = b.add("memory.inference.overhead_bytes", Term(in.runtime_overhead_gb) * Term(kGB) * Term(tp), "B",
+                                "runtime_overhead_gb x 1e9 B/GB x tensor_parallel",
+                                "CUDA context and allocator slack (~0.5-1 GB per GPU)");
+  b.add("memory.inference.total_bytes", Term(w_bytes) + Term(kv) + Term(ws) + Term(overhead), "B",
+        "weights + kv_cache + workspace + overhead", "sum");
+  const double need = w_bytes + kv + ws;
+  // A GPU whose usable memory is not above the runtime overhead holds nothing: no GPU count fits
+  // (reported as 0 with a warning, never as "need 0 GPUs").
+  const bool room = usable > overhead_per_gpu;
+  const std::string no_fit = room ? "" : " <= 0: no GPU count fits";
+  const std::string fit_formula = "ceil((weights + kv + workspace) / ((memory x usable_fraction - overhead) x 1))";
+  const double fit_gpus =
+      room ? b.add("memory.inference.gpus_to_fit",
+                   gpus_to_fit(Term(need), Term(igpu.memory_bytes) * Term(in.usable_memory_fraction) - Term(overhead_per_gpu), Term(1.0)),
+                   "1", fit_formula, ispec_src)
+           : b.add("memory.inference.gpus_to_fit", 0.0, "1", fit_formula,
+                   "ceil(" + g(need) + " / (" + g(igpu.memory_bytes) + " x " + g(in.usable_memory_fraction) + " - " +
+                       g(overhead_per_gpu) + "))" + no_fit,
+                   ispec_src);
+  if (!room)
+    b.warn("memory.inference.gpus_to_fit", "the runtime overhead of " + g(in.runtime_overhead_gb) + " GB per GPU is not below the " +
+                                               g(usable / kGB) + " GB usable on " + igpu.name +
+                                               " (memory x usable_memory_fraction): no number of GPUs holds the model; lower "
+                                               "inference.runtime_overhead_gb or raise inference.usable_memory_fraction");
+  b.add("memory.inference.tensor_parallel_to_fit", room ? tensor_parallel_degree_at_least(fit_gpus, arch.heads) : 0.0, "1",
+        "smallest tensor-parallel degree >= gpus_to_fit that divides the attention heads",
+        g(fit_gpus) + " GPUs, " + g(arch.heads) + " heads" + (room ? "" : ": no GPU count fits"),
+        "Megatron-LM (Shoeybi et al. 2019): heads split evenly across GPUs");
+  // Expert parallelism (serving.expert_parallel, MoE): a GPU holds the non-expert weights / tp, the
+  // routed experts / (tp x ep), the KV cache of its group's batch / ep, and its group's workspace.
+  const double ep = ds.expert_parallel;
+  const double expert_w = ep > 1 ? routed_expert_weight_bytes(arch, wdt) * scale : 0.0;
+  const double per_gpu_need = ep > 1 ? ((w_bytes - expert_w) + expert_w / ep + kv / ep + ws) / tp : need / tp;
+  if (ep > 1)
+    b.add("memory.inference.bytes_per_gpu", per_gpu_need + overhead_per_gpu, "B",
+          "((weights - routed experts) + routed experts / ep + kv / ep + workspace) / tp + overhead",
+          "((" + g(w_bytes) + " - " + g(expert_w) + ") + " + g(expert_w) + " / " + g(ep) + " + " + g(kv) + " / " + g(ep) + " + " + g(ws) +
+              ") / " + g(tp) + " + " + g(overhead_per_gpu),
+          "expert parallelism: routed experts sharded over ep groups of tp GPUs, attention data-parallel (DeepSeek-V3 "
+          "report sec. 3.4.2; GShard, Lepikhin et al. 2020)");
+  const bool inf_fits = per_gpu_need + overhead_per_gpu <= usable;
+  b.add("memory.inference.fits", inf_fits ? 1 : 0, "bool",
+        ep > 1 ? "memory.inference.bytes_per_gpu <= memory x usable" : "(weights + kv + workspace) / tp + overhead <= memory x usable",
+        g(per_gpu_need + overhead_per_gpu) + " <= " + g(usable), ispec_src);
+  if (!inf_fits && room)
+    b.warn("memory.inference.fits", "weights + KV cache do not fit on " + g(tp) + " x " + igpu.name + "; need " +
+                                        g(fit_gpus) + " GPUs (tensor parallel) or a smaller batch/context/precision");
+  // Expert parallel: the replica's tp x ep GPUs hold ep copies of the non-expert weights and workspace.
+  const double max_batch = b.add("inference.max_batch",
+                                 ep > 1 ? max_batch_at_context(usable * tp * ep, (w_bytes - expert_w) * ep + expert_w + (ws + overhead) * ep,
+                                                               kv_seq_bytes)
+                                        : max_batch_at_context(usable * tp, w_bytes + ws + overhead, kv_seq_bytes),
+                                 "1",
+                                 paged_kv ? "floor((memory x usable x tp - weights - workspace - overhead) / (kv_per_token x (prompt + output / 2)))"
+                                          : "floor((memory x usable x tp - weights - workspace - overhead) / (kv_per_token x context))",
+                                 "floor((" + g(usable * tp) + " - " + g(w_bytes + ws + overhead) + ") / " + g(kv_seq_bytes) + ")",
+                                 "KV-cache capacity (vLLM PagedAttention: batch is bounded by KV memory)");
+  if (in.batch > max_batch)
+    b.warn("inference.batch", "batch " + g(in.batch) + " exceeds the " + g(max_batch) + " sequences whose KV cache fits");
+  const double paged_max_batch =
+      ep > 1 ? max_batch_at_context(usable * tp * ep, (w_bytes - expert_w) * ep + expert_w + (ws + overhead) * ep, paged_seq_bytes)
+             : max_batch_at_context(usable * tp, w_bytes + ws + overhead, paged_seq_bytes);
+  return InferenceMemory{tp, ep, inf_fits, max_batch, paged_max_batch,
+                         "floor((" + g(usable * tp) + " - " + g(w_bytes + ws + overhead) + ") / " + g(paged_seq_bytes) + ")"};
+}
+
+void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t) {
+  const Accelerator& gpu = x.gpu;
+  const TrainingSection& tr = x.s.training;
+  const TrainingStepModel& step_model = t.model;
+  const TrainingPlan& tstep = t.plan;
+  const RecipeBytes& rb = t.rb;
+  const double P = x.P;
+  const std::string& spec_src = x.spec_src;
+  const int zero = static_cast<int>(tr.zero_stage);
+  const std::string zsrc = "recipe " + tr.recipe + " + " + tr.optimizer + "; ZeRO over dp x cp (Rajbhandari et al. 2020)";
+  // The step model's own inputs to model_state_part_bytes (training_step.cpp): the same formula on the
+  // same numbers, here as Terms, so each basis is the arithmetic of its value.
+  const bool experts = tstep.state_expert_params > 0;
+  auto states = [&](double bytes_per_param, bool sharded) {
+    Term t = model_state_part_bytes(Term(tstep.state_dense_params), Term(bytes_per_param), sharded,
+                                    Term(tstep.state_data_parallel), Term(tstep.state_model_parallel));
+    if (experts)
+      t = t + model_state_part_bytes(Term(tstep.state_expert_params), Term(bytes_per_param), sharded,
+                                     Term(tstep.state_data_parallel) / Term(tstep.state_expert_parallel),
+                                     Term(tstep.state_model_parallel) * Term(tstep.state_expert_parallel));
+    return t;
+  };
+  auto formula = [&](const std::string& bytes, bool sharded) {
+    return "params / max(1, tp x pp) x " + bytes + (sharded ? " / max(1, dp x cp)" : "") +
+           (experts ? " + routed experts / max(1, tp x pp x ep) x " + bytes + (sharded ? " / max(1, dp x cp / ep)" : "") : "") +
+           " (parameters of the busiest pipeline stage)";
+  };
+  const RecipeBytes& sr = step_model.recipe;
+  b.add("memory.training.weights_bytes", states(sr.weights, zero >= 3), "B", formula("weight_bytes", zero >= 3), zsrc);
+  b.add("memory.training.gradients_bytes", states(sr.gradients, zero >= 2), "B", formula("grad_bytes", zero >= 2), zsrc);
+  b.add("memory.training.optimizer_bytes", states(sr.optimizer, zero >= 1), "B",
+        formula("(master + optimizer state bytes)", zero >= 1), zsrc);
+  // The step model's own parts (training_step.cpp), not a second computation of them.
+  b.add("memory.training.activations_bytes",
+        Term(tstep.activation_bytes_per_layer) * Term(tstep.layers_per_stage) * Term(tstep.micro_batches_in_flight) +
+            Term(tstep.logits_bytes),
+        "B",
+        "per_layer(s / cp, b, h, a, t; recompute, flash, SP) x layers per stage x micro-batches in flight + 4 (s / cp) b V / t"
+        " (s=" + g(tr.seq_len) + (tr.context_parallel > 1 ? " / cp " + g(tr.context_parallel) : "") +
+            ", b=" + g(tr.micro_batch) + ", recompute=" + tr.recompute + (tr.flash_attention ? ", flash" : "") +
+            (tr.sequence_parallel ? ", SP" : "") + ")",
+        "Korthikanti et al. 2022, eqs. 1-5 (1F1B: the first stage holds min(pp, micro-batches) micro-batches of its layers)");
+  const double train_total = tstep.total_bytes;
+  b.add("memory.training.total_bytes",
+        Term(tstep.weights_bytes) + Term(tstep.gradients_bytes) + Term(tstep.optimizer_bytes) + Term(tstep.activations_bytes), "B",
+        "weights + gradients + optimizer + activations", "sum");
+  const bool train_fits = train_total <= gpu.memory_bytes;
+  b.add("memory.training.fits", train_fits ? 1 : 0, "bool", "total <= device memory", g(train_total) + " <= " + g(gpu.memory_bytes),
+        spec_src);
+  b.add("memory.training.min_gpus_model_states", gpus_to_fit(Term(P) * Term(rb.total()), Term(gpu.memory_bytes), Term(1.0)), "1",
+        "ceil(params x bytes_per_param(recipe) / (memory x 1))",
+        "seed 'need at least 2 x A100 80GB' (model states sharded, e.g. ZeRO-3)");
+  if (!train_fits)
+    b.warn("memory.training.fits", "training state does not fit in " + gpu.name + " memory; raise ZeRO stage, tensor/pipeline/"
+                                   "context parallel, or use recompute");
+
+}
+
+}  // namespace envelope::detail

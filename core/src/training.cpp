@@ -1,0 +1,182 @@
+// Training (the Training panel): the scenario's own layout costed by the step model
+// (training_step.hpp), its compute (6 P D), time, GPU-hours, cost and the budget verdict, and the
+// step model's breakdown (training.step.*). Formulas in formulas.hpp with their sources.
+#include <algorithm>
+#include <cmath>
+
+#include "envelope/format.hpp"
+#include "envelope/evaluate.hpp"
+#include "envelope/formulas.hpp"
+#include "envelope/units.hpp"
+#include "evaluate_parts.hpp"
+
+namespace envelope::detail {
+
+namespace {
+
+// The step model's breakdown of the scenario's layout (training_step.hpp), each part with its basis.
+void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel& m, const TrainingPlan& p) {
+  const TrainingLayout& L = p.layout;
+  const std::string layout = "TP " + g(L.tensor_parallel) + " x PP " + g(L.pipeline_parallel) +
+                             (L.interleave > 1 ? " (v=" + g(L.interleave) + ")" : "") + " x CP " + g(L.context_parallel) +
+                             " x DP " + g(L.data_parallel) + (L.expert_parallel > 1 ? ", EP " + g(L.expert_parallel) : "") +
+                             ", micro-batch " + g(L.micro_batch);
+  const std::string src = "training step model (training_step.hpp): " + layout;
+  b.add("training.step.global_batch", p.global_batch, "sequences", s.training.global_batch ? "given" : "~4M tokens / seq_len, a power of two",
+        s.training.global_batch ? g(p.global_batch) : "2^round(log2(4e6 / " + g(s.training.seq_len) + "))",
+        s.training.global_batch ? "scenario" : "Llama 2's 4M-token batch (Touvron et al. 2023)");
+  b.add("training.step.micro_batches", p.micro_batches, "1", "global_batch / (dp x micro_batch)",
+        g(p.global_batch) + " / (" + g(L.data_parallel) + " x " + g(L.micro_batch) + ")", src);
+  const KernelEfficiency& ke = m.kernel_fit;  // the step model's own fit, not a second look-up
+  b.add("training.step.kernel_efficiency", p.kernel_efficiency, "1",
+        s.training.kernel_efficiency ? "given" : "fitted efficiency (" + ke.generation + ", " + s.training.dtype + ") x h / (h + 256)",
+        s.training.kernel_efficiency ? g(p.kernel_efficiency)
+                                     : g(ke.value) + " x " + g(m.arch.hidden) + " / (" + g(m.arch.hidden) + " + 256)",
+        s.training.kernel_efficiency ? "scenario" : ke.source);
+  b.add("training.step.compute_seconds", p.compute_seconds, "s", "hardware FLOPs per step / GPUs / (peak x kernel efficiency)",
+        g(p.hardware_flops_per_step) + " / " + g(L.gpus()) + " / (" + g(m.peak) + " x " + g(p.kernel_efficiency) + ")",
+        "Megatron eq. 3 (Narayanan et al. 2021), recompute FLOPs counted");
+  b.add("training.step.bubble_seconds", p.bubble_seconds, "s", "compute x (pp - 1) / (micro_batches x interleave)",
+        g(p.compute_seconds) + " x " + g(L.pipeline_parallel - 1) + " / (" + g(p.micro_batches) + " x " + g(L.interleave) + ")",
+        "1F1B pipeline bubble (Narayanan et al. 2021)");
+  b.add("training.step.tensor_parallel_seconds", p.tensor_parallel_seconds, "s",
+        "layers per stage x micro_batches x 4 ring all-reduces of (s / cp) x b x h x 2 B", g(p.tensor_parallel_seconds), src);
+  b.add("training.step.context_parallel_seconds", p.context_parallel_seconds, "s",
+        "K/V ring passes (cp - 1 chunks, 3 per layer) not hidden behind attention", g(p.context_parallel_seconds),
+        "ring attention (Liu et al. 2023); Megatron-Core context parallel");
+  b.add("training.step.expert_parallel_seconds", p.expert_parallel_seconds, "s",
+        "MoE layers per stage x micro_batches x 4 all-to-alls of tokens x k x h x 2 B x (ep - 1) / ep",
+        g(p.expert_parallel_seconds), "expert parallel all-to-all (Lepikhin et al. 2020)");
+  b.add("training.step.pipeline_p2p_seconds", p.pipeline_p2p_seconds, "s", "2 x micro_batches x interleave sends of (s / cp) x b x h x 2 B",
+        g(p.pipeline_p2p_seconds), src);
+  b.add("training.step.data_parallel_exposed_seconds", p.data_parallel_exposed_seconds, "s",
+        "max(0, gradient reduction over dp x cp + ZeRO-3 gathers - backward)",
+        "max(0, " + g(p.data_parallel_seconds) + " + " + g(p.zero3_seconds) + " - backward)",
+        "ZeRO (Rajbhandari et al. 2020); overlapped with the backward pass");
+  b.add("training.step.step_seconds", p.step_seconds, "s",
+        "compute + bubble + tensor + context + expert + pipeline sends + exposed data parallel",
+        g(p.compute_seconds) + " + " + g(p.bubble_seconds) + " + " + g(p.tensor_parallel_seconds) + " + " +
+            g(p.context_parallel_seconds) + " + " + g(p.expert_parallel_seconds) + " + " + g(p.pipeline_p2p_seconds) + " + " +
+            g(p.data_parallel_exposed_seconds),
+        src);
+  b.add("training.step.model_flops_utilization", p.model_flops_utilization, "1",
+        "model FLOPs per step incl. attention / (GPUs x peak x step)",
+        g(p.model_flops_per_step) + " / (" + g(L.gpus()) + " x " + g(m.peak) + " x " + g(p.step_seconds) + ")",
+        "Megatron-LM / Llama 3 MFU definition");
+  b.add("training.step.model_tflops_per_gpu", p.model_tflops_per_gpu * kTera, "FLOP/s", "model FLOPs per step / GPUs / step",
+        g(p.model_flops_per_step) + " / " + g(L.gpus()) + " / " + g(p.step_seconds), "Megatron-LM / NeMo model TFLOP/s per GPU");
+  b.add("training.step.tokens_per_second_per_gpu", p.tokens_per_second_per_gpu, "tokens/s", "global_batch x seq_len / GPUs / step",
+        g(p.global_batch) + " x " + g(s.training.seq_len) + " / " + g(L.gpus()) + " / " + g(p.step_seconds), src);
+}
+
+}  // namespace
+
+TrainingRun training_run(Builder& b, const Resolved& x) {
+  // One step model (training_step.hpp) for the scenario's own layout: the memory (memory.cpp), the
+  // training time below and the planner's ranking all come from it.
+  const Scenario& s = x.s;
+  const Catalog& c = x.c;
+  const Architecture& arch = x.arch();
+  const Accelerator& gpu = x.gpu;
+  const HardwareSection& hw = s.hardware;
+  const TrainingSection& tr = s.training;
+  const double mp = tr.tensor_parallel * tr.pipeline_parallel * tr.context_parallel;
+  const TrainingLayout layout = scenario_training_layout(s);
+  const double dp = layout.data_parallel;
+  if (std::fmod(hw.count, mp) != 0)
+    b.warn("training.tensor_parallel", "GPU count " + g(hw.count) + " is not a multiple of tensor x pipeline x context parallel (" +
+                                           g(mp) + "); data parallel rounds down to " + g(dp));
+  if (tr.tensor_parallel > gpu.scale_up_domain)
+    b.warn("training.tensor_parallel", "tensor parallel " + g(tr.tensor_parallel) + " spans beyond the " +
+                                           g(gpu.scale_up_domain) + "-device scale-up domain of " + gpu.name);
+  if (arch.experts > 0 && tr.expert_parallel > 1 &&
+      (std::fmod(arch.experts, tr.expert_parallel) != 0 || std::fmod(dp * tr.context_parallel, tr.expert_parallel) != 0))
+    b.warn("training.expert_parallel", "expert parallel " + g(tr.expert_parallel) + " should divide the " + g(arch.experts) +
+                                           " experts and data x context parallel (" + g(dp * tr.context_parallel) + ")");
+  if (arch.experts <= 0 && tr.expert_parallel > 1)
+    b.warn("training.expert_parallel", "expert parallel " + g(tr.expert_parallel) + " has no effect: the model has no experts");
+  const double global_batch = scenario_global_batch(s);
+  const TrainingStepModel step_model = training_step_model(s, c);
+  const TrainingPlan tstep = step_model.cost(layout, global_batch);
+  const RecipeBytes rb = recipe_bytes_per_param(tr.recipe, tr.optimizer);
+  return TrainingRun{layout, step_model, tstep, rb};
+}
+
+double training_section(Builder& b, const Resolved& x, const TrainingRun& t) {
+  const Scenario& s = x.s;
+  const Catalog& c = x.c;
+  const Accelerator& gpu = x.gpu;
+  const HardwareSection& hw = s.hardware;
+  const TrainingSection& tr = s.training;
+  const TrainingStepModel& step_model = t.model;
+  const TrainingPlan& tstep = t.plan;
+  const double P = x.P, Pa = x.Pa;
+  const std::string& spec_src = x.spec_src;
+  const bool full = tr.recompute == "full";
+  const double flops = b.add("training.flops", training_flops(Term(Pa), Term(tr.tokens), full), "FLOP",
+                             full ? "8 x P_active x D (full recompute)" : "6 x P_active x D",
+                             "Kaplan et al. 2020; Hoffmann et al. 2022 (seed '6PD rule')");
+  b.add("training.pf_days", petaflop_days(Term(flops)), "PF-days", "FLOPs / (1e15 x 86400)", "seed 6PD example");
+  const double chin = b.add("training.chinchilla_tokens", chinchilla_tokens(Term(P)), "tokens", "20 x P",
+                            "Hoffmann et al. 2022 (Chinchilla)");
+  if (tr.tokens > 0 && tr.tokens < chin)
+    b.warn("training.tokens", "below Chinchilla-optimal tokens (" + g(chin) + "): the model is undertrained for its size");
+  const Dtype tdt = dtype_from_name(tr.dtype).value_or(Dtype::bf16);
+  const double peak = peak_flops_at(hw, gpu, tdt);
+  // MFU: given (training.mfu), or what the step model reaches at this layout (training.step.*).
+  const double step_tokens = tstep.global_batch * tr.seq_len;
+  // The whole-run MFU: steady-state steps at the goodput (training.goodput).
+  const Term step_mfu_term = tstep.step_seconds > 0 && peak > 0
+                                 ? training_flops(Term(Pa), Term(step_tokens), full) * Term(tr.goodput) /
+                                       (Term(hw.count) * Term(peak) * Term(tstep.step_seconds))
+                                 : Term(0.0);
+  const double step_mfu = step_mfu_term.value;
+  const double mfu = tr.mfu ? *tr.mfu : step_mfu;
+  if (mfu > 0.6) b.warn("training.mfu", "MFU " + g(mfu) + " is above what large runs reach (PaLM 46%, Megatron 52-56%, Llama 3 38-43%)");
+  const double price = price_per_gpu_hour(s, c);
+  if (!hw.price_per_gpu_hour && !price_for(gpu, hw.pricing))
+    b.warn("hardware.price_per_gpu_hour", "no published price for " + gpu.name + "; set a price to get costs");
+  const std::string price_src = hw.price_per_gpu_hour ? std::string("scenario hardware.price_per_gpu_hour")
+                                : hw.pricing == "spot" ? gpu.spot_source : gpu.on_demand_source;
+  b.add("hardware.price_per_gpu_hour", price, "USD/h", "price per GPU-hour", g(price), price_src);
+  b.add("hardware.peak_flops", peak, "FLOP/s", "dense peak (" + tr.dtype + ")", g(peak), spec_src + " (dense, not sparse)");
+  training_step_report(b, s, step_model, tstep);
+  if (tr.mfu)
+    b.add("training.mfu", mfu, "1", "given", g(mfu), "scenario (overrides the step model's " + format_short(step_mfu) + ")");
+  else
+    b.add("training.mfu", step_mfu_term, "1",
+          std::string(full ? "8" : "6") + " P D per step x goodput / (GPUs x peak x step_seconds)",
+          "training step model (training.step.*)");
+  const double secs = b.add("training.wall_seconds", training_seconds(Term(flops), Term(hw.count), Term(peak), Term(mfu)), "s",
+                            "FLOPs / (GPUs x peak x MFU)", "seed Q1");
+  const double gh = b.add("training.gpu_hours", gpu_hours(Term(secs), Term(hw.count)), "GPU-h", "wall_seconds x GPUs / 3600",
+                          "seed Q1");
+  const double tcost = b.add("training.cost_usd", Term(gh) * Term(price), "USD", "GPU-hours x price", price_src);
+  if (tr.budget_usd > 0) {
+    const double ratio = b.add("training.budget_ratio", Term(tcost) / Term(tr.budget_usd), "1", "cost / budget", "seed Q5");
+    if (tcost > tr.budget_usd && ratio > 0)  // an overflowed ratio is 0 here and already has its warning
+      b.warn("training.budget_usd", "cost is " + g(ratio) + "x the budget of $" + g(tr.budget_usd));
+  }
+  if (tr.budget_usd > 0 && price <= 0) {
+    // Free compute: the budget limits neither tokens nor model size; no number is the right answer.
+    b.warn("training.budget_usd", "the price per GPU-hour is $0 (" +
+                                  (hw.price_per_gpu_hour ? "hardware.price_per_gpu_hour" : "no published price for " + gpu.name) +
+                                  "), so the budget limits neither tokens nor "
+                                  "model size; set hardware.price_per_gpu_hour to see what the budget buys");
+  } else if (tr.budget_usd > 0) {
+    const Term budget = Term(tr.budget_usd) / Term(price) * Term(kSecondsPerHour) * Term(peak) * Term(mfu);
+    const double budget_flops = budget.value;
+    b.add("training.budget_flops", budget, "FLOP", "budget / price x 3600 x peak x MFU", "seed Q5");
+    // 6 FLOPs per parameter and token, 8 with full recompute (the factor training.flops uses).
+    const double flops_per_param_token = full ? 8.0 : 6.0;
+    b.add("training.max_tokens_for_budget",
+          Pa > 0 ? Term(budget_flops) / (Term(flops_per_param_token) * Term(Pa)) : Term(0.0), "tokens",
+          full ? "budget_flops / (8 x P_active)  (full recompute)" : "budget_flops / (6 x P_active)", "seed Q5");
+    b.add("training.max_params_for_budget", chinchilla_params_for_flops(Term(budget_flops)), "1",
+          "sqrt(budget_flops / 120)  (D = 20 P, C = 6 P D)", "Hoffmann et al. 2022; seed Q5");
+  }
+
+  return tcost;
+}
+
+}  // namespace envelope::detail
