@@ -383,9 +383,16 @@ StoreResult App::rename_named(const std::string& from, const std::string& to) {
 void App::export_named(const std::string& name, const std::string& kind) {
   nlohmann::json saved;
   std::string error;
-  if (!read_store(saved, error) || !saved.contains(name) || !saved[name].is_string()) return;
+  if (!read_store(saved, error)) return;  // read_store has told the user why
+  if (!saved.contains(name) || !saved[name].is_string()) {
+    add_message("Not exported: no saved scenario is named " + quoted(name) + ".");
+    return;
+  }
   const LoadResult r = load_scenario_json(saved[name].get<std::string>());
-  if (!r.ok()) return;
+  if (!r.ok()) {
+    add_message("Not exported: the saved scenario " + quoted(name) + " cannot be read (" + r.fatal + ").");
+    return;
+  }
   if (kind == "link") {
     copy_label_ = "Copying...";
     copy_label_until_ = ImGui::GetTime() + 10;
@@ -394,7 +401,8 @@ void App::export_named(const std::string& name, const std::string& kind) {
     host_.save_file(name + ".json", "application/json", scenario_to_json(r.scenario, false, 2));
   } else {
     host_.save_file(name + ".md", "text/markdown",
-                    "# " + name + "\n\nLink: " + host_.page_address() + encode_link_fragment(r.scenario) + "\n\n" +
+                    // The name is the user's text: escaped so it cannot open HTML, a link or an image.
+                    "# " + markdown_text(name) + "\n\nLink: <" + host_.page_address() + encode_link_fragment(r.scenario) + ">\n\n" +
                         evaluate(r.scenario).to_markdown(binary_units));
   }
 }

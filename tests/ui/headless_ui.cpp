@@ -55,7 +55,11 @@ class FakeHost final : public Host {
     if (!clipboard_refuses) clipboard = t;
     if (app) app->copy_done(!clipboard_refuses, clipboard_refuses ? "blocked by the browser" : "");
   }
-  void save_file(const std::string&, const std::string&, const std::string&) override {}
+  std::string saved_file_name, saved_file_content;
+  void save_file(const std::string& name, const std::string&, const std::string& content) override {
+    saved_file_name = name;
+    saved_file_content = content;
+  }
   std::string notified;
   void notify(const std::string& m) override { notified = m; }
   void publish(const std::string& json, const std::string& text, const std::string&) override {
@@ -951,4 +955,33 @@ TEST_CASE("windows and popups are opaque in both themes: no panel shows through 
     CHECK(ImGui::GetStyle().Colors[ImGuiCol_WindowBg].w == 1.0f);
     CHECK(ImGui::GetStyle().Colors[ImGuiCol_PopupBg].w == 1.0f);
   }
+}
+
+TEST_CASE("a saved scenario exported as Markdown cannot inject HTML or links, and a failed export says why", "[ui][hardening]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  const std::string evil = "<img src=x onerror=alert(1)> [click](https://evil.example)";
+  Scenario s;
+  s.name = evil;
+  app.set_scenario(s);
+  REQUIRE(app.save_named(evil, false).ok);
+  app.export_named(evil, "markdown");
+  const std::string md = host.saved_file_content;
+  REQUIRE(!md.empty());
+  const std::string heading = md.substr(0, md.find('\n'));
+  INFO(heading);
+  // Every '<', '[' and ']' is backslash-escaped (CommonMark: literal text, no HTML, no link).
+  for (size_t i = 2; i < heading.size(); ++i)
+    if (heading[i] == '<' || heading[i] == '[' || heading[i] == ']') CHECK(heading[i - 1] == '\\');
+  CHECK(heading.find("](") == std::string::npos);
+  CHECK(heading.find("\\<img") != std::string::npos);  // shown literally
+  // The link line is an autolink of our own address only.
+  CHECK(md.find("Link: <https://envelope.example/tools/#s=") != std::string::npos);
+  // A name that is not saved, or an entry that is not a scenario: the user is told, nothing is written.
+  host.saved_file_content.clear();
+  app.export_named("no such plan", "json");
+  CHECK(host.saved_file_content.empty());
+  CHECK(app.message.find("Not exported") != std::string::npos);
 }
