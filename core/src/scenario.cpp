@@ -248,6 +248,18 @@ void migrate_2_to_3(json& j) {
   if (a) training["mfu"] = default_efficiencies(*a).training_mfu;
 }
 
+// Version 3 -> 4: the defaults of hardware.count (1 -> 8) and training.zero_stage (0 -> 1) changed so
+// the default scenario fits its GPUs; a version-3 link that left them out meant 1 and 0.
+void migrate_3_to_4(json& j) {
+  if (!j.is_object()) return;
+  json& hardware = j["hardware"];
+  if (!hardware.is_object()) hardware = json::object();
+  if (!hardware.contains("count")) hardware["count"] = 1;
+  json& training = j["training"];
+  if (!training.is_object()) training = json::object();
+  if (!training.contains("zero_stage")) training["zero_stage"] = 0;
+}
+
 // Chained migrations: step v turns a version-v scenario into version v+1.
 void migrate(json& j, int from, std::vector<Problem>& problems) {
   for (int v = from; v < kScenarioVersion; ++v) {
@@ -255,6 +267,8 @@ void migrate(json& j, int from, std::vector<Problem>& problems) {
       migrate_1_to_2(j);
     else if (v == 2)
       migrate_2_to_3(j);
+    else if (v == 3)
+      migrate_3_to_4(j);
     else
       problems.push_back({"version", "no migration from version " + std::to_string(v)});
   }

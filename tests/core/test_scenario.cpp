@@ -115,9 +115,9 @@ TEST_CASE("percent encoding keeps RFC 3986 unreserved characters", "[scenario][l
 
 TEST_CASE("minimal JSON writes only what differs from the defaults, and version always", "[scenario][links]") {
   Scenario s;
-  CHECK(scenario_to_json(s) == R"({"version":3})");
+  CHECK(scenario_to_json(s) == R"({"version":4})");
   s.inference.batch = 16;
-  CHECK(scenario_to_json(s) == R"({"inference":{"batch":16},"version":3})");
+  CHECK(scenario_to_json(s) == R"({"inference":{"batch":16},"version":4})");
 }
 
 TEST_CASE("the seed's LLM-serving link stays under 450 characters, include flags and all", "[scenario][links]") {
@@ -149,9 +149,9 @@ TEST_CASE("links leave out model fields that restate the chosen preset", "[scena
   s.model.layers = 80;     // the preset's own value
   s.model.kv_heads = 8;    // likewise
   s.model.params = params_total(resolved_architecture(s));  // the derived count
-  CHECK(scenario_to_json(s) == R"({"model":{"preset":"llama-2-70b"},"version":3})");
+  CHECK(scenario_to_json(s) == R"({"model":{"preset":"llama-2-70b"},"version":4})");
   s.model.layers = 40;     // a real change stays, and the params override now differs from the derived count
-  CHECK(scenario_to_json(s) == R"({"model":{"layers":40,"params":68976648192,"preset":"llama-2-70b"},"version":3})");
+  CHECK(scenario_to_json(s) == R"({"model":{"layers":40,"params":68976648192,"preset":"llama-2-70b"},"version":4})");
   // head_dim restated with a changed hidden size is not redundant (it would otherwise follow hidden/heads).
   Scenario t;
   t.model.hidden = 8192;
@@ -166,7 +166,10 @@ TEST_CASE("every seed example loads without problems and its link round-trips", 
     const LoadResult r = decode_link(encode_link_fragment(e.scenario));
     REQUIRE(r.ok());
     CHECK(r.problems.empty());
-    CHECK(r.scenario == e.scenario);
+    // The link holds what the example is about: inputs no included section reads go back to their
+    // defaults (canonical), and the report is the same.
+    CHECK(r.scenario == canonical(e.scenario));
+    CHECK(evaluate(r.scenario).to_json() == evaluate(e.scenario).to_json());
   }
 }
 
@@ -242,4 +245,17 @@ TEST_CASE("golden links of every released version load forever and give the same
       CHECK(rep.value(it.key()) == Approx(it.value().get<double>()).epsilon(1e-9));
     }
   }
+}
+
+TEST_CASE("the default scenario (the first screen) has no warnings: a 7B model on one node of 8 GPUs with ZeRO-1 fits", "[scenario]") {
+  // Issue 13: "the default scenario has no warnings". Version 4 changed the defaults of hardware.count
+  // (1 -> 8) and training.zero_stage (0 -> 1); version-3 links keep 1 and 0 through the migration.
+  const Report r = evaluate(Scenario());
+  for (const auto& w : r.warnings) INFO(w.path << ": " << w.message);
+  CHECK(r.warnings.empty());
+  CHECK(r.value("memory.training.fits") == 1);
+  const LoadResult v3 = load_scenario_json(R"({"version": 3})");
+  REQUIRE(v3.ok());
+  CHECK(v3.scenario.hardware.count == 1);
+  CHECK(v3.scenario.training.zero_stage == 0);
 }

@@ -12,7 +12,7 @@ namespace envelope {
 
 // Version 2 added "include" (what the scenario is about). Version-1 links migrate to everything
 // version 1 evaluated (training, inference, serving, storage, feature store), so their numbers stay.
-inline constexpr int kScenarioVersion = 3;
+inline constexpr int kScenarioVersion = 4;
 
 // What a scenario is about. A section that is off is absent from the report, the panels and the
 // cost roll-up. The defaults are what version 1 always evaluated (the page's default scenario);
@@ -61,7 +61,9 @@ inline constexpr const char* kCustomAccelerator = "custom";
 
 struct HardwareSection {
   std::string gpu = "a100-80gb-sxm";
-  double count = 1;
+  // Version 4: one node of 8 (the first screen's 7B model then trains without "does not fit"); versions
+  // 1-3 meant 1, which the migration writes into their links.
+  double count = 8;
   std::string pricing = "on_demand";  // on_demand | spot: which catalog price is the default
   std::optional<double> price_per_gpu_hour;
   // Spec overrides (Reference panel edits): unset = catalog value. For gpu "custom" they are the spec.
@@ -78,7 +80,9 @@ struct TrainingSection {
   std::optional<double> mfu;  // unset: default for the hardware class
   std::string recipe = "mixed-bf16";
   std::string optimizer = "adamw";
-  double zero_stage = 0;
+  // Version 4: ZeRO stage 1 (optimizer state sharded over data parallel: DeepSpeed ZeRO-1, Megatron's
+  // distributed optimizer, the usual data-parallel setting); versions 1-3 meant 0.
+  double zero_stage = 1;
   double tensor_parallel = 1, pipeline_parallel = 1;
   double micro_batch = 1;
   double seq_len = 4096;
