@@ -1064,7 +1064,7 @@ TEST_CASE("a broken, unsupported, oversized or non-JSON config changes nothing a
   };
   const std::vector<Case> cases = {
       {broken.dump(), "'hidden_size' is missing"},
-      {config_fixture("unsupported-t5"), "'hidden_size' is missing (model_type 't5')"},
+      {config_fixture("unsupported-t5"), "model_type 't5' is not supported and the config lacks 'hidden_size'"},
       {"this is not JSON", "not a JSON object"},
       {std::string(kMaxConfigJsonBytes + 1, ' '), "more than the 1048576 allowed"},
       {std::string(40, '[') + std::string(40, ']'), "nested more than"},
