@@ -118,25 +118,23 @@
       a.textContent = link;
       a.setAttribute('href', link);
     },
-    // Open file (Model & hardware panel): the browser's file chooser; the chosen file is imported
-    // like a dropped one. The input is made once, hidden, on first use.
+    // Open file (Model & hardware panel): the browser's file chooser, made once; the file is imported as if dropped.
     openFile: function () {
       if (!fileInput) {
         fileInput = document.createElement('input');
         fileInput.type = 'file';
         fileInput.accept = '.json,application/json';
         fileInput.hidden = true;
-        fileInput.addEventListener('change', function () {
-          var file = fileInput.files && fileInput.files[0];
+        fileInput.onchange = function () {
+          var file = fileInput.files[0];
           fileInput.value = '';  // the same file can be chosen again
           if (file) importFile(file);
-        });
+        };
         document.body.appendChild(fileInput);
       }
       fileInput.click();
       return true;
     },
-    // The config text waiting to be imported (envelope_import_config pulls it once).
     takeImportText: function () { var t = importText; importText = ''; return t; },
     notify: function (message) {
       var el = document.getElementById('message');
@@ -206,44 +204,34 @@
 
   function call(name, types, args) { return Module.ccall(name, 'string', types, args); }
 
-  // Importing a Hugging Face config.json: a file dropped anywhere on the page or chosen with Open file,
-  // or text given to importConfig. The text is read locally (FileReader; nothing is fetched) and
-  // handed to the app, which parses it (App::import_config); files over the app's limit are refused
-  // before they are read.
+  // A Hugging Face config.json dropped anywhere, opened, or given to importConfig: read locally (nothing
+  // is fetched), refused over the app's limit before reading, parsed by the app (App::import_config,
+  // which pulls importText).
   var fileInput = null, importText = '';
   function importConfigText(text, source) {
     importText = text;
     return JSON.parse(call('envelope_import_config', ['string'], [source]));
   }
-  function refuseImport(source, reason) {
-    Module.ccall('envelope_import_refused', null, ['string', 'string'], [source, reason]);
-  }
+  function refuseImport(source, reason) { Module.ccall('envelope_import_refused', null, ['string', 'string'], [source, reason]); }
   function importFile(file) {
-    if (!window.envelope.ready) return;
-    var name = String(file.name || 'the file');
-    var limit = Module.ccall('envelope_import_limit', 'number', [], []);
+    var name = String(file.name), limit = Module.ccall('envelope_import_limit', 'number', [], []);
     if (file.size > limit) return refuseImport(name, 'it is ' + file.size + ' bytes, more than the ' + limit + ' allowed');
     var reader = new FileReader();
     reader.onload = function () { importConfigText(String(reader.result), name); };
     reader.onerror = function () { refuseImport(name, 'the browser could not read it'); };
     reader.readAsText(file);
   }
-  // The page takes every drop (the browser would otherwise open the file, or navigate to a dropped
-  // link); what is not one file gets a message.
-  window.addEventListener('dragover', function (e) {
-    e.preventDefault();
-    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
-  });
+  // Every drop is taken (else the browser opens the file); what is not one file gets a message.
+  window.addEventListener('dragover', function (e) { e.preventDefault(); });
   window.addEventListener('drop', function (e) {
     e.preventDefault();
+    var files = e.dataTransfer ? e.dataTransfer.files : [];
     if (!window.envelope.ready) return;
-    var files = e.dataTransfer ? e.dataTransfer.files : null;
-    if (!files || files.length === 0)
-      return refuseImport('The dropped item', 'it is not a file (drop a Hugging Face config.json file)');
-    if (files.length > 1) return refuseImport('The drop', 'it holds ' + files.length + ' files; drop one config.json at a time');
+    if (files.length !== 1)
+      return refuseImport('The drop', files.length ? 'it holds ' + files.length + ' files; drop one config.json at a time'
+                                                   : 'it is not a file (drop a Hugging Face config.json file)');
     importFile(files[0]);
   });
-  function notAName() { return { ok: false, exists: false, error: 'the name must be a string' }; }
 
   window.envelope = {
     ready: false,
@@ -253,9 +241,8 @@
       var text = typeof scenario === 'string' ? scenario : JSON.stringify(scenario);
       return JSON.parse(call('envelope_load', ['string', 'string'], [text, 'scenario']));
     },
-    // Imports a Hugging Face config.json (JSON text or an object), as a dropped file would be: returns
-    // {ok, error, model, model_type, assumptions}; model is the scenario's model section after the
-    // import. On failure (error names the key) the scenario is unchanged.
+    // Imports a Hugging Face config.json (text or object) as a dropped file: {ok, error, model, model_type,
+    // assumptions}; model is the scenario's model section after it. On failure the scenario is unchanged.
     importConfig: function (config) {
       var text = typeof config === 'string' ? config : JSON.stringify(config);
       if (typeof text !== 'string') return { ok: false, error: 'the config must be JSON text or an object', model: null };
