@@ -605,8 +605,11 @@ void App::frame() {
   draw_top_bar(*this);
   // After an import from outside the panel (a dropped or opened file, importConfig): its message is
   // in view. The panel opens its import section and clears the flag.
-  if (panel_state_->model_hardware.reveal_import && panel_included("Model & hardware", scenario_))
+  bool& reveal = panel_state_->model_hardware.reveal_import;
+  if (reveal && panel_included("Model & hardware", scenario_))
     show_panel(*this, "Model & hardware");
+  else
+    reveal = false;  // a scenario without the model panel (CPU or data only): nothing to reveal
   for (const Panel& p : panels()) p.draw(*this);
   draw_problem(*this);
 }
