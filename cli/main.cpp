@@ -171,8 +171,6 @@ int main(int argc, char** argv) {
   if (cmd == "import") {
     std::string text;
     if (file.empty()) return usage();
-    // Hugging Face config.json files are a few KB; 1 MiB leaves room for multimodal ones.
-    constexpr size_t kMaxConfigJsonBytes = 1024 * 1024;
     if (!read_file(file, kMaxConfigJsonBytes, text)) return 2;
     const ImportResult r = import_hf_config(text, name);
     if (!r.ok()) {

@@ -118,6 +118,24 @@
       a.textContent = link;
       a.setAttribute('href', link);
     },
+    // Open file (Model & hardware panel): the browser's file chooser, made once; the file is imported as if dropped.
+    openFile: function () {
+      if (!fileInput) {
+        fileInput = document.createElement('input');
+        fileInput.type = 'file';
+        fileInput.accept = '.json,application/json';
+        fileInput.hidden = true;
+        fileInput.onchange = function () {
+          var file = fileInput.files[0];
+          fileInput.value = '';  // the same file can be chosen again
+          if (file) importFile(file);
+        };
+        document.body.appendChild(fileInput);
+      }
+      fileInput.click();
+      return true;
+    },
+    takeImportText: function () { var t = importText; importText = ''; return t; },
     notify: function (message) {
       var el = document.getElementById('message');
       el.textContent = message;
@@ -185,7 +203,35 @@
   }
 
   function call(name, types, args) { return Module.ccall(name, 'string', types, args); }
-  function notAName() { return { ok: false, exists: false, error: 'the name must be a string' }; }
+
+  // A Hugging Face config.json dropped anywhere, opened, or given to importConfig: read locally (nothing
+  // is fetched), refused over the app's limit before reading, parsed by the app (App::import_config,
+  // which pulls importText).
+  var fileInput = null, importText = '';
+  function importConfigText(text, source) {
+    importText = text;
+    return JSON.parse(call('envelope_import_config', ['string'], [source]));
+  }
+  function refuseImport(source, reason) { Module.ccall('envelope_import_refused', null, ['string', 'string'], [source, reason]); }
+  function importFile(file) {
+    var name = String(file.name), limit = Module.ccall('envelope_import_limit', 'number', [], []);
+    if (file.size > limit) return refuseImport(name, 'it is ' + file.size + ' bytes, more than the ' + limit + ' allowed');
+    var reader = new FileReader();
+    reader.onload = function () { importConfigText(String(reader.result), name); };
+    reader.onerror = function () { refuseImport(name, 'the browser could not read it'); };
+    reader.readAsText(file);
+  }
+  // Every drop is taken (else the browser opens the file); what is not one file gets a message.
+  window.addEventListener('dragover', function (e) { e.preventDefault(); });
+  window.addEventListener('drop', function (e) {
+    e.preventDefault();
+    var files = e.dataTransfer ? e.dataTransfer.files : [];
+    if (!window.envelope.ready) return;
+    if (files.length !== 1)
+      return refuseImport('The drop', files.length ? 'it holds ' + files.length + ' files; drop one config.json at a time'
+                                                   : 'it is not a file (drop a Hugging Face config.json file)');
+    importFile(files[0]);
+  });
 
   window.envelope = {
     ready: false,
@@ -194,6 +240,13 @@
     setScenario: function (scenario) {
       var text = typeof scenario === 'string' ? scenario : JSON.stringify(scenario);
       return JSON.parse(call('envelope_load', ['string', 'string'], [text, 'scenario']));
+    },
+    // Imports a Hugging Face config.json (text or object) as a dropped file: {ok, error, model, model_type,
+    // assumptions}; model is the scenario's model section after it. On failure the scenario is unchanged.
+    importConfig: function (config) {
+      var text = typeof config === 'string' ? config : JSON.stringify(config);
+      if (typeof text !== 'string') return { ok: false, error: 'the config must be JSON text or an object', model: null };
+      return importConfigText(text, 'The config given to importConfig');
     },
     getReport: function () { return JSON.parse(call('envelope_get_report', [], [])); },
     link: function () { return call('envelope_link', [], []); },

@@ -6,6 +6,7 @@
 
 #include "envelope/evaluate.hpp"
 #include "envelope/format.hpp"
+#include "envelope/json_input.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "panel_state.hpp"
@@ -122,6 +123,60 @@ LoadResult App::load_text(const std::string& text, const std::string& origin) {
   // anything else loaded (a saved scenario, setScenario) is a new entry.
   save_and_link(/*keep_fragment=*/origin == "link" && !r.problems.empty(), /*push=*/is_new && origin != "link");
   return r;
+}
+
+namespace {
+// A file name (from the browser or the desktop) as it may appear in a message: valid UTF-8 (messages
+// go through json::dump) and at most a name's length.
+std::string source_text(const std::string& source) {
+  if (source.empty() || !utf8_valid(source)) return "The file";
+  return source.substr(0, utf8_prefix_bytes(source, kMaxNameCodePoints));
+}
+}  // namespace
+
+ImportResult App::import_config(const std::string& text, const std::string& source) {
+  ImportResult r;
+  if (text.size() > kMaxConfigJsonBytes)
+    r.error = "it is " + std::to_string(text.size()) + " bytes, more than the " + std::to_string(kMaxConfigJsonBytes) + " allowed";
+  else if (!json_nesting_within(text, static_cast<int>(kMaxJsonDepth)))
+    r.error = "it is nested more than " + std::to_string(kMaxJsonDepth) + " levels deep";
+  else
+    r = import_hf_config(text);
+  Scenario next = scenario_;
+  if (r.ok()) {
+    // Read back as a link of it will be: a value outside a field's limits (or a conflict) is refused
+    // now, naming the field, instead of going into a link that would not load again.
+    next.model = r.model;
+    const LoadResult check = load_scenario_json(scenario_to_json(next, false));
+    if (!check.ok())
+      r.error = check.fatal;
+    else if (!check.problems.empty())
+      r.error = check.problems.front().path + ": " + check.problems.front().message;
+  }
+  if (!r.ok()) {
+    import_refused(source, r.error);
+    return r;
+  }
+  ModelHardwarePanelState& st = panel_state_->model_hardware;
+  st.reveal_import = true;
+  st.import_message = "imported " + r.model.name + " (" + r.model_type + ")";
+  for (const std::string& a : r.assumptions) st.import_message += "\nassumed: " + a;
+  if (!import_error_.empty() && message == import_error_) set_message("", {});
+  import_error_.clear();
+  // Refused text in the model's boxes belonged to the model being replaced.
+  for (auto it = field_edits.begin(); it != field_edits.end();)
+    it = it->first.rfind("model.", 0) == 0 ? field_edits.erase(it) : std::next(it);
+  scenario_ = std::move(next);
+  changed();
+  return r;
+}
+
+void App::import_refused(const std::string& source, const std::string& reason) {
+  ModelHardwarePanelState& st = panel_state_->model_hardware;
+  st.reveal_import = true;
+  st.import_message = source_text(source) + " was not imported: " + reason + ". The scenario is unchanged.";
+  import_error_ = st.import_message;
+  set_message(import_error_, {});
 }
 
 void App::set_message(const std::string& text, std::vector<Problem> field_problems) {
@@ -548,6 +603,13 @@ void App::frame() {
       redo();
   }
   draw_top_bar(*this);
+  // After an import from outside the panel (a dropped or opened file, importConfig): its message is
+  // in view. The panel opens its import section and clears the flag.
+  bool& reveal = panel_state_->model_hardware.reveal_import;
+  if (reveal && panel_included("Model & hardware", scenario_))
+    show_panel(*this, "Model & hardware");
+  else
+    reveal = false;  // a scenario without the model panel (CPU or data only): nothing to reveal
   for (const Panel& p : panels()) p.draw(*this);
   draw_problem(*this);
 }

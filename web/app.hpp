@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "envelope/import.hpp"
 #include "envelope/link.hpp"
 #include "envelope/report.hpp"
 #include "envelope/scenario.hpp"
@@ -80,6 +81,17 @@ class App {
   void set_scenario(const Scenario& s);
   // Loads a link or JSON text; returns the result (fatal: nothing changed, message shown).
   LoadResult load_text(const std::string& text, const std::string& origin);
+  // Imports a Hugging Face config.json: the Model & hardware panel's Import and Open file, a file
+  // dropped on the page, window.envelope.importConfig. The model section becomes the config's
+  // architecture (core's import_hf_config), as one undoable edit; the panel then shows "imported
+  // <name> (<model_type>)" and the assumptions. Text over kMaxConfigJsonBytes, nested too deep, not
+  // a supported config (the error names the key) or with values a link could not carry (the field
+  // named) changes nothing and says why. `source` names the text in messages ("the pasted config",
+  // a file's name).
+  ImportResult import_config(const std::string& text, const std::string& source);
+  // Something offered for import that is no config text (not a file, too large to read, unreadable):
+  // the same message as a failed import, the scenario unchanged.
+  void import_refused(const std::string& source, const std::string& reason);
   // Call after editing scenario fields through edit().
   Scenario& edit() { return scenario_; }
   void changed();
@@ -181,6 +193,7 @@ class App {
   long revision_ = 0;
   std::vector<std::string> saved_names_;
   bool saved_names_valid_ = false;
+  std::string import_error_;  // the message of the last failed import, cleared by the next success
 };
 
 }  // namespace envelope::ui

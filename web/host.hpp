@@ -24,6 +24,9 @@ class Host {
   virtual void copy_to_clipboard(const std::string& text) = 0;
   // Offer a file to the user (download in the browser).
   virtual void save_file(const std::string& name, const std::string& mime, const std::string& content) = 0;
+  // Ask the user for a config.json to import (the browser's file chooser); the chosen file's text
+  // goes to App::import_config when it has been read. false: not available here (nothing asked).
+  virtual bool open_config_file() { return false; }
   // The accessible text mirror of the results, and the report JSON for window.envelope.
   virtual void publish(const std::string& report_json, const std::string& text, const std::string& link) = 0;
   // A message for the user outside the canvas too (broken link; empty: clear it).

@@ -33,6 +33,10 @@ EM_JS(void, js_save_file, (const char* name, const char* mime, const char* conte
 EM_JS(void, js_publish, (const char* report, const char* text, const char* link), {
   window.envelopeHost.publish(UTF8ToString(report), UTF8ToString(text), UTF8ToString(link));
 });
+EM_JS(int, js_open_config_file, (), { return window.envelopeHost.openFile() ? 1 : 0; });
+// The text of a config to import, held by the glue (read from a file or given to importConfig):
+// pulled here into wasm memory with malloc, as it may be larger than a ccall argument's stack space.
+EM_JS(char*, js_import_text, (), { return allocateUTF8(window.envelopeHost.takeImportText()); });
 EM_JS(void, js_notify, (const char* message), { window.envelopeHost.notify(UTF8ToString(message)); });
 EM_JS(void, js_fatal, (const char* what), { window.envelopeHost.fatal(UTF8ToString(what)); });
 
@@ -61,6 +65,7 @@ class WebHost final : public Host {
     js_publish(report.c_str(), text.c_str(), link.c_str());
   }
   void notify(const std::string& message) override { js_notify(message.c_str()); }
+  bool open_config_file() override { return js_open_config_file() != 0; }
 };
 
 std::string g_out;  // storage for strings returned to JS (valid until the next call)
@@ -109,6 +114,29 @@ EMSCRIPTEN_KEEPALIVE const char* envelope_load(const char* text, const char* ori
   request_redraw();
   return load_result_json(r);
 }
+// A config.json dropped on the page, chosen with Open file, or given to importConfig: its text is
+// pulled from the glue (js_import_text). {ok, error, model_type, assumptions, model} (model: the
+// scenario's model section after the import).
+EMSCRIPTEN_KEEPALIVE const char* envelope_import_config(const char* source) {
+  const std::string text = take(js_import_text());
+  if (!running_app()) return "{\"ok\":false,\"error\":\"not started\"}";
+  const envelope::ImportResult r = running_app()->import_config(text, source ? source : "");
+  nlohmann::json j = {{"ok", r.ok()}, {"error", r.error}, {"model", nullptr}};
+  if (r.ok()) {
+    j["model"] = nlohmann::json::parse(envelope::scenario_to_json(running_app()->scenario(), false))["model"];
+    j["model_type"] = r.model_type;
+    j["assumptions"] = r.assumptions;
+  }
+  request_redraw();
+  g_out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return g_out.c_str();
+}
+// Something dropped or chosen that is not config text (not a file, too large, unreadable).
+EMSCRIPTEN_KEEPALIVE void envelope_import_refused(const char* source, const char* reason) {
+  if (running_app()) running_app()->import_refused(source ? source : "", reason ? reason : "");
+  request_redraw();
+}
+EMSCRIPTEN_KEEPALIVE double envelope_import_limit() { return static_cast<double>(envelope::kMaxConfigJsonBytes); }
 // Named scenarios (window.envelope.saved / save / open / remove).
 EMSCRIPTEN_KEEPALIVE const char* envelope_saved() {
   g_out = running_app() ? nlohmann::json(running_app()->saved_names()).dump() : "[]";

@@ -23,13 +23,15 @@ struct ScenariosPanelState {
   std::string pending_overwrite;
 };
 
-// Model & hardware panel: search boxes, the pasted config.json and what importing it said, the
-// custom accelerator's name box.
+// Model & hardware panel: search boxes, the pasted config.json and what importing it said (with
+// `reveal_import`: the panel and its import section are brought into view on the next frame, after
+// a drop or an opened file), the custom accelerator's name box.
 struct ModelHardwarePanelState {
   char model_filter[64] = "";
   char gpu_filter[64] = "";
   char config_text[32768] = "";
   std::string import_message;
+  bool reveal_import = false;
   NameBuffer gpu_name;
 };
 

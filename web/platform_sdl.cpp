@@ -2,9 +2,14 @@
 // (imgui_impl_sdl2.cpp from IMGUI_DIR), sleeping in SDL_WaitEventTimeout while idle.
 #include <SDL.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "envelope/import.hpp"
 #include "imgui.h"
 #include "imgui_impl_sdl2.h"
 #include "platform.hpp"
+#include "runtime.hpp"
 
 namespace envelope::ui::platform {
 
@@ -12,6 +17,22 @@ namespace {
 SDL_Window* g_window = nullptr;
 SDL_GLContext g_gl = nullptr;
 bool g_quit = false;
+
+// A file dropped on the window: imported as a Hugging Face config.json (App::import_config, as the
+// page does with a dropped file), read only up to the import limit.
+void import_dropped(const char* path) {
+  App* app = running_app();
+  if (!app) return;
+  const std::string name = std::filesystem::path(path).filename().string();
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return app->import_refused(name, "it could not be read");
+  std::string text(kMaxConfigJsonBytes + 1, '\0');
+  f.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(f.gcount()));
+  if (text.size() > kMaxConfigJsonBytes)
+    return app->import_refused(name, "it is larger than the " + std::to_string(kMaxConfigJsonBytes) + " bytes allowed");
+  app->import_config(text, name);
+}
 }  // namespace
 
 std::string init(const char* title, int width, int height) {
@@ -39,6 +60,10 @@ bool process_events() {
     input = true;
     ImGui_ImplSDL2_ProcessEvent(&event);
     if (event.type == SDL_QUIT) g_quit = true;
+    if (event.type == SDL_DROPFILE && event.drop.file) {
+      import_dropped(event.drop.file);
+      SDL_free(event.drop.file);
+    }
     if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
         event.window.windowID == SDL_GetWindowID(g_window))
       g_quit = true;

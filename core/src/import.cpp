@@ -292,7 +292,14 @@ ImportResult import_hf_config(const std::string& text, const std::string& name) 
     }
   }
   if (n.empty()) n = type;
-  m.name = n.substr(0, 200);
+  // At most 200 bytes (the scenario's name limit is 200 characters), cut before a whole character:
+  // a name cut inside a UTF-8 sequence would not be valid text in the scenario's JSON.
+  if (n.size() > 200) {
+    size_t end = 200;
+    while (end > 0 && (static_cast<unsigned char>(n[end]) & 0xC0) == 0x80) --end;
+    n.resize(end);
+  }
+  m.name = n;
   return r;
 }
 

@@ -5,6 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -1043,6 +1045,82 @@ test('another site cannot frame the page (header when served, script on static h
     evil.close();
   }
 });
+
+// Drops files (or, with none, plain text) on the canvas as a browser does: a DragEvent whose
+// DataTransfer holds File objects. Returns whether the page took the drop (preventDefault).
+async function dropOnCanvas(page, files, text) {
+  return page.evaluate(({ files, text }) => {
+    const dt = new DataTransfer();
+    for (const f of files) dt.items.add(new File([f.text], f.name, { type: 'application/json' }));
+    if (text) dt.setData('text/plain', text);
+    const canvas = document.getElementById('canvas');
+    canvas.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    return !canvas.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, { files, text });
+}
+// model.params of a config.json as the CLI computes it: `envelope import`, then `eval` of its scenario.
+function cliParams(configPath) {
+  const dir = mkdtempSync(join(tmpdir(), 'envelope-import-'));
+  const scenario = join(dir, 'scenario.json');
+  writeFileSync(scenario, runCli('import', configPath));
+  const value = JSON.parse(runCli('eval', scenario, '--format', 'json')).model.params.value;
+  rmSync(dir, { recursive: true, force: true });
+  return value;
+}
+
+test('config.json import: a dropped file sets the model the CLI computes and survives a reload; importConfig; Open file',
+  async () => {
+    const context = await ctx();
+    const { page, errors, foreign } = await open(context);
+    const gptPath = resolve('tests/fixtures/configs/gpt-oss-120b.json');
+    const gpt = readFileSync(gptPath, 'utf8');
+    // (a) A file dropped on the canvas.
+    assert(await dropOnCanvas(page, [{ name: 'gpt-oss-120b.json', text: gpt }]), 'the page did not take the drop');
+    await page.waitForFunction(() => window.envelope.getScenario().model.name === 'gpt-oss-120b', null, { timeout: 10000 });
+    const params = await page.evaluate(() => window.envelope.getReport().model.params.value);
+    const expected = cliParams(gptPath);
+    assert(params === expected, `model.params ${params}, CLI ${expected}`);
+    assert(await page.evaluate(() => window.envelope.undo()), 'the import is not undoable');
+    assert((await page.evaluate(() => window.envelope.getScenario().model.name)) !== 'gpt-oss-120b', 'undo kept the import');
+    assert(await page.evaluate(() => window.envelope.redo()), 'redo failed');
+    await page.reload();
+    await page.waitForFunction(() => window.envelope && window.envelope.ready);
+    await sleep(300);
+    const reloaded = await page.evaluate(() => ({ name: window.envelope.getScenario().model.name,
+      params: window.envelope.getReport().model.params.value }));
+    assert(reloaded.name === 'gpt-oss-120b' && reloaded.params === expected, 'after reload: ' + JSON.stringify(reloaded));
+    // (b) Pasted through window.envelope.importConfig (text or an object).
+    const qwenPath = resolve('tests/fixtures/configs/qwen3-30b-a3b.json');
+    const qwen = readFileSync(qwenPath, 'utf8');
+    const res = await page.evaluate((t) => window.envelope.importConfig(JSON.parse(t)), qwen);
+    assert(res.ok && res.error === '' && res.model_type === 'qwen3_moe' && res.model.name === 'Qwen3-30B-A3B', JSON.stringify(res));
+    const qwenParams = await page.evaluate(() => window.envelope.getReport().model.params.value);
+    assert(qwenParams === cliParams(qwenPath), `importConfig: model.params ${qwenParams}`);
+    // (c) A broken file, something that is not a file, and a bad importConfig keep the scenario.
+    const before = await page.evaluate(() => JSON.stringify(window.envelope.getScenario()));
+    const broken = JSON.parse(gpt);
+    delete broken.num_attention_heads;
+    await dropOnCanvas(page, [{ name: 'broken.json', text: JSON.stringify(broken) }]);
+    await page.waitForFunction(() => /broken\.json was not imported/.test(document.getElementById('message').textContent),
+      null, { timeout: 10000 });
+    const message = await page.textContent('#message');
+    assert(/'num_attention_heads' is missing/.test(message) && /scenario is unchanged/.test(message), 'message: ' + message);
+    assert((await page.evaluate(() => JSON.stringify(window.envelope.getScenario()))) === before, 'a broken file changed the scenario');
+    await dropOnCanvas(page, [], 'just some text');
+    await sleep(200);
+    assert(/not a file/.test(await page.textContent('#message')), 'no message for a drop that is not a file');
+    const bad = await page.evaluate(() => window.envelope.importConfig('{"model_type": "llama"}'));
+    assert(!bad.ok && /'hidden_size' is missing/.test(bad.error) && bad.model === null, JSON.stringify(bad));
+    assert((await page.evaluate(() => JSON.stringify(window.envelope.getScenario()))) === before, 'a bad importConfig changed it');
+    // (d) Open file: the panel's button opens the browser's file chooser; the chosen file is imported.
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 10000 }),
+      clickWidget(page, 'button/Model & hardware/Open file')]);
+    await chooser.setFiles({ name: 'gpt-oss-120b.json', mimeType: 'application/json', buffer: Buffer.from(gpt) });
+    await page.waitForFunction(() => window.envelope.getScenario().model.name === 'gpt-oss-120b', null, { timeout: 10000 });
+    assert(errors.length === 0, errors.join(' | '));
+    assert(foreign.length === 0, 'requests outside the page: ' + foreign.join(' '));
+    await context.close();
+  });
 
 const selected = tests.filter((t) => t.name.toLowerCase().includes(grep));
 if (selected.length === 0) {

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "envelope/catalog.hpp"
 #include "envelope/evaluate.hpp"
 #include "envelope/formulas.hpp"
@@ -159,6 +161,16 @@ TEST_CASE("an imported model keeps its name, evaluates with no preset and surviv
   CHECK(resolved_architecture(back.scenario) == resolved_architecture(l.scenario));
   // The name defaults to the last part of _name_or_path.
   CHECK(import_hf_config(fixture("qwen3-30b-a3b")).model.name == "Qwen3-30B-A3B");
+  // A long name is cut to 200 bytes before a whole character, never inside one: 199 ASCII bytes and
+  // a two-byte U+00E9 keep 199 bytes, and the scenario (with its link) still loads.
+  nlohmann::json cfg = nlohmann::json::parse(fixture("qwen3-8b"));
+  cfg["_name_or_path"] = "org/" + std::string(199, 'q') + "\u00e9tail";
+  const ImportResult long_name = import_hf_config(cfg.dump());
+  REQUIRE(long_name.ok());
+  CHECK(long_name.model.name == std::string(199, 'q'));
+  const LoadResult named = load_scenario_json(imported_scenario_json(long_name));
+  REQUIRE(named.ok());
+  CHECK(named.problems.empty());
 }
 
 TEST_CASE("unsupported or incomplete configs are refused with the key named", "[import]") {

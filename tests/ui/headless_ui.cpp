@@ -3,13 +3,17 @@
 // preset. Checks that each panel window exists, that the text mirror is published, and that the
 // scenario survives the UI (nothing it draws corrupts it).
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <map>
 #include <random>
 
 #include <nlohmann/json.hpp>
 
 #include "app.hpp"
+#include "envelope/evaluate.hpp"
 #include "envelope/examples.hpp"
+#include "envelope/import.hpp"
+#include "panel_state.hpp"
 #include "panels.hpp"
 #include "ui.hpp"
 #include "envelope/link.hpp"
@@ -62,6 +66,11 @@ class FakeHost final : public Host {
   }
   std::string notified;
   void notify(const std::string& m) override { notified = m; }
+  int open_file_requests = 0;  // Open file: the browser would show its file chooser
+  bool open_config_file() override {
+    ++open_file_requests;
+    return true;
+  }
   void publish(const std::string& json, const std::string& text, const std::string&) override {
     published_json = json;
     published_text = text;
@@ -984,4 +993,124 @@ TEST_CASE("a saved scenario exported as Markdown cannot inject HTML or links, an
   app.export_named("no such plan", "json");
   CHECK(host.saved_file_content.empty());
   CHECK(app.message.find("Not exported") != std::string::npos);
+}
+
+namespace {
+std::string config_fixture(const std::string& name) {
+  std::ifstream f(std::string(ENVELOPE_CONFIGS_DIR) + "/" + name + ".json", std::ios::binary);
+  REQUIRE(f.good());
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+double model_params(const Report& r) {
+  const Result* p = r.find("model.params");
+  REQUIRE(p != nullptr);
+  return p->value;
+}
+}  // namespace
+
+TEST_CASE("importing a config.json replaces the model as one undoable edit that the link carries", "[ui][import]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  const std::string before = scenario_to_json(app.scenario(), false);
+  const double params_before = model_params(app.report());
+  const size_t depth = app.undo_depth();
+  const std::string text = config_fixture("gpt-oss-120b");
+
+  const ImportResult r = app.import_config(text, "gpt-oss-120b.json");
+  INFO(r.error);
+  REQUIRE(r.ok());
+  CHECK(r.model_type == "gpt_oss");
+  // The number the CLI gives for the same file (`envelope import` then `eval`), and the published
+  // total: OpenAI gpt-oss model card (2025), Table 1: 116.83B parameters (within 1%).
+  const LoadResult cli = load_scenario_json(imported_scenario_json(import_hf_config(text)));
+  REQUIRE(cli.ok());
+  const double params = model_params(app.report());
+  CHECK(params == model_params(evaluate(cli.scenario)));
+  CHECK(params == Approx(116.83e9).epsilon(0.01));
+  CHECK(params != params_before);
+  CHECK(app.undo_depth() == depth + 1);
+  CHECK(app.panel_state().model_hardware.import_message.rfind("imported gpt-oss-120b (gpt_oss)", 0) == 0);
+  // The link in the address bar loads the same model (what a reload does).
+  {
+    FakeHost reload;
+    reload.fragment = host.fragment;
+    App again(reload);
+    again.start();
+    CHECK(again.message.empty());
+    CHECK(model_params(again.report()) == params);
+    CHECK(again.scenario().model.name == "gpt-oss-120b");
+  }
+  // Undo gives the previous model back; redo the imported one.
+  REQUIRE(app.undo());
+  CHECK(scenario_to_json(app.scenario(), false) == before);
+  CHECK(model_params(app.report()) == params_before);
+  REQUIRE(app.redo());
+  CHECK(model_params(app.report()) == params);
+}
+
+TEST_CASE("a broken, unsupported, oversized or non-JSON config changes nothing and says why, naming the key", "[ui][import]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  const std::string before = scenario_to_json(app.scenario(), false);
+  const std::string fragment = host.fragment;
+  nlohmann::json broken = nlohmann::json::parse(config_fixture("qwen3-8b"));
+  REQUIRE(broken.erase("hidden_size") == 1);
+  struct Case {
+    std::string text, expected;
+  };
+  const std::vector<Case> cases = {
+      {broken.dump(), "'hidden_size' is missing"},
+      {config_fixture("unsupported-t5"), "model_type 't5' is not supported and the config lacks 'hidden_size'"},
+      {"this is not JSON", "not a JSON object"},
+      {std::string(kMaxConfigJsonBytes + 1, ' '), "more than the 1048576 allowed"},
+      {std::string(40, '[') + std::string(40, ']'), "nested more than"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.expected);
+    const ImportResult r = app.import_config(c.text, "broken.json");
+    CHECK_FALSE(r.ok());
+    CHECK(r.error.find(c.expected) != std::string::npos);
+    CHECK(scenario_to_json(app.scenario(), false) == before);
+    CHECK(host.fragment == fragment);
+    CHECK_FALSE(app.can_undo());
+    // Shown in the panel and as the page's message, with the file's name.
+    const std::string& shown = app.panel_state().model_hardware.import_message;
+    CHECK(shown.rfind("broken.json was not imported: ", 0) == 0);
+    CHECK(shown.find(c.expected) != std::string::npos);
+    CHECK(host.notified.find(c.expected) != std::string::npos);
+  }
+  // What the page refuses before reading (not a file, too large) reads the same way.
+  app.import_refused("The dropped item", "it is not a file (drop a Hugging Face config.json file)");
+  CHECK(app.message == "The dropped item was not imported: it is not a file (drop a Hugging Face config.json file). The scenario is unchanged.");
+  CHECK(scenario_to_json(app.scenario(), false) == before);
+  // A good import afterwards clears the message.
+  REQUIRE(app.import_config(config_fixture("qwen3-8b"), "qwen3-8b.json").ok());
+  CHECK(app.message.empty());
+}
+
+TEST_CASE("the Model and hardware panel imports pasted text with Import and asks the host for a file with Open file",
+          "[ui][import]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  ModelHardwarePanelState& st = app.panel_state().model_hardware;
+  const std::string text = config_fixture("qwen3-30b-a3b");
+  REQUIRE(text.size() < sizeof st.config_text);
+  std::copy(text.begin(), text.end(), st.config_text);
+  st.config_text[text.size()] = '\0';
+  st.reveal_import = true;  // opens the panel's import section, as a drop does
+  draw_frame(app);
+  click_widget(app, "button/Model & hardware/Import");
+  CHECK(app.scenario().model.name == "Qwen3-30B-A3B");
+  CHECK(st.import_message.rfind("imported Qwen3-30B-A3B (qwen3_moe)", 0) == 0);
+  // Qwen3-30B-A3B model card: 30.5B total parameters (within 1%).
+  CHECK(model_params(app.report()) == Approx(30.5e9).epsilon(0.01));
+  CHECK(app.can_undo());
+  click_widget(app, "button/Model & hardware/Open file");
+  CHECK(host.open_file_requests == 1);
 }

@@ -73,23 +73,23 @@ void draw_model_hardware(App& app) {
     input_field(app, "max context", "model.max_context", arch.max_context);
     ImGui::TreePop();
   }
+  const bool reveal = st.reveal_import;
+  if (reveal) ImGui::SetNextItemOpen(true);
+  st.reveal_import = false;
   if (ImGui::TreeNode("Import config.json")) {
-    // Offline: the pasted Hugging Face config is parsed here, nothing is fetched (core/src/import.cpp).
-    char* config_text = st.config_text;
-    std::string& import_message = st.import_message;
-    ImGui::InputTextMultiline("##config_json", config_text, sizeof st.config_text, ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 6));
-    if (ImGui::Button("Import")) {
-      const ImportResult r = import_hf_config(config_text);
-      if (r.ok()) {
-        s.model = r.model;
-        app.changed();
-        import_message = "imported " + r.model.name + " (" + r.model_type + ")";
-        for (const std::string& a : r.assumptions) import_message += "\nassumed: " + a;
-      } else {
-        import_message = r.error;
-      }
-    }
-    if (!import_message.empty()) ImGui::TextWrapped("%s", import_message.c_str());
+    // Offline: the config is parsed here (core/src/import.cpp), nothing is fetched. Pasted text, an
+    // opened file and a file dropped on the page all go through App::import_config.
+    ImGui::InputTextMultiline("##config_json", st.config_text, sizeof st.config_text, ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 6));
+    if (ImGui::Button("Import")) app.import_config(st.config_text, "The pasted config");
+    record_target(app, "button/Model & hardware/Import", "Import", "button");
+    ImGui::SameLine();
+    // The browser's file chooser (shell/envelope.js); the chosen file is imported like a dropped one.
+    if (ImGui::Button("Open file") && !app.host().open_config_file())
+      st.import_message = "Opening a file is not available here: drop the config.json on the window, or paste it above.";
+    record_target(app, "button/Model & hardware/Open file", "Open file", "button");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open a Hugging Face config.json (or drop one anywhere on the page)");
+    if (!st.import_message.empty()) ImGui::TextWrapped("%s", st.import_message.c_str());
+    if (reveal) ImGui::SetScrollHereY(0.5f);
     ImGui::TreePop();
   }
   if (begin_result_table("model_results")) {

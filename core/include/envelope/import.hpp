@@ -2,12 +2,18 @@
 // architecture field is written, so the result needs no preset (nothing is inherited from one).
 // Offline: the text is parsed, nothing is fetched.
 #pragma once
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include "envelope/scenario.hpp"
 
 namespace envelope {
+
+// Hugging Face config.json files are a few KB; 1 MiB leaves room for multimodal ones. Readers (the
+// CLI, the page's paste box, dropped and opened files, window.envelope.importConfig) refuse larger
+// text before parsing it.
+inline constexpr size_t kMaxConfigJsonBytes = 1024 * 1024;
 
 struct ImportResult {
   ModelSection model;                    // every architecture field set; preset left at the default
