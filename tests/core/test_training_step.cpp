@@ -349,4 +349,12 @@ TEST_CASE("plan files: layout scenario costs the user's own layout with its brea
   const PlanFile bad = load_plan_file(R"({"scenario": {}, "planner": {"layout": "mine"}})");
   REQUIRE(bad.problems.size() == 1);
   CHECK(bad.problems.front().path == "planner.layout");
+  // The expert all-to-all overlap is off unless the plan file asks for it.
+  CHECK(!f.request.training.allow_expert_overlap);
+  const PlanFile overlap = load_plan_file(R"({"scenario": {}, "planner": {"expert_overlap": true}})");
+  REQUIRE(overlap.problems.empty());
+  CHECK(overlap.request.training.allow_expert_overlap);
+  const PlanFile not_a_flag = load_plan_file(R"({"scenario": {}, "planner": {"expert_overlap": 3}})");
+  REQUIRE(not_a_flag.problems.size() == 1);
+  CHECK(not_a_flag.problems.front().path == "planner.expert_overlap");
 }
