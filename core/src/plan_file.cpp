@@ -144,6 +144,10 @@ PlanFile load_plan_file(const std::string& text) {
   if (number("max_expert_parallel", kPlannerMaxExpertParallel, max_ep))
     f.request.training.max_expert_parallel = static_cast<int>(max_ep);
   like_text("pricing", "hardware.pricing", f.request.serving.pricing);
+  if (present("expert_overlap")) {
+    if (planner["expert_overlap"].is_boolean()) f.request.training.allow_expert_overlap = planner["expert_overlap"].get<bool>();
+    else f.problems.push_back({"planner.expert_overlap", "expected true or false"});
+  }
   if (present("disaggregated")) {
     if (planner["disaggregated"].is_boolean()) f.request.serving.disaggregated = planner["disaggregated"].get<bool>();
     else f.problems.push_back({"planner.disaggregated", "expected true or false"});
@@ -158,12 +162,14 @@ static nlohmann::json layout_json(const TrainingPlan& p) {
   return {{"tensor_parallel", l.tensor_parallel}, {"pipeline_parallel", l.pipeline_parallel}, {"interleave", l.interleave},
           {"data_parallel", l.data_parallel}, {"zero_stage", l.zero_stage}, {"micro_batch", l.micro_batch},
           {"recompute", l.recompute}, {"sequence_parallel", l.sequence_parallel},
-          {"context_parallel", l.context_parallel}, {"expert_parallel", l.expert_parallel}, {"fits", p.fits},
+          {"context_parallel", l.context_parallel}, {"expert_parallel", l.expert_parallel},
+          {"expert_overlap", l.expert_overlap}, {"fits", p.fits},
           {"memory_bytes", {{"weights", p.weights_bytes}, {"gradients", p.gradients_bytes}, {"optimizer", p.optimizer_bytes},
                             {"activations", p.activations_bytes}, {"total", p.total_bytes}}},
           {"step_seconds", {{"compute", p.compute_seconds}, {"pipeline_bubble", p.bubble_seconds},
                             {"tensor_parallel", p.tensor_parallel_seconds}, {"context_parallel", p.context_parallel_seconds},
-                            {"expert_parallel", p.expert_parallel_seconds}, {"pipeline_p2p", p.pipeline_p2p_seconds},
+                            {"expert_parallel", p.expert_parallel_seconds},
+                            {"expert_parallel_total", p.expert_parallel_total_seconds}, {"pipeline_p2p", p.pipeline_p2p_seconds},
                             {"data_parallel", p.data_parallel_seconds},
                             {"data_parallel_exposed", p.data_parallel_exposed_seconds}, {"total", p.step_seconds}}},
           {"model_flops_utilization", p.model_flops_utilization}, {"hardware_tflops_per_gpu", p.hardware_tflops_per_gpu},

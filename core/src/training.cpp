@@ -44,9 +44,21 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
   b.add("training.step.context_parallel_seconds", p.context_parallel_seconds, "s",
         "K/V ring passes (cp - 1 chunks, 3 per layer) not hidden behind attention", g(p.context_parallel_seconds),
         "ring attention (Liu et al. 2023); Megatron-Core context parallel");
-  b.add("training.step.expert_parallel_seconds", p.expert_parallel_seconds, "s",
+  b.add("training.step.expert_parallel_total_seconds", p.expert_parallel_total_seconds, "s",
         "MoE layers per stage x micro_batches x 4 all-to-alls of tokens x k x h x 2 B x (ep - 1) / ep",
-        g(p.expert_parallel_seconds), "expert parallel all-to-all (Lepikhin et al. 2020)");
+        g(p.expert_parallel_total_seconds), "expert parallel all-to-all (Lepikhin et al. 2020)");
+  if (L.expert_overlap && L.recompute != "full" && L.expert_parallel > 1) {
+    const double u = expert_overlap_unpaired_share(L.pipeline_parallel, L.interleave, p.micro_batches);
+    b.add("training.step.expert_parallel_seconds", p.expert_parallel_seconds, "s",
+          "exposed all-to-all: unpaired x a2a + (1 - unpaired) x max(0, a2a - compute)",
+          g(u) + " x " + g(p.expert_parallel_total_seconds) + " + " + g(1 - u) + " x max(0, " +
+              g(p.expert_parallel_total_seconds) + " - " + g(p.compute_seconds) + ")",
+          "Megatron-Core Combined 1F1B (EP A2A overlap); DeepSeek-V3 sec. 3.2.1 (DualPipe)");
+  } else {
+    b.add("training.step.expert_parallel_seconds", p.expert_parallel_seconds, "s",
+          "MoE layers per stage x micro_batches x 4 all-to-alls of tokens x k x h x 2 B x (ep - 1) / ep",
+          g(p.expert_parallel_seconds), "expert parallel all-to-all (Lepikhin et al. 2020), not overlapped");
+  }
   b.add("training.step.pipeline_p2p_seconds", p.pipeline_p2p_seconds, "s", "2 x micro_batches x interleave sends of (s / cp) x b x h x 2 B",
         g(p.pipeline_p2p_seconds), src);
   b.add("training.step.data_parallel_exposed_seconds", p.data_parallel_exposed_seconds, "s",

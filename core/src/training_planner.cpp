@@ -28,7 +28,9 @@ std::string describe_layout(const TrainingLayout& l) {
   std::snprintf(buf, sizeof buf, "TP %d x PP %d%s%s%s x DP %d, ZeRO %d, micro-batch %d, recompute %s", l.tensor_parallel,
                 l.pipeline_parallel, l.interleave > 1 ? (" (v=" + std::to_string(l.interleave) + ")").c_str() : "",
                 l.context_parallel > 1 ? (" x CP " + std::to_string(l.context_parallel)).c_str() : "",
-                l.expert_parallel > 1 ? (" (EP " + std::to_string(l.expert_parallel) + ")").c_str() : "",
+                l.expert_parallel > 1
+                    ? (" (EP " + std::to_string(l.expert_parallel) + (l.expert_overlap ? ", a2a overlapped" : "") + ")").c_str()
+                    : "",
                 l.data_parallel, l.zero_stage, l.micro_batch, l.recompute.c_str());
   return buf;
 }
@@ -95,6 +97,10 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
                 for (int v = 1; v <= 8; ++v) {
                   if (v > 1 && (!o.allow_interleave || p == 1 || m % p || p * v > layers)) continue;
                   TrainingLayout L{t, p, d, z, mb, v, r, t > 1, cp, e};
+                  // Expert all-to-all overlapped with another micro-batch's compute where
+                  // Megatron-Core's Combined 1F1B runs: EP > 1, no full recompute, interleaved
+                  // stages when pipelined, two micro-batches at least (its guide's requirements).
+                  L.expert_overlap = o.allow_expert_overlap && e > 1 && r != "full" && (p == 1 || v > 1) && m >= 2;
                   ++res.considered;
                   TrainingPlan plan = x.cost(L, B);
                   const std::string fam = family_name(t, p, z) + (cp > 1 ? ", CP " + std::to_string(cp) : "");
@@ -179,6 +185,7 @@ void apply_training_plan(Scenario& s, const TrainingPlan& p) {
   t.context_parallel = p.layout.context_parallel;
   t.expert_parallel = p.layout.expert_parallel;
   t.interleave = p.layout.interleave;
+  t.expert_overlap = p.layout.expert_overlap;
   t.global_batch = p.global_batch;
   // The report's training time comes from the same step model at this layout: no MFU override.
   t.mfu.reset();

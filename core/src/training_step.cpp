@@ -175,7 +175,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // scale-out link once per remote node it targets and NVLink forwards it inside the node
   // (DeepSeek-V3 sec. 3.2.2, DeepEP): expected nodes hit with uniform routing = n (1 - (1 - 1/n)^k).
   // Dispatch in fp8 when training in fp8 or fp4 (DeepSeek-V3), combine and gradients in 16 bits.
-  // Counted exposed: Megatron overlaps little of it by default.
+  // Exposed by default (Megatron-Core's default schedule); hidden behind compute with expert_overlap.
   if (e > 1) {
     const double span = t * cp * e;
     const double local_tokens = local_seq * mb / (L.sequence_parallel ? t : 1.0);
@@ -195,7 +195,15 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
       seconds_per_layer = local_tokens * remote_nodes_hit * a.hidden * per_pass / out.bytes_per_s + 4 * (nodes - 1) * out.latency;
     }
     const double moe_per_stage = moe_layers(a) * layers_per_stage / a.layers;
-    plan.expert_parallel_seconds = moe_per_stage * m * seconds_per_layer;
+    plan.expert_parallel_total_seconds = moe_per_stage * m * seconds_per_layer;
+    // Exposed unless the schedule overlaps it with another micro-batch's compute (the layout's
+    // expert_overlap; Megatron-Core does not with full recompute, whose forward is repeated in the
+    // backward: its Combined 1F1B guide says to avoid it then).
+    plan.expert_parallel_seconds =
+        L.expert_overlap && L.recompute != "full"
+            ? expert_parallel_exposed_seconds(plan.expert_parallel_total_seconds, plan.compute_seconds,
+                                              expert_overlap_unpaired_share(p, v, m))
+            : plan.expert_parallel_total_seconds;
   }
   // Pipeline point-to-point: each micro-batch crosses v stage boundaries forward and back with its
   // s/cp x b x h activations (split over TP with sequence parallel). Stages sit outermost: over the
@@ -281,6 +289,17 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   return {eff.training_mfu * 1.375, "other", eff.source + "; x 1.375 (A100's kernel efficiency / its MFU)"};
 }
 
+double expert_parallel_exposed_seconds(double all_to_all_seconds, double compute_seconds, double unpaired) {
+  const double u = std::clamp(unpaired, 0.0, 1.0);
+  return u * all_to_all_seconds + (1.0 - u) * std::max(0.0, all_to_all_seconds - compute_seconds);
+}
+
+double expert_overlap_unpaired_share(double pipeline_parallel, double interleave, double micro_batches) {
+  const double p = std::max(1.0, pipeline_parallel), v = std::max(1.0, interleave), m = std::max(1.0, micro_batches);
+  if (p <= 1) return std::min(1.0, 1.0 / m);
+  return std::min(1.0, ((p - 1) * 2.0 + (v - 1) * p + 1.0) / (m * v));
+}
+
 double gemm_width_factor(double hidden) { return hidden > 0 ? hidden / (hidden + 256.0) : 1.0; }
 
 double default_global_batch_sequences(double seq_len) {
@@ -300,6 +319,7 @@ TrainingLayout scenario_training_layout(const Scenario& s) {
   L.interleave = static_cast<int>(t.interleave);
   L.recompute = t.recompute;
   L.sequence_parallel = t.sequence_parallel;
+  L.expert_overlap = t.expert_overlap;
   return L;
 }
 

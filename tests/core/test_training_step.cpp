@@ -166,6 +166,101 @@ TEST_CASE("training step: expert parallel shards the experts and pays an all-to-
   CHECK(at(r, "training.step.expert_parallel_seconds") == Approx(ep.expert_parallel_seconds).epsilon(1e-9));
 }
 
+TEST_CASE("training step: an overlapped expert all-to-all is hidden behind the other micro-batch's compute", "[training-step]") {
+  // Megatron-Core's Combined 1F1B runs the dispatch/combine of one micro-batch beside the compute of
+  // the next; only the pipeline's fill and drain stay exposed. DeepSeek-V3 on 256 GB200 (PP 4, VP 4,
+  // EP 64 inside the NVL72 domain, 64 micro-batches): the all-to-all is shorter than the compute.
+  Scenario s = validation_case("train-step-mb2511-deepseek-v3-256xgb200-bf16").scenario;
+  REQUIRE(!s.training.expert_overlap);  // the recipe does not overlap (moe_a2a_overlap=False)
+  const Report off = evaluate(s);
+  s.training.expert_overlap = true;
+  const Report on = evaluate(s);
+  const double a2a = at(off, "training.step.expert_parallel_total_seconds");
+  REQUIRE(a2a > 0);
+  // Not overlapped, the whole all-to-all is on the critical path (as before this term existed).
+  CHECK(at(off, "training.step.expert_parallel_seconds") == Approx(a2a).epsilon(1e-12));
+  // Overlapped: the same all-to-all, of which the fill/drain share (3 x 2 + 3 x 4 + 1 of 64 x 4 model
+  // chunks) stays exposed.
+  CHECK(at(on, "training.step.expert_parallel_total_seconds") == Approx(a2a).epsilon(1e-12));
+  CHECK(expert_overlap_unpaired_share(4, 4, 64) == Approx(19.0 / 256.0));
+  CHECK(at(on, "training.step.compute_seconds") > a2a);
+  CHECK(at(on, "training.step.expert_parallel_seconds") == Approx(19.0 / 256.0 * a2a).epsilon(1e-9));
+  CHECK(at(on, "training.step.step_seconds") < at(off, "training.step.step_seconds") - 0.9 * a2a);
+  // Without pipeline parallel only the first forward and the last backward are unpaired (1/m).
+  CHECK(expert_overlap_unpaired_share(1, 1, 64) == Approx(1.0 / 64));
+  CHECK(expert_overlap_unpaired_share(4, 1, 2) == 1.0);
+  // Qwen3 235B on 256 H100 (EP 32 over 8 nodes): the all-to-all outlasts the compute beside it and
+  // shows through by the difference.
+  Scenario q = validation_case("train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8").scenario;
+  q.training.expert_overlap = true;
+  const Report rq = evaluate(q);
+  const double qa = at(rq, "training.step.expert_parallel_total_seconds"), qc = at(rq, "training.step.compute_seconds");
+  REQUIRE(qa > qc);
+  const double u = expert_overlap_unpaired_share(8, 4, 512);
+  CHECK(u == Approx(39.0 / 2048.0));
+  CHECK(at(rq, "training.step.expert_parallel_seconds") == Approx(u * qa + (1 - u) * (qa - qc)).epsilon(1e-9));
+  // Full recompute: Megatron-Core's guide says not to combine them; the model keeps it exposed.
+  s.training.recompute = "full";
+  const Report full = evaluate(s);
+  CHECK(at(full, "training.step.expert_parallel_seconds") ==
+        Approx(at(full, "training.step.expert_parallel_total_seconds")).epsilon(1e-12));
+  // The flag travels in links (the page and the CLI read it).
+  s.training.recompute = "none";
+  const LoadResult back = decode_link(encode_link_fragment(s));
+  REQUIRE(back.ok());
+  CHECK(back.scenario.training.expert_overlap);
+}
+
+TEST_CASE("training step: the published cross-node MoE runs that overlap their all-to-all run slower than the overlap alone explains", "[training-step][calibration]") {
+  // Their recipes overlap the expert all-to-all (DeepSeek-V3 sec. 3.2.1 DualPipe; Megatron-Bridge
+  // moe_a2a_overlap=True for DeepSeek-V3 MXFP8 on B200 and Qwen3 235B FP8 on H100), but with
+  // training.expert_overlap on the step model predicts them 1.28-1.63x fast: the exposed all-to-all
+  // had been standing in for MoE work the model does not count. Pinned so that a term for that work
+  // shows here (and the records can then carry the flag: docs/calibration.md, known gaps).
+  for (const char* id : {"train-step-deepseek-deepseek-v3-2048xh800-fp8", "train-step-mb2604-deepseek-v3-256xb200-fp8",
+                         "train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8"}) {
+    INFO(id);
+    const ValidationCase& c = validation_case(id);
+    Scenario s = c.scenario;
+    REQUIRE(!s.training.expert_overlap);
+    const double exposed = at(evaluate(s), "training.step.tokens_per_second_per_gpu") / c.published;
+    s.training.expert_overlap = true;
+    const double overlapped = at(evaluate(s), "training.step.tokens_per_second_per_gpu") / c.published;
+    CHECK(exposed < c.tolerance);
+    CHECK(overlapped > 1.25);
+    CHECK(overlapped < 1.7);
+  }
+}
+
+TEST_CASE("planner: overlaps the expert all-to-all where Megatron-Core can when asked, and writes it into the scenario", "[training-step][planner]") {
+  const Scenario s = validation_case("train-step-mb2604-deepseek-v3-256xb200-fp8").scenario;
+  TrainingPlannerOptions o;
+  o.global_batch = *s.training.global_batch;
+  const TrainingPlannerResult by_default = plan_training(s, o);
+  REQUIRE(!by_default.ranked.empty());
+  for (const TrainingPlan& p : by_default.ranked) CHECK(!p.layout.expert_overlap);
+  o.allow_expert_overlap = true;
+  const TrainingPlannerResult r = plan_training(s, o);
+  REQUIRE(!r.ranked.empty());
+  bool any = false;
+  for (const TrainingPlan& p : r.ranked) {
+    INFO(describe_layout(p.layout));
+    // Combined 1F1B needs EP > 1, no full recompute and interleaved stages when pipelined.
+    if (p.layout.expert_overlap) {
+      any = true;
+      CHECK(p.layout.expert_parallel > 1);
+      CHECK(p.layout.recompute != "full");
+      CHECK((p.layout.pipeline_parallel == 1 || p.layout.interleave > 1));
+    }
+  }
+  CHECK(any);
+  CHECK(r.ranked.front().step_seconds <= by_default.ranked.front().step_seconds);
+  Scenario used = s;
+  apply_training_plan(used, r.ranked.front());
+  CHECK(used.training.expert_overlap == r.ranked.front().layout.expert_overlap);
+  CHECK(at(evaluate(used), "training.step.step_seconds") == Approx(r.ranked.front().step_seconds).epsilon(1e-12));
+}
+
 TEST_CASE("planner: a 131k-token sequence is laid out with context parallel, near Llama 3's MFU", "[training-step][planner]") {
   // Without context parallel only TP x PP x DP could split a 131k-token sequence; Llama 3 trained
   // it on CP 16 at 38% MFU (Dubey et al. 2024, Table 4).
@@ -186,8 +281,10 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // speed: as run, at the scenario's recompute setting.
   // Three MoE layouts with expert parallel across nodes are known gaps, each held to its current
   // distance from the best so it cannot grow unnoticed: the step model counts the cross-node
-  // all-to-all exposed (DeepSeek-V3's DualPipe and Megatron-Core's overlap hide much of it), so it
-  // prefers expert parallel inside one node: DeepSeek-V3 on H800 and on B200, Qwen3-235B on H100.
+  // all-to-all exposed, so it prefers expert parallel inside one node: DeepSeek-V3 on H800 and on
+  // B200, Qwen3-235B on H100. Their runs overlap it (DualPipe; Megatron-Core Combined 1F1B), but
+  // with the overlap term on (training.expert_overlap) the model predicts them 1.28-1.63x fast (test
+  // above): MoE work it does not count is missing, so the gap stays until that work has a term.
   const std::map<std::string, double> known_gap = {{"train-step-deepseek-deepseek-v3-2048xh800-fp8", 1.35},
                                                    {"train-step-mb2604-deepseek-v3-256xb200-fp8", 1.8},
                                                    {"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 2.1}};
@@ -252,4 +349,12 @@ TEST_CASE("plan files: layout scenario costs the user's own layout with its brea
   const PlanFile bad = load_plan_file(R"({"scenario": {}, "planner": {"layout": "mine"}})");
   REQUIRE(bad.problems.size() == 1);
   CHECK(bad.problems.front().path == "planner.layout");
+  // The expert all-to-all overlap is off unless the plan file asks for it.
+  CHECK(!f.request.training.allow_expert_overlap);
+  const PlanFile overlap = load_plan_file(R"({"scenario": {}, "planner": {"expert_overlap": true}})");
+  REQUIRE(overlap.problems.empty());
+  CHECK(overlap.request.training.allow_expert_overlap);
+  const PlanFile not_a_flag = load_plan_file(R"({"scenario": {}, "planner": {"expert_overlap": 3}})");
+  REQUIRE(not_a_flag.problems.size() == 1);
+  CHECK(not_a_flag.problems.front().path == "planner.expert_overlap");
 }

@@ -42,6 +42,11 @@ struct TrainingPlannerOptions {
   double global_batch = 0;  // sequences per step; 0: ~4M tokens (Llama 2's batch) rounded to a power of two
   int keep = 20;
   bool allow_interleave = true;
+  // Overlap the expert all-to-all with another micro-batch's compute where Megatron-Core can
+  // (TrainingLayout::expert_overlap). Off by default: with it the published cross-node MoE runs come
+  // out 1.28-1.63x fast (the step model lacks MoE work the exposed all-to-all stood in for;
+  // docs/calibration.md), so rankings would favour layouts nobody has shown to be faster.
+  bool allow_expert_overlap = false;
   int max_zero_stage = 3;
   std::vector<std::string> recompute_modes = {"none", "selective", "full"};
   // Context parallel degrees tried: powers of two up to this (1: none). Default: enough to bring a

@@ -95,6 +95,10 @@ struct TrainingSection {
   // expert parallel splits the routed experts over GPUs of the data-parallel group; interleave is
   // the number of virtual pipeline stages per GPU.
   double context_parallel = 1, expert_parallel = 1, interleave = 1;
+  // The expert-parallel all-to-all overlaps another micro-batch's compute (Megatron-Core's
+  // --overlap-moe-expert-parallel-comm, which needs interleaved stages when pipeline parallel;
+  // DeepSeek-V3's DualPipe). Off: Megatron-Core's default, the all-to-all on the critical path.
+  bool expert_overlap = false;
   std::optional<double> global_batch;       // sequences per step; unset: ~4M tokens
   std::optional<double> kernel_efficiency;  // unset: fitted for the GPU generation and dtype
   // Share of a run's wall-clock time spent in productive steps (failures, restarts, checkpoint and

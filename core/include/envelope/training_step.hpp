@@ -25,6 +25,10 @@ struct TrainingLayout {
   bool sequence_parallel = false;    // with tensor parallel > 1
   int context_parallel = 1;          // sequence split over GPUs, attention as a ring (Megatron-Core CP)
   int expert_parallel = 1;           // routed experts split over GPUs of the data-parallel group
+  // The expert all-to-all of one micro-batch runs while another micro-batch computes (Megatron-Core
+  // Combined 1F1B, --overlap-moe-expert-parallel-comm; DeepSeek-V3's DualPipe): see
+  // expert_parallel_exposed_seconds.
+  bool expert_overlap = false;
   int gpus() const { return tensor_parallel * pipeline_parallel * context_parallel * data_parallel; }
 };
 
@@ -41,7 +45,7 @@ struct TrainingPlan {
          state_expert_parallel = 1;
   // Step time parts (seconds).
   double compute_seconds = 0, bubble_seconds = 0, tensor_parallel_seconds = 0, context_parallel_seconds = 0,
-         expert_parallel_seconds = 0, pipeline_p2p_seconds = 0, data_parallel_seconds = 0,
+         expert_parallel_seconds = 0, expert_parallel_total_seconds = 0, pipeline_p2p_seconds = 0, data_parallel_seconds = 0,
          data_parallel_exposed_seconds = 0, zero3_seconds = 0, step_seconds = 0;
   double micro_batches = 0;               // per pipeline, per step
   double global_batch = 0;                // sequences per step
@@ -66,6 +70,20 @@ struct KernelEfficiency {
   std::string source;
 };
 KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype compute);
+// Expert all-to-all left on the critical path when it overlaps another micro-batch's compute
+// (Megatron-Core "Combined 1F1B: Expert-Parallel All-to-All Overlap": the dispatch and combine of
+// micro-batch i+1's forward run beside micro-batch i's backward and vice versa; "the first forward
+// and final backward remain exposed fill/drain phases"; DeepSeek-V3 report sec. 3.2.1, DualPipe,
+// "fully overlap" forward/backward computation and communication). The share `unpaired` of the
+// all-to-all that falls in the fill and drain is exposed; the rest is hidden as far as the compute
+// it runs beside lasts: unpaired x a2a + (1 - unpaired) x max(0, a2a - compute). Seconds.
+double expert_parallel_exposed_seconds(double all_to_all_seconds, double compute_seconds, double unpaired);
+// Share of a GPU's forward (and backward) model chunks that have no partner from another micro-batch:
+// without pipeline parallel the first forward and last backward of m micro-batches (1 / m); with an
+// interleaved pipeline, the first stage's warm-up chunks, (p - 1) x 2 + (v - 1) x p (Megatron-LM's
+// interleaved 1F1B schedule, Narayanan et al. 2021) plus the one the overlap moves into warm-up,
+// out of m x v chunks. Capped at 1.
+double expert_overlap_unpaired_share(double pipeline_parallel, double interleave, double micro_batches);
 // Narrow GEMMs run below peak: x h / (h + 256) for hidden size h (fitted on Megatron-LM A100 runs).
 double gemm_width_factor(double hidden);
 
