@@ -233,6 +233,8 @@
     importFile(files[0]);
   });
 
+  function notAName() { return { ok: false, exists: false, error: 'the name must be a string' }; }
+
   window.envelope = {
     ready: false,
     getScenario: function () { return JSON.parse(call('envelope_get_scenario', [], [])); },
