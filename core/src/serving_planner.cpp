@@ -52,6 +52,24 @@ std::string miss_reason(const Report& r, double ttft_target, double tp, double e
   return "misses the time-per-token target even at batch 1 (" + format_g4(r.value("serving.tpot_seconds") * 1e3) + " ms)";
 }
 
+// Largest batch in [1, hi] whose report passes `ok`, given ok(at(1)) (feasibility only gets worse as
+// the batch grows: serving_planner.cpp header). Binary search; `r` ends as the report at that batch.
+template <class At, class Ok>
+double largest_feasible_batch(double hi, Report& r, At&& at, Ok&& ok) {
+  double lo = 1;
+  while (hi > lo) {
+    const double mid = std::floor((lo + hi + 1) / 2);
+    Report m = at(mid);
+    if (ok(m)) {
+      lo = mid;
+      r = std::move(m);
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
 // The same layout as disaggregated prefill/decode pools: the largest decode batch whose fleet meets the
 // targets (TPOT and the decode pool's memory only get worse as the batch grows; the prefill pool and its
 // TTFT do not depend on it; decode tokens/s per replica only grows), evaluated through evaluate() so
@@ -73,17 +91,7 @@ ServingOption disaggregated_option(Scenario x, const Catalog& c, const ServingOp
                    ? "disaggregated: prefill + KV transfer miss the time-to-first-token target"
                    : "disaggregated: misses the time-per-token target even at batch 1";
   } else {
-    double lo = 1, hi = std::max(1.0, r.value("serving.disaggregated.decode_max_batch"));
-    while (hi > lo) {
-      const double mid = std::floor((lo + hi + 1) / 2);
-      Report m = at(mid);
-      if (ok(m)) {
-        lo = mid;
-        r = std::move(m);
-      } else {
-        hi = mid - 1;
-      }
-    }
+    const double lo = largest_feasible_batch(std::max(1.0, r.value("serving.disaggregated.decode_max_batch")), r, at, ok);
     opt.meets_targets = true;
     opt.batch = lo;
     opt.note = std::string("disaggregated: ") + format_g4(r.value("serving.disaggregated.prefill_replicas")) + " prefill + " +
@@ -209,17 +217,7 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
         } else {
           // Largest feasible batch: feasible(lo), infeasible above hi (the KV-cache capacity at batch 1
           // bounds every larger batch, whose workspace is no smaller).
-          double lo = 1, hi = std::max(1.0, one.value("inference.max_batch"));
-          while (hi > lo) {
-            const double mid = std::floor((lo + hi + 1) / 2);
-            Report m = at(mid);
-            if (feasible(m)) {
-              lo = mid;
-              r = std::move(m);
-            } else {
-              hi = mid - 1;
-            }
-          }
+          const double lo = largest_feasible_batch(std::max(1.0, one.value("inference.max_batch")), r, at, feasible);
           best = lo;  // r is the report at batch lo
           const double kv_limit = r.value("inference.max_batch");
           opt.note = best >= kv_limit                                                  ? "batch limited by KV-cache memory"
