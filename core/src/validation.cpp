@@ -102,8 +102,26 @@ ValidationReport validate() {
   return rep;
 }
 
+// The bands are data (assets/error_bands.json), written by scripts/calibration-doc from this file's
+// validate(): evaluating 100+ validation cases at start-up cost the page most of a second before its
+// first frame (docs/performance.md). tests/core/test_validation.cpp fails when the stored bands and a
+// fresh validate() differ, so the data cannot go stale.
+std::vector<CategorySummary> stored_error_bands() {
+  std::vector<CategorySummary> out;
+  const nlohmann::json j = nlohmann::json::parse(embedded_asset("error_bands.json"), nullptr, false);
+  if (j.is_discarded() || !j.contains("categories") || !j["categories"].is_array()) return out;
+  for (const auto& c : j["categories"]) {
+    if (!c.is_object()) continue;
+    CategorySummary s{c.value("category", ""), c.value("cases", 0), c.value("median_abs_log_ratio", 0.0),
+                      c.value("worst_abs_log_ratio", 0.0), ""};
+    s.band_text = s.band();
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 const std::vector<CategorySummary>& error_bands() {
-  static const std::vector<CategorySummary> bands = validate().categories;
+  static const std::vector<CategorySummary> bands = stored_error_bands();
   return bands;
 }
 

@@ -94,6 +94,29 @@ TEST_CASE("every estimate in a validated category carries its error band", "[val
   CHECK(r.to_json().find("\"error\"") != std::string::npos);
 }
 
+TEST_CASE("the stored error bands equal a fresh validation run (regenerate with scripts/calibration-doc)", "[validation]") {
+  const std::vector<CategorySummary> fresh = validate().categories;
+  const std::vector<CategorySummary> stored = stored_error_bands();
+  REQUIRE(fresh.size() > 5);
+  REQUIRE(stored.size() == fresh.size());
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    INFO(fresh[i].category);
+    CHECK(stored[i].category == fresh[i].category);
+    CHECK(stored[i].cases == fresh[i].cases);
+    // nlohmann writes doubles in round-trip form: equal up to the last bit.
+    CHECK(stored[i].median_abs_log == Approx(fresh[i].median_abs_log).epsilon(1e-12).margin(1e-15));
+    CHECK(stored[i].worst_abs_log == Approx(fresh[i].worst_abs_log).epsilon(1e-12).margin(1e-15));
+    CHECK(stored[i].band_text == fresh[i].band());
+  }
+  // evaluate() carries the stored bands (no validation run behind it).
+  const Report r = evaluate(Scenario{});
+  const Result* x = r.find("training.gpu_hours");
+  REQUIRE(x != nullptr);
+  bool found = false;
+  for (const CategorySummary& c : stored) found = found || (x->error_band == c.band_text && c.category == "training");
+  CHECK(found);
+}
+
 TEST_CASE("docs/calibration.md shows the current residuals and kernel fit (regenerate with scripts/calibration-doc)",
           "[validation]") {
   std::ifstream f(std::string(ENVELOPE_LINKS_DIR) + "/../../docs/calibration.md");

@@ -54,7 +54,10 @@ Scenario at_kv_limited_batch(Scenario s);
 ValidationReport validate();
 // The category whose residuals bound a report path's error ("" for plain arithmetic).
 std::string error_category(const std::string& path);
-// Bands per category, computed once from validate().
+// Bands per category as validate() computed them, stored in assets/error_bands.json (read once; a
+// test checks they equal a fresh validate()).
 const std::vector<CategorySummary>& error_bands();
+// The same table read from the embedded asset on every call (what error_bands() caches).
+std::vector<CategorySummary> stored_error_bands();
 
 }  // namespace envelope
