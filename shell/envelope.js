@@ -46,7 +46,11 @@
                                                            : 'Changes made after that could not be saved and are lost.');
   }
 
-  if (!document.createElement('canvas').getContext('webgl2')) {
+  // Only a browser without WebGL2 at all is turned away here: a trial context (getContext on a
+  // spare canvas) cost ~0.2 s with software GL (docs/performance.md). WebGL2 turned off in a browser
+  // that has it is reported by the app itself when its context cannot be made (platform_web.cpp,
+  // the same message).
+  if (typeof WebGL2RenderingContext === 'undefined') {
     showStatus('Envelope needs WebGL2, which this browser has turned off or does not support. ' +
                'Try a current Chrome, Firefox or Safari, or enable hardware acceleration.', true);
     window.envelopeHost = { fatal: function () {} };

@@ -1,6 +1,6 @@
 // One main() for the browser and the desktop, on the platform layer of platform.hpp (one file per
-// platform: platform_web.cpp, Emscripten HTML5 + WebGL2; platform_sdl.cpp, SDL2 + OpenGL 3), drawn by
-// Dear ImGui's OpenGL3 backend.
+// platform: platform_web.cpp, Emscripten HTML5 + WebGL2; platform_sdl.cpp, SDL2 + OpenGL 3) and its
+// renderer (renderer.hpp: renderer_webgl.cpp in the browser, Dear ImGui's OpenGL3 backend on the desktop).
 // Idle when nothing changes: after input the app draws for one second (tooltip delays, scrolling
 // and window animations settle; at least a few frames on slow GPUs), then stops drawing until the
 // next event (the browser asks for no animation frames, the desktop sleeps).
@@ -17,8 +17,8 @@
 
 #include "app.hpp"
 #include "imgui.h"
-#include "imgui_impl_opengl3.h"
 #include "platform.hpp"
+#include "renderer.hpp"
 #include "runtime.hpp"
 
 namespace envelope::ui {
@@ -59,25 +59,29 @@ bool frame() {
   --g_min_frames;
 
   ImGuiIO& io = ImGui::GetIO();
-  ImGui_ImplOpenGL3_NewFrame();
+  renderer::new_frame();
   platform::new_frame();
   const float dpr = io.DisplayFramebufferScale.x > 0 ? io.DisplayFramebufferScale.x : 1.0f;
   if (dpr != g_font_scale) {
     build_fonts(dpr);
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
+    renderer::fonts_changed();
   }
   ImGui::NewFrame();
   g_app->frame();
   ImGui::Render();
+  if (g_frames_drawn == 0) platform::mark("ui-built");
   glViewport(0, 0, static_cast<int>(std::lround(io.DisplaySize.x * io.DisplayFramebufferScale.x)),
              static_cast<int>(std::lround(io.DisplaySize.y * io.DisplayFramebufferScale.y)));
   const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
   glClearColor(bg.x * 0.6f, bg.y * 0.6f, bg.z * 0.6f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  const std::string failed = renderer::render(ImGui::GetDrawData());
+  if (!failed.empty()) {
+    report_fatal(failed.c_str());
+    return false;
+  }
   platform::present();
-  ++g_frames_drawn;
+  if (++g_frames_drawn == 1) platform::mark("first-frame");
   if (io.WantSaveIniSettings) {
     g_app->host().storage_set(kIniKey, ImGui::SaveIniSettingsToMemory());
     io.WantSaveIniSettings = false;
@@ -98,6 +102,7 @@ long frames_drawn() { return g_frames_drawn; }
 
 int main(int, char**) {
   using namespace envelope::ui;
+  platform::mark("main");
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
@@ -109,18 +114,25 @@ int main(int, char**) {
     ImGui::DestroyContext();
     return 1;
   }
+  platform::mark("context");
   Host& host = platform_host();
   const std::string ini = host.storage_get(kIniKey);
   if (!ini.empty()) ImGui::LoadIniSettingsFromMemory(ini.c_str(), ini.size());
-  ImGui_ImplOpenGL3_Init(platform::glsl_version());
+  const std::string no_renderer = renderer::init();
+  if (!no_renderer.empty()) {
+    report_fatal(no_renderer.c_str());
+    ImGui::DestroyContext();
+    return 1;
+  }
 
   static App app(host);
   g_app = &app;
   app.start();
+  platform::mark("app-started");
   request_redraw();
   platform::run(frame);  // the browser returns at once and keeps calling frame(); the desktop returns on quit
 #ifndef __EMSCRIPTEN__
-  ImGui_ImplOpenGL3_Shutdown();
+  renderer::shutdown();
   platform::shutdown();
   ImGui::DestroyContext();
 #endif

@@ -1,8 +1,8 @@
 // The platform under the app: window or canvas, OpenGL context, input into Dear ImGui, clipboard,
 // mouse cursor and the main loop. One file per platform, as Dear ImGui's examples and tracy do:
 // platform_web.cpp (browser: Emscripten's HTML5 API and WebGL2, no SDL) and platform_sdl.cpp
-// (desktop: SDL2 and OpenGL 3). Both are drawn by Dear ImGui's own OpenGL3 renderer backend; main.cpp
-// is the one main() on top of either.
+// (desktop: SDL2 and OpenGL 3). Each has its renderer (renderer.hpp); main.cpp is the one main() on
+// top of either.
 #pragma once
 #include <string>
 
@@ -12,7 +12,7 @@ namespace envelope::ui::platform {
 // and sets up Dear ImGui's platform side (input events, clipboard, cursors). Call after
 // ImGui::CreateContext(). Returns "" or why it could not.
 std::string init(const char* title, int width, int height);
-// The GLSL version line for ImGui_ImplOpenGL3_Init.
+// The GLSL version line for Dear ImGui's OpenGL3 renderer backend (the desktop renderer).
 const char* glsl_version();
 // Takes the input that arrived since the last call into Dear ImGui; true when there was any.
 bool process_events();
@@ -23,6 +23,9 @@ void new_frame();
 void present();
 // Milliseconds on a monotonic clock.
 double now_ms();
+// Marks a start-up stage (browser: a User Timing mark, performance.mark("envelope:" + name), which
+// scripts/bench reads to say where the time to first frame goes; desktop: nothing).
+void mark(const char* name);
 // Runs `frame` until the app quits. `frame` returns true while it wants to be called again soon
 // (it is drawing) and false when it is idle: the browser then stops asking for animation frames and
 // the desktop sleeps until input, until wake() or input starts them again.

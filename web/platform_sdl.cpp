@@ -74,6 +74,7 @@ bool process_events() {
 void new_frame() { ImGui_ImplSDL2_NewFrame(); }
 void present() { SDL_GL_SwapWindow(g_window); }
 double now_ms() { return static_cast<double>(SDL_GetTicks64()); }
+void mark(const char*) {}
 
 void run(bool (*frame)()) {
   bool busy = true;

@@ -80,6 +80,9 @@ EM_JS(void, js_setup, (), {
   ta.addEventListener("paste", paste);
   canvas.addEventListener("contextmenu", function (e) { e.preventDefault(); });
 });
+EM_JS(void, js_mark, (const char* name), {
+  if (typeof performance !== "undefined" && performance.mark) performance.mark("envelope:" + UTF8ToString(name));
+});
 EM_JS(int, js_is_mac, (), { return /Mac|iPhone|iPad|iPod/.test(navigator.platform || "") ? 1 : 0; });
 EM_JS(void, js_set_cursor, (const char* cursor), { document.getElementById("canvas").style.cursor = UTF8ToString(cursor); });
 EM_JS(void, js_focus_canvas, (), {
@@ -371,9 +374,13 @@ std::string init(const char*, int, int) {
   attrs.depth = EM_FALSE;
   attrs.stencil = EM_FALSE;
   attrs.antialias = EM_FALSE;
+  // ImGui's renderer needs no WebGL extension: enabling them all (Emscripten's default) costs a
+  // getExtension() call per extension at start-up.
+  attrs.enableExtensionsByDefault = EM_FALSE;
   g_gl = emscripten_webgl_create_context(kCanvas, &attrs);
   if (g_gl <= 0 || emscripten_webgl_make_context_current(g_gl) != EMSCRIPTEN_RESULT_SUCCESS)
-    return "Envelope needs WebGL2, which this browser could not give it";
+    return "Envelope needs WebGL2, which this browser has turned off or does not support. Try a current Chrome, "
+           "Firefox or Safari, or enable hardware acceleration.";
 
   js_setup();
   ImGuiIO& io = ImGui::GetIO();
@@ -452,6 +459,7 @@ void new_frame() {
 void present() {}  // the browser shows the canvas when the animation frame returns
 
 double now_ms() { return emscripten_get_now(); }
+void mark(const char* name) { js_mark(name); }
 
 void run(bool (*frame)()) {
   g_frame = frame;
