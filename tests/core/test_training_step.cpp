@@ -285,7 +285,10 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // B200, Qwen3-235B on H100. Their runs overlap it (DualPipe; Megatron-Core Combined 1F1B), but
   // with the overlap term on (training.expert_overlap) the model predicts them 1.28-1.63x fast (test
   // above): MoE work it does not count is missing, so the gap stays until that work has a term.
-  const std::map<std::string, double> known_gap = {{"train-step-deepseek-deepseek-v3-2048xh800-fp8", 1.35},
+  // DeepSeek-V3 on H800 went from 1.35 to 1.55 when fp8 training started saving the linear layers'
+  // inputs in FP8 (Transformer Engine user guide): the planner's in-node-EP
+  // layout then fits without recompute (72 of 80 GB) and its step drops to 14.2 s (published 21.8 s).
+  const std::map<std::string, double> known_gap = {{"train-step-deepseek-deepseek-v3-2048xh800-fp8", 1.55},
                                                    {"train-step-mb2604-deepseek-v3-256xb200-fp8", 1.8},
                                                    {"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 2.1}};
   int checked = 0;
