@@ -171,6 +171,9 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
                           g(flops) + " / (" + g(n) + " x " + g(peak) + " x " + g(mfu) + ")", "seed Q1 at the bf16 dense peak");
   add("finetune.seconds_per_epoch", f.epochs > 0 ? secs / f.epochs : 0.0, "s", "wall_seconds / epochs",
       g(secs) + " / " + g(f.epochs), "one pass over dataset_tokens");
+  add("finetune.tokens_per_second", secs > 0 ? tokens / secs : 0.0, "tok/s", "tokens / wall_seconds (all GPUs)",
+      g(tokens) + " / " + g(secs),
+      "throughput as fine-tuning benchmarks report it (NeMo AutoModel, torchtune: tokens/s, per GPU x GPUs)");
   e.gpu_hours = add("finetune.gpu_hours", gpu_hours(secs, n), "GPU-h", "wall_seconds x GPUs / 3600",
                     g(secs) + " x " + g(n) + " / 3600", "seed Q1");
   const double price = price_per_gpu_hour(s, c);

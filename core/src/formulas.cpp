@@ -169,13 +169,17 @@ ModelStateBytes model_state_bytes_per_gpu(double params, const RecipeBytes& r, i
 }
 
 double activation_bytes_per_layer(double s, double b, double h, double a, double t, bool sequence_parallel,
-                                  const std::string& recompute, bool flash_attention) {
+                                  const std::string& recompute, bool flash_attention, bool fp8_linear_inputs) {
   t = std::max(1.0, t);
   if (recompute == "full") return 2.0 * s * b * h / (sequence_parallel ? t : 1.0);
   const bool keep_scores = !(recompute == "selective" || flash_attention);
   const double scores = keep_scores ? 5.0 * a * s / h : 0.0;
-  if (sequence_parallel) return s * b * h / t * (34.0 + scores);
-  return s * b * h * (10.0 + 24.0 / t + scores / t);
+  // FP8 (formulas.hpp): linear-layer inputs saved at 1 byte; flash attention's own 16-bit output stays.
+  const bool flash_keeps_output = flash_attention && recompute == "none";
+  const double replicated = fp8_linear_inputs ? 8.0 : 10.0;
+  const double split = fp8_linear_inputs ? (flash_keeps_output ? 21.0 : 19.0) : 24.0;
+  if (sequence_parallel) return s * b * h / t * (replicated + split + scores);
+  return s * b * h * (replicated + split / t + scores / t);
 }
 
 double activation_bytes_per_gpu(double layers, double per_layer_bytes) { return layers * per_layer_bytes; }

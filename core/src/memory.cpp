@@ -176,8 +176,13 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
         "per_layer(s / cp, b, h, a, t; recompute, flash, SP) x layers per stage x micro-batches in flight + 4 (s / cp) b V / t"
         " (s=" + g(tr.seq_len) + (tr.context_parallel > 1 ? " / cp " + g(tr.context_parallel) : "") +
             ", b=" + g(tr.micro_batch) + ", recompute=" + tr.recompute + (tr.flash_attention ? ", flash" : "") +
-            (tr.sequence_parallel ? ", SP" : "") + ")",
-        "Korthikanti et al. 2022, eqs. 1-5 (1F1B: the first stage holds min(pp, micro-batches) micro-batches of its layers)");
+            (tr.sequence_parallel ? ", SP" : "") +
+            (tr.dtype == "fp8" && tr.recompute != "full" ? ", fp8: linear inputs saved at 1 byte" : "") + ")",
+        std::string("Korthikanti et al. 2022, eqs. 1-5 (1F1B: the first stage holds min(pp, micro-batches) micro-batches of its "
+                    "layers)") +
+            (tr.dtype == "fp8" ? "; fp8: Transformer Engine user guide, 'Performance Considerations', 'Memory usage' "
+                                 "(Linear inputs saved for backward as FP8 copies)"
+                               : ""));
   const double train_total = tstep.total_bytes;
   b.add("memory.training.total_bytes",
         Term(tstep.weights_bytes) + Term(tstep.gradients_bytes) + Term(tstep.optimizer_bytes) + Term(tstep.activations_bytes), "B",

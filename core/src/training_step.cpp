@@ -100,8 +100,9 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const ModelStateBytes ds = model_state_bytes_per_gpu(dense, x.recipe, L.zero_stage, d * cp, t * p);
   const ModelStateBytes es = model_state_bytes_per_gpu(experts, x.recipe, L.zero_stage, d * cp / e, t * p * e);
   // Activations (Korthikanti et al. 2022) of the GPU's share of the sequence (context parallel).
+  // fp8 training keeps the linear layers' saved inputs in FP8 (Transformer Engine; formulas.hpp).
   const double per_layer = activation_bytes_per_layer(local_seq, mb, a.hidden, a.heads, t, L.sequence_parallel, L.recompute,
-                                                      x.flash_attention);
+                                                      x.flash_attention, x.dtype == Dtype::fp8);
   // 1F1B: the first stage keeps min(p, m) micro-batches of its layers; interleaving adds
   // (p-1)/(p v) (Korthikanti et al. 2022, section 4.2.3).
   const double in_flight = std::min(p, m) * (v > 1 ? 1.0 + (p - 1) / (p * v) : 1.0);

@@ -144,8 +144,12 @@ std::string error_category(const std::string& p) {
       if (p == "serving.tokens_per_second_per_replica" || p == "serving.tpot_seconds" || p == "serving.usd_per_million_tokens")
         return "batched-decode";
       return p == "serving.ttft_seconds" ? "ttft" : "";
-    case 'f':  // fine-tuning memory per GPU (finetune.cpp)
-      return p.rfind("finetune.memory.", 0) == 0 ? "finetune-memory" : "";
+    case 'f':  // fine-tuning memory per GPU and time (finetune.cpp)
+      if (p.rfind("finetune.memory.", 0) == 0) return "finetune-memory";
+      if (p == "finetune.wall_seconds" || p == "finetune.seconds_per_epoch" || p == "finetune.tokens_per_second" ||
+          p == "finetune.gpu_hours" || p == "finetune.cost_usd")
+        return "finetune-time";
+      return "";
     case 'm':
       return p.find("fits") == std::string::npos ? "memory" : "";
     default:

@@ -179,6 +179,45 @@ TEST_CASE("the finetune-memory validation cases are within tolerance and carry t
   CHECK(x->error_band.find("finetune-memory") != std::string::npos);
 }
 
+TEST_CASE("fine-tuning time: NeMo AutoModel's bf16 LoRA throughput on H100 within 35%, FLOPs as NeMo counts them",
+          "[finetune][validation]") {
+  // NeMo AutoModel performance summary, 'Fine-Tuning (LoRA) Performance', DGX-H100 BF16 (published.json):
+  // Llama 3.1 8B on one H100, rank 16 on every linear layer, 4,096-token sequences, no checkpointing.
+  const auto& rec = published_record("NeMo AutoModel LoRA Llama3 8B 1x H100 bf16");
+  Scenario s = finetune_only("llama-3-8b", "h100-sxm", 1);
+  s.finetune.method = "lora";
+  s.finetune.rank = 16;
+  s.finetune.target_modules = "all-linear";
+  s.finetune.seq_len = 4096;
+  s.finetune.micro_batch = 2;
+  s.finetune.gradient_checkpointing = false;
+  const Report r = evaluate(s);
+  const double measured = rec["measured"]["tokens_per_second_per_gpu"].get<double>();
+  const double predicted = at(r, "finetune.tokens_per_second");
+  CHECK(predicted / measured == Approx(1).margin(0.35));
+  CHECK(predicted * at(r, "finetune.wall_seconds") == Approx(at(r, "finetune.tokens")));
+  // NeMo counts LoRA as (2 + lora/frozen) / 3 of full training's FLOPs (forward and input gradients
+  // of every weight, weight gradients of the adapters only); its 402 model TFLOP/s at 12,473 tokens/s
+  // is 3.22e10 FLOP per token. Envelope's 4 P + 6 adapter comes within 2%.
+  const double nemo_flops_per_token = rec["measured"]["model_TFLOPs_per_gpu"].get<double>() * 1e12 / measured;
+  CHECK(at(r, "finetune.flops") / at(r, "finetune.tokens") == Approx(nemo_flops_per_token).epsilon(0.02));
+  // Every time estimate carries the finetune-time band; the validated cases stay within their tolerance.
+  const Result* t = r.find("finetune.wall_seconds");
+  REQUIRE(t != nullptr);
+  CHECK(t->error_band.find("finetune-time") != std::string::npos);
+  int scored = 0;
+  for (const CaseResult& c : validate().results) {
+    if (c.c->category != "finetune-time") continue;
+    INFO(c.c->id << ": ratio " << c.ratio);
+    CHECK(c.c->tolerance == Approx(1.35));
+    if (c.c->excluded.empty()) {
+      ++scored;
+      CHECK(c.within);
+    }
+  }
+  CHECK(scored >= 6);
+}
+
 TEST_CASE("the finetune section is off by default, leaves no trace when off, and round-trips through a link", "[finetune][scope]") {
   const Scenario d;
   CHECK_FALSE(d.include.finetune);

@@ -74,6 +74,7 @@ void draw_finetune(App& app) {
       result_row(app, "Fits", "finetune.fits");
       result_row(app, "FLOPs", "finetune.flops");
       result_row(app, "Time per epoch", "finetune.seconds_per_epoch");
+      result_row(app, "Tokens/s", "finetune.tokens_per_second");
       result_row(app, "GPU-hours", "finetune.gpu_hours");
       result_row(app, "Cost", "finetune.cost_usd");
       ImGui::EndTable();

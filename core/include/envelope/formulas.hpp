@@ -146,8 +146,18 @@ ModelStateBytes model_state_bytes_per_gpu(double params, const RecipeBytes& r, i
 //   selective recompute / flash attention drop the 5*a*s/h term (attention scores never stored)
 //   full recompute             2*s*b*h (/t with sequence parallel): only each layer's input is kept
 // recompute: "none" | "selective" | "full".
+// fp8_linear_inputs (training.dtype fp8, Transformer Engine): each Linear saves its input for the
+// weight gradient as an FP8 copy, 1 byte instead of 2 (TE user guide, "Performance Considerations",
+// "Memory usage": 2 MB input saved in BF16 vs "1 MB (input in FP8 saved for backward)"). Of the 34
+// s*b*h: QKV input 2 -> 1 and MLP fc1 input 2 -> 1 (the 10, replicated under TP), fc2 input 8 -> 4
+// and attention-projection input 2 -> 1 (the 24, split by TP). Flash attention still keeps its
+// 16-bit output for its own backward beside that FP8 copy (the guide's own example: "the attention
+// output which is saved anyway"), so without selective recompute the projection input costs
+// 2 + 1 bytes: 24 -> 21 (flash) or 19. Layer norms, the GeLU/SwiGLU input, dropout masks and the
+// attention operands stay 16-bit; full recompute keeps the 16-bit layer input (unchanged).
 double activation_bytes_per_layer(double seq, double micro_batch, double hidden, double heads, double tp,
-                                  bool sequence_parallel, const std::string& recompute, bool flash_attention);
+                                  bool sequence_parallel, const std::string& recompute, bool flash_attention,
+                                  bool fp8_linear_inputs = false);
 // With 1F1B pipeline scheduling the first stage holds p micro-batches of its L/p layers, so a GPU
 // holds L layers' worth regardless of p (Korthikanti et al. 2022, section 4.2.3).
 double activation_bytes_per_gpu(double layers, double per_layer_bytes);
