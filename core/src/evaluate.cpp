@@ -18,21 +18,56 @@ namespace envelope {
 using namespace detail;
 
 Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
+  // Every section runs (later ones take values from earlier ones), but only the results the
+  // scenario includes are kept (Builder::scope), and a section none of whose results are kept runs
+  // without building its basis text (BasisTextScope, term.hpp): what evaluate() costs is what the
+  // scenario is about.
+  const IncludeSection& inc = s.include;
   Builder b;
-  const Resolved x = resolve(s, c);                                    // setup.cpp
-  model_section(b, x);                                                 // setup.cpp
-  const InferenceMemory im = inference_memory_section(b, x);           // memory.cpp
-  const TrainingRun tr = training_run(b, x);                           // training.cpp
-  training_memory_section(b, x, tr);                                   // memory.cpp
-  const double training_usd = training_section(b, x, tr);              // training.cpp
-  const InferenceSpeed is = inference_section(b, x);                   // inference.cpp
-  const Serving sv = serving_section(b, x, im, is);                    // serving.cpp
-  const Storage st = storage_section(b, x, tr, sv.peak_qps);           // storage.cpp
+  b.scope = &inc;
+  b.cpu_serving = s.traffic.cpu_ms_per_request > 0;
+  const bool gpu_serving = inc.serving && !b.cpu_serving;
+  const bool gpus = inc.training || inc.inference || gpu_serving || inc.finetune;  // model.*, hardware.*
+  const Resolved x = resolve(s, c);  // setup.cpp
+  {
+    BasisTextScope text(gpus);
+    model_section(b, x);  // setup.cpp
+  }
+  InferenceMemory im;
+  {
+    BasisTextScope text(inc.inference);
+    im = inference_memory_section(b, x);  // memory.cpp
+  }
+  TrainingRun tr;
+  double training_usd = 0;
+  {
+    BasisTextScope text(inc.training);
+    tr = training_run(b, x);            // training.cpp
+    training_memory_section(b, x, tr);  // memory.cpp
+  }
+  {
+    BasisTextScope text(inc.training || gpus);  // hardware.price_per_gpu_hour is a GPU figure
+    training_usd = training_section(b, x, tr);  // training.cpp
+  }
+  InferenceSpeed is;
+  {
+    BasisTextScope text(inc.inference);
+    is = inference_section(b, x);  // inference.cpp
+  }
+  Serving sv;
+  {
+    BasisTextScope text(inc.serving);
+    sv = serving_section(b, x, im, is);  // serving.cpp
+  }
+  Storage st;
+  {
+    BasisTextScope text(inc.storage || inc.feature_store || inc.training);  // storage.checkpoint_bytes
+    st = storage_section(b, x, tr, sv.peak_qps);  // storage.cpp
+  }
   MonthlyParts monthly{sv.monthly_usd, st.monthly_usd, st.egress_monthly_usd, st.feature_store_monthly_usd};
   monthly.feature_store_priced = st.feature_store_priced;
 
   // ------------------------------------------------------------ data pipeline (pipeline.cpp)
-  const IncludeSection& inc = s.include;
   if (inc.pipeline) {
     PipelineEstimate pe = estimate_pipeline(s, c);
     monthly.pipeline = pe.monthly_usd;
@@ -82,8 +117,8 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   return std::move(b.r);
 }
 
-bool path_included(const std::string& path, const IncludeSection& inc, bool cpu_serving) {
-  auto starts = [&](const char* prefix) { return path.rfind(prefix, 0) == 0; };
+bool path_included(std::string_view path, const IncludeSection& inc, bool cpu_serving) {
+  auto starts = [&](const char* prefix) { return path.starts_with(prefix); };
   const bool gpu_serving = inc.serving && !cpu_serving;
   // GPU totals are meaningful when the scenario has any GPU section; a CPU-served model alone is
   // sized in machines (serving.replicas), not GPUs.

@@ -17,9 +17,11 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "envelope/catalog.hpp"
+#include "envelope/evaluate.hpp"
 #include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
 #include "envelope/report.hpp"
@@ -31,28 +33,37 @@
 
 namespace envelope::detail {
 
-// A number as the basis text shows it (4 significant digits, short exponent).
-inline std::string g(double x) { return format_basis_number(x); }
+// A number as the basis text shows it (4 significant digits, short exponent); nothing while the
+// basis text is off (a section the scenario leaves out, term.hpp).
+inline std::string g(double x) { return basis_text_on ? format_basis_number(x) : std::string(); }
 
 struct Builder {
   Report r;
+  // The scenario's scope: a result outside it is computed (later sections may need its value) but
+  // not kept (path_included, evaluate.cpp). Null keeps everything.
+  const IncludeSection* scope = nullptr;
+  bool cpu_serving = false;
   Builder() { r.results.reserve(128); }
-  double add(std::string path, double value, std::string unit, std::string formula, std::string substituted,
-             std::string source) {
+  bool keeps(std::string_view path) const { return !scope || path_included(path, *scope, cpu_serving); }
+  double add(std::string_view path, double value, std::string_view unit, std::string_view formula, std::string substituted,
+             std::string_view source) {
     if (!std::isfinite(value)) {  // never emit NaN/inf: a degenerate input gives 0 and says so
-      warn(path, value != value ? "undefined for these inputs (0/0 or inf - inf in " + formula + "); shown as 0"
-                                : "too large to compute from these inputs (" + formula + " overflows a double); shown as 0");
+      const std::string f(formula);
+      warn(std::string(path), value != value ? "undefined for these inputs (0/0 or inf - inf in " + f + "); shown as 0"
+                                             : "too large to compute from these inputs (" + f + " overflows a double); shown as 0");
       value = 0;
     }
-    r.results.push_back({std::move(path), value, std::move(unit), std::move(formula), std::move(substituted),
-                         std::move(source), std::string()});
+    if (!keeps(path)) return value;
+    r.results.push_back({std::string(path), value, std::string(unit), std::string(formula), std::move(substituted),
+                         std::string(source), std::string()});
     return value;
   }
   // A result whose value and substituted basis come from one expression (term.hpp): they cannot
   // disagree, and tests/core/test_basis.cpp checks every such basis's arithmetic against its value.
-  double add(std::string path, const Term& t, std::string unit, std::string formula, std::string source) {
-    const double v = add(std::move(path), t.value, std::move(unit), std::move(formula), t.text, std::move(source));
-    if (v == t.value) r.results.back().basis_is_expression = true;
+  double add(std::string_view path, const Term& t, std::string_view unit, std::string_view formula, std::string_view source) {
+    const size_t before = r.results.size();
+    const double v = add(path, t.value, unit, formula, t.text, source);
+    if (v == t.value && r.results.size() > before) r.results.back().basis_is_expression = true;
     return v;
   }
   void warn(const std::string& path, const std::string& message) { r.warnings.push_back({path, message}); }

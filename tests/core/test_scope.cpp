@@ -11,7 +11,9 @@
 #include "envelope/link.hpp"
 #include "envelope/pipeline.hpp"
 #include "envelope/units.hpp"
+#include "envelope/validation.hpp"
 #include "helpers.hpp"
+#include "random_scenario.hpp"
 
 using namespace envelope;
 using envelope::test::at;
@@ -310,4 +312,44 @@ TEST_CASE("feature store: priced only when a node price is set, replicas multipl
   // Seed fraud example: 1,736 GETs/s on one node - "trivial".
   const Report fraud = eval_example("seed-fraud");
   CHECK(at(fraud, "feature_store.reads_per_second_per_node") == Approx(1736).margin(1));
+}
+
+// evaluate() keeps only the included results and builds no basis text for sections it leaves out
+// (evaluate.cpp, term.hpp). Against the same scenario with every section included, then filtered:
+// every result the scope keeps is there with the same value, formula and substituted numbers, and
+// nothing else is (cost.* and energy.* roll up the included sections, so they differ by design).
+TEST_CASE("a section left out changes no included result and loses no basis text", "[scope][performance]") {
+  std::vector<Scenario> cases;
+  for (const Example& e : examples()) cases.push_back(e.scenario);
+  for (const ValidationCase& v : validation_cases()) cases.push_back(v.scenario);
+  std::mt19937_64 rng(20261126);
+  for (int i = 0; i < 60; ++i) cases.push_back(envelope::test::random_scenario(rng));
+  size_t compared = 0;
+  for (size_t n = 0; n < cases.size(); ++n) {
+    const Scenario& s = cases[n];
+    Scenario all = s;
+    IncludeSection& a = all.include;
+    a.training = a.inference = a.serving = a.storage = a.feature_store = a.pipeline = a.network = a.one_machine =
+        a.finetune = a.recommender = a.energy = true;
+    const Report scoped = evaluate(s);
+    const Report full = evaluate(all);
+    const bool cpu = s.traffic.cpu_ms_per_request > 0;
+    auto rolled_up = [](const std::string& p) { return p.rfind("cost.", 0) == 0 || p.rfind("energy.", 0) == 0; };
+    for (const Result& f : full.results) {
+      if (rolled_up(f.path) || !path_included(f.path, s.include, cpu)) continue;
+      INFO("scenario " << n << " (" << s.name << "), " << f.path);
+      const Result* r = scoped.find(f.path);
+      REQUIRE(r != nullptr);
+      CHECK(r->value == f.value);
+      CHECK(r->formula == f.formula);
+      CHECK(r->substituted == f.substituted);
+      CHECK_FALSE(r->substituted.empty());
+      ++compared;
+    }
+    for (const Result& r : scoped.results) {
+      INFO("scenario " << n << ", " << r.path);
+      CHECK(path_included(r.path, s.include, cpu));
+    }
+  }
+  CHECK(compared > 2000);
 }

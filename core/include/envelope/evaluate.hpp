@@ -30,7 +30,7 @@ Architecture resolved_architecture(const Scenario& s, const Catalog& c = Catalog
 
 // Whether a report path belongs to a section the scenario includes (scenario.hpp IncludeSection).
 // cpu_serving: the model is CPU-served (traffic.cpu_ms_per_request > 0), so serving has no GPUs.
-bool path_included(const std::string& path, const IncludeSection& include, bool cpu_serving);
+bool path_included(std::string_view path, const IncludeSection& include, bool cpu_serving);
 
 Report evaluate(const Scenario& s, const Catalog& c = Catalog::builtin());
 // The same without error bands (used by validation itself).
