@@ -4,9 +4,11 @@
 
 namespace envelope::ui {
 
-// The panels in their default order. On first use (no saved layout) they flow into as many columns
-// as the page is wide; those that do not fit start collapsed, stacked at the foot of the last column.
-// Later runs restore the layout ImGui saved (localStorage in the browser).
+// The panels in their default order. By default they flow into as many columns as the page is wide;
+// those that do not fit start collapsed, stacked at the foot of a column. That default layout is
+// computed again whenever the window size or the included panels change, until the user moves,
+// resizes, collapses or opens a panel: from then on their arrangement is kept (later runs restore
+// the layout ImGui saved, localStorage in the browser), only pulled back on-screen.
 struct Panel {
   const char* name;
   float height_em;  // default height; widths are 30 em

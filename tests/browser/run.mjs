@@ -873,12 +873,30 @@ const outside = (page) => page.evaluate(() => window.envelope.windows().filter((
   o.x < -1 || o.y < -1 || o.x + o.w > window.innerWidth + 1 || o.y + o.h > window.innerHeight + 1)
   .map((o) => `${o.name} ${Math.round(o.x)},${Math.round(o.y)} ${Math.round(o.w)}x${Math.round(o.h)}`));
 
+// Pairs of open (not collapsed) windows that overlap by more than a pixel; popups (menus, tooltips) aside.
+const overlapping = (page) => page.evaluate(() => {
+  const open = window.envelope.windows().filter((o) => !o.popup && !o.collapsed);
+  const out = [];
+  for (let i = 0; i < open.length; i++)
+    for (let j = i + 1; j < open.length; j++) {
+      const a = open[i], b = open[j];
+      if (a.x < b.x + b.w - 1 && b.x < a.x + a.w - 1 && a.y < b.y + b.h - 1 && b.y < a.y + a.h - 1) out.push(`${a.name} and ${b.name}`);
+    }
+  return out;
+});
+// The panels' rectangles, rounded: two layouts compare equal when every panel is in the same place.
+const layoutOf = (page) => page.evaluate(() => window.envelope.windows().filter((o) => !o.popup).map((o) =>
+  `${o.name} ${Math.round(o.x)},${Math.round(o.y)} ${Math.round(o.w)}x${Math.round(o.h)}${o.collapsed ? ' collapsed' : ''}`).sort());
+const phone = { hasTouch: true, isMobile: true };
+
 for (const [width, height] of [[1280, 720], [1366, 768], [1920, 1080], [2560, 1440], [390, 844]]) {
-  test(`layout at ${width}x${height}: every window inside the viewport, the top bar fits, the width is used, Panels > Planner opens on-screen`, async () => {
-    const context = await ctx({ viewport: { width, height } });
+  test(`layout at ${width}x${height}: every window inside the viewport, none overlapping, the top bar fits, the width is used, Panels > Planner opens on-screen`, async () => {
+    const context = await ctx({ viewport: { width, height }, ...(width < 500 ? phone : {}) });
     const { page, errors } = await open(context);
     let out = await outside(page);
     assert(out.length === 0, 'outside the viewport: ' + out.join('; '));
+    const overlaps = await overlapping(page);
+    assert(overlaps.length === 0, 'overlapping: ' + overlaps.join('; '));
     const bar = await page.evaluate(() => window.envelope.widgets().filter((w) => w.window === '##MainMenuBar'));
     assert(bar.length >= 2, 'top bar: ' + bar.map((w) => w.path).join(', '));
     const cut = bar.filter((w) => w.x + w.w > width + 1);
@@ -896,6 +914,42 @@ for (const [width, height] of [[1280, 720], [1366, 768], [1920, 1080], [2560, 14
     await context.close();
   });
 }
+
+test('resizing the window lays the default layout out again: inside, none overlapping, as loaded at that size', async () => {
+  const context = await ctx({ viewport: { width: 1920, height: 1080 } });
+  const { page, errors } = await open(context);
+  for (const [width, height] of [[1280, 720], [390, 844], [2560, 1440], [1366, 768], [1920, 1080], [1280, 720]]) {
+    await page.setViewportSize({ width, height });
+    await page.waitForFunction(([w, h]) => window.envelope.windows().every((o) => o.x + o.w <= w + 1 && o.y + o.h <= h + 1), [width, height],
+      { timeout: 3000 }).catch(() => {});
+    await sleep(300);
+    const out = await outside(page), overlaps = await overlapping(page);
+    assert(out.length === 0, `${width}x${height}: outside the viewport: ` + out.join('; '));
+    assert(overlaps.length === 0, `${width}x${height}: overlapping: ` + overlaps.join('; '));
+  }
+  // The same layout as a first visit at 1280x720.
+  const resized = await layoutOf(page);
+  const fresh = await ctx({ viewport: { width: 1280, height: 720 } });
+  const loaded = await layoutOf((await open(fresh)).page);
+  assert(JSON.stringify(resized) === JSON.stringify(loaded), `after resizing:\n${resized.join('\n')}\nloaded at 1280x720:\n${loaded.join('\n')}`);
+  await fresh.close();
+  // A panel the user moved keeps its place: a resize then only keeps the panels on-screen.
+  const memory = (await page.evaluate(() => window.envelope.windows())).find((o) => o.name === 'Memory');
+  await page.mouse.move(memory.x + memory.w / 2, memory.y + 8);
+  await page.mouse.down();
+  await page.mouse.move(memory.x + memory.w / 2 + 40, memory.y + 48, { steps: 5 });
+  await page.mouse.up();
+  await sleep(300);
+  const moved = (await page.evaluate(() => window.envelope.windows())).find((o) => o.name === 'Memory');
+  assert(Math.abs(moved.x - memory.x - 40) <= 2, `Memory not dragged: ${memory.x} -> ${moved.x}`);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await sleep(600);
+  const kept = (await page.evaluate(() => window.envelope.windows())).find((o) => o.name === 'Memory');
+  assert(kept.x === moved.x && kept.y === moved.y, `the moved panel was laid out again: ${JSON.stringify([moved, kept])}`);
+  assert((await outside(page)).length === 0, 'outside after the resize: ' + (await outside(page)).join('; '));
+  assert(errors.length === 0, errors.join(' | '));
+  await context.close();
+});
 
 test('layering: the link problem message is drawn above a focused panel and can be dismissed', async () => {
   const context = await ctx();
