@@ -1018,10 +1018,11 @@ test('serving trade-off chart: Planner > Serving draws points and a Pareto front
   await context.close();
 });
 
-test('charts: the Training and Inference charts show the value under the cursor', async () => {
+test('charts: the Training, Inference and Cost charts show the value under the cursor', async () => {
   const context = await ctx({ viewport: { width: 1920, height: 1080 } });
   const { page } = await open(context);
-  for (const [panel, id, needle] of [['Inference', 'chart/tps_vs_batch', /^batch .*\ntokens\/s: /], ['Training', 'chart/cost_vs_tokens', /^training tokens .*\ncost: \$/]]) {
+  for (const [panel, id, needle] of [['Inference', 'chart/tps_vs_batch', /^batch .*\ntokens\/s: /], ['Training', 'chart/cost_vs_tokens', /^training tokens .*\ncost: \$/],
+    ['Cost', 'chart/cost-breakdown', /^[a-z ]+(x12)?: \$[\d.]+ ?[kMB]? \((< )?[\d.]+% of the first year\)$/]]) {
     await openPanel(page, panel);
     await scrollIntoView(page, panel, id);
     const chart = await page.evaluate((p) => window.envelope.widgets().find((w) => w.path === p), id);
