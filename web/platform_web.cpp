@@ -8,6 +8,8 @@
 // the movement becomes wheel steps of that window's scroll step); touch-and-hold, then move, drags
 // (sliders, window edges). Text boxes tapped on a touch screen focus a hidden <textarea> so that the
 // soft keyboard opens; what it types comes back as text and keys.
+// Esc on the canvas, when Dear ImGui has no use for it (no text box edited, no menu or popup open,
+// nothing dragged), leaves the canvas for the page's text mirror, so that Tab reaches the page.
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
@@ -85,6 +87,18 @@ EM_JS(void, js_set_cursor, (const char* cursor), { document.getElementById("canv
 EM_JS(void, js_focus_canvas, (), {
   var canvas = document.getElementById("canvas");
   if (document.activeElement !== canvas) canvas.focus({ preventScroll: true });
+});
+// Esc: the keyboard leaves the canvas for the text mirror (focused without scrolling; Tab goes on to
+// the page's links from there).
+EM_JS(void, js_leave_canvas, (), {
+  var canvas = document.getElementById("canvas");
+  var mirror = document.getElementById("mirror");
+  if (mirror) {
+    if (!mirror.hasAttribute("tabindex")) mirror.tabIndex = -1;
+    mirror.focus({ preventScroll: true });
+  } else {
+    canvas.blur();
+  }
 });
 EM_JS(void, js_clipboard_write, (const char* text), {
   var s = UTF8ToString(text);
@@ -204,6 +218,13 @@ EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void* from_text_area)
     // Text. From the textarea it arrives as its input event instead (soft keyboards send no keypress).
     if (from_text_area || command) return from_text_area ? EM_FALSE : EM_TRUE;
     if (e->charCode >= 32 && e->charCode != 127) io.AddInputCharacter(static_cast<unsigned>(e->charCode));
+    return EM_TRUE;
+  }
+  // Esc with nothing in Dear ImGui to cancel or close: the keyboard leaves the canvas (keyboard users
+  // are not trapped in it). Dear ImGui never sees that key, so none of its keys stays down.
+  if (type == EMSCRIPTEN_EVENT_KEYDOWN && key == ImGuiKey_Escape && !from_text_area && !io.WantTextInput &&
+      !ImGui::IsAnyItemActive() && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel)) {
+    js_leave_canvas();
     return EM_TRUE;
   }
   add_modifiers(io, e->ctrlKey, e->shiftKey, e->altKey, e->metaKey);

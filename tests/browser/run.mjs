@@ -951,6 +951,29 @@ test('resizing the window lays the default layout out again: inside, none overla
   await context.close();
 });
 
+test('keyboard: Esc on the canvas leaves it so that Tab reaches the page; in a text box Esc stays with the box', async () => {
+  const context = await ctx();
+  const { page, errors } = await open(context);
+  const active = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return { id: a.id, tag: a.tagName, page: a !== document.body && !!a.closest('#mirror') };
+  });
+  // In a number box Esc cancels the edit: the canvas keeps the keys.
+  await clickWidget(page, 'inference.batch');
+  await sleep(300);
+  await page.keyboard.press('Escape');
+  await sleep(200);
+  assert((await active()).id === 'canvas', 'Esc in a text box left the canvas: ' + JSON.stringify(await active()));
+  // With nothing of Dear ImGui to cancel, Esc leaves the canvas, and Tab goes on to the page.
+  await page.focus('#canvas');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  const now = await active();
+  assert(now.id !== 'canvas' && now.page, 'after Esc, Tab: ' + JSON.stringify(now));
+  assert(errors.length === 0, errors.join(' | '));
+  await context.close();
+});
+
 test('layering: the link problem message is drawn above a focused panel and can be dismissed', async () => {
   const context = await ctx();
   const { page } = await open(context);
