@@ -123,11 +123,12 @@ static int limit_name_length(ImGuiInputTextCallbackData* d) {
   return 0;
 }
 
-bool input_name(const char* id, const char* hint, NameBuffer& buffer, float width) {
+bool input_name(App& app, const char* id, const char* hint, NameBuffer& buffer, float width) {
   ImGui::SetNextItemWidth(width);
   const bool enter = ImGui::InputTextWithHint(id, hint, buffer.text, sizeof buffer.text,
                                               ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CallbackEdit,
                                               limit_name_length);
+  record_text_box(app);
   return enter || ImGui::IsItemDeactivatedAfterEdit();
 }
 
@@ -200,6 +201,7 @@ std::optional<double> number_box(App& app, double current, const FieldLimits& li
     ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.5f);
   }
   ImGui::InputText("##v", st.text, sizeof st.text, ImGuiInputTextFlags_AutoSelectAll);
+  record_text_box(app);
   const bool commit = ImGui::IsItemDeactivatedAfterEdit();
   if (!tooltip.empty()) ImGui::SetItemTooltip("%s", tooltip.c_str());
   if (!path.empty()) {
@@ -280,6 +282,14 @@ void record_target(App& app, const std::string& path, const std::string& label, 
   // rectangles count from the frame it is shown.
   r.visible = ImGui::IsItemVisible() && !(w && (w->Hidden || (w->RootWindow && w->RootWindow->Hidden)));
   app.widgets.push_back(std::move(r));
+}
+
+void record_text_box(App& app) {
+  const ImGuiWindow* w = ImGui::GetCurrentWindowRead();
+  if (!w || !w->RootWindow || w->Hidden || !ImGui::IsItemVisible()) return;
+  ImRect r(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+  r.ClipWith(w->ClipRect);
+  if (r.GetWidth() > 0 && r.GetHeight() > 0) app.text_boxes.push_back({r.Min.x, r.Min.y, r.Max.x, r.Max.y, w->RootWindow->Name});
 }
 
 bool input_field(App& app, const char* label, const char* path, std::optional<double> fallback) {

@@ -38,6 +38,8 @@ std::string field_tooltip(const std::string& label, const std::string& path);
 // Records the last drawn item in App::widgets (window.envelope.widgets()): kind "input", "menu",
 // "menu-item" or "button"; menus and buttons use paths like "menu/Panels", "button/Scenarios/Save".
 void record_target(App& app, const std::string& path, const std::string& label, const char* kind);
+// Records the last drawn item, a text box (ImGui::InputText*), in App::text_boxes.
+void record_text_box(App& app);
 // For values that are not scenario fields (planner options): limits given here.
 bool input_number(App& app, const char* label, double& value, double min, double max);
 bool input_int(App& app, const char* label, double& value, int min, int max);
@@ -52,7 +54,7 @@ struct NameBuffer {
 };
 // A name box: typing or pasting stops at kMaxNameCodePoints characters. Returns true on Enter or
 // when the box loses focus after an edit; `buffer.text` is then valid UTF-8 within the limit.
-bool input_name(const char* id, const char* hint, NameBuffer& buffer, float width);
+bool input_name(App& app, const char* id, const char* hint, NameBuffer& buffer, float width);
 
 // Charts, every one drawn through ChartArea: a plot rectangle with labelled ticks at nice 1-2-5 steps
 // (decades on a log axis), the y axis's quantity and unit above it (never over a tick label), the

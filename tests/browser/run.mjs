@@ -761,6 +761,48 @@ test('touch: a tapped text box takes the soft keyboard; a tap presses a menu and
   await context.close();
 });
 
+test('touch (phone): a tapped text box focuses the soft-keyboard textarea inside the touchend (iOS), and typing edits it', async () => {
+  const context = await ctx({ viewport: { width: 390, height: 844 }, ...phone });
+  const { page, errors } = await open(context);
+  // What has the focus while the page handles the tap's touchend (this listener runs after the app's).
+  await page.evaluate(() => {
+    window.focusInTouchEnd = [];
+    document.getElementById('canvas').addEventListener('touchend', () => window.focusInTouchEnd.push(document.activeElement.id));
+  });
+  // A number box well inside an open panel.
+  const path = await page.evaluate(() => {
+    const wins = Object.fromEntries(window.envelope.windows().map((o) => [o.name, o]));
+    const box = window.envelope.widgets().find((x) => {
+      const w = wins[x.window];
+      return x.kind === 'input' && x.path.includes('.') && w && !w.collapsed && x.y > w.y + 30 && x.y + x.h < Math.min(w.y + w.h, innerHeight) - 10;
+    });
+    return box && box.path;
+  });
+  assert(path, 'no number box on the phone layout');
+  const c = await widgetCentre(page, path);
+  await page.touchscreen.tap(c.x, c.y);
+  const during = await page.evaluate(() => window.focusInTouchEnd);
+  assert(during[0] === 'envelope-text', `focus during the touchend: ${JSON.stringify(during)} (${path})`);
+  const valueOf = (p) => page.evaluate((q) => q.split('.').reduce((o, k) => o && o[k], window.envelope.getScenario()), p);
+  const before = await valueOf(path);
+  const next = typeof before === 'number' && before >= 2 ? before - 1 : 2;
+  await sleep(200);
+  await page.keyboard.insertText(String(next));
+  await sleep(200);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(([p, v]) => p.split('.').reduce((o, k) => o && o[k], window.envelope.getScenario()) === v, [path, next],
+    { timeout: 3000 }).catch(() => {});
+  assert((await valueOf(path)) === next, `${path}: ${before} -> ${await valueOf(path)} after typing ${next}`);
+  // A tap elsewhere (a panel's empty area is no text box) does not take the keyboard.
+  await page.evaluate(() => { window.focusInTouchEnd = []; });
+  const bar = await widgetCentre(page, 'menu/Menu');
+  await page.touchscreen.tap(bar.x, bar.y);
+  const later = await page.evaluate(() => window.focusInTouchEnd);
+  assert(later[0] !== 'envelope-text', 'a tap on the menu took the soft keyboard');
+  assert(errors.length === 0, errors.join(' | '));
+  await context.close();
+});
+
 test('touch: a one-finger swipe scrolls the panel under it, and only that panel', async () => {
   const context = await ctx({ hasTouch: true });
   const { page, errors } = await open(context);
