@@ -861,7 +861,7 @@ TEST_CASE("the default layout fits 1280x720, 1366x768, 1920x1080, 2560x1440 and 
   }
 }
 
-TEST_CASE("a resize lays the default layout out again, as a first visit at the new size; an arranged one is kept", "[ui][layout]") {
+TEST_CASE("a resize lays the default layout out again, as a first visit at the new size, and keeps an arranged one", "[ui][layout]") {
   const auto layout = [](App& app) {
     std::vector<std::string> out;
     for (const auto& win : nlohmann::json::parse(app.windows_json()))
