@@ -22,6 +22,9 @@ bool panel_included(const std::string& name, const Scenario& s);
 // Every frame a panel is kept within the window below the top bar (title bar on-screen, never wider
 // or taller than the window): after a resize, a layout saved on a larger screen, or a drag.
 bool begin_panel(App& app, const char* name);
+// Back to the default layout (the Panels menu's "Default layout"): laid out for this window size
+// now, and again after each resize until the user arranges the panels again.
+void reset_layout(App& app);
 // Uncollapse and focus a panel (the Panels menu); on its next frame it is moved and sized to lie
 // fully within the window.
 void show_panel(App& app, const char* name);

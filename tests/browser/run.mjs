@@ -989,6 +989,14 @@ test('resizing the window lays the default layout out again: inside, none overla
   const kept = (await page.evaluate(() => window.envelope.windows())).find((o) => o.name === 'Memory');
   assert(kept.x === moved.x && kept.y === moved.y, `the moved panel was laid out again: ${JSON.stringify([moved, kept])}`);
   assert((await outside(page)).length === 0, 'outside after the resize: ' + (await outside(page)).join('; '));
+  // Panels > Default layout: laid out again, no overlap.
+  await clickWidget(page, 'menu/Panels');
+  await sleep(250);
+  await clickWidget(page, 'menu/Panels/Default layout');
+  await sleep(500);
+  const back = (await page.evaluate(() => window.envelope.windows())).find((o) => o.name === 'Memory');
+  assert(back.x !== kept.x || back.y !== kept.y, 'Default layout left Memory where it was moved');
+  assert((await overlapping(page)).length === 0, 'after Default layout: ' + (await overlapping(page)).join('; '));
   assert(errors.length === 0, errors.join(' | '));
   await context.close();
 });

@@ -908,6 +908,14 @@ TEST_CASE("a resize lays the default layout out again, as a first visit at the n
   CHECK(memory->Pos.x == 100);
   CHECK(memory->Pos.y == 200);
   CHECK(windows_outside(app, 1366, 768).empty());
+  // Panels > Default layout: the layout of a first visit at this size, following resizes again.
+  reset_layout(app);
+  for (int f = 0; f < 3; ++f) draw_frame(app);
+  CHECK(layout(app) == first_visit[{1366, 768}]);
+  CHECK(host.storage["envelope.layout"] == "default");
+  ImGui::GetIO().DisplaySize = ImVec2(1280, 720);
+  for (int f = 0; f < 3; ++f) draw_frame(app);
+  CHECK(layout(app) == first_visit[{1280, 720}]);
 }
 
 TEST_CASE("a panel outside the window (a layout saved on a larger screen, a resize) is brought back in", "[ui][layout]") {

@@ -209,6 +209,14 @@ bool begin_panel(App& app, const char* name) {
   return ImGui::Begin(name);
 }
 
+void reset_layout(App& app) {
+  LayoutState& st = app.panel_state().layout;
+  st.arranged = false;
+  st.arranged_known = true;
+  st.placements.clear();  // the next panel drawn lays them all out (update_layout)
+  app.host().storage_set(kLayoutKey, "default");
+}
+
 void show_panel(App& app, const char* name) {
   ImGui::SetWindowCollapsed(name, false);
   ImGui::SetWindowFocus(name);
@@ -303,6 +311,11 @@ void draw_menus(App& app, bool compact) {
       if (ImGui::MenuItem(p.name)) show_panel(app, p.name);
       record_target(app, std::string("menu/Panels/") + p.name, p.name, "menu-item");
     }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Default layout", nullptr, false, app.panel_state().layout.arranged)) reset_layout(app);
+    record_target(app, "menu/Panels/Default layout", "Default layout", "menu-item");
+    ImGui::SetItemTooltip("Lays the panels out for this window again, as on a first visit, and again after every resize "
+                          "until you move, resize, collapse or open a panel");
     if (!listed) ImGui::EndMenu();
   }
   if (ImGui::MenuItem("Pin to compare")) app.pin_current();
