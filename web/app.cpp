@@ -591,8 +591,24 @@ std::string App::widgets_json() const {
   return out.dump();
 }
 
+bool App::text_box_at(float x, float y) const {
+  // The front-most top-level window under the point (popups, tooltips and menus included): a text
+  // box counts only when it is drawn in that window, not covered by another.
+  const ImGuiContext& g = *GImGui;
+  for (int i = g.Windows.Size - 1; i >= 0; --i) {
+    const ImGuiWindow* w = g.Windows[i];
+    if (!w->WasActive || w->Hidden || (w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Tooltip)) ||
+        !w->Rect().Contains(ImVec2(x, y))) continue;
+    for (const TextBoxRect& b : text_boxes)
+      if (b.window == w->Name && x >= b.x0 && x < b.x1 && y >= b.y0 && y < b.y1) return true;
+    return false;
+  }
+  return false;
+}
+
 void App::frame() {
   widgets.clear();
+  text_boxes.clear();
   // Undo / redo shortcuts, unless a text box has the keyboard (it has its own undo).
   const ImGuiIO& io = ImGui::GetIO();
   const bool command = io.KeyCtrl || io.KeySuper;

@@ -43,6 +43,14 @@ struct WidgetRect {
   std::string value;           // choices and flags: the value shown; charts: the value under the cursor
 };
 
+// A text box drawn in the last frame, in window pixels (clipped to its window), and the top-level
+// window it is in. A tap on a touch screen that lands on one focuses the page's soft-keyboard
+// textarea inside the touch event: iOS opens the keyboard only there (platform_web.cpp).
+struct TextBoxRect {
+  float x0, y0, x1, y1;
+  std::string window;
+};
+
 // One row of the Compare table: a result of the current scenario against a pinned one.
 // Delta text of current - pinned: "+1.2 GB (+15.0%)", "0 (0%)", "-$3 k (-20.0%)"; "-" when missing.
 std::string delta_text(double current, double pinned, const std::string& unit, bool binary);
@@ -140,6 +148,10 @@ class App {
   std::map<std::string, FieldEdit> field_edits;
   // Every scenario input drawn in the last frame, with its field path.
   std::vector<WidgetRect> widgets;
+  // Every text box drawn in the last frame (number boxes, names, search filters, the config box).
+  std::vector<TextBoxRect> text_boxes;
+  // Whether the last frame drew a text box at (x, y), in the front-most window there.
+  bool text_box_at(float x, float y) const;
 
   // What the panels keep between frames (panel_state.hpp).
   PanelState& panel_state() { return *panel_state_; }

@@ -129,6 +129,7 @@ int main(int, char**) {
   g_app = &app;
   app.start();
   platform::mark("app-started");
+  platform::set_text_box_test([](float x, float y) { return g_app && g_app->text_box_at(x, y); });
   request_redraw();
   platform::run(frame);  // the browser returns at once and keeps calling frame(); the desktop returns on quit
 #ifndef __EMSCRIPTEN__

@@ -74,7 +74,15 @@ struct LayoutState {
     bool collapsed = false;
   };
   std::vector<std::pair<std::string, Placement>> placements;
-  ImVec2 computed_for{0, 0};
+  ImVec2 computed_for{0, 0};      // the window size the placements were computed for
+  std::string computed_panels;    // and the panels they place (the included ones, one name a line)
+  // The user moved, resized, collapsed or opened a panel (now, or in an earlier visit: storage key
+  // "envelope.layout"): their arrangement is kept, only pulled back on-screen. Until then the
+  // default layout is computed again for every new window size and set of included panels.
+  bool arranged = false;
+  bool arranged_known = false;    // read from storage yet
+  bool apply = false;             // this frame: every panel is moved and sized to its placement
+  int checked_frame = -1;
   float bar_full_width = 0;      // the top bar with the subtitle
   float bar_subtitle_width = 0;  // the subtitle's share of it
   std::string show_request;      // a panel opened from the Panels menu: brought fully on-screen

@@ -4,9 +4,11 @@
 
 namespace envelope::ui {
 
-// The panels in their default order. On first use (no saved layout) they flow into as many columns
-// as the page is wide; those that do not fit start collapsed, stacked at the foot of the last column.
-// Later runs restore the layout ImGui saved (localStorage in the browser).
+// The panels in their default order. By default they flow into as many columns as the page is wide;
+// those that do not fit start collapsed, stacked at the foot of a column. That default layout is
+// computed again whenever the window size or the included panels change, until the user moves,
+// resizes, collapses or opens a panel: from then on their arrangement is kept (later runs restore
+// the layout ImGui saved, localStorage in the browser), only pulled back on-screen.
 struct Panel {
   const char* name;
   float height_em;  // default height; widths are 30 em
@@ -20,6 +22,9 @@ bool panel_included(const std::string& name, const Scenario& s);
 // Every frame a panel is kept within the window below the top bar (title bar on-screen, never wider
 // or taller than the window): after a resize, a layout saved on a larger screen, or a drag.
 bool begin_panel(App& app, const char* name);
+// Back to the default layout (the Panels menu's "Default layout"): laid out for this window size
+// now, and again after each resize until the user arranges the panels again.
+void reset_layout(App& app);
 // Uncollapse and focus a panel (the Panels menu); on its next frame it is moved and sized to lie
 // fully within the window.
 void show_panel(App& app, const char* name);

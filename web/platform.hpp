@@ -32,6 +32,10 @@ void mark(const char* name);
 void run(bool (*frame)());
 // Something outside the platform's input wants frames (the page's script, a timer): resume the loop.
 void wake();
+// The app's answer to "did the last frame draw a text box at this point?" (window pixels). The
+// browser asks it when a tap ends: a tap on a text box focuses the soft keyboard's textarea inside
+// the touch event itself, the only moment iOS opens the keyboard for.
+void set_text_box_test(bool (*test)(float x, float y));
 // Releases the window and context (desktop; the browser page keeps running).
 void shutdown();
 

@@ -84,6 +84,7 @@ void run(bool (*frame)()) {
   }
 }
 
+void set_text_box_test(bool (*)(float, float)) {}  // mouse and keyboard: no soft keyboard to open
 void wake() {}  // the loop polls at least every 500 ms; input wakes it at once
 
 void shutdown() {

@@ -7,7 +7,10 @@
 // a tap is a click; a one-finger swipe scrolls the window under it (Dear ImGui has no drag-to-scroll:
 // the movement becomes wheel steps of that window's scroll step); touch-and-hold, then move, drags
 // (sliders, window edges). Text boxes tapped on a touch screen focus a hidden <textarea> so that the
-// soft keyboard opens; what it types comes back as text and keys.
+// soft keyboard opens (inside the touchend handler: iOS opens the keyboard only for a focus() made
+// while it handles the tap); what it types comes back as text and keys.
+// Esc on the canvas, when Dear ImGui has no use for it (no text box edited, no menu or popup open,
+// nothing dragged), leaves the canvas for the page's text mirror, so that Tab reaches the page.
 #include <emscripten.h>
 #include <emscripten/html5.h>
 
@@ -39,6 +42,7 @@ ImGuiMouseCursor g_cursor = ImGuiMouseCursor_COUNT;
 std::string g_clipboard;  // what Ctrl+C copied, or the last paste
 bool g_touch_source = false;  // the last pointer input was a finger
 bool g_text_area_active = false;
+bool (*g_text_box_at)(float x, float y) = nullptr;  // set_text_box_test()
 ImVec2 g_ime_pos(0, 0);
 
 struct Touch {
@@ -88,6 +92,18 @@ EM_JS(void, js_set_cursor, (const char* cursor), { document.getElementById("canv
 EM_JS(void, js_focus_canvas, (), {
   var canvas = document.getElementById("canvas");
   if (document.activeElement !== canvas) canvas.focus({ preventScroll: true });
+});
+// Esc: the keyboard leaves the canvas for the text mirror (focused without scrolling; Tab goes on to
+// the page's links from there).
+EM_JS(void, js_leave_canvas, (), {
+  var canvas = document.getElementById("canvas");
+  var mirror = document.getElementById("mirror");
+  if (mirror) {
+    if (!mirror.hasAttribute("tabindex")) mirror.tabIndex = -1;
+    mirror.focus({ preventScroll: true });
+  } else {
+    canvas.blur();
+  }
 });
 EM_JS(void, js_clipboard_write, (const char* text), {
   var s = UTF8ToString(text);
@@ -209,6 +225,13 @@ EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void* from_text_area)
     if (e->charCode >= 32 && e->charCode != 127) io.AddInputCharacter(static_cast<unsigned>(e->charCode));
     return EM_TRUE;
   }
+  // Esc with nothing in Dear ImGui to cancel or close: the keyboard leaves the canvas (keyboard users
+  // are not trapped in it). Dear ImGui never sees that key, so none of its keys stays down.
+  if (type == EMSCRIPTEN_EVENT_KEYDOWN && key == ImGuiKey_Escape && !from_text_area && !io.WantTextInput &&
+      !ImGui::IsAnyItemActive() && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel)) {
+    js_leave_canvas();
+    return EM_TRUE;
+  }
   add_modifiers(io, e->ctrlKey, e->shiftKey, e->altKey, e->metaKey);
   if (key != ImGuiKey_None && !paste) {
     io.AddKeyEvent(key, type == EMSCRIPTEN_EVENT_KEYDOWN);
@@ -313,7 +336,15 @@ EM_BOOL on_touch(int type, const EmscriptenTouchEvent* e, void*) {
       io.AddMousePosEvent(x, y);
       io.AddMouseButtonEvent(0, true);
       io.AddMouseButtonEvent(0, false);
-      if (!g_text_area_active) js_focus_canvas();
+      if (g_text_box_at && g_text_box_at(x, y)) {
+        // A text box (as the last frame drew it) is under the finger: the soft keyboard's textarea
+        // takes the focus now, inside this touchend; the next frame keeps it (the box is active) or,
+        // if the tap did not activate it after all, gives the keys back to the canvas.
+        g_text_area_active = true;
+        js_text_area(1, x, y);
+      } else if (!g_text_area_active) {
+        js_focus_canvas();
+      }
     } else if (g_touch.mode == Touch::Drag) {
       io.AddMousePosEvent(x, y);
       io.AddMouseButtonEvent(0, false);
@@ -455,6 +486,8 @@ void new_frame() {
     js_text_area(text_area ? 1 : 0, g_ime_pos.x, g_ime_pos.y);
   }
 }
+
+void set_text_box_test(bool (*test)(float x, float y)) { g_text_box_at = test; }
 
 void present() {}  // the browser shows the canvas when the animation frame returns
 

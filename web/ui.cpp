@@ -123,11 +123,12 @@ static int limit_name_length(ImGuiInputTextCallbackData* d) {
   return 0;
 }
 
-bool input_name(const char* id, const char* hint, NameBuffer& buffer, float width) {
+bool input_name(App& app, const char* id, const char* hint, NameBuffer& buffer, float width) {
   ImGui::SetNextItemWidth(width);
   const bool enter = ImGui::InputTextWithHint(id, hint, buffer.text, sizeof buffer.text,
                                               ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CallbackEdit,
                                               limit_name_length);
+  record_text_box(app);
   return enter || ImGui::IsItemDeactivatedAfterEdit();
 }
 
@@ -200,6 +201,7 @@ std::optional<double> number_box(App& app, double current, const FieldLimits& li
     ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.5f);
   }
   ImGui::InputText("##v", st.text, sizeof st.text, ImGuiInputTextFlags_AutoSelectAll);
+  record_text_box(app);
   const bool commit = ImGui::IsItemDeactivatedAfterEdit();
   if (!tooltip.empty()) ImGui::SetItemTooltip("%s", tooltip.c_str());
   if (!path.empty()) {
@@ -280,6 +282,14 @@ void record_target(App& app, const std::string& path, const std::string& label, 
   // rectangles count from the frame it is shown.
   r.visible = ImGui::IsItemVisible() && !(w && (w->Hidden || (w->RootWindow && w->RootWindow->Hidden)));
   app.widgets.push_back(std::move(r));
+}
+
+void record_text_box(App& app) {
+  const ImGuiWindow* w = ImGui::GetCurrentWindowRead();
+  if (!w || !w->RootWindow || w->Hidden || !ImGui::IsItemVisible()) return;
+  ImRect r(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+  r.ClipWith(w->ClipRect);
+  if (r.GetWidth() > 0 && r.GetHeight() > 0) app.text_boxes.push_back({r.Min.x, r.Min.y, r.Max.x, r.Max.y, w->RootWindow->Name});
 }
 
 bool input_field(App& app, const char* label, const char* path, std::optional<double> fallback) {
@@ -472,7 +482,31 @@ ChartArea::ChartArea(App& app, const char* id, const std::string& title, ChartAx
                      const std::vector<LegendEntry>& legend, float height_em)
     : app_(app), xa_(std::move(x)), ya_(std::move(y)) {
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  const ImVec2 size(std::max(em(8), ImGui::GetContentRegionAvail().x), em(height_em));
+  const float line = ImGui::GetTextLineHeight(), row = line + em(0.15f);
+  const float width = std::max(em(8), ImGui::GetContentRegionAvail().x);
+  // Heading: the y axis's quantity and unit at the left, the legend at the right when it fits there,
+  // else in rows of its own below, wrapped to the chart's width (never cut off).
+  std::vector<float> entry_w;
+  float legend_w = 0;
+  for (const LegendEntry& e : legend) {
+    entry_w.push_back(em(1.1f) + ImGui::CalcTextSize(e.name.c_str()).x + em(0.8f));
+    legend_w += entry_w.back();
+  }
+  const float ylabel_w = ImGui::CalcTextSize(ya_.label.c_str()).x;
+  const bool beside = ylabel_w + em(1) + legend_w <= width;
+  const int label_rows = ya_.label.empty() ? 0 : 1;
+  std::vector<ImVec2> at;  // each entry's offset from p0
+  int rows = 0;            // the legend's rows of its own
+  float lx = beside ? width - legend_w : 0;
+  for (size_t i = 0; i < legend.size(); ++i) {
+    if (!beside && (rows == 0 || (lx > 0 && lx + entry_w[i] - em(0.8f) > width))) lx = 0, ++rows;
+    at.emplace_back(lx, beside ? 0 : (label_rows + rows - 1) * row);
+    lx += entry_w[i];
+  }
+  // One heading row (label and legend side by side) or the label's and the legend's rows; taller
+  // than two rows, the chart grows by the rows beyond them.
+  const int heading_rows = beside ? 1 : label_rows + rows;
+  const ImVec2 size(width, em(height_em) + std::max(0, heading_rows - 2) * row);
   ImGui::InvisibleButton(id, size);
   hovered_ = ImGui::IsItemHovered();
   record_target(app, std::string("chart/") + id, title, "chart");
@@ -480,27 +514,20 @@ ChartArea::ChartArea(App& app, const char* id, const std::string& title, ChartAx
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const unsigned text = ImGui::GetColorU32(ImGuiCol_Text), dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   const unsigned grid = ImGui::GetColorU32(ImGuiCol_Separator, 0.35f);
-  const float line = ImGui::GetTextLineHeight();
-  // Heading: the y axis's quantity and unit at the left, the legend at the right (or on its own row).
-  float legend_w = 0;
-  for (const LegendEntry& e : legend) legend_w += em(1.1f) + ImGui::CalcTextSize(e.name.c_str()).x + em(0.8f);
-  const float ylabel_w = ImGui::CalcTextSize(ya_.label.c_str()).x;
-  const bool legend_row = !legend.empty() && ylabel_w + em(1) + legend_w > size.x;
   dl->AddText(p0, dim, ya_.label.c_str());
-  float lx = legend_row ? p0.x : p0.x + size.x - legend_w;
-  const float ly = legend_row ? p0.y + line + em(0.15f) : p0.y;
-  for (const LegendEntry& e : legend) {
-    dl->AddRectFilled(ImVec2(lx, ly + line * 0.3f), ImVec2(lx + em(0.7f), ly + line * 0.3f + em(0.5f)), e.color);
-    dl->AddText(ImVec2(lx + em(1.1f), ly), text, e.name.c_str());
-    lx += em(1.1f) + ImGui::CalcTextSize(e.name.c_str()).x + em(0.8f);
+  for (size_t i = 0; i < legend.size(); ++i) {
+    const ImVec2 e(p0.x + at[i].x, p0.y + at[i].y);
+    dl->AddRectFilled(ImVec2(e.x, e.y + line * 0.3f), ImVec2(e.x + em(0.7f), e.y + line * 0.3f + em(0.5f)), legend[i].color);
+    dl->AddText(ImVec2(e.x + em(1.1f), e.y), text, legend[i].name.c_str());
   }
-  const float top = p0.y + (legend_row ? 2 : 1) * (line + em(0.15f)) + em(0.4f);
+  const float top = p0.y + heading_rows * row + em(0.4f);
   const float bottom = p0.y + size.y - 2 * line - em(0.3f);
   const int y_target = std::max(2, static_cast<int>((bottom - top) / em(2.2f)));
-  widen_to_ticks(ya_, y_target);
+  if (ya_.ticks) widen_to_ticks(ya_, y_target);
+  if (ya_.hi <= ya_.lo) ya_.hi = ya_.lo + 1;
   if (xa_.log && xa_.lo <= 0) widen_to_ticks(xa_, 5);
   if (xa_.hi <= xa_.lo) xa_.hi = xa_.lo + 1;
-  const std::vector<double> yt = chart_ticks(ya_.lo, ya_.hi, ya_.log, y_target);
+  const std::vector<double> yt = ya_.ticks ? chart_ticks(ya_.lo, ya_.hi, ya_.log, y_target) : std::vector<double>{};
   std::vector<std::string> ylabels;
   float tick_w = 0;
   for (double v : yt) {

@@ -38,6 +38,8 @@ std::string field_tooltip(const std::string& label, const std::string& path);
 // Records the last drawn item in App::widgets (window.envelope.widgets()): kind "input", "menu",
 // "menu-item" or "button"; menus and buttons use paths like "menu/Panels", "button/Scenarios/Save".
 void record_target(App& app, const std::string& path, const std::string& label, const char* kind);
+// Records the last drawn item, a text box (ImGui::InputText*), in App::text_boxes.
+void record_text_box(App& app);
 // For values that are not scenario fields (planner options): limits given here.
 bool input_number(App& app, const char* label, double& value, double min, double max);
 bool input_int(App& app, const char* label, double& value, int min, int max);
@@ -52,11 +54,11 @@ struct NameBuffer {
 };
 // A name box: typing or pasting stops at kMaxNameCodePoints characters. Returns true on Enter or
 // when the box loses focus after an edit; `buffer.text` is then valid UTF-8 within the limit.
-bool input_name(const char* id, const char* hint, NameBuffer& buffer, float width);
+bool input_name(App& app, const char* id, const char* hint, NameBuffer& buffer, float width);
 
 // Charts, every one drawn through ChartArea: a plot rectangle with labelled ticks at nice 1-2-5 steps
 // (decades on a log axis), the y axis's quantity and unit above it (never over a tick label), the
-// legend beside that (or below it when it does not fit), labelled reference lines (budgets,
+// legend beside that (or in rows below it, wrapped to the width, when it does not fit), labelled reference lines (budgets,
 // capacities, targets, the scenario's own value) and, while hovered, the value under the cursor as a
 // tooltip and as the chart's "value" in window.envelope.widgets() (path "chart/<id>").
 struct ChartAxis {
@@ -64,6 +66,7 @@ struct ChartAxis {
   bool log = false;
   std::string label;         // quantity and unit: "tokens/s", "cost (USD)", "context (tokens)"
   std::string unit;          // tick label format: "USD", "B", "s", or "" for plain readable numbers
+  bool ticks = true;         // false: no ticks or grid (the y axis of a single bar)
 };
 // Nice 1-2-5 tick values within [lo, hi], about `target` of them (decades, or 1-2-5 within decades,
 // on a log axis). Exposed for the headless tests.
@@ -76,8 +79,9 @@ struct LegendEntry {
 };
 class ChartArea {
  public:
-  // Reserves `height_em` of the window's width (an InvisibleButton `id`) and draws the axes. A linear
-  // y axis starting at lo = 0 (and any log axis) is widened to whole ticks.
+  // Reserves `height_em` of the window's width (an InvisibleButton `id`; taller by the legend's rows
+  // after the first) and draws the axes. A linear y axis starting at lo = 0 (and any log axis) is
+  // widened to whole ticks.
   ChartArea(App& app, const char* id, const std::string& title, ChartAxis x, ChartAxis y, const std::vector<LegendEntry>& legend,
             float height_em = 11);
   float px(double x) const;
@@ -129,6 +133,7 @@ struct Segment {
   unsigned color;
 };
 // One horizontal stacked bar, scaled so `capacity` (drawn as a line) fits; returns nothing.
+// (The Cost panel's breakdown is a ChartArea with a USD axis: panels/cost.cpp.)
 void stacked_bar(const char* id, const std::vector<Segment>& segments, double capacity, bool binary_units);
 
 unsigned palette(int i);

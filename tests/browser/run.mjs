@@ -761,6 +761,48 @@ test('touch: a tapped text box takes the soft keyboard; a tap presses a menu and
   await context.close();
 });
 
+test('touch (phone): a tapped text box focuses the soft-keyboard textarea inside the touchend (iOS), and typing edits it', async () => {
+  const context = await ctx({ viewport: { width: 390, height: 844 }, ...phone });
+  const { page, errors } = await open(context);
+  // What has the focus while the page handles the tap's touchend (this listener runs after the app's).
+  await page.evaluate(() => {
+    window.focusInTouchEnd = [];
+    document.getElementById('canvas').addEventListener('touchend', () => window.focusInTouchEnd.push(document.activeElement.id));
+  });
+  // A number box well inside an open panel.
+  const path = await page.evaluate(() => {
+    const wins = Object.fromEntries(window.envelope.windows().map((o) => [o.name, o]));
+    const box = window.envelope.widgets().find((x) => {
+      const w = wins[x.window];
+      return x.kind === 'input' && x.path.includes('.') && w && !w.collapsed && x.y > w.y + 30 && x.y + x.h < Math.min(w.y + w.h, innerHeight) - 10;
+    });
+    return box && box.path;
+  });
+  assert(path, 'no number box on the phone layout');
+  const c = await widgetCentre(page, path);
+  await page.touchscreen.tap(c.x, c.y);
+  const during = await page.evaluate(() => window.focusInTouchEnd);
+  assert(during[0] === 'envelope-text', `focus during the touchend: ${JSON.stringify(during)} (${path})`);
+  const valueOf = (p) => page.evaluate((q) => q.split('.').reduce((o, k) => o && o[k], window.envelope.getScenario()), p);
+  const before = await valueOf(path);
+  const next = typeof before === 'number' && before >= 2 ? before - 1 : 2;
+  await sleep(200);
+  await page.keyboard.insertText(String(next));
+  await sleep(200);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(([p, v]) => p.split('.').reduce((o, k) => o && o[k], window.envelope.getScenario()) === v, [path, next],
+    { timeout: 3000 }).catch(() => {});
+  assert((await valueOf(path)) === next, `${path}: ${before} -> ${await valueOf(path)} after typing ${next}`);
+  // A tap elsewhere (a panel's empty area is no text box) does not take the keyboard.
+  await page.evaluate(() => { window.focusInTouchEnd = []; });
+  const bar = await widgetCentre(page, 'menu/Menu');
+  await page.touchscreen.tap(bar.x, bar.y);
+  const later = await page.evaluate(() => window.focusInTouchEnd);
+  assert(later[0] !== 'envelope-text', 'a tap on the menu took the soft keyboard');
+  assert(errors.length === 0, errors.join(' | '));
+  await context.close();
+});
+
 test('touch: a one-finger swipe scrolls the panel under it, and only that panel', async () => {
   const context = await ctx({ hasTouch: true });
   const { page, errors } = await open(context);
@@ -873,12 +915,30 @@ const outside = (page) => page.evaluate(() => window.envelope.windows().filter((
   o.x < -1 || o.y < -1 || o.x + o.w > window.innerWidth + 1 || o.y + o.h > window.innerHeight + 1)
   .map((o) => `${o.name} ${Math.round(o.x)},${Math.round(o.y)} ${Math.round(o.w)}x${Math.round(o.h)}`));
 
+// Pairs of open (not collapsed) windows that overlap by more than a pixel; popups (menus, tooltips) aside.
+const overlapping = (page) => page.evaluate(() => {
+  const open = window.envelope.windows().filter((o) => !o.popup && !o.collapsed);
+  const out = [];
+  for (let i = 0; i < open.length; i++)
+    for (let j = i + 1; j < open.length; j++) {
+      const a = open[i], b = open[j];
+      if (a.x < b.x + b.w - 1 && b.x < a.x + a.w - 1 && a.y < b.y + b.h - 1 && b.y < a.y + a.h - 1) out.push(`${a.name} and ${b.name}`);
+    }
+  return out;
+});
+// The panels' rectangles, rounded: two layouts compare equal when every panel is in the same place.
+const layoutOf = (page) => page.evaluate(() => window.envelope.windows().filter((o) => !o.popup).map((o) =>
+  `${o.name} ${Math.round(o.x)},${Math.round(o.y)} ${Math.round(o.w)}x${Math.round(o.h)}${o.collapsed ? ' collapsed' : ''}`).sort());
+const phone = { hasTouch: true, isMobile: true };
+
 for (const [width, height] of [[1280, 720], [1366, 768], [1920, 1080], [2560, 1440], [390, 844]]) {
-  test(`layout at ${width}x${height}: every window inside the viewport, the top bar fits, the width is used, Panels > Planner opens on-screen`, async () => {
-    const context = await ctx({ viewport: { width, height } });
+  test(`layout at ${width}x${height}: every window inside the viewport, none overlapping, the top bar fits, the width is used, Panels > Planner opens on-screen`, async () => {
+    const context = await ctx({ viewport: { width, height }, ...(width < 500 ? phone : {}) });
     const { page, errors } = await open(context);
     let out = await outside(page);
     assert(out.length === 0, 'outside the viewport: ' + out.join('; '));
+    const overlaps = await overlapping(page);
+    assert(overlaps.length === 0, 'overlapping: ' + overlaps.join('; '));
     const bar = await page.evaluate(() => window.envelope.widgets().filter((w) => w.window === '##MainMenuBar'));
     assert(bar.length >= 2, 'top bar: ' + bar.map((w) => w.path).join(', '));
     const cut = bar.filter((w) => w.x + w.w > width + 1);
@@ -896,6 +956,73 @@ for (const [width, height] of [[1280, 720], [1366, 768], [1920, 1080], [2560, 14
     await context.close();
   });
 }
+
+test('resizing the window lays the default layout out again: inside, none overlapping, as loaded at that size', async () => {
+  const context = await ctx({ viewport: { width: 1920, height: 1080 } });
+  const { page, errors } = await open(context);
+  for (const [width, height] of [[1280, 720], [390, 844], [2560, 1440], [1366, 768], [1920, 1080], [1280, 720]]) {
+    await page.setViewportSize({ width, height });
+    await page.waitForFunction(([w, h]) => window.envelope.windows().every((o) => o.x + o.w <= w + 1 && o.y + o.h <= h + 1), [width, height],
+      { timeout: 3000 }).catch(() => {});
+    await sleep(300);
+    const out = await outside(page), overlaps = await overlapping(page);
+    assert(out.length === 0, `${width}x${height}: outside the viewport: ` + out.join('; '));
+    assert(overlaps.length === 0, `${width}x${height}: overlapping: ` + overlaps.join('; '));
+  }
+  // The same layout as a first visit at 1280x720.
+  const resized = await layoutOf(page);
+  const fresh = await ctx({ viewport: { width: 1280, height: 720 } });
+  const loaded = await layoutOf((await open(fresh)).page);
+  assert(JSON.stringify(resized) === JSON.stringify(loaded), `after resizing:\n${resized.join('\n')}\nloaded at 1280x720:\n${loaded.join('\n')}`);
+  await fresh.close();
+  // A panel the user moved keeps its place: a resize then only keeps the panels on-screen.
+  const memory = (await page.evaluate(() => window.envelope.windows())).find((o) => o.name === 'Memory');
+  await page.mouse.move(memory.x + memory.w / 2, memory.y + 8);
+  await page.mouse.down();
+  await page.mouse.move(memory.x + memory.w / 2 + 40, memory.y + 48, { steps: 5 });
+  await page.mouse.up();
+  await sleep(300);
+  const moved = (await page.evaluate(() => window.envelope.windows())).find((o) => o.name === 'Memory');
+  assert(Math.abs(moved.x - memory.x - 40) <= 2, `Memory not dragged: ${memory.x} -> ${moved.x}`);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await sleep(600);
+  const kept = (await page.evaluate(() => window.envelope.windows())).find((o) => o.name === 'Memory');
+  assert(kept.x === moved.x && kept.y === moved.y, `the moved panel was laid out again: ${JSON.stringify([moved, kept])}`);
+  assert((await outside(page)).length === 0, 'outside after the resize: ' + (await outside(page)).join('; '));
+  // Panels > Default layout: laid out again, no overlap.
+  await clickWidget(page, 'menu/Panels');
+  await sleep(250);
+  await clickWidget(page, 'menu/Panels/Default layout');
+  await sleep(500);
+  const back = (await page.evaluate(() => window.envelope.windows())).find((o) => o.name === 'Memory');
+  assert(back.x !== kept.x || back.y !== kept.y, 'Default layout left Memory where it was moved');
+  assert((await overlapping(page)).length === 0, 'after Default layout: ' + (await overlapping(page)).join('; '));
+  assert(errors.length === 0, errors.join(' | '));
+  await context.close();
+});
+
+test('keyboard: Esc on the canvas leaves it so that Tab reaches the page; in a text box Esc stays with the box', async () => {
+  const context = await ctx();
+  const { page, errors } = await open(context);
+  const active = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return { id: a.id, tag: a.tagName, page: a !== document.body && !!a.closest('#mirror') };
+  });
+  // In a number box Esc cancels the edit: the canvas keeps the keys.
+  await clickWidget(page, 'inference.batch');
+  await sleep(300);
+  await page.keyboard.press('Escape');
+  await sleep(200);
+  assert((await active()).id === 'canvas', 'Esc in a text box left the canvas: ' + JSON.stringify(await active()));
+  // With nothing of Dear ImGui to cancel, Esc leaves the canvas, and Tab goes on to the page.
+  await page.focus('#canvas');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  const now = await active();
+  assert(now.id !== 'canvas' && now.page, 'after Esc, Tab: ' + JSON.stringify(now));
+  assert(errors.length === 0, errors.join(' | '));
+  await context.close();
+});
 
 test('layering: the link problem message is drawn above a focused panel and can be dismissed', async () => {
   const context = await ctx();
@@ -964,10 +1091,11 @@ test('serving trade-off chart: Planner > Serving draws points and a Pareto front
   await context.close();
 });
 
-test('charts: the Training and Inference charts show the value under the cursor', async () => {
+test('charts: the Training, Inference and Cost charts show the value under the cursor', async () => {
   const context = await ctx({ viewport: { width: 1920, height: 1080 } });
   const { page } = await open(context);
-  for (const [panel, id, needle] of [['Inference', 'chart/tps_vs_batch', /^batch .*\ntokens\/s: /], ['Training', 'chart/cost_vs_tokens', /^training tokens .*\ncost: \$/]]) {
+  for (const [panel, id, needle] of [['Inference', 'chart/tps_vs_batch', /^batch .*\ntokens\/s: /], ['Training', 'chart/cost_vs_tokens', /^training tokens .*\ncost: \$/],
+    ['Cost', 'chart/cost-breakdown', /^[a-z ]+(x12)?: \$[\d.]+ ?[kMB]? \((< )?[\d.]+% of the first year\)$/]]) {
     await openPanel(page, panel);
     await scrollIntoView(page, panel, id);
     const chart = await page.evaluate((p) => window.envelope.widgets().find((w) => w.path === p), id);

@@ -3,6 +3,8 @@
 // preset. Checks that each panel window exists, that the text mirror is published, and that the
 // scenario survives the UI (nothing it draws corrupts it).
 #include <catch2/catch.hpp>
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <random>
@@ -794,6 +796,22 @@ std::vector<std::string> windows_outside(App& app, float w, float h) {
   }
   return out;
 }
+// Pairs of open (not collapsed, not popup) windows of the last frame that overlap by more than 1 px.
+std::vector<std::string> windows_overlapping(App& app) {
+  std::vector<nlohmann::json> open;
+  for (const auto& win : nlohmann::json::parse(app.windows_json()))
+    if (!win["collapsed"].get<bool>() && !win["popup"].get<bool>()) open.push_back(win);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < open.size(); ++i)
+    for (size_t j = i + 1; j < open.size(); ++j) {
+      const auto& a = open[i];
+      const auto& b = open[j];
+      const double ax = a["x"], ay = a["y"], aw = a["w"], ah = a["h"], bx = b["x"], by = b["y"], bw = b["w"], bh = b["h"];
+      if (ax < bx + bw - 1 && bx < ax + aw - 1 && ay < by + bh - 1 && by < ay + ah - 1)
+        out.push_back(a["name"].get<std::string>() + " and " + b["name"].get<std::string>());
+    }
+  return out;
+}
 }  // namespace
 
 TEST_CASE("the default layout fits 1280x720, 1366x768, 1920x1080, 2560x1440 and a 390x844 phone", "[ui][layout]") {
@@ -809,6 +827,7 @@ TEST_CASE("the default layout fits 1280x720, 1366x768, 1920x1080, 2560x1440 and 
     app.start();
     for (int f = 0; f < 3; ++f) draw_frame(app);
     CHECK(windows_outside(app, size.w, size.h).empty());
+    CHECK(windows_overlapping(app).empty());
     // The top bar fits: every menu of it ends within the window.
     int bar_items = 0;
     for (const WidgetRect& r : app.widgets) {
@@ -840,6 +859,63 @@ TEST_CASE("the default layout fits 1280x720, 1366x768, 1920x1080, 2560x1440 and 
     CHECK(planner);
     CHECK(windows_outside(app, size.w, size.h).empty());
   }
+}
+
+TEST_CASE("a resize lays the default layout out again, as a first visit at the new size, and keeps an arranged one", "[ui][layout]") {
+  const auto layout = [](App& app) {
+    std::vector<std::string> out;
+    for (const auto& win : nlohmann::json::parse(app.windows_json()))
+      out.push_back(win["name"].get<std::string>() + " " + std::to_string(std::lround(win["x"].get<double>())) + "," +
+                    std::to_string(std::lround(win["y"].get<double>())) + " " + std::to_string(std::lround(win["w"].get<double>())) +
+                    "x" + std::to_string(std::lround(win["h"].get<double>())) + (win["collapsed"].get<bool>() ? " collapsed" : ""));
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  std::map<std::pair<int, int>, std::vector<std::string>> first_visit;
+  const std::pair<int, int> sizes[] = {{1280, 720}, {390, 844}, {2560, 1440}, {1366, 768}, {1920, 1080}};
+  for (const auto& [w, h] : sizes) {
+    ImGuiHeadless imgui;
+    ImGui::GetIO().DisplaySize = ImVec2(static_cast<float>(w), static_cast<float>(h));
+    FakeHost host;
+    App app(host);
+    app.start();
+    for (int f = 0; f < 3; ++f) draw_frame(app);
+    first_visit[{w, h}] = layout(app);
+  }
+  ImGuiHeadless imgui;
+  ImGui::GetIO().DisplaySize = ImVec2(1920, 1080);
+  FakeHost host;
+  App app(host);
+  app.start();
+  for (int f = 0; f < 3; ++f) draw_frame(app);
+  for (const auto& [w, h] : sizes) {
+    INFO(w << "x" << h);
+    ImGui::GetIO().DisplaySize = ImVec2(static_cast<float>(w), static_cast<float>(h));
+    for (int f = 0; f < 3; ++f) draw_frame(app);
+    CHECK(windows_outside(app, static_cast<float>(w), static_cast<float>(h)).empty());
+    CHECK(windows_overlapping(app).empty());
+    CHECK(layout(app) == first_visit[{w, h}]);
+  }
+  CHECK(host.storage["envelope.layout"] == "default");
+  // The user moves a panel: from then on a resize keeps it where they put it (on-screen).
+  ImGui::SetWindowPos("Memory", ImVec2(100, 200));
+  for (int f = 0; f < 2; ++f) draw_frame(app);
+  CHECK(host.storage["envelope.layout"] == "arranged");
+  ImGui::GetIO().DisplaySize = ImVec2(1366, 768);
+  for (int f = 0; f < 3; ++f) draw_frame(app);
+  const ImGuiWindow* memory = ImGui::FindWindowByName("Memory");
+  REQUIRE(memory != nullptr);
+  CHECK(memory->Pos.x == 100);
+  CHECK(memory->Pos.y == 200);
+  CHECK(windows_outside(app, 1366, 768).empty());
+  // Panels > Default layout: the layout of a first visit at this size, following resizes again.
+  reset_layout(app);
+  for (int f = 0; f < 3; ++f) draw_frame(app);
+  CHECK(layout(app) == first_visit[{1366, 768}]);
+  CHECK(host.storage["envelope.layout"] == "default");
+  ImGui::GetIO().DisplaySize = ImVec2(1280, 720);
+  for (int f = 0; f < 3; ++f) draw_frame(app);
+  CHECK(layout(app) == first_visit[{1280, 720}]);
 }
 
 TEST_CASE("a panel outside the window (a layout saved on a larger screen, a resize) is brought back in", "[ui][layout]") {

@@ -51,20 +51,40 @@ void draw_cost(App& app) {
   double total = 0;
   for (const Part& p : parts) total += p.usd;
   ImGui::SeparatorText("First-year breakdown");
-  const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  const float width = ImGui::GetContentRegionAvail().x;
-  ImGui::InvisibleButton("cost_bar", ImVec2(width, em(1.4f)));
-  float x = p0.x;
+  // One bar on a USD axis (the shared ChartArea, as every chart): a segment per included section,
+  // named inside when the name fits; the legend gives each one's cost and share; hovering a
+  // segment reads it out.
+  const auto share = [&](double usd) {
+    const double percent = total > 0 ? usd / total * 100 : 0;
+    return percent <= 0 ? std::string("0%") : percent < 0.1 ? std::string("< 0.1%") : format_number(percent, 3) + "%";
+  };
+  std::vector<LegendEntry> legend;
+  for (size_t i = 0; i < parts.size(); ++i)
+    legend.push_back({std::string(parts[i].name) + " " + format_usd(parts[i].usd) + " (" + share(parts[i].usd) + ")",
+                      palette(static_cast<int>(i))});
+  ChartArea c(app, "cost-breakdown", "first-year cost by section", {0, total > 0 ? total : 1, false, "first-year cost (USD)", "USD"},
+              {0, 1, false, "", "", false}, legend, 9);
+  ImDrawList* dl = c.draw_list();
+  const float y0 = c.py(0.85), y1 = c.py(0.15);
+  double sum = 0;
+  int hovered = -1;
+  ImVec2 hovered_min, hovered_max;
   for (size_t i = 0; i < parts.size(); ++i) {
-    const float w = total > 0 ? static_cast<float>(parts[i].usd / total) * width : 0;
-    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(x, p0.y), ImVec2(x + w, p0.y + em(1.4f)), palette(static_cast<int>(i)));
-    x += w;
+    const float x0 = c.px(sum), x1 = c.px(sum + parts[i].usd);
+    sum += parts[i].usd;
+    dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), palette(static_cast<int>(i)));
+    const ImVec2 ts = ImGui::CalcTextSize(parts[i].name);
+    if (ts.x + em(0.6f) <= x1 - x0 && ts.y <= y1 - y0)
+      dl->AddText(ImVec2((x0 + x1 - ts.x) / 2, (y0 + y1 - ts.y) / 2), IM_COL32(20, 20, 24, 255), parts[i].name);
+    if (c.hovered() && c.mouse().x >= x0 && c.mouse().x < x1) {
+      hovered = static_cast<int>(i);
+      hovered_min = ImVec2(x0, y0), hovered_max = ImVec2(x1, y1);
+    }
   }
-  for (size_t i = 0; i < parts.size(); ++i) {
-    ImGui::ColorButton(parts[i].name, ImGui::ColorConvertU32ToFloat4(palette(static_cast<int>(i))), ImGuiColorEditFlags_NoTooltip,
-                       ImVec2(em(0.7f), em(0.7f)));
-    ImGui::SameLine();
-    ImGui::Text("%s %s (%.0f%%)", parts[i].name, format_usd(parts[i].usd).c_str(), total > 0 ? parts[i].usd / total * 100 : 0.0);
+  if (hovered >= 0) {
+    const Part& p = parts[static_cast<size_t>(hovered)];
+    dl->AddRect(hovered_min, hovered_max, ImGui::GetColorU32(ImGuiCol_Text), 0, 0, 2.0f);
+    c.show_value(std::string(p.name) + ": " + format_usd(p.usd) + " (" + share(p.usd) + " of the first year)");
   }
   ImGui::End();
 }

@@ -43,7 +43,7 @@ void draw_scenarios(App& app) {
   std::string& editing = st.editing;
   NameBuffer& rename_buf = st.rename;
   std::string& pending_overwrite = st.pending_overwrite;
-  if (input_name("##name", "scenario name", name, em(14)) && s.name != name.text) {
+  if (input_name(app, "##name", "scenario name", name, em(14)) && s.name != name.text) {
     s.name = name.text;
     app.changed();
   }
@@ -83,7 +83,7 @@ void draw_scenarios(App& app) {
   for (const std::string& n : names) {
     ImGui::PushID(n.c_str());
     if (editing == n) {
-      if (input_name("##rename", "new name", rename_buf, em(12))) {
+      if (input_name(app, "##rename", "new name", rename_buf, em(12))) {
         const StoreResult r = app.rename_named(n, rename_buf.text);
         if (!r.ok) app.add_message(r.error);
         editing.clear();

@@ -1,6 +1,8 @@
-// First-run placement of the panel windows (later runs restore the saved ImGui layout), and the top
+// The default placement of the panel windows, laid out again for each window size until the user
+// arranges the panels themselves (their arrangement is then restored from ImGui's saved layout), and the top
 // bar: share, export, units, theme, and the message shown when a link could not be loaded.
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -51,10 +53,19 @@ using Placement = LayoutState::Placement;
 // room that still fits it; those that fit nowhere start collapsed at the foot of the column with the
 // most room; the last open panel of each column reaches down to the foot of the window (or gives up
 // height so the collapsed title bars below it stay on-screen).
+// The panels a scenario shows, one name a line: the default layout is computed for them.
+std::string included_panels(const Scenario& s) {
+  std::string out;
+  for (const Panel& p : panels())
+    if (panel_included(p.name, s)) out += std::string(p.name) + "\n";
+  return out;
+}
+
 void compute_layout(LayoutState& st, const Scenario& s) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   st.placements.clear();
   st.computed_for = vp->Size;
+  st.computed_panels = included_panels(s);
   const float gap = em(0.4f), top = vp->Pos.y + ImGui::GetFrameHeight() + gap;
   const float bottom = vp->Pos.y + vp->Size.y - gap, bar = ImGui::GetFrameHeight();
   const int columns = std::max(1, static_cast<int>((vp->Size.x - gap) / (em(26) + gap)));
@@ -98,9 +109,52 @@ void compute_layout(LayoutState& st, const Scenario& s) {
   }
 }
 
+constexpr const char* kLayoutKey = "envelope.layout";  // "default" or "arranged" (LayoutState::arranged)
+constexpr const char* kImGuiLayoutKey = "envelope.ini";  // ImGui's saved window settings (main.cpp)
+
+// Once a frame, before the first panel: while the panels are where the default layout put them, a
+// new window size (a resize, a phone turned) or a new set of included panels lays them out again,
+// as a first visit at that size would. Not while a text box or a drag is under way (a phone's soft
+// keyboard resizes the window): the next frame after it does.
+void update_layout(App& app) {
+  LayoutState& st = app.panel_state().layout;
+  if (st.checked_frame == ImGui::GetFrameCount()) return;
+  st.checked_frame = ImGui::GetFrameCount();
+  st.apply = false;
+  if (!st.arranged_known) {
+    const std::string kept = app.host().storage_get(kLayoutKey);
+    // A layout ImGui saved before this key existed may be the user's own arrangement: kept.
+    st.arranged = kept == "arranged" || (kept.empty() && !app.host().storage_get(kImGuiLayoutKey).empty());
+    st.arranged_known = true;
+    if (kept.empty() && !st.arranged) app.host().storage_set(kLayoutKey, "default");
+    st.placements.clear();
+  }
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const bool stale = vp->Size.x != st.computed_for.x || vp->Size.y != st.computed_for.y ||
+                     included_panels(app.scenario()) != st.computed_panels;
+  const bool busy = ImGui::GetIO().WantTextInput || ImGui::IsAnyItemActive();
+  if (st.placements.empty() || (!st.arranged && stale && !busy)) {
+    compute_layout(st, app.scenario());
+    st.apply = !st.arranged;
+  }
+}
+
+// The user's own change of a panel (dragged, resized, collapsed, opened from the Panels menu): the
+// panel is no longer where the default layout put it.
+void notice_arranged(App& app, const char* name, const Placement& p) {
+  LayoutState& st = app.panel_state().layout;
+  if (st.arranged || st.apply) return;
+  const ImGuiWindow* w = ImGui::FindWindowByName(name);
+  if (!w || !w->WasActive) return;
+  const auto off = [](ImVec2 a, ImVec2 b) { return std::fabs(a.x - b.x) > 1 || std::fabs(a.y - b.y) > 1; };
+  if (!off(w->Pos, p.pos) && !off(w->SizeFull, p.size) && w->Collapsed == p.collapsed) return;
+  st.arranged = true;
+  app.host().storage_set(kLayoutKey, "arranged");
+}
+
 const Placement& placement_of(App& app, const char* name) {
   LayoutState& st = app.panel_state().layout;
-  if (st.placements.empty()) compute_layout(st, app.scenario());
+  update_layout(app);
   for (const auto& [n, pl] : st.placements)
     if (n == name) return pl;
   // A panel the first layout left out (its section was not included): laid out again without it
@@ -141,14 +195,26 @@ void keep_on_screen(const char* name, bool fully) {
 
 bool begin_panel(App& app, const char* name) {
   const Placement& p = placement_of(app, name);
-  ImGui::SetNextWindowPos(p.pos, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(p.size, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowCollapsed(p.collapsed, ImGuiCond_FirstUseEver);
+  notice_arranged(app, name, p);
   LayoutState& st = app.panel_state().layout;
+  // The default layout, laid out again (see update_layout), moves every panel; otherwise a panel's
+  // placement is only its first one (later visits restore where ImGui saved it).
+  const ImGuiCond cond = st.apply ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+  ImGui::SetNextWindowPos(p.pos, cond);
+  ImGui::SetNextWindowSize(p.size, cond);
+  ImGui::SetNextWindowCollapsed(p.collapsed, cond);
   const bool shown = st.show_request == name;
   if (shown) st.show_request.clear();
-  keep_on_screen(name, shown);
+  if (!st.apply || shown) keep_on_screen(name, shown);
   return ImGui::Begin(name);
+}
+
+void reset_layout(App& app) {
+  LayoutState& st = app.panel_state().layout;
+  st.arranged = false;
+  st.arranged_known = true;
+  st.placements.clear();  // the next panel drawn lays them all out (update_layout)
+  app.host().storage_set(kLayoutKey, "default");
 }
 
 void show_panel(App& app, const char* name) {
@@ -245,6 +311,11 @@ void draw_menus(App& app, bool compact) {
       if (ImGui::MenuItem(p.name)) show_panel(app, p.name);
       record_target(app, std::string("menu/Panels/") + p.name, p.name, "menu-item");
     }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Default layout", nullptr, false, app.panel_state().layout.arranged)) reset_layout(app);
+    record_target(app, "menu/Panels/Default layout", "Default layout", "menu-item");
+    ImGui::SetItemTooltip("Lays the panels out for this window again, as on a first visit, and again after every resize "
+                          "until you move, resize, collapse or open a panel");
     if (!listed) ImGui::EndMenu();
   }
   if (ImGui::MenuItem("Pin to compare")) app.pin_current();

@@ -37,6 +37,7 @@ void draw_model_hardware(App& app) {
   ImGui::SeparatorText("Model");
   ImGui::SetNextItemWidth(-FLT_MIN);
   ImGui::InputTextWithHint("##model_filter", "search models (e.g. llama 70b, moe)", model_filter, sizeof st.model_filter);
+  record_text_box(app);
   const ModelPreset* current = cat.find_model(s.model.preset);
   ImGui::SetNextItemWidth(-FLT_MIN);
   const std::string model_label = !s.model.name.empty() ? s.model.name : current ? current->name : s.model.preset;
@@ -80,6 +81,7 @@ void draw_model_hardware(App& app) {
     // Offline: the config is parsed here (core/src/import.cpp), nothing is fetched. Pasted text, an
     // opened file and a file dropped on the page all go through App::import_config.
     ImGui::InputTextMultiline("##config_json", st.config_text, sizeof st.config_text, ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 6));
+    record_text_box(app);
     if (ImGui::Button("Import")) app.import_config(st.config_text, "The pasted config");
     record_target(app, "button/Model & hardware/Import", "Import", "button");
     ImGui::SameLine();
@@ -102,6 +104,7 @@ void draw_model_hardware(App& app) {
   char* gpu_filter = st.gpu_filter;
   ImGui::SetNextItemWidth(-FLT_MIN);
   ImGui::InputTextWithHint("##gpu_filter", "search accelerators (e.g. h100, tpu, amd)", gpu_filter, sizeof st.gpu_filter);
+  record_text_box(app);
   const Accelerator* gpu = cat.find_accelerator(s.hardware.gpu);
   const bool custom = s.hardware.gpu == kCustomAccelerator;
   const std::string gpu_label = custom ? resolved_accelerator(s, cat).name + " (custom)" : gpu ? gpu->name : s.hardware.gpu;
@@ -132,7 +135,7 @@ void draw_model_hardware(App& app) {
   }
   if (custom) {
     NameBuffer& name = st.gpu_name;
-    if (input_name("##gpu_name", "accelerator name", name, -FLT_MIN) && s.hardware.name != name.text) {
+    if (input_name(app, "##gpu_name", "accelerator name", name, -FLT_MIN) && s.hardware.name != name.text) {
       s.hardware.name = name.text;
       app.changed();
     }

@@ -25,6 +25,7 @@ static void table_rows_box(App& app, RecommenderSection& r) {
   ImGui::TextUnformatted("rows per table (list)");
   ImGui::SetNextItemWidth(-1);
   ImGui::InputTextWithHint("##table_rows", "empty: tables x rows per table", buf, sizeof st.table_rows);
+  record_text_box(app);
   ImGui::SetItemTooltip("one row count per table, comma-separated (MLPerf DLRM-DCNv2: 4e7, 39060, 17295, ...)");
   if (ImGui::IsItemDeactivatedAfterEdit() && r.table_rows != buf) {
     r.table_rows = buf;
