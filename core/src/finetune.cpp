@@ -8,6 +8,7 @@
 #include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
 #include "envelope/setup.hpp"
+#include "envelope/training_step.hpp"
 #include "envelope/units.hpp"
 
 namespace envelope {
@@ -130,18 +131,28 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   // Activations: Korthikanti et al. 2022 per layer (flash attention, no tensor parallelism). With
   // gradient checkpointing each layer keeps only its input (2 s b h) and one layer's full activations
   // are alive again while it is recomputed during backward (Chen et al. 2016).
+  // finetune.dtype fp8 (Transformer Engine): linear-layer inputs saved for backward at 1 byte, as for
+  // training.dtype fp8 (activation_bytes_per_layer, formulas.hpp): 10 + 24 -> 8 + 21 with flash attention.
+  const Dtype compute = dtype_from_name(f.dtype).value_or(Dtype::bf16);
+  const bool fp8_inputs = compute == Dtype::fp8;
+  const std::string per_layer_txt = fp8_inputs ? "s b h (8 + 21)" : "s b h (10 + 24)";
   const double sq = f.seq_len, mb = f.micro_batch;
   const double kept = activation_bytes_per_layer(sq, mb, arch.hidden, arch.heads, 1, false,
-                                                 f.gradient_checkpointing ? "full" : "none", true);
-  const double one_layer = f.gradient_checkpointing ? activation_bytes_per_layer(sq, mb, arch.hidden, arch.heads, 1, false, "none", true) : 0.0;
+                                                 f.gradient_checkpointing ? "full" : "none", true, fp8_inputs);
+  const double one_layer = f.gradient_checkpointing
+                               ? activation_bytes_per_layer(sq, mb, arch.hidden, arch.heads, 1, false, "none", true, fp8_inputs)
+                               : 0.0;
   const double logits = logits_bytes_per_gpu(sq, mb, arch.vocab, 1);
   const double act = add("finetune.memory.activations_bytes", arch.layers * kept + one_layer + logits, "B",
-                         f.gradient_checkpointing ? "L x 2 s b h + s b h (10 + 24) (one layer recomputed) + 4 s b V"
-                                                  : "L x s b h (10 + 24) + 4 s b V",
+                         f.gradient_checkpointing ? "L x 2 s b h + " + per_layer_txt + " (one layer recomputed) + 4 s b V"
+                                                  : "L x " + per_layer_txt + " + 4 s b V",
                          g(arch.layers) + " x " + g(kept) + (one_layer > 0 ? " + " + g(one_layer) : "") + " + " + g(logits) +
                              " (s=" + g(sq) + ", b=" + g(mb) + ", h=" + g(arch.hidden) + ", V=" + g(arch.vocab) + ")",
-                         "Korthikanti et al. 2022 eqs. 1-5 (flash attention); checkpointing: Chen et al. 2016; "
-                         "fp32 logits for the loss");
+                         std::string("Korthikanti et al. 2022 eqs. 1-5 (flash attention); checkpointing: Chen et al. 2016; "
+                                     "fp32 logits for the loss") +
+                             (fp8_inputs ? "; fp8: linear inputs saved as FP8 copies (Transformer Engine user guide, "
+                                           "'Memory usage'; formulas.hpp activation_bytes_per_layer)"
+                                         : ""));
   const double total = add("finetune.memory.total_bytes", base + adapters + grads + opt + act, "B",
                            "base + adapters + gradients + optimizer + activations (per GPU)",
                            g(base) + " + " + g(adapters) + " + " + g(grads) + " + " + g(opt) + " + " + g(act), "sum");
@@ -164,11 +175,32 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
                            "forward 2PD + backward 2PD for activation gradients (+ 2PD for weight gradients when the "
                            "weights train): Kaplan et al. 2020 section 2.1; frozen base: Hu et al. 2021 section 4.2");
   const Efficiencies eff = default_efficiencies(gpu);
-  const double mfu = add("finetune.mfu", f.mfu ? *f.mfu : eff.training_mfu, "1", f.mfu ? "given" : "default for " + gpu.klass,
-                         g(f.mfu ? *f.mfu : eff.training_mfu), f.mfu ? "scenario finetune.mfu" : eff.source);
-  const double peak = peak_flops_at(s.hardware, gpu, Dtype::bf16);
+  const bool low_precision = compute != Dtype::bf16;
+  // fp8 / fp4: every GEMM (full: forward, input and weight gradients; LoRA / QLoRA: the frozen base's
+  // forward and input gradients, and the small adapter GEMMs with them) runs at that precision's
+  // peak, at the bf16 MFU x training's fitted kernel-efficiency ratio for the GPU generation.
+  double ratio = 1.0;
+  if (low_precision) {
+    const KernelEfficiency at_dtype = training_kernel_efficiency(gpu, compute), at_bf16 = training_kernel_efficiency(gpu, Dtype::bf16);
+    ratio = add("finetune.precision_kernel_ratio", precision_kernel_ratio(gpu, compute), "1",
+                "kernel efficiency(" + f.dtype + ") / kernel efficiency(bf16)", g(at_dtype.value) + " / " + g(at_bf16.value),
+                "training step model fit per GPU generation (training_kernel_efficiency): " + at_dtype.source + "; " +
+                    at_bf16.source);
+  }
+  double mfu = 0;
+  if (f.mfu || !low_precision)
+    mfu = add("finetune.mfu", f.mfu ? *f.mfu : eff.training_mfu, "1", f.mfu ? "given" : "default for " + gpu.klass,
+              g(f.mfu ? *f.mfu : eff.training_mfu), f.mfu ? "scenario finetune.mfu" : eff.source);
+  else
+    mfu = add("finetune.mfu", eff.training_mfu * ratio, "1", "default for " + gpu.klass + " x precision_kernel_ratio",
+              g(eff.training_mfu) + " x " + g(ratio), eff.source + "; as a share of the " + f.dtype + " dense peak");
+  const double peak = peak_flops_at(s.hardware, gpu, compute);
   const double secs = add("finetune.wall_seconds", training_seconds(flops, n, peak, mfu), "s", "FLOPs / (GPUs x peak x MFU)",
-                          g(flops) + " / (" + g(n) + " x " + g(peak) + " x " + g(mfu) + ")", "seed Q1 at the bf16 dense peak");
+                          g(flops) + " / (" + g(n) + " x " + g(peak) + " x " + g(mfu) + ")",
+                          low_precision ? "seed Q1 at the " + f.dtype +
+                                              " dense peak (finetune.dtype; every GEMM, frozen base included, at that "
+                                              "precision; Transformer Engine)"
+                                        : "seed Q1 at the bf16 dense peak");
   add("finetune.seconds_per_epoch", f.epochs > 0 ? secs / f.epochs : 0.0, "s", "wall_seconds / epochs",
       g(secs) + " / " + g(f.epochs), "one pass over dataset_tokens");
   add("finetune.tokens_per_second", secs > 0 ? tokens / secs : 0.0, "tok/s", "tokens / wall_seconds (all GPUs)",

@@ -150,6 +150,13 @@ double fp4_kernel_ratio(const Accelerator& gpu, Dtype weights) {
   return training_kernel_efficiency(gpu, Dtype::fp4).value / training_kernel_efficiency(gpu, Dtype::fp8).value;
 }
 
+double precision_kernel_ratio(const Accelerator& gpu, Dtype compute) {
+  // Fine-tuning's time (finetune.cpp) scales its bf16 MFU by this ratio at fp8 / fp4: the same
+  // per-generation fit the training step model uses, no separate constant.
+  const double bf16 = training_kernel_efficiency(gpu, Dtype::bf16).value;
+  return bf16 > 0 ? training_kernel_efficiency(gpu, compute).value / bf16 : 1.0;
+}
+
 double peak_flops_at(const HardwareSection& hw, const Accelerator& gpu, Dtype d) {
   const bool fp4 = d == Dtype::fp4 || d == Dtype::mxfp4 || d == Dtype::nvfp4;
   // A custom accelerator carries its precisions (custom_accelerator); an edited catalog device's

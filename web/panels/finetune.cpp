@@ -61,6 +61,9 @@ void draw_finetune(App& app) {
     input_field(app, "sequence length", "finetune.seq_len");
     input_field(app, "dataset tokens", "finetune.dataset_tokens");
     input_field(app, "epochs", "finetune.epochs");
+    input_choice(app, "compute precision", f.dtype, {"bf16", "fp8", "fp4"});
+    ImGui::SetItemTooltip("GEMM precision (Transformer Engine): the peak at that precision and training's fitted "
+                          "kernel-efficiency ratio to bf16 (row 'Kernel ratio to bf16'); fp8 saves linear inputs at 1 byte");
     const Result* mfu = app.report().find("finetune.mfu");
     input_field(app, "MFU", "finetune.mfu", mfu ? mfu->value : 0.4);
     if (begin_result_table("finetune")) {
@@ -73,6 +76,7 @@ void draw_finetune(App& app) {
       result_row(app, "Total / GPU", "finetune.memory.total_bytes");
       result_row(app, "Fits", "finetune.fits");
       result_row(app, "FLOPs", "finetune.flops");
+      if (f.dtype != "bf16") result_row(app, "Kernel ratio to bf16", "finetune.precision_kernel_ratio");
       result_row(app, "Time per epoch", "finetune.seconds_per_epoch");
       result_row(app, "Tokens/s", "finetune.tokens_per_second");
       result_row(app, "GPU-hours", "finetune.gpu_hours");

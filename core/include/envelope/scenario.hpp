@@ -251,7 +251,10 @@ struct FinetuneSection {
   std::string base_dtype = "bf16";           // full / LoRA base weights: bf16 | fp16 | fp32 (QLoRA: NF4)
   bool master_weights = false;               // fp32 master copy of the trainable weights (mixed precision)
   bool shard = true;                         // FSDP / ZeRO-3: weights, gradients, states split over hardware.count
-  std::optional<double> mfu;                 // unset: the hardware's default training MFU
+  std::optional<double> mfu;                 // unset: the hardware's default training MFU (x the precision's kernel ratio)
+  // Compute precision of the GEMMs: bf16 | fp8 | fp4 (Transformer Engine style, as training.dtype):
+  // the peak at that precision and training's fitted fp8/fp4 vs bf16 kernel-efficiency ratio.
+  std::string dtype = "bf16";
 };
 
 // Energy and emissions (core/src/energy.cpp; defaults and sources there and in docs/calibration.md).

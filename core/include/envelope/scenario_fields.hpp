@@ -208,6 +208,7 @@ void visit_fields(Scenario& s, V&& v) {
   v.flag("finetune.master_weights", ft.master_weights);
   v.flag("finetune.shard", ft.shard);
   v.optional("finetune.mfu", ft.mfu, eff);
+  v.text("finetune.dtype", ft.dtype, {"bf16", "fp8", "fp4"}, 8);
 
   EnergySection& en = s.energy;
   v.number("energy.pue", en.pue, {1, 5});
