@@ -5,7 +5,6 @@
 (function () {
   'use strict';
   var statusEl = document.getElementById('status');
-  var lastReport = '{}';
 
   function showStatus(text, isError) {
     statusEl.textContent = text;
@@ -50,6 +49,15 @@
   // spare canvas) cost ~0.2 s with software GL (docs/performance.md). WebGL2 turned off in a browser
   // that has it is reported by the app itself when its context cannot be made (platform_web.cpp,
   // the same message).
+  // The canvas's backing store at its final size (its CSS box in device pixels, as platform_web.cpp
+  // keeps it) before the app makes its WebGL context: the first frame then allocates no second
+  // drawing buffer.
+  (function () {
+    var canvas = document.getElementById('canvas');
+    var box = canvas.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(box.width * dpr);
+    canvas.height = Math.round(box.height * dpr);
+  })();
   if (typeof WebGL2RenderingContext === 'undefined') {
     showStatus('Envelope needs WebGL2, which this browser has turned off or does not support. ' +
                'Try a current Chrome, Firefox or Safari, or enable hardware acceleration.', true);
@@ -115,8 +123,7 @@
       document.body.removeChild(a);
       setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
     },
-    publish: function (reportJson, text, link) {
-      lastReport = reportJson;
+    publish: function (text, link) {
       renderMirror(document.getElementById('mirror-text'), text);
       var a = document.getElementById('mirror-link');
       a.textContent = link;

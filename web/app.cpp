@@ -285,7 +285,7 @@ void App::recompute() {
     ranges_.high = evaluate(hi);
   }
   for (Pinned& p : pinned) p.report = evaluate(p.scenario);
-  host_.publish(report_.to_json(2), report_.to_text(binary_units), encode_link_fragment(scenario_));
+  host_.publish(report_.to_text(binary_units), encode_link_fragment(scenario_));
 }
 
 std::string App::value(const std::string& path) const {

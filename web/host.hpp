@@ -27,8 +27,9 @@ class Host {
   // Ask the user for a config.json to import (the browser's file chooser); the chosen file's text
   // goes to App::import_config when it has been read. false: not available here (nothing asked).
   virtual bool open_config_file() { return false; }
-  // The accessible text mirror of the results, and the report JSON for window.envelope.
-  virtual void publish(const std::string& report_json, const std::string& text, const std::string& link) = 0;
+  // The accessible text mirror of the results and the scenario's link (window.envelope.getReport()
+  // asks the app for the report JSON when it is wanted: it is not built on every change).
+  virtual void publish(const std::string& text, const std::string& link) = 0;
   // A message for the user outside the canvas too (broken link; empty: clear it).
   virtual void notify(const std::string& message) = 0;
 };

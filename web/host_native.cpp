@@ -51,7 +51,7 @@ class NativeHost final : public Host {
     std::ofstream(name, std::ios::binary) << content;
     std::printf("saved %s\n", name.c_str());
   }
-  void publish(const std::string&, const std::string& text, const std::string&) override {
+  void publish(const std::string& text, const std::string&) override {
     if (std::getenv("ENVELOPE_PRINT_REPORT")) std::fputs(text.c_str(), stdout);
   }
   void notify(const std::string& message) override {

@@ -30,8 +30,8 @@ EM_JS(void, js_copy, (const char* text), { window.envelopeHost.copy(UTF8ToString
 EM_JS(void, js_save_file, (const char* name, const char* mime, const char* content), {
   window.envelopeHost.saveFile(UTF8ToString(name), UTF8ToString(mime), UTF8ToString(content));
 });
-EM_JS(void, js_publish, (const char* report, const char* text, const char* link), {
-  window.envelopeHost.publish(UTF8ToString(report), UTF8ToString(text), UTF8ToString(link));
+EM_JS(void, js_publish, (const char* text, const char* link), {
+  window.envelopeHost.publish(UTF8ToString(text), UTF8ToString(link));
 });
 EM_JS(int, js_open_config_file, (), { return window.envelopeHost.openFile() ? 1 : 0; });
 // The text of a config to import, held by the glue (read from a file or given to importConfig):
@@ -61,8 +61,8 @@ class WebHost final : public Host {
   void save_file(const std::string& name, const std::string& mime, const std::string& content) override {
     js_save_file(name.c_str(), mime.c_str(), content.c_str());
   }
-  void publish(const std::string& report, const std::string& text, const std::string& link) override {
-    js_publish(report.c_str(), text.c_str(), link.c_str());
+  void publish(const std::string& text, const std::string& link) override {
+    js_publish(text.c_str(), link.c_str());
   }
   void notify(const std::string& message) override { js_notify(message.c_str()); }
   bool open_config_file() override { return js_open_config_file() != 0; }

@@ -33,7 +33,7 @@ namespace {
 class FakeHost final : public Host {
  public:
   std::map<std::string, std::string> storage;
-  std::string fragment, clipboard, published_text, published_json;
+  std::string fragment, clipboard, published_text;
   int publishes = 0;
   std::string storage_get(const std::string& k) override { return storage.count(k) ? storage[k] : ""; }
   bool storage_full = false;  // storage_set fails, as a full or disabled localStorage does
@@ -73,8 +73,7 @@ class FakeHost final : public Host {
     ++open_file_requests;
     return true;
   }
-  void publish(const std::string& json, const std::string& text, const std::string&) override {
-    published_json = json;
+  void publish(const std::string& text, const std::string&) override {
     published_text = text;
     ++publishes;
   }
