@@ -148,6 +148,13 @@ std::string render(ImDrawData* data) {
   if (!g_checked) {
     const std::string why = check_program();
     if (!why.empty()) return why;
+  } else {
+    // One state read per frame after the first: it returns when the GPU process has taken the
+    // previous frame's commands, so drawing never runs more than a frame ahead of the GPU. Without
+    // it frames queue up behind a slow (software) GPU and a typed edit shows ~3x later (measured
+    // with SwiftShader: ~0.5 s instead of ~0.17 s from Enter to the applied value).
+    GLint blend_src = 0;
+    glGetIntegerv(GL_BLEND_SRC_RGB, &blend_src);
   }
   if (g_projection < 0) return "";  // the program did not link: nothing can be drawn
 
