@@ -324,7 +324,14 @@ TEST_CASE("a section left out changes no included result and loses no basis text
   for (const ValidationCase& v : validation_cases()) cases.push_back(v.scenario);
   std::mt19937_64 rng(20261126);
   for (int i = 0; i < 60; ++i) cases.push_back(envelope::test::random_scenario(rng));
-  size_t compared = 0;
+  // GPU serving alone of a model that does not fit its replica: the inference section is left out,
+  // but its "does not fit" warning stays (it concerns the serving fleet).
+  Scenario serving_only;
+  serving_only.model.preset = "llama-3.1-405b";
+  serving_only.include.training = serving_only.include.inference = serving_only.include.storage = false;
+  serving_only.include.feature_store = false;
+  cases.push_back(serving_only);
+  size_t compared = 0, warnings = 0;
   for (size_t n = 0; n < cases.size(); ++n) {
     const Scenario& s = cases[n];
     Scenario all = s;
@@ -350,6 +357,16 @@ TEST_CASE("a section left out changes no included result and loses no basis text
       INFO("scenario " << n << ", " << r.path);
       CHECK(path_included(r.path, s.include, cpu));
     }
+    // Warnings kept by the scope read as they do with every section included (numbers and all).
+    for (const Warning& w : scoped.warnings) {
+      if (rolled_up(w.path)) continue;
+      INFO("scenario " << n << ", warning on " << w.path << ": " << w.message);
+      bool same = false;
+      for (const Warning& f : full.warnings) same = same || (f.path == w.path && f.message == w.message);
+      CHECK(same);
+      ++warnings;
+    }
   }
   CHECK(compared > 2000);
+  CHECK(warnings > 20);
 }
