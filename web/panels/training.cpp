@@ -58,7 +58,6 @@ void draw_training(App& app) {
   // One step at the scenario's layout (Memory panel: TP, PP, CP, EP, ZeRO, micro-batch), the same
   // model the Planner ranks layouts with.
   ImGui::SeparatorText("Step at this layout");
-  const Report& r = app.report();
   if (begin_result_table("step")) {
     result_row(app, "Step", "training.step.step_seconds");
     result_row(app, "Compute", "training.step.compute_seconds");
