@@ -64,6 +64,18 @@
     window.envelopeHost = { fatal: function () {} };
     return;
   }
+  // The app's WebGL2 context, made on the page's canvas while the wasm downloads and compiles
+  // (a timer, so that envelope_web.js has started the compile first): making it takes ~75 ms with
+  // software GL, and the app's getContext later returns this same context. The attributes are
+  // platform_web.cpp's (no alpha, depth, stencil or antialiasing); a browser that refuses gets the
+  // app's own message when it asks again.
+  setTimeout(function () {
+    try {
+      document.getElementById('canvas').getContext('webgl2', {
+        alpha: false, depth: false, stencil: false, antialias: false, premultipliedAlpha: true,
+        preserveDrawingBuffer: false, powerPreference: 'default', failIfMajorPerformanceCaveat: false });
+    } catch (e) { /* the app reports it */ }
+  }, 0);
 
   window.envelopeHost = {
     // localStorage may be turned off (getItem throws) or full (setItem throws): reads give "" and

@@ -281,10 +281,10 @@ void App::recompute() {
     hi.training.mfu = 0.50;
     lo.inference.bandwidth_efficiency = 0.50;
     hi.inference.bandwidth_efficiency = 0.85;
-    ranges_.low = evaluate(lo);
-    ranges_.high = evaluate(hi);
+    ranges_.low = evaluate_values(lo);  // read for their values only
+    ranges_.high = evaluate_values(hi);
   }
-  for (Pinned& p : pinned) p.report = evaluate(p.scenario);
+  for (Pinned& p : pinned) p.report = evaluate_values(p.scenario);
   host_.publish(report_.to_text(binary_units), encode_link_fragment(scenario_));
 }
 
@@ -482,7 +482,7 @@ void App::load_pins() {
       ++dropped;
       continue;
     }
-    pinned.push_back({p["label"].get<std::string>(), r.scenario, evaluate(r.scenario)});
+    pinned.push_back({p["label"].get<std::string>(), r.scenario, evaluate_values(r.scenario)});
   }
   if (dropped)
     add_message(std::to_string(dropped) + " compare pin(s) kept in this browser could not be read and are not shown.");

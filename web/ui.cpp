@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <unordered_map>
 
 #include "envelope/format.hpp"
 #include "envelope/quantity.hpp"
@@ -169,11 +170,45 @@ struct FieldFinder {
     if (&x == member) found = p;
   }
 };
+// A field's place in a Scenario (its byte offset), looked up once per path: a walk of the field table
+// builds every field's path string, and every number box asks on every frame (the first frame's
+// largest UI cost, docs/performance.md). The offset is the same in every Scenario object.
+namespace {
+ptrdiff_t offset_in(const Scenario& s, const void* member) {
+  const char* base = reinterpret_cast<const char*>(&s);
+  const char* at = static_cast<const char*>(member);
+  return at >= base && at < base + sizeof(Scenario) ? at - base : -1;
+}
+template <class T>
+T* member_at(Scenario& s, ptrdiff_t offset) {
+  return reinterpret_cast<T*>(reinterpret_cast<char*>(&s) + offset);
+}
+}  // namespace
+
 FieldRef find_field(Scenario& s, const std::string& path) {
-  FieldFinder f;
-  f.path = &path;
-  visit_fields(s, f);
-  return f.ref;
+  struct Place {
+    ptrdiff_t number = -1, optional = -1;
+    FieldLimits limits{0, 0};
+  };
+  static std::unordered_map<std::string, Place> places;
+  auto hit = places.find(path);
+  if (hit == places.end()) {
+    FieldFinder f;
+    f.path = &path;
+    visit_fields(s, f);
+    Place p;
+    p.number = f.ref.number ? offset_in(s, f.ref.number) : -1;
+    p.optional = f.ref.optional ? offset_in(s, f.ref.optional) : -1;
+    p.limits = f.ref.limits;
+    if (p.number < 0 && p.optional < 0) return f.ref;  // no such field: not cached
+    hit = places.emplace(path, p).first;
+  }
+  const Place& p = hit->second;
+  FieldRef r;
+  r.number = p.number >= 0 ? member_at<double>(s, p.number) : nullptr;
+  r.optional = p.optional >= 0 ? member_at<std::optional<double>>(s, p.optional) : nullptr;
+  r.limits = p.limits;
+  return r;
 }
 
 // The limits check of a typed value, worded for the box (the loader's rule: refuse, never clamp).
@@ -368,9 +403,14 @@ namespace {
 // The field table path of a text or flag member of the app's scenario ("training.dtype"), found by its
 // address; "" for a value that is not a scenario field (planner options).
 std::string field_path_of(App& app, const void* member) {
+  // Cached by the member's offset in the scenario (find_field above); anything else is looked up.
+  static std::unordered_map<ptrdiff_t, std::string> paths;
+  const ptrdiff_t offset = offset_in(app.edit(), member);
+  if (const auto hit = paths.find(offset); offset >= 0 && hit != paths.end()) return hit->second;
   FieldFinder f;
   f.member = member;
   visit_fields(app.edit(), f);
+  if (offset >= 0) paths[offset] = f.found;
   return f.found;
 }
 std::string shown_label(const char* label) {

@@ -2,6 +2,7 @@
 // above both evaluation (evaluate.cpp and the domain files) and validation (validation.cpp, which
 // runs evaluate_without_bands on its cases), so neither includes the other's header: no cycle.
 #include "envelope/evaluate.hpp"
+#include "envelope/term.hpp"
 #include "envelope/validation.hpp"
 
 namespace envelope {
@@ -18,6 +19,11 @@ Report evaluate(const Scenario& s, const Catalog& c) {
       if (band.category == cat && band.cases > 0) x.error_band = band.band_text;
   }
   return r;
+}
+
+Report evaluate_values(const Scenario& s, const Catalog& c) {
+  const BasisTextScope off(false);  // every section's scope below can only keep it off (term.hpp)
+  return evaluate(s, c);
 }
 
 }  // namespace envelope

@@ -46,33 +46,45 @@ std::string format_number(double x, int significant) {
 }
 
 // Numbers in basis text: 4 significant digits laid out as printf's %.4g. Hand-rolled because the
-// library formatters with a precision go through printf and were 30% of evaluate()'s time.
-std::string format_g4(double x) {
-  if (!std::isfinite(x)) return x != x ? "nan" : (x > 0 ? "inf" : "-inf");
-  if (x == 0) return "0";
-  // Below 1e-290 (subnormals included) the scaling below would divide by a power of ten that is
-  // itself subnormal or 0 (an infinite quotient, a garbage integer); printf is exact and these
-  // values are rare, so it prints them.
-  if (std::fabs(x) < 1e-290) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4g", x);
-    return buf;
-  }
-  std::string out;
-  if (x < 0) {
-    out += '-';
-    x = -x;
-  }
-  // Exact powers of ten (1e-22 .. 1e22 are exact doubles) avoid pow() in the common range.
-  static const double kPow10[] = {1e-22, 1e-21, 1e-20, 1e-19, 1e-18, 1e-17, 1e-16, 1e-15, 1e-14, 1e-13, 1e-12, 1e-11,
-                                  1e-10, 1e-9,  1e-8,  1e-7,  1e-6,  1e-5,  1e-4,  1e-3,  1e-2,  1e-1,  1e0,   1e1,
-                                  1e2,   1e3,   1e4,   1e5,   1e6,   1e7,   1e8,   1e9,   1e10,  1e11,  1e12,  1e13,
-                                  1e14,  1e15,  1e16,  1e17,  1e18,  1e19,  1e20,  1e21,  1e22};
+// library formatters with a precision go through printf and were 30% of evaluate()'s time; written
+// into a stack buffer (one string built at the end, within the short-string buffer) and with the
+// decimal exponent found from the binary one, because evaluate() formats a few hundred numbers and
+// this was still a fifth of its instructions (docs/performance.md).
+namespace {
+// Exact powers of ten (1e-22 .. 1e22 are exact doubles) avoid pow() in the common range.
+constexpr double kPow10[] = {1e-22, 1e-21, 1e-20, 1e-19, 1e-18, 1e-17, 1e-16, 1e-15, 1e-14, 1e-13, 1e-12, 1e-11,
+                             1e-10, 1e-9,  1e-8,  1e-7,  1e-6,  1e-5,  1e-4,  1e-3,  1e-2,  1e-1,  1e0,   1e1,
+                             1e2,   1e3,   1e4,   1e5,   1e6,   1e7,   1e8,   1e9,   1e10,  1e11,  1e12,  1e13,
+                             1e14,  1e15,  1e16,  1e17,  1e18,  1e19,  1e20,  1e21,  1e22};
+
+// Round half to even, as printf (and nearbyint in the default rounding mode) does; q < 1e5 here.
+long long round_half_even(double q) {
+  const double r = std::floor(q), frac = q - r;
+  long long n = static_cast<long long>(r);
+  if (frac > 0.5 || (frac == 0.5 && (n & 1))) ++n;
+  return n;
+}
+
+// x > 0, finite, >= 1e-290. Writes %.4g's text (exponent "e+09" or, short, "e9") to out; returns
+// its length (at most 11 characters).
+size_t write_g4(double x, char* out, bool short_exponent) {
   auto scaled = [&](int k) {  // x / 10^k, rounded half-to-even like printf
     const double q = k >= 0 && k <= 22 ? x / kPow10[k + 22] : k < 0 && k >= -22 ? x * kPow10[-k + 22] : x / std::pow(10.0, k);
-    return static_cast<long long>(std::nearbyint(q));
+    return round_half_even(q);
   };
-  int e = static_cast<int>(std::floor(std::log10(x)));
+  // floor(log10(x)): estimated from the binary exponent (log10(2) = 0.30103) and corrected against
+  // the exact powers of ten; log10() outside their range.
+  int e;
+  if (x >= 1e-22 && x < 1e22) {
+    int b2 = 0;
+    std::frexp(x, &b2);  // x in [2^(b2-1), 2^b2)
+    e = static_cast<int>(std::floor((b2 - 1) * 0.30102999566398120));
+    if (e < -22) e = -22;
+    while (e < 22 && x >= kPow10[e + 1 + 22]) ++e;
+    while (e > -22 && x < kPow10[e + 22]) --e;
+  } else {
+    e = static_cast<int>(std::floor(std::log10(x)));
+  }
   long long digits = scaled(e - 3);  // 4 significant digits
   if (digits >= 10000) {
     ++e;
@@ -81,37 +93,77 @@ std::string format_g4(double x) {
     --e;
     digits = scaled(e - 3);
   }
-  char d[5] = {char('0' + digits / 1000), char('0' + digits / 100 % 10), char('0' + digits / 10 % 10), char('0' + digits % 10), 0};
+  const char d[4] = {char('0' + digits / 1000), char('0' + digits / 100 % 10), char('0' + digits / 10 % 10), char('0' + digits % 10)};
+  size_t n = 0;
   int last = 3;  // drop trailing zeros after the point
   if (e < -4 || e >= 4) {
     while (last > 0 && d[last] == '0') --last;
-    out += d[0];
+    out[n++] = d[0];
     if (last > 0) {
-      out += '.';
-      out.append(d + 1, d + last + 1);
+      out[n++] = '.';
+      for (int i = 1; i <= last; ++i) out[n++] = d[i];
     }
-    out += e < 0 ? "e-" : "e+";
+    out[n++] = 'e';
     const int ae = e < 0 ? -e : e;
-    if (ae < 10) out += '0';
-    out += std::to_string(ae);
-    return out;
+    if (e < 0) out[n++] = '-';
+    else if (!short_exponent) out[n++] = '+';
+    if (ae >= 100) out[n++] = char('0' + ae / 100);
+    if (ae >= 10 || !short_exponent) out[n++] = char('0' + ae / 10 % 10);
+    out[n++] = char('0' + ae % 10);
+    return n;
   }
   // Fixed: e in [-4, 3]; the point goes after digit e (or leading zeros for e < 0).
   const int point = e + 1;  // digits before the point
   while (last >= point && last > 0 && d[last] == '0') --last;
   if (point <= 0) {
-    out += "0.";
-    out.append(static_cast<size_t>(-point), '0');
-    out.append(d, d + last + 1);
+    out[n++] = '0';
+    out[n++] = '.';
+    for (int i = 0; i < -point; ++i) out[n++] = '0';
+    for (int i = 0; i <= last; ++i) out[n++] = d[i];
   } else {
-    out.append(d, d + point);
+    for (int i = 0; i < point; ++i) out[n++] = d[i];
     if (last >= point) {
-      out += '.';
-      out.append(d + point, d + last + 1);
+      out[n++] = '.';
+      for (int i = point; i <= last; ++i) out[n++] = d[i];
     }
   }
-  return out;
+  return n;
 }
+
+std::string g4(double x, bool short_exponent) {
+  if (!std::isfinite(x)) return x != x ? "nan" : (x > 0 ? "inf" : "-inf");
+  if (x == 0) return "0";
+  // Below 1e-290 (subnormals included) the scaling would divide by a power of ten that is itself
+  // subnormal or 0 (an infinite quotient, a garbage integer); printf is exact and these values are
+  // rare, so it prints them.
+  if (std::fabs(x) < 1e-290) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", x);
+    std::string t = buf;
+    if (short_exponent) {  // "1e-300" is already short; only "e-0N" / "e+" forms are shortened
+      const size_t at = t.find('e');
+      if (at != std::string::npos) {
+        std::string exp = t.substr(at + 1);
+        const bool negative = exp[0] == '-';
+        exp.erase(0, 1);
+        while (exp.size() > 1 && exp[0] == '0') exp.erase(0, 1);
+        t = t.substr(0, at) + (negative ? "e-" : "e") + exp;
+      }
+    }
+    return t;
+  }
+  char buf[16];
+  size_t n = 0;
+  if (x < 0) {
+    buf[n++] = '-';
+    x = -x;
+  }
+  n += write_g4(x, buf + n, short_exponent);
+  return std::string(buf, n);
+}
+}  // namespace
+
+std::string format_g4(double x) { return g4(x, false); }
 
 std::string format_short(double x) {
   // %g with 6 significant digits (what a stream prints by default); snprintf keeps libc++'s
@@ -123,14 +175,7 @@ std::string format_short(double x) {
 
 std::string format_basis_number(double x) {
   // format_g4 with the exponent written short: "6.738e9", "1e-5" (basis text: no "e+09").
-  std::string t = format_g4(x);
-  const size_t e = t.find('e');
-  if (e == std::string::npos) return t;
-  std::string exp = t.substr(e + 1);
-  const bool negative = exp[0] == '-';
-  exp.erase(0, 1);
-  while (exp.size() > 1 && exp[0] == '0') exp.erase(0, 1);
-  return t.substr(0, e) + (negative ? "e-" : "e") + exp;
+  return g4(x, true);
 }
 
 std::string format_bytes(double bytes, bool binary) {

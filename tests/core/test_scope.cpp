@@ -370,3 +370,35 @@ TEST_CASE("a section left out changes no included result and loses no basis text
   CHECK(compared > 2000);
   CHECK(warnings > 20);
 }
+
+TEST_CASE("values-only evaluation gives evaluate()'s values and units, and builds less text", "[scope][performance]") {
+  // evaluate_values() serves the page's low / high ranges and pinned scenarios, which read values and
+  // units only: it must compute exactly what evaluate() does.
+  std::vector<Scenario> cases;
+  for (const Example& e : examples()) cases.push_back(e.scenario);
+  std::mt19937_64 rng(20261127);
+  for (int i = 0; i < 40; ++i) cases.push_back(envelope::test::random_scenario(rng));
+  size_t compared = 0, text_full = 0, text_values = 0;
+  for (size_t n = 0; n < cases.size(); ++n) {
+    const Report full = evaluate(cases[n]);
+    const Report values = evaluate_values(cases[n]);
+    INFO("scenario " << n << " (" << cases[n].name << ")");
+    REQUIRE(values.results.size() == full.results.size());
+    for (size_t i = 0; i < full.results.size(); ++i) {
+      INFO(full.results[i].path);
+      CHECK(values.results[i].path == full.results[i].path);
+      CHECK(values.results[i].value == full.results[i].value);
+      CHECK(values.results[i].unit == full.results[i].unit);
+      text_full += full.results[i].substituted.size();
+      text_values += values.results[i].substituted.size();
+      ++compared;
+    }
+    REQUIRE(values.warnings.size() == full.warnings.size());
+    for (size_t i = 0; i < full.warnings.size(); ++i) CHECK(values.warnings[i].path == full.warnings[i].path);
+  }
+  CHECK(compared > 500);
+  // The Term-built bases are skipped (hand-written ones of a few sections are still built).
+  CHECK(text_values < text_full / 2);
+  // And evaluate() after it has its text again (the scope is restored).
+  CHECK_FALSE(evaluate(cases.front()).results.front().substituted.empty());
+}

@@ -39,5 +39,9 @@ bool path_included(std::string_view path, const IncludeSection& include, bool cp
 Report evaluate(const Scenario& s, const Catalog& c = Catalog::builtin());
 // The same without error bands (used by validation itself).
 Report evaluate_without_bands(const Scenario& s, const Catalog& c = Catalog::builtin());
+// The same values, units and warnings as evaluate(), without building the basis text (the
+// substituted numbers may be empty): for reports only read for their values, such as the page's
+// low / high ranges and pinned scenarios. tests/core/test_scope.cpp checks the values are evaluate()'s.
+Report evaluate_values(const Scenario& s, const Catalog& c = Catalog::builtin());
 
 }  // namespace envelope

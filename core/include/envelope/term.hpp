@@ -20,7 +20,8 @@ namespace envelope {
 inline thread_local bool basis_text_on = true;
 class BasisTextScope {
  public:
-  explicit BasisTextScope(bool on) : saved_(basis_text_on) { basis_text_on = on; }
+  // Text stays off inside an enclosing scope that turned it off (evaluate_values()).
+  explicit BasisTextScope(bool on) : saved_(basis_text_on) { basis_text_on = saved_ && on; }
   ~BasisTextScope() { basis_text_on = saved_; }
   BasisTextScope(const BasisTextScope&) = delete;
   BasisTextScope& operator=(const BasisTextScope&) = delete;
