@@ -64,18 +64,6 @@
     window.envelopeHost = { fatal: function () {} };
     return;
   }
-  // The app's WebGL2 context, made on the page's canvas while the wasm downloads and compiles
-  // (a timer, so that envelope_web.js has started the compile first): making it takes ~75 ms with
-  // software GL, and the app's getContext later returns this same context. The attributes are
-  // platform_web.cpp's (no alpha, depth, stencil or antialiasing); a browser that refuses gets the
-  // app's own message when it asks again.
-  setTimeout(function () {
-    try {
-      document.getElementById('canvas').getContext('webgl2', {
-        alpha: false, depth: false, stencil: false, antialias: false, premultipliedAlpha: true,
-        preserveDrawingBuffer: false, powerPreference: 'default', failIfMajorPerformanceCaveat: false });
-    } catch (e) { /* the app reports it */ }
-  }, 0);
 
   window.envelopeHost = {
     // localStorage may be turned off (getItem throws) or full (setItem throws): reads give "" and
@@ -159,6 +147,9 @@
       return true;
     },
     takeImportText: function () { var t = importText; importText = ''; return t; },
+    // The app has started (App::finish_start, right after its first frame): its scenario, report,
+    // text mirror and link are in place, and window.envelope answers.
+    started: function () { window.envelope.ready = true; },
     notify: function (message) {
       var el = document.getElementById('message');
       el.textContent = message;
@@ -330,7 +321,6 @@
     print: function (t) { console.log(t); },
     printErr: function (t) { console.warn(t); },
     onRuntimeInitialized: function () {
-      window.envelope.ready = true;
       statusEl.className = 'hidden';
       document.getElementById('canvas').focus();
     },

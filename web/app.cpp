@@ -65,7 +65,7 @@ void App::start() {
     binary_units = settings.value("binary_units", false);
     dark_theme = settings.value("dark_theme", true);
   }
-  apply_theme();
+  apply_theme(false);  // as stored
   // Last autosaved scenario first, so that a broken link falls back to it.
   const std::string saved = host_.storage_get(kScenarioKey);
   if (!saved.empty() && json_nesting_within(saved, kMaxScenarioDepth)) {
@@ -76,7 +76,21 @@ void App::start() {
   if (fragment.size() > 1) {
     load_text(fragment, "link");
   } else {
-    recompute();
+    // Only what the first frame shows; the rest waits for it (finish_start, docs/performance.md).
+    ++revision_;
+    report_ = evaluate(scenario_);
+    ranges_.valid = false;
+    link_pending_ = true;
+  }
+  start_pending_ = true;
+}
+
+void App::finish_start() {
+  if (!start_pending_) return;
+  start_pending_ = false;
+  if (link_pending_) {
+    link_pending_ = false;
+    derive();
     // The first history entry holds its scenario too, so that Back to it restores it.
     host_.set_location_fragment(encode_link_fragment(scenario_));
   }
@@ -88,6 +102,7 @@ void App::start() {
   committed_ = scenario_;
   committed_json_ = scenario_to_json(scenario_, false);
   started_ = true;
+  host_.started();
 }
 
 void App::set_scenario(const Scenario& s) {
@@ -271,6 +286,10 @@ void App::save_and_link(bool keep_fragment, bool push) {
 void App::recompute() {
   ++revision_;
   report_ = evaluate(scenario_);
+  derive();
+}
+
+void App::derive() {
   // Ranges where an efficiency assumption dominates: MFU 0.30-0.50 (published A100/H100 runs span
   // 0.32-0.56), decode bandwidth efficiency 0.50-0.85 (llama.cpp and TRT-LLM measurements).
   // Only while both efficiencies are defaults: a value the user set has no range to show.
@@ -293,7 +312,7 @@ std::string App::value(const std::string& path) const {
   return r ? format_value(r->value, r->unit, binary_units) : "-";
 }
 
-void App::apply_theme() {
+void App::apply_theme(bool store) {
   if (dark_theme)
     ImGui::StyleColorsDark();
   else
@@ -305,7 +324,7 @@ void App::apply_theme() {
   st.Colors[ImGuiCol_WindowBg].w = 1.0f;
   st.Colors[ImGuiCol_PopupBg].w = 1.0f;
   st.Colors[ImGuiCol_ChildBg].w = 0.0f;
-  host_.storage_set(kSettingsKey, nlohmann::json{{"binary_units", binary_units}, {"dark_theme", dark_theme}}.dump());
+  if (store) host_.storage_set(kSettingsKey, nlohmann::json{{"binary_units", binary_units}, {"dark_theme", dark_theme}}.dump());
 }
 
 bool App::read_store_at(const char* store_key, const char* what, nlohmann::json& store, std::string& error) {

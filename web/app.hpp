@@ -35,7 +35,7 @@ struct FieldEdit {
 // menus and buttons a path of the form "menu/Panels", "menu/Panels/Scenarios", "button/Scenarios/Save".
 struct WidgetRect {
   std::string path, label;
-  float x, y, w, h;
+  float x = 0, y = 0, w = 0, h = 0;
   std::string kind = "input";  // "input", "menu", "menu-item" or "button"
   std::string window;          // the panel (top-level window) it is drawn in
   bool visible = true;         // not clipped away by its window's scrolling
@@ -78,8 +78,12 @@ class App {
   ~App();
 
   // Start-up: the URL fragment wins, then the autosaved scenario, then defaults. A broken link
-  // shows its reason and keeps the last good scenario.
+  // shows its reason and keeps the last good scenario. Without a link, start() computes only the
+  // report the first frame shows; finish_start(), called once the first frame is drawn (main.cpp),
+  // adds the ranges, the text mirror and link, the saved names and pins, and tells the host the app
+  // has started (the page's window.envelope.ready).
   void start();
+  void finish_start();
   void frame();  // draws every window; call between ImGui::NewFrame() and ImGui::Render()
 
   const Scenario& scenario() const { return scenario_; }
@@ -158,7 +162,7 @@ class App {
 
   Host& host() { return host_; }
   std::string value(const std::string& path) const;  // formatted with units
-  void apply_theme();
+  void apply_theme(bool store = true);  // store: keep the choice in the host's storage
 
   // Named scenarios saved in this browser (storage key "envelope.saved": a JSON object, name ->
   // minimal scenario JSON). Every change reads the store afresh just before writing it, so that
@@ -176,6 +180,7 @@ class App {
 
  private:
   void recompute();
+  void derive();  // what follows from the report: ranges, pinned reports, text mirror and link
   // Autosave and, unless keep_fragment, put the scenario's link in the address bar: a new browser
   // history entry when `push` (a committed change), else the current entry is replaced.
   void save_and_link(bool keep_fragment, bool push = false);
@@ -194,6 +199,8 @@ class App {
   Scenario committed_;
   std::string committed_json_;
   bool started_ = false;
+  bool start_pending_ = false;  // finish_start() has not run
+  bool link_pending_ = false;   // start() left the ranges, mirror and link to finish_start()
   std::string copy_label_;
   double copy_label_until_ = 0;
   bool autosave_ok_ = true;

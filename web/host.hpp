@@ -32,6 +32,8 @@ class Host {
   virtual void publish(const std::string& text, const std::string& link) = 0;
   // A message for the user outside the canvas too (broken link; empty: clear it).
   virtual void notify(const std::string& message) = 0;
+  // The app has started: its scenario, report, text mirror and link are in place (App::finish_start).
+  virtual void started() {}
 };
 
 }  // namespace envelope::ui

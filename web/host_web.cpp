@@ -38,6 +38,7 @@ EM_JS(int, js_open_config_file, (), { return window.envelopeHost.openFile() ? 1 
 // pulled here into wasm memory with malloc, as it may be larger than a ccall argument's stack space.
 EM_JS(char*, js_import_text, (), { return allocateUTF8(window.envelopeHost.takeImportText()); });
 EM_JS(void, js_notify, (const char* message), { window.envelopeHost.notify(UTF8ToString(message)); });
+EM_JS(void, js_started, (), { window.envelopeHost.started(); });
 EM_JS(void, js_fatal, (const char* what), { window.envelopeHost.fatal(UTF8ToString(what)); });
 
 namespace {
@@ -65,6 +66,7 @@ class WebHost final : public Host {
     js_publish(text.c_str(), link.c_str());
   }
   void notify(const std::string& message) override { js_notify(message.c_str()); }
+  void started() override { js_started(); }
   bool open_config_file() override { return js_open_config_file() != 0; }
 };
 

@@ -54,6 +54,8 @@ bool idle() { return g_min_frames <= 0 && platform::now_ms() >= g_draw_until_ms;
 
 // One iteration of the main loop; true while the app is drawing (call again soon).
 bool frame() {
+  // What start-up left until the first frame was on screen (App::finish_start); this frame shows it.
+  if (g_frames_drawn > 0) g_app->finish_start();
   if (platform::process_events()) request_redraw();
   if (idle()) return false;  // nothing drawn
   --g_min_frames;

@@ -397,8 +397,6 @@ const char* css_cursor(ImGuiMouseCursor c) {
 }  // namespace
 
 std::string init(const char*, int, int) {
-  // shell/envelope.js makes this context with the same attributes while the wasm loads; here
-  // getContext returns it. Keep the two lists alike.
   EmscriptenWebGLContextAttributes attrs;
   emscripten_webgl_init_context_attributes(&attrs);
   attrs.majorVersion = 2;

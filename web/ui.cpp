@@ -150,30 +150,11 @@ struct FieldRef {
   std::optional<double>* optional = nullptr;
   FieldLimits limits{0, 0};
 };
-// One visitor of the field table for every look-up (each visitor type instantiates the whole table:
-// page size): by path (numbers) or by a member's address (text and flags, whose path it gives).
-struct FieldFinder {
-  const std::string* path = nullptr;
-  const void* member = nullptr;
-  FieldRef ref;
-  std::string found;
-  void number(const std::string& p, double& x, FieldLimits lim) {
-    if (path && p == *path) ref = {&x, nullptr, lim};
-  }
-  void optional(const std::string& p, std::optional<double>& x, FieldLimits lim) {
-    if (path && p == *path) ref = {nullptr, &x, lim};
-  }
-  void text(const std::string& p, std::string& x, const std::vector<std::string>&, size_t) {
-    if (&x == member) found = p;
-  }
-  void flag(const std::string& p, bool& x) {
-    if (&x == member) found = p;
-  }
+// A field's place in a Scenario: its byte offset, the same in every Scenario object.
+struct Place {
+  ptrdiff_t number = -1, optional = -1;
+  FieldLimits limits{0, 0};
 };
-// A field's place in a Scenario (its byte offset), looked up once per path: a walk of the field table
-// builds every field's path string, and every number box asks on every frame (the first frame's
-// largest UI cost, docs/performance.md). The offset is the same in every Scenario object.
-namespace {
 ptrdiff_t offset_in(const Scenario& s, const void* member) {
   const char* base = reinterpret_cast<const char*>(&s);
   const char* at = static_cast<const char*>(member);
@@ -183,26 +164,41 @@ template <class T>
 T* member_at(Scenario& s, ptrdiff_t offset) {
   return reinterpret_cast<T*>(reinterpret_cast<char*>(&s) + offset);
 }
-}  // namespace
+
+// The field table as places, read in one walk (one visitor type: each instantiates the whole table,
+// page size): number fields by path, text and flag fields' paths by offset. A walk builds every
+// field's path string, and every number box asks on every frame (the first frame's largest UI cost,
+// docs/performance.md), so it is walked once.
+struct FieldPlaces {
+  std::unordered_map<std::string, Place> numbers;
+  std::unordered_map<ptrdiff_t, std::string> paths;
+};
+struct FieldCollector {
+  const Scenario* base;
+  FieldPlaces* out;
+  void number(const std::string& p, double& x, FieldLimits lim) { out->numbers[p] = {offset_in(*base, &x), -1, lim}; }
+  void optional(const std::string& p, std::optional<double>& x, FieldLimits lim) {
+    out->numbers[p] = {-1, offset_in(*base, &x), lim};
+  }
+  void text(const std::string& p, std::string& x, const std::vector<std::string>&, size_t) { out->paths[offset_in(*base, &x)] = p; }
+  void flag(const std::string& p, bool& x) { out->paths[offset_in(*base, &x)] = p; }
+};
+const FieldPlaces& field_places() {
+  static const FieldPlaces places = [] {
+    FieldPlaces f;
+    Scenario s;
+    FieldCollector c{&s, &f};
+    visit_fields(s, c);
+    f.paths.erase(-1);
+    return f;
+  }();
+  return places;
+}
 
 FieldRef find_field(Scenario& s, const std::string& path) {
-  struct Place {
-    ptrdiff_t number = -1, optional = -1;
-    FieldLimits limits{0, 0};
-  };
-  static std::unordered_map<std::string, Place> places;
-  auto hit = places.find(path);
-  if (hit == places.end()) {
-    FieldFinder f;
-    f.path = &path;
-    visit_fields(s, f);
-    Place p;
-    p.number = f.ref.number ? offset_in(s, f.ref.number) : -1;
-    p.optional = f.ref.optional ? offset_in(s, f.ref.optional) : -1;
-    p.limits = f.ref.limits;
-    if (p.number < 0 && p.optional < 0) return f.ref;  // no such field: not cached
-    hit = places.emplace(path, p).first;
-  }
+  const FieldPlaces& places = field_places();
+  const auto hit = places.numbers.find(path);
+  if (hit == places.numbers.end()) return {};
   const Place& p = hit->second;
   FieldRef r;
   r.number = p.number >= 0 ? member_at<double>(s, p.number) : nullptr;
@@ -309,7 +305,13 @@ std::string field_tooltip(const std::string& label, const std::string& path) {
 
 void record_target(App& app, const std::string& path, const std::string& label, const char* kind) {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  WidgetRect r{path, label, a.x, a.y, b.x - a.x, b.y - a.y};
+  WidgetRect r;
+  r.path = path;
+  r.label = label;
+  r.x = a.x;
+  r.y = a.y;
+  r.w = b.x - a.x;
+  r.h = b.y - a.y;
   r.kind = kind;
   const ImGuiWindow* w = ImGui::GetCurrentWindowRead();
   if (w && w->RootWindow) r.window = w->RootWindow->Name;
@@ -403,15 +405,9 @@ namespace {
 // The field table path of a text or flag member of the app's scenario ("training.dtype"), found by its
 // address; "" for a value that is not a scenario field (planner options).
 std::string field_path_of(App& app, const void* member) {
-  // Cached by the member's offset in the scenario (find_field above); anything else is looked up.
-  static std::unordered_map<ptrdiff_t, std::string> paths;
-  const ptrdiff_t offset = offset_in(app.edit(), member);
-  if (const auto hit = paths.find(offset); offset >= 0 && hit != paths.end()) return hit->second;
-  FieldFinder f;
-  f.member = member;
-  visit_fields(app.edit(), f);
-  if (offset >= 0) paths[offset] = f.found;
-  return f.found;
+  const FieldPlaces& places = field_places();
+  const auto hit = places.paths.find(offset_in(app.edit(), member));
+  return hit == places.paths.end() ? std::string() : hit->second;
 }
 std::string shown_label(const char* label) {
   const char* hidden = std::strstr(label, "##");

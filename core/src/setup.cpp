@@ -22,19 +22,24 @@ std::optional<double> price_for(const Accelerator& a, const std::string& pricing
 }
 
 Resolved resolve(const Scenario& s, const Catalog& c) {
-  const Accelerator gpu = resolved_accelerator(s, c);
+  // Built in place: an Accelerator, a Scenario and a DecodeSetup carry many strings, and evaluate()
+  // resolves once per call (copies of them were a tenth of its allocations).
+  Accelerator gpu = resolved_accelerator(s, c);
   // One serving replica: serving.gpu / tensor_parallel / batch over hardware.gpu and the inference
   // section (setup.hpp). The inference and serving results describe it; training uses hardware.gpu.
-  const Scenario sv = serving_scenario(s);
-  const Accelerator igpu = s.serving.gpu.empty() ? gpu : resolved_accelerator(sv, c);
+  Scenario sv = serving_scenario(s);
+  Accelerator igpu = s.serving.gpu.empty() ? gpu : resolved_accelerator(sv, c);
   // Architecture, parameter counts and decode inputs resolved once (setup.hpp; shared with sweeps).
-  const DecodeSetup ds = decode_setup(sv, resolved_architecture(s, c), igpu);
-  const std::string spec_src = gpu.id == kCustomAccelerator ? gpu.name + ": " + gpu.source
-                                                             : gpu.name + " datasheet (assets/hardware.json)";
-  const std::string ispec_src = igpu.id == kCustomAccelerator ? igpu.name + ": " + igpu.source
-                                                               : igpu.name + " datasheet (assets/hardware.json)";
+  DecodeSetup ds = decode_setup(sv, resolved_architecture(s, c), igpu);
+  std::string spec_src = gpu.id == kCustomAccelerator ? gpu.name + ": " + gpu.source
+                                                       : gpu.name + " datasheet (assets/hardware.json)";
+  std::string ispec_src = igpu.id == kCustomAccelerator ? igpu.name + ": " + igpu.source
+                                                         : igpu.name + " datasheet (assets/hardware.json)";
   const double P = s.model.params ? *s.model.params : params_total(ds.arch);
-  return Resolved{s, c, gpu, sv, igpu, ds, serving_inputs(sv), spec_src, ispec_src, P, ds.params_active, ds.params_scale};
+  const double Pa = ds.params_active, scale = ds.params_scale;
+  ServingInputs si = serving_inputs(sv);
+  return Resolved{s, c, std::move(gpu), std::move(sv), std::move(igpu), std::move(ds), std::move(si), std::move(spec_src),
+                  std::move(ispec_src), P, Pa, scale};
 }
 
 void model_section(Builder& b, const Resolved& x) {

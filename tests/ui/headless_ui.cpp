@@ -35,6 +35,8 @@ class FakeHost final : public Host {
   std::map<std::string, std::string> storage;
   std::string fragment, clipboard, published_text;
   int publishes = 0;
+  int started_calls = 0;
+  void started() override { ++started_calls; }
   std::string storage_get(const std::string& k) override { return storage.count(k) ? storage[k] : ""; }
   bool storage_full = false;  // storage_set fails, as a full or disabled localStorage does
   bool storage_set(const std::string& k, const std::string& v) override {
@@ -99,6 +101,12 @@ struct ImGuiHeadless {
   ~ImGuiHeadless() { ImGui::DestroyContext(); }
 };
 
+// As main.cpp starts the app: start(), then (once the first frame is drawn) finish_start().
+void start_app(App& app) {
+  app.start();
+  app.finish_start();
+}
+
 void run_frames(App& app, int frames, std::mt19937& rng) {
   ImGuiIO& io = ImGui::GetIO();
   std::uniform_real_distribution<float> x(0, io.DisplaySize.x), y(0, io.DisplaySize.y);
@@ -120,7 +128,7 @@ TEST_CASE("every panel is drawn headless for every seed example", "[ui]") {
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   std::mt19937 rng(7);
   run_frames(app, 5, rng);
   for (const char* name : {"Model & hardware", "Memory", "Training", "Inference", "Traffic & serving", "Storage", "Cost",
@@ -143,19 +151,52 @@ TEST_CASE("every panel is drawn headless for every seed example", "[ui]") {
   CHECK(host.publishes > static_cast<int>(examples().size()));
 }
 
+TEST_CASE("start-up: the first frame needs only the report, the rest follows it", "[ui][performance]") {
+  // docs/performance.md: the ranges, text mirror, link, saved names and pins wait until the first
+  // frame is drawn (main.cpp calls finish_start), and only then is the app started for the page.
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  app.start();
+  CHECK(app.report().find("model.params") != nullptr);
+  CHECK_FALSE(app.ranges().valid);
+  CHECK(host.publishes == 0);
+  CHECK(host.fragment.empty());
+  CHECK(host.started_calls == 0);
+  std::mt19937 rng(3);
+  run_frames(app, 1, rng);  // the first frame draws from the report alone
+  app.finish_start();
+  CHECK(app.ranges().valid);
+  CHECK(host.publishes == 1);
+  CHECK_FALSE(host.published_text.empty());
+  CHECK(host.fragment == encode_link_fragment(app.scenario()));
+  CHECK(host.started_calls == 1);
+  app.finish_start();  // once only
+  CHECK(host.publishes == 1);
+  CHECK(host.started_calls == 1);
+  // A link at start-up is loaded in full at once (its problems are shown with the first frame).
+  FakeHost linked;
+  linked.fragment = encode_link_fragment(app.scenario());
+  App second(linked);
+  second.start();
+  CHECK(linked.publishes == 1);
+  second.finish_start();
+  CHECK(linked.started_calls == 1);
+}
+
 TEST_CASE("start-up: a broken link keeps the autosaved scenario and says why", "[ui]") {
   ImGuiHeadless imgui;
   FakeHost host;
   {
     App first(host);
-    first.start();
+    start_app(first);
     Scenario s;
     s.inference.batch = 48;
     first.set_scenario(s);
   }
   host.fragment = "#s=%7Bbroken";
   App app(host);
-  app.start();
+  start_app(app);
   CHECK(app.scenario().inference.batch == 48);
   CHECK(app.message.find("not valid JSON") != std::string::npos);
   CHECK(host.notified.find("not valid JSON") != std::string::npos);
@@ -167,7 +208,7 @@ TEST_CASE("start-up: a broken link keeps the autosaved scenario and says why", "
   // Reload without a fragment restores the autosave.
   host.fragment.clear();
   App again(host);
-  again.start();
+  start_app(again);
   CHECK(again.scenario().inference.output_tokens == 77);
 }
 
@@ -175,7 +216,7 @@ TEST_CASE("named scenarios: save, rename, open, delete", "[ui]") {
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   Scenario s;
   s.name = "plan A";
   s.hardware.count = 16;
@@ -196,7 +237,7 @@ TEST_CASE("named scenarios: an existing name is replaced only when asked", "[ui]
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   Scenario s;
   s.hardware.count = 4;
   app.set_scenario(s);
@@ -226,7 +267,7 @@ TEST_CASE("named scenarios: an unreadable store is kept aside before anything is
     host.storage.clear();
     host.storage["envelope.saved"] = bad;
     App app(host);
-    app.start();
+    start_app(app);
     CHECK(host.storage["envelope.saved.unreadable"] == bad);
     CHECK(app.message.find("could not be read") != std::string::npos);
     CHECK(app.saved_names().empty());
@@ -238,7 +279,7 @@ TEST_CASE("named scenarios: an unreadable store is kept aside before anything is
   host.storage["envelope.saved"] = "{broken";
   App app(host);
   host.storage_full = true;
-  app.start();
+  start_app(app);
   const StoreResult r = app.save_named("new", false);
   CHECK_FALSE(r.ok);
   CHECK(r.error.find("could not be copied aside") != std::string::npos);
@@ -249,7 +290,7 @@ TEST_CASE("saving when storage refuses says so, and names are checked", "[ui]") 
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   host.storage_full = true;
   app.set_scenario(Scenario{});
   CHECK(app.message.find("does not let the page save") != std::string::npos);
@@ -315,7 +356,7 @@ TEST_CASE("typed input is what it computes: 1,000,000 then Tab sets 1e6, 50M the
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   type_into(app, "traffic.users", "1,000,000", ImGuiKey_Tab);
   CHECK(app.scenario().traffic.users == 1e6);
   type_into(app, "traffic.users", "50M", ImGuiKey_Enter);
@@ -332,7 +373,7 @@ TEST_CASE("an unreadable or out-of-range entry leaves the scenario unchanged and
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   const Scenario before = app.scenario();
   type_into(app, "traffic.users", "12 apples", ImGuiKey_Tab);
   CHECK(app.scenario().traffic.users == before.traffic.users);
@@ -352,7 +393,7 @@ TEST_CASE("a custom accelerator's spec is typed in the Model and hardware panel 
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   Scenario s = app.scenario();
   s.hardware.gpu = kCustomAccelerator;
   s.hardware.name = "My NPU";
@@ -440,7 +481,7 @@ TEST_CASE("undo and redo of edits typed into the widgets: Ctrl+Z, Ctrl+Shift+Z, 
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   const double users0 = app.scenario().traffic.users;
   REQUIRE(users0 != 1e6);
   CHECK_FALSE(app.can_undo());
@@ -491,7 +532,7 @@ TEST_CASE("undo history is bounded, and each committed change is one browser his
   FakeHost host;
   App app(host);
   host.entries = {""};
-  app.start();
+  start_app(app);
   REQUIRE(host.entries.size() == 1);
   CHECK(host.entries[0].rfind("#s=", 0) == 0);  // the first entry holds the start-up scenario
   const std::string first = host.entries[0];
@@ -525,7 +566,7 @@ TEST_CASE("Copy link copies the full URL and says Copied for about 2 s, or why i
   FakeHost host;
   App app(host);
   host.app = &app;
-  app.start();
+  start_app(app);
   CHECK(app.copy_label() == "Copy link");
   click_widget(app, "menu/Copy link");
   CHECK(host.clipboard == host.address + encode_link_fragment(app.scenario()));
@@ -549,7 +590,7 @@ TEST_CASE("every input has a tooltip with its meaning, unit, limits and default,
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   Scenario s = app.scenario();
   IncludeSection& inc = s.include;
   inc.training = inc.inference = inc.serving = inc.storage = inc.feature_store = inc.pipeline = inc.network =
@@ -600,7 +641,7 @@ TEST_CASE("windows() and widgets() give names and rectangles of panels, inputs a
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   draw_frame(app);
   draw_frame(app);
   const nlohmann::json windows = nlohmann::json::parse(app.windows_json());
@@ -630,7 +671,7 @@ TEST_CASE("compare pins persist in this browser and show deltas and the inputs t
   FakeHost host;
   {
     App app(host);
-    app.start();
+    start_app(app);
     Scenario s = app.scenario();
     s.name = "base";
     app.set_scenario(s);
@@ -642,7 +683,7 @@ TEST_CASE("compare pins persist in this browser and show deltas and the inputs t
     CHECK(app.pinned[1].label == "base 2");
   }
   App app(host);
-  app.start();
+  start_app(app);
   REQUIRE(app.pinned.size() == 2);
   CHECK(app.pinned[0].label == "base");
   CHECK(app.pinned[1].scenario.hardware.count == 2 * app.pinned[0].scenario.hardware.count);
@@ -665,13 +706,13 @@ TEST_CASE("compare pins persist in this browser and show deltas and the inputs t
   draw_frame(app);  // the Compare table draws
   app.unpin(0);
   App again(host);
-  again.start();
+  start_app(again);
   REQUIRE(again.pinned.size() == 1);
   CHECK(again.pinned[0].label == "base 2");
   // A pins store that cannot be read is kept aside, the user told, and the list starts empty.
   host.storage["envelope.pins"] = "{\"pins\": [";
   App broken(host);
-  broken.start();
+  start_app(broken);
   CHECK(broken.pinned.empty());
   CHECK(host.storage["envelope.pins.unreadable"] == "{\"pins\": [");
   CHECK(broken.message.find("compare pins") != std::string::npos);
@@ -684,7 +725,7 @@ TEST_CASE("the Recommender panel shows a recommender example and takes typed inp
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   const Example* e = find_example("recsys-dlrm-realtime");
   REQUIRE(e != nullptr);
   app.set_scenario(e->scenario);
@@ -707,7 +748,7 @@ TEST_CASE("the Planner's serving tab draws the trade-off chart with its Pareto f
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   // Llama 3 70B at 1,000 peak QPS on H100 (issue 15), typed as a link.
   app.load_text(R"(#s={"model":{"preset":"llama-3-70b"},"hardware":{"gpu":"h100-sxm"},)"
                 R"("inference":{"prompt_tokens":500,"output_tokens":200},"traffic":{"peak_qps":1000}})",
@@ -750,7 +791,7 @@ TEST_CASE("Traffic & serving offers expert parallel for an MoE model only, and a
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   auto shows_field = [&](const char* path) {
     for (const WidgetRect& r : app.widgets)
       if (r.path == path) return true;
@@ -823,7 +864,7 @@ TEST_CASE("the default layout fits 1280x720, 1366x768, 1920x1080, 2560x1440 and 
     ImGui::GetIO().DisplaySize = ImVec2(size.w, size.h);
     FakeHost host;
     App app(host);
-    app.start();
+    start_app(app);
     for (int f = 0; f < 3; ++f) draw_frame(app);
     CHECK(windows_outside(app, size.w, size.h).empty());
     CHECK(windows_overlapping(app).empty());
@@ -877,7 +918,7 @@ TEST_CASE("a resize lays the default layout out again, as a first visit at the n
     ImGui::GetIO().DisplaySize = ImVec2(static_cast<float>(w), static_cast<float>(h));
     FakeHost host;
     App app(host);
-    app.start();
+    start_app(app);
     for (int f = 0; f < 3; ++f) draw_frame(app);
     first_visit[{w, h}] = layout(app);
   }
@@ -885,7 +926,7 @@ TEST_CASE("a resize lays the default layout out again, as a first visit at the n
   ImGui::GetIO().DisplaySize = ImVec2(1920, 1080);
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   for (int f = 0; f < 3; ++f) draw_frame(app);
   for (const auto& [w, h] : sizes) {
     INFO(w << "x" << h);
@@ -921,7 +962,7 @@ TEST_CASE("a panel outside the window (a layout saved on a larger screen, a resi
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   for (int f = 0; f < 3; ++f) draw_frame(app);
   ImGui::SetWindowPos("Memory", ImVec2(1300, 850));
   ImGui::SetWindowSize("Memory", ImVec2(2000, 1200));
@@ -939,7 +980,7 @@ TEST_CASE("choice boxes, checkboxes and radio buttons are in widgets() and drive
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   for (int f = 0; f < 3; ++f) draw_frame(app);
   for (const char* name : {"Memory", "Traffic & serving"}) {  // tall enough to show every input
     ImGui::SetWindowSize(name, ImVec2(600, 860));
@@ -991,7 +1032,7 @@ TEST_CASE("charts are in widgets() and show the value under the cursor", "[ui][c
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   for (int f = 0; f < 3; ++f) draw_frame(app);
   ImGui::SetWindowSize("Inference", ImVec2(600, 860));
   ImGui::SetWindowPos("Inference", ImVec2(0, 30));
@@ -1014,7 +1055,7 @@ TEST_CASE("the layout's list of shown panels is what is drawn, for every seed ex
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   for (const Example& e : examples()) {
     INFO(e.id);
     app.set_scenario(e.scenario);
@@ -1032,7 +1073,7 @@ TEST_CASE("windows and popups are opaque in both themes: no panel shows through 
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   for (bool dark : {true, false}) {
     app.dark_theme = dark;
     app.apply_theme();
@@ -1045,7 +1086,7 @@ TEST_CASE("a saved scenario exported as Markdown cannot inject HTML or links, an
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   const std::string evil = "<img src=x onerror=alert(1)> [click](https://evil.example)";
   Scenario s;
   s.name = evil;
@@ -1087,7 +1128,7 @@ TEST_CASE("importing a config.json replaces the model as one undoable edit that 
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   const std::string before = scenario_to_json(app.scenario(), false);
   const double params_before = model_params(app.report());
   const size_t depth = app.undo_depth();
@@ -1112,7 +1153,7 @@ TEST_CASE("importing a config.json replaces the model as one undoable edit that 
     FakeHost reload;
     reload.fragment = host.fragment;
     App again(reload);
-    again.start();
+    start_app(again);
     CHECK(again.message.empty());
     CHECK(model_params(again.report()) == params);
     CHECK(again.scenario().model.name == "gpt-oss-120b");
@@ -1129,7 +1170,7 @@ TEST_CASE("a broken, unsupported, oversized or non-JSON config changes nothing a
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   const std::string before = scenario_to_json(app.scenario(), false);
   const std::string fragment = host.fragment;
   nlohmann::json broken = nlohmann::json::parse(config_fixture("qwen3-8b"));
@@ -1172,7 +1213,7 @@ TEST_CASE("the Model and hardware panel imports pasted text with Import and asks
   ImGuiHeadless imgui;
   FakeHost host;
   App app(host);
-  app.start();
+  start_app(app);
   ModelHardwarePanelState& st = app.panel_state().model_hardware;
   const std::string text = config_fixture("qwen3-30b-a3b");
   REQUIRE(text.size() < sizeof st.config_text);

@@ -20,7 +20,7 @@ static void draw_network_part(App& app, Scenario& s) {
   }
 }
 
-static void draw_one_machine_part(App& app, Scenario& s) {
+static void draw_one_machine_part(App& app) {
   ImGui::SeparatorText("Does it fit on one machine?");
   input_field(app, "data GB", "one_machine.data_gb");
   input_field(app, "machine RAM GB", "one_machine.ram_gb");
@@ -46,13 +46,12 @@ void draw_pipeline(App& app) {
   }
   Scenario& s = app.edit();
   if (inc.network) draw_network_part(app, s);
-  if (inc.one_machine) draw_one_machine_part(app, s);
+  if (inc.one_machine) draw_one_machine_part(app);
   if (!inc.pipeline) {
     ImGui::End();
     return;
   }
   ImGui::SeparatorText("Event log and stream processing");
-  PipelineSection& p = s.pipeline;
   const double users = s.storage.users ? *s.storage.users : s.traffic.users * s.traffic.active_fraction;
   input_field(app, "users", "pipeline.users", users);
   input_field(app, "events / user / day", "pipeline.events_per_user_per_day", s.storage.events_per_user_per_day);

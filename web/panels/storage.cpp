@@ -40,7 +40,6 @@ void draw_storage(App& app) {
     return;
   }
   ImGui::SeparatorText("Feature store");
-  FeatureStoreSection& f = s.feature_store;
   input_field(app, "entities (users)", "feature_store.entities");
   input_field(app, "features / entity", "feature_store.features_per_entity");
   input_field(app, "items", "feature_store.items");
