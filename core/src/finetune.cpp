@@ -216,7 +216,7 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   double dequant_secs = 0;
   if (qlora) {
     const double quantized = P - emb, passes = qlora_dequantizations_per_step(f.gradient_checkpointing);
-    const double bw = gpu.bandwidth_bytes_per_s, bw_eff = eff.decode_bandwidth;
+    const double bw = gpu.bandwidth_bytes_per_s, bw_eff = f.dequantize_bandwidth_efficiency.value_or(eff.decode_bandwidth);
     const std::string dequant_src =
         "Dettmers et al. 2023, QLoRA (arXiv:2305.14314) section 3, eqs. 5-6: NF4 weights dequantized to bf16 for "
         "every matmul, forward and the backward pass's input gradient (bitsandbytes MatMul4Bit)" +
@@ -232,9 +232,12 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
         add("finetune.qlora_dequantize_seconds_per_step", qlora_dequantize_seconds_per_step(quantized, f.gradient_checkpointing, bw, bw_eff),
             "s", "dequantize bytes per step / (memory bandwidth x achieved share)",
             g(passes * qlora_dequantize_bytes(quantized)) + " / (" + g(bw) + " x " + g(bw_eff) + ")",
-            gpu.name + " memory bandwidth (assets/hardware.json) at the default memory-bound share " + g(bw_eff) +
-                " (llama.cpp decode reads weights at 0.70-0.82 of peak, setup.cpp default_efficiencies); the whole model "
-                "per GPU, whatever the micro-batch's tokens");
+            gpu.name + " memory bandwidth (assets/hardware.json) at " +
+                (f.dequantize_bandwidth_efficiency
+                     ? "the scenario's finetune.dequantize_bandwidth_efficiency " + g(bw_eff)
+                     : "the default memory-bound share " + g(bw_eff) +
+                           " (llama.cpp decode reads weights at 0.70-0.82 of peak, setup.cpp default_efficiencies)") +
+                "; the whole model per GPU, whatever the micro-batch's tokens");
     dequant_secs = add("finetune.qlora_dequantize_seconds", steps * per_step, "s", "steps_per_gpu x qlora_dequantize_seconds_per_step",
                        g(steps) + " x " + g(per_step), "serial with the matmuls on the GPU's stream (bitsandbytes)");
   }

@@ -466,3 +466,23 @@ TEST_CASE("QLoRA's time over LoRA's for torchtune's Llama 3.1 8B recipes on an R
   CHECK(ratio <= lora_tps / qlora_tps);
   CHECK(at(q, "finetune.qlora_dequantize_share") < 0.05);  // 4,096 tokens per pass: compute dominates
 }
+
+TEST_CASE("finetune.dequantize_bandwidth_efficiency replaces the default share in QLoRA's dequantization time and its basis",
+          "[finetune][scenario]") {
+  Scenario s = finetune_only("llama-2-7b", "a100-40gb-sxm", 1);
+  s.finetune.method = "qlora";
+  const Report by_default = evaluate(s);
+  const auto loaded = load_scenario_json(R"({"version": 3, "include": {"training": false, "inference": false,
+      "serving": false, "storage": false, "feature_store": false, "finetune": true}, "model": {"preset": "llama-2-7b"},
+      "hardware": {"gpu": "a100-40gb-sxm", "count": 1}, "finetune": {"method": "qlora", "dequantize_bandwidth_efficiency": 0.35}})");
+  REQUIRE(loaded.problems.empty());
+  const Report r = evaluate(loaded.scenario);
+  // Half the default 0.70: twice the time per pass, the scenario's value in the basis.
+  CHECK(at(r, "finetune.qlora_dequantize_seconds_per_step") == Approx(2 * at(by_default, "finetune.qlora_dequantize_seconds_per_step")));
+  CHECK(r.find("finetune.qlora_dequantize_seconds_per_step")->source.find("finetune.dequantize_bandwidth_efficiency") !=
+        std::string::npos);
+  // Out of its limits it is refused by name, not clamped.
+  const auto bad = load_scenario_json(R"({"version": 3, "finetune": {"dequantize_bandwidth_efficiency": 1.5}})");
+  REQUIRE_FALSE(bad.problems.empty());
+  CHECK(bad.problems.front().path == "finetune.dequantize_bandwidth_efficiency");
+}
