@@ -53,6 +53,20 @@ double finetune_flops(double params_active, double adapter_params, double tokens
   return 4.0 * params_active * tokens + 6.0 * adapter_params * tokens + recompute;
 }
 
+double qlora_dequantize_bytes(double quantized_params) { return quantized_params * ((4.0 + 0.127) / 8.0 + 2.0); }
+
+double qlora_dequantizations_per_step(bool checkpointing) { return checkpointing ? 3.0 : 2.0; }
+
+double qlora_dequantize_seconds_per_step(double quantized_params, bool checkpointing, double bandwidth_bytes_per_s,
+                                         double bandwidth_efficiency) {
+  return qlora_dequantizations_per_step(checkpointing) * qlora_dequantize_bytes(quantized_params) /
+         (bandwidth_bytes_per_s * bandwidth_efficiency);
+}
+
+double finetune_steps_per_gpu(double tokens, double gpus, double micro_batch, double seq_len) {
+  return tokens / (gpus * micro_batch * seq_len);
+}
+
 namespace {
 
 std::string g(double x) { return format_basis_number(x); }
@@ -100,8 +114,9 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   // ------------------------------------------------------------ memory per GPU
   const double wbytes = dtype_bytes(f.base_dtype);
   double base = 0;
+  // QLoRA: the transformer blocks' linear layers in NF4, embeddings and head in 16 bits.
+  const double emb = qlora ? std::min(P, embedding_and_head_params(arch) * scale) : 0.0;
   if (qlora) {
-    const double emb = std::min(P, embedding_and_head_params(arch) * scale);
     base = add("finetune.memory.base_weights_bytes", qlora_base_bytes(P - emb, emb) / shard, "B",
                "(linear params x 4.127 bits / 8 + embedding/head params x 2 B)" + shard_txt,
                "(" + g(P - emb) + " x 4.127 / 8 + " + g(emb) + " x 2)" + shard_txt,
@@ -195,12 +210,49 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
     mfu = add("finetune.mfu", eff.training_mfu * ratio, "1", "default for " + gpu.klass + " x precision_kernel_ratio",
               g(eff.training_mfu) + " x " + g(ratio), eff.source + "; as a share of the " + f.dtype + " dense peak");
   const double peak = peak_flops_at(s.hardware, gpu, compute);
-  const double secs = add("finetune.wall_seconds", training_seconds(flops, n, peak, mfu), "s", "FLOPs / (GPUs x peak x MFU)",
-                          g(flops) + " / (" + g(n) + " x " + g(peak) + " x " + g(mfu) + ")",
-                          low_precision ? "seed Q1 at the " + f.dtype +
-                                              " dense peak (finetune.dtype; every GEMM, frozen base included, at that "
-                                              "precision; Transformer Engine)"
-                                        : "seed Q1 at the bf16 dense peak");
+  const double compute_secs = training_seconds(flops, n, peak, mfu);
+  // QLoRA: the NF4 weights' dequantization, per forward and backward pass of a micro-batch on each
+  // GPU (weight traffic, independent of the micro-batch's tokens), added to the compute time.
+  double dequant_secs = 0;
+  if (qlora) {
+    const double quantized = P - emb, passes = qlora_dequantizations_per_step(f.gradient_checkpointing);
+    const double bw = gpu.bandwidth_bytes_per_s, bw_eff = f.dequantize_bandwidth_efficiency.value_or(eff.decode_bandwidth);
+    const std::string dequant_src =
+        "Dettmers et al. 2023, QLoRA (arXiv:2305.14314) section 3, eqs. 5-6: NF4 weights dequantized to bf16 for "
+        "every matmul, forward and the backward pass's input gradient (bitsandbytes MatMul4Bit)" +
+        std::string(f.gradient_checkpointing ? "; + the recomputed forward (checkpointing, Chen et al. 2016)" : "");
+    const double steps = add("finetune.steps_per_gpu", finetune_steps_per_gpu(tokens, n, f.micro_batch, f.seq_len), "1",
+                             "tokens / (GPUs x micro_batch x seq_len)",
+                             g(tokens) + " / (" + g(n) + " x " + g(f.micro_batch) + " x " + g(f.seq_len) + ")",
+                             "forward and backward passes per GPU, one micro-batch each");
+    add("finetune.qlora_dequantize_bytes_per_step", passes * qlora_dequantize_bytes(quantized), "B",
+        "dequantizations x quantized params x (4.127 / 8 + 2) B (read NF4 + constants, write bf16)",
+        g(passes) + " x " + g(quantized) + " x " + g((4.0 + 0.127) / 8.0 + 2.0), dequant_src);
+    const double per_step =
+        add("finetune.qlora_dequantize_seconds_per_step", qlora_dequantize_seconds_per_step(quantized, f.gradient_checkpointing, bw, bw_eff),
+            "s", "dequantize bytes per step / (memory bandwidth x achieved share)",
+            g(passes * qlora_dequantize_bytes(quantized)) + " / (" + g(bw) + " x " + g(bw_eff) + ")",
+            gpu.name + " memory bandwidth (assets/hardware.json) at " +
+                (f.dequantize_bandwidth_efficiency
+                     ? "the scenario's finetune.dequantize_bandwidth_efficiency " + g(bw_eff)
+                     : "the default memory-bound share " + g(bw_eff) +
+                           " (llama.cpp decode reads weights at 0.70-0.82 of peak, setup.cpp default_efficiencies)") +
+                "; the whole model per GPU, whatever the micro-batch's tokens");
+    dequant_secs = add("finetune.qlora_dequantize_seconds", steps * per_step, "s", "steps_per_gpu x qlora_dequantize_seconds_per_step",
+                       g(steps) + " x " + g(per_step), "serial with the matmuls on the GPU's stream (bitsandbytes)");
+  }
+  const double secs = add("finetune.wall_seconds", compute_secs + dequant_secs, "s",
+                          std::string("FLOPs / (GPUs x peak x MFU)") + (qlora ? " + qlora_dequantize_seconds" : ""),
+                          g(flops) + " / (" + g(n) + " x " + g(peak) + " x " + g(mfu) + ")" +
+                              (qlora ? " + " + g(dequant_secs) : ""),
+                          (low_precision ? "seed Q1 at the " + f.dtype +
+                                               " dense peak (finetune.dtype; every GEMM, frozen base included, at that "
+                                               "precision; Transformer Engine)"
+                                         : std::string("seed Q1 at the bf16 dense peak")) +
+                              (qlora ? "; + NF4 dequantization (QLoRA section 3)" : ""));
+  if (qlora)
+    add("finetune.qlora_dequantize_share", secs > 0 ? dequant_secs / secs : 0.0, "1", "qlora_dequantize_seconds / wall_seconds",
+        g(dequant_secs) + " / " + g(secs), "large at small micro-batches (weight traffic per step), small at large ones");
   add("finetune.seconds_per_epoch", f.epochs > 0 ? secs / f.epochs : 0.0, "s", "wall_seconds / epochs",
       g(secs) + " / " + g(f.epochs), "one pass over dataset_tokens");
   add("finetune.tokens_per_second", secs > 0 ? tokens / secs : 0.0, "tok/s", "tokens / wall_seconds (all GPUs)",
@@ -212,7 +264,6 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   e.cost_usd = add("finetune.cost_usd", e.gpu_hours * price, "USD", "GPU-hours x price", g(e.gpu_hours) + " x " + g(price),
                    s.hardware.price_per_gpu_hour ? std::string("scenario hardware.price_per_gpu_hour")
                    : s.hardware.pricing == "spot" ? gpu.spot_source : gpu.on_demand_source);
-  // QLoRA dequantizes NF4 weights in every matmul; its time assumes the same MFU as 16-bit training.
   return e;
 }
 

@@ -149,6 +149,7 @@ std::string error_category(const std::string& p) {
       if (p == "finetune.wall_seconds" || p == "finetune.seconds_per_epoch" || p == "finetune.tokens_per_second" ||
           p == "finetune.gpu_hours" || p == "finetune.cost_usd")
         return "finetune-time";
+      if (p == "finetune.qlora_dequantize_seconds_per_step" || p == "finetune.qlora_dequantize_seconds") return "qlora-dequantize";
       return "";
     case 'm':
       return p.find("fits") == std::string::npos ? "memory" : "";

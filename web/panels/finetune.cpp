@@ -66,6 +66,11 @@ void draw_finetune(App& app) {
                           "kernel-efficiency ratio to bf16 (row 'Kernel ratio to bf16'); fp8 saves linear inputs at 1 byte");
     const Result* mfu = app.report().find("finetune.mfu");
     input_field(app, "MFU", "finetune.mfu", mfu ? mfu->value : 0.4);
+    if (f.method == "qlora") {
+      input_field(app, "dequantize bandwidth share", "finetune.dequantize_bandwidth_efficiency", 0.7);
+      ImGui::SetItemTooltip("share of peak memory bandwidth QLoRA's NF4 dequantization reaches (default 0.70, as decode; "
+                            "eager bitsandbytes 0.41 at micro-batch 1 measured 0.20-0.24)");
+    }
     if (begin_result_table("finetune")) {
       result_row(app, "Trainable parameters", "finetune.trainable_params");
       result_row(app, "Base weights / GPU", "finetune.memory.base_weights_bytes");
@@ -77,6 +82,10 @@ void draw_finetune(App& app) {
       result_row(app, "Fits", "finetune.fits");
       result_row(app, "FLOPs", "finetune.flops");
       if (f.dtype != "bf16") result_row(app, "Kernel ratio to bf16", "finetune.precision_kernel_ratio");
+      if (f.method == "qlora") {
+        result_row(app, "NF4 dequantization / step", "finetune.qlora_dequantize_seconds_per_step");
+        result_row(app, "Dequantization share", "finetune.qlora_dequantize_share");
+      }
       result_row(app, "Time per epoch", "finetune.seconds_per_epoch");
       result_row(app, "Tokens/s", "finetune.tokens_per_second");
       result_row(app, "GPU-hours", "finetune.gpu_hours");

@@ -53,6 +53,34 @@ double finetune_optimizer_bytes_per_param(const std::string& optimizer, bool mas
 // the forward pass again during backward: + 2 per parameter per token (Chen et al. 2016).
 double finetune_flops(double params_active, double adapter_params, double tokens, bool full, bool checkpointing);
 
+// QLoRA's NF4 dequantization, a cost per step of weight traffic rather than per token of compute.
+// QLoRA computes in bf16: each frozen NF4 weight is dequantized to a bf16 copy before the matmul
+// that uses it (Dettmers et al. 2023, arXiv:2305.14314, section 3 'QLoRA', eqs. 5-6: Y = X
+// doubleDequant(c1, c2, W_NF4) + X L1 L2, and the gradient for the adapters "proceeds via equation
+// (5) with dequantization from storage WNF4 to computation data type WBF16"; bitsandbytes
+// MatMul4Bit calls dequantize_4bit in the forward pass and again in the backward pass for the input
+// gradient). Each GPU dequantizes the whole model per forward and backward pass of its micro-batch
+// (FSDP gathers the NF4 shards first), however many tokens the micro-batch holds: at small
+// micro-batches this traffic is a large share of the step, at large ones it vanishes.
+
+// Bytes one dequantization of every quantized weight moves through HBM: it reads the NF4 codes and
+// their double-quantized block constants (4.127 bits per parameter, qlora_base_bytes) and writes a
+// bf16 copy (2 bytes per parameter), which the matmul then reads as LoRA reads its bf16 base.
+double qlora_dequantize_bytes(double quantized_params);
+
+// Dequantizations of each frozen weight per forward and backward pass: forward + backward (input
+// gradient) = 2, + 1 for the recomputed forward under activation checkpointing (Chen et al. 2016).
+double qlora_dequantizations_per_step(bool checkpointing);
+
+// Seconds one GPU spends dequantizing per step (one forward and backward pass of its micro-batch):
+// dequantizations x qlora_dequantize_bytes / (HBM bandwidth x achieved share). The kernel streams
+// memory as decode does and is not overlapped with the matmuls (same CUDA stream, bitsandbytes).
+double qlora_dequantize_seconds_per_step(double quantized_params, bool checkpointing, double bandwidth_bytes_per_s,
+                                         double bandwidth_efficiency);
+
+// Forward and backward passes each GPU runs over `tokens`: tokens / (GPUs x micro_batch x seq_len).
+double finetune_steps_per_gpu(double tokens, double gpus, double micro_batch, double seq_len);
+
 // The section's report entries ("finetune.*"), warnings, and its GPU-hours and cost.
 struct FinetuneEstimate {
   std::vector<Result> results;

@@ -255,6 +255,10 @@ struct FinetuneSection {
   // Compute precision of the GEMMs: bf16 | fp8 | fp4 (Transformer Engine style, as training.dtype):
   // the peak at that precision and training's fitted fp8/fp4 vs bf16 kernel-efficiency ratio.
   std::string dtype = "bf16";
+  // QLoRA: share of the GPU's peak memory bandwidth its NF4 dequantization reaches; unset: the default
+  // memory-bound share (0.70, as decode). Eager bitsandbytes 0.41.1 at micro-batch 1 reached 0.20-0.24
+  // (LitGPT resource tables, docs/calibration.md).
+  std::optional<double> dequantize_bandwidth_efficiency;
 };
 
 // Energy and emissions (core/src/energy.cpp; defaults and sources there and in docs/calibration.md).

@@ -209,6 +209,7 @@ void visit_fields(Scenario& s, V&& v) {
   v.flag("finetune.shard", ft.shard);
   v.optional("finetune.mfu", ft.mfu, eff);
   v.text("finetune.dtype", ft.dtype, {"bf16", "fp8", "fp4"}, 8);
+  v.optional("finetune.dequantize_bandwidth_efficiency", ft.dequantize_bandwidth_efficiency, eff);
 
   EnergySection& en = s.energy;
   v.number("energy.pue", en.pue, {1, 5});
