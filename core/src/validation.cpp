@@ -23,6 +23,8 @@ std::string percent(double abs_log) {
 }  // namespace
 
 std::string CategorySummary::band() const {
+  // A category whose every case is excluded has no measured error: it says so, never "+-0%".
+  if (cases == 0) return "no scored case yet (" + category + "; its cases are shown, not scored)";
   return "+-" + percent(median_abs_log) + " typical, +-" + percent(worst_abs_log) + " worst (" + category + ", " +
          std::to_string(cases) + " cases)";
 }
@@ -191,8 +193,9 @@ std::string ValidationReport::to_markdown() const {
   }
   out += "\n| category | cases | median error | worst error |\n|---|---|---|---|\n";
   for (const CategorySummary& s : categories) {
-    std::snprintf(buf, sizeof buf, "| %s | %d | %s | %s |\n", s.category.c_str(), s.cases, percent(s.median_abs_log).c_str(),
-                  percent(s.worst_abs_log).c_str());
+    // No scored case: no error to state ("-"), never 0%.
+    std::snprintf(buf, sizeof buf, "| %s | %d | %s | %s |\n", s.category.c_str(), s.cases,
+                  s.cases ? percent(s.median_abs_log).c_str() : "-", s.cases ? percent(s.worst_abs_log).c_str() : "-");
     out += buf;
   }
   return out;

@@ -148,3 +148,27 @@ TEST_CASE("envelope validate prints readable figures in text and Markdown, never
   }
   CHECK(v.to_text().find("1.875 GB") != std::string::npos);  // mem-zero3-7.5b: 1.875e9 bytes predicted
 }
+
+TEST_CASE("a category with no scored case states no error, never +-0%", "[validation]") {
+  // qlora-dequantize: both published cases are shown but excluded (docs/calibration.md).
+  const ValidationReport v = validate();
+  int empty = 0;
+  for (const CategorySummary& c : v.categories) {
+    if (c.cases > 0) continue;
+    INFO(c.category);
+    ++empty;
+    CHECK(c.band_text.find("0%") == std::string::npos);
+    CHECK(c.band_text.find("no scored case") != std::string::npos);
+    CHECK(v.to_markdown().find("| " + c.category + " | 0 | - | - |") != std::string::npos);
+  }
+  CHECK(empty >= 1);
+  // And its estimates carry no band.
+  const ValidationCase* dq = nullptr;
+  for (const ValidationCase& c : validation_cases())
+    if (c.id == "ft-qlora-dequant-litgpt-llama2-7b-a100") dq = &c;
+  REQUIRE(dq != nullptr);
+  const Report r = evaluate(dq->scenario);
+  const Result* x = r.find("finetune.qlora_dequantize_seconds_per_step");
+  REQUIRE(x != nullptr);
+  CHECK(x->error_band.empty());
+}
