@@ -23,6 +23,23 @@ inline Scenario example_scenario(const std::string& id) {
   return e->scenario;
 }
 
+// Llama 3 70B at 1,000 peak QPS (500 prompt + 200 output tokens) on H100 SXM with fp8 weights, one
+// replica of TP 4 at `batch`, batched as `batching`: the article's "how many GPUs to serve this model
+// at 1,000 QPS?" as the serving tests use it.
+inline Scenario llama3_70b_serving(const char* batching, double batch = 256) {
+  Scenario s;
+  s.model.preset = "llama-3-70b";
+  s.hardware.gpu = "h100-sxm";
+  s.inference.prompt_tokens = 500;
+  s.inference.output_tokens = 200;
+  s.inference.weights = "fp8";
+  s.traffic.peak_qps = 1000;
+  s.serving.tensor_parallel = 4;
+  s.serving.batch = batch;
+  s.serving.batching = batching;
+  return s;
+}
+
 inline double at(const Report& r, const std::string& path) {
   const Result* x = r.find(path);
   INFO("report path " << path);

@@ -12,19 +12,9 @@
 using namespace envelope;
 
 namespace {
-// Llama 3 70B, fp8 weights, 500 prompt + 200 output tokens, 1,000 QPS on H100 TP 4 (the article's
-// "how many GPUs to serve this model at 1,000 QPS?").
+// The serving tests' Llama 3 70B at 1,000 QPS (helpers.hpp), continuous batching, disaggregated.
 Scenario llama3_70b_disaggregated(double batch) {
-  Scenario s;
-  s.model.preset = "llama-3-70b";
-  s.hardware.gpu = "h100-sxm";
-  s.inference.prompt_tokens = 500;
-  s.inference.output_tokens = 200;
-  s.inference.weights = "fp8";
-  s.traffic.peak_qps = 1000;
-  s.serving.tensor_parallel = 4;
-  s.serving.batch = batch;
-  s.serving.batching = "continuous";
+  Scenario s = envelope::test::llama3_70b_serving("continuous", batch);
   s.serving.disaggregated = true;
   return s;
 }

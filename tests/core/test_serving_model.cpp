@@ -16,20 +16,7 @@ using namespace envelope;
 
 namespace {
 
-// Llama 3 70B at 1,000 peak QPS (500 prompt + 200 output tokens) on H100 SXM fp8, TP 4, batch 256.
-Scenario llama3_70b_replica(const char* batching) {
-  Scenario s;
-  s.model.preset = "llama-3-70b";
-  s.hardware.gpu = "h100-sxm";
-  s.inference.prompt_tokens = 500;
-  s.inference.output_tokens = 200;
-  s.inference.weights = "fp8";
-  s.traffic.peak_qps = 1000;
-  s.serving.tensor_parallel = 4;
-  s.serving.batch = 256;
-  s.serving.batching = batching;
-  return s;
-}
+Scenario llama3_70b_replica(const char* batching) { return envelope::test::llama3_70b_serving(batching); }
 
 bool has_problem(const LoadResult& r, const char* path) {
   for (const Problem& p : r.problems)
