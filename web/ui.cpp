@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
-#include <unordered_map>
 
 #include "envelope/format.hpp"
 #include "envelope/quantity.hpp"
@@ -170,8 +169,8 @@ T* member_at(Scenario& s, ptrdiff_t offset) {
 // field's path string, and every number box asks on every frame (the first frame's largest UI cost,
 // docs/performance.md), so it is walked once.
 struct FieldPlaces {
-  std::unordered_map<std::string, Place> numbers;
-  std::unordered_map<ptrdiff_t, std::string> paths;
+  std::map<std::string, Place> numbers;
+  std::map<ptrdiff_t, std::string> paths;
 };
 struct FieldCollector {
   const Scenario* base;
