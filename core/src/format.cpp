@@ -1,7 +1,9 @@
 // Display formatting with explicit units (see format.hpp).
 #include "envelope/format.hpp"
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <cctype>
 #include <cstdio>
 #include <string>
@@ -57,10 +59,11 @@ constexpr double kPow10[] = {1e-22, 1e-21, 1e-20, 1e-19, 1e-18, 1e-17, 1e-16, 1e
                              1e2,   1e3,   1e4,   1e5,   1e6,   1e7,   1e8,   1e9,   1e10,  1e11,  1e12,  1e13,
                              1e14,  1e15,  1e16,  1e17,  1e18,  1e19,  1e20,  1e21,  1e22};
 
-// Round half to even, as printf (and nearbyint in the default rounding mode) does; q < 1e5 here.
-long long round_half_even(double q) {
-  const double r = std::floor(q), frac = q - r;
-  long long n = static_cast<long long>(r);
+// Round half to even, as printf (and nearbyint in the default rounding mode) does; 0 <= q < 1e6
+// here, so the truncation is the floor and the difference exact.
+int round_half_even(double q) {
+  int n = static_cast<int>(q);
+  const double frac = q - n;
   if (frac > 0.5 || (frac == 0.5 && (n & 1))) ++n;
   return n;
 }
@@ -76,16 +79,17 @@ size_t write_g4(double x, char* out, bool short_exponent) {
   // the exact powers of ten; log10() outside their range.
   int e;
   if (x >= 1e-22 && x < 1e22) {
-    int b2 = 0;
-    std::frexp(x, &b2);  // x in [2^(b2-1), 2^b2)
-    e = static_cast<int>(std::floor((b2 - 1) * 0.30102999566398120));
+    // x in [2^b, 2^(b+1)): b from the exponent bits (x is normal here); floor(b x log10(2)) as
+    // (b x 78913) >> 18, exact for |b| < 1,700.
+    const int b = static_cast<int>((std::bit_cast<uint64_t>(x) >> 52) & 0x7ff) - 1023;
+    e = (b * 78913) >> 18;
     if (e < -22) e = -22;
     while (e < 22 && x >= kPow10[e + 1 + 22]) ++e;
     while (e > -22 && x < kPow10[e + 22]) --e;
   } else {
     e = static_cast<int>(std::floor(std::log10(x)));
   }
-  long long digits = scaled(e - 3);  // 4 significant digits
+  int digits = scaled(e - 3);  // 4 significant digits
   if (digits >= 10000) {
     ++e;
     digits = scaled(e - 3);
