@@ -1,9 +1,9 @@
 // Display formatting with explicit units (see format.hpp).
 #include "envelope/format.hpp"
 
-#include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <cctype>
 #include <cstdio>
 #include <string>
@@ -81,7 +81,9 @@ size_t write_g4(double x, char* out, bool short_exponent) {
   if (x >= 1e-22 && x < 1e22) {
     // x in [2^b, 2^(b+1)): b from the exponent bits (x is normal here); floor(b x log10(2)) as
     // (b x 78913) >> 18, exact for |b| < 1,700.
-    const int b = static_cast<int>((std::bit_cast<uint64_t>(x) >> 52) & 0x7ff) - 1023;
+    uint64_t bits;
+    std::memcpy(&bits, &x, sizeof bits);  // std::bit_cast is missing from Emscripten 3.1.6's libc++
+    const int b = static_cast<int>((bits >> 52) & 0x7ff) - 1023;
     e = (b * 78913) >> 18;
     if (e < -22) e = -22;
     while (e < 22 && x >= kPow10[e + 1 + 22]) ++e;
