@@ -145,7 +145,8 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
   const double P = x.P;
   const std::string& spec_src = x.spec_src;
   const int zero = static_cast<int>(tr.zero_stage);
-  const std::string zsrc = "recipe " + tr.recipe + " + " + tr.optimizer + "; ZeRO over dp x cp (Rajbhandari et al. 2020)";
+  const std::string zsrc = "recipe " + tr.recipe + " + " + tr.optimizer + "; ZeRO over dp x cp (Rajbhandari et al. 2020)" +
+                           (tstep.state_expert_params > 0 ? "; routed experts by MoE parallel folding, expert tensor parallel 1 (Megatron-Core)" : "");
   // The step model's own inputs to model_state_part_bytes (training_step.cpp): the same formula on the
   // same numbers, here as Terms, so each basis is the arithmetic of its value.
   const bool experts = tstep.state_expert_params > 0;
@@ -154,13 +155,12 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
                                     Term(tstep.state_data_parallel), Term(tstep.state_model_parallel));
     if (experts)
       t = t + model_state_part_bytes(Term(tstep.state_expert_params), Term(bytes_per_param), sharded,
-                                     Term(tstep.state_data_parallel) / Term(tstep.state_expert_parallel),
-                                     Term(tstep.state_model_parallel) * Term(tstep.state_expert_parallel));
+                                     Term(tstep.state_expert_data_parallel), Term(tstep.state_expert_model_parallel));
     return t;
   };
   auto formula = [&](const std::string& bytes, bool sharded) {
     return "params / max(1, tp x pp) x " + bytes + (sharded ? " / max(1, dp x cp)" : "") +
-           (experts ? " + routed experts / max(1, tp x pp x ep) x " + bytes + (sharded ? " / max(1, dp x cp / ep)" : "") : "") +
+           (experts ? " + routed experts / max(1, pp x ep) x " + bytes + (sharded ? " / max(1, tp x dp x cp / ep)" : "") : "") +
            " (parameters of the busiest pipeline stage)";
   };
   const RecipeBytes& sr = step_model.recipe;

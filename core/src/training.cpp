@@ -36,8 +36,20 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
   b.add("training.step.compute_seconds", p.compute_seconds, "s", "hardware FLOPs per step / GPUs / (peak x kernel efficiency)",
         g(p.hardware_flops_per_step) + " / " + g(L.gpus()) + " / (" + g(m.peak) + " x " + g(p.kernel_efficiency) + ")",
         "Megatron eq. 3 (Narayanan et al. 2021), recompute FLOPs counted");
-  b.add("training.step.bubble_seconds", p.bubble_seconds, "s", "compute x (pp - 1) / (micro_batches x interleave)",
-        g(p.compute_seconds) + " x " + g(L.pipeline_parallel - 1) + " / (" + g(p.micro_batches) + " x " + g(L.interleave) + ")",
+  b.add("training.step.moe_permutation_seconds", p.moe_permutation_seconds, "s",
+        "MoE layers per stage x micro_batches x tokens per GPU x k x 6 x h x 2 B / (HBM bandwidth x efficiency)",
+        g(p.moe_permutation_seconds),
+        "Megatron-Core MoE token dispatcher: permute / unpermute of each routed copy, forward and backward");
+  b.add("training.step.expert_comm_sm_seconds", p.expert_comm_sm_seconds, "s",
+        "overlapped all-to-all: min(compute, a2a) x 20 / (SMs - 20)",
+        "min(" + g(p.compute_seconds) + ", " + g(p.expert_parallel_total_seconds) + ") x 20 / (" +
+            g(streaming_multiprocessors(m.gpu)) + " - 20)",
+        "DeepSeek-V3 report sec. 3.2.2 (20 of 132 SMs for communication); Megatron-Core moe_deepep_num_sms = 20");
+  b.add("training.step.moe_work_seconds", p.moe_work_seconds, "s", "token permutation + SMs held by the overlapped all-to-all",
+        g(p.moe_permutation_seconds) + " + " + g(p.expert_comm_sm_seconds), src);
+  b.add("training.step.bubble_seconds", p.bubble_seconds, "s", "(compute + MoE work) x (pp - 1) / (micro_batches x interleave)",
+        "(" + g(p.compute_seconds) + " + " + g(p.moe_work_seconds) + ") x " + g(L.pipeline_parallel - 1) + " / (" +
+            g(p.micro_batches) + " x " + g(L.interleave) + ")",
         "1F1B pipeline bubble (Narayanan et al. 2021)");
   b.add("training.step.tensor_parallel_seconds", p.tensor_parallel_seconds, "s",
         "layers per stage x micro_batches x 4 ring all-reduces of (s / cp) x b x h x 2 B", g(p.tensor_parallel_seconds), src);
@@ -45,14 +57,19 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
         "K/V ring passes (cp - 1 chunks, 3 per layer) not hidden behind attention", g(p.context_parallel_seconds),
         "ring attention (Liu et al. 2023); Megatron-Core context parallel");
   b.add("training.step.expert_parallel_total_seconds", p.expert_parallel_total_seconds, "s",
-        "MoE layers per stage x micro_batches x 4 all-to-alls of tokens x k x h x 2 B x (ep - 1) / ep",
-        g(p.expert_parallel_total_seconds), "expert parallel all-to-all (Lepikhin et al. 2020)");
+        std::string("MoE layers per stage x micro_batches x 4 all-to-alls of tokens x h x bytes x copies leaving: ") +
+            (s.training.expert_dispatcher == "alltoall" ? "k (ep - 1) / ep in a node, k (n - 1) / n across n nodes (a copy per expert)"
+                                                        : "k (ep - 1) / ep in a node, remote nodes hit across nodes (once per node)"),
+        g(p.expert_parallel_total_seconds),
+        "expert parallel all-to-all (Lepikhin et al. 2020); dispatcher " + s.training.expert_dispatcher +
+            " (DeepEP: DeepSeek-V3 sec. 3.2.2; alltoall: Megatron-Core moe_token_dispatcher_type)");
   if (L.expert_overlap && L.recompute != "full" && L.expert_parallel > 1) {
     const double u = expert_overlap_unpaired_share(L.pipeline_parallel, L.interleave, p.micro_batches);
     b.add("training.step.expert_parallel_seconds", p.expert_parallel_seconds, "s",
-          "exposed all-to-all: unpaired x a2a + (1 - unpaired) x max(0, a2a - compute)",
-          g(u) + " x " + g(p.expert_parallel_total_seconds) + " + " + g(1 - u) + " x max(0, " +
-              g(p.expert_parallel_total_seconds) + " - " + g(p.compute_seconds) + ")",
+          "exposed all-to-all: unpaired x a2a + (1 - unpaired) x [max(0, a2a/2 - 2 c/3) + max(0, a2a/2 - c/3)], c = compute + MoE work",
+          g(u) + " x " + g(p.expert_parallel_total_seconds) + " + " + g(1 - u) + " x [max(0, " +
+              g(p.expert_parallel_total_seconds / 2) + " - 2 x " + g(p.compute_seconds + p.moe_work_seconds) + " / 3) + max(0, " +
+              g(p.expert_parallel_total_seconds / 2) + " - " + g(p.compute_seconds + p.moe_work_seconds) + " / 3)]",
           "Megatron-Core Combined 1F1B (EP A2A overlap); DeepSeek-V3 sec. 3.2.1 (DualPipe)");
   } else {
     b.add("training.step.expert_parallel_seconds", p.expert_parallel_seconds, "s",
@@ -66,8 +83,8 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
         "max(0, " + g(p.data_parallel_seconds) + " + " + g(p.zero3_seconds) + " - backward)",
         "ZeRO (Rajbhandari et al. 2020); overlapped with the backward pass");
   b.add("training.step.step_seconds", p.step_seconds, "s",
-        "compute + bubble + tensor + context + expert + pipeline sends + exposed data parallel",
-        g(p.compute_seconds) + " + " + g(p.bubble_seconds) + " + " + g(p.tensor_parallel_seconds) + " + " +
+        "compute + MoE work + bubble + tensor + context + expert + pipeline sends + exposed data parallel",
+        g(p.compute_seconds) + " + " + g(p.moe_work_seconds) + " + " + g(p.bubble_seconds) + " + " + g(p.tensor_parallel_seconds) + " + " +
             g(p.context_parallel_seconds) + " + " + g(p.expert_parallel_seconds) + " + " + g(p.pipeline_p2p_seconds) + " + " +
             g(p.data_parallel_exposed_seconds),
         src);

@@ -81,10 +81,11 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
         const int d = N / (t * cp * p);
         if (std::fmod(B, d) != 0) continue;
         const int per_replica = static_cast<int>(B / d);
-        // Expert parallel: 1 for dense models; for MoE, powers of two dividing the experts and DP x CP.
+        // Expert parallel: 1 for dense models; for MoE, powers of two dividing the experts and the
+        // TP x CP x DP GPUs of a stage (Megatron-Core's MoE parallel folding, expert tensor parallel 1).
         std::vector<int> eps = {1};
         for (int e = 2; experts > 0 && e <= experts && (o.max_expert_parallel <= 0 || e <= o.max_expert_parallel); e *= 2)
-          if (experts % e == 0 && (d * cp) % e == 0) eps.push_back(e);
+          if (experts % e == 0 && (t * d * cp) % e == 0) eps.push_back(e);
         for (int e : eps) {
           for (int mb : {1, 2, 4, 8}) {  // Megatron-LM runs use micro-batches of 1-8 (Narayanan 2021, Korthikanti 2022)
             if (per_replica % mb) continue;

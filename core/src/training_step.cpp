@@ -53,6 +53,9 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.goodput = s.training.goodput;
   x.dtype = dt;
   x.flash_attention = s.training.flash_attention;
+  x.dispatch_per_expert = s.training.expert_dispatcher == "alltoall";
+  // Memory-bound kernels reach the share of peak bandwidth decode does (setup.cpp, llama.cpp tg128).
+  x.hbm_bytes_per_s = x.gpu.bandwidth_bytes_per_s * default_efficiencies(x.gpu).decode_bandwidth;
   return x;
 }
 
@@ -89,16 +92,22 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.micro_batches = m;
 
   // Memory per GPU. Dense weights are split over TP x PP and ZeRO-sharded over the data-parallel
-  // group (DP x CP, whose ranks hold the same weights); routed experts are also split over expert
-  // parallel and ZeRO-sharded over the DP x CP / EP ranks that hold the same experts.
+  // group (DP x CP, whose ranks hold the same weights). Routed experts follow Megatron-Core's MoE
+  // parallel folding with expert tensor parallel 1 (expert_tensor_parallel_size=1, as the published
+  // DeepSeek-V3 and Qwen3 recipes set; Liu et al. 2025, "MoE Parallel Folding", arXiv:2504.14960):
+  // the EP ranks are drawn from the TP x CP x DP GPUs of a stage, each holding whole experts, split
+  // over PP x EP and ZeRO-sharded over the TP x CP x DP / EP ranks that hold the same experts.
   const double dense = (x.params - x.expert_params) * imbalance, experts = x.expert_params * imbalance;
   plan.state_dense_params = dense;
   plan.state_expert_params = experts;
   plan.state_data_parallel = d * cp;
   plan.state_model_parallel = t * p;
   plan.state_expert_parallel = e;
+  plan.state_expert_model_parallel = p * e;
+  plan.state_expert_data_parallel = t * d * cp / e;
   const ModelStateBytes ds = model_state_bytes_per_gpu(dense, x.recipe, L.zero_stage, d * cp, t * p);
-  const ModelStateBytes es = model_state_bytes_per_gpu(experts, x.recipe, L.zero_stage, d * cp / e, t * p * e);
+  const ModelStateBytes es = model_state_bytes_per_gpu(experts, x.recipe, L.zero_stage, plan.state_expert_data_parallel,
+                                                       plan.state_expert_model_parallel);
   // Activations (Korthikanti et al. 2022) of the GPU's share of the sequence (context parallel).
   // fp8 training keeps the linear layers' saved inputs in FP8 (Transformer Engine; formulas.hpp).
   const double per_layer = activation_bytes_per_layer(local_seq, mb, a.hidden, a.heads, t, L.sequence_parallel, L.recompute,
@@ -150,8 +159,6 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const double rate = x.peak * x.kernel_efficiency;
   plan.compute_seconds =
       rate > 0 ? plan.hardware_flops_per_step / N / rate * imbalance * moe_imbalance * narrow_experts : 0.0;
-  // Pipeline bubble (p-1)/m, divided by v with interleaved stages (Narayanan et al. 2021).
-  plan.bubble_seconds = plan.compute_seconds * (p - 1) / (m * v);
   const double act_bytes = 2.0;  // 16-bit activations on the wire
   // Tensor parallel: 2 all-reduces forward + 2 backward per layer and micro-batch (+2 when the
   // forward is recomputed) of the GPU's s/cp x b x h activations; sequence parallel moves the same.
@@ -172,16 +179,20 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   }
   // Expert parallel: per MoE layer, a dispatch sends each token to its k experts and a combine
   // brings the results back, in the forward and again (as gradients) in the backward; a full
-  // recompute repeats the forward pair (Lepikhin et al. 2020). Across nodes, a token crosses the
-  // scale-out link once per remote node it targets and NVLink forwards it inside the node
-  // (DeepSeek-V3 sec. 3.2.2, DeepEP): expected nodes hit with uniform routing = n (1 - (1 - 1/n)^k).
-  // Dispatch in fp8 when training in fp8 or fp4 (DeepSeek-V3), combine and gradients in 16 bits.
+  // recompute repeats the forward pair (Lepikhin et al. 2020). Across nodes, DeepEP-style dispatch
+  // (the default) sends a token over the scale-out link once per remote node it targets and NVLink
+  // forwards it inside the node (DeepSeek-V3 sec. 3.2.2): expected nodes hit with uniform routing =
+  // n (1 - (1 - 1/n)^k); dispatch in fp8 when training in fp8 or fp4 (DeepSeek-V3), combine and
+  // gradients in 16 bits. Megatron-Core's NCCL all-to-all dispatcher (training.expert_dispatcher
+  // "alltoall") sends one 16-bit copy per routed expert: k (n - 1) / n copies leave the node.
   // Exposed by default (Megatron-Core's default schedule); hidden behind compute with expert_overlap.
+  const double moe_per_stage = a.experts > 0 ? moe_layers(a) * layers_per_stage / a.layers : 0.0;
+  const bool overlapped = e > 1 && L.expert_overlap && L.recompute != "full";
   if (e > 1) {
-    const double span = t * cp * e;
+    const double span = e;  // the EP group: e GPUs of the stage (parallel folding, above)
     const double local_tokens = local_seq * mb / (L.sequence_parallel ? t : 1.0);
     const double k = std::max(1.0, a.experts_per_token);
-    const bool low_precision = x.dtype == Dtype::fp8 || x.dtype == Dtype::fp4;
+    const bool low_precision = (x.dtype == Dtype::fp8 || x.dtype == Dtype::fp4) && !x.dispatch_per_expert;
     const double dispatch_bytes = low_precision ? 1.0 : act_bytes;
     // Bytes per token and hop: forward dispatch + combine, backward pair in 16 bits, recomputed forward.
     const double per_pass = (dispatch_bytes + act_bytes) + 2.0 * act_bytes + recomputed * (dispatch_bytes + act_bytes);
@@ -192,19 +203,37 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     } else {
       const Link out = link_for(x.gpu, x.gpu.scale_up_domain + 1.0);
       const double nodes = std::ceil(span / std::max(1, x.gpu.scale_up_domain));
-      const double remote_nodes_hit = nodes * (1.0 - std::pow(1.0 - 1.0 / nodes, k)) * (nodes - 1) / nodes;
-      seconds_per_layer = local_tokens * remote_nodes_hit * a.hidden * per_pass / out.bytes_per_s + 4 * (nodes - 1) * out.latency;
+      const double remote_copies = x.dispatch_per_expert ? k * (nodes - 1) / nodes
+                                                         : nodes * (1.0 - std::pow(1.0 - 1.0 / nodes, k)) * (nodes - 1) / nodes;
+      seconds_per_layer = local_tokens * remote_copies * a.hidden * per_pass / out.bytes_per_s + 4 * (nodes - 1) * out.latency;
     }
-    const double moe_per_stage = moe_layers(a) * layers_per_stage / a.layers;
     plan.expert_parallel_total_seconds = moe_per_stage * m * seconds_per_layer;
-    // Exposed unless the schedule overlaps it with another micro-batch's compute (the layout's
-    // expert_overlap; Megatron-Core does not with full recompute, whose forward is repeated in the
-    // backward: its Combined 1F1B guide says to avoid it then).
+  }
+  // MoE work that is neither a GEMM nor communication. Token permutation: each GPU's experts receive
+  // (on average, balanced) its own tokens x k copies per micro-batch and MoE layer, each moved through
+  // HBM (moe_permutation_bytes_per_token_copy), on the compute stream. With the all-to-all overlapped,
+  // its kernels hold SMs the compute beside it loses (expert_comm_sm_seconds).
+  if (a.experts > 0 && x.hbm_bytes_per_s > 0) {
+    const double copies = local_tokens_for_experts * std::max(1.0, a.experts_per_token);
+    plan.moe_permutation_seconds = moe_per_stage * m * (1.0 + 0.5 * recomputed) * copies *
+                                   moe_permutation_bytes_per_token_copy(a.hidden, act_bytes) / x.hbm_bytes_per_s;
+  }
+  if (overlapped)
+    plan.expert_comm_sm_seconds = expert_comm_sm_seconds(plan.compute_seconds, plan.expert_parallel_total_seconds,
+                                                         streaming_multiprocessors(x.gpu));
+  plan.moe_work_seconds = plan.moe_permutation_seconds + plan.expert_comm_sm_seconds;
+  // Pipeline bubble (p-1)/m, divided by v with interleaved stages (Narayanan et al. 2021), of each
+  // stage's compute-stream time.
+  plan.bubble_seconds = (plan.compute_seconds + plan.moe_work_seconds) * (p - 1) / (m * v);
+  if (e > 1) {
+    // Exposed unless the schedule overlaps it with another micro-batch's compute-stream work (the
+    // layout's expert_overlap; Megatron-Core does not with full recompute, whose forward is repeated
+    // in the backward: its Combined 1F1B guide says to avoid it then).
     plan.expert_parallel_seconds =
-        L.expert_overlap && L.recompute != "full"
-            ? expert_parallel_exposed_seconds(plan.expert_parallel_total_seconds, plan.compute_seconds,
-                                              expert_overlap_unpaired_share(p, v, m))
-            : plan.expert_parallel_total_seconds;
+        overlapped ? expert_parallel_exposed_seconds(plan.expert_parallel_total_seconds,
+                                                     plan.compute_seconds + plan.moe_work_seconds,
+                                                     expert_overlap_unpaired_share(p, v, m))
+                   : plan.expert_parallel_total_seconds;
   }
   // Pipeline point-to-point: each micro-batch crosses v stage boundaries forward and back with its
   // s/cp x b x h activations (split over TP with sequence parallel). Stages sit outermost: over the
@@ -221,7 +250,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // grows with its ranks.
   const double dp_ranks = d * cp;
   const Link dp_link = link_for(x.gpu, t * cp * d);
-  const double shard = dense / (t * p) + experts / (t * p * e);
+  const double shard = dense / (t * p) + experts / (p * e);
   const double grad_bytes = shard * x.recipe.gradients, weight_bytes = shard * x.recipe.weights;
   const double one_way = dp_ranks > 1 ? (dp_ranks - 1) / dp_ranks / dp_link.bytes_per_s : 0.0;  // per byte
   const double hops = dp_ranks > 1 ? (dp_ranks - 1) * dp_link.latency : 0.0;
@@ -232,7 +261,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.zero3_seconds = L.zero_stage >= 3 ? 2.0 * m * (weight_bytes * one_way + hops) : 0.0;
   const double backward = plan.compute_seconds * (L.recompute == "full" ? 0.5 : 2.0 / 3.0);
   plan.data_parallel_exposed_seconds = std::max(0.0, plan.data_parallel_seconds + plan.zero3_seconds - backward);
-  plan.step_seconds = plan.compute_seconds + plan.bubble_seconds + plan.tensor_parallel_seconds +
+  plan.step_seconds = plan.compute_seconds + plan.moe_work_seconds + plan.bubble_seconds + plan.tensor_parallel_seconds +
                       plan.context_parallel_seconds + plan.expert_parallel_seconds + plan.pipeline_p2p_seconds +
                       plan.data_parallel_exposed_seconds;
 
@@ -257,6 +286,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
                {"tensor-parallel communication", plan.tensor_parallel_seconds},
                {"context-parallel communication", plan.context_parallel_seconds},
                {"expert-parallel all-to-all", plan.expert_parallel_seconds},
+               {"MoE token permutation and communication SMs", plan.moe_work_seconds},
                {"pipeline point-to-point", plan.pipeline_p2p_seconds},
                {"data-parallel communication", plan.data_parallel_exposed_seconds}};
   plan.bottleneck = std::max_element(std::begin(parts), std::end(parts), [](const Part& l, const Part& r) {
@@ -283,7 +313,7 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   if (has("b200") || has("b300") || has("gb200") || has("gb300")) {
     if (fp4) return {0.316, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
     return low_precision ? KernelEfficiency{0.472, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
-                         : KernelEfficiency{0.464, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
+                         : KernelEfficiency{0.481, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
   }
   // Other accelerators: their whole-run MFU default (evaluate.hpp) scaled as on A100 (0.55 / 0.40).
   const Efficiencies eff = default_efficiencies(gpu);
@@ -292,13 +322,34 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
 
 double expert_parallel_exposed_seconds(double all_to_all_seconds, double compute_seconds, double unpaired) {
   const double u = std::clamp(unpaired, 0.0, 1.0);
-  return u * all_to_all_seconds + (1.0 - u) * std::max(0.0, all_to_all_seconds - compute_seconds);
+  // Paired chunks: the forward's dispatch + combine (half the all-to-all) run beside another
+  // micro-batch's backward (2/3 of the compute), the backward's half beside a forward (1/3).
+  const double a = all_to_all_seconds, c = compute_seconds;
+  const double paired = std::max(0.0, a / 2.0 - c * 2.0 / 3.0) + std::max(0.0, a / 2.0 - c / 3.0);
+  return u * a + (1.0 - u) * paired;
 }
 
 double expert_overlap_unpaired_share(double pipeline_parallel, double interleave, double micro_batches) {
   const double p = std::max(1.0, pipeline_parallel), v = std::max(1.0, interleave), m = std::max(1.0, micro_batches);
   if (p <= 1) return std::min(1.0, 1.0 / m);
   return std::min(1.0, ((p - 1) * 2.0 + (v - 1) * p + 1.0) / (m * v));
+}
+
+double moe_permutation_bytes_per_token_copy(double hidden, double bytes_per_value) { return 6.0 * hidden * bytes_per_value; }
+
+double streaming_multiprocessors(const Accelerator& gpu) {
+  const std::string& id = gpu.id;
+  auto has = [&](const char* s) { return id.find(s) != std::string::npos; };
+  if (id == "h20") return 78;
+  if (has("h100") || has("h200") || has("h800") || has("gh200")) return 132;
+  if (has("b300") || has("gb300")) return 160;
+  if (has("b200") || has("gb200")) return 148;
+  return 0;
+}
+
+double expert_comm_sm_seconds(double compute_seconds, double all_to_all_seconds, double sms) {
+  if (sms <= kExpertCommStreamingMultiprocessors) return 0.0;
+  return std::min(compute_seconds, all_to_all_seconds) * kExpertCommStreamingMultiprocessors / (sms - kExpertCommStreamingMultiprocessors);
 }
 
 double gemm_width_factor(double hidden) { return hidden > 0 ? hidden / (hidden + 256.0) : 1.0; }

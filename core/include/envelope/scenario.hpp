@@ -99,6 +99,11 @@ struct TrainingSection {
   // --overlap-moe-expert-parallel-comm, which needs interleaved stages when pipeline parallel;
   // DeepSeek-V3's DualPipe). Off: Megatron-Core's default, the all-to-all on the critical path.
   bool expert_overlap = false;
+  // How the expert all-to-all sends tokens across nodes: "deepep" (DeepEP / HybridEP, Megatron-Core's
+  // flex dispatcher and DeepSeek-V3's kernels: a token crosses the scale-out link once per remote node
+  // it targets, dispatched in fp8 when training in fp8/fp4) or "alltoall" (Megatron-Core's NCCL
+  // all-to-all dispatcher, moe_token_dispatcher_type="alltoall": one 16-bit copy per routed expert).
+  std::string expert_dispatcher = "deepep";
   std::optional<double> global_batch;       // sequences per step; unset: ~4M tokens
   std::optional<double> kernel_efficiency;  // unset: fitted for the GPU generation and dtype
   // Share of a run's wall-clock time spent in productive steps (failures, restarts, checkpoint and

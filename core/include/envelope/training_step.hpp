@@ -43,7 +43,14 @@ struct TrainingPlan {
   // stage, over data x context parallel and tensor x pipeline parallel, experts also over expert parallel.
   double state_dense_params = 0, state_expert_params = 0, state_data_parallel = 1, state_model_parallel = 1,
          state_expert_parallel = 1;
+  // Routed experts under MoE parallel folding (expert tensor parallel 1): split over PP x EP, ZeRO over
+  // the TP x CP x DP / EP ranks holding the same experts.
+  double state_expert_model_parallel = 1, state_expert_data_parallel = 1;
   // Step time parts (seconds).
+  // MoE work outside the GEMMs and the all-to-all (moe_work_seconds = the two parts): routed tokens
+  // permuted into expert order and back through HBM, and the compute slowed by the SMs that the
+  // overlapped all-to-all kernels hold.
+  double moe_permutation_seconds = 0, expert_comm_sm_seconds = 0, moe_work_seconds = 0;
   double compute_seconds = 0, bubble_seconds = 0, tensor_parallel_seconds = 0, context_parallel_seconds = 0,
          expert_parallel_seconds = 0, expert_parallel_total_seconds = 0, pipeline_p2p_seconds = 0, data_parallel_seconds = 0,
          data_parallel_exposed_seconds = 0, zero3_seconds = 0, step_seconds = 0;
@@ -76,7 +83,11 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
 // and final backward remain exposed fill/drain phases"; DeepSeek-V3 report sec. 3.2.1, DualPipe,
 // "fully overlap" forward/backward computation and communication). The share `unpaired` of the
 // all-to-all that falls in the fill and drain is exposed; the rest is hidden as far as the compute
-// it runs beside lasts: unpaired x a2a + (1 - unpaired) x max(0, a2a - compute). Seconds.
+// it runs beside lasts. A forward's dispatch and combine (half of the all-to-all: the backward moves
+// the same bytes as gradients) run beside a backward, 2/3 of the compute (backward = 2 x forward,
+// Narayanan et al. 2021), and the backward's half beside a forward, 1/3:
+// unpaired x a2a + (1 - unpaired) x [max(0, a2a/2 - 2 compute/3) + max(0, a2a/2 - compute/3)],
+// which is a2a - compute when the all-to-all outlasts both. Seconds.
 double expert_parallel_exposed_seconds(double all_to_all_seconds, double compute_seconds, double unpaired);
 // Share of a GPU's forward (and backward) model chunks that have no partner from another micro-batch:
 // without pipeline parallel the first forward and last backward of m micro-batches (1 / m); with an
@@ -84,6 +95,23 @@ double expert_parallel_exposed_seconds(double all_to_all_seconds, double compute
 // interleaved 1F1B schedule, Narayanan et al. 2021) plus the one the overlap moves into warm-up,
 // out of m x v chunks. Capped at 1.
 double expert_overlap_unpaired_share(double pipeline_parallel, double interleave, double micro_batches);
+// HBM bytes to permute one routed token copy into expert order and back, forward and backward
+// (Megatron-Core's MoE token dispatcher: permute gathers each token's hidden vector once per routed
+// expert before the grouped GEMM, unpermute scatters the expert outputs back and sums them with the
+// router weights; their backward passes move the same tensors the other way): 3 reads + 3 writes of
+// h values. Bytes per copy per MoE layer.
+double moe_permutation_bytes_per_token_copy(double hidden, double bytes_per_value);
+// Streaming multiprocessors of an accelerator, where published (NVIDIA H100 whitepaper: 132 on
+// H100/H800/H200 SXM; H20 78; Blackwell B200 148; Blackwell Ultra 160); 0 when unknown.
+double streaming_multiprocessors(const Accelerator& gpu);
+// SMs the expert all-to-all kernels hold while they run beside compute: DeepSeek-V3 report sec.
+// 3.2.2 ("only 20 SMs" of the H800's 132 for communication), Megatron-Core's moe_deepep_num_sms
+// default 20 (TransformerConfig).
+constexpr double kExpertCommStreamingMultiprocessors = 20;
+// Seconds the compute beside an overlapped all-to-all loses to the SMs its kernels hold: that compute
+// runs on (SMs - 20) of SMs for as long as the all-to-all lasts (at most the compute itself):
+// min(compute, a2a) x 20 / (SMs - 20). 0 for an unknown SM count.
+double expert_comm_sm_seconds(double compute_seconds, double all_to_all_seconds, double streaming_multiprocessors);
 // Narrow GEMMs run below peak: x h / (h + 256) for hidden size h (fitted on Megatron-LM A100 runs).
 double gemm_width_factor(double hidden);
 
@@ -112,6 +140,8 @@ struct TrainingStepModel {
   bool flash_attention = true;
   double goodput = 1;  // training.goodput
   Dtype dtype = Dtype::bf16;  // training.dtype
+  bool dispatch_per_expert = false;  // training.expert_dispatcher == "alltoall": a copy per routed expert
+  double hbm_bytes_per_s = 0;        // memory bandwidth x the decode bandwidth efficiency (memory-bound kernels)
   // Costs one layout (no search). The plan is filled even when it does not fit (fits = false).
   TrainingPlan cost(const TrainingLayout& layout, double global_batch) const;
 };
