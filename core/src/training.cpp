@@ -37,8 +37,12 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
         g(p.hardware_flops_per_step) + " / " + g(L.gpus()) + " / (" + g(m.peak) + " x " + g(p.kernel_efficiency) + ")",
         "Megatron eq. 3 (Narayanan et al. 2021), recompute FLOPs counted");
   b.add("training.step.moe_permutation_seconds", p.moe_permutation_seconds, "s",
-        "MoE layers per stage x micro_batches x tokens per GPU x k x 6 x h x 2 B / (HBM bandwidth x efficiency)",
-        g(p.moe_permutation_seconds),
+        "MoE layers per stage x micro_batches x passes x token copies (tokens per GPU x k) x 6 x h x 2 B / (HBM bandwidth "
+        "x efficiency)",
+        p.moe_permutation_seconds > 0 ? g(p.moe_layers_per_stage) + " x " + g(p.micro_batches) + " x " + g(p.moe_permutation_passes) +
+                                            " x " + g(p.moe_token_copies) + " x " +
+                                            g(moe_permutation_bytes_per_token_copy(m.arch.hidden, 2.0)) + " B / " + g(m.hbm_bytes_per_s)
+                                      : g(0.0),
         "Megatron-Core MoE token dispatcher: permute / unpermute of each routed copy, forward and backward");
   b.add("training.step.expert_comm_sm_seconds", p.expert_comm_sm_seconds, "s",
         "overlapped all-to-all: min(compute, a2a) x 20 / (SMs - 20)",

@@ -215,6 +215,9 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // its kernels hold SMs the compute beside it loses (expert_comm_sm_seconds).
   if (a.experts > 0 && x.hbm_bytes_per_s > 0) {
     const double copies = local_tokens_for_experts * std::max(1.0, a.experts_per_token);
+    plan.moe_layers_per_stage = moe_per_stage;
+    plan.moe_token_copies = copies;
+    plan.moe_permutation_passes = 1.0 + 0.5 * recomputed;
     plan.moe_permutation_seconds = moe_per_stage * m * (1.0 + 0.5 * recomputed) * copies *
                                    moe_permutation_bytes_per_token_copy(a.hidden, act_bytes) / x.hbm_bytes_per_s;
   }

@@ -11,6 +11,7 @@
 
 #include "envelope/calibration.hpp"
 #include "envelope/evaluate.hpp"
+#include "envelope/format.hpp"
 #include "envelope/link.hpp"
 #include "envelope/planner.hpp"
 #include "envelope/setup.hpp"
@@ -273,6 +274,13 @@ TEST_CASE("training step: MoE token permutation moves 6 h x 2 B per routed copy 
   const Accelerator g = resolved_accelerator(s, Catalog::builtin());
   const double expected = 4.0 * 58 / 61 * 120 * 4096 * 8 * (6 * 7168 * 2) / (g.bandwidth_bytes_per_s * 0.7);
   CHECK(at(r, "training.step.moe_permutation_seconds") == Approx(expected).epsilon(1e-9));
+  // Its basis shows those numbers: 3.803 x 120 x 1 x 3.277e4 x 8.602e4 B / 2.345e12.
+  const std::string basis = r.find("training.step.moe_permutation_seconds")->substituted;
+  INFO(basis);
+  CHECK(basis.find(format_basis_number(4.0 * 58 / 61)) == 0);
+  CHECK(basis.find(" x 120 x 1 x " + format_basis_number(4096.0 * 8)) != std::string::npos);
+  CHECK(basis.find(format_basis_number(6 * 7168 * 2)) != std::string::npos);
+  CHECK(basis.find(format_basis_number(g.bandwidth_bytes_per_s * 0.7)) != std::string::npos);
   // A dense model has none.
   Scenario dense = s;
   dense.model.preset = "llama-3.1-405b";

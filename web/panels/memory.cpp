@@ -67,7 +67,12 @@ void draw_memory(App& app) {
   input_field(app, "context parallel", "training.context_parallel");
   if (resolved_architecture(app.scenario()).experts > 0 || app.scenario().training.expert_parallel > 1)
     input_field(app, "expert parallel", "training.expert_parallel");
-  if (app.scenario().training.expert_parallel > 1) input_flag(app, "overlap expert all-to-all", s.training.expert_overlap);
+  if (app.scenario().training.expert_parallel > 1) {
+    input_flag(app, "overlap expert all-to-all", s.training.expert_overlap);
+    // How tokens reach their experts across nodes: DeepEP-style (once per remote node, fp8 in fp8
+    // training) or Megatron-Core's NCCL all-to-all (one 16-bit copy per routed expert).
+    input_choice(app, "expert dispatcher", s.training.expert_dispatcher, {"deepep", "alltoall"});
+  }
   input_field(app, "micro-batch", "training.micro_batch");
   input_field(app, "sequence length", "training.seq_len");
   input_choice(app, "recompute", s.training.recompute, {"none", "selective", "full"});

@@ -65,6 +65,10 @@ void draw_training(App& app) {
     result_row(app, "Tensor-parallel all-reduces", "training.step.tensor_parallel_seconds");
     result_row(app, "Context-parallel ring (exposed)", "training.step.context_parallel_seconds");
     result_row(app, "Expert all-to-all", "training.step.expert_parallel_seconds");
+    if (app.report().find("training.step.moe_work_seconds")) {
+      result_row(app, "MoE token permutation", "training.step.moe_permutation_seconds");
+      result_row(app, "SMs held by the all-to-all", "training.step.expert_comm_sm_seconds");
+    }
     result_row(app, "Pipeline sends", "training.step.pipeline_p2p_seconds");
     result_row(app, "Data parallel (exposed)", "training.step.data_parallel_exposed_seconds");
     result_row(app, "Micro-batches per step", "training.step.micro_batches");

@@ -51,6 +51,9 @@ struct TrainingPlan {
   // permuted into expert order and back through HBM, and the compute slowed by the SMs that the
   // overlapped all-to-all kernels hold.
   double moe_permutation_seconds = 0, expert_comm_sm_seconds = 0, moe_work_seconds = 0;
+  // The permutation's factors, for its basis: MoE layers per stage, routed token copies per GPU and
+  // micro-batch (tokens x k), passes (1, or 1.5 with the forward recomputed).
+  double moe_layers_per_stage = 0, moe_token_copies = 0, moe_permutation_passes = 1;
   double compute_seconds = 0, bubble_seconds = 0, tensor_parallel_seconds = 0, context_parallel_seconds = 0,
          expert_parallel_seconds = 0, expert_parallel_total_seconds = 0, pipeline_p2p_seconds = 0, data_parallel_seconds = 0,
          data_parallel_exposed_seconds = 0, zero3_seconds = 0, step_seconds = 0;
