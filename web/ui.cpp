@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <map>
 
@@ -155,9 +156,10 @@ struct Place {
   FieldLimits limits{0, 0};
 };
 ptrdiff_t offset_in(const Scenario& s, const void* member) {
-  const char* base = reinterpret_cast<const char*>(&s);
-  const char* at = static_cast<const char*>(member);
-  return at >= base && at < base + sizeof(Scenario) ? at - base : -1;
+  // As integers: the member may belong to another object (a planner option), which pointers to
+  // different objects may not be compared for.
+  const uintptr_t base = reinterpret_cast<uintptr_t>(&s), at = reinterpret_cast<uintptr_t>(member);
+  return at >= base && at < base + sizeof(Scenario) ? static_cast<ptrdiff_t>(at - base) : -1;
 }
 template <class T>
 T* member_at(Scenario& s, ptrdiff_t offset) {
