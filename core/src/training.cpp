@@ -122,10 +122,13 @@ TrainingRun training_run(Builder& b, const Resolved& x) {
   if (tr.tensor_parallel > gpu.scale_up_domain)
     b.warn("training.tensor_parallel", "tensor parallel " + g(tr.tensor_parallel) + " spans beyond the " +
                                            g(gpu.scale_up_domain) + "-device scale-up domain of " + gpu.name);
+  // The EP group is drawn from a stage's tensor x context x data parallel GPUs (MoE parallel folding,
+  // as the step model and the planner count it: training_step.cpp).
+  const double stage_gpus = tr.tensor_parallel * tr.context_parallel * dp;
   if (arch.experts > 0 && tr.expert_parallel > 1 &&
-      (std::fmod(arch.experts, tr.expert_parallel) != 0 || std::fmod(dp * tr.context_parallel, tr.expert_parallel) != 0))
+      (std::fmod(arch.experts, tr.expert_parallel) != 0 || std::fmod(stage_gpus, tr.expert_parallel) != 0))
     b.warn("training.expert_parallel", "expert parallel " + g(tr.expert_parallel) + " should divide the " + g(arch.experts) +
-                                           " experts and data x context parallel (" + g(dp * tr.context_parallel) + ")");
+                                           " experts and tensor x data x context parallel (" + g(stage_gpus) + ")");
   if (arch.experts <= 0 && tr.expert_parallel > 1)
     b.warn("training.expert_parallel", "expert parallel " + g(tr.expert_parallel) + " has no effect: the model has no experts");
   const double global_batch = scenario_global_batch(s);

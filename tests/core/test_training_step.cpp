@@ -477,3 +477,17 @@ TEST_CASE("fp8 training keeps the linear layers' saved inputs at 1 byte (Transfo
   f.training.dtype = "fp8";
   CHECK(evaluate(f).find("memory.training.activations_bytes")->source.find("Transformer Engine") != std::string::npos);
 }
+
+TEST_CASE("expert parallel is checked against the stage's tensor x data x context parallel GPUs, as the step model folds it", "[training-step]") {
+  // Qwen3-235B on 256 H100 (Megatron-Bridge 26.04: TP 2, EP 32): EP divides TP x DP x CP, not DP x CP alone.
+  const Scenario s = validation_case("train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8").scenario;
+  auto warned = [](const Report& r) {
+    for (const Warning& w : r.warnings)
+      if (w.path == "training.expert_parallel") return true;
+    return false;
+  };
+  CHECK_FALSE(warned(evaluate(s)));
+  Scenario odd = s;
+  odd.training.expert_parallel = 3;  // divides neither the 128 experts nor the stage's GPUs
+  CHECK(warned(evaluate(odd)));
+}
