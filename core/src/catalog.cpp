@@ -1,14 +1,14 @@
-// Parses the embedded catalog JSON (assets/hardware.json, models.json, prices.json) into SI units.
+// Reads the catalog (assets/hardware.json, models.json, prices.json, as tables generated at build
+// time: asset_tables.hpp) into SI units.
 #include "envelope/catalog.hpp"
 
-#include <nlohmann/json.hpp>
 #include <cstdio>
 #include <cstdlib>
 
+#include "asset_tables.hpp"
 #include "envelope/units.hpp"
 
 namespace envelope {
-using nlohmann::json;
 
 const char* dtype_name(Dtype d) {
   switch (d) {
@@ -57,141 +57,123 @@ double Accelerator::peak_flops(Dtype d) const {
 }
 
 namespace {
-double num(const json& j, const char* key, double fallback = 0) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : fallback;
-}
-std::optional<double> opt(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it != j.end() && it->is_number()) return it->get<double>();
-  return std::nullopt;
-}
-std::string str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-std::vector<std::string> aliases(const json& j) {
-  std::vector<std::string> out;
-  if (j.contains("aliases"))
-    for (auto& a : j["aliases"]) out.push_back(a.get<std::string>());
-  return out;
-}
-
-Accelerator parse_accelerator(const json& j, std::string& error) {
+Accelerator read_accelerator(const AssetFields& j, std::string& error) {
   Accelerator a;
-  a.id = j.at("id").get<std::string>();
-  a.name = str(j, "name");
-  a.vendor = str(j, "vendor");
-  a.klass = str(j, "class");
-  a.aliases = aliases(j);
-  const json& t = j.at("tflops");
-  a.fp32 = num(t, "fp32") * kTera;
-  a.tf32 = num(t, "tf32") * kTera;
-  a.bf16 = num(t, "bf16") * kTera;
-  a.fp16 = num(t, "fp16") * kTera;
-  a.fp8 = num(t, "fp8") * kTera;
-  a.int8 = num(t, "int8") * kTera;
-  a.fp4 = num(t, "fp4") * kTera;
-  a.memory_bytes = num(j, "memory_gb") * kGB;
-  a.bandwidth_bytes_per_s = num(j, "bandwidth_gbps") * kGB;
-  a.scale_up_bytes_per_s = num(j, "scale_up_gbps") * kGB;
-  a.scale_up_domain = static_cast<int>(num(j, "scale_up_domain", 1));
-  a.scale_out_bytes_per_s = num(j, "scale_out_gbps") * kGB;
-  a.tdp_w = num(j, "tdp_w");
-  a.cores = static_cast<int>(num(j, "cores"));
-  a.on_demand_usd_per_hour = opt(j, "on_demand_usd_per_hour");
-  a.spot_usd_per_hour = opt(j, "spot_usd_per_hour");
-  a.on_demand_source = str(j, "on_demand_source");
-  a.spot_source = str(j, "spot_source");
-  a.source = str(j, "source");
-  a.ref = str(j, "ref");
-  if (j.contains("seed_table")) {
-    const json& s = j["seed_table"];
-    if (auto v = opt(s, "fp32_tflops")) a.seed_fp32_flops = *v * kTera;
-    if (auto v = opt(s, "fp16_tflops")) a.seed_fp16_flops = *v * kTera;
-    if (auto v = opt(s, "bandwidth_gbps")) a.seed_bandwidth_bytes_per_s = *v * kGB;
-    if (auto v = opt(s, "memory_gb")) a.seed_memory_bytes = *v * kGB;
-  }
-  a.seed_note = str(j, "seed_note");
-  if (a.memory_bytes <= 0 || a.bandwidth_bytes_per_s <= 0 || a.peak_flops(Dtype::bf16) <= 0)
-    error = "catalog: accelerator '" + a.id + "' lacks memory, bandwidth or FLOPS";
+  a.id = j.str("id");
+  a.name = j.str("name");
+  a.vendor = j.str("vendor");
+  a.klass = j.str("class");
+  a.aliases = j.strings("aliases");
+  a.fp32 = j.num("tflops.fp32") * kTera;
+  a.tf32 = j.num("tflops.tf32") * kTera;
+  a.bf16 = j.num("tflops.bf16") * kTera;
+  a.fp16 = j.num("tflops.fp16") * kTera;
+  a.fp8 = j.num("tflops.fp8") * kTera;
+  a.int8 = j.num("tflops.int8") * kTera;
+  a.fp4 = j.num("tflops.fp4") * kTera;
+  a.memory_bytes = j.num("memory_gb") * kGB;
+  a.bandwidth_bytes_per_s = j.num("bandwidth_gbps") * kGB;
+  a.scale_up_bytes_per_s = j.num("scale_up_gbps") * kGB;
+  a.scale_up_domain = static_cast<int>(j.num("scale_up_domain", 1));
+  a.scale_out_bytes_per_s = j.num("scale_out_gbps") * kGB;
+  a.tdp_w = j.num("tdp_w");
+  a.cores = static_cast<int>(j.num("cores"));
+  a.on_demand_usd_per_hour = j.opt("on_demand_usd_per_hour");
+  a.spot_usd_per_hour = j.opt("spot_usd_per_hour");
+  a.on_demand_source = j.str("on_demand_source");
+  a.spot_source = j.str("spot_source");
+  a.source = j.str("source");
+  a.ref = j.str("ref");
+  if (auto v = j.opt("seed_table.fp32_tflops")) a.seed_fp32_flops = *v * kTera;
+  if (auto v = j.opt("seed_table.fp16_tflops")) a.seed_fp16_flops = *v * kTera;
+  if (auto v = j.opt("seed_table.bandwidth_gbps")) a.seed_bandwidth_bytes_per_s = *v * kGB;
+  if (auto v = j.opt("seed_table.memory_gb")) a.seed_memory_bytes = *v * kGB;
+  a.seed_note = j.str("seed_note");
+  if (a.id.empty() || a.memory_bytes <= 0 || a.bandwidth_bytes_per_s <= 0 || a.peak_flops(Dtype::bf16) <= 0)
+    error = "catalog: accelerator '" + a.id + "' lacks an id, memory, bandwidth or FLOPS";
   return a;
 }
 
-ModelPreset parse_model(const json& j, std::string& error) {
+ModelPreset read_model(const AssetFields& j, std::string& error) {
   ModelPreset m;
-  m.id = j.at("id").get<std::string>();
-  m.name = str(j, "name");
-  m.aliases = aliases(j);
+  m.id = j.str("id");
+  m.name = j.str("name");
+  m.aliases = j.strings("aliases");
   Architecture& a = m.arch;
-  a.layers = num(j, "layers");
-  a.hidden = num(j, "hidden");
-  a.heads = num(j, "heads");
-  a.kv_heads = num(j, "kv_heads", a.heads);
-  a.head_dim = num(j, "head_dim", a.heads > 0 ? a.hidden / a.heads : 0);
-  a.ffn = num(j, "ffn");
-  a.vocab = num(j, "vocab");
-  a.tied_embeddings = j.value("tied_embeddings", false);
-  a.gated_mlp = j.value("gated_mlp", true);
-  a.bias = j.value("bias", std::string("none"));
-  a.norm = j.value("norm", std::string("rms"));
-  a.position_embeddings = num(j, "position_embeddings");
-  a.embedding_norm = j.value("embedding_norm", false);
-  a.max_context = num(j, "max_context", 4096);
-  a.experts = num(j, "experts");
-  a.experts_per_token = num(j, "experts_per_token");
-  a.shared_experts = num(j, "shared_experts");
-  a.expert_ffn = num(j, "expert_ffn");
-  a.dense_layers = num(j, "dense_layers");
-  a.moe_layer_interval = num(j, "moe_layer_interval", 1);
-  a.window = num(j, "window");
-  a.window_layers = num(j, "window_layers");
-  a.window_kind = j.value("window_kind", std::string("sliding"));
-  a.attention = j.value("attention", std::string("gqa"));
-  a.q_lora_rank = num(j, "q_lora_rank");
-  a.kv_lora_rank = num(j, "kv_lora_rank");
-  a.rope_head_dim = num(j, "rope_head_dim");
-  a.v_head_dim = num(j, "v_head_dim");
-  m.official_params = num(j, "official_params");
-  m.official_active_params = num(j, "official_active_params");
-  m.official_source = str(j, "official_source");
-  m.config_source = str(j, "config_source");
-  if (a.layers <= 0 || a.hidden <= 0 || a.heads <= 0 || a.vocab <= 0 || a.ffn <= 0)
-    error = "catalog: model '" + m.id + "' lacks layers, hidden, heads, ffn or vocab";
+  a.layers = j.num("layers");
+  a.hidden = j.num("hidden");
+  a.heads = j.num("heads");
+  a.kv_heads = j.num("kv_heads", a.heads);
+  a.head_dim = j.num("head_dim", a.heads > 0 ? a.hidden / a.heads : 0);
+  a.ffn = j.num("ffn");
+  a.vocab = j.num("vocab");
+  a.tied_embeddings = j.flag("tied_embeddings", false);
+  a.gated_mlp = j.flag("gated_mlp", true);
+  a.bias = j.str("bias", "none");
+  a.norm = j.str("norm", "rms");
+  a.position_embeddings = j.num("position_embeddings");
+  a.embedding_norm = j.flag("embedding_norm", false);
+  a.max_context = j.num("max_context", 4096);
+  a.experts = j.num("experts");
+  a.experts_per_token = j.num("experts_per_token");
+  a.shared_experts = j.num("shared_experts");
+  a.expert_ffn = j.num("expert_ffn");
+  a.dense_layers = j.num("dense_layers");
+  a.moe_layer_interval = j.num("moe_layer_interval", 1);
+  a.window = j.num("window");
+  a.window_layers = j.num("window_layers");
+  a.window_kind = j.str("window_kind", "sliding");
+  a.attention = j.str("attention", "gqa");
+  a.q_lora_rank = j.num("q_lora_rank");
+  a.kv_lora_rank = j.num("kv_lora_rank");
+  a.rope_head_dim = j.num("rope_head_dim");
+  a.v_head_dim = j.num("v_head_dim");
+  m.official_params = j.num("official_params");
+  m.official_active_params = j.num("official_active_params");
+  m.official_source = j.str("official_source");
+  m.config_source = j.str("config_source");
+  if (m.id.empty() || a.layers <= 0 || a.hidden <= 0 || a.heads <= 0 || a.vocab <= 0 || a.ffn <= 0)
+    error = "catalog: model '" + m.id + "' lacks an id, layers, hidden, heads, ffn or vocab";
   if (a.moe_layer_interval < 1 || a.window_layers > a.layers || a.window < 0)
     error = "catalog: model '" + m.id + "' has moe_layer_interval < 1 or window_layers > layers";
   return m;
 }
 }  // namespace
 
-Catalog Catalog::parse(const std::string& hw, const std::string& models, const std::string& prices, std::string& error) {
+Catalog Catalog::read_tables(std::string& error) {
   Catalog c;
-  const json h = json::parse(hw, nullptr, false);
-  const json m = json::parse(models, nullptr, false);
-  const json p = json::parse(prices, nullptr, false);
-  if (!h.is_object() || !m.is_object() || !p.is_object() || !h.contains("accelerators") || !h.contains("networks") ||
-      !m.contains("models")) {
-    error = "catalog: asset JSON is malformed";
+  const auto accelerators = asset_records("hardware.json", "accelerators");
+  const auto networks = asset_records("hardware.json", "networks");
+  const auto models = asset_records("models.json", "models");
+  const auto prices = asset_records("prices.json", "");
+  if (accelerators.empty() || networks.empty() || models.empty() || prices.empty()) {
+    error = "catalog: an asset table is missing (hardware.json accelerators or networks, models.json models, prices.json)";
     return c;
   }
-  for (const json& a : h["accelerators"]) c.accelerators.push_back(parse_accelerator(a, error));
-  for (const json& n : h["networks"]) {
+  c.accelerators.reserve(accelerators.size());
+  for (AssetRecord r : accelerators) c.accelerators.push_back(read_accelerator(AssetFields(r), error));
+  for (AssetRecord r : networks) {
+    const AssetFields n(r);
     Network net;
-    net.id = n.at("id").get<std::string>();
-    net.name = str(n, "name");
-    net.source = str(n, "source");
-    net.bandwidth_bytes_per_s = num(n, "bandwidth_gbps") * kGB;
-    net.latency_s = num(n, "latency_us") * 1e-6;
-    c.networks.push_back(net);
+    net.id = n.str("id");
+    net.name = n.str("name");
+    net.source = n.str("source");
+    net.bandwidth_bytes_per_s = n.num("bandwidth_gbps") * kGB;
+    net.latency_s = n.num("latency_us") * 1e-6;
+    if (net.id.empty()) error = "catalog: a network lacks an id";
+    c.networks.push_back(std::move(net));
   }
-  for (const json& model : m["models"]) c.models.push_back(parse_model(model, error));
-  auto price = [&](const char* key, double& out, std::string* source = nullptr) {
-    if (!p.contains(key) || !p[key].contains("value") || !p[key]["value"].is_number()) {
-      error = std::string("catalog: prices lack '") + key + "'";
+  c.models.reserve(models.size());
+  for (AssetRecord r : models) c.models.push_back(read_model(AssetFields(r), error));
+  const AssetFields p(prices.front());
+  auto price = [&](const std::string& key, double& out, std::string* source = nullptr) {
+    const std::optional<double> v = p.opt(key + ".value");
+    if (!v) {
+      error = "catalog: prices lack '" + key + "'";
       return;
     }
-    out = p[key]["value"].get<double>();
-    if (source) *source = str(p[key], "source");
+    out = *v;
+    if (source) *source = p.str(key + ".source");
   };
   price("object_storage_usd_per_gb_month", c.prices.object_storage_usd_per_gb_month, &c.prices.object_storage_source);
   price("egress_usd_per_gb", c.prices.egress_usd_per_gb, &c.prices.egress_source);
@@ -206,12 +188,12 @@ Catalog Catalog::parse(const std::string& hw, const std::string& models, const s
 const Catalog& Catalog::builtin() {
   static const Catalog c = [] {
     std::string error;
-    Catalog parsed = parse(embedded_asset("hardware.json"), embedded_asset("models.json"), embedded_asset("prices.json"), error);
+    Catalog read = read_tables(error);
     if (!error.empty()) {  // the embedded catalog is checked by the tests; this cannot ship
       std::fprintf(stderr, "%s\n", error.c_str());
       std::abort();
     }
-    return parsed;
+    return read;
   }();
   return c;
 }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "asset_tables.hpp"
 #include "envelope/catalog.hpp"
 #include "envelope/evaluate.hpp"
 #include "envelope/format.hpp"
@@ -104,18 +105,16 @@ ValidationReport validate() {
   return rep;
 }
 
-// The bands are data (assets/error_bands.json), written by scripts/calibration-doc from this file's
+// The bands are data (assets/error_bands.json, a table at build time: asset_tables.hpp), written by scripts/calibration-doc from this file's
 // validate(): evaluating 100+ validation cases at start-up cost the page most of a second before its
 // first frame (docs/performance.md). tests/core/test_validation.cpp fails when the stored bands and a
 // fresh validate() differ, so the data cannot go stale.
 std::vector<CategorySummary> stored_error_bands() {
   std::vector<CategorySummary> out;
-  const nlohmann::json j = nlohmann::json::parse(embedded_asset("error_bands.json"), nullptr, false);
-  if (j.is_discarded() || !j.contains("categories") || !j["categories"].is_array()) return out;
-  for (const auto& c : j["categories"]) {
-    if (!c.is_object()) continue;
-    CategorySummary s{c.value("category", ""), c.value("cases", 0), c.value("median_abs_log_ratio", 0.0),
-                      c.value("worst_abs_log_ratio", 0.0), ""};
+  for (AssetRecord r : asset_records("error_bands.json", "categories")) {
+    const AssetFields c(r);
+    CategorySummary s{c.str("category"), static_cast<int>(c.num("cases")), c.num("median_abs_log_ratio"),
+                      c.num("worst_abs_log_ratio"), ""};
     s.band_text = s.band();
     out.push_back(std::move(s));
   }

@@ -1,5 +1,6 @@
-// The catalog: accelerators, models, networks and prices, parsed from assets/*.json that are
-// embedded into the binary at build time (core/CMakeLists.txt). All values converted to SI here.
+// The catalog: accelerators, models, networks and prices, from assets/*.json, which are turned into
+// constant tables at build time (cmake/asset_tables.py, core/CMakeLists.txt). All values converted to
+// SI here.
 #pragma once
 #include <optional>
 #include <string>
@@ -98,11 +99,11 @@ class Catalog {
   std::vector<Network> networks;
   Prices prices;
 
-  // The catalog embedded in the binary (parsed once).
+  // The catalog embedded in the binary (read once).
   static const Catalog& builtin();
-  // Parses catalog JSON texts; `error` names the first bad entry (empty when all is well).
-  static Catalog parse(const std::string& hardware_json, const std::string& models_json,
-                       const std::string& prices_json, std::string& error);
+  // Reads the catalog tables generated from assets/ at build time; `error` names the last bad
+  // entry (empty when all is well).
+  static Catalog read_tables(std::string& error);
 
   const Accelerator* find_accelerator(const std::string& id) const;  // id or alias
   const ModelPreset* find_model(const std::string& id) const;        // id or alias

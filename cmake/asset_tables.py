@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Generates a C++ source holding catalog assets (assets/*.json) as flat records, read by
+core/src/asset_tables.hpp: the page starts without parsing JSON (docs/performance.md, round 4).
+
+Usage: asset_tables.py OUT.cpp assets/hardware.json assets/models.json ...
+
+Each file is a JSON object. A top-level key whose value is an array of objects is a collection
+("accelerators", "models"); every other top-level key goes into the file's root record (collection
+""), except "about" and "note", which document the file and are not shipped. A record is a flat list
+of fields in the file's order: nested objects are flattened with dots ("tflops.bf16"), an array of
+scalars is one field per element under the same key ("aliases"), null is left out. Anything else
+(an array of objects inside a record, a non-object file) fails the build with a message.
+
+A collection is one string: records separated by GS (0x1D), fields by RS (0x1E); a field is its kind
+('n' number, 's' string, 'b' boolean), its key, US (0x1F) and its value as text (a number in the
+shortest form that reads back as the same double; a boolean 1 or 0). Text gzips like the JSON it
+came from (a table of pointers and doubles was 10 KiB larger on the page).
+tests/core/test_asset_tables.cpp checks the tables against the JSON files field by field.
+"""
+import json
+import sys
+
+DOCUMENTATION_KEYS = {"about", "note"}
+
+
+def fail(path, message):
+    sys.exit(f"asset_tables.py: {path}: {message}")
+
+
+def c_string(s):
+    out = []
+    for b in s.encode("utf-8"):
+        c = chr(b)
+        if c == "\\" or c == '"':
+            out.append("\\" + c)
+        elif 0x20 <= b < 0x7F:
+            out.append(c)
+        else:  # octal: at most three digits, so a following digit cannot join the escape
+            out.append("\\%03o" % b)
+    return '"' + "".join(out) + '"'
+
+
+def c_number(x, path):
+    v = float(x)
+    if v != v or v in (float("inf"), float("-inf")):
+        fail(path, "a number is not finite")
+    if v.is_integer() and abs(v) < 1e15:
+        return str(int(v))  # "600", not "600.0"
+    return repr(v)  # shortest text that reads back as the same double
+
+
+SEPARATORS = "\x1d\x1e\x1f"
+
+
+def flatten(value, key, path, out):
+    if any(c in key for c in SEPARATORS):
+        fail(path, "a key holds a separator character (0x1D-0x1F)")
+    if isinstance(value, bool):
+        out.append(("b", key, "1" if value else "0"))
+    elif isinstance(value, (int, float)):
+        out.append(("n", key, c_number(value, path)))
+    elif isinstance(value, str):
+        if any(c in value for c in SEPARATORS):
+            fail(path, "a string holds a separator character (0x1D-0x1F)")
+        out.append(("s", key, value))
+    elif value is None:
+        pass
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            flatten(v, f"{key}.{k}" if key else k, f"{path}.{k}", out)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            if isinstance(v, (dict, list)):
+                fail(f"{path}[{i}]", "an array inside a record may hold only numbers, strings and booleans")
+            flatten(v, key, f"{path}[{i}]", out)
+    else:
+        fail(path, f"unexpected value {value!r}")
+
+
+def record_text(fields):
+    return "\x1e".join(kind + key + "\x1f" + value for kind, key, value in fields)
+
+
+def main():
+    out_path, files = sys.argv[1], sys.argv[2:]
+    collections = []
+    for f in files:
+        name = f.replace("\\", "/").rsplit("/", 1)[-1]
+        try:
+            with open(f, encoding="utf-8") as fh:
+                doc = json.load(fh)
+        except (OSError, ValueError) as e:
+            fail(f, f"cannot be read as JSON ({e})")
+        if not isinstance(doc, dict):
+            fail(f, "the file must hold a JSON object")
+        root = []
+        for key, value in doc.items():
+            if key in DOCUMENTATION_KEYS:
+                continue
+            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                records = []
+                for i, item in enumerate(value):
+                    fields = []
+                    flatten(item, "", f"{name}.{key}[{i}]", fields)
+                    records.append(record_text(fields))
+                collections.append((name, key, records))
+            else:
+                flatten(value, key, f"{name}.{key}", root)
+        collections.append((name, "", [record_text(root)]))
+
+    arrays, entries = [], []
+    for i, (f, key, records) in enumerate(collections):
+        # One literal per record (adjacent literals join), so the generated file reads record by record.
+        # An array, not a pointer to a literal: arrays stay whole and in file order in the binary's
+        # data, where literals are pooled with every other string (1.8 KiB more on the gzipped page).
+        text = "\n".join("    " + c_string(r + ("\x1d" if j + 1 < len(records) else "")) for j, r in enumerate(records))
+        arrays.append(f"const char t{i}[] =\n{text};\n")
+        entries.append(f"    {{{c_string(f)}, {c_string(key)}, t{i}, sizeof t{i} - 1}}")
+    text = (
+        "// Generated by cmake/asset_tables.py from assets/. Do not edit.\n"
+        '#include "asset_tables.hpp"\n\n'
+        "namespace envelope {\nnamespace {\n" + "".join(arrays) +
+        "const AssetCollection collections[] = {\n" + ",\n".join(entries) + "\n};\n"
+        "}  // namespace\n\n"
+        "std::span<const AssetCollection> asset_collections() { return collections; }\n\n"
+        "}  // namespace envelope\n")
+    try:
+        with open(out_path, encoding="utf-8") as fh:
+            if fh.read() == text:
+                return  # unchanged: no rebuild of what depends on it
+    except OSError:
+        pass
+    with open(out_path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+main()
