@@ -13,7 +13,8 @@ scalars is one field per element under the same key ("aliases"), null is left ou
 
 A collection is one string: records separated by GS (0x1D), fields by RS (0x1E); a field is its kind
 ('n' number, 's' string, 'b' boolean), its key, US (0x1F) and its value as text (a number in the
-shortest form that reads back as the same double; a boolean 1 or 0). Text gzips like the JSON it
+shortest form that reads back as the same double, or as a hexadecimal float where that form has
+more than 15 significant digits; a boolean 1 or 0). Text gzips like the JSON it
 came from (a table of pointers and doubles was 10 KiB larger on the page).
 tests/core/test_asset_tables.cpp checks the tables against the JSON files field by field.
 """
@@ -46,7 +47,10 @@ def c_number(x, path):
         fail(path, "a number is not finite")
     if v.is_integer() and abs(v) < 1e15:
         return str(int(v))  # "600", not "600.0"
-    return repr(v)  # shortest text that reads back as the same double
+    text = repr(v)  # shortest text that reads back as the same double
+    if len(text.lstrip("-").split("e")[0].replace(".", "").lstrip("0")) > 15:
+        return v.hex()  # "0x1.8e7f...p-4": read exactly without strtod (asset_tables.cpp)
+    return text
 
 
 SEPARATORS = "\x1d\x1e\x1f"

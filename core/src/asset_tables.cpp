@@ -2,6 +2,8 @@
 #include "asset_tables.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
 
 namespace envelope {
@@ -18,32 +20,113 @@ std::vector<AssetRecord> asset_records(std::string_view file, std::string_view c
   return out;
 }
 
-double AssetField::number() const { return std::strtod(std::string(text).c_str(), nullptr); }
-
-bool AssetFields::next(std::string_view& rest, AssetField& out) {
-  while (!rest.empty()) {
-    const size_t end = std::min(rest.find('\x1e'), rest.size());
-    const std::string_view field = rest.substr(0, end);
-    rest.remove_prefix(std::min(end + 1, rest.size()));
-    const size_t sep = field.find('\x1f');
-    if (sep == std::string_view::npos || sep < 1) continue;  // not written by the generator
-    out = AssetField{field[0], field.substr(1, sep - 1), field.substr(sep + 1)};
-    return true;
+// Most catalog numbers are short decimals ("989.5", "80", "1e-06"). A decimal with at most 15
+// significant digits and a power of ten up to 1e22 converts exactly with one multiplication or
+// division, both operands being exact doubles (Clinger, "How to read floating point numbers
+// accurately", PLDI 1990: the fast path). strtod takes the rest; it was most of the catalog's
+// start-up time in the browser (docs/performance.md). Longer decimals come from the generator as
+// hexadecimal floats ("0x1.8e7fp-4", Python's float.hex), exact by construction. test_asset_tables.cpp
+// compares every number with the JSON parser's.
+namespace {
+// "1.8e7fp-4" (after "0x"): hexadecimal mantissa digits, an optional point, a binary exponent. At
+// most 14 digits after the leading one (53 bits), as Python's float.hex writes: exact.
+double hex_float(std::string_view t) {
+  uint64_t mantissa = 0;
+  int exponent = 0;
+  size_t i = 0;
+  bool point = false;
+  for (; i < t.size() && t[i] != 'p' && t[i] != 'P'; ++i) {
+    const char c = t[i];
+    if (c == '.') {
+      point = true;
+      continue;
+    }
+    const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (d < 0) return std::strtod(("0x" + std::string(t)).c_str(), nullptr);
+    mantissa = mantissa * 16 + static_cast<uint64_t>(d);
+    if (point) exponent -= 4;
   }
-  return false;
+  int e = 0;
+  bool minus = false;
+  if (i < t.size()) {
+    ++i;
+    if (i < t.size() && (t[i] == '-' || t[i] == '+')) minus = t[i++] == '-';
+    for (; i < t.size() && t[i] >= '0' && t[i] <= '9' && e < 100000; ++i) e = e * 10 + (t[i] - '0');
+  }
+  return std::ldexp(static_cast<double>(mantissa), exponent + (minus ? -e : e));
+}
+}  // namespace
+
+double AssetField::number() const {
+  {
+    const bool neg = !text.empty() && text[0] == '-';
+    const std::string_view t = text.substr(neg ? 1 : 0);
+    if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) return (neg ? -1 : 1) * hex_float(t.substr(2));
+  }
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  size_t i = 0;
+  const bool negative = i < text.size() && text[i] == '-';
+  if (negative) ++i;
+  double mantissa = 0;  // exact while it has at most 15 digits
+  int digits = 0, exponent = 0;
+  bool any = false, point = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.' && !point) {
+      point = true;
+      continue;
+    }
+    if (c < '0' || c > '9') break;
+    any = true;
+    if (digits == 0 && c == '0') {  // leading zeros are not significant
+      if (point) --exponent;
+      continue;
+    }
+    mantissa = mantissa * 10 + (c - '0');
+    ++digits;
+    if (point) --exponent;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    size_t j = i + 1;
+    const bool minus = j < text.size() && text[j] == '-';
+    if (j < text.size() && (text[j] == '-' || text[j] == '+')) ++j;
+    int e = 0;
+    for (; j < text.size() && text[j] >= '0' && text[j] <= '9' && e < 10000; ++j) e = e * 10 + (text[j] - '0');
+    exponent += minus ? -e : e;
+    i = j;
+  }
+  if (any && i == text.size() && digits <= 15 && exponent >= -22 && exponent <= 22) {
+    const double v = exponent >= 0 ? mantissa * kPow10[exponent] : mantissa / kPow10[-exponent];
+    return negative ? -v : v;
+  }
+  return std::strtod(std::string(text).c_str(), nullptr);
 }
 
-std::vector<AssetField> AssetFields::all() const {
-  std::vector<AssetField> out;
-  std::string_view rest = r_;
-  for (AssetField f; next(rest, f);) out.push_back(f);
-  return out;
+AssetFields::AssetFields(AssetRecord r) {
+  fields_.reserve(48);
+  while (!r.empty()) {
+    const size_t end = std::min(r.find('\x1e'), r.size());
+    const std::string_view field = r.substr(0, end);
+    r.remove_prefix(std::min(end + 1, r.size()));
+    const size_t sep = field.find('\x1f');
+    if (sep == std::string_view::npos || sep < 1) continue;  // not written by the generator
+    fields_.push_back(AssetField{field[0], field.substr(1, sep - 1), field.substr(sep + 1)});
+  }
 }
 
 std::optional<AssetField> AssetFields::find(std::string_view key) const {
-  std::string_view rest = r_;
-  for (AssetField f; next(rest, f);)
-    if (f.key == key) return f;
+  const size_t n = fields_.size();
+  for (size_t k = 0; k < n; ++k) {
+    const size_t i = (cursor_ + k) % n;
+    if (fields_[i].key == key) {
+      // The first field under the key: only arrays repeat a key, and their elements are adjacent.
+      size_t first = i;
+      while (first > 0 && fields_[first - 1].key == key) --first;
+      cursor_ = first + 1;
+      return fields_[first];
+    }
+  }
   return std::nullopt;
 }
 
@@ -67,8 +150,7 @@ bool AssetFields::flag(std::string_view key, bool fallback) const {
 
 std::vector<std::string> AssetFields::strings(std::string_view key) const {
   std::vector<std::string> out;
-  std::string_view rest = r_;
-  for (AssetField f; next(rest, f);)
+  for (const AssetField& f : fields_)
     if (f.kind == 's' && f.key == key) out.emplace_back(f.text);
   return out;
 }

@@ -41,9 +41,9 @@ struct AssetField {
 // Reads one record's fields by key, with the fallbacks the catalog readers used on JSON.
 class AssetFields {
  public:
-  explicit AssetFields(AssetRecord r) : r_(r) {}
+  explicit AssetFields(AssetRecord r);  // splits the record into its fields once
   // Every field in the file's order.
-  std::vector<AssetField> all() const;
+  std::vector<AssetField> all() const { return fields_; }
   std::optional<AssetField> find(std::string_view key) const;  // the first field under the key
   double num(std::string_view key, double fallback = 0) const;
   std::optional<double> opt(std::string_view key) const;
@@ -53,9 +53,10 @@ class AssetFields {
   std::vector<std::string> strings(std::string_view key) const;
 
  private:
-  // The field at the start of `rest`, and `rest` moved past it; false at the end of the record.
-  static bool next(std::string_view& rest, AssetField& out);
-  AssetRecord r_;
+  std::vector<AssetField> fields_;
+  // Where the last lookup ended: readers ask for keys mostly in the file's order, so the next key is
+  // usually the next field.
+  mutable size_t cursor_ = 0;
 };
 
 }  // namespace envelope

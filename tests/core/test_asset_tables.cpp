@@ -4,8 +4,12 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -108,4 +112,34 @@ TEST_CASE("asset tables: a key's fallback applies only when the field is absent 
   CHECK(m.flag("no-such-key", true));
   CHECK(asset_records("models.json", "no-such-collection").empty());
   CHECK(asset_records("no-such-file.json", "").empty());
+}
+
+TEST_CASE("asset numbers read back exactly as strtod reads them, short decimals and long", "[catalog][assets]") {
+  // AssetField::number() converts short decimals itself (Clinger's fast path) and leaves the rest to
+  // strtod; both must give the double the text denotes.
+  const char* fixed[] = {"0", "-0", "80", "989.5", "0.05", "1e-06", "5e+20", "1557611200", "0.000123", "123456789012345",
+                         "1234567890123456789", "9007199254740993", "1e22", "1e23", "4.9e-324", "1.7976931348623157e308",
+                         "0.1", "2.5e-5", "-3.75", "100000000000000000000000",
+                         // Python's float.hex, as the generator writes numbers with more than 15 digits
+                         "0x1.8e6a3c2d1f9b7p-4", "-0x1.0000000000001p+0", "0x1.fffffffffffffp+1023", "0x0.0000000000001p-1022",
+                         "0x1.0000000000000p-1"};
+  for (const char* t : fixed) {
+    INFO(t);
+    CHECK(AssetField{'n', "k", t}.number() == std::strtod(t, nullptr));
+  }
+  std::mt19937_64 rng(20261126);
+  std::uniform_real_distribution<double> mant(1.0, 10.0);
+  std::uniform_int_distribution<int> exp10(-30, 30), digits(1, 17);
+  int checked = 0;
+  for (int i = 0; i < 100000; ++i) {
+    char text[64];
+    const double x = mant(rng) * std::pow(10.0, exp10(rng));
+    if (i % 2) std::snprintf(text, sizeof text, "%.*g", digits(rng), x);
+    else std::snprintf(text, sizeof text, "%a", x);  // hexadecimal, as the generator writes long numbers
+    INFO(text);
+    const double expected = std::strtod(text, nullptr);
+    if (AssetField{'n', "k", text}.number() != expected) CHECK(AssetField{'n', "k", text}.number() == expected);
+    ++checked;
+  }
+  CHECK(checked == 100000);
 }
