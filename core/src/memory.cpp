@@ -173,11 +173,14 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
   // per-layer formula counts (training_step.hpp, moe_expert_activation_bytes_per_token).
   const bool moe_acts = tstep.moe_activation_bytes_per_layer > 0;
   if (moe_acts)
-    b.add("memory.training.moe_activation_bytes_per_layer", tstep.moe_activation_bytes_per_layer, "B",
-          "s b / (t if SP) x [k x act(h, f_expert) + act(h, shared x f_expert) / t] - dense MLP (fc1 in + GeLU in + fc2 in), "
-          "act(h, f) = h x lin + (2 if gated) x f x 2 + f x lin, per MoE layer and micro-batch (k=" +
-              g(step_model.arch.experts_per_token) + ", f_expert=" + g(step_model.arch.expert_ffn) +
-              ", lin=" + (tr.dtype == "fp8" ? "1" : "2") + ")",
+    b.add("memory.training.moe_activation_bytes_per_layer",
+          max(Term(0.0), Term(tstep.moe_token_copies) * Term(tstep.moe_activation_bytes_per_copy) +
+                             Term(tstep.moe_shared_activation_bytes) - Term(tstep.moe_dense_mlp_activation_bytes)),
+          "B",
+          "max(0, routed copies (s b / (t if SP) x k) x per copy + shared experts - dense MLP of the per-layer formula); per copy = "
+          "h x lin + (2 if gated) x f x 2 + f x lin, per MoE layer and micro-batch (k=" +
+              g(step_model.arch.experts_per_token) + ", f=" + g(step_model.arch.expert_ffn) +
+              ", lin=" + (tr.dtype == "fp8" ? "1" : "2") + " bytes)",
           "Korthikanti et al. 2022 sec. 4.1 (MLP: linear inputs and activation input saved), once per routed copy "
           "(Megatron-Core grouped expert MLP, expert tensor parallel 1)");
   b.add("memory.training.activations_bytes",

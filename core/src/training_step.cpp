@@ -132,12 +132,16 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     const bool fp8 = x.dtype == Dtype::fp8;
     const double lin = fp8 ? 1.0 : 2.0, tokens_sp = local_seq * mb / (L.sequence_parallel ? t : 1.0);
     const double f = a.expert_ffn > 0 ? a.expert_ffn : a.ffn;
-    const double routed = tokens_sp * std::max(1.0, a.experts_per_token) * moe_expert_activation_bytes_per_token(a.hidden, f, a.gated_mlp, lin);
-    const double shared = a.shared_experts > 0 ? tokens_sp * a.hidden * lin + local_seq * mb / t *
-                                                     (moe_expert_activation_bytes_per_token(0.0, a.shared_experts * f, a.gated_mlp, lin))
-                                               : 0.0;
-    const double dense_mlp = tokens_sp * a.hidden * lin + local_seq * mb * a.hidden / t * (8.0 + (fp8 ? 4.0 : 8.0));
-    plan.moe_activation_bytes_per_layer = std::max(0.0, routed + shared - dense_mlp);
+    plan.moe_token_copies = tokens_sp * std::max(1.0, a.experts_per_token);
+    plan.moe_activation_bytes_per_copy = moe_expert_activation_bytes_per_token(a.hidden, f, a.gated_mlp, lin);
+    plan.moe_shared_activation_bytes =
+        a.shared_experts > 0 ? tokens_sp * a.hidden * lin +
+                                   local_seq * mb / t * moe_expert_activation_bytes_per_token(0.0, a.shared_experts * f, a.gated_mlp, lin)
+                             : 0.0;
+    plan.moe_dense_mlp_activation_bytes = tokens_sp * a.hidden * lin + local_seq * mb * a.hidden / t * (8.0 + (fp8 ? 4.0 : 8.0));
+    plan.moe_activation_bytes_per_layer =
+        std::max(0.0, plan.moe_token_copies * plan.moe_activation_bytes_per_copy + plan.moe_shared_activation_bytes -
+                          plan.moe_dense_mlp_activation_bytes);
   }
   plan.activations_bytes = per_layer * layers_per_stage * in_flight +
                            plan.moe_activation_bytes_per_layer * moe_layers_here * in_flight + plan.logits_bytes;

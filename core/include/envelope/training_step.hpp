@@ -43,6 +43,9 @@ struct TrainingPlan {
   // per-layer formula counts, per MoE layer and micro-batch (moe_expert_activation_bytes_per_token);
   // activations_bytes adds it x moe_layers_per_stage x micro_batches_in_flight.
   double moe_activation_bytes_per_layer = 0;
+  // Its parts, for its basis: bytes per routed copy, the shared experts' and the dense MLP's bytes
+  // (per MoE layer and micro-batch); = moe_token_copies x per copy + shared - dense, at least 0.
+  double moe_activation_bytes_per_copy = 0, moe_shared_activation_bytes = 0, moe_dense_mlp_activation_bytes = 0;
   // activations_bytes = activation_bytes_per_layer x layers_per_stage x micro_batches_in_flight + logits_bytes
   double activation_bytes_per_layer = 0, layers_per_stage = 0, micro_batches_in_flight = 0, logits_bytes = 0;
   // The model states' inputs (model_state_part_bytes): dense and routed-expert parameters on the busiest
