@@ -169,11 +169,27 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
   b.add("memory.training.optimizer_bytes", states(sr.optimizer, zero >= 1), "B",
         formula("(master + optimizer state bytes)", zero >= 1), zsrc);
   // The step model's own parts (training_step.cpp), not a second computation of them.
+  // MoE layers: the routed copies' (and shared experts') saved activations beyond the dense MLP the
+  // per-layer formula counts (training_step.hpp, moe_expert_activation_bytes_per_token).
+  const bool moe_acts = tstep.moe_activation_bytes_per_layer > 0;
+  if (moe_acts)
+    b.add("memory.training.moe_activation_bytes_per_layer",
+          max(Term(0.0), Term(tstep.moe_token_copies) * Term(tstep.moe_activation_bytes_per_copy) +
+                             Term(tstep.moe_shared_activation_bytes) - Term(tstep.moe_dense_mlp_activation_bytes)),
+          "B",
+          "max(0, routed copies (s b / (t if SP) x k) x per copy + shared experts - dense MLP of the per-layer formula); per copy = "
+          "h x lin + (2 if gated) x f x 2 + f x lin, per MoE layer and micro-batch (k=" +
+              g(step_model.arch.experts_per_token) + ", f=" + g(step_model.arch.expert_ffn) +
+              ", lin=" + (tr.dtype == "fp8" ? "1" : "2") + " bytes)",
+          "Korthikanti et al. 2022 sec. 4.1 (MLP: linear inputs and activation input saved), once per routed copy "
+          "(Megatron-Core grouped expert MLP, expert tensor parallel 1)");
   b.add("memory.training.activations_bytes",
         Term(tstep.activation_bytes_per_layer) * Term(tstep.layers_per_stage) * Term(tstep.micro_batches_in_flight) +
+            Term(tstep.moe_activation_bytes_per_layer) * Term(tstep.moe_layers_per_stage) * Term(tstep.micro_batches_in_flight) +
             Term(tstep.logits_bytes),
         "B",
-        "per_layer(s / cp, b, h, a, t; recompute, flash, SP) x layers per stage x micro-batches in flight + 4 (s / cp) b V / t"
+        std::string("per_layer(s / cp, b, h, a, t; recompute, flash, SP) x layers per stage x micro-batches in flight") +
+        (moe_acts ? " + moe_per_layer x MoE layers per stage x micro-batches in flight" : "") + " + 4 (s / cp) b V / t"
         " (s=" + g(tr.seq_len) + (tr.context_parallel > 1 ? " / cp " + g(tr.context_parallel) : "") +
             ", b=" + g(tr.micro_batch) + ", recompute=" + tr.recompute + (tr.flash_attention ? ", flash" : "") +
             (tr.sequence_parallel ? ", SP" : "") +
@@ -183,10 +199,18 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
             (tr.dtype == "fp8" ? "; fp8: Transformer Engine user guide, 'Performance Considerations', 'Memory usage' "
                                  "(Linear inputs saved for backward as FP8 copies)"
                                : ""));
+  const bool fp8_copy = tstep.fp8_weight_copy_bytes > 0;
+  if (fp8_copy)
+    b.add("memory.training.fp8_weight_copy_bytes", Term(tstep.weights_bytes) / Term(sr.weights) * Term(1.0), "B",
+          "weights held / weight bytes per param x 1 byte (the FP8 copy the GEMMs read)",
+          "Transformer Engine user guide, 'Performance Considerations', 'Memory usage', example 2: \"2 MB (weight) + 1 MB "
+          "(weight in FP8)\" (Hopper's transposed copy not counted)");
   const double train_total = tstep.total_bytes;
   b.add("memory.training.total_bytes",
-        Term(tstep.weights_bytes) + Term(tstep.gradients_bytes) + Term(tstep.optimizer_bytes) + Term(tstep.activations_bytes), "B",
-        "weights + gradients + optimizer + activations", "sum");
+        Term(tstep.weights_bytes) + Term(tstep.gradients_bytes) + Term(tstep.optimizer_bytes) + Term(tstep.activations_bytes) +
+            Term(tstep.fp8_weight_copy_bytes),
+        "B", fp8_copy ? "weights + gradients + optimizer + activations + fp8 weight copy" : "weights + gradients + optimizer + activations",
+        "sum");
   const bool train_fits = train_total <= gpu.memory_bytes;
   b.add("memory.training.fits", train_fits ? 1 : 0, "bool", "total <= device memory", g(train_total) + " <= " + g(gpu.memory_bytes),
         spec_src);

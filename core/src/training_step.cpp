@@ -122,8 +122,33 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.layers_per_stage = layers_per_stage;
   plan.micro_batches_in_flight = in_flight;
   plan.logits_bytes = logits_bytes_per_gpu(local_seq, mb, a.vocab, t);
-  plan.activations_bytes = per_layer * layers_per_stage * in_flight + plan.logits_bytes;
-  plan.total_bytes = plan.weights_bytes + plan.gradients_bytes + plan.optimizer_bytes + plan.activations_bytes;
+  // MoE layers keep the activations of each token's k routed copies (expert tensor parallel 1: whole
+  // experts, the GPU's own tokens x k copies on average) and of its shared experts (split by TP), in
+  // place of the dense 4h MLP the per-layer formula counts (Korthikanti: fc1 input 2, GeLU input 8,
+  // fc2 input 8 s b h; fp8: 1, 8, 4). Full recompute keeps only the layer input.
+  const double moe_layers_here = a.experts > 0 ? moe_layers(a) * layers_per_stage / a.layers : 0.0;
+  plan.moe_layers_per_stage = moe_layers_here;
+  if (a.experts > 0 && L.recompute != "full") {
+    const bool fp8 = x.dtype == Dtype::fp8;
+    const double lin = fp8 ? 1.0 : 2.0, tokens_sp = local_seq * mb / (L.sequence_parallel ? t : 1.0);
+    const double f = a.expert_ffn > 0 ? a.expert_ffn : a.ffn;
+    plan.moe_token_copies = tokens_sp * std::max(1.0, a.experts_per_token);
+    plan.moe_activation_bytes_per_copy = moe_expert_activation_bytes_per_token(a.hidden, f, a.gated_mlp, lin);
+    plan.moe_shared_activation_bytes =
+        a.shared_experts > 0 ? tokens_sp * a.hidden * lin +
+                                   local_seq * mb / t * moe_expert_activation_bytes_per_token(0.0, a.shared_experts * f, a.gated_mlp, lin)
+                             : 0.0;
+    plan.moe_dense_mlp_activation_bytes = tokens_sp * a.hidden * lin + local_seq * mb * a.hidden / t * (8.0 + (fp8 ? 4.0 : 8.0));
+    plan.moe_activation_bytes_per_layer =
+        std::max(0.0, plan.moe_token_copies * plan.moe_activation_bytes_per_copy + plan.moe_shared_activation_bytes -
+                          plan.moe_dense_mlp_activation_bytes);
+  }
+  plan.activations_bytes = per_layer * layers_per_stage * in_flight +
+                           plan.moe_activation_bytes_per_layer * moe_layers_here * in_flight + plan.logits_bytes;
+  if (x.dtype == Dtype::fp8 && x.recipe.weights > 0)
+    plan.fp8_weight_copy_bytes = fp8_weight_copy_bytes(plan.weights_bytes / x.recipe.weights);
+  plan.total_bytes = plan.weights_bytes + plan.gradients_bytes + plan.optimizer_bytes + plan.activations_bytes +
+                     plan.fp8_weight_copy_bytes;
   // 5% kept free for the caching allocator's fragmentation (an assumption; PyTorch reports it as
   // reserved-but-unallocated memory, typically a few percent).
   plan.fits = plan.total_bytes <= x.gpu.memory_bytes * 0.95;
@@ -353,6 +378,12 @@ double streaming_multiprocessors(const Accelerator& gpu) {
 double expert_comm_sm_seconds(double compute_seconds, double all_to_all_seconds, double sms) {
   if (sms <= kExpertCommStreamingMultiprocessors) return 0.0;
   return std::min(compute_seconds, all_to_all_seconds) * kExpertCommStreamingMultiprocessors / (sms - kExpertCommStreamingMultiprocessors);
+}
+
+double fp8_weight_copy_bytes(double weights) { return weights * 1.0; }
+
+double moe_expert_activation_bytes_per_token(double hidden, double ffn, bool gated, double linear_input_bytes) {
+  return hidden * linear_input_bytes + (gated ? 2.0 : 1.0) * ffn * 2.0 + ffn * linear_input_bytes;
 }
 
 double gemm_width_factor(double hidden) { return hidden > 0 ? hidden / (hidden + 256.0) : 1.0; }

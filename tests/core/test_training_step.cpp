@@ -362,9 +362,23 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // recipe overlap flags and the planner allowed the same overlap: 1.55 -> 1.23 (its best: TP 2, PP 16
   // v 2, EP 16 over two nodes), 1.8 -> 1.31 (EP 16 over two nodes instead of 32 over four) and
   // 2.1 -> 1.88 (Qwen3's NCCL all-to-all dispatcher sends a copy per expert across four nodes).
-  const std::map<std::string, double> known_gap = {{"train-step-deepseek-deepseek-v3-2048xh800-fp8", 1.23},
-                                                   {"train-step-mb2604-deepseek-v3-256xb200-fp8", 1.31},
-                                                   {"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 1.88}};
+  // With the MoE memory terms (the routed copies' saved activations, the FP8 weight copy) the narrow-EP
+  // layouts hold more, and some no longer fit: 1.23 -> 1.21 (the former best, TP 2, PP 16 v 2, EP 16,
+  // needs ~79 GB of the H800's 76; now TP 2, PP 8 v 4, EP 32 at 75 GB), 1.31 -> 1.23 (EP 16 on PP 8 v 2
+  // as published no longer fits; now TP 1, PP 16 v 2, EP 16 at 165 of 171 GB), 1.88 -> 1.83 (TP 2, PP
+  // 16 v 2, EP 8 inside a node, 73 of 76 GB, still fits). What is left is cost, not memory: the model puts 62 s of
+  // the Qwen3 run's 67 s step in its all-to-all across four nodes (the NCCL dispatcher's 16-bit copy
+  // per routed expert), 31 s of it exposed, which EP 8 over NVLink avoids; and DeepSeek-V3's EP 64/32
+  // all-to-all (11 s, 14 s) is hidden less than EP 16-32's. Whatever keeps the published runs on
+  // EP 32-64 across nodes (a cost of narrow EP the model lacks, or memory it does not count: the
+  // Hopper FP8 weight transposes, DeepEP buffers, DeepSeek-V3's MTP module) is not in the model.
+  // DeepSeek-V3's node-limited routing (at most 4 nodes per token, report sec. 2.1.2 / 3.2.2) would
+  // shrink the H800 run's all-to-all (5.25 -> 4 nodes hit) and its gap to 1.08, but it would also put
+  // that run's predicted throughput at 1.28x the published figure (now 1.145x), past its validation
+  // tolerance: it waits for the work the step model still leaves out of that run (calibration.md).
+  const std::map<std::string, double> known_gap = {{"train-step-deepseek-deepseek-v3-2048xh800-fp8", 1.21},
+                                                   {"train-step-mb2604-deepseek-v3-256xb200-fp8", 1.23},
+                                                   {"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 1.83}};
   int checked = 0;
   for (const ValidationCase& c : validation_cases()) {
     if (c.category != "training-throughput" || !c.excluded.empty()) continue;
@@ -476,6 +490,84 @@ TEST_CASE("fp8 training keeps the linear layers' saved inputs at 1 byte (Transfo
   Scenario f = s;
   f.training.dtype = "fp8";
   CHECK(evaluate(f).find("memory.training.activations_bytes")->source.find("Transformer Engine") != std::string::npos);
+}
+
+TEST_CASE("fp8 training holds an FP8 copy of its weights beside the 16-bit ones (Transformer Engine), in the total",
+          "[training-step][memory]") {
+  // Transformer Engine user guide, 'Performance Considerations', 'Memory usage', example 2: a 1024 x 1024
+  // Linear with BF16 weights holds "2 MB (weight) + 1 MB (weight in FP8)" in FP8 training (published.json).
+  const auto& rec = envelope::test::published_record("Transformer Engine FP8 Linear: FP8 weight copy beside the BF16 weight");
+  const double copy_per_weight_byte = rec["measured"]["fp8_weight_copy_MB"].get<double>() / rec["measured"]["bf16_weight_MB"].get<double>();
+  Scenario s;
+  s.model.preset = "llama-2-7b";
+  s.hardware.gpu = "h100-sxm";
+  s.hardware.count = 8;
+  s.training.seq_len = 4096;
+  s.training.tensor_parallel = 2;
+  s.training.pipeline_parallel = 2;
+  s.training.sequence_parallel = true;
+  s.training.recipe = "mixed-bf16";  // 2-byte weights, as in the guide's example
+  s.training.dtype = "fp8";
+  const Report fp8 = evaluate(s);
+  CHECK(at(fp8, "memory.training.fp8_weight_copy_bytes") ==
+        Approx(at(fp8, "memory.training.weights_bytes") * copy_per_weight_byte).epsilon(1e-9));
+  CHECK(at(fp8, "memory.training.total_bytes") ==
+        Approx(at(fp8, "memory.training.weights_bytes") + at(fp8, "memory.training.gradients_bytes") +
+               at(fp8, "memory.training.optimizer_bytes") + at(fp8, "memory.training.activations_bytes") +
+               at(fp8, "memory.training.fp8_weight_copy_bytes")).epsilon(1e-9));
+  CHECK(fp8.find("memory.training.fp8_weight_copy_bytes")->source.find("Transformer Engine") != std::string::npos);
+  // The step model the planner searches counts the same bytes.
+  const TrainingPlan p = training_step(s, scenario_training_layout(s));
+  CHECK(p.fp8_weight_copy_bytes == Approx(at(fp8, "memory.training.fp8_weight_copy_bytes")).epsilon(1e-9));
+  // bf16 training quantizes nothing: no copy, no row.
+  Scenario b = s;
+  b.training.dtype = "bf16";
+  CHECK(evaluate(b).find("memory.training.fp8_weight_copy_bytes") == nullptr);
+  CHECK(training_step(b, scenario_training_layout(b)).fp8_weight_copy_bytes == 0);
+}
+
+TEST_CASE("MoE layers keep the activations of every routed token copy, beyond the dense MLP's", "[training-step][memory]") {
+  // DeepSeek-V3 (technical report, arXiv:2412.19437 sec. 4.2: hidden 7168, 1 shared and 256 routed
+  // experts of intermediate size 2048, 8 routed experts per token; the catalog's deepseek-v3). Each
+  // of a token's 8 routed copies and its shared expert save what an MLP saves (Korthikanti et al. 2022
+  // sec. 4.1: the first linear's input h, the SwiGLU input 2 f, the second linear's input f, 16-bit),
+  // in place of the dense 4h MLP of the per-layer formula (fc1 input 2, GeLU input 8, fc2 input 8 s b h).
+  const double h = 7168, f = 2048, k = 8, shared = 1, seq = 4096;
+  Scenario s;
+  s.model.preset = "deepseek-v3";
+  s.hardware.gpu = "b200";
+  s.hardware.count = 256;
+  s.training.seq_len = seq;
+  s.training.global_batch = 4096;
+  s.training.tensor_parallel = 1;
+  s.training.pipeline_parallel = 8;
+  s.training.expert_parallel = 32;
+  s.training.dtype = "bf16";
+  s.training.recompute = "selective";
+  const Report r = evaluate(s);
+  const double per_copy = 2 * h + 2 * (2 * f) + 2 * f;
+  const double expected = seq * ((k + shared) * per_copy - 18 * h);
+  CHECK(at(r, "memory.training.moe_activation_bytes_per_layer") == Approx(expected).epsilon(1e-9));
+  // activations_bytes adds it once per MoE layer of the stage and micro-batch in flight.
+  const TrainingPlan p = training_step(s, scenario_training_layout(s));
+  CHECK(at(r, "memory.training.activations_bytes") ==
+        Approx(p.activation_bytes_per_layer * p.layers_per_stage * p.micro_batches_in_flight +
+               expected * p.moe_layers_per_stage * p.micro_batches_in_flight + p.logits_bytes).epsilon(1e-9));
+  CHECK(p.moe_layers_per_stage == Approx(8.0 * 58.0 / 61.0));  // 58 of 61 layers are MoE, 8 on the busiest stage
+  // fp8: the linear inputs at 1 byte (Transformer Engine), the SwiGLU input still 16-bit; dense fp8 MLP 1 + 8 + 4.
+  Scenario q = s;
+  q.training.dtype = "fp8";
+  CHECK(at(evaluate(q), "memory.training.moe_activation_bytes_per_layer") ==
+        Approx(seq * ((k + shared) * (h + 4 * f + f) - 13 * h)).epsilon(1e-9));
+  // Full recompute keeps each layer's input only: no term.
+  Scenario full = s;
+  full.training.recompute = "full";
+  CHECK(evaluate(full).find("memory.training.moe_activation_bytes_per_layer") == nullptr);
+  // A dense model has none.
+  Scenario dense = s;
+  dense.model.preset = "llama-3.1-405b";
+  dense.training.expert_parallel = 1;
+  CHECK(training_step(dense, scenario_training_layout(dense)).moe_activation_bytes_per_layer == 0);
 }
 
 TEST_CASE("expert parallel is checked against the stage's tensor x data x context parallel GPUs, as the step model folds it", "[training-step]") {

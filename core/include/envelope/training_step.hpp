@@ -37,6 +37,15 @@ struct TrainingPlan {
   bool fits = false;                       // total_bytes within 95% of device memory
   // Memory per GPU (bytes).
   double weights_bytes = 0, gradients_bytes = 0, optimizer_bytes = 0, activations_bytes = 0, total_bytes = 0;
+  // fp8 training: the FP8 copy of the weights the GEMMs read (fp8_weight_copy_bytes), beside the 16-bit ones.
+  double fp8_weight_copy_bytes = 0;
+  // MoE layers: saved activations of the k routed copies (and shared experts) beyond the dense MLP the
+  // per-layer formula counts, per MoE layer and micro-batch (moe_expert_activation_bytes_per_token);
+  // activations_bytes adds it x moe_layers_per_stage x micro_batches_in_flight.
+  double moe_activation_bytes_per_layer = 0;
+  // Its parts, for its basis: bytes per routed copy, the shared experts' and the dense MLP's bytes
+  // (per MoE layer and micro-batch); = moe_token_copies x per copy + shared - dense, at least 0.
+  double moe_activation_bytes_per_copy = 0, moe_shared_activation_bytes = 0, moe_dense_mlp_activation_bytes = 0;
   // activations_bytes = activation_bytes_per_layer x layers_per_stage x micro_batches_in_flight + logits_bytes
   double activation_bytes_per_layer = 0, layers_per_stage = 0, micro_batches_in_flight = 0, logits_bytes = 0;
   // The model states' inputs (model_state_part_bytes): dense and routed-expert parameters on the busiest
@@ -115,6 +124,19 @@ constexpr double kExpertCommStreamingMultiprocessors = 20;
 // runs on (SMs - 20) of SMs for as long as the all-to-all lasts (at most the compute itself):
 // min(compute, a2a) x 20 / (SMs - 20). 0 for an unknown SM count.
 double expert_comm_sm_seconds(double compute_seconds, double all_to_all_seconds, double streaming_multiprocessors);
+// Bytes of the FP8 copy of weights held in 16 bits: Transformer Engine stores weights in high precision
+// and quantizes them before each GEMM, keeping the FP8 weight beside the BF16 one (TE user guide,
+// 'Performance Considerations', 'Memory usage', example 2: "2 MB (weight) + 1 MB (weight in FP8)"
+// for a 1024 x 1024 Linear): 1 byte per weight. Hopper's transposed copy for the backward (same page,
+// 'Handling transposes') is not counted. Bytes.
+double fp8_weight_copy_bytes(double weights);
+// Activation bytes one token's pass through an MLP of width `ffn` saves for the backward, counted as
+// Korthikanti et al. 2022 sec. 4.1 count the dense MLP: the first linear's input (h values), the
+// activation function's input (ffn, 2 x ffn for a gated SwiGLU unit, 16-bit) and the second linear's
+// input (ffn values); linear inputs at `linear_input_bytes` (1 in fp8, Transformer Engine). A MoE
+// layer saves it once per routed copy (k per token; Megatron-Core's grouped expert MLP) and once for
+// its shared experts. Bytes per token.
+double moe_expert_activation_bytes_per_token(double hidden, double ffn, bool gated, double linear_input_bytes);
 // Narrow GEMMs run below peak: x h / (h + 256) for hidden size h (fitted on Megatron-LM A100 runs).
 double gemm_width_factor(double hidden);
 
