@@ -79,14 +79,17 @@ void draw_memory(App& app) {
   input_flag(app, "flash attention", s.training.flash_attention);
   ImGui::SameLine();
   input_flag(app, "sequence parallel", s.training.sequence_parallel);
-  stacked_bar("training_bar",
-              {{"weights", r.value("memory.training.weights_bytes"), palette(0)},
-               {"gradients", r.value("memory.training.gradients_bytes"), palette(1)},
-               {"optimizer", r.value("memory.training.optimizer_bytes"), palette(2)},
-               {"activations", r.value("memory.training.activations_bytes"), palette(3)}},
-              device_memory(app), app.binary_units);
+  // fp8 training holds an fp8 copy of its weights too (reported only then): a part of the total.
+  const bool fp8_copy = r.find("memory.training.fp8_weight_copy_bytes") != nullptr;
+  std::vector<Segment> parts = {{"weights", r.value("memory.training.weights_bytes"), palette(0)},
+                                {"gradients", r.value("memory.training.gradients_bytes"), palette(1)},
+                                {"optimizer", r.value("memory.training.optimizer_bytes"), palette(2)},
+                                {"activations", r.value("memory.training.activations_bytes"), palette(3)}};
+  if (fp8_copy) parts.insert(parts.begin() + 1, {"fp8 copy", r.value("memory.training.fp8_weight_copy_bytes"), palette(4)});
+  stacked_bar("training_bar", parts, device_memory(app), app.binary_units);
   if (begin_result_table("train_mem")) {
     result_row(app, "Weights", "memory.training.weights_bytes");
+    if (fp8_copy) result_row(app, "Weights, fp8 copy", "memory.training.fp8_weight_copy_bytes");
     result_row(app, "Gradients", "memory.training.gradients_bytes");
     result_row(app, "Optimizer (+ master)", "memory.training.optimizer_bytes");
     result_row(app, "Activations", "memory.training.activations_bytes");
