@@ -1,5 +1,6 @@
-# Generates a C++ source that embeds files as byte arrays, looked up by file name through
-# envelope::embedded_asset(name). Run as: cmake -DOUT=... -DFILES="a;b" -P embed.cmake
+# Generates a C++ source that embeds files as byte arrays, looked up by file name through the function
+# FUNC(name) (the UI font, web/CMakeLists.txt; assets/ go through cmake/asset_tables.py). Run as:
+# cmake -DOUT=... -DFILES="a;b" -DFUNC=name -P embed.cmake
 string(REPLACE "|" ";" FILES "${FILES}")
 if(NOT FUNC)
   set(FUNC embedded_asset)
