@@ -355,7 +355,7 @@ bool input_field(App& app, const char* label, const char* path, std::optional<do
     bool auto_mode = !value.has_value();
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - em(4));
     // While "auto", the computed value is shown to 4 significant digits (5.208, not 5.208333333333334).
-    const double shown = value ? *value : std::stod(format_g4(*fallback));
+    const double shown = value ? *value : read_decimal(format_g4(*fallback));
     const std::optional<double> v = number_box(app, shown, f.limits, path, label, tooltip);
     if (v && (auto_mode || *v != *value)) {
       value = *v;

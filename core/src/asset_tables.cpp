@@ -1,6 +1,8 @@
 // Reading the flat records of asset_tables.hpp (the generated data is in the build directory).
 #include "asset_tables.hpp"
 
+#include "envelope/format.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -20,13 +22,6 @@ std::vector<AssetRecord> asset_records(std::string_view file, std::string_view c
   return out;
 }
 
-// Most catalog numbers are short decimals ("989.5", "80", "1e-06"). A decimal with at most 15
-// significant digits and a power of ten up to 1e22 converts exactly with one multiplication or
-// division, both operands being exact doubles (Clinger, "How to read floating point numbers
-// accurately", PLDI 1990: the fast path). strtod takes the rest; it was most of the catalog's
-// start-up time in the browser (docs/performance.md). Longer decimals come from the generator as
-// hexadecimal floats ("0x1.8e7fp-4", Python's float.hex), exact by construction. test_asset_tables.cpp
-// compares every number with the JSON parser's.
 namespace {
 // "1.8e7fp-4" (after "0x"): hexadecimal mantissa digits, an optional point, a binary exponent. At
 // most 14 digits after the leading one (53 bits), as Python's float.hex writes: exact.
@@ -57,50 +52,18 @@ double hex_float(std::string_view t) {
 }
 }  // namespace
 
+// Numbers come from the generator as short decimals ("989.5", "80", "1e-06"), read by read_decimal
+// (format.hpp) without strtod, or, where the shortest form has more than 15 significant digits, as
+// hexadecimal floats ("0x1.8e7fp-4", Python's float.hex), exact by construction. strtod was most of
+// the catalog's start-up time in the browser (docs/performance.md). test_asset_tables.cpp compares
+// every number with the JSON parser's.
 double AssetField::number() const {
   {
     const bool neg = !text.empty() && text[0] == '-';
     const std::string_view t = text.substr(neg ? 1 : 0);
     if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) return (neg ? -1 : 1) * hex_float(t.substr(2));
   }
-  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  size_t i = 0;
-  const bool negative = i < text.size() && text[i] == '-';
-  if (negative) ++i;
-  double mantissa = 0;  // exact while it has at most 15 digits
-  int digits = 0, exponent = 0;
-  bool any = false, point = false;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '.' && !point) {
-      point = true;
-      continue;
-    }
-    if (c < '0' || c > '9') break;
-    any = true;
-    if (digits == 0 && c == '0') {  // leading zeros are not significant
-      if (point) --exponent;
-      continue;
-    }
-    mantissa = mantissa * 10 + (c - '0');
-    ++digits;
-    if (point) --exponent;
-  }
-  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
-    size_t j = i + 1;
-    const bool minus = j < text.size() && text[j] == '-';
-    if (j < text.size() && (text[j] == '-' || text[j] == '+')) ++j;
-    int e = 0;
-    for (; j < text.size() && text[j] >= '0' && text[j] <= '9' && e < 10000; ++j) e = e * 10 + (text[j] - '0');
-    exponent += minus ? -e : e;
-    i = j;
-  }
-  if (any && i == text.size() && digits <= 15 && exponent >= -22 && exponent <= 22) {
-    const double v = exponent >= 0 ? mantissa * kPow10[exponent] : mantissa / kPow10[-exponent];
-    return negative ? -v : v;
-  }
-  return std::strtod(std::string(text).c_str(), nullptr);
+  return read_decimal(text);
 }
 
 AssetFields::AssetFields(AssetRecord r) {

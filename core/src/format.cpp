@@ -2,6 +2,8 @@
 #include "envelope/format.hpp"
 
 #include <cmath>
+#include <cstdlib>
+#include <string_view>
 #include <cstdint>
 #include <cstring>
 #include <cctype>
@@ -11,6 +13,51 @@
 #include "envelope/units.hpp"
 
 namespace envelope {
+
+// A decimal with at most 15 significant digits and a power of ten up to 1e22 converts exactly with
+// one multiplication or division, both operands being exact doubles (Clinger, "How to read floating
+// point numbers accurately", PLDI 1990: the fast path); strtod takes the rest. In the browser, strtod
+// is large code compiled on its first call, before the first frame (docs/performance.md).
+double read_decimal(std::string_view text) {
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  size_t i = 0;
+  const bool negative = i < text.size() && text[i] == '-';
+  if (negative) ++i;
+  double mantissa = 0;  // exact while it has at most 15 digits
+  int digits = 0, exponent = 0;
+  bool any = false, point = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.' && !point) {
+      point = true;
+      continue;
+    }
+    if (c < '0' || c > '9') break;
+    any = true;
+    if (digits == 0 && c == '0') {  // leading zeros are not significant
+      if (point) --exponent;
+      continue;
+    }
+    mantissa = mantissa * 10 + (c - '0');
+    ++digits;
+    if (point) --exponent;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    size_t j = i + 1;
+    const bool minus = j < text.size() && text[j] == '-';
+    if (j < text.size() && (text[j] == '-' || text[j] == '+')) ++j;
+    int e = 0;
+    for (; j < text.size() && text[j] >= '0' && text[j] <= '9' && e < 10000; ++j) e = e * 10 + (text[j] - '0');
+    exponent += minus ? -e : e;
+    i = j;
+  }
+  if (any && i == text.size() && digits <= 15 && exponent >= -22 && exponent <= 22) {
+    const double v = exponent >= 0 ? mantissa * kPow10[exponent] : mantissa / kPow10[-exponent];
+    return negative ? -v : v;
+  }
+  return std::strtod(std::string(text).c_str(), nullptr);
+}
 
 // `significant` digits of x (trailing zeros dropped), rounding up into the next power of ten when it
 // must ("999.96" with 4 digits is "1000"): the caller picks the prefix from the rounded value.
@@ -34,7 +81,7 @@ std::string format_number(double x, int significant) {
     int e = static_cast<int>(std::floor(std::log10(ax)));
     // Subnormals: 10^e itself underflows below 1e-308, so scale up first.
     double m = e < -300 ? (ax * 1e300) / std::pow(10.0, e + 300) : ax / std::pow(10.0, e);
-    if (std::stod(digits(m, significant)) >= 10) {
+    if (read_decimal(digits(m, significant)) >= 10) {
       ++e;
       m /= 10;
     }
@@ -42,7 +89,7 @@ std::string format_number(double x, int significant) {
   }
   for (const auto& p : prefixes) {
     // The prefix of the value as it will be shown: 999,960 with 3 digits reads "1 M", not "1000 k".
-    if (std::stod(digits(ax, significant)) >= p.m) return sign + digits(ax / p.m, significant) + p.s;
+    if (read_decimal(digits(ax, significant)) >= p.m) return sign + digits(ax / p.m, significant) + p.s;
   }
   return sign + digits(ax, significant);
 }

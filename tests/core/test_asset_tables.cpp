@@ -17,6 +17,7 @@
 
 #include "asset_tables.hpp"
 #include "envelope/catalog.hpp"
+#include "envelope/format.hpp"
 
 using namespace envelope;
 using nlohmann::json;
@@ -114,9 +115,10 @@ TEST_CASE("asset tables: a key's fallback applies only when the field is absent 
   CHECK(asset_records("no-such-file.json", "").empty());
 }
 
-TEST_CASE("asset numbers read back exactly as strtod reads them, short decimals and long", "[catalog][assets]") {
-  // AssetField::number() converts short decimals itself (Clinger's fast path) and leaves the rest to
-  // strtod; both must give the double the text denotes.
+TEST_CASE("asset numbers and read_decimal read back exactly as strtod reads them, short decimals and long", "[catalog][assets]") {
+  // AssetField::number() reads hexadecimal floats itself and decimals with read_decimal (format.hpp,
+  // also used by the page's number formatting): Clinger's fast path, strtod for the rest. Every way
+  // must give the double the text denotes.
   const char* fixed[] = {"0", "-0", "80", "989.5", "0.05", "1e-06", "5e+20", "1557611200", "0.000123", "123456789012345",
                          "1234567890123456789", "9007199254740993", "1e22", "1e23", "4.9e-324", "1.7976931348623157e308",
                          "0.1", "2.5e-5", "-3.75", "100000000000000000000000",
@@ -126,6 +128,7 @@ TEST_CASE("asset numbers read back exactly as strtod reads them, short decimals 
   for (const char* t : fixed) {
     INFO(t);
     CHECK(AssetField{'n', "k", t}.number() == std::strtod(t, nullptr));
+    if (t[0] != '0' || t[1] != 'x') CHECK(read_decimal(t) == std::strtod(t, nullptr));
   }
   std::mt19937_64 rng(20261126);
   std::uniform_real_distribution<double> mant(1.0, 10.0);

@@ -3,9 +3,13 @@
 // as µs/ms/s/min/h/days/years, USD as $512, $14.2 k, $2.62 M.
 #pragma once
 #include <string>
+#include <string_view>
 
 namespace envelope {
 
+// The double a decimal text denotes ("989.5", "-1e-06"), as strtod reads it (exactly), without
+// strtod for texts of up to 15 significant digits; 0 where no number starts the text.
+double read_decimal(std::string_view text);
 std::string format_number(double x, int significant = 3);
 // Exactly printf("%.4g", x) (but -0 prints "0"), several times faster (basis text of every result; tested against printf).
 std::string format_g4(double x);
