@@ -42,7 +42,8 @@ constexpr const char* kFragmentShader =
     "in vec2 v_uv;\n"
     "in vec4 v_color;\n"
     "layout (location = 0) out vec4 out_color;\n"
-    "void main() { out_color = v_color * texture(u_texture, v_uv); }\n";
+    // The font atlas is one channel (coverage): white text and shapes, tinted by the vertex colour.
+    "void main() { out_color = v_color * vec4(1.0, 1.0, 1.0, texture(u_texture, v_uv).r); }\n";
 
 GLuint g_program = 0, g_vertex = 0, g_fragment = 0;
 GLint g_projection = -1, g_texture_unit = -1;
@@ -92,7 +93,9 @@ void upload_fonts() {
   ImGuiIO& io = ImGui::GetIO();
   unsigned char* pixels = nullptr;
   int width = 0, height = 0;
-  io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);  // builds the atlas if needed
+  // One byte per pixel (the shader reads it as alpha): a quarter of the RGBA upload, and no RGBA
+  // conversion of the atlas, before the first frame.
+  io.Fonts->GetTexDataAsAlpha8(&pixels, &width, &height);  // builds the atlas if needed
   if (g_font == 0) glGenTextures(1, &g_font);
   glBindTexture(GL_TEXTURE_2D, g_font);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
@@ -100,7 +103,7 @@ void upload_fonts() {
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, width, height, 0, GL_RED, GL_UNSIGNED_BYTE, pixels);
   io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(g_font)));
 }
 
