@@ -97,11 +97,9 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
 
   // ------------------------------------------------------------ scope and cost roll-up
   // Sections the scenario does not include leave the report (results and warnings); the roll-up
-  // sums only the included ones.
+  // sums only the included ones. Results outside the scope were never kept (Builder::add, absorb).
   const bool cpu_serving = sv.cpu;
   auto kept = [&](const std::string& path) { return path_included(path, inc, cpu_serving); };
-  b.r.results.erase(std::remove_if(b.r.results.begin(), b.r.results.end(), [&](const Result& x) { return !kept(x.path); }),
-                    b.r.results.end());
   b.r.warnings.erase(std::remove_if(b.r.warnings.begin(), b.r.warnings.end(), [&](const Warning& w) {
                                     // A model that does not fit also matters to GPU serving alone.
                                     const bool fit = w.path == "memory.inference.fits" && inc.serving && !cpu_serving;

@@ -16,7 +16,7 @@ Report evaluate(const Scenario& s, const Catalog& c) {
     const std::string cat = error_category(x.path);
     if (cat.empty()) continue;
     for (const CategorySummary& band : error_bands())
-      if (band.category == cat && band.cases > 0) x.error_band = band.band_text;
+      if (band.category == cat && band.cases > 0) x.error_band = Text::of_static(band.band_text.c_str(), band.band_text.size());  // the table lives as long as the program
   }
   return r;
 }
