@@ -48,42 +48,46 @@ struct Builder {
   bool keeps(std::string_view path) const { return !scope || path_included(path, *scope, cpu_serving); }
   // unit, formula and source: a string literal is kept as a view of it (Text::of_static: static
   // storage, nothing allocated), anything else (std::string, const char*) is copied or moved in.
+  // The templates only wrap their arguments (TextArg, nothing allocated): one body does the work.
   template <class U, class F, class S>
   double add(std::string_view path, double value, U&& unit, F&& formula, std::string substituted, S&& source) {
-    if (!std::isfinite(value)) {  // never emit NaN/inf: a degenerate input gives 0 and says so
-      const std::string f{std::string_view(formula)};
-      warn(std::string(path), value != value ? "undefined for these inputs (0/0 or inf - inf in " + f + "); shown as 0"
-                                             : "too large to compute from these inputs (" + f + " overflows a double); shown as 0");
-      value = 0;
-    }
-    if (!keeps(path)) return value;
-    Result& x = r.results.emplace_back();
-    x.path = path;
-    x.value = value;
-    x.unit = std::string_view(unit);
-    x.formula = text(std::forward<F>(formula));
-    x.substituted = std::move(substituted);
-    x.source = text(std::forward<S>(source));
-    return value;
+    return add_result(path, value, std::string_view(unit), text_arg(std::forward<F>(formula)), std::move(substituted),
+                      text_arg(std::forward<S>(source)));
   }
   // A result whose value and substituted basis come from one expression (term.hpp): they cannot
   // disagree, and tests/core/test_basis.cpp checks every such basis's arithmetic against its value.
   template <class U, class F, class S>
   double add(std::string_view path, const Term& t, U&& unit, F&& formula, S&& source) {
     const size_t before = r.results.size();
-    const double v = add(path, t.value, std::forward<U>(unit), std::forward<F>(formula), t.text, std::forward<S>(source));
+    const double v = add_result(path, t.value, std::string_view(unit), text_arg(std::forward<F>(formula)), t.text,
+                                text_arg(std::forward<S>(source)));
     if (v == t.value && r.results.size() > before) r.results.back().basis_is_expression = true;
     return v;
   }
-  // A string literal (an array of const char) as a view; anything else owned.
+  // Text as passed to add(): a string literal (static storage), a string to move from, or a view to copy.
+  struct TextArg {
+    std::string_view view;
+    bool is_static = false;
+    std::string* movable = nullptr;
+    Text make() const {
+      if (is_static) return Text::of_static(view.data(), view.size());
+      if (movable) return Text(std::move(*movable));
+      return Text(view);
+    }
+  };
   template <class T>
-  static Text text(T&& s) {
+  static TextArg text_arg(T&& s) {
     using A = std::remove_reference_t<T>;
     if constexpr (std::is_array_v<A> && std::is_same_v<std::remove_extent_t<A>, const char>)
-      return Text::of_static(s, std::extent_v<A> - 1);
+      return {std::string_view(s, std::extent_v<A> - 1), true, nullptr};  // a string literal
+    else if constexpr (std::is_same_v<A, std::string> && !std::is_lvalue_reference_v<T>)
+      return {std::string_view(s), false, &s};
     else
-      return Text(std::forward<T>(s));
+      return {std::string_view(s), false, nullptr};
   }
+  // The one body of add() (evaluate.cpp: out of line, so the call sites stay small).
+  double add_result(std::string_view path, double value, std::string_view unit, TextArg formula, std::string substituted,
+                    TextArg source);
   void warn(const std::string& path, const std::string& message) { r.warnings.push_back({path, message}); }
   // Takes in a section estimated in its own file (pipeline.cpp, finetune.cpp, recommender.cpp, ...),
   // its results within the scope only (like add()).
