@@ -17,6 +17,25 @@ namespace envelope {
 
 using namespace detail;
 
+double detail::Builder::add_result(std::string_view path, double value, std::string_view unit, TextArg formula, std::string substituted,
+                             TextArg source) {
+  if (!std::isfinite(value)) {  // never emit NaN/inf: a degenerate input gives 0 and says so
+    const std::string f(formula.view);
+    warn(std::string(path), value != value ? "undefined for these inputs (0/0 or inf - inf in " + f + "); shown as 0"
+                                           : "too large to compute from these inputs (" + f + " overflows a double); shown as 0");
+    value = 0;
+  }
+  if (!keeps(path)) return value;
+  Result& x = r.results.emplace_back();
+  x.path = path;
+  x.value = value;
+  x.unit = unit;
+  x.formula = formula.make();
+  x.substituted = std::move(substituted);
+  x.source = source.make();
+  return value;
+}
+
 Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   // Every section runs (later ones take values from earlier ones), but only the results the
   // scenario includes are kept (Builder::scope), and a section none of whose results are kept runs
@@ -97,11 +116,9 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
 
   // ------------------------------------------------------------ scope and cost roll-up
   // Sections the scenario does not include leave the report (results and warnings); the roll-up
-  // sums only the included ones.
+  // sums only the included ones. Results outside the scope were never kept (Builder::add, absorb).
   const bool cpu_serving = sv.cpu;
   auto kept = [&](const std::string& path) { return path_included(path, inc, cpu_serving); };
-  b.r.results.erase(std::remove_if(b.r.results.begin(), b.r.results.end(), [&](const Result& x) { return !kept(x.path); }),
-                    b.r.results.end());
   b.r.warnings.erase(std::remove_if(b.r.warnings.begin(), b.r.warnings.end(), [&](const Warning& w) {
                                     // A model that does not fit also matters to GPU serving alone.
                                     const bool fit = w.path == "memory.inference.fits" && inc.serving && !cpu_serving;

@@ -13,10 +13,10 @@ Report evaluate(const Scenario& s, const Catalog& c) {
   Report r = evaluate_without_bands(s, c);
   if (&c != &Catalog::builtin()) return r;
   for (Result& x : r.results) {
-    const std::string cat = error_category(x.path);
+    const std::string_view cat = error_category_view(x.path);
     if (cat.empty()) continue;
     for (const CategorySummary& band : error_bands())
-      if (band.category == cat && band.cases > 0) x.error_band = band.band_text;
+      if (band.category == cat && band.cases > 0) x.error_band = Text::of_static(band.band_text.c_str(), band.band_text.size());  // the table lives as long as the program
   }
   return r;
 }

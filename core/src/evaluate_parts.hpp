@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "envelope/catalog.hpp"
@@ -45,32 +46,55 @@ struct Builder {
   bool cpu_serving = false;
   Builder() { r.results.reserve(128); }
   bool keeps(std::string_view path) const { return !scope || path_included(path, *scope, cpu_serving); }
-  double add(std::string_view path, double value, std::string_view unit, std::string_view formula, std::string substituted,
-             std::string_view source) {
-    if (!std::isfinite(value)) {  // never emit NaN/inf: a degenerate input gives 0 and says so
-      const std::string f(formula);
-      warn(std::string(path), value != value ? "undefined for these inputs (0/0 or inf - inf in " + f + "); shown as 0"
-                                             : "too large to compute from these inputs (" + f + " overflows a double); shown as 0");
-      value = 0;
-    }
-    if (!keeps(path)) return value;
-    r.results.push_back({std::string(path), value, std::string(unit), std::string(formula), std::move(substituted),
-                         std::string(source), std::string()});
-    return value;
+  // unit, formula and source: a string literal is kept as a view of it (Text::of_static: static
+  // storage, nothing allocated), anything else (std::string, const char*) is copied or moved in.
+  // The templates only wrap their arguments (TextArg, nothing allocated): one body does the work.
+  template <class U, class F, class S>
+  double add(std::string_view path, double value, U&& unit, F&& formula, std::string substituted, S&& source) {
+    return add_result(path, value, std::string_view(unit), text_arg(std::forward<F>(formula)), std::move(substituted),
+                      text_arg(std::forward<S>(source)));
   }
   // A result whose value and substituted basis come from one expression (term.hpp): they cannot
   // disagree, and tests/core/test_basis.cpp checks every such basis's arithmetic against its value.
-  double add(std::string_view path, const Term& t, std::string_view unit, std::string_view formula, std::string_view source) {
+  template <class U, class F, class S>
+  double add(std::string_view path, const Term& t, U&& unit, F&& formula, S&& source) {
     const size_t before = r.results.size();
-    const double v = add(path, t.value, unit, formula, t.text, source);
+    const double v = add_result(path, t.value, std::string_view(unit), text_arg(std::forward<F>(formula)), t.text,
+                                text_arg(std::forward<S>(source)));
     if (v == t.value && r.results.size() > before) r.results.back().basis_is_expression = true;
     return v;
   }
+  // Text as passed to add(): a string literal (static storage), a string to move from, or a view to copy.
+  struct TextArg {
+    std::string_view view;
+    bool is_static = false;
+    std::string* movable = nullptr;
+    Text make() const {
+      if (is_static) return Text::of_static(view.data(), view.size());
+      if (movable) return Text(std::move(*movable));
+      return Text(view);
+    }
+  };
+  template <class T>
+  static TextArg text_arg(T&& s) {
+    using A = std::remove_reference_t<T>;
+    if constexpr (std::is_array_v<A> && std::is_same_v<std::remove_extent_t<A>, const char>)
+      return {std::string_view(s, std::extent_v<A> - 1), true, nullptr};  // a string literal
+    else if constexpr (std::is_same_v<A, std::string> && !std::is_lvalue_reference_v<T>)
+      return {std::string_view(s), false, &s};
+    else
+      return {std::string_view(s), false, nullptr};
+  }
+  // The one body of add() (evaluate.cpp: out of line, so the call sites stay small).
+  double add_result(std::string_view path, double value, std::string_view unit, TextArg formula, std::string substituted,
+                    TextArg source);
   void warn(const std::string& path, const std::string& message) { r.warnings.push_back({path, message}); }
-  // Takes in a section estimated in its own file (pipeline.cpp, finetune.cpp, recommender.cpp, ...).
+  // Takes in a section estimated in its own file (pipeline.cpp, finetune.cpp, recommender.cpp, ...),
+  // its results within the scope only (like add()).
   template <class Estimate>
   void absorb(Estimate& e) {
-    for (Result& x : e.results) r.results.push_back(std::move(x));
+    for (Result& x : e.results)
+      if (keeps(x.path)) r.results.push_back(std::move(x));
     if constexpr (requires { e.warnings; })
       for (Warning& w : e.warnings) r.warnings.push_back(std::move(w));
   }

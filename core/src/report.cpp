@@ -11,9 +11,19 @@ namespace envelope {
 using nlohmann::json;
 
 std::string Result::basis() const {
-  std::string b = formula;
-  if (!substituted.empty()) b += " = " + substituted;
-  if (!source.empty()) b += " [" + source + "]";
+  const std::string_view f = formula, src = source;
+  std::string b;
+  b.reserve(f.size() + substituted.size() + src.size() + 6);
+  b += f;
+  if (!substituted.empty()) {
+    b += " = ";
+    b += substituted;
+  }
+  if (!src.empty()) {
+    b += " [";
+    b += src;
+    b += ']';
+  }
   return b;
 }
 
@@ -36,7 +46,7 @@ std::string Report::to_json(int indent) const {
     for (size_t dot; (dot = r.path.find('.', start)) != std::string::npos; start = dot + 1)
       node = &(*node)[r.path.substr(start, dot - start)];
     json leaf = {{"value", r.value}, {"unit", r.unit}, {"basis", r.basis()}};
-    if (!r.error_band.empty()) leaf["error"] = r.error_band;
+    if (!r.error_band.empty()) leaf["error"] = r.error_band.str();
     (*node)[r.path.substr(start)] = leaf;
   }
   json w = json::array();
@@ -50,7 +60,7 @@ std::string Report::to_text(bool binary) const {
   for (const Result& r : results) {
     out += r.path + ": " + format_value(r.value, r.unit, binary) + "\n";
     out += "    " + terminal_text(r.basis()) + "\n";
-    if (!r.error_band.empty()) out += "    expected error: " + terminal_text(r.error_band) + "\n";
+    if (!r.error_band.empty()) out += "    expected error: " + terminal_text(r.error_band.str()) + "\n";
   }
   for (const Warning& w : warnings) out += "warning: " + terminal_text(w.path) + ": " + terminal_text(w.message) + "\n";
   return out;
@@ -71,7 +81,7 @@ std::string Report::to_markdown(bool binary) const {
   std::string out = "| Estimate | Value | Basis |\n|---|---|---|\n";
   for (const Result& r : results)
     out += "| `" + r.path + "` | " + esc(format_value(r.value, r.unit, binary)) + " | " + esc(r.basis()) +
-           (r.error_band.empty() ? "" : " Expected error: " + esc(r.error_band) + ".") + " |\n";
+           (r.error_band.empty() ? "" : " Expected error: " + esc(r.error_band.str()) + ".") + " |\n";
   if (!warnings.empty()) {
     out += "\n**Warnings**\n\n";
     for (const Warning& w : warnings) out += "- `" + w.path + "`: " + esc(w.message) + "\n";

@@ -126,7 +126,9 @@ const std::vector<CategorySummary>& error_bands() {
   return bands;
 }
 
-std::string error_category(const std::string& p) {
+std::string error_category(const std::string& p) { return std::string(error_category_view(p)); }
+
+std::string_view error_category_view(std::string_view p) {
   // Dispatch on the first letter first: this runs for every result of every evaluate().
   switch (p.empty() ? 0 : p[0]) {
     case 't':
@@ -146,14 +148,14 @@ std::string error_category(const std::string& p) {
         return "batched-decode";
       return p == "serving.ttft_seconds" ? "ttft" : "";
     case 'f':  // fine-tuning memory per GPU and time (finetune.cpp)
-      if (p.rfind("finetune.memory.", 0) == 0) return "finetune-memory";
+      if (p.starts_with("finetune.memory.")) return "finetune-memory";
       if (p == "finetune.wall_seconds" || p == "finetune.seconds_per_epoch" || p == "finetune.tokens_per_second" ||
           p == "finetune.gpu_hours" || p == "finetune.cost_usd")
         return "finetune-time";
       if (p == "finetune.qlora_dequantize_seconds_per_step" || p == "finetune.qlora_dequantize_seconds") return "qlora-dequantize";
       return "";
     case 'm':
-      return p.find("fits") == std::string::npos ? "memory" : "";
+      return p.find("fits") == std::string_view::npos ? "memory" : "";
     default:
       return "";
   }

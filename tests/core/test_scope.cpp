@@ -3,7 +3,10 @@
 // pipeline estimates (pipeline.cpp) and the article's remaining claims as examples.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <optional>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "envelope/evaluate.hpp"
 #include "envelope/examples.hpp"
@@ -401,4 +404,42 @@ TEST_CASE("values-only evaluation gives evaluate()'s values and units, and build
   CHECK(text_values < text_full / 2);
   // And evaluate() after it has its text again (the scope is restored).
   CHECK_FALSE(evaluate(cases.front()).results.front().substituted.empty());
+}
+
+TEST_CASE("a report copied or moved renders the same after the original is gone (its texts own or view lasting storage)", "[report]") {
+  // Result formulas, sources and error bands are Text: a view of a string literal or of the stored
+  // error bands, owned otherwise (report.hpp). A view of anything shorter-lived would dangle here:
+  // the copies are rendered after the original is destroyed and other reports have reused the heap.
+  std::vector<Scenario> cases;
+  for (const Example& e : examples()) cases.push_back(e.scenario);
+  std::mt19937_64 rng(20261126);
+  for (int i = 0; i < 10; ++i) cases.push_back(envelope::test::random_scenario(rng));
+  size_t banded = 0;
+  for (size_t n = 0; n < cases.size(); ++n) {
+    INFO("scenario " << n << " (" << cases[n].name << ")");
+    std::optional<Report> original = evaluate(cases[n]);
+    const std::string json = original->to_json(), text = original->to_text(), md = original->to_markdown();
+    Report copied = *original;
+    Report moved = std::move(*original);
+    original.reset();
+    for (int i = 0; i < 3; ++i) (void)evaluate(cases[(n + 1 + i) % cases.size()]).to_json();  // reuse the freed heap
+    const Report copy_of_copy = copied;
+    copied = Report();
+    CHECK(moved.to_json() == json);
+    CHECK(moved.to_text() == text);
+    CHECK(moved.to_markdown() == md);
+    CHECK(copy_of_copy.to_json() == json);
+    CHECK(copy_of_copy.to_markdown() == md);
+    for (const Result& r : moved.results) banded += !r.error_band.empty();
+  }
+  CHECK(banded > 20);  // the error bands (views of the stored table) are among the texts checked
+  // Owned text survives its source.
+  Text owned;
+  {
+    std::string s = "scenario hardware.peak_tflops (" + std::to_string(cases.size()) + ")";
+    owned = Text(s);
+    s.assign(s.size(), 'x');
+  }
+  CHECK(owned == "scenario hardware.peak_tflops (" + std::to_string(cases.size()) + ")");
+  CHECK(std::string(owned.c_str()) == owned.str());
 }

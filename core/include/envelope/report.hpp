@@ -1,19 +1,61 @@
 // The report: every estimate with its value (SI), unit and basis (formula, the numbers substituted,
 // source). Paths such as "memory.inference.kv_cache_bytes" are part of the JSON contract.
 #pragma once
+#include <concepts>
+#include <cstddef>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace envelope {
+
+// A result's formula, source or error band: most are string literals or the stored error bands,
+// held as a view (no allocation; evaluate() makes ~30 results a call); any other text is owned.
+// Only Text::of_static() makes a view, and only of text with static storage (string literals passed
+// to the Builder, evaluate_parts.hpp; the error bands table, evaluate_banded.cpp), so a copied or
+// moved Text never dangles.
+class Text {
+ public:
+  Text() = default;
+  Text(std::string s) : own_(std::move(s)) {}        // NOLINT: implicit on purpose
+  Text(std::string_view s) : own_(s) {}              // NOLINT
+  Text(const char* s) : own_(s ? s : "") {}          // NOLINT
+  // `s` must live as long as the program (static storage) and end with a NUL at s[n].
+  static Text of_static(const char* s, size_t n) {
+    Text t;
+    t.lit_ = s;
+    t.n_ = n;
+    return t;
+  }
+  std::string_view view() const { return lit_ ? std::string_view(lit_, n_) : std::string_view(own_); }
+  operator std::string_view() const { return view(); }  // NOLINT
+  std::string str() const { return std::string(view()); }
+  const char* c_str() const { return lit_ ? lit_ : own_.c_str(); }
+  bool empty() const { return view().empty(); }
+  size_t size() const { return view().size(); }
+  size_t find(std::string_view s, size_t pos = 0) const { return view().find(s, pos); }
+  friend bool operator==(const Text& a, const Text& b) { return a.view() == b.view(); }
+  template <class T>
+    requires(!std::same_as<T, Text> && std::convertible_to<const T&, std::string_view>)
+  friend bool operator==(const Text& a, const T& b) {
+    return a.view() == std::string_view(b);
+  }
+
+ private:
+  const char* lit_ = nullptr;  // a string literal, or null: the text is own_
+  size_t n_ = 0;
+  std::string own_;
+};
 
 struct Result {
   std::string path;
   double value = 0;
   std::string unit;         // B, FLOP, s, USD, USD/month, GPU-h, tok/s, req/s, 1 (count), bool, ...
-  std::string formula;      // symbolic: "params x bytes_per_param"
+  Text formula;             // symbolic: "params x bytes_per_param"
   std::string substituted;  // with numbers: "6.738e9 x 2 B"
-  std::string source;       // seed section, paper, datasheet
-  std::string error_band;   // expected error from validation ("+-12% typical, ... (decode, 5 cases)"), or ""
+  Text source;              // seed section, paper, datasheet
+  Text error_band;          // expected error from validation ("+-12% typical, ... (decode, 5 cases)"), or ""
   // The value and `substituted` come from one expression (term.hpp): the basis's arithmetic is the value.
   bool basis_is_expression = false;
   std::string basis() const;

@@ -3,6 +3,7 @@
 // band every estimate carries from them (docs/calibration.md).
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "envelope/report.hpp"
@@ -54,6 +55,8 @@ Scenario at_kv_limited_batch(Scenario s);
 ValidationReport validate();
 // The category whose residuals bound a report path's error ("" for plain arithmetic).
 std::string error_category(const std::string& path);
+// The same as a view of a string literal, nothing allocated (evaluate() asks for every result).
+std::string_view error_category_view(std::string_view path);
 // Bands per category as validate() computed them, stored in assets/error_bands.json (read once; a
 // test checks they equal a fresh validate()).
 const std::vector<CategorySummary>& error_bands();
