@@ -15,6 +15,7 @@
 // evaluate_banded.cpp, above both evaluation and validation.
 #pragma once
 #include <cmath>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,16 @@ namespace envelope::detail {
 // A number as the basis text shows it (4 significant digits, short exponent); nothing while the
 // basis text is off (a section the scenario leaves out, term.hpp).
 inline std::string g(double x) { return basis_text_on ? format_basis_number(x) : std::string(); }
+// Basis text joined with one allocation: a chain of operator+ reallocates each time the text outgrows
+// its buffer, several times per result (docs/performance.md, round 4).
+inline std::string cat(std::initializer_list<std::string_view> parts) {
+  size_t n = 0;
+  for (std::string_view p : parts) n += p.size();
+  std::string out;
+  out.reserve(n);
+  for (std::string_view p : parts) out.append(p);
+  return out;
+}
 
 struct Builder {
   Report r;

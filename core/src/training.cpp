@@ -17,43 +17,43 @@ namespace {
 // The step model's breakdown of the scenario's layout (training_step.hpp), each part with its basis.
 void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel& m, const TrainingPlan& p) {
   const TrainingLayout& L = p.layout;
-  const std::string layout = "TP " + g(L.tensor_parallel) + " x PP " + g(L.pipeline_parallel) +
-                             (L.interleave > 1 ? " (v=" + g(L.interleave) + ")" : "") + " x CP " + g(L.context_parallel) +
-                             " x DP " + g(L.data_parallel) + (L.expert_parallel > 1 ? ", EP " + g(L.expert_parallel) : "") +
-                             ", micro-batch " + g(L.micro_batch);
-  const std::string src = "training step model (training_step.hpp): " + layout;
+  const std::string src = cat({"training step model (training_step.hpp): TP ", g(L.tensor_parallel), " x PP ", g(L.pipeline_parallel),
+                               L.interleave > 1 ? " (v=" : "", L.interleave > 1 ? g(L.interleave) : "", L.interleave > 1 ? ")" : "",
+                               " x CP ", g(L.context_parallel), " x DP ", g(L.data_parallel), L.expert_parallel > 1 ? ", EP " : "",
+                               L.expert_parallel > 1 ? g(L.expert_parallel) : "", ", micro-batch ", g(L.micro_batch)});
   b.add("training.step.global_batch", p.global_batch, "sequences", s.training.global_batch ? "given" : "~4M tokens / seq_len, a power of two",
         s.training.global_batch ? g(p.global_batch) : "2^round(log2(4e6 / " + g(s.training.seq_len) + "))",
         s.training.global_batch ? "scenario" : "Llama 2's 4M-token batch (Touvron et al. 2023)");
   b.add("training.step.micro_batches", p.micro_batches, "1", "global_batch / (dp x micro_batch)",
-        g(p.global_batch) + " / (" + g(L.data_parallel) + " x " + g(L.micro_batch) + ")", src);
+        cat({g(p.global_batch), " / (", g(L.data_parallel), " x ", g(L.micro_batch), ")"}), src);
   const KernelEfficiency& ke = m.kernel_fit;  // the step model's own fit, not a second look-up
   b.add("training.step.kernel_efficiency", p.kernel_efficiency, "1",
         s.training.kernel_efficiency ? "given" : "fitted efficiency (" + ke.generation + ", " + s.training.dtype + ") x h / (h + 256)",
         s.training.kernel_efficiency ? g(p.kernel_efficiency)
-                                     : g(ke.value) + " x " + g(m.arch.hidden) + " / (" + g(m.arch.hidden) + " + 256)",
+                                     : cat({g(ke.value), " x ", g(m.arch.hidden), " / (", g(m.arch.hidden), " + 256)"}),
         s.training.kernel_efficiency ? "scenario" : ke.source);
   b.add("training.step.compute_seconds", p.compute_seconds, "s", "hardware FLOPs per step / GPUs / (peak x kernel efficiency)",
-        g(p.hardware_flops_per_step) + " / " + g(L.gpus()) + " / (" + g(m.peak) + " x " + g(p.kernel_efficiency) + ")",
+        cat({g(p.hardware_flops_per_step), " / ", g(L.gpus()), " / (", g(m.peak), " x ", g(p.kernel_efficiency), ")"}),
         "Megatron eq. 3 (Narayanan et al. 2021), recompute FLOPs counted");
   b.add("training.step.moe_permutation_seconds", p.moe_permutation_seconds, "s",
         "MoE layers per stage x micro_batches x passes x token copies (tokens per GPU x k) x 6 x h x 2 B / (HBM bandwidth "
         "x efficiency)",
-        p.moe_permutation_seconds > 0 ? g(p.moe_layers_per_stage) + " x " + g(p.micro_batches) + " x " + g(p.moe_permutation_passes) +
-                                            " x " + g(p.moe_token_copies) + " x " +
-                                            g(moe_permutation_bytes_per_token_copy(m.arch.hidden, 2.0)) + " B / " + g(m.hbm_bytes_per_s)
-                                      : g(0.0),
+        p.moe_permutation_seconds > 0
+            ? cat({g(p.moe_layers_per_stage), " x ", g(p.micro_batches), " x ", g(p.moe_permutation_passes), " x ",
+                   g(p.moe_token_copies), " x ", g(moe_permutation_bytes_per_token_copy(m.arch.hidden, 2.0)), " B / ",
+                   g(m.hbm_bytes_per_s)})
+            : g(0.0),
         "Megatron-Core MoE token dispatcher: permute / unpermute of each routed copy, forward and backward");
   b.add("training.step.expert_comm_sm_seconds", p.expert_comm_sm_seconds, "s",
         "overlapped all-to-all: min(compute, a2a) x 20 / (SMs - 20)",
-        "min(" + g(p.compute_seconds) + ", " + g(p.expert_parallel_total_seconds) + ") x 20 / (" +
-            g(streaming_multiprocessors(m.gpu)) + " - 20)",
+        cat({"min(", g(p.compute_seconds), ", ", g(p.expert_parallel_total_seconds), ") x 20 / (",
+             g(streaming_multiprocessors(m.gpu)), " - 20)"}),
         "DeepSeek-V3 report sec. 3.2.2 (20 of 132 SMs for communication); Megatron-Core moe_deepep_num_sms = 20");
   b.add("training.step.moe_work_seconds", p.moe_work_seconds, "s", "token permutation + SMs held by the overlapped all-to-all",
-        g(p.moe_permutation_seconds) + " + " + g(p.expert_comm_sm_seconds), src);
+        cat({g(p.moe_permutation_seconds), " + ", g(p.expert_comm_sm_seconds)}), src);
   b.add("training.step.bubble_seconds", p.bubble_seconds, "s", "(compute + MoE work) x (pp - 1) / (micro_batches x interleave)",
-        "(" + g(p.compute_seconds) + " + " + g(p.moe_work_seconds) + ") x " + g(L.pipeline_parallel - 1) + " / (" +
-            g(p.micro_batches) + " x " + g(L.interleave) + ")",
+        cat({"(", g(p.compute_seconds), " + ", g(p.moe_work_seconds), ") x ", g(L.pipeline_parallel - 1), " / (",
+             g(p.micro_batches), " x ", g(L.interleave), ")"}),
         "1F1B pipeline bubble (Narayanan et al. 2021)");
   b.add("training.step.tensor_parallel_seconds", p.tensor_parallel_seconds, "s",
         "layers per stage x micro_batches x 4 ring all-reduces of (s / cp) x b x h x 2 B", g(p.tensor_parallel_seconds), src);
@@ -71,9 +71,9 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
     const double u = expert_overlap_unpaired_share(L.pipeline_parallel, L.interleave, p.micro_batches);
     b.add("training.step.expert_parallel_seconds", p.expert_parallel_seconds, "s",
           "exposed all-to-all: unpaired x a2a + (1 - unpaired) x [max(0, a2a/2 - 2 c/3) + max(0, a2a/2 - c/3)], c = compute + MoE work",
-          g(u) + " x " + g(p.expert_parallel_total_seconds) + " + " + g(1 - u) + " x [max(0, " +
-              g(p.expert_parallel_total_seconds / 2) + " - 2 x " + g(p.compute_seconds + p.moe_work_seconds) + " / 3) + max(0, " +
-              g(p.expert_parallel_total_seconds / 2) + " - " + g(p.compute_seconds + p.moe_work_seconds) + " / 3)]",
+          cat({g(u), " x ", g(p.expert_parallel_total_seconds), " + ", g(1 - u), " x [max(0, ",
+               g(p.expert_parallel_total_seconds / 2), " - 2 x ", g(p.compute_seconds + p.moe_work_seconds), " / 3) + max(0, ",
+               g(p.expert_parallel_total_seconds / 2), " - ", g(p.compute_seconds + p.moe_work_seconds), " / 3)]"}),
           "Megatron-Core Combined 1F1B (EP A2A overlap); DeepSeek-V3 sec. 3.2.1 (DualPipe)");
   } else {
     b.add("training.step.expert_parallel_seconds", p.expert_parallel_seconds, "s",
@@ -84,22 +84,22 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
         g(p.pipeline_p2p_seconds), src);
   b.add("training.step.data_parallel_exposed_seconds", p.data_parallel_exposed_seconds, "s",
         "max(0, gradient reduction over dp x cp + ZeRO-3 gathers - backward)",
-        "max(0, " + g(p.data_parallel_seconds) + " + " + g(p.zero3_seconds) + " - backward)",
+        cat({"max(0, ", g(p.data_parallel_seconds), " + ", g(p.zero3_seconds), " - backward)"}),
         "ZeRO (Rajbhandari et al. 2020); overlapped with the backward pass");
   b.add("training.step.step_seconds", p.step_seconds, "s",
         "compute + MoE work + bubble + tensor + context + expert + pipeline sends + exposed data parallel",
-        g(p.compute_seconds) + " + " + g(p.moe_work_seconds) + " + " + g(p.bubble_seconds) + " + " + g(p.tensor_parallel_seconds) + " + " +
-            g(p.context_parallel_seconds) + " + " + g(p.expert_parallel_seconds) + " + " + g(p.pipeline_p2p_seconds) + " + " +
-            g(p.data_parallel_exposed_seconds),
+        cat({g(p.compute_seconds), " + ", g(p.moe_work_seconds), " + ", g(p.bubble_seconds), " + ", g(p.tensor_parallel_seconds),
+             " + ", g(p.context_parallel_seconds), " + ", g(p.expert_parallel_seconds), " + ", g(p.pipeline_p2p_seconds), " + ",
+             g(p.data_parallel_exposed_seconds)}),
         src);
   b.add("training.step.model_flops_utilization", p.model_flops_utilization, "1",
         "model FLOPs per step incl. attention / (GPUs x peak x step)",
-        g(p.model_flops_per_step) + " / (" + g(L.gpus()) + " x " + g(m.peak) + " x " + g(p.step_seconds) + ")",
+        cat({g(p.model_flops_per_step), " / (", g(L.gpus()), " x ", g(m.peak), " x ", g(p.step_seconds), ")"}),
         "Megatron-LM / Llama 3 MFU definition");
   b.add("training.step.model_tflops_per_gpu", p.model_tflops_per_gpu * kTera, "FLOP/s", "model FLOPs per step / GPUs / step",
-        g(p.model_flops_per_step) + " / " + g(L.gpus()) + " / " + g(p.step_seconds), "Megatron-LM / NeMo model TFLOP/s per GPU");
+        cat({g(p.model_flops_per_step), " / ", g(L.gpus()), " / ", g(p.step_seconds)}), "Megatron-LM / NeMo model TFLOP/s per GPU");
   b.add("training.step.tokens_per_second_per_gpu", p.tokens_per_second_per_gpu, "tokens/s", "global_batch x seq_len / GPUs / step",
-        g(p.global_batch) + " x " + g(s.training.seq_len) + " / " + g(L.gpus()) + " / " + g(p.step_seconds), src);
+        cat({g(p.global_batch), " x ", g(s.training.seq_len), " / ", g(L.gpus()), " / ", g(p.step_seconds)}), src);
 }
 
 }  // namespace
