@@ -17,17 +17,17 @@ namespace envelope {
 
 using namespace detail;
 
-double detail::Builder::add_result(std::string_view path, double value, std::string_view unit, TextArg formula, std::string substituted,
+double detail::Builder::add_result(TextArg path, double value, std::string_view unit, TextArg formula, std::string substituted,
                              TextArg source) {
   if (!std::isfinite(value)) {  // never emit NaN/inf: a degenerate input gives 0 and says so
     const std::string f(formula.view);
-    warn(std::string(path), value != value ? "undefined for these inputs (0/0 or inf - inf in " + f + "); shown as 0"
+    warn(std::string(path.view), value != value ? "undefined for these inputs (0/0 or inf - inf in " + f + "); shown as 0"
                                            : "too large to compute from these inputs (" + f + " overflows a double); shown as 0");
     value = 0;
   }
-  if (!keeps(path)) return value;
+  if (!keeps(path.view)) return value;
   Result& x = r.results.emplace_back();
-  x.path = path;
+  x.path = path.make();
   x.value = value;
   x.unit = unit;
   x.formula = formula.make();

@@ -57,20 +57,20 @@ struct Builder {
   bool cpu_serving = false;
   Builder() { r.results.reserve(128); }
   bool keeps(std::string_view path) const { return !scope || path_included(path, *scope, cpu_serving); }
-  // unit, formula and source: a string literal is kept as a view of it (Text::of_static: static
+  // path, formula and source: a string literal is kept as a view of it (Text::of_static: static
   // storage, nothing allocated), anything else (std::string, const char*) is copied or moved in.
   // The templates only wrap their arguments (TextArg, nothing allocated): one body does the work.
-  template <class U, class F, class S>
-  double add(std::string_view path, double value, U&& unit, F&& formula, std::string substituted, S&& source) {
-    return add_result(path, value, std::string_view(unit), text_arg(std::forward<F>(formula)), std::move(substituted),
-                      text_arg(std::forward<S>(source)));
+  template <class P, class U, class F, class S>
+  double add(P&& path, double value, U&& unit, F&& formula, std::string substituted, S&& source) {
+    return add_result(text_arg(std::forward<P>(path)), value, std::string_view(unit), text_arg(std::forward<F>(formula)),
+                      std::move(substituted), text_arg(std::forward<S>(source)));
   }
   // A result whose value and substituted basis come from one expression (term.hpp): they cannot
   // disagree, and tests/core/test_basis.cpp checks every such basis's arithmetic against its value.
-  template <class U, class F, class S>
-  double add(std::string_view path, const Term& t, U&& unit, F&& formula, S&& source) {
+  template <class P, class U, class F, class S>
+  double add(P&& path, const Term& t, U&& unit, F&& formula, S&& source) {
     const size_t before = r.results.size();
-    const double v = add_result(path, t.value, std::string_view(unit), text_arg(std::forward<F>(formula)), t.text,
+    const double v = add_result(text_arg(std::forward<P>(path)), t.value, std::string_view(unit), text_arg(std::forward<F>(formula)), t.text,
                                 text_arg(std::forward<S>(source)));
     if (v == t.value && r.results.size() > before) r.results.back().basis_is_expression = true;
     return v;
@@ -97,7 +97,7 @@ struct Builder {
       return {std::string_view(s), false, nullptr};
   }
   // The one body of add() (evaluate.cpp: out of line, so the call sites stay small).
-  double add_result(std::string_view path, double value, std::string_view unit, TextArg formula, std::string substituted,
+  double add_result(TextArg path, double value, std::string_view unit, TextArg formula, std::string substituted,
                     TextArg source);
   void warn(const std::string& path, const std::string& message) { r.warnings.push_back({path, message}); }
   // Takes in a section estimated in its own file (pipeline.cpp, finetune.cpp, recommender.cpp, ...),

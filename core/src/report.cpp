@@ -27,13 +27,13 @@ std::string Result::basis() const {
   return b;
 }
 
-const Result* Report::find(const std::string& path) const {
+const Result* Report::find(std::string_view path) const {
   for (const Result& r : results)
     if (r.path == path) return &r;
   return nullptr;
 }
 
-double Report::value(const std::string& path) const {
+double Report::value(std::string_view path) const {
   const Result* r = find(path);
   return r ? r->value : std::numeric_limits<double>::quiet_NaN();
 }

@@ -346,7 +346,7 @@ TEST_CASE("a section left out changes no included result and loses no basis text
     const bool cpu = s.traffic.cpu_ms_per_request > 0;
     auto rolled_up = [](const std::string& p) { return p.rfind("cost.", 0) == 0 || p.rfind("energy.", 0) == 0; };
     for (const Result& f : full.results) {
-      if (rolled_up(f.path) || !path_included(f.path, s.include, cpu)) continue;
+      if (rolled_up(f.path.str()) || !path_included(f.path, s.include, cpu)) continue;
       INFO("scenario " << n << " (" << s.name << "), " << f.path);
       const Result* r = scoped.find(f.path);
       REQUIRE(r != nullptr);

@@ -10,7 +10,7 @@
 
 namespace envelope {
 
-// A result's formula, source or error band: most are string literals or the stored error bands,
+// A result's path, formula, source or error band: most are string literals or the stored error bands,
 // held as a view (no allocation; evaluate() makes ~30 results a call); any other text is owned.
 // Only Text::of_static() makes a view, and only of text with static storage (string literals passed
 // to the Builder, evaluate_parts.hpp; the error bands table, evaluate_banded.cpp), so a copied or
@@ -35,6 +35,21 @@ class Text {
   bool empty() const { return view().empty(); }
   size_t size() const { return view().size(); }
   size_t find(std::string_view s, size_t pos = 0) const { return view().find(s, pos); }
+  size_t find(char c, size_t pos = 0) const { return view().find(c, pos); }
+  size_t rfind(std::string_view s, size_t pos = std::string_view::npos) const { return view().rfind(s, pos); }
+  bool starts_with(std::string_view s) const { return view().starts_with(s); }
+  std::string substr(size_t pos, size_t n = std::string_view::npos) const { return std::string(view().substr(pos, n)); }
+  friend std::string operator+(const Text& a, std::string_view b) { return a.str().append(b); }
+  friend std::string operator+(std::string_view a, const Text& b) { return std::string(a).append(b.view()); }
+  friend std::string operator+(const std::string& a, const Text& b) { return std::string(a).append(b.view()); }
+  friend std::string operator+(const char* a, const Text& b) { return std::string(a).append(b.view()); }
+  friend bool operator<(const Text& a, const Text& b) { return a.view() < b.view(); }
+  template <class Os>
+    requires requires(Os& os, std::string_view v) { os << v; }
+  friend Os& operator<<(Os& os, const Text& t) {
+    os << t.view();
+    return os;
+  }
   friend bool operator==(const Text& a, const Text& b) { return a.view() == b.view(); }
   template <class T>
     requires(!std::same_as<T, Text> && std::convertible_to<const T&, std::string_view>)
@@ -49,7 +64,7 @@ class Text {
 };
 
 struct Result {
-  std::string path;
+  Text path;                // a view of the literal the estimate was added with (most), owned otherwise
   double value = 0;
   std::string unit;         // B, FLOP, s, USD, USD/month, GPU-h, tok/s, req/s, 1 (count), bool, ...
   Text formula;             // symbolic: "params x bytes_per_param"
@@ -68,8 +83,8 @@ struct Warning {
 struct Report {
   std::vector<Result> results;
   std::vector<Warning> warnings;
-  const Result* find(const std::string& path) const;
-  double value(const std::string& path) const;  // NaN if absent
+  const Result* find(std::string_view path) const;
+  double value(std::string_view path) const;  // NaN if absent
 
   // Nested objects whose leaves are {"value", "unit", "basis"} (+ "error" where validated);
   // "warnings" lists {path, message}.
