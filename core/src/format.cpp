@@ -14,13 +14,20 @@
 
 namespace envelope {
 
+namespace {
+// Powers of ten 1e-22 .. 1e22 (kPow10[22 + n] = 1e n; 1e0 .. 1e22 are exact doubles) avoid pow() in the
+// common range.
+constexpr double kPow10[] = {1e-22, 1e-21, 1e-20, 1e-19, 1e-18, 1e-17, 1e-16, 1e-15, 1e-14, 1e-13, 1e-12, 1e-11,
+                             1e-10, 1e-9,  1e-8,  1e-7,  1e-6,  1e-5,  1e-4,  1e-3,  1e-2,  1e-1,  1e0,   1e1,
+                             1e2,   1e3,   1e4,   1e5,   1e6,   1e7,   1e8,   1e9,   1e10,  1e11,  1e12,  1e13,
+                             1e14,  1e15,  1e16,  1e17,  1e18,  1e19,  1e20,  1e21,  1e22};
+}  // namespace
+
 // A decimal with at most 15 significant digits and a power of ten up to 1e22 converts exactly with
 // one multiplication or division, both operands being exact doubles (Clinger, "How to read floating
 // point numbers accurately", PLDI 1990: the fast path); strtod takes the rest. In the browser, strtod
 // is large code compiled on its first call, before the first frame (docs/performance.md).
 double read_decimal(std::string_view text) {
-  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   size_t i = 0;
   const bool negative = i < text.size() && text[i] == '-';
   if (negative) ++i;
@@ -53,7 +60,7 @@ double read_decimal(std::string_view text) {
     i = j;
   }
   if (any && i == text.size() && digits <= 15 && exponent >= -22 && exponent <= 22) {
-    const double v = exponent >= 0 ? mantissa * kPow10[exponent] : mantissa / kPow10[-exponent];
+    const double v = exponent >= 0 ? mantissa * kPow10[22 + exponent] : mantissa / kPow10[22 - exponent];  // exact powers
     return negative ? -v : v;
   }
   return std::strtod(std::string(text).c_str(), nullptr);
@@ -100,12 +107,6 @@ std::string format_number(double x, int significant) {
 // decimal exponent found from the binary one, because evaluate() formats a few hundred numbers and
 // this was still a fifth of its instructions (docs/performance.md).
 namespace {
-// Exact powers of ten (1e-22 .. 1e22 are exact doubles) avoid pow() in the common range.
-constexpr double kPow10[] = {1e-22, 1e-21, 1e-20, 1e-19, 1e-18, 1e-17, 1e-16, 1e-15, 1e-14, 1e-13, 1e-12, 1e-11,
-                             1e-10, 1e-9,  1e-8,  1e-7,  1e-6,  1e-5,  1e-4,  1e-3,  1e-2,  1e-1,  1e0,   1e1,
-                             1e2,   1e3,   1e4,   1e5,   1e6,   1e7,   1e8,   1e9,   1e10,  1e11,  1e12,  1e13,
-                             1e14,  1e15,  1e16,  1e17,  1e18,  1e19,  1e20,  1e21,  1e22};
-
 // Round half to even, as printf (and nearbyint in the default rounding mode) does; 0 <= q < 1e6
 // here, so the truncation is the floor and the difference exact.
 int round_half_even(double q) {

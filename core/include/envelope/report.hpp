@@ -37,13 +37,10 @@ class Text {
   size_t find(std::string_view s, size_t pos = 0) const { return view().find(s, pos); }
   size_t find(char c, size_t pos = 0) const { return view().find(c, pos); }
   size_t rfind(std::string_view s, size_t pos = std::string_view::npos) const { return view().rfind(s, pos); }
-  bool starts_with(std::string_view s) const { return view().starts_with(s); }
   std::string substr(size_t pos, size_t n = std::string_view::npos) const { return std::string(view().substr(pos, n)); }
   friend std::string operator+(const Text& a, std::string_view b) { return a.str().append(b); }
-  friend std::string operator+(std::string_view a, const Text& b) { return std::string(a).append(b.view()); }
   friend std::string operator+(const std::string& a, const Text& b) { return std::string(a).append(b.view()); }
   friend std::string operator+(const char* a, const Text& b) { return std::string(a).append(b.view()); }
-  friend bool operator<(const Text& a, const Text& b) { return a.view() < b.view(); }
   template <class Os>
     requires requires(Os& os, std::string_view v) { os << v; }
   friend Os& operator<<(Os& os, const Text& t) {
