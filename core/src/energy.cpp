@@ -14,6 +14,7 @@
 #include "envelope/format.hpp"
 #include "envelope/setup.hpp"
 #include "envelope/units.hpp"
+#include "result_text.hpp"
 
 namespace envelope {
 
@@ -33,13 +34,14 @@ EnergyEstimate estimate_energy(const Scenario& s, const Catalog& c, const Report
   const IncludeSection& inc = s.include;
   const std::string src = "Touvron et al. 2023 (LLaMA, arXiv:2302.13971) section 6.2: GPU-h x power x PUE";
   const std::string co2_src = "Touvron et al. 2023 section 6.2: tCO2eq = MWh x grid intensity";
-  auto add = [&](std::string path, double value, std::string unit, std::string formula, std::string substituted,
-                 std::string source) {
+  auto add = [&](auto&& path, double value, std::string_view unit, auto&& formula, std::string substituted, auto&& source) {
+    const detail::TextArg p = detail::text_arg(std::forward<decltype(path)>(path));
+    const detail::TextArg f = detail::text_arg(std::forward<decltype(formula)>(formula));
     if (!std::isfinite(value)) value = 0;
-    e.results.push_back({std::move(path), value, std::move(unit), std::move(formula), std::move(substituted),
-                         std::move(source), std::string()});
+    detail::append_result(e.results, p, value, unit, f, std::move(substituted), detail::text_arg(std::forward<decltype(source)>(source)));
     return value;
   };
+  e.results.reserve(8);
   // One GPU job: kWh and tCO2e from its GPU-hours (or GPUs x hours) on one accelerator.
   auto job = [&](const std::string& name, const char* unit_suffix, double gpu_hours, const std::string& hours_txt,
                  const Accelerator& gpu) {

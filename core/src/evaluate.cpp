@@ -26,13 +26,7 @@ double detail::Builder::add_result(TextArg path, double value, std::string_view 
     value = 0;
   }
   if (!keeps(path.view)) return value;
-  Result& x = r.results.emplace_back();
-  x.path = path.make();
-  x.value = value;
-  x.unit = unit;
-  x.formula = formula.make();
-  x.substituted = std::move(substituted);
-  x.source = source.make();
+  append_result(r.results, path, value, unit, formula, std::move(substituted), source);
   return value;
 }
 

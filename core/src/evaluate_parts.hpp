@@ -32,6 +32,7 @@
 #include "envelope/setup.hpp"
 #include "envelope/term.hpp"
 #include "envelope/training_step.hpp"
+#include "result_text.hpp"
 
 namespace envelope::detail {
 
@@ -74,27 +75,6 @@ struct Builder {
                                 text_arg(std::forward<S>(source)));
     if (v == t.value && r.results.size() > before) r.results.back().basis_is_expression = true;
     return v;
-  }
-  // Text as passed to add(): a string literal (static storage), a string to move from, or a view to copy.
-  struct TextArg {
-    std::string_view view;
-    bool is_static = false;
-    std::string* movable = nullptr;
-    Text make() const {
-      if (is_static) return Text::of_static(view.data(), view.size());
-      if (movable) return Text(std::move(*movable));
-      return Text(view);
-    }
-  };
-  template <class T>
-  static TextArg text_arg(T&& s) {
-    using A = std::remove_reference_t<T>;
-    if constexpr (std::is_array_v<A> && std::is_same_v<std::remove_extent_t<A>, const char>)
-      return {std::string_view(s, std::extent_v<A> - 1), true, nullptr};  // a string literal
-    else if constexpr (std::is_same_v<A, std::string> && !std::is_lvalue_reference_v<T>)
-      return {std::string_view(s), false, &s};
-    else
-      return {std::string_view(s), false, nullptr};
   }
   // The one body of add() (evaluate.cpp: out of line, so the call sites stay small).
   double add_result(TextArg path, double value, std::string_view unit, TextArg formula, std::string substituted,

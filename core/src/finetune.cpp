@@ -10,6 +10,7 @@
 #include "envelope/setup.hpp"
 #include "envelope/training_step.hpp"
 #include "envelope/units.hpp"
+#include "result_text.hpp"
 
 namespace envelope {
 
@@ -77,16 +78,17 @@ double dtype_bytes(const std::string& name) { return name == "fp32" ? 4.0 : 2.0;
 
 FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Architecture& arch, double P, double Pa) {
   FinetuneEstimate e;
-  auto add = [&](std::string path, double value, std::string unit, std::string formula, std::string substituted,
-                 std::string source) {
+  auto add = [&](auto&& path, double value, std::string_view unit, auto&& formula, std::string substituted, auto&& source) {
+    const detail::TextArg p = detail::text_arg(std::forward<decltype(path)>(path));
+    const detail::TextArg f = detail::text_arg(std::forward<decltype(formula)>(formula));
     if (!std::isfinite(value)) {
-      e.warnings.push_back({path, "undefined or too large for these inputs (" + formula + "); shown as 0"});
+      e.warnings.push_back({std::string(p.view), "undefined or too large for these inputs (" + std::string(f.view) + "); shown as 0"});
       value = 0;
     }
-    e.results.push_back({std::move(path), value, std::move(unit), std::move(formula), std::move(substituted),
-                         std::move(source), std::string()});
+    detail::append_result(e.results, p, value, unit, f, std::move(substituted), detail::text_arg(std::forward<decltype(source)>(source)));
     return value;
   };
+  e.results.reserve(32);
   const FinetuneSection& f = s.finetune;
   const Accelerator gpu = resolved_accelerator(s, c);
   const double n = s.hardware.count;

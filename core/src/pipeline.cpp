@@ -27,6 +27,7 @@
 #include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
 #include "envelope/units.hpp"
+#include "result_text.hpp"
 
 namespace envelope {
 
@@ -129,12 +130,14 @@ double video_bytes_per_hour(double bitrate_bits_per_s) { return bitrate_bits_per
 PipelineEstimate estimate_pipeline(const Scenario& s, const Catalog& c) {
   PipelineEstimate e;
   auto g = [](double x) { return format_g4(x); };
-  auto add = [&](const char* path, double value, const char* unit, std::string formula, std::string substituted,
-                 std::string source) {
+  auto add = [&](auto&& path, double value, std::string_view unit, auto&& formula, std::string substituted, auto&& source) {
+    const detail::TextArg p = detail::text_arg(std::forward<decltype(path)>(path));
+    const detail::TextArg f = detail::text_arg(std::forward<decltype(formula)>(formula));
     if (!std::isfinite(value)) value = 0;
-    e.results.push_back({path, value, unit, std::move(formula), std::move(substituted), std::move(source), std::string()});
+    detail::append_result(e.results, p, value, unit, f, std::move(substituted), detail::text_arg(std::forward<decltype(source)>(source)));
     return value;
   };
+  e.results.reserve(16);
   const PipelineSection& p = s.pipeline;
   const double users = p.users ? *p.users : s.storage.users ? *s.storage.users : s.traffic.users * s.traffic.active_fraction;
   const double epu = p.events_per_user_per_day ? *p.events_per_user_per_day : s.storage.events_per_user_per_day;

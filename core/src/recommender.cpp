@@ -36,6 +36,7 @@
 #include "envelope/setup.hpp"
 #include "envelope/formulas.hpp"
 #include "envelope/units.hpp"
+#include "result_text.hpp"
 
 namespace envelope {
 
@@ -101,12 +102,14 @@ std::vector<double> recommender_table_rows(const RecommenderSection& r, std::str
 RecommenderEstimate estimate_recommender(const Scenario& s, const Catalog& c, double traffic_peak_qps) {
   RecommenderEstimate e;
   auto g = [](double x) { return format_g4(x); };
-  auto add = [&](const char* path, double value, const char* unit, std::string formula, std::string substituted,
-                 std::string source) {
+  auto add = [&](auto&& path, double value, std::string_view unit, auto&& formula, std::string substituted, auto&& source) {
+    const detail::TextArg p = detail::text_arg(std::forward<decltype(path)>(path));
+    const detail::TextArg f = detail::text_arg(std::forward<decltype(formula)>(formula));
     if (!std::isfinite(value)) value = 0;
-    e.results.push_back({path, value, unit, std::move(formula), std::move(substituted), std::move(source), std::string()});
+    detail::append_result(e.results, p, value, unit, f, std::move(substituted), detail::text_arg(std::forward<decltype(source)>(source)));
     return value;
   };
+  e.results.reserve(32);
   const RecommenderSection& r = s.recommender;
   const char* dlrm = "Naumov et al. 2019 (DLRM), sec. 2-3: one table of rows x dim per categorical feature";
 

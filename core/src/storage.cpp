@@ -3,6 +3,7 @@
 // headroom and replicas, reads per node, its price). Formulas in formulas.hpp with their sources.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "envelope/formulas.hpp"
 #include "envelope/units.hpp"
@@ -21,6 +22,9 @@ Storage storage_section(Builder& b, const Resolved& x, const TrainingRun& t, dou
                                                                  : c.prices.object_storage_usd_per_gb_month;
   const double egress_price = s.prices.egress_per_gb ? *s.prices.egress_per_gb : c.prices.egress_usd_per_gb;
   const double dau = st.users ? *st.users : tf.users * tf.active_fraction;
+  // This section's three parts are kept with different sections (storage.*, storage.checkpoint_bytes
+  // with training, feature_store.*: path_included): each builds its basis text only when kept.
+  std::optional<BasisTextScope> text(std::in_place, b.keeps("storage.raw_bytes_per_day"));
   const double raw = b.add("storage.raw_bytes_per_day", raw_bytes_per_day(Term(dau), Term(st.events_per_user_per_day), Term(st.bytes_per_event)),
                            "B", "users x events_per_user_per_day x bytes_per_event", "seed 'Training Data Storage'");
   b.add("storage.raw_bytes_retained", Term(raw) * Term(st.retention_days), "B", "raw_bytes_per_day x retention_days", "seed 'Training Data Storage'");
@@ -35,11 +39,15 @@ Storage storage_section(Builder& b, const Resolved& x, const TrainingRun& t, dou
                                       c.prices.egress_source);
   b.add("storage.dataset_bytes", dataset_bytes(Term(st.dataset_tokens), Term(st.bytes_per_token)), "B", "tokens x bytes_per_token",
         "seed: 1 million text tokens ~ 4 MB");
+  text.reset();
+  text.emplace(b.keeps("storage.checkpoint_bytes"));
   b.add("storage.checkpoint_bytes", Term(P) * (Term(rb.weights) + Term(rb.optimizer)), "B",
         "params x (weight + master/optimizer bytes)", "a full training checkpoint holds weights and optimizer state, not gradients");
 
   // ------------------------------------------------------------ feature store
   const FeatureStoreSection& fs = s.feature_store;
+  text.reset();
+  text.emplace(b.keeps("feature_store.raw_bytes"));
   const Term ef = feature_bytes(Term(fs.entities), Term(fs.features_per_entity), Term(fs.bytes_per_feature));
   const Term itf = feature_bytes(Term(fs.items), Term(fs.features_per_item), Term(fs.bytes_per_feature));
   const Term emb = embedding_bytes(Term(fs.entities) + Term(fs.items), Term(fs.embedding_dim), Term(fs.embedding_bytes));

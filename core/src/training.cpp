@@ -3,6 +3,7 @@
 // step model's breakdown (training.step.*). Formulas in formulas.hpp with their sources.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "envelope/format.hpp"
 #include "envelope/evaluate.hpp"
@@ -149,6 +150,10 @@ double training_section(Builder& b, const Resolved& x, const TrainingRun& t) {
   const double P = x.P, Pa = x.Pa;
   const std::string& spec_src = x.spec_src;
   const bool full = tr.recompute == "full";
+  // training.* and hardware.* are kept with different sections (hardware.* with any GPU section,
+  // path_included): training.*'s basis text is built only when the scenario keeps it.
+  const bool training_text = b.keeps("training.flops");
+  std::optional<BasisTextScope> text(std::in_place, training_text);
   const double flops = b.add("training.flops", training_flops(Term(Pa), Term(tr.tokens), full), "FLOP",
                              full ? "8 x P_active x D (full recompute)" : "6 x P_active x D",
                              "Kaplan et al. 2020; Hoffmann et al. 2022 (seed '6PD rule')");
@@ -174,8 +179,10 @@ double training_section(Builder& b, const Resolved& x, const TrainingRun& t) {
     b.warn("hardware.price_per_gpu_hour", "no published price for " + gpu.name + "; set a price to get costs");
   const std::string price_src = hw.price_per_gpu_hour ? std::string("scenario hardware.price_per_gpu_hour")
                                 : hw.pricing == "spot" ? gpu.spot_source : gpu.on_demand_source;
+  text.reset();
   b.add("hardware.price_per_gpu_hour", price, "USD/h", "price per GPU-hour", g(price), price_src);
   b.add("hardware.peak_flops", peak, "FLOP/s", "dense peak (" + tr.dtype + ")", g(peak), spec_src + " (dense, not sparse)");
+  text.emplace(training_text);
   training_step_report(b, s, step_model, tstep);
   if (tr.mfu)
     b.add("training.mfu", mfu, "1", "given", g(mfu), "scenario (overrides the step model's " + format_short(step_mfu) + ")");

@@ -1,0 +1,54 @@
+// Internal to core/src: how an estimate's path, formula and source become a Result's Text. A string
+// literal is kept as a view of it (Text::of_static: static storage, nothing allocated); anything else
+// (std::string, const char*, a view) is moved or copied in. Used by the Builder (evaluate_parts.hpp)
+// and by the sections estimated in their own files (finetune.cpp, recommender.cpp, ...): evaluate()
+// makes ~60 results a call, and a copy of each literal was ~3 allocations per result
+// (docs/performance.md, rounds 4 and 5).
+#pragma once
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "envelope/report.hpp"
+
+namespace envelope::detail {
+
+// Text as passed to add(): a string literal (static storage), a string to move from, or a view to copy.
+// Only wraps its argument (nothing allocated); make() builds the Text.
+struct TextArg {
+  std::string_view view;
+  bool is_static = false;
+  std::string* movable = nullptr;
+  Text make() const {
+    if (is_static) return Text::of_static(view.data(), view.size());
+    if (movable) return Text(std::move(*movable));
+    return Text(view);
+  }
+};
+template <class T>
+TextArg text_arg(T&& s) {
+  using A = std::remove_reference_t<T>;
+  if constexpr (std::is_array_v<A> && std::is_same_v<std::remove_extent_t<A>, const char>)
+    return {std::string_view(s, std::extent_v<A> - 1), true, nullptr};  // a string literal
+  else if constexpr (std::is_same_v<A, std::string> && !std::is_lvalue_reference_v<T>)
+    return {std::string_view(s), false, &s};
+  else
+    return {std::string_view(s), false, nullptr};
+}
+
+// Appends {path, value, unit, formula, substituted, source} to `out` (a section's own results).
+inline Result& append_result(std::vector<Result>& out, TextArg path, double value, std::string_view unit, TextArg formula,
+                             std::string&& substituted, TextArg source) {
+  Result& x = out.emplace_back();
+  x.path = path.make();
+  x.value = value;
+  x.unit = unit;
+  x.formula = formula.make();
+  x.substituted = std::move(substituted);
+  x.source = source.make();
+  return x;
+}
+
+}  // namespace envelope::detail
