@@ -129,29 +129,41 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
 }
 
 bool path_included(std::string_view path, const IncludeSection& inc, bool cpu_serving) {
-  auto starts = [&](const char* prefix) { return path.starts_with(prefix); };
   const bool gpu_serving = inc.serving && !cpu_serving;
   // GPU totals are meaningful when the scenario has any GPU section; a CPU-served model alone is
   // sized in machines (serving.replicas), not GPUs.
   const bool gpus = inc.training || inc.inference || gpu_serving || inc.finetune;
+  // Decided by the path's first segment (one comparison each, not a prefix test per section: the
+  // Builder asks this for every result, docs/performance.md round 5), then the few exceptions.
+  const size_t dot = path.find('.');
+  if (dot == std::string_view::npos) return true;
+  const std::string_view head = path.substr(0, dot), rest = path.substr(dot + 1);
   // hardware.peak_flops is the peak at the training dtype (inference reports its own compute terms).
-  if (path == "storage.checkpoint_bytes" || path == "cost.training_usd" || path == "hardware.peak_flops") return inc.training;
-  if (starts("memory.training.") || starts("training.")) return inc.training;
-  if (starts("memory.inference.") || starts("inference.")) return inc.inference;
-  if (starts("model.") || starts("hardware.")) return gpus;
-  if (path == "serving.gpus") return inc.serving && gpus;
-  if (path == "traffic.peak_tokens_per_second") return gpu_serving;
-  if (path == "serving.tokens_per_second_per_replica") return gpu_serving;
-  if (starts("traffic.") || starts("serving.")) return inc.serving;
-  if (starts("storage.")) return inc.storage;
-  if (starts("feature_store.")) return inc.feature_store;
-  if (starts("pipeline.")) return inc.pipeline;
-  if (starts("network.")) return inc.network;
-  if (starts("one_machine.")) return inc.one_machine;
-  if (starts("finetune.")) return inc.finetune;
-  if (starts("energy.")) return inc.energy;
-  if (starts("recommender.")) return inc.recommender;
-  return true;  // cost.* and anything not tied to a section
+  if (head == "hardware") return rest == "peak_flops" ? inc.training : gpus;
+  if (head == "model") return gpus;
+  if (head == "training") return inc.training;
+  if (head == "inference") return inc.inference;
+  if (head == "memory") {
+    if (rest.starts_with("training.")) return inc.training;
+    if (rest.starts_with("inference.")) return inc.inference;
+    return true;
+  }
+  if (head == "serving") {
+    if (rest == "gpus") return inc.serving && gpus;
+    if (rest == "tokens_per_second_per_replica") return gpu_serving;
+    return inc.serving;
+  }
+  if (head == "traffic") return rest == "peak_tokens_per_second" ? gpu_serving : inc.serving;
+  if (head == "storage") return rest == "checkpoint_bytes" ? inc.training : inc.storage;
+  if (head == "cost") return rest == "training_usd" ? inc.training : true;  // cost.*: the roll-up
+  if (head == "feature_store") return inc.feature_store;
+  if (head == "pipeline") return inc.pipeline;
+  if (head == "network") return inc.network;
+  if (head == "one_machine") return inc.one_machine;
+  if (head == "finetune") return inc.finetune;
+  if (head == "energy") return inc.energy;
+  if (head == "recommender") return inc.recommender;
+  return true;  // anything not tied to a section
 }
 
 

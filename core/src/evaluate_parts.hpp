@@ -68,12 +68,14 @@ struct Builder {
   }
   // A result whose value and substituted basis come from one expression (term.hpp): they cannot
   // disagree, and tests/core/test_basis.cpp checks every such basis's arithmetic against its value.
+  // The Term is taken by value: a temporary (most) hands its text over without a copy.
   template <class P, class U, class F, class S>
-  double add(P&& path, const Term& t, U&& unit, F&& formula, S&& source) {
+  double add(P&& path, Term t, U&& unit, F&& formula, S&& source) {
     const size_t before = r.results.size();
-    const double v = add_result(text_arg(std::forward<P>(path)), t.value, std::string_view(unit), text_arg(std::forward<F>(formula)), t.text,
-                                text_arg(std::forward<S>(source)));
-    if (v == t.value && r.results.size() > before) r.results.back().basis_is_expression = true;
+    const double tv = t.value;
+    const double v = add_result(text_arg(std::forward<P>(path)), tv, std::string_view(unit), text_arg(std::forward<F>(formula)),
+                                std::move(t.text), text_arg(std::forward<S>(source)));
+    if (v == tv && r.results.size() > before) r.results.back().basis_is_expression = true;
     return v;
   }
   // The one body of add() (evaluate.cpp: out of line, so the call sites stay small).

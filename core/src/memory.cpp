@@ -154,7 +154,7 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
     Term t = model_state_part_bytes(Term(tstep.state_dense_params), Term(bytes_per_param), sharded,
                                     Term(tstep.state_data_parallel), Term(tstep.state_model_parallel));
     if (experts)
-      t = t + model_state_part_bytes(Term(tstep.state_expert_params), Term(bytes_per_param), sharded,
+      t = std::move(t) + model_state_part_bytes(Term(tstep.state_expert_params), Term(bytes_per_param), sharded,
                                      Term(tstep.state_expert_data_parallel), Term(tstep.state_expert_model_parallel));
     return t;
   };

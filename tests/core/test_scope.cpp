@@ -443,3 +443,61 @@ TEST_CASE("a report copied or moved renders the same after the original is gone 
   CHECK(owned == "scenario hardware.peak_tflops (" + std::to_string(cases.size()) + ")");
   CHECK(std::string(owned.c_str()) == owned.str());
 }
+
+TEST_CASE("path_included: each section's paths follow its flag, with the cross-section exceptions", "[scope]") {
+  // The rule as documented in evaluate.cpp (decided by the path's first segment since round 5 of
+  // docs/performance.md): one flag on at a time, every exception checked both ways.
+  IncludeSection none;
+  for (bool* f : {&none.training, &none.inference, &none.serving, &none.storage, &none.feature_store, &none.pipeline,
+                  &none.network, &none.one_machine, &none.finetune, &none.energy, &none.recommender})
+    *f = false;
+  auto with = [&](bool IncludeSection::*flag) {
+    IncludeSection i = none;
+    i.*flag = true;
+    return i;
+  };
+  const IncludeSection training = with(&IncludeSection::training), inference = with(&IncludeSection::inference),
+                       serving = with(&IncludeSection::serving), storage = with(&IncludeSection::storage),
+                       finetune = with(&IncludeSection::finetune);
+  // Section prefixes.
+  CHECK(path_included("training.flops", training, false));
+  CHECK_FALSE(path_included("training.flops", inference, false));
+  CHECK(path_included("memory.training.total_bytes", training, false));
+  CHECK_FALSE(path_included("memory.training.total_bytes", inference, false));
+  CHECK(path_included("memory.inference.kv_cache_bytes", inference, false));
+  CHECK_FALSE(path_included("memory.inference.kv_cache_bytes", training, false));
+  CHECK(path_included("feature_store.nodes", with(&IncludeSection::feature_store), false));
+  CHECK_FALSE(path_included("feature_store.nodes", storage, false));
+  CHECK(path_included("recommender.qps", with(&IncludeSection::recommender), false));
+  CHECK(path_included("energy.training_kwh", with(&IncludeSection::energy), false));
+  CHECK(path_included("one_machine.fits_on_disk", with(&IncludeSection::one_machine), false));
+  CHECK_FALSE(path_included("one_machine.fits_on_disk", none, false));
+  // Exceptions: the checkpoint and the training cost go with training, the peak FLOPs too.
+  CHECK(path_included("storage.checkpoint_bytes", training, false));
+  CHECK_FALSE(path_included("storage.checkpoint_bytes", storage, false));
+  CHECK(path_included("storage.stored_bytes", storage, false));
+  CHECK_FALSE(path_included("storage.stored_bytes", training, false));
+  CHECK(path_included("cost.training_usd", training, false));
+  CHECK_FALSE(path_included("cost.training_usd", storage, false));
+  CHECK(path_included("cost.monthly_usd", none, false));
+  CHECK(path_included("hardware.peak_flops", training, false));
+  CHECK_FALSE(path_included("hardware.peak_flops", finetune, false));
+  // GPU figures: with any GPU section, and with serving only when it is not CPU serving.
+  CHECK(path_included("hardware.price_per_gpu_hour", finetune, false));
+  CHECK(path_included("model.params", inference, false));
+  CHECK(path_included("model.params", serving, false));
+  CHECK_FALSE(path_included("model.params", serving, true));
+  CHECK_FALSE(path_included("model.params", storage, false));
+  CHECK(path_included("serving.gpus", serving, false));
+  CHECK_FALSE(path_included("serving.gpus", serving, true));
+  CHECK(path_included("serving.replicas", serving, true));
+  CHECK_FALSE(path_included("serving.tokens_per_second_per_replica", serving, true));
+  CHECK(path_included("traffic.peak_qps", serving, true));
+  CHECK_FALSE(path_included("traffic.peak_tokens_per_second", serving, true));
+  CHECK(path_included("traffic.peak_tokens_per_second", serving, false));
+  // Not tied to a section: no dot, or an unknown first segment, or memory.* outside both parts.
+  CHECK(path_included("warnings", none, false));
+  CHECK(path_included("memory.other", none, false));
+  CHECK(path_included("storagex.raw_bytes_per_day", none, false));
+  CHECK_FALSE(path_included("storage.raw_bytes_per_day", none, false));
+}

@@ -64,12 +64,33 @@ inline std::string join(const Term& a, int a_below, const char* op, const Term& 
   if (pb) out += ')';
   return out;
 }
+// The same with `a` a temporary: its text is extended in place (a + b + c + d reuses one buffer, which
+// grows geometrically, instead of allocating a new string per operator).
+inline std::string join(Term&& a, int a_below, const char* op, const Term& b, int b_below) {
+  if (!basis_text_on) return {};
+  const bool pa = a.level < a_below, pb = b.level < b_below;
+  std::string out = std::move(a.text);
+  if (pa) {
+    out.insert(out.begin(), '(');
+    out += ')';
+  }
+  out += op;
+  if (pb) out += '(';
+  out += b.text;
+  if (pb) out += ')';
+  return out;
+}
 }  // namespace term_detail
 
 inline Term operator+(const Term& a, const Term& b) { return {a.value + b.value, term_detail::join(a, 0, " + ", b, 0), 1}; }
 inline Term operator-(const Term& a, const Term& b) { return {a.value - b.value, term_detail::join(a, 0, " - ", b, 2), 1}; }
 inline Term operator*(const Term& a, const Term& b) { return {a.value * b.value, term_detail::join(a, 2, " x ", b, 2), 2}; }
 inline Term operator/(const Term& a, const Term& b) { return {a.value / b.value, term_detail::join(a, 2, " / ", b, 3), 2}; }
+// The value is read before the text is moved: a braced list is evaluated left to right.
+inline Term operator+(Term&& a, const Term& b) { return {a.value + b.value, term_detail::join(std::move(a), 0, " + ", b, 0), 1}; }
+inline Term operator-(Term&& a, const Term& b) { return {a.value - b.value, term_detail::join(std::move(a), 0, " - ", b, 2), 1}; }
+inline Term operator*(Term&& a, const Term& b) { return {a.value * b.value, term_detail::join(std::move(a), 2, " x ", b, 2), 2}; }
+inline Term operator/(Term&& a, const Term& b) { return {a.value / b.value, term_detail::join(std::move(a), 2, " / ", b, 3), 2}; }
 
 namespace term_detail {
 inline std::string call(const char* f, const Term& a) { return basis_text_on ? f + ("(" + a.text + ")") : std::string(); }
