@@ -212,6 +212,16 @@ std::string g4(double x, bool short_exponent) {
     buf[n++] = '-';
     x = -x;
   }
+  if (x < 10000 && x == static_cast<double>(static_cast<int>(x))) {
+    // A whole number below 10,000 (layers, GPUs, batch sizes: a third of what evaluate() formats) is
+    // its own %.4g text: its digits, no point, no exponent.
+    const int v = static_cast<int>(x);
+    if (v >= 1000) buf[n++] = char('0' + v / 1000);
+    if (v >= 100) buf[n++] = char('0' + v / 100 % 10);
+    if (v >= 10) buf[n++] = char('0' + v / 10 % 10);
+    buf[n++] = char('0' + v % 10);
+    return std::string(buf, n);
+  }
   n += write_g4(x, buf + n, short_exponent);
   return std::string(buf, n);
 }

@@ -204,6 +204,14 @@ TEST_CASE("format_g4 prints exactly what printf %.4g prints", "[format]") {
   }
   for (double x : {0.0, 0.5, 9999.5, 99995.0, 9.9996, 0.00099996, 1e-5, 1e22, 27085.0})
     CHECK(envelope::format_g4(x) == [&] { char b[64]; std::snprintf(b, sizeof b, "%.4g", x); return std::string(b); }());
+  // Every whole number from -12,000 to 12,000 (the fast path below 10,000 and the exponent form above).
+  for (int v = -12000; v <= 12000; ++v) {
+    if (v == 0) continue;  // printf writes -0 and 0 alike as "0" only for +0; 0 is checked above
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "%.4g", double(v));
+    INFO(v);
+    REQUIRE(envelope::format_g4(v) == expected);
+  }
 }
 
 TEST_CASE("format_basis_number is printf %.4g with the exponent written short, at every power of ten", "[format]") {
