@@ -31,51 +31,50 @@ double detail::Builder::add_result(TextArg path, double value, std::string_view 
 }
 
 Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
-  // Every section runs (later ones take values from earlier ones), but only the results the
-  // scenario includes are kept (Builder::scope), and a section none of whose results are kept runs
-  // without building its basis text (BasisTextScope, term.hpp): what evaluate() costs is what the
-  // scenario is about.
+  // A section runs when the scenario keeps some of its results or a later section takes a value from
+  // it (serving: the inference sections' memory and speed; the feature store, network and recommender:
+  // serving's QPS; storage's checkpoint: the training layout). Only the results the scenario includes
+  // are kept (Builder::scope), and a section that runs only for its values builds no basis text
+  // (BasisTextScope, term.hpp): what evaluate() costs is what the scenario is about.
   const IncludeSection& inc = s.include;
   Builder b;
   b.scope = &inc;
   b.cpu_serving = s.traffic.cpu_ms_per_request > 0;
   const bool gpu_serving = inc.serving && !b.cpu_serving;
   const bool gpus = inc.training || inc.inference || gpu_serving || inc.finetune;  // model.*, hardware.*
+  const bool llm_speed = inc.inference || inc.serving;                                // im, is -> serving
+  const bool traffic = inc.serving || inc.feature_store || inc.network || inc.recommender;  // sv's QPS
   const Resolved x = resolve(s, c);  // setup.cpp
-  {
-    BasisTextScope text(gpus);
+  if (gpus) {
     model_section(b, x);  // setup.cpp
   }
   InferenceMemory im;
-  {
+  if (llm_speed) {
     BasisTextScope text(inc.inference || gpu_serving);  // its "does not fit" warning also concerns GPU serving
     im = inference_memory_section(b, x);                // memory.cpp
   }
   TrainingRun tr;
-  double training_usd = 0;
-  {
-    BasisTextScope text(inc.training);
+  if (inc.training) {
     tr = training_run(b, x);            // training.cpp
     training_memory_section(b, x, tr);  // memory.cpp
   }
-  {
-    BasisTextScope text(inc.training || gpus);  // hardware.price_per_gpu_hour is a GPU figure
-    training_usd = training_section(b, x, tr);  // training.cpp
+  double training_usd = 0;
+  if (gpus) {
+    training_usd = training_section(b, x, tr);  // training.cpp: training.* with training, hardware.* with any GPU section
   }
   InferenceSpeed is;
-  {
+  if (llm_speed) {
     BasisTextScope text(inc.inference);
     is = inference_section(b, x);  // inference.cpp
   }
   Serving sv;
-  {
+  if (traffic) {
     BasisTextScope text(inc.serving);
     sv = serving_section(b, x, im, is);  // serving.cpp
   }
   Storage st;
-  {
-    BasisTextScope text(inc.storage || inc.feature_store || inc.training);  // storage.checkpoint_bytes
-    st = storage_section(b, x, tr, sv.peak_qps);  // storage.cpp
+  if (inc.storage || inc.feature_store || inc.training) {  // storage.checkpoint_bytes goes with training
+    st = storage_section(b, x, tr, sv.peak_qps);           // storage.cpp: each part's text only when kept
   }
   MonthlyParts monthly{sv.monthly_usd, st.monthly_usd, st.egress_monthly_usd, st.feature_store_monthly_usd};
   monthly.feature_store_priced = st.feature_store_priced;

@@ -41,7 +41,10 @@ namespace envelope::detail {
 inline std::string g(double x) { return basis_text_on ? format_basis_number(x) : std::string(); }
 // Basis text joined with one allocation: a chain of operator+ reallocates each time the text outgrows
 // its buffer, several times per result (docs/performance.md, round 4).
+// Like g(), nothing while the basis text is off (its result is dropped: only basis and source text is
+// built with it).
 inline std::string cat(std::initializer_list<std::string_view> parts) {
+  if (!basis_text_on) return {};
   size_t n = 0;
   for (std::string_view p : parts) n += p.size();
   std::string out;

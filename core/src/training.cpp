@@ -3,7 +3,6 @@
 // step model's breakdown (training.step.*). Formulas in formulas.hpp with their sources.
 #include <algorithm>
 #include <cmath>
-#include <optional>
 
 #include "envelope/format.hpp"
 #include "envelope/evaluate.hpp"
@@ -139,9 +138,32 @@ TrainingRun training_run(Builder& b, const Resolved& x) {
   return TrainingRun{layout, step_model, tstep, rb};
 }
 
+namespace {
+// hardware.price_per_gpu_hour: the scenario's price or the catalog's at the pricing, with its source.
+std::string price_source(const Resolved& x) {
+  const HardwareSection& hw = x.s.hardware;
+  return hw.price_per_gpu_hour ? std::string("scenario hardware.price_per_gpu_hour")
+         : hw.pricing == "spot" ? x.gpu.spot_source : x.gpu.on_demand_source;
+}
+double price_result(Builder& b, const Resolved& x) {
+  const HardwareSection& hw = x.s.hardware;
+  const double price = price_per_gpu_hour(x.s, x.c);
+  if (!hw.price_per_gpu_hour && !price_for(x.gpu, hw.pricing))
+    b.warn("hardware.price_per_gpu_hour", "no published price for " + x.gpu.name + "; set a price to get costs");
+  b.add("hardware.price_per_gpu_hour", price, "USD/h", "price per GPU-hour", g(price), price_source(x));
+  return price;
+}
+
+}  // namespace
+
 double training_section(Builder& b, const Resolved& x, const TrainingRun& t) {
+  // Without training in the scenario (inference, serving, fine-tuning) only the GPU's price is kept
+  // (path_included); the training layout was not even costed (evaluate.cpp).
+  if (!b.keeps("training.flops")) {
+    price_result(b, x);
+    return 0.0;
+  }
   const Scenario& s = x.s;
-  const Catalog& c = x.c;
   const Accelerator& gpu = x.gpu;
   const HardwareSection& hw = s.hardware;
   const TrainingSection& tr = s.training;
@@ -150,10 +172,6 @@ double training_section(Builder& b, const Resolved& x, const TrainingRun& t) {
   const double P = x.P, Pa = x.Pa;
   const std::string& spec_src = x.spec_src;
   const bool full = tr.recompute == "full";
-  // training.* and hardware.* are kept with different sections (hardware.* with any GPU section,
-  // path_included): training.*'s basis text is built only when the scenario keeps it.
-  const bool training_text = b.keeps("training.flops");
-  std::optional<BasisTextScope> text(std::in_place, training_text);
   const double flops = b.add("training.flops", training_flops(Term(Pa), Term(tr.tokens), full), "FLOP",
                              full ? "8 x P_active x D (full recompute)" : "6 x P_active x D",
                              "Kaplan et al. 2020; Hoffmann et al. 2022 (seed '6PD rule')");
@@ -174,15 +192,9 @@ double training_section(Builder& b, const Resolved& x, const TrainingRun& t) {
   const double step_mfu = step_mfu_term.value;
   const double mfu = tr.mfu ? *tr.mfu : step_mfu;
   if (mfu > 0.6) b.warn("training.mfu", "MFU " + g(mfu) + " is above what large runs reach (PaLM 46%, Megatron 52-56%, Llama 3 38-43%)");
-  const double price = price_per_gpu_hour(s, c);
-  if (!hw.price_per_gpu_hour && !price_for(gpu, hw.pricing))
-    b.warn("hardware.price_per_gpu_hour", "no published price for " + gpu.name + "; set a price to get costs");
-  const std::string price_src = hw.price_per_gpu_hour ? std::string("scenario hardware.price_per_gpu_hour")
-                                : hw.pricing == "spot" ? gpu.spot_source : gpu.on_demand_source;
-  text.reset();
-  b.add("hardware.price_per_gpu_hour", price, "USD/h", "price per GPU-hour", g(price), price_src);
+  const double price = price_result(b, x);
+  const std::string price_src = price_source(x);
   b.add("hardware.peak_flops", peak, "FLOP/s", "dense peak (" + tr.dtype + ")", g(peak), spec_src + " (dense, not sparse)");
-  text.emplace(training_text);
   training_step_report(b, s, step_model, tstep);
   if (tr.mfu)
     b.add("training.mfu", mfu, "1", "given", g(mfu), "scenario (overrides the step model's " + format_short(step_mfu) + ")");
