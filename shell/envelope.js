@@ -316,8 +316,24 @@
     window.addEventListener(ev, function () { if (window.envelope.ready) Module.ccall('envelope_request_redraw', null, [], []); });
   });
 
+  // The app's WebGL2 context is made here, with the attributes platform_web.cpp asks for, once
+  // envelope_web.js has started compiling the wasm (preRun runs right after it has): with software GL
+  // it takes ~75 ms, which then overlaps the compilation instead of following it. The app takes it over
+  // (Emscripten's GL_PREINITIALIZED_CONTEXT, web/CMakeLists.txt); if it cannot be made, the app makes
+  // its own and reports a browser without WebGL2 (docs/performance.md, round 5).
+  function makeContext() {
+    try {
+      var gl = document.getElementById('canvas').getContext('webgl2', {
+        alpha: false, depth: false, stencil: false, antialias: false, premultipliedAlpha: true,
+        preserveDrawingBuffer: false, powerPreference: 'default', failIfMajorPerformanceCaveat: false
+      });
+      if (gl) window.Module.preinitializedWebGLContext = gl;
+    } catch (e) { /* the app makes its own context, or says why it cannot */ }
+  }
+
   window.Module = {
     canvas: document.getElementById('canvas'),
+    preRun: [makeContext],
     print: function (t) { console.log(t); },
     printErr: function (t) { console.warn(t); },
     onRuntimeInitialized: function () {

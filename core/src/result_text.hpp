@@ -26,6 +26,11 @@ struct TextArg {
     if (movable) return Text(std::move(*movable));
     return Text(view);
   }
+  void set(Text& t) const {
+    if (is_static) t.set_static(view.data(), view.size());
+    else if (movable) t.set(std::move(*movable));
+    else t.set(view);
+  }
 };
 template <class T>
 TextArg text_arg(T&& s) {
@@ -42,12 +47,12 @@ TextArg text_arg(T&& s) {
 inline Result& append_result(std::vector<Result>& out, TextArg path, double value, std::string_view unit, TextArg formula,
                              std::string&& substituted, TextArg source) {
   Result& x = out.emplace_back();
-  x.path = path.make();
+  path.set(x.path);
   x.value = value;
-  x.unit = unit;
-  x.formula = formula.make();
+  x.unit.assign(unit.data(), unit.size());
+  formula.set(x.formula);
   x.substituted = std::move(substituted);
-  x.source = source.make();
+  source.set(x.source);
   return x;
 }
 

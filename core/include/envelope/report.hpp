@@ -28,6 +28,20 @@ class Text {
     t.n_ = n;
     return t;
   }
+  // In place (a fresh Result's fields, result_text.hpp): no temporary Text to move from.
+  void set_static(const char* s, size_t n) {  // same contract as of_static()
+    lit_ = s;
+    n_ = n;
+    own_.clear();
+  }
+  void set(std::string&& s) {
+    lit_ = nullptr;
+    own_ = std::move(s);
+  }
+  void set(std::string_view s) {
+    lit_ = nullptr;
+    own_.assign(s.data(), s.size());
+  }
   std::string_view view() const { return lit_ ? std::string_view(lit_, n_) : std::string_view(own_); }
   operator std::string_view() const { return view(); }  // NOLINT
   std::string str() const { return std::string(view()); }
