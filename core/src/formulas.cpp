@@ -139,7 +139,7 @@ bool is_known_optimizer(const std::string& o) {
   return o == "adamw" || o == "adam" || o == "adam-8bit" || o == "sgd-momentum" || o == "sgd";
 }
 
-RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string& optimizer) {
+RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string& optimizer, bool bf16_moments) {
   double states = 2, state_bytes = 4;
   if (optimizer == "sgd-momentum") states = 1;
   if (optimizer == "sgd") states = 0;
@@ -155,7 +155,8 @@ RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string&
     r = {4, 4, 0};
   }
   if (optimizer == "adam-8bit") state_bytes = 1;
-  r.optimizer += states * state_bytes;
+  if (bf16_moments) state_bytes = std::min(state_bytes, 2.0);
+  r.optimizer += optimizer_moment_bytes_per_param(states, state_bytes);
   return r;
 }
 

@@ -92,6 +92,10 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.optional("training.global_batch", t.global_batch, {1, 1e8, true, "sequences"});
   v.optional("training.kernel_efficiency", t.kernel_efficiency, eff);
   v.number("training.goodput", t.goodput, eff);
+  v.text("training.optimizer_state_dtype", t.optimizer_state_dtype, {"recipe", "bf16"}, 8);
+  v.text("training.moe_swiglu_cache", t.moe_swiglu_cache, {"input-and-output", "fp8-input"}, 16);
+  v.flag("training.recompute_norms", t.recompute_norms);
+  v.flag("training.recompute_mla_up_projections", t.recompute_mla_up_projections);
 
   InferenceSection& i = s.inference;
   v.text("inference.weights", i.weights, dtype_choices(), 8);

@@ -117,7 +117,18 @@ struct RecipeBytes {
   double weights = 0, gradients = 0, optimizer = 0;  // bytes per parameter; optimizer includes master
   double total() const { return weights + gradients + optimizer; }
 };
-RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string& optimizer);
+// bf16_moments (training.optimizer_state_dtype "bf16"): the optimizer's moments in BF16, at most 2
+// bytes each, the FP32 master weights and gradients unchanged: DeepSeek-V3 report (arXiv:2412.19437)
+// sec. 3.3.3, "Low-Precision Optimizer States": "We adopt the BF16 data format instead of FP32 to
+// track the first and second moments in the AdamW optimizer ... the master weights ... and gradients
+// ... are still retained in FP32". mixed-bf16 + adamw: 4 + 2 x 4 = 12 -> 4 + 2 x 2 = 8 bytes.
+RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string& optimizer, bool bf16_moments = false);
+// Bytes per parameter of an optimizer's moments: states x bytes per state (AdamW 2 x 4 in FP32,
+// Loshchilov and Hutter 2017: first and second moment per parameter).
+template <Number T>
+T optimizer_moment_bytes_per_param(const T& states, const T& bytes_per_state) {
+  return states * bytes_per_state;
+}
 bool is_known_recipe(const std::string& recipe);
 bool is_known_optimizer(const std::string& optimizer);
 
