@@ -71,6 +71,18 @@ double moe_layers(const Architecture& a) {
 
 double params_per_expert(const Architecture& a) { return a.experts > 0 ? mlp_params(a, a.expert_ffn) : 0.0; }
 
+double mtp_module_expert_params(const Architecture& a) {
+  return moe_layers(a) > 0 ? a.mtp_layers * a.experts * params_per_expert(a) : 0.0;
+}
+
+double mtp_module_params(const Architecture& a) {
+  if (a.mtp_layers <= 0) return 0.0;
+  const double block = layer_shared_params(a) + (moe_layers(a) > 0 ? (a.experts + a.shared_experts) * params_per_expert(a) +
+                                                                         a.hidden * a.experts
+                                                                   : mlp_params(a, a.ffn));
+  return a.mtp_layers * (block + 2.0 * a.hidden * a.hidden + 2.0 * norm_params(a));
+}
+
 double params_total(const Architecture& a) {
   const double moe = moe_layers(a), dense = a.layers - moe;
   const double router = a.hidden * a.experts;

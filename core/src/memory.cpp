@@ -248,12 +248,31 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
           "weights held / weight bytes per param x 1 byte (the FP8 copy the GEMMs read)",
           "Transformer Engine user guide, 'Performance Considerations', 'Memory usage', example 2: \"2 MB (weight) + 1 MB "
           "(weight in FP8)\" (Hopper's transposed copy not counted)");
+  // Multi-token prediction modules (training.multi_token_prediction; training_step.hpp, mtp_bytes).
+  const bool mtp = tstep.mtp_bytes > 0;
+  if (mtp) {
+    b.add("memory.training.mtp_params", step_model.mtp_params, "1",
+          "mtp_layers x (transformer block + 2h x h projection + 2 RMSNorms); embedding and output head shared",
+          cat({g(step_model.mtp_layers), " x (", g(step_model.mtp_params / step_model.mtp_layers - 2 * step_model.arch.hidden *
+                                                                                                  step_model.arch.hidden),
+               " + 2 x ", g(step_model.arch.hidden), " x ", g(step_model.arch.hidden), ")"}),
+          "DeepSeek-V3 report (arXiv:2412.19437) sec. 2.2, eqs. 21-23 (one block and a projection per depth, shared embedding "
+          "and output head; sec. 3.2.3)");
+    b.add("memory.training.mtp_bytes",
+          Term(tstep.mtp_state_bytes) + Term(tstep.mtp_activation_bytes) + Term(tstep.mtp_logits_bytes), "B",
+          "MTP model states on this GPU (dense / tp, experts / ep; ZeRO as the model's" + std::string(fp8_copy ? "; + fp8 copy" : "") +
+              ") + mtp_layers x activations of one block for one micro-batch (the last stage's, 1F1B) + mtp_layers x logits "
+              "4 (s / cp) b V / t",
+          "DeepSeek-V3 report sec. 2.2 (the MTP modules) and sec. 3.2.3 (with DualPipe the output head and the MTP modules "
+          "share the first stage's GPU); Korthikanti et al. 2022 sec. 4.2.3 and 4.3");
+  }
   const double train_total = tstep.total_bytes;
-  b.add("memory.training.total_bytes",
-        Term(tstep.weights_bytes) + Term(tstep.gradients_bytes) + Term(tstep.optimizer_bytes) + Term(tstep.activations_bytes) +
-            Term(tstep.fp8_weight_copy_bytes),
-        "B", fp8_copy ? "weights + gradients + optimizer + activations + fp8 weight copy" : "weights + gradients + optimizer + activations",
-        "sum");
+  const std::string total_parts =
+      std::string(fp8_copy ? "weights + gradients + optimizer + activations + fp8 weight copy" : "weights + gradients + optimizer + activations") +
+      (mtp ? " + MTP modules" : "");
+  const Term total_sum = Term(tstep.weights_bytes) + Term(tstep.gradients_bytes) + Term(tstep.optimizer_bytes) +
+                         Term(tstep.activations_bytes) + Term(tstep.fp8_weight_copy_bytes);
+  b.add("memory.training.total_bytes", mtp ? total_sum + Term(tstep.mtp_bytes) : total_sum, "B", total_parts, "sum");
   const bool train_fits = train_total <= gpu.memory_bytes;
   b.add("memory.training.fits", train_fits ? 1 : 0, "bool", "total <= device memory", g(train_total) + " <= " + g(gpu.memory_bytes),
         spec_src);

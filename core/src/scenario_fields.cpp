@@ -51,6 +51,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.optional("model.v_head_dim", m.v_head_dim, {0, 1e5, true});
   v.optional("model.window", m.window, {0, 1e9, true, "tokens"});
   v.optional("model.window_layers", m.window_layers, {0, 1000, true});
+  v.optional("model.mtp_layers", m.mtp_layers, {0, 16, true});
   v.text("model.window_kind", m.window_kind, {"", "sliding", "chunked"}, 8);
 
   HardwareSection& h = s.hardware;
@@ -96,6 +97,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.text("training.moe_swiglu_cache", t.moe_swiglu_cache, {"input-and-output", "fp8-input"}, 16);
   v.flag("training.recompute_norms", t.recompute_norms);
   v.flag("training.recompute_mla_up_projections", t.recompute_mla_up_projections);
+  v.flag("training.multi_token_prediction", t.multi_token_prediction);
 
   InferenceSection& i = s.inference;
   v.text("inference.weights", i.weights, dtype_choices(), 8);

@@ -57,6 +57,11 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.swiglu_fp8_input = s.training.moe_swiglu_cache == "fp8-input";
   x.recompute_norms = s.training.recompute_norms;
   x.recompute_mla_up = s.training.recompute_mla_up_projections && x.arch.attention == "mla";
+  if (s.training.multi_token_prediction && x.arch.mtp_layers > 0) {
+    x.mtp_layers = x.arch.mtp_layers;
+    x.mtp_params = mtp_module_params(x.arch);
+    x.mtp_expert_params = mtp_module_expert_params(x.arch);
+  }
   // Memory-bound kernels reach the share of peak bandwidth decode does (setup.cpp, llama.cpp tg128).
   x.hbm_bytes_per_s = x.gpu.bandwidth_bytes_per_s * default_efficiencies(x.gpu).decode_bandwidth;
   return x;
@@ -166,8 +171,21 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
                            plan.moe_activation_bytes_per_layer * moe_layers_here * in_flight + plan.logits_bytes;
   if (x.dtype == Dtype::fp8 && x.recipe.weights > 0)
     plan.fp8_weight_copy_bytes = fp8_weight_copy_bytes(plan.weights_bytes / x.recipe.weights);
+  if (x.mtp_layers > 0) {
+    // training_step.hpp (TrainingPlan::mtp_bytes).
+    const ModelStateBytes md = model_state_bytes_per_gpu(x.mtp_params - x.mtp_expert_params, x.recipe, L.zero_stage, d * cp, t);
+    const ModelStateBytes me =
+        model_state_bytes_per_gpu(x.mtp_expert_params, x.recipe, L.zero_stage, plan.state_expert_data_parallel, e);
+    const double weights = md.weights + me.weights;
+    plan.mtp_state_bytes = weights + md.gradients + me.gradients + md.optimizer + me.optimizer +
+                           (x.dtype == Dtype::fp8 && x.recipe.weights > 0 ? fp8_weight_copy_bytes(weights / x.recipe.weights) : 0.0);
+    plan.mtp_activation_bytes =
+        x.mtp_layers * (per_layer - plan.recompute_saved_bytes_per_layer + (moe_layers(a) > 0 ? plan.moe_activation_bytes_per_layer : 0.0));
+    plan.mtp_logits_bytes = x.mtp_layers * plan.logits_bytes;
+    plan.mtp_bytes = plan.mtp_state_bytes + plan.mtp_activation_bytes + plan.mtp_logits_bytes;
+  }
   plan.total_bytes = plan.weights_bytes + plan.gradients_bytes + plan.optimizer_bytes + plan.activations_bytes +
-                     plan.fp8_weight_copy_bytes;
+                     plan.fp8_weight_copy_bytes + plan.mtp_bytes;
   // 5% kept free for the caching allocator's fragmentation (an assumption; PyTorch reports it as
   // reserved-but-unallocated memory, typically a few percent).
   plan.fits = plan.total_bytes <= x.gpu.memory_bytes * 0.95;

@@ -89,6 +89,10 @@ void draw_memory(App& app) {
     input_flag(app, "recompute MLA up-projections", s.training.recompute_mla_up_projections);
     ImGui::SetItemTooltip("queries, keys, values rebuilt from the latents in the backward (DeepSeek-V3 sec. 3.2.3)");
   }
+  if (resolved_architecture(app.scenario()).mtp_layers > 0) {
+    input_flag(app, "train MTP modules", s.training.multi_token_prediction);
+    ImGui::SetItemTooltip("the model's multi-token-prediction modules counted in memory (DeepSeek-V3 sec. 2.2)");
+  }
   if (resolved_architecture(app.scenario()).experts > 0) {
     input_choice(app, "expert SwiGLU cache", s.training.moe_swiglu_cache, {"input-and-output", "fp8-input"});
     ImGui::SetItemTooltip("fp8-input: SwiGLU input cached in FP8, output recomputed (DeepSeek-V3 sec. 3.3.3)");

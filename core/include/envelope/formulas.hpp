@@ -50,6 +50,14 @@ double params_total(const Architecture& a);
 double params_active(const Architecture& a);
 // Parameters of one routed expert (gated: 3 matrices hidden x expert_ffn).
 double params_per_expert(const Architecture& a);
+// Parameters of a model's multi-token-prediction modules beyond the main model (DeepSeek-V3 report,
+// arXiv:2412.19437 sec. 2.2, eqs. 21-23): per depth one transformer block like the main model's last
+// (a MoE block when the model has MoE layers), a projection M_k of 2h x h and the two RMSNorms of its
+// inputs; the embedding and the output head are shared with the main model (sec. 2.2; sec. 3.2.3
+// "Shared Embedding and Output Head for Multi-Token Prediction"). mtp_layers x that.
+double mtp_module_params(const Architecture& a);
+// Of those, the routed experts (mtp_layers x experts x params_per_expert when the model has MoE layers).
+double mtp_module_expert_params(const Architecture& a);
 // Number of MoE layers: floor((layers - leading dense layers) / moe_layer_interval), 0 for dense
 // models (DeepSeek-V3 first_k_dense_replace; Llama 4 interleave_moe_layer_step).
 double moe_layers(const Architecture& a);

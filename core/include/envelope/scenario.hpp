@@ -51,6 +51,7 @@ struct ModelSection {
   std::optional<double> position_embeddings, max_context;
   std::optional<double> q_lora_rank, kv_lora_rank, rope_head_dim, v_head_dim;
   std::optional<double> window, window_layers;
+  std::optional<double> mtp_layers;  // multi-token-prediction modules (catalog.hpp Architecture)
   std::string attention, bias, norm, window_kind;  // empty: the preset's
 };
 
@@ -128,6 +129,10 @@ struct TrainingSection {
   std::string moe_swiglu_cache = "input-and-output";
   bool recompute_norms = false;
   bool recompute_mla_up_projections = false;
+  // The model's multi-token-prediction modules (model.mtp_layers; DeepSeek-V3 report sec. 2.2) are
+  // trained with it: their memory is counted (training_step.hpp, mtp_module_params). Off: the main
+  // model only, as before.
+  bool multi_token_prediction = false;
 };
 
 struct InferenceSection {

@@ -54,6 +54,14 @@ struct TrainingPlan {
   double norm_recompute_saved_bytes_per_layer = 0, mla_recompute_saved_bytes_per_layer = 0,
          recompute_saved_bytes_per_layer = 0;
   // activations_bytes = activation_bytes_per_layer x layers_per_stage x micro_batches_in_flight + logits_bytes
+  // Multi-token prediction (training.multi_token_prediction with model.mtp_layers; DeepSeek-V3 report
+  // sec. 2.2): the MTP modules' model states on the GPU that holds them (their dense part split over TP,
+  // their routed experts over EP, ZeRO as the main model's; with the FP8 weight copy in fp8), their
+  // saved activations (mtp_layers blocks of one micro-batch: the last stage holds one under 1F1B,
+  // Korthikanti et al. 2022 sec. 4.2.3) and their logits (a second 4 s b V / t per depth). The modules
+  // sit with the output head, which DualPipe places on the first stage's GPU (sec. 3.2.3), so the
+  // busiest GPU's total adds mtp_bytes = the three.
+  double mtp_state_bytes = 0, mtp_activation_bytes = 0, mtp_logits_bytes = 0, mtp_bytes = 0;
   // (- recompute_saved_bytes_per_layer x layers_per_stage x micro_batches_in_flight when set)
   double activation_bytes_per_layer = 0, layers_per_stage = 0, micro_batches_in_flight = 0, logits_bytes = 0;
   // The model states' inputs (model_state_part_bytes): dense and routed-expert parameters on the busiest
@@ -204,6 +212,8 @@ struct TrainingStepModel {
   bool swiglu_fp8_input = false;        // training.moe_swiglu_cache == "fp8-input"
   bool recompute_norms = false;         // training.recompute_norms
   bool recompute_mla_up = false;        // training.recompute_mla_up_projections (MLA models only)
+  // training.multi_token_prediction: the modules trained (0 otherwise) and their parameters.
+  double mtp_layers = 0, mtp_params = 0, mtp_expert_params = 0;
   double hbm_bytes_per_s = 0;        // memory bandwidth x the decode bandwidth efficiency (memory-bound kernels)
   // Costs one layout (no search). The plan is filled even when it does not fit (fits = false).
   TrainingPlan cost(const TrainingLayout& layout, double global_batch) const;
