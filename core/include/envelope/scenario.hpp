@@ -125,13 +125,14 @@ struct TrainingSection {
   //   "Recomputation of RMSNorm and MLA Up-Projection").
   // - recompute_mla_up_projections: MLA's up-projections are recomputed in the backward (same
   //   paragraph): the compressed latents are kept instead of the queries, keys and values.
+  // The recomputations' FLOPs (the report: "a minor overhead") are not added to the step time.
   std::string optimizer_state_dtype = "recipe";
   std::string moe_swiglu_cache = "input-and-output";
   bool recompute_norms = false;
   bool recompute_mla_up_projections = false;
   // The model's multi-token-prediction modules (model.mtp_layers; DeepSeek-V3 report sec. 2.2) are
-  // trained with it: their memory is counted (training_step.hpp, mtp_module_params). Off: the main
-  // model only, as before.
+  // trained with it: their memory is counted (formulas.hpp mtp_module_params; training_step.hpp
+  // TrainingPlan::mtp_bytes), their compute is not. Off: the main model only, as before.
   bool multi_token_prediction = false;
 };
 
