@@ -128,6 +128,7 @@ ModelPreset read_model(const AssetFields& j, std::string& error) {
   a.kv_lora_rank = j.num("kv_lora_rank");
   a.rope_head_dim = j.num("rope_head_dim");
   a.v_head_dim = j.num("v_head_dim");
+  a.mtp_layers = j.num("mtp_layers");
   m.official_params = j.num("official_params");
   m.official_active_params = j.num("official_active_params");
   m.official_source = j.str("official_source");

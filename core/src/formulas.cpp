@@ -71,6 +71,18 @@ double moe_layers(const Architecture& a) {
 
 double params_per_expert(const Architecture& a) { return a.experts > 0 ? mlp_params(a, a.expert_ffn) : 0.0; }
 
+double mtp_module_expert_params(const Architecture& a) {
+  return moe_layers(a) > 0 ? a.mtp_layers * a.experts * params_per_expert(a) : 0.0;
+}
+
+double mtp_module_params(const Architecture& a) {
+  if (a.mtp_layers <= 0) return 0.0;
+  const double block = layer_shared_params(a) + (moe_layers(a) > 0 ? (a.experts + a.shared_experts) * params_per_expert(a) +
+                                                                         a.hidden * a.experts
+                                                                   : mlp_params(a, a.ffn));
+  return a.mtp_layers * (block + 2.0 * a.hidden * a.hidden + 2.0 * norm_params(a));
+}
+
 double params_total(const Architecture& a) {
   const double moe = moe_layers(a), dense = a.layers - moe;
   const double router = a.hidden * a.experts;
@@ -139,7 +151,7 @@ bool is_known_optimizer(const std::string& o) {
   return o == "adamw" || o == "adam" || o == "adam-8bit" || o == "sgd-momentum" || o == "sgd";
 }
 
-RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string& optimizer) {
+RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string& optimizer, bool bf16_moments) {
   double states = 2, state_bytes = 4;
   if (optimizer == "sgd-momentum") states = 1;
   if (optimizer == "sgd") states = 0;
@@ -155,7 +167,8 @@ RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string&
     r = {4, 4, 0};
   }
   if (optimizer == "adam-8bit") state_bytes = 1;
-  r.optimizer += states * state_bytes;
+  if (bf16_moments) state_bytes = std::min(state_bytes, 2.0);
+  r.optimizer += optimizer_moment_bytes_per_param(states, state_bytes);
   return r;
 }
 

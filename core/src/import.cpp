@@ -181,6 +181,7 @@ ImportResult import_hf_config(const std::string& text, const std::string& name) 
   m.moe_layer_interval = 1;
   m.window = m.window_layers = 0;
   m.window_kind = "sliding";
+  m.mtp_layers = 0;
   const double L = *m.layers;
 
   // ---------------------------------------------------------------- attention layout
@@ -256,9 +257,11 @@ ImportResult import_hf_config(const std::string& text, const std::string& name) 
     m.expert_ffn = c.need("moe_intermediate_size");
     m.dense_layers = c.get("first_k_dense_replace", 0);
     m.moe_layer_interval = c.get("moe_layer_freq", 1);
-    if (c.get("num_nextn_predict_layers", 0) > 0)
-      r.assumptions.push_back("num_nextn_predict_layers: the multi-token-prediction layer is not counted (not used "
-                              "for ordinary decoding)");
+    m.mtp_layers = c.get("num_nextn_predict_layers", 0);
+    if (*m.mtp_layers > 0)
+      r.assumptions.push_back("num_nextn_predict_layers: the multi-token-prediction layer is kept as model.mtp_layers, "
+                              "outside the parameter count and decoding; training memory counts it with "
+                              "training.multi_token_prediction");
   } else if (llama4) {
     m.experts = c.need("num_local_experts");
     m.experts_per_token = c.get("num_experts_per_tok", 1, "Llama4TextConfig default");

@@ -166,8 +166,21 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
   const RecipeBytes& sr = step_model.recipe;
   b.add("memory.training.weights_bytes", states(sr.weights, zero >= 3), "B", formula("weight_bytes", zero >= 3), zsrc);
   b.add("memory.training.gradients_bytes", states(sr.gradients, zero >= 2), "B", formula("grad_bytes", zero >= 2), zsrc);
-  b.add("memory.training.optimizer_bytes", states(sr.optimizer, zero >= 1), "B",
-        formula("(master + optimizer state bytes)", zero >= 1), zsrc);
+  const bool bf16_moments = tr.optimizer_state_dtype == "bf16";
+  const Term optimizer_states = states(sr.optimizer, zero >= 1);
+  b.add("memory.training.optimizer_bytes", optimizer_states, "B",
+        formula(bf16_moments ? "(master + optimizer state bytes, moments in BF16)" : "(master + optimizer state bytes)", zero >= 1),
+        zsrc);
+  if (bf16_moments) {
+    // What the BF16 moments save: the same states at the recipe's own bytes per parameter less the
+    // above (training.optimizer_state_dtype).
+    const RecipeBytes own = recipe_bytes_per_param(tr.recipe, tr.optimizer);
+    b.add("memory.training.optimizer_state_saved_bytes", states(own.optimizer, zero >= 1) - optimizer_states, "B",
+          "optimizer states at the recipe's " + g(own.optimizer) + " B/param (master + moments) - at " + g(sr.optimizer) +
+              " B/param (moments in BF16)",
+          "DeepSeek-V3 report (arXiv:2412.19437) sec. 3.3.3, 'Low-Precision Optimizer States': AdamW's first and second "
+          "moments in BF16 instead of FP32, master weights and gradients in FP32");
+  }
   // The step model's own parts (training_step.cpp), not a second computation of them.
   // MoE layers: the routed copies' (and shared experts') saved activations beyond the dense MLP the
   // per-layer formula counts (training_step.hpp, moe_expert_activation_bytes_per_token).
@@ -177,18 +190,48 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
           max(Term(0.0), Term(tstep.moe_token_copies) * Term(tstep.moe_activation_bytes_per_copy) +
                              Term(tstep.moe_shared_activation_bytes) - Term(tstep.moe_dense_mlp_activation_bytes)),
           "B",
-          "max(0, routed copies (s b / (t if SP) x k) x per copy + shared experts - dense MLP of the per-layer formula); per copy = "
-          "h x lin + (2 if gated) x f x 2 + f x lin, per MoE layer and micro-batch (k=" +
+          "max(0, routed copies (s b / (t if SP) x k) x per copy + shared experts - dense MLP of the per-layer formula); per copy = " +
+          std::string(step_model.swiglu_fp8_input ? "h x lin + (2 if gated) x f x 1" : "h x lin + (2 if gated) x f x 2 + f x lin") +
+              ", per MoE layer and micro-batch (k=" +
               g(step_model.arch.experts_per_token) + ", f=" + g(step_model.arch.expert_ffn) +
               ", lin=" + (tr.dtype == "fp8" ? "1" : "2") + " bytes)",
-          "Korthikanti et al. 2022 sec. 4.1 (MLP: linear inputs and activation input saved), once per routed copy "
-          "(Megatron-Core grouped expert MLP, expert tensor parallel 1)");
+          std::string("Korthikanti et al. 2022 sec. 4.1 (MLP: linear inputs and activation input saved), once per routed copy "
+                      "(Megatron-Core grouped expert MLP, expert tensor parallel 1)") +
+              (step_model.swiglu_fp8_input ? "; SwiGLU input cached in FP8, its output recomputed (per copy = h x lin + 2 x f "
+                                             "x 1): DeepSeek-V3 report (arXiv:2412.19437) sec. 3.3.3, 'Low-Precision Activation' (2)"
+                                           : "") +
+              (step_model.recompute_norms ? "; MoE input (RMSNorm output) recomputed, not stored" : ""));
+  // Recomputation beyond training.recompute (DeepSeek-V3 sec. 3.2.3): what it frees per layer.
+  const bool recompute_saved = tstep.recompute_saved_bytes_per_layer > 0;
+  if (recompute_saved) {
+    const Architecture& ar = step_model.arch;
+    const double lin = tr.dtype == "fp8" ? 1.0 : 2.0, tokens = tr.seq_len / tr.context_parallel * tr.micro_batch;
+    const double tokens_sp = tokens / (tr.sequence_parallel ? tr.tensor_parallel : 1.0);
+    const bool norms = tstep.norm_recompute_saved_bytes_per_layer > 0, mla = tstep.mla_recompute_saved_bytes_per_layer > 0;
+    const Term norm_saved = Term(2.0) * Term(tokens_sp) * Term(ar.hidden) * Term(lin);
+    const Term mla_saved = max(Term(0.0), Term(6.0) * Term(tokens) * Term(ar.hidden) / Term(std::max(1.0, tr.tensor_parallel)) -
+                                              Term(tokens) * Term(ar.q_lora_rank + ar.kv_lora_rank + ar.rope_head_dim) * Term(lin));
+    const Term saved = norms && mla ? norm_saved + mla_saved : norms ? norm_saved : mla_saved;
+    const std::string f =
+        std::string(norms ? "2 RMSNorm outputs x tokens x h x lin" : "") + (norms && mla ? " + " : "") +
+        (mla ? "max(0, Q, K, V (6 x tokens x h / tp, 16-bit) - latents kept (tokens x (q_lora + kv_lora + rope dims) x lin))" : "");
+    b.add("memory.training.recompute_saved_bytes_per_layer", saved, "B",
+          f + ", per layer and micro-batch (tokens = s / cp x b" + (tr.sequence_parallel ? ", / tp for the norms" : "") +
+              ", lin = " + g(lin) + " bytes)",
+          "DeepSeek-V3 report (arXiv:2412.19437) sec. 3.2.3, 'Recomputation of RMSNorm and MLA Up-Projection': their output "
+          "activations recomputed in back-propagation, not stored; Korthikanti et al. 2022 sec. 4.1 (what the per-layer "
+          "formula stores for them)");
+  }
   b.add("memory.training.activations_bytes",
-        Term(tstep.activation_bytes_per_layer) * Term(tstep.layers_per_stage) * Term(tstep.micro_batches_in_flight) +
+        (recompute_saved ? (Term(tstep.activation_bytes_per_layer) - Term(tstep.recompute_saved_bytes_per_layer))
+                         : Term(tstep.activation_bytes_per_layer)) *
+                Term(tstep.layers_per_stage) * Term(tstep.micro_batches_in_flight) +
             Term(tstep.moe_activation_bytes_per_layer) * Term(tstep.moe_layers_per_stage) * Term(tstep.micro_batches_in_flight) +
             Term(tstep.logits_bytes),
         "B",
-        std::string("per_layer(s / cp, b, h, a, t; recompute, flash, SP) x layers per stage x micro-batches in flight") +
+        std::string(recompute_saved ? "(per_layer(s / cp, b, h, a, t; recompute, flash, SP) - recompute_saved_per_layer)"
+                                    : "per_layer(s / cp, b, h, a, t; recompute, flash, SP)") +
+        " x layers per stage x micro-batches in flight" +
         (moe_acts ? " + moe_per_layer x MoE layers per stage x micro-batches in flight" : "") + " + 4 (s / cp) b V / t"
         " (s=" + g(tr.seq_len) + (tr.context_parallel > 1 ? " / cp " + g(tr.context_parallel) : "") +
             ", b=" + g(tr.micro_batch) + ", recompute=" + tr.recompute + (tr.flash_attention ? ", flash" : "") +
@@ -205,12 +248,31 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
           "weights held / weight bytes per param x 1 byte (the FP8 copy the GEMMs read)",
           "Transformer Engine user guide, 'Performance Considerations', 'Memory usage', example 2: \"2 MB (weight) + 1 MB "
           "(weight in FP8)\" (Hopper's transposed copy not counted)");
+  // Multi-token prediction modules (training.multi_token_prediction; training_step.hpp, mtp_bytes).
+  const bool mtp = tstep.mtp_bytes > 0;
+  if (mtp) {
+    b.add("memory.training.mtp_params", step_model.mtp_params, "1",
+          "mtp_layers x (transformer block + 2h x h projection + 2 RMSNorms); embedding and output head shared",
+          cat({g(step_model.mtp_layers), " x (", g(step_model.mtp_params / step_model.mtp_layers - 2 * step_model.arch.hidden *
+                                                                                                  step_model.arch.hidden),
+               " + 2 x ", g(step_model.arch.hidden), " x ", g(step_model.arch.hidden), ")"}),
+          "DeepSeek-V3 report (arXiv:2412.19437) sec. 2.2, eqs. 21-23 (one block and a projection per depth, shared embedding "
+          "and output head; sec. 3.2.3)");
+    b.add("memory.training.mtp_bytes",
+          Term(tstep.mtp_state_bytes) + Term(tstep.mtp_activation_bytes) + Term(tstep.mtp_logits_bytes), "B",
+          "MTP model states on this GPU (dense / tp, experts / ep; ZeRO as the model's" + std::string(fp8_copy ? "; + fp8 copy" : "") +
+              ") + mtp_layers x activations of one block for one micro-batch (the last stage's, 1F1B) + mtp_layers x logits "
+              "4 (s / cp) b V / t",
+          "DeepSeek-V3 report sec. 2.2 (the MTP modules) and sec. 3.2.3 (with DualPipe the output head and the MTP modules "
+          "share the first stage's GPU); Korthikanti et al. 2022 sec. 4.2.3 and 4.3");
+  }
   const double train_total = tstep.total_bytes;
-  b.add("memory.training.total_bytes",
-        Term(tstep.weights_bytes) + Term(tstep.gradients_bytes) + Term(tstep.optimizer_bytes) + Term(tstep.activations_bytes) +
-            Term(tstep.fp8_weight_copy_bytes),
-        "B", fp8_copy ? "weights + gradients + optimizer + activations + fp8 weight copy" : "weights + gradients + optimizer + activations",
-        "sum");
+  const std::string total_parts =
+      std::string(fp8_copy ? "weights + gradients + optimizer + activations + fp8 weight copy" : "weights + gradients + optimizer + activations") +
+      (mtp ? " + MTP modules" : "");
+  const Term total_sum = Term(tstep.weights_bytes) + Term(tstep.gradients_bytes) + Term(tstep.optimizer_bytes) +
+                         Term(tstep.activations_bytes) + Term(tstep.fp8_weight_copy_bytes);
+  b.add("memory.training.total_bytes", mtp ? total_sum + Term(tstep.mtp_bytes) : total_sum, "B", total_parts, "sum");
   const bool train_fits = train_total <= gpu.memory_bytes;
   b.add("memory.training.fits", train_fits ? 1 : 0, "bool", "total <= device memory", g(train_total) + " <= " + g(gpu.memory_bytes),
         spec_src);

@@ -159,7 +159,7 @@ PlanFile load_plan_file(const std::string& text) {
 
 static nlohmann::json layout_json(const TrainingPlan& p) {
   const TrainingLayout& l = p.layout;
-  return {{"tensor_parallel", l.tensor_parallel}, {"pipeline_parallel", l.pipeline_parallel}, {"interleave", l.interleave},
+  nlohmann::json j = {{"tensor_parallel", l.tensor_parallel}, {"pipeline_parallel", l.pipeline_parallel}, {"interleave", l.interleave},
           {"data_parallel", l.data_parallel}, {"zero_stage", l.zero_stage}, {"micro_batch", l.micro_batch},
           {"recompute", l.recompute}, {"sequence_parallel", l.sequence_parallel},
           {"context_parallel", l.context_parallel}, {"expert_parallel", l.expert_parallel},
@@ -177,6 +177,9 @@ static nlohmann::json layout_json(const TrainingPlan& p) {
           {"model_tflops_per_gpu", p.model_tflops_per_gpu}, {"tokens_per_second_per_gpu", p.tokens_per_second_per_gpu},
           {"kernel_efficiency", p.kernel_efficiency},
           {"train_seconds", p.train_seconds}, {"gpu_hours", p.gpu_hours}, {"cost_usd", p.cost_usd}, {"bottleneck", p.bottleneck}};
+  // The multi-token-prediction modules' part of the total, when trained (training.multi_token_prediction).
+  if (p.mtp_bytes > 0) j["memory_bytes"]["mtp"] = p.mtp_bytes;
+  return j;
 }
 
 std::string plan_to_json(const PlanFile& f, const TrainingPlannerResult* t, const ServingPlannerResult* s, int indent) {

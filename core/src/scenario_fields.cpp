@@ -51,6 +51,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.optional("model.v_head_dim", m.v_head_dim, {0, 1e5, true});
   v.optional("model.window", m.window, {0, 1e9, true, "tokens"});
   v.optional("model.window_layers", m.window_layers, {0, 1000, true});
+  v.optional("model.mtp_layers", m.mtp_layers, {0, 16, true});
   v.text("model.window_kind", m.window_kind, {"", "sliding", "chunked"}, 8);
 
   HardwareSection& h = s.hardware;
@@ -92,6 +93,11 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.optional("training.global_batch", t.global_batch, {1, 1e8, true, "sequences"});
   v.optional("training.kernel_efficiency", t.kernel_efficiency, eff);
   v.number("training.goodput", t.goodput, eff);
+  v.text("training.optimizer_state_dtype", t.optimizer_state_dtype, {"recipe", "bf16"}, 8);
+  v.text("training.moe_swiglu_cache", t.moe_swiglu_cache, {"input-and-output", "fp8-input"}, 16);
+  v.flag("training.recompute_norms", t.recompute_norms);
+  v.flag("training.recompute_mla_up_projections", t.recompute_mla_up_projections);
+  v.flag("training.multi_token_prediction", t.multi_token_prediction);
 
   InferenceSection& i = s.inference;
   v.text("inference.weights", i.weights, dtype_choices(), 8);

@@ -123,6 +123,7 @@ Architecture architecture_as_given(const Scenario& s, const Catalog& c) {
   set(a.v_head_dim, m.v_head_dim);
   set(a.window, m.window);
   set(a.window_layers, m.window_layers);
+  set(a.mtp_layers, m.mtp_layers);
   if (!m.attention.empty()) a.attention = m.attention;
   if (!m.bias.empty()) a.bias = m.bias;
   if (!m.norm.empty()) a.norm = m.norm;

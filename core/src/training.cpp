@@ -134,7 +134,7 @@ TrainingRun training_run(Builder& b, const Resolved& x) {
   const double global_batch = scenario_global_batch(s);
   const TrainingStepModel step_model = training_step_model(s, c);
   const TrainingPlan tstep = step_model.cost(layout, global_batch);
-  const RecipeBytes rb = recipe_bytes_per_param(tr.recipe, tr.optimizer);
+  const RecipeBytes rb = recipe_bytes_per_param(tr.recipe, tr.optimizer, tr.optimizer_state_dtype == "bf16");
   return TrainingRun{layout, step_model, tstep, rb};
 }
 

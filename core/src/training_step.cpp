@@ -46,7 +46,7 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
                                                        : x.kernel_fit.value * gemm_width_factor(x.arch.hidden);
   x.price = price_per_gpu_hour(s, c);
   x.tokens = s.training.tokens;
-  x.recipe = recipe_bytes_per_param(s.training.recipe, s.training.optimizer);
+  x.recipe = recipe_bytes_per_param(s.training.recipe, s.training.optimizer, s.training.optimizer_state_dtype == "bf16");
   x.attention_width = x.arch.heads * x.arch.head_dim;
   x.kv_width = (x.arch.attention == "mla" ? x.arch.heads : x.arch.kv_heads) * x.arch.head_dim;
   x.seq_len = s.training.seq_len;
@@ -54,6 +54,14 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.dtype = dt;
   x.flash_attention = s.training.flash_attention;
   x.dispatch_per_expert = s.training.expert_dispatcher == "alltoall";
+  x.swiglu_fp8_input = s.training.moe_swiglu_cache == "fp8-input";
+  x.recompute_norms = s.training.recompute_norms;
+  x.recompute_mla_up = s.training.recompute_mla_up_projections && x.arch.attention == "mla";
+  if (s.training.multi_token_prediction && x.arch.mtp_layers > 0) {
+    x.mtp_layers = x.arch.mtp_layers;
+    x.mtp_params = mtp_module_params(x.arch);
+    x.mtp_expert_params = mtp_module_expert_params(x.arch);
+  }
   // Memory-bound kernels reach the share of peak bandwidth decode does (setup.cpp, llama.cpp tg128).
   x.hbm_bytes_per_s = x.gpu.bandwidth_bytes_per_s * default_efficiencies(x.gpu).decode_bandwidth;
   return x;
@@ -122,6 +130,17 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.layers_per_stage = layers_per_stage;
   plan.micro_batches_in_flight = in_flight;
   plan.logits_bytes = logits_bytes_per_gpu(local_seq, mb, a.vocab, t);
+  // Recomputation beyond the layout's recompute setting (DeepSeek-V3 sec. 3.2.3): nothing to free when
+  // the layer is recomputed in full (only its input is kept).
+  const double lin_bytes = x.dtype == Dtype::fp8 ? 1.0 : 2.0;
+  const double layer_tokens = local_seq * mb, layer_tokens_sp = layer_tokens / (L.sequence_parallel ? t : 1.0);
+  if (L.recompute != "full") {
+    if (x.recompute_norms) plan.norm_recompute_saved_bytes_per_layer = norm_recompute_saved_bytes(layer_tokens_sp, a.hidden, lin_bytes);
+    if (x.recompute_mla_up)
+      plan.mla_recompute_saved_bytes_per_layer = mla_up_projection_recompute_saved_bytes(
+          layer_tokens, a.hidden, t, a.q_lora_rank + a.kv_lora_rank + a.rope_head_dim, lin_bytes);
+  }
+  plan.recompute_saved_bytes_per_layer = plan.norm_recompute_saved_bytes_per_layer + plan.mla_recompute_saved_bytes_per_layer;
   // MoE layers keep the activations of each token's k routed copies (expert tensor parallel 1: whole
   // experts, the GPU's own tokens x k copies on average) and of its shared experts (split by TP), in
   // place of the dense 4h MLP the per-layer formula counts (Korthikanti: fc1 input 2, GeLU input 8,
@@ -133,22 +152,40 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     const double lin = fp8 ? 1.0 : 2.0, tokens_sp = local_seq * mb / (L.sequence_parallel ? t : 1.0);
     const double f = a.expert_ffn > 0 ? a.expert_ffn : a.ffn;
     plan.moe_token_copies = tokens_sp * std::max(1.0, a.experts_per_token);
-    plan.moe_activation_bytes_per_copy = moe_expert_activation_bytes_per_token(a.hidden, f, a.gated_mlp, lin);
+    plan.moe_activation_bytes_per_copy = moe_expert_activation_bytes_per_token(a.hidden, f, a.gated_mlp, lin, x.swiglu_fp8_input);
+    // The MoE input (the second RMSNorm's output) is the shared experts' first linear's input; with
+    // the norms recomputed it is not stored, and norm_recompute_saved_bytes already took the dense
+    // MLP's copy of it out of the per-layer formula, so the dense MLP subtracted here leaves it out.
+    const double moe_input = x.recompute_norms ? 0.0 : tokens_sp * a.hidden * lin;
     plan.moe_shared_activation_bytes =
-        a.shared_experts > 0 ? tokens_sp * a.hidden * lin +
-                                   local_seq * mb / t * moe_expert_activation_bytes_per_token(0.0, a.shared_experts * f, a.gated_mlp, lin)
+        a.shared_experts > 0 ? moe_input + local_seq * mb / t *
+                                               moe_expert_activation_bytes_per_token(0.0, a.shared_experts * f, a.gated_mlp, lin,
+                                                                                     x.swiglu_fp8_input)
                              : 0.0;
-    plan.moe_dense_mlp_activation_bytes = tokens_sp * a.hidden * lin + local_seq * mb * a.hidden / t * (8.0 + (fp8 ? 4.0 : 8.0));
+    plan.moe_dense_mlp_activation_bytes = moe_input + local_seq * mb * a.hidden / t * (8.0 + (fp8 ? 4.0 : 8.0));
     plan.moe_activation_bytes_per_layer =
         std::max(0.0, plan.moe_token_copies * plan.moe_activation_bytes_per_copy + plan.moe_shared_activation_bytes -
                           plan.moe_dense_mlp_activation_bytes);
   }
-  plan.activations_bytes = per_layer * layers_per_stage * in_flight +
+  plan.activations_bytes = (per_layer - plan.recompute_saved_bytes_per_layer) * layers_per_stage * in_flight +
                            plan.moe_activation_bytes_per_layer * moe_layers_here * in_flight + plan.logits_bytes;
   if (x.dtype == Dtype::fp8 && x.recipe.weights > 0)
     plan.fp8_weight_copy_bytes = fp8_weight_copy_bytes(plan.weights_bytes / x.recipe.weights);
+  if (x.mtp_layers > 0) {
+    // training_step.hpp (TrainingPlan::mtp_bytes).
+    const ModelStateBytes md = model_state_bytes_per_gpu(x.mtp_params - x.mtp_expert_params, x.recipe, L.zero_stage, d * cp, t);
+    const ModelStateBytes me =
+        model_state_bytes_per_gpu(x.mtp_expert_params, x.recipe, L.zero_stage, plan.state_expert_data_parallel, e);
+    const double weights = md.weights + me.weights;
+    plan.mtp_state_bytes = weights + md.gradients + me.gradients + md.optimizer + me.optimizer +
+                           (x.dtype == Dtype::fp8 && x.recipe.weights > 0 ? fp8_weight_copy_bytes(weights / x.recipe.weights) : 0.0);
+    plan.mtp_activation_bytes =
+        x.mtp_layers * (per_layer - plan.recompute_saved_bytes_per_layer + (moe_layers(a) > 0 ? plan.moe_activation_bytes_per_layer : 0.0));
+    plan.mtp_logits_bytes = x.mtp_layers * plan.logits_bytes;
+    plan.mtp_bytes = plan.mtp_state_bytes + plan.mtp_activation_bytes + plan.mtp_logits_bytes;
+  }
   plan.total_bytes = plan.weights_bytes + plan.gradients_bytes + plan.optimizer_bytes + plan.activations_bytes +
-                     plan.fp8_weight_copy_bytes;
+                     plan.fp8_weight_copy_bytes + plan.mtp_bytes;
   // 5% kept free for the caching allocator's fragmentation (an assumption; PyTorch reports it as
   // reserved-but-unallocated memory, typically a few percent).
   plan.fits = plan.total_bytes <= x.gpu.memory_bytes * 0.95;
@@ -382,8 +419,19 @@ double expert_comm_sm_seconds(double compute_seconds, double all_to_all_seconds,
 
 double fp8_weight_copy_bytes(double weights) { return weights * 1.0; }
 
-double moe_expert_activation_bytes_per_token(double hidden, double ffn, bool gated, double linear_input_bytes) {
+double moe_expert_activation_bytes_per_token(double hidden, double ffn, bool gated, double linear_input_bytes,
+                                             bool swiglu_fp8_input_recompute_output) {
+  if (swiglu_fp8_input_recompute_output) return hidden * linear_input_bytes + (gated ? 2.0 : 1.0) * ffn * 1.0;
   return hidden * linear_input_bytes + (gated ? 2.0 : 1.0) * ffn * 2.0 + ffn * linear_input_bytes;
+}
+
+double norm_recompute_saved_bytes(double tokens, double hidden, double linear_input_bytes) {
+  return 2.0 * tokens * hidden * linear_input_bytes;
+}
+
+double mla_up_projection_recompute_saved_bytes(double tokens, double hidden, double tp, double latent_values,
+                                               double linear_input_bytes) {
+  return std::max(0.0, 6.0 * tokens * hidden / std::max(1.0, tp) - tokens * latent_values * linear_input_bytes);
 }
 
 double gemm_width_factor(double hidden) { return hidden > 0 ? hidden / (hidden + 256.0) : 1.0; }

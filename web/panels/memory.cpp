@@ -79,6 +79,24 @@ void draw_memory(App& app) {
   input_flag(app, "flash attention", s.training.flash_attention);
   ImGui::SameLine();
   input_flag(app, "sequence parallel", s.training.sequence_parallel);
+  // DeepSeek-V3's memory savings (report sec. 3.2.3 and 3.3.3); off by default.
+  input_choice(app, "optimizer moments", s.training.optimizer_state_dtype, {"recipe", "bf16"});
+  ImGui::SetItemTooltip("bf16: AdamW's two moments in BF16, master weights and gradients FP32 (DeepSeek-V3 sec. 3.3.3)");
+  input_flag(app, "recompute norms", s.training.recompute_norms);
+  ImGui::SetItemTooltip("RMSNorm outputs recomputed in the backward, not stored (DeepSeek-V3 sec. 3.2.3)");
+  if (resolved_architecture(app.scenario()).attention == "mla") {
+    ImGui::SameLine();
+    input_flag(app, "recompute MLA up-projections", s.training.recompute_mla_up_projections);
+    ImGui::SetItemTooltip("queries, keys, values rebuilt from the latents in the backward (DeepSeek-V3 sec. 3.2.3)");
+  }
+  if (resolved_architecture(app.scenario()).mtp_layers > 0) {
+    input_flag(app, "train MTP modules", s.training.multi_token_prediction);
+    ImGui::SetItemTooltip("the model's multi-token-prediction modules counted in memory (DeepSeek-V3 sec. 2.2)");
+  }
+  if (resolved_architecture(app.scenario()).experts > 0) {
+    input_choice(app, "expert SwiGLU cache", s.training.moe_swiglu_cache, {"input-and-output", "fp8-input"});
+    ImGui::SetItemTooltip("fp8-input: SwiGLU input cached in FP8, output recomputed (DeepSeek-V3 sec. 3.3.3)");
+  }
   // fp8 training holds an fp8 copy of its weights too (reported only then): a part of the total.
   const bool fp8_copy = r.find("memory.training.fp8_weight_copy_bytes") != nullptr;
   std::vector<Segment> parts = {{"weights", r.value("memory.training.weights_bytes"), palette(0)},

@@ -66,6 +66,12 @@ struct Architecture {
   // Llama 4); either way they hold at most `window` tokens of KV cache. The other layers are global.
   double window = 0, window_layers = 0;
   std::string window_kind = "sliding";  // sliding | chunked (display only: same KV bound)
+  // Multi-token prediction modules trained beside the model (DeepSeek-V3 report, arXiv:2412.19437
+  // sec. 2.2: depth D, each one transformer block and a projection, sharing the embedding and the
+  // output head; config.json num_nextn_predict_layers). Not in params_total (the report's 671B
+  // excludes them) and not used for decoding; counted in training memory when training trains them
+  // (training.multi_token_prediction; mtp_module_params).
+  double mtp_layers = 0;
 
   bool operator==(const Architecture&) const = default;
 };

@@ -50,6 +50,14 @@ double params_total(const Architecture& a);
 double params_active(const Architecture& a);
 // Parameters of one routed expert (gated: 3 matrices hidden x expert_ffn).
 double params_per_expert(const Architecture& a);
+// Parameters of a model's multi-token-prediction modules beyond the main model (DeepSeek-V3 report,
+// arXiv:2412.19437 sec. 2.2, eqs. 21-23): per depth one transformer block like the main model's last
+// (a MoE block when the model has MoE layers), a projection M_k of 2h x h and the two RMSNorms of its
+// inputs; the embedding and the output head are shared with the main model (sec. 2.2; sec. 3.2.3
+// "Shared Embedding and Output Head for Multi-Token Prediction"). mtp_layers x that.
+double mtp_module_params(const Architecture& a);
+// Of those, the routed experts (mtp_layers x experts x params_per_expert when the model has MoE layers).
+double mtp_module_expert_params(const Architecture& a);
 // Number of MoE layers: floor((layers - leading dense layers) / moe_layer_interval), 0 for dense
 // models (DeepSeek-V3 first_k_dense_replace; Llama 4 interleave_moe_layer_step).
 double moe_layers(const Architecture& a);
@@ -117,7 +125,18 @@ struct RecipeBytes {
   double weights = 0, gradients = 0, optimizer = 0;  // bytes per parameter; optimizer includes master
   double total() const { return weights + gradients + optimizer; }
 };
-RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string& optimizer);
+// bf16_moments (training.optimizer_state_dtype "bf16"): the optimizer's moments in BF16, at most 2
+// bytes each, the FP32 master weights and gradients unchanged: DeepSeek-V3 report (arXiv:2412.19437)
+// sec. 3.3.3, "Low-Precision Optimizer States": "We adopt the BF16 data format instead of FP32 to
+// track the first and second moments in the AdamW optimizer ... the master weights ... and gradients
+// ... are still retained in FP32". mixed-bf16 + adamw: 4 + 2 x 4 = 12 -> 4 + 2 x 2 = 8 bytes.
+RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string& optimizer, bool bf16_moments = false);
+// Bytes per parameter of an optimizer's moments: states x bytes per state (AdamW 2 x 4 in FP32,
+// Loshchilov and Hutter 2017: first and second moment per parameter).
+template <Number T>
+T optimizer_moment_bytes_per_param(const T& states, const T& bytes_per_state) {
+  return states * bytes_per_state;
+}
 bool is_known_recipe(const std::string& recipe);
 bool is_known_optimizer(const std::string& optimizer);
 

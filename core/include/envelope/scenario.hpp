@@ -51,6 +51,7 @@ struct ModelSection {
   std::optional<double> position_embeddings, max_context;
   std::optional<double> q_lora_rank, kv_lora_rank, rope_head_dim, v_head_dim;
   std::optional<double> window, window_layers;
+  std::optional<double> mtp_layers;  // multi-token-prediction modules (catalog.hpp Architecture)
   std::string attention, bias, norm, window_kind;  // empty: the preset's
 };
 
@@ -111,6 +112,28 @@ struct TrainingSection {
   // 54 days with 466 interruptions (Dubey et al. 2024, sec. 3.3.4). Applies to the step model's time,
   // not to a given training.mfu (which is already a whole-run figure, as the seed's 40%).
   double goodput = 0.9;
+  // Memory savings of DeepSeek-V3's training framework (DeepSeek-AI, "DeepSeek-V3 Technical Report",
+  // arXiv:2412.19437 v2), each counted by the step model's memory (training_step.hpp) when set; the
+  // defaults count none of them:
+  // - optimizer_state_dtype "bf16": AdamW's first and second moments in BF16 instead of FP32, master
+  //   weights and gradients kept in FP32 (sec. 3.3.3, "Low-Precision Optimizer States"). "recipe":
+  //   the recipe's own state bytes.
+  // - moe_swiglu_cache "fp8-input": MoE experts cache the SwiGLU input in FP8 and recompute its output
+  //   in the backward (sec. 3.3.3, "Low-Precision Activation", (2)). "input-and-output": the SwiGLU
+  //   input in 16 bits and its output (the down-projection's input) saved.
+  // - recompute_norms: every RMSNorm is recomputed in the backward, its output not stored (sec. 3.2.3,
+  //   "Recomputation of RMSNorm and MLA Up-Projection").
+  // - recompute_mla_up_projections: MLA's up-projections are recomputed in the backward (same
+  //   paragraph): the compressed latents are kept instead of the queries, keys and values.
+  // The recomputations' FLOPs (the report: "a minor overhead") are not added to the step time.
+  std::string optimizer_state_dtype = "recipe";
+  std::string moe_swiglu_cache = "input-and-output";
+  bool recompute_norms = false;
+  bool recompute_mla_up_projections = false;
+  // The model's multi-token-prediction modules (model.mtp_layers; DeepSeek-V3 report sec. 2.2) are
+  // trained with it: their memory is counted (formulas.hpp mtp_module_params; training_step.hpp
+  // TrainingPlan::mtp_bytes), their compute is not. Off: the main model only, as before.
+  bool multi_token_prediction = false;
 };
 
 struct InferenceSection {

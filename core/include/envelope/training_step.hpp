@@ -46,7 +46,23 @@ struct TrainingPlan {
   // Its parts, for its basis: bytes per routed copy, the shared experts' and the dense MLP's bytes
   // (per MoE layer and micro-batch); = moe_token_copies x per copy + shared - dense, at least 0.
   double moe_activation_bytes_per_copy = 0, moe_shared_activation_bytes = 0, moe_dense_mlp_activation_bytes = 0;
+  // Saved activations that recomputation frees, per layer and micro-batch (DeepSeek-V3 report sec.
+  // 3.2.3; training.recompute_norms, training.recompute_mla_up_projections): the RMSNorms' outputs
+  // (norm_recompute_saved_bytes) and MLA's queries, keys and values less the latents kept instead
+  // (mla_up_projection_recompute_saved_bytes). activations_bytes subtracts their sum
+  // (recompute_saved_bytes_per_layer) x layers_per_stage x micro_batches_in_flight.
+  double norm_recompute_saved_bytes_per_layer = 0, mla_recompute_saved_bytes_per_layer = 0,
+         recompute_saved_bytes_per_layer = 0;
   // activations_bytes = activation_bytes_per_layer x layers_per_stage x micro_batches_in_flight + logits_bytes
+  // Multi-token prediction (training.multi_token_prediction with model.mtp_layers; DeepSeek-V3 report
+  // sec. 2.2): the MTP modules' model states on the GPU that holds them (their dense part split over TP,
+  // their routed experts over EP, ZeRO as the main model's; with the FP8 weight copy in fp8), their
+  // saved activations (mtp_layers blocks of one micro-batch: the last stage holds one under 1F1B,
+  // Korthikanti et al. 2022 sec. 4.2.3) and their logits (a second 4 s b V / t per depth). The modules
+  // sit with the output head, which DualPipe places on the first stage's GPU (sec. 3.2.3), so the
+  // busiest GPU's total adds mtp_bytes = the three.
+  double mtp_state_bytes = 0, mtp_activation_bytes = 0, mtp_logits_bytes = 0, mtp_bytes = 0;
+  // (- recompute_saved_bytes_per_layer x layers_per_stage x micro_batches_in_flight when set)
   double activation_bytes_per_layer = 0, layers_per_stage = 0, micro_batches_in_flight = 0, logits_bytes = 0;
   // The model states' inputs (model_state_part_bytes): dense and routed-expert parameters on the busiest
   // stage, over data x context parallel and tensor x pipeline parallel, experts also over expert parallel.
@@ -136,7 +152,32 @@ double fp8_weight_copy_bytes(double weights);
 // input (ffn values); linear inputs at `linear_input_bytes` (1 in fp8, Transformer Engine). A MoE
 // layer saves it once per routed copy (k per token; Megatron-Core's grouped expert MLP) and once for
 // its shared experts. Bytes per token.
-double moe_expert_activation_bytes_per_token(double hidden, double ffn, bool gated, double linear_input_bytes);
+// swiglu_fp8_input_recompute_output (training.moe_swiglu_cache "fp8-input"): the SwiGLU input is
+// cached in FP8 (1 byte per value) and its output, the second linear's input, is recomputed in the
+// backward instead of saved: DeepSeek-V3 report (arXiv:2412.19437) sec. 3.3.3, "Low-Precision
+// Activation", (2) "Inputs of the SwiGLU operator in MoE ... we cache the inputs of the SwiGLU
+// operator and recompute its output in the backward pass. These activations are also stored in FP8":
+// h x lin + 2 x ffn x 1 (gated).
+double moe_expert_activation_bytes_per_token(double hidden, double ffn, bool gated, double linear_input_bytes,
+                                             bool swiglu_fp8_input_recompute_output = false);
+// Activation bytes per layer and micro-batch freed by recomputing a layer's two RMSNorms in the
+// backward instead of storing their outputs: DeepSeek-V3 report sec. 3.2.3, "Recomputation of RMSNorm
+// and MLA Up-Projection" ("We recompute all RMSNorm operations and MLA up-projections during
+// back-propagation, thereby eliminating the need to persistently store their output activations").
+// A norm's output is the next linear's input, which activation_bytes_per_layer counts (Korthikanti
+// et al. 2022 sec. 4.1: the QKV projection's and the MLP's first linear's input, 2 s b h each in 16
+// bits, replicated over TP; at `linear_input_bytes`, 1 in fp8); the norms' inputs (the residual
+// stream) stay. `tokens`: s x b of this GPU (/ t with sequence parallel). 2 x tokens x h x lin bytes.
+double norm_recompute_saved_bytes(double tokens, double hidden, double linear_input_bytes);
+// Activation bytes per layer and micro-batch freed by recomputing MLA's up-projections in the backward
+// (same paragraph): the attention's backward reads queries, keys and values rebuilt from the
+// compressed latents, which are kept instead. activation_bytes_per_layer counts Q, K and V at h values
+// per token each in 16 bits, split over TP (Korthikanti: 2 + 2 + 2 s b h); the latents are the
+// up-projections' inputs, q_lora_rank + kv_lora_rank + rope_head_dim values per token (DeepSeek-V3
+// report sec. 2.1.1; the decoupled RoPE key comes from the down-projection) at `linear_input_bytes`,
+// replicated over TP. max(0, 6 x tokens x h / tp - tokens x latents x lin) bytes.
+double mla_up_projection_recompute_saved_bytes(double tokens, double hidden, double tp, double latent_values,
+                                               double linear_input_bytes);
 // Narrow GEMMs run below peak: x h / (h + 256) for hidden size h (fitted on Megatron-LM A100 runs).
 double gemm_width_factor(double hidden);
 
@@ -166,6 +207,13 @@ struct TrainingStepModel {
   double goodput = 1;  // training.goodput
   Dtype dtype = Dtype::bf16;  // training.dtype
   bool dispatch_per_expert = false;  // training.expert_dispatcher == "alltoall": a copy per routed expert
+  // DeepSeek-V3's memory savings (scenario.hpp, TrainingSection): the recipe above already holds
+  // training.optimizer_state_dtype; these the activations.
+  bool swiglu_fp8_input = false;        // training.moe_swiglu_cache == "fp8-input"
+  bool recompute_norms = false;         // training.recompute_norms
+  bool recompute_mla_up = false;        // training.recompute_mla_up_projections (MLA models only)
+  // training.multi_token_prediction: the modules trained (0 otherwise) and their parameters.
+  double mtp_layers = 0, mtp_params = 0, mtp_expert_params = 0;
   double hbm_bytes_per_s = 0;        // memory bandwidth x the decode bandwidth efficiency (memory-bound kernels)
   // Costs one layout (no search). The plan is filled even when it does not fit (fits = false).
   TrainingPlan cost(const TrainingLayout& layout, double global_batch) const;
