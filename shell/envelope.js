@@ -52,11 +52,22 @@
   // The canvas's backing store at its final size (its CSS box in device pixels, as platform_web.cpp
   // keeps it) before the app makes its WebGL context: the first frame then allocates no second
   // drawing buffer.
+  // The CSS box is also kept for the app, which sizes every frame by it (platform_web.cpp): read here
+  // and then by a ResizeObserver (after the browser's own layout), so that a frame never forces the
+  // page's layout, which after each edit includes the updated text mirror (docs/performance.md, round 5).
+  var canvasBox = null;
   (function () {
     var canvas = document.getElementById('canvas');
     var box = canvas.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
     canvas.width = Math.round(box.width * dpr);
     canvas.height = Math.round(box.height * dpr);
+    if (typeof ResizeObserver === 'undefined') return;  // the app reads the box each frame
+    canvasBox = [box.width, box.height];
+    new ResizeObserver(function () {
+      var b = canvas.getBoundingClientRect();
+      canvasBox = [b.width, b.height];
+      if (window.envelope && window.envelope.ready) Module.ccall('envelope_request_redraw', null, [], []);
+    }).observe(canvas);
   })();
   if (typeof WebGL2RenderingContext === 'undefined') {
     showStatus('Envelope needs WebGL2, which this browser has turned off or does not support. ' +
@@ -66,6 +77,12 @@
   }
 
   window.envelopeHost = {
+    // The canvas's CSS size [width, height] as last laid out (see canvasBox above).
+    canvasSize: function () {
+      if (canvasBox) return canvasBox;
+      var b = document.getElementById('canvas').getBoundingClientRect();
+      return [b.width, b.height];
+    },
     // localStorage may be turned off (getItem throws) or full (setItem throws): reads give "" and
     // writes report whether the value was stored, so that the app can say when saving fails.
     storageGet: function (key) {

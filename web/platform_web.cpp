@@ -84,6 +84,13 @@ EM_JS(void, js_setup, (), {
   ta.addEventListener("paste", paste);
   canvas.addEventListener("contextmenu", function (e) { e.preventDefault(); });
 });
+// The canvas's CSS size as the page glue keeps it (shell/envelope.js: updated by a ResizeObserver, so
+// that reading it forces no layout).
+EM_JS(void, js_canvas_size, (double* width, double* height), {
+  var s = window.envelopeHost.canvasSize();
+  HEAPF64[width >> 3] = s[0];
+  HEAPF64[height >> 3] = s[1];
+});
 EM_JS(void, js_mark, (const char* name), {
   if (typeof performance !== "undefined" && performance.mark) performance.mark("envelope:" + UTF8ToString(name));
 });
@@ -461,7 +468,7 @@ void new_frame() {
   // The canvas fills its CSS box; its backing store is that box in device pixels (crisp text on
   // HiDPI screens and after zooming), resized whenever either changes.
   double css_w = 0, css_h = 0;
-  emscripten_get_element_css_size(kCanvas, &css_w, &css_h);
+  js_canvas_size(&css_w, &css_h);
   const double dpr = emscripten_get_device_pixel_ratio() > 0 ? emscripten_get_device_pixel_ratio() : 1.0;
   const int fb_w = static_cast<int>(std::lround(css_w * dpr)), fb_h = static_cast<int>(std::lround(css_h * dpr));
   int cur_w = 0, cur_h = 0;
