@@ -16,16 +16,12 @@
 namespace envelope::detail {
 
 // Text as passed to add(): a string literal (static storage), a string to move from, or a view to copy.
-// Only wraps its argument (nothing allocated); make() builds the Text.
+// Only wraps its argument (nothing allocated); set() fills the Result's field. A `const char` array
+// is taken for a literal: no estimator keeps text in a local array.
 struct TextArg {
   std::string_view view;
   bool is_static = false;
   std::string* movable = nullptr;
-  Text make() const {
-    if (is_static) return Text::of_static(view.data(), view.size());
-    if (movable) return Text(std::move(*movable));
-    return Text(view);
-  }
   void set(Text& t) const {
     if (is_static) t.set_static(view.data(), view.size());
     else if (movable) t.set(std::move(*movable));
