@@ -66,7 +66,7 @@
     new ResizeObserver(function () {
       var b = canvas.getBoundingClientRect();
       canvasBox = [b.width, b.height];
-      if (window.envelope && window.envelope.ready) Module.ccall('envelope_request_redraw', null, [], []);
+      wake();
     }).observe(canvas);
   })();
   if (typeof WebGL2RenderingContext === 'undefined') {

@@ -145,12 +145,12 @@ std::string price_source(const Resolved& x) {
   return hw.price_per_gpu_hour ? std::string("scenario hardware.price_per_gpu_hour")
          : hw.pricing == "spot" ? x.gpu.spot_source : x.gpu.on_demand_source;
 }
-double price_result(Builder& b, const Resolved& x) {
+double price_result(Builder& b, const Resolved& x, const std::string& source) {
   const HardwareSection& hw = x.s.hardware;
   const double price = price_per_gpu_hour(x.s, x.c);
   if (!hw.price_per_gpu_hour && !price_for(x.gpu, hw.pricing))
     b.warn("hardware.price_per_gpu_hour", "no published price for " + x.gpu.name + "; set a price to get costs");
-  b.add("hardware.price_per_gpu_hour", price, "USD/h", "price per GPU-hour", g(price), price_source(x));
+  b.add("hardware.price_per_gpu_hour", price, "USD/h", "price per GPU-hour", g(price), source);
   return price;
 }
 
@@ -160,7 +160,7 @@ double training_section(Builder& b, const Resolved& x, const TrainingRun& t) {
   // Without training in the scenario (inference, serving, fine-tuning) only the GPU's price is kept
   // (path_included); the training layout was not even costed (evaluate.cpp).
   if (!b.keeps("training.flops")) {
-    price_result(b, x);
+    price_result(b, x, price_source(x));
     return 0.0;
   }
   const Scenario& s = x.s;
@@ -192,8 +192,8 @@ double training_section(Builder& b, const Resolved& x, const TrainingRun& t) {
   const double step_mfu = step_mfu_term.value;
   const double mfu = tr.mfu ? *tr.mfu : step_mfu;
   if (mfu > 0.6) b.warn("training.mfu", "MFU " + g(mfu) + " is above what large runs reach (PaLM 46%, Megatron 52-56%, Llama 3 38-43%)");
-  const double price = price_result(b, x);
   const std::string price_src = price_source(x);
+  const double price = price_result(b, x, price_src);
   b.add("hardware.peak_flops", peak, "FLOP/s", "dense peak (" + tr.dtype + ")", g(peak), spec_src + " (dense, not sparse)");
   training_step_report(b, s, step_model, tstep);
   if (tr.mfu)

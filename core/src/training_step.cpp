@@ -132,13 +132,16 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.logits_bytes = logits_bytes_per_gpu(local_seq, mb, a.vocab, t);
   // Recomputation beyond the layout's recompute setting (DeepSeek-V3 sec. 3.2.3): nothing to free when
   // the layer is recomputed in full (only its input is kept).
-  const double lin_bytes = x.dtype == Dtype::fp8 ? 1.0 : 2.0;
-  const double layer_tokens = local_seq * mb, layer_tokens_sp = layer_tokens / (L.sequence_parallel ? t : 1.0);
+  // Linear layers' saved inputs: 1 byte in fp8 (Transformer Engine), else 2; tokens of this GPU's
+  // micro-batch, and their share with sequence parallel (Korthikanti et al. 2022).
+  const bool fp8 = x.dtype == Dtype::fp8;
+  const double lin = fp8 ? 1.0 : 2.0;
+  const double mb_tokens = local_seq * mb, tokens_sp = mb_tokens / (L.sequence_parallel ? t : 1.0);
   if (L.recompute != "full") {
-    if (x.recompute_norms) plan.norm_recompute_saved_bytes_per_layer = norm_recompute_saved_bytes(layer_tokens_sp, a.hidden, lin_bytes);
+    if (x.recompute_norms) plan.norm_recompute_saved_bytes_per_layer = norm_recompute_saved_bytes(tokens_sp, a.hidden, lin);
     if (x.recompute_mla_up)
       plan.mla_recompute_saved_bytes_per_layer = mla_up_projection_recompute_saved_bytes(
-          layer_tokens, a.hidden, t, a.q_lora_rank + a.kv_lora_rank + a.rope_head_dim, lin_bytes);
+          mb_tokens, a.hidden, t, a.q_lora_rank + a.kv_lora_rank + a.rope_head_dim, lin);
   }
   plan.recompute_saved_bytes_per_layer = plan.norm_recompute_saved_bytes_per_layer + plan.mla_recompute_saved_bytes_per_layer;
   // MoE layers keep the activations of each token's k routed copies (expert tensor parallel 1: whole
@@ -148,8 +151,6 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const double moe_layers_here = a.experts > 0 ? moe_layers(a) * layers_per_stage / a.layers : 0.0;
   plan.moe_layers_per_stage = moe_layers_here;
   if (a.experts > 0 && L.recompute != "full") {
-    const bool fp8 = x.dtype == Dtype::fp8;
-    const double lin = fp8 ? 1.0 : 2.0, tokens_sp = local_seq * mb / (L.sequence_parallel ? t : 1.0);
     const double f = a.expert_ffn > 0 ? a.expert_ffn : a.ffn;
     plan.moe_token_copies = tokens_sp * std::max(1.0, a.experts_per_token);
     plan.moe_activation_bytes_per_copy = moe_expert_activation_bytes_per_token(a.hidden, f, a.gated_mlp, lin, x.swiglu_fp8_input);
@@ -169,16 +170,16 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   }
   plan.activations_bytes = (per_layer - plan.recompute_saved_bytes_per_layer) * layers_per_stage * in_flight +
                            plan.moe_activation_bytes_per_layer * moe_layers_here * in_flight + plan.logits_bytes;
-  if (x.dtype == Dtype::fp8 && x.recipe.weights > 0)
-    plan.fp8_weight_copy_bytes = fp8_weight_copy_bytes(plan.weights_bytes / x.recipe.weights);
+  // fp8: the FP8 copy of the weights held (their bytes / the recipe's bytes per weight = params).
+  auto fp8_copy = [&](double weights) { return fp8 && x.recipe.weights > 0 ? fp8_weight_copy_bytes(weights / x.recipe.weights) : 0.0; };
+  plan.fp8_weight_copy_bytes = fp8_copy(plan.weights_bytes);
   if (x.mtp_layers > 0) {
     // training_step.hpp (TrainingPlan::mtp_bytes).
     const ModelStateBytes md = model_state_bytes_per_gpu(x.mtp_params - x.mtp_expert_params, x.recipe, L.zero_stage, d * cp, t);
     const ModelStateBytes me =
         model_state_bytes_per_gpu(x.mtp_expert_params, x.recipe, L.zero_stage, plan.state_expert_data_parallel, e);
     const double weights = md.weights + me.weights;
-    plan.mtp_state_bytes = weights + md.gradients + me.gradients + md.optimizer + me.optimizer +
-                           (x.dtype == Dtype::fp8 && x.recipe.weights > 0 ? fp8_weight_copy_bytes(weights / x.recipe.weights) : 0.0);
+    plan.mtp_state_bytes = weights + md.gradients + me.gradients + md.optimizer + me.optimizer + fp8_copy(weights);
     plan.mtp_activation_bytes =
         x.mtp_layers * (per_layer - plan.recompute_saved_bytes_per_layer + (moe_layers(a) > 0 ? plan.moe_activation_bytes_per_layer : 0.0));
     plan.mtp_logits_bytes = x.mtp_layers * plan.logits_bytes;
