@@ -83,6 +83,23 @@ double mtp_module_params(const Architecture& a) {
   return a.mtp_layers * (block + 2.0 * a.hidden * a.hidden + 2.0 * norm_params(a));
 }
 
+double mtp_flops_per_token(const Architecture& a, double seq_len, bool flash_attention) {
+  if (a.mtp_layers <= 0) return 0.0;
+  const double mlp = moe_layers(a) > 0
+                         ? (std::max(1.0, a.experts_per_token) + a.shared_experts) * params_per_expert(a) + a.hidden * a.experts
+                         : mlp_params(a, a.ffn);
+  const double active = layer_shared_params(a) + mlp + 2.0 * a.hidden * a.hidden + 2.0 * norm_params(a) + a.vocab * a.hidden;
+  const double scores = 12.0 * seq_len * a.heads * a.head_dim * (flash_attention ? 0.5 : 1.0);
+  return a.mtp_layers * (6.0 * active + scores);
+}
+
+double mla_up_projection_recompute_flops_per_token(const Architecture& a) {
+  if (a.attention != "mla") return 0.0;
+  const double q_up = a.q_lora_rank > 0 ? a.q_lora_rank * a.heads * (a.head_dim + a.rope_head_dim) : 0.0;
+  const double kv_up = a.kv_lora_rank * a.heads * (a.head_dim + a.v_head_dim);
+  return 2.0 * a.layers * (q_up + kv_up);
+}
+
 double params_total(const Architecture& a) {
   const double moe = moe_layers(a), dense = a.layers - moe;
   const double router = a.hidden * a.experts;

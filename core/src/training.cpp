@@ -32,6 +32,16 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
         s.training.kernel_efficiency ? g(p.kernel_efficiency)
                                      : cat({g(ke.value), " x ", g(m.arch.hidden), " / (", g(m.arch.hidden), " + 256)"}),
         s.training.kernel_efficiency ? "scenario" : ke.source);
+  if (p.mtp_flops_per_step > 0)
+    b.add("training.step.mtp_flops", p.mtp_flops_per_step, "FLOP", "tokens per step x MTP FLOPs per token (in the hardware FLOPs)",
+          cat({g(p.global_batch * s.training.seq_len), " x ", g(m.mtp_flops_per_token)}),
+          "DeepSeek-V3 report sec. 2.2: per depth one more block and a pass of the shared output head (formulas.hpp "
+          "mtp_flops_per_token)");
+  if (p.mla_recompute_flops_per_step > 0)
+    b.add("training.step.mla_recompute_flops", p.mla_recompute_flops_per_step, "FLOP",
+          "tokens per step x 2 x layers x MLA up-projection weights (in the hardware FLOPs)",
+          cat({g(p.global_batch * s.training.seq_len), " x ", g(m.mla_recompute_flops_per_token)}),
+          "DeepSeek-V3 report sec. 3.2.3: MLA up-projections recomputed in the backward");
   b.add("training.step.compute_seconds", p.compute_seconds, "s", "hardware FLOPs per step / GPUs / (peak x kernel efficiency)",
         cat({g(p.hardware_flops_per_step), " / ", g(L.gpus()), " / (", g(m.peak), " x ", g(p.kernel_efficiency), ")"}),
         "Megatron eq. 3 (Narayanan et al. 2021), recompute FLOPs counted");

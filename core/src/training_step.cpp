@@ -61,7 +61,9 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
     x.mtp_layers = x.arch.mtp_layers;
     x.mtp_params = mtp_module_params(x.arch);
     x.mtp_expert_params = mtp_module_expert_params(x.arch);
+    x.mtp_flops_per_token = mtp_flops_per_token(x.arch, x.seq_len, x.flash_attention);
   }
+  if (x.recompute_mla_up) x.mla_recompute_flops_per_token = mla_up_projection_recompute_flops_per_token(x.arch);
   // Memory-bound kernels reach the share of peak bandwidth decode does (setup.cpp, llama.cpp tg128).
   x.hbm_bytes_per_s = x.gpu.bandwidth_bytes_per_s * default_efficiencies(x.gpu).decode_bandwidth;
   return x;
@@ -198,10 +200,15 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // computed nor counted (Dao 2023, FlashAttention-2 sec. 3.1.1); without it, Megatron's full count.
   const double executed_attention = x.flash_attention ? attention / 2.0 : attention;
   plan.model_flops_per_step = 6.0 * x.active * tokens + executed_attention;
-  const double executed = plan.model_flops_per_step;  // + recompute below
-  plan.hardware_flops_per_step = L.recompute == "full"        ? executed * 4.0 / 3.0
-                                 : L.recompute == "selective" ? executed + executed_attention / 3.0
-                                                              : executed;
+  // The multi-token-prediction modules run beside the model (recomputed with it under full recompute);
+  // MLA's up-projections recomputed on their own unless the whole layer is.
+  plan.mtp_flops_per_step = x.mtp_flops_per_token * tokens;
+  plan.mla_recompute_flops_per_step = L.recompute == "full" ? 0.0 : x.mla_recompute_flops_per_token * tokens;
+  const double executed = plan.model_flops_per_step + plan.mtp_flops_per_step;  // + recompute below
+  plan.hardware_flops_per_step = (L.recompute == "full"        ? executed * 4.0 / 3.0
+                                  : L.recompute == "selective" ? executed + executed_attention / 3.0
+                                                               : executed) +
+                                 plan.mla_recompute_flops_per_step;
   const double N = t * p * cp * d;
   // The busiest expert gets kExpertImbalance x its share of tokens.
   const double expert_share = x.active > 0 ? x.active_expert_params / x.active : 0.0;

@@ -383,7 +383,9 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // at 75 GB instead of EP 32); with the MTP module the run trained counted too (sec. 2.2; 66.6 GB on
   // the published layout) 1.25 -> 1.23 (best: TP 2, PP 16 v 2, EP 16 at 66 GB). The memory the model still leaves
   // out of that run (DualPipe's second parameter copy, sec. 3.2.1 Table 2) would weigh on those layouts too.
-  const std::map<std::string, double> known_gap = {{"train-step-deepseek-deepseek-v3-2048xh800-fp8", 1.23},
+  // With the compute of the MTP module and of the MLA up-projections recomputed counted (~4.5% and ~3%
+  // more FLOPs on every layout) the all-to-all hides better behind the longer compute: 1.23 -> 1.21.
+  const std::map<std::string, double> known_gap = {{"train-step-deepseek-deepseek-v3-2048xh800-fp8", 1.21},
                                                    {"train-step-mb2604-deepseek-v3-256xb200-fp8", 1.23},
                                                    {"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 1.83}};
   int checked = 0;
@@ -689,6 +691,51 @@ TEST_CASE("DeepSeek-V3's multi-token-prediction module: its parameters against t
   llama.model.preset = "llama-3.1-405b";
   llama.training.expert_parallel = 1;
   CHECK(training_step(llama, scenario_training_layout(llama)).mtp_bytes == 0);
+}
+
+TEST_CASE("DeepSeek-V3's multi-token prediction and MLA up-projection recomputation are compute the step executes", "[training-step]") {
+  // DeepSeek-V3 report sec. 2.2 (one MTP depth: a block and the shared output head on every token) and
+  // sec. 3.2.3 (MLA up-projections recomputed in back-propagation). Shapes from the model's config.
+  const Scenario s = validation_case("train-step-deepseek-deepseek-v3-2048xh800-fp8").scenario;
+  REQUIRE(s.training.multi_token_prediction);
+  REQUIRE(s.training.recompute_mla_up_projections);
+  const double h = 7168, V = 129280, f = 2048, seq = 4096;
+  // The block: MLA (q down 7168x1536, q up 1536 x 128 x 192, kv down 7168 x (512 + 64), kv up 512 x 128 x
+  // (128 + 128), out 128 x 128 x 7168, two latent norms), 8 routed + 1 shared experts of 3 h f, the
+  // router h x 256, two block norms; the 2h x h projection and its two input norms; the head V x h.
+  const double mla = h * 1536 + 1536 + 1536 * 128 * 192 + h * 576 + 512 + 512 * 128 * 256 + 128 * 128 * h;
+  const double block = mla + 9 * 3 * h * f + h * 256 + 2 * h + 2 * h * h + 2 * h + V * h;
+  const double mtp_per_token = 6 * block + 12 * seq * 128 * 128 / 2;  // + its causal attention scores
+  const double mla_up_per_token = 2.0 * 61 * (1536.0 * 128 * 192 + 512.0 * 128 * 256);
+  const Architecture a = resolved_architecture(s);
+  CHECK(mtp_flops_per_token(a, seq, true) == Approx(mtp_per_token).epsilon(1e-9));
+  CHECK(mla_up_projection_recompute_flops_per_token(a) == Approx(mla_up_per_token).epsilon(1e-9));
+  // Next to 6 x 37B activated per token: ~4.5% and ~3% more work.
+  CHECK(mtp_per_token / (6 * 37e9) == Approx(0.045).margin(0.005));
+  CHECK(mla_up_per_token / (6 * 37e9) == Approx(0.030).margin(0.005));
+  // In the step's hardware FLOPs (and so its compute time), not in the model FLOPs of its MFU.
+  const TrainingLayout L = scenario_training_layout(s);
+  const TrainingPlan p = training_step(s, L);
+  Scenario plain = s;
+  plain.training.multi_token_prediction = false;
+  plain.training.recompute_mla_up_projections = false;
+  const TrainingPlan q = training_step(plain, L);
+  const double tokens = *s.training.global_batch * seq;
+  CHECK(p.mtp_flops_per_step == Approx(tokens * mtp_per_token).epsilon(1e-9));
+  CHECK(p.mla_recompute_flops_per_step == Approx(tokens * mla_up_per_token).epsilon(1e-9));
+  CHECK(p.model_flops_per_step == Approx(q.model_flops_per_step).epsilon(1e-12));
+  CHECK(p.hardware_flops_per_step == Approx(q.hardware_flops_per_step + p.mtp_flops_per_step + p.mla_recompute_flops_per_step).epsilon(1e-12));
+  CHECK(p.compute_seconds / q.compute_seconds == Approx(p.hardware_flops_per_step / q.hardware_flops_per_step).epsilon(1e-12));
+  const Report r = evaluate(s);
+  CHECK(at(r, "training.step.mtp_flops") == Approx(p.mtp_flops_per_step));
+  CHECK(at(r, "training.step.mla_recompute_flops") == Approx(p.mla_recompute_flops_per_step));
+  CHECK(evaluate(plain).find("training.step.mtp_flops") == nullptr);
+  // Full recompute repeats the whole forward, MTP included: nothing separate for the up-projections.
+  TrainingLayout full = L;
+  full.recompute = "full";
+  const TrainingPlan pf = training_step(s, full);
+  CHECK(pf.mla_recompute_flops_per_step == 0);
+  CHECK(pf.hardware_flops_per_step == Approx((pf.model_flops_per_step + pf.mtp_flops_per_step) * 4.0 / 3.0).epsilon(1e-12));
 }
 
 TEST_CASE("expert parallel is checked against the stage's tensor x data x context parallel GPUs, as the step model folds it", "[training-step]") {

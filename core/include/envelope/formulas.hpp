@@ -58,6 +58,20 @@ double params_per_expert(const Architecture& a);
 double mtp_module_params(const Architecture& a);
 // Of those, the routed experts (mtp_layers x experts x params_per_expert when the model has MoE layers).
 double mtp_module_expert_params(const Architecture& a);
+// Training FLOPs per token the multi-token-prediction modules add to a step (DeepSeek-V3 report sec.
+// 2.2: each depth runs one more transformer block on every token and predicts with the shared output
+// head): 6 per parameter the block activates (attention, the k routed and the shared experts, the
+// router; the dense MLP for a dense model), its 2h x h projection and one more pass of the head
+// (vocab x h), plus the block's attention scores as Megatron counts them (12 x seq x heads x head_dim
+// per layer and token, the causal half with FlashAttention). DeepSeek-V3 with one depth: ~9.6 GFLOP
+// per token beside the main model's ~6 x 37B.
+double mtp_flops_per_token(const Architecture& a, double seq_len, bool flash_attention);
+// FLOPs per token of recomputing MLA's up-projections in the backward (DeepSeek-V3 report sec. 3.2.3,
+// "Recomputation of RMSNorm and MLA Up-Projection"): their forward once more, 2 per weight, over every
+// layer: the query's (q_lora_rank x heads x (head_dim + rope_head_dim)) and the keys' and values'
+// (kv_lora_rank x heads x (head_dim + v_head_dim)). RMSNorm recomputation moves bytes, not FLOPs
+// worth counting. 0 for attention other than MLA.
+double mla_up_projection_recompute_flops_per_token(const Architecture& a);
 // Number of MoE layers: floor((layers - leading dense layers) / moe_layer_interval), 0 for dense
 // models (DeepSeek-V3 first_k_dense_replace; Llama 4 interleave_moe_layer_step).
 double moe_layers(const Architecture& a);

@@ -86,7 +86,11 @@ struct TrainingPlan {
   double global_batch = 0;                // sequences per step
   double kernel_efficiency = 0;           // fraction of dense peak the layers' kernels reach
   double model_flops_per_step = 0;        // Megatron eq. 3 with 72 (no recompute FLOPs counted)
-  double hardware_flops_per_step = 0;     // 96 with full recompute
+  double hardware_flops_per_step = 0;     // 96 with full recompute; + the two below
+  // Executed beyond the model's own FLOPs (0 unless the scenario trains them): the multi-token-prediction
+  // modules (mtp_flops_per_token) and MLA's up-projections recomputed in the backward
+  // (mla_up_projection_recompute_flops_per_token; none with full recompute, which repeats the whole forward).
+  double mtp_flops_per_step = 0, mla_recompute_flops_per_step = 0;
   double model_flops_utilization = 0;     // model FLOPs / (GPUs x peak x step)
   double hardware_tflops_per_gpu = 0;
   double model_tflops_per_gpu = 0;
@@ -214,6 +218,8 @@ struct TrainingStepModel {
   bool recompute_mla_up = false;        // training.recompute_mla_up_projections (MLA models only)
   // training.multi_token_prediction: the modules trained (0 otherwise) and their parameters.
   double mtp_layers = 0, mtp_params = 0, mtp_expert_params = 0;
+  // FLOPs per token those two options add (formulas.hpp; 0 when off).
+  double mtp_flops_per_token = 0, mla_recompute_flops_per_token = 0;
   double hbm_bytes_per_s = 0;        // memory bandwidth x the decode bandwidth efficiency (memory-bound kernels)
   // Costs one layout (no search). The plan is filled even when it does not fit (fits = false).
   TrainingPlan cost(const TrainingLayout& layout, double global_batch) const;
