@@ -333,11 +333,14 @@
     window.addEventListener(ev, function () { if (window.envelope.ready) Module.ccall('envelope_request_redraw', null, [], []); });
   });
 
-  // The app's WebGL2 context is made here, with the attributes platform_web.cpp asks for, once
-  // envelope_web.js has started compiling the wasm (preRun runs right after it has): with software GL
-  // it takes ~75 ms, which then overlaps the compilation instead of following it. The app takes it over
-  // (Emscripten's GL_PREINITIALIZED_CONTEXT, web/CMakeLists.txt); if it cannot be made, the app makes
-  // its own and reports a browser without WebGL2 (docs/performance.md, round 5).
+  // The served page compiles its wasm from here, as soon as this glue runs (the response was preloaded
+  // by index.html), and then makes the app's WebGL2 context while it compiles: with software GL the
+  // context takes 75-200 ms of the main thread. The app takes the context over (Emscripten's
+  // GL_PREINITIALIZED_CONTEXT, web/CMakeLists.txt) and gets the module through Emscripten's
+  // instantiateWasm hook; if the context cannot be made, the app makes its own and reports a browser
+  // without WebGL2. The single-file page (envelope.html) decodes its inline wasm in
+  // single-file-loader.js and makes the context in preRun, once the decoding has started
+  // (docs/performance.md, rounds 5 and 6).
   function makeContext() {
     try {
       var gl = document.getElementById('canvas').getContext('webgl2', {
@@ -347,10 +350,10 @@
       if (gl) window.Module.preinitializedWebGLContext = gl;
     } catch (e) { /* the app makes its own context, or says why it cannot */ }
   }
+  function codeFailed(e) { window.Module.onAbort('the page could not load its code (' + e + ')'); }
 
   window.Module = {
     canvas: document.getElementById('canvas'),
-    preRun: [makeContext],
     print: function (t) { console.log(t); },
     printErr: function (t) { console.warn(t); },
     onRuntimeInitialized: function () {
@@ -359,6 +362,21 @@
     },
     onAbort: function (what) { showStatus(stoppedMessage(what), true); }
   };
+  var singleFile = document.getElementById('envelope-wasm-gz') !== null;
+  if (singleFile || !WebAssembly.compileStreaming || window.location.protocol === 'file:') {
+    window.Module.preRun = [makeContext];
+  } else {
+    // The same request as the preload (CORS mode, same-origin credentials), so its response is used.
+    var compiled = WebAssembly.compileStreaming(fetch('envelope_web.wasm', { mode: 'cors', credentials: 'same-origin' }));
+    compiled.catch(function () { /* reported when the app asks for the module */ });
+    window.Module.instantiateWasm = function (imports, receive) {
+      compiled.then(function (module) {
+        return WebAssembly.instantiate(module, imports).then(function (instance) { receive(instance, module); });
+      }).catch(codeFailed);
+      return {};  // exports arrive through receive()
+    };
+    makeContext();
+  }
   document.getElementById('canvas').addEventListener('webglcontextlost', function (e) {
     showStatus(stoppedMessage('the WebGL context was lost'), true);
     e.preventDefault();
