@@ -60,12 +60,12 @@ double implied_kernel_efficiency(const ValidationCase& c) {
 
 namespace {
 
-// Share of the step the kernels take at the default efficiency: where communication or the bubble
-// dominates, a record says more about those terms than about the kernels.
+// Share of the step the kernels of the run's precision take at the default efficiencies: where
+// communication, the bubble or (in fp8 / fp4 runs) the 16-bit attention and output head dominate, a
+// record says more about those than about the kernels it would calibrate.
 double compute_share(const ValidationCase& c) {
-  const Report r = evaluate_without_bands(c.scenario, Catalog::builtin());
-  const double step = r.value("training.step.step_seconds");
-  return step > 0 ? r.value("training.step.compute_seconds") / step : 0.0;
+  const TrainingPlan p = training_step(c.scenario, scenario_training_layout(c.scenario));
+  return p.step_seconds > 0 ? (p.compute_seconds - p.bf16_compute_seconds) / p.step_seconds : 0.0;
 }
 
 }  // namespace

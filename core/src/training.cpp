@@ -42,9 +42,24 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
           "tokens per step x 2 x layers x MLA up-projection weights (in the hardware FLOPs)",
           cat({g(p.global_batch * s.training.seq_len), " x ", g(m.mla_recompute_flops_per_token)}),
           "DeepSeek-V3 report sec. 3.2.3: MLA up-projections recomputed in the backward");
-  b.add("training.step.compute_seconds", p.compute_seconds, "s", "hardware FLOPs per step / GPUs / (peak x kernel efficiency)",
-        cat({g(p.hardware_flops_per_step), " / ", g(L.gpus()), " / (", g(m.peak), " x ", g(p.kernel_efficiency), ")"}),
-        "Megatron eq. 3 (Narayanan et al. 2021), recompute FLOPs counted");
+  if (m.mixed_precision) {
+    b.add("training.step.bf16_flops", p.bf16_flops_per_step, "FLOP",
+          "attention products (as executed, with their recompute) + output head 6 x V x h x tokens, at 16 bits",
+          g(p.bf16_flops_per_step),
+          "DeepSeek-V3 report sec. 3.3.1 (attention and output head kept in BF16); Transformer Engine fp8_dpa=False");
+    b.add("training.step.compute_seconds", p.compute_seconds, "s",
+          "[(hardware FLOPs - 16-bit FLOPs) / (peak x kernel efficiency) + 16-bit FLOPs / (bf16 peak x bf16 kernel "
+          "efficiency)] / GPUs",
+          cat({"[(", g(p.hardware_flops_per_step), " - ", g(p.bf16_flops_per_step), ") / (", g(m.peak), " x ",
+               g(p.kernel_efficiency), ") + ", g(p.bf16_flops_per_step), " / (", g(m.peak16), " x ", g(m.kernel_efficiency16),
+               ")] / ", g(L.gpus())}),
+          "Megatron eq. 3 (Narayanan et al. 2021), recompute FLOPs counted; bf16 kernel fit of the generation "
+          "(docs/calibration.md)");
+  } else {
+    b.add("training.step.compute_seconds", p.compute_seconds, "s", "hardware FLOPs per step / GPUs / (peak x kernel efficiency)",
+          cat({g(p.hardware_flops_per_step), " / ", g(L.gpus()), " / (", g(m.peak), " x ", g(p.kernel_efficiency), ")"}),
+          "Megatron eq. 3 (Narayanan et al. 2021), recompute FLOPs counted");
+  }
   b.add("training.step.moe_permutation_seconds", p.moe_permutation_seconds, "s",
         "MoE layers per stage x micro_batches x passes x token copies (tokens per GPU x k) x 6 x h x 2 B / (HBM bandwidth "
         "x efficiency)",

@@ -44,6 +44,14 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.kernel_efficiency = efficiency                     ? *efficiency
                         : s.training.kernel_efficiency ? *s.training.kernel_efficiency
                                                        : x.kernel_fit.value * gemm_width_factor(x.arch.hidden);
+  // The attention products and the output head stay at 16 bits in fp8 / fp4 training (DeepSeek-V3
+  // report sec. 3.3.1: "the embedding module, the output head, MoE gating modules, normalization
+  // operators, and attention operators" keep their original precision; Transformer Engine recipes
+  // leave FP8 attention off, fp8_dpa=False): they run at the bf16 peak and the bf16 fit.
+  x.mixed_precision = dt == Dtype::fp8 || dt == Dtype::fp4;
+  x.peak16 = x.mixed_precision ? peak_flops_at(s.hardware, x.gpu, Dtype::bf16) : x.peak;
+  x.kernel_efficiency16 = x.mixed_precision ? training_kernel_efficiency(x.gpu, Dtype::bf16).value * gemm_width_factor(x.arch.hidden)
+                                            : x.kernel_efficiency;
   x.price = price_per_gpu_hour(s, c);
   x.tokens = s.training.tokens;
   x.recipe = recipe_bytes_per_param(s.training.recipe, s.training.optimizer, s.training.optimizer_state_dtype == "bf16");
@@ -226,9 +234,20 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const double expert_rows = a.experts > 0 ? tokens_per_expert / (tokens_per_expert + 256.0) : 1.0;
   const double narrow_experts =
       1.0 - expert_share + expert_share * gemm_width_factor(a.hidden) / (expert_width * expert_rows);
-  const double rate = x.peak * x.kernel_efficiency;
-  plan.compute_seconds =
-      rate > 0 ? plan.hardware_flops_per_step / N / rate * imbalance * moe_imbalance * narrow_experts : 0.0;
+  // 16-bit work in fp8 / fp4 training: the attention products as executed (recomputed with the layer
+  // under selective or full recompute) and the output head's 6 V h per token.
+  // (Never more than the hardware FLOPs: a given model.active_params may leave less than the head.)
+  if (x.mixed_precision)
+    plan.bf16_flops_per_step = std::min(plan.hardware_flops_per_step,
+                                        executed_attention * (L.recompute == "none" ? 1.0 : 4.0 / 3.0) +
+                                            6.0 * a.vocab * a.hidden * tokens * (L.recompute == "full" ? 4.0 / 3.0 : 1.0));
+  const double rate = x.peak * x.kernel_efficiency, rate16 = x.peak16 * x.kernel_efficiency16;
+  const double kernel_seconds = rate > 0 && rate16 > 0 ? (plan.hardware_flops_per_step - plan.bf16_flops_per_step) / rate +
+                                                             plan.bf16_flops_per_step / rate16
+                                                       : 0.0;
+  plan.compute_seconds = kernel_seconds / N * imbalance * moe_imbalance * narrow_experts;
+  plan.bf16_compute_seconds =
+      rate16 > 0 ? plan.bf16_flops_per_step / rate16 / N * imbalance * moe_imbalance * narrow_experts : 0.0;
   const double act_bytes = 2.0;  // 16-bit activations on the wire
   // Tensor parallel: 2 all-reduces forward + 2 backward per layer and micro-batch (+2 when the
   // forward is recomputed) of the GPU's s/cp x b x h activations; sequence parallel moves the same.
@@ -243,7 +262,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     const Link cp_link = link_for(x.gpu, t * cp);
     const double chunk = 2.0 * local_seq * mb * x.kv_width / std::min(t, std::max(1.0, a.kv_heads)) * act_bytes;
     const double pass = (cp - 1) * (chunk / cp_link.bytes_per_s + cp_link.latency);
-    const double attention_per_layer = rate > 0 ? attention / a.layers / (B / mb) / (t * cp) / rate : 0.0;
+    const double attention_per_layer = rate16 > 0 ? attention / a.layers / (B / mb) / (t * cp) / rate16 : 0.0;
     plan.context_parallel_seconds =
         layers_per_stage * m * std::max(0.0, (3 + recomputed) * pass - attention_per_layer);
   }
@@ -381,11 +400,11 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   // (docs/calibration.md; tests/core/test_training_step.cpp holds these constants to that fit).
   const bool fp4 = compute == Dtype::fp4;
   if (has("h100") || has("h200") || has("h800") || has("gh200") || id == "h20")
-    return low_precision ? KernelEfficiency{0.503, "hopper", "H100-class fp8: median of 6 published fp8 runs; docs/calibration.md"}
+    return low_precision ? KernelEfficiency{0.531, "hopper", "H100-class fp8: median of 6 published fp8 runs; docs/calibration.md"}
                          : KernelEfficiency{0.569, "hopper", "H100-class bf16: median of Llama 3 405B's 3 layouts; docs/calibration.md"};
   if (has("b200") || has("b300") || has("gb200") || has("gb300")) {
-    if (fp4) return {0.316, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
-    return low_precision ? KernelEfficiency{0.472, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
+    if (fp4) return {0.352, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
+    return low_precision ? KernelEfficiency{0.495, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
                          : KernelEfficiency{0.481, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
   }
   // Other accelerators: their whole-run MFU default (evaluate.hpp) scaled as on A100 (0.55 / 0.40).

@@ -70,8 +70,12 @@ TEST_CASE("training step: leave-one-out errors of the kernel-efficiency fit", "[
   std::vector<double> errors;
   for (const KernelFitRow& r : fit.rows) {
     INFO(r.id << ": implied " << r.implied << ", fit without it " << r.loo_base << ", ratio " << r.loo_ratio);
-    CHECK(r.implied > 0.1);
-    CHECK(r.implied < 1.0);
+    // A record in the fit implies a plausible efficiency; outside it (its training-precision kernels
+    // under 60% of the step: the 1M-token run's are 2%) the implied value is barely constrained.
+    if (r.in_fit) {
+      CHECK(r.implied > 0.1);
+      CHECK(r.implied < 1.0);
+    }
     if (r.loo_ratio > 0) errors.push_back(std::fabs(std::log(r.loo_ratio)));
   }
   REQUIRE(errors.size() >= 18);
@@ -385,9 +389,11 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // out of that run (DualPipe's second parameter copy, sec. 3.2.1 Table 2) would weigh on those layouts too.
   // With the compute of the MTP module and of the MLA up-projections recomputed counted (~4.5% and ~3%
   // more FLOPs on every layout) the all-to-all hides better behind the longer compute: 1.23 -> 1.21.
-  const std::map<std::string, double> known_gap = {{"train-step-deepseek-deepseek-v3-2048xh800-fp8", 1.21},
-                                                   {"train-step-mb2604-deepseek-v3-256xb200-fp8", 1.23},
-                                                   {"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 1.83}};
+  // With the attention products and the output head at 16 bits in fp8 runs (DeepSeek-V3 sec. 3.3.1): 1.21 ->
+  // 1.20, 1.23 -> 1.21 and 1.83 -> 1.74.
+  const std::map<std::string, double> known_gap = {{"train-step-deepseek-deepseek-v3-2048xh800-fp8", 1.20},
+                                                   {"train-step-mb2604-deepseek-v3-256xb200-fp8", 1.21},
+                                                   {"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 1.74}};
   int checked = 0;
   for (const ValidationCase& c : validation_cases()) {
     if (c.category != "training-throughput" || !c.excluded.empty()) continue;
@@ -725,7 +731,10 @@ TEST_CASE("DeepSeek-V3's multi-token prediction and MLA up-projection recomputat
   CHECK(p.mla_recompute_flops_per_step == Approx(tokens * mla_up_per_token).epsilon(1e-9));
   CHECK(p.model_flops_per_step == Approx(q.model_flops_per_step).epsilon(1e-12));
   CHECK(p.hardware_flops_per_step == Approx(q.hardware_flops_per_step + p.mtp_flops_per_step + p.mla_recompute_flops_per_step).epsilon(1e-12));
-  CHECK(p.compute_seconds / q.compute_seconds == Approx(p.hardware_flops_per_step / q.hardware_flops_per_step).epsilon(1e-12));
+  // Both run at the fp8 rate (the 16-bit attention products and output head are the main model's).
+  CHECK(p.bf16_flops_per_step == Approx(q.bf16_flops_per_step).epsilon(1e-12));
+  CHECK((p.compute_seconds - p.bf16_compute_seconds) / (q.compute_seconds - q.bf16_compute_seconds) ==
+        Approx((p.hardware_flops_per_step - p.bf16_flops_per_step) / (q.hardware_flops_per_step - q.bf16_flops_per_step)).epsilon(1e-12));
   const Report r = evaluate(s);
   CHECK(at(r, "training.step.mtp_flops") == Approx(p.mtp_flops_per_step));
   CHECK(at(r, "training.step.mla_recompute_flops") == Approx(p.mla_recompute_flops_per_step));

@@ -61,6 +61,8 @@ void draw_training(App& app) {
   if (begin_result_table("step")) {
     result_row(app, "Step", "training.step.step_seconds");
     result_row(app, "Compute", "training.step.compute_seconds");
+    if (app.report().find("training.step.bf16_flops"))
+      result_row(app, "  16-bit FLOPs (attention, output head)", "training.step.bf16_flops");
     if (app.report().find("training.step.mtp_flops")) result_row(app, "  of it, MTP module FLOPs", "training.step.mtp_flops");
     if (app.report().find("training.step.mla_recompute_flops"))
       result_row(app, "  of it, MLA up-projections recomputed", "training.step.mla_recompute_flops");

@@ -106,7 +106,9 @@ struct TrainingSection {
   // all-to-all dispatcher, moe_token_dispatcher_type="alltoall": one 16-bit copy per routed expert).
   std::string expert_dispatcher = "deepep";
   std::optional<double> global_batch;       // sequences per step; unset: ~4M tokens
-  std::optional<double> kernel_efficiency;  // unset: fitted for the GPU generation and dtype
+  // Share of the training precision's dense peak its kernels reach; unset: fitted for the GPU generation
+  // and dtype. In fp8 / fp4 runs the 16-bit attention products and output head keep the bf16 fit.
+  std::optional<double> kernel_efficiency;
   // Share of a run's wall-clock time spent in productive steps (failures, restarts, checkpoint and
   // evaluation pauses take the rest): Llama 3 405B "higher than 90% effective training time" over
   // 54 days with 466 interruptions (Dubey et al. 2024, sec. 3.3.4). Applies to the step model's time,

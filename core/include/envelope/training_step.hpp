@@ -91,6 +91,10 @@ struct TrainingPlan {
   // modules (mtp_flops_per_token) and MLA's up-projections recomputed in the backward
   // (mla_up_projection_recompute_flops_per_token; none with full recompute, which repeats the whole forward).
   double mtp_flops_per_step = 0, mla_recompute_flops_per_step = 0;
+  // Of the hardware FLOPs, those at 16 bits in fp8 / fp4 training (TrainingStepModel::mixed_precision):
+  // the attention score and value products (with their recompute) and the output head; 0 in bf16.
+  double bf16_flops_per_step = 0;
+  double bf16_compute_seconds = 0;  // of compute_seconds, the time of those 16-bit FLOPs
   double model_flops_utilization = 0;     // model FLOPs / (GPUs x peak x step)
   double hardware_tflops_per_gpu = 0;
   double model_tflops_per_gpu = 0;
@@ -201,6 +205,12 @@ struct TrainingStepModel {
   Accelerator gpu;
   double params = 0, active = 0, peak = 0, kernel_efficiency = 0.5, price = 0, tokens = 0;
   KernelEfficiency kernel_fit;     // the fit kernel_efficiency comes from when not given (generation, source)
+  // fp8 / fp4 training keeps the attention products and the output head at 16 bits (DeepSeek-V3 report
+  // sec. 3.3.1; Transformer Engine's FP8 attention, fp8_dpa, is off by default): their FLOPs run at the
+  // bf16 peak x the generation's bf16 kernel efficiency (x the width factor). Equal to peak and
+  // kernel_efficiency when training in bf16.
+  bool mixed_precision = false;
+  double peak16 = 0, kernel_efficiency16 = 0;
   double expert_params = 0;         // routed experts of every MoE layer (sharded by expert parallel)
   double active_expert_params = 0;  // the routed experts a token passes through
   RecipeBytes recipe;
