@@ -122,6 +122,46 @@ TEST_CASE("training step: the report, the planner and evaluate_training_layout g
   CHECK(at(evaluate(back.scenario), "training.wall_seconds") == Approx(plan.ranked.front().train_seconds).epsilon(1e-9));
 }
 
+TEST_CASE("training step: fp8 runs the attention products and the output head at the bf16 rate", "[training-step]") {
+  // DeepSeek-V3 report sec. 3.3.1 (attention operators and the output head keep their precision);
+  // Transformer Engine recipes leave FP8 attention off (fp8_dpa=False). Llama 3 8B on 8 H100 at 8k tokens
+  // (Megatron-Bridge 25.11's record): h 4096, 32 layers, vocab 128,256.
+  const Scenario s = validation_case("train-step-mb2511-llama-3-8b-8xh100-sxm-fp8").scenario;
+  const TrainingLayout L = scenario_training_layout(s);
+  const TrainingPlan p = training_step(s, L);
+  const double B = *s.training.global_batch, seq = s.training.seq_len, tokens = B * seq;
+  // Causal attention products as executed (recompute none) + 6 V h per token.
+  const double attention = 12.0 * B * 32 * seq * seq * 4096 / 2;
+  const double head = 6.0 * 128256 * 4096 * tokens;
+  REQUIRE(L.recompute == "none");
+  CHECK(p.bf16_flops_per_step == Approx(attention + head).epsilon(1e-9));
+  // Compute: the rest at the fp8 peak x the fp8 fit, the 16-bit part at the bf16 peak x the bf16 fit
+  // (each x the width factor h / (h + 256)); dense model, one stage: no other factor.
+  const Accelerator g = resolved_accelerator(s, Catalog::builtin());
+  const double w = 4096.0 / (4096 + 256);
+  const double e8 = training_kernel_efficiency(g, Dtype::fp8).value * w, e16 = training_kernel_efficiency(g, Dtype::bf16).value * w;
+  const double gpus = 8;
+  CHECK(p.compute_seconds == Approx(((p.hardware_flops_per_step - p.bf16_flops_per_step) / (g.peak_flops(Dtype::fp8) * e8) +
+                                     p.bf16_flops_per_step / (g.peak_flops(Dtype::bf16) * e16)) / gpus).epsilon(1e-9));
+  CHECK(p.bf16_compute_seconds == Approx(p.bf16_flops_per_step / (g.peak_flops(Dtype::bf16) * e16) / gpus).epsilon(1e-9));
+  // ~17% of this run's FLOPs, a quarter of its compute time.
+  CHECK(p.bf16_flops_per_step / p.hardware_flops_per_step == Approx(0.17).margin(0.02));
+  CHECK(p.bf16_compute_seconds / p.compute_seconds == Approx(0.27).margin(0.03));
+  const Report r = evaluate(s);
+  CHECK(at(r, "training.step.bf16_flops") == Approx(p.bf16_flops_per_step));
+  // In bf16 there is no split: everything at the one rate, and no bf16_flops line.
+  Scenario bf16 = s;
+  bf16.training.dtype = "bf16";
+  const TrainingPlan q = training_step(bf16, L);
+  CHECK(q.bf16_flops_per_step == 0);
+  CHECK(q.compute_seconds == Approx(q.hardware_flops_per_step / (g.peak_flops(Dtype::bf16) * e16) / gpus).epsilon(1e-9));
+  CHECK(evaluate(bf16).find("training.step.bf16_flops") == nullptr);
+  // Selective recompute runs the attention products' forward again, at 16 bits too.
+  TrainingLayout sel = L;
+  sel.recompute = "selective";
+  CHECK(training_step(s, sel).bf16_flops_per_step == Approx(attention * 4.0 / 3.0 + head).epsilon(1e-9));
+}
+
 TEST_CASE("training step: context parallel divides activations and adds a ring exchange", "[training-step]") {
   Scenario s = llama3_405b_h100(16384, 131072);
   // The same micro-batches per pipeline (DP 8) with and without CP 16.
