@@ -129,6 +129,8 @@ ModelPreset read_model(const AssetFields& j, std::string& error) {
   a.rope_head_dim = j.num("rope_head_dim");
   a.v_head_dim = j.num("v_head_dim");
   a.mtp_layers = j.num("mtp_layers");
+  a.expert_groups = j.num("expert_groups");
+  a.expert_groups_per_token = j.num("expert_groups_per_token");
   m.official_params = j.num("official_params");
   m.official_active_params = j.num("official_active_params");
   m.official_source = j.str("official_source");

@@ -89,8 +89,13 @@ double mtp_flops_per_token(const Architecture& a, double seq_len, bool flash_att
                          ? (std::max(1.0, a.experts_per_token) + a.shared_experts) * params_per_expert(a) + a.hidden * a.experts
                          : mlp_params(a, a.ffn);
   const double active = layer_shared_params(a) + mlp + 2.0 * a.hidden * a.hidden + 2.0 * norm_params(a) + a.vocab * a.hidden;
-  const double scores = 12.0 * seq_len * a.heads * a.head_dim * (flash_attention ? 0.5 : 1.0);
+  const double scores = 12.0 * seq_len * attention_score_width(a) * (flash_attention ? 0.5 : 1.0);
   return a.mtp_layers * (6.0 * active + scores);
+}
+
+double attention_score_width(const Architecture& a) {
+  if (a.attention == "mla") return a.heads * (a.head_dim + a.rope_head_dim + a.v_head_dim) / 2.0;
+  return a.heads * a.head_dim;
 }
 
 double mla_up_projection_recompute_flops_per_token(const Architecture& a) {

@@ -182,6 +182,7 @@ ImportResult import_hf_config(const std::string& text, const std::string& name) 
   m.window = m.window_layers = 0;
   m.window_kind = "sliding";
   m.mtp_layers = 0;
+  m.expert_groups = m.expert_groups_per_token = 0;
   const double L = *m.layers;
 
   // ---------------------------------------------------------------- attention layout
@@ -258,6 +259,14 @@ ImportResult import_hf_config(const std::string& text, const std::string& name) 
     m.dense_layers = c.get("first_k_dense_replace", 0);
     m.moe_layer_interval = c.get("moe_layer_freq", 1);
     m.mtp_layers = c.get("num_nextn_predict_layers", 0);
+    // Group-limited routing (DeepSeek-V3: n_group 8, topk_group 4). One group, or every group picked,
+    // is no limit and stays 0 (Kimi K2, GLM-4.5: 1 and 1).
+    const json* ng = c.find("n_group");
+    const json* tg = c.find("topk_group");
+    if (ng && tg && ng->is_number() && tg->is_number() && c.get("n_group", 0) > 1 && c.get("topk_group", 0) < c.get("n_group", 0)) {
+      m.expert_groups = c.get("n_group", 0);
+      m.expert_groups_per_token = c.get("topk_group", 0);
+    }
     if (*m.mtp_layers > 0)
       r.assumptions.push_back("num_nextn_predict_layers: the multi-token-prediction layer is kept as model.mtp_layers, "
                               "outside the parameter count and decoding; training memory counts it with "

@@ -392,7 +392,8 @@ Scenario canonical(const Scenario& s) {
                   &ModelSection::dense_layers, &ModelSection::moe_layer_interval, &ModelSection::tied_embeddings,
                   &ModelSection::gated_mlp, &ModelSection::embedding_norm, &ModelSection::position_embeddings, &ModelSection::max_context,
                   &ModelSection::q_lora_rank, &ModelSection::kv_lora_rank, &ModelSection::rope_head_dim,
-                  &ModelSection::v_head_dim, &ModelSection::window, &ModelSection::window_layers, &ModelSection::mtp_layers}) {
+                  &ModelSection::v_head_dim, &ModelSection::window, &ModelSection::window_layers, &ModelSection::mtp_layers,
+                  &ModelSection::expert_groups, &ModelSection::expert_groups_per_token}) {
     if (!(c.model.*f)) continue;
     Scenario without = c;
     (without.model.*f).reset();

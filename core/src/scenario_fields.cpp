@@ -52,6 +52,8 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.optional("model.window", m.window, {0, 1e9, true, "tokens"});
   v.optional("model.window_layers", m.window_layers, {0, 1000, true});
   v.optional("model.mtp_layers", m.mtp_layers, {0, 16, true});
+  v.optional("model.expert_groups", m.expert_groups, {0, 4096, true});
+  v.optional("model.expert_groups_per_token", m.expert_groups_per_token, {0, 4096, true});
   v.text("model.window_kind", m.window_kind, {"", "sliding", "chunked"}, 8);
 
   HardwareSection& h = s.hardware;

@@ -124,6 +124,8 @@ Architecture architecture_as_given(const Scenario& s, const Catalog& c) {
   set(a.window, m.window);
   set(a.window_layers, m.window_layers);
   set(a.mtp_layers, m.mtp_layers);
+  set(a.expert_groups, m.expert_groups);
+  set(a.expert_groups_per_token, m.expert_groups_per_token);
   if (!m.attention.empty()) a.attention = m.attention;
   if (!m.bias.empty()) a.bias = m.bias;
   if (!m.norm.empty()) a.norm = m.norm;
@@ -147,7 +149,7 @@ Architecture resolved_architecture(const Scenario& s, const Catalog& c) {
 
 double fp4_kernel_ratio(const Accelerator& gpu, Dtype weights) {
   // 4-bit float GEMMs (NVFP4, MXFP4) reach a smaller share of their peak than fp8 ones: on Blackwell
-  // the training kernel efficiencies fitted on published runs are 0.352 (NVFP4) vs 0.495 (fp8)
+  // the training kernel efficiencies fitted on published runs are 0.351 (NVFP4) vs 0.494 (fp8)
   // (training_kernel_efficiency, docs/calibration.md). Serving's compute efficiency takes the same
   // ratio; it is fitted on training runs only, so the serving cases (TensorRT-LLM B200 FP4 tables,
   // assets/validation.json) stay out of the fit. 1 on GPUs without fp4 units (their fp4 runs at fp8).

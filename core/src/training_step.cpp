@@ -55,7 +55,7 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.price = price_per_gpu_hour(s, c);
   x.tokens = s.training.tokens;
   x.recipe = recipe_bytes_per_param(s.training.recipe, s.training.optimizer, s.training.optimizer_state_dtype == "bf16");
-  x.attention_width = x.arch.heads * x.arch.head_dim;
+  x.attention_width = attention_score_width(x.arch);
   x.kv_width = (x.arch.attention == "mla" ? x.arch.heads : x.arch.kv_heads) * x.arch.head_dim;
   x.seq_len = s.training.seq_len;
   x.goodput = s.training.goodput;
@@ -271,7 +271,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // recompute repeats the forward pair (Lepikhin et al. 2020). Across nodes, DeepEP-style dispatch
   // (the default) sends a token over the scale-out link once per remote node it targets and NVLink
   // forwards it inside the node (DeepSeek-V3 sec. 3.2.2): expected nodes hit with uniform routing =
-  // n (1 - (1 - 1/n)^k); dispatch in fp8 when training in fp8 or fp4 (DeepSeek-V3), combine and
+  // n (1 - (1 - 1/n)^k), fewer with the model's group-limited routing (nodes_hit_per_token); dispatch in fp8 when training in fp8 or fp4 (DeepSeek-V3), combine and
   // gradients in 16 bits. Megatron-Core's NCCL all-to-all dispatcher (training.expert_dispatcher
   // "alltoall") sends one 16-bit copy per routed expert: k (n - 1) / n copies leave the node.
   // Exposed by default (Megatron-Core's default schedule); hidden behind compute with expert_overlap.
@@ -292,8 +292,9 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     } else {
       const Link out = link_for(x.gpu, x.gpu.scale_up_domain + 1.0);
       const double nodes = std::ceil(span / std::max(1, x.gpu.scale_up_domain));
-      const double remote_copies = x.dispatch_per_expert ? k * (nodes - 1) / nodes
-                                                         : nodes * (1.0 - std::pow(1.0 - 1.0 / nodes, k)) * (nodes - 1) / nodes;
+      const double remote_copies =
+          x.dispatch_per_expert ? k * (nodes - 1) / nodes
+                                : nodes_hit_per_token(k, nodes, a.expert_groups, a.expert_groups_per_token) * (nodes - 1) / nodes;
       seconds_per_layer = local_tokens * remote_copies * a.hidden * per_pass / out.bytes_per_s + 4 * (nodes - 1) * out.latency;
     }
     plan.expert_parallel_total_seconds = moe_per_stage * m * seconds_per_layer;
@@ -403,9 +404,9 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
     return low_precision ? KernelEfficiency{0.531, "hopper", "H100-class fp8: median of 6 published fp8 runs; docs/calibration.md"}
                          : KernelEfficiency{0.569, "hopper", "H100-class bf16: median of Llama 3 405B's 3 layouts; docs/calibration.md"};
   if (has("b200") || has("b300") || has("gb200") || has("gb300")) {
-    if (fp4) return {0.352, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
-    return low_precision ? KernelEfficiency{0.495, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
-                         : KernelEfficiency{0.481, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
+    if (fp4) return {0.351, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
+    return low_precision ? KernelEfficiency{0.494, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
+                         : KernelEfficiency{0.487, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
   }
   // Other accelerators: their whole-run MFU default (evaluate.hpp) scaled as on A100 (0.55 / 0.40).
   const Efficiencies eff = default_efficiencies(gpu);
@@ -428,6 +429,29 @@ double expert_overlap_unpaired_share(double pipeline_parallel, double interleave
 }
 
 double moe_permutation_bytes_per_token_copy(double hidden, double bytes_per_value) { return 6.0 * hidden * bytes_per_value; }
+
+double nodes_hit_per_token(double experts_per_token, double nodes, double groups, double groups_per_token) {
+  const double k = std::max(1.0, experts_per_token), n = std::max(1.0, nodes);
+  auto spread = [k](double over) { return over * (1.0 - std::pow(1.0 - 1.0 / over, k)); };
+  const double G = groups, g = groups_per_token;
+  const bool limited = G > 1 && g >= 1 && g < G && std::floor(G) == G && std::floor(g) == g && std::floor(n) == n;
+  if (!limited) return spread(n);
+  if (std::fmod(G, n) == 0) {
+    // r = G / n groups per node; P(j picked on a node) = C(r, j) C(G - r, g - j) / C(G, g).
+    auto choose = [](double a, double b) {
+      if (b < 0 || b > a) return 0.0;
+      double c = 1;
+      for (double i = 1; i <= b; ++i) c *= (a - b + i) / i;
+      return c;
+    };
+    const double r = G / n, all = choose(G, g);
+    double hit = 0;
+    for (double j = 1; j <= std::min(r, g); ++j) hit += choose(r, j) * choose(G - r, g - j) / all * (1.0 - std::pow(1.0 - j / g, k));
+    return n * hit;
+  }
+  if (std::fmod(n, G) == 0) return spread(g * n / G);
+  return spread(n);
+}
 
 double streaming_multiprocessors(const Accelerator& gpu) {
   const std::string& id = gpu.id;

@@ -303,8 +303,54 @@ TEST_CASE("training step: the published cross-node MoE runs overlap their all-to
     s.training.expert_overlap = false;
     const Report off = evaluate(s);
     CHECK(at(off, "training.step.expert_comm_sm_seconds") == 0);
-    CHECK(at(off, "training.step.tokens_per_second_per_gpu") / c.published < 0.9);
+    // The overlap is worth more than 10% of each run's throughput (DeepSeek-V3 on H800, whose
+    // group-limited routing keeps its all-to-all smallest: 0.80x without it).
+    CHECK(at(off, "training.step.tokens_per_second_per_gpu") / at(on, "training.step.tokens_per_second_per_gpu") < 0.9);
   }
+}
+
+TEST_CASE("training step: group-limited routing caps the nodes a token's dispatch reaches", "[training-step]") {
+  // DeepSeek-V3 report sec. 2.1.2 (node-limited routing: each token to at most 4 nodes) with config.json
+  // n_group 8, topk_group 4; k = 8 experts. Unlimited: n (1 - (1 - 1/n)^k).
+  CHECK(nodes_hit_per_token(8, 8, 0, 0) == Approx(8 * (1 - std::pow(7.0 / 8, 8))));  // 5.25
+  // 8 nodes, one group each: 4 groups picked, a picked group hit with 1 - (3/4)^8.
+  CHECK(nodes_hit_per_token(8, 8, 8, 4) == Approx(4 * (1 - std::pow(0.75, 8))));  // 3.60
+  // 4 nodes, two groups each: a node holds 0, 1 or 2 picked groups with 15/70, 40/70, 15/70.
+  CHECK(nodes_hit_per_token(8, 4, 8, 4) ==
+        Approx(4 * (40.0 / 70 * (1 - std::pow(0.75, 8)) + 15.0 / 70 * (1 - std::pow(0.5, 8)))));  // 2.91
+  // 16 nodes, each group over two: the picked groups' 8 nodes as if unlimited over 8.
+  CHECK(nodes_hit_per_token(8, 16, 8, 4) == Approx(8 * (1 - std::pow(7.0 / 8, 8))));
+  // No limit when every group is picked, with one group, or when groups and nodes do not nest.
+  CHECK(nodes_hit_per_token(8, 8, 8, 8) == Approx(nodes_hit_per_token(8, 8, 0, 0)));
+  CHECK(nodes_hit_per_token(8, 8, 1, 1) == Approx(nodes_hit_per_token(8, 8, 0, 0)));
+  CHECK(nodes_hit_per_token(8, 3, 8, 4) == Approx(nodes_hit_per_token(8, 3, 0, 0)));
+  // Never more nodes than the picked groups span, never more than unlimited.
+  for (double n : {1.0, 2.0, 4.0, 8.0, 16.0, 32.0}) {
+    INFO(n << " nodes");
+    CHECK(nodes_hit_per_token(8, n, 8, 4) <= nodes_hit_per_token(8, n, 0, 0) + 1e-12);
+    CHECK(nodes_hit_per_token(8, n, 8, 4) <= std::max(4.0, 4.0 * n / 8) + 1e-12);
+  }
+  // The catalog's DeepSeek-V3 carries it, and the H800 run's all-to-all shrinks by the ratio of remote
+  // nodes: 3.60 x 7/8 instead of 5.25 x 7/8.
+  const Scenario s = validation_case("train-step-deepseek-deepseek-v3-2048xh800-fp8").scenario;
+  const Architecture a = resolved_architecture(s);
+  CHECK(a.expert_groups == 8);
+  CHECK(a.expert_groups_per_token == 4);
+  Scenario unlimited = s;
+  unlimited.model.expert_groups = 0;
+  const TrainingLayout L = scenario_training_layout(s);
+  CHECK(training_step(s, L).expert_parallel_total_seconds / training_step(unlimited, L).expert_parallel_total_seconds ==
+        Approx((4 * (1 - std::pow(0.75, 8))) / (8 * (1 - std::pow(7.0 / 8, 8)))).epsilon(0.01));
+}
+
+TEST_CASE("MLA's attention products are counted at their own widths: q/k head_dim + rope, v v_head_dim", "[training-step]") {
+  // Megatron eq. 3's 12 x seq x w per layer and token is 3 x (2 s w for Q K^T + 2 s w for A V); MLA's
+  // q/k heads are 128 + 64 wide and its v heads 128 (DeepSeek-V3 config.json).
+  const Scenario s = validation_case("train-step-deepseek-deepseek-v3-2048xh800-fp8").scenario;
+  CHECK(attention_score_width(resolved_architecture(s)) == Approx(128 * (192 + 128) / 2.0));
+  Scenario llama;
+  llama.model.preset = "llama-3.1-405b";
+  CHECK(attention_score_width(resolved_architecture(llama)) == Approx(128 * 128));
 }
 
 TEST_CASE("training step: MoE token permutation moves 6 h x 2 B per routed copy through HBM, and the NCCL all-to-all dispatcher sends a copy per expert", "[training-step]") {
@@ -331,14 +377,15 @@ TEST_CASE("training step: MoE token permutation moves 6 h x 2 B per routed copy 
   dense.training.expert_parallel = 1;
   CHECK(at(evaluate(dense), "training.step.moe_work_seconds") == 0);
   // Dispatcher: across nodes DeepEP sends a token once per remote node it targets (EP 64 over 8
-  // nodes, k 8: 8 (1 - (7/8)^8) x 7/8 = 4.59 nodes) in fp8; Megatron-Core's NCCL all-to-all sends one
-  // 16-bit copy per routed expert off the node (8 x 7/8 = 7): (7 x 8 B) / (4.59 x 7 B) per token.
+  // nodes, k 8, 4 of 8 expert groups per token: 4 (1 - (3/4)^8) x 7/8 = 3.15 nodes) in fp8; Megatron-Core's
+  // NCCL all-to-all sends one 16-bit copy per routed expert off the node (8 x 7/8 = 7): (7 x 8 B) /
+  // (3.15 x 7 B) per token.
   s.training.expert_overlap = false;
   const double deepep = at(evaluate(s), "training.step.expert_parallel_total_seconds");
   s.training.expert_dispatcher = "alltoall";
   const double alltoall = at(evaluate(s), "training.step.expert_parallel_total_seconds");
-  const double nodes_hit = 8 * (1 - std::pow(7.0 / 8.0, 8)) * 7.0 / 8.0;
-  CHECK(alltoall / deepep == Approx(7.0 * 8.0 / (nodes_hit * 7.0)).epsilon(0.005));
+  const double nodes_hit = 4 * (1 - std::pow(3.0 / 4.0, 8)) * 7.0 / 8.0;
+  CHECK(alltoall / deepep == Approx(7.0 * 8.0 / (nodes_hit * 7.0)).epsilon(0.01));  // + the same per-hop latency in both
   // The key travels in links and is checked like every field.
   const LoadResult back = decode_link(encode_link_fragment(s));
   REQUIRE(back.ok());
@@ -431,9 +478,13 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // more FLOPs on every layout) the all-to-all hides better behind the longer compute: 1.23 -> 1.21.
   // With the attention products and the output head at 16 bits in fp8 runs (DeepSeek-V3 sec. 3.3.1): 1.21 ->
   // 1.20, 1.23 -> 1.21 and 1.83 -> 1.74.
-  const std::map<std::string, double> known_gap = {{"train-step-deepseek-deepseek-v3-2048xh800-fp8", 1.20},
-                                                   {"train-step-mb2604-deepseek-v3-256xb200-fp8", 1.21},
-                                                   {"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 1.74}};
+  // With DeepSeek-V3's group-limited routing (8 groups, 4 per token: at most 4 nodes; report sec. 2.1.2,
+  // config.json n_group / topk_group; NVIDIA's Megatron MoE Model Zoo DeepSeek-V3 config sets the same,
+  // --moe-router-num-groups 8 --moe-router-group-topk 4) a token's dispatch reaches 3.6 of 8 nodes
+  // instead of 5.25, and MLA's attention products counted at their own widths (q/k 192, v 128): both
+  // DeepSeek-V3 layouts are within 15% (1.07 and 1.10; the H800 best is EP 64 as published, with TP 2).
+  // Qwen3 (no group limit, NCCL all-to-all) stays at 1.74.
+  const std::map<std::string, double> known_gap = {{"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 1.74}};
   int checked = 0;
   for (const ValidationCase& c : validation_cases()) {
     if (c.category != "training-throughput" || !c.excluded.empty()) continue;
@@ -751,7 +802,7 @@ TEST_CASE("DeepSeek-V3's multi-token prediction and MLA up-projection recomputat
   // router h x 256, two block norms; the 2h x h projection and its two input norms; the head V x h.
   const double mla = h * 1536 + 1536 + 1536 * 128 * 192 + h * 576 + 512 + 512 * 128 * 256 + 128 * 128 * h;
   const double block = mla + 9 * 3 * h * f + h * 256 + 2 * h + 2 * h * h + 2 * h + V * h;
-  const double mtp_per_token = 6 * block + 12 * seq * 128 * 128 / 2;  // + its causal attention scores
+  const double mtp_per_token = 6 * block + 12 * seq * 128 * (192 + 128) / 2 / 2;  // + its causal attention products
   const double mla_up_per_token = 2.0 * 61 * (1536.0 * 128 * 192 + 512.0 * 128 * 256);
   const Architecture a = resolved_architecture(s);
   CHECK(mtp_flops_per_token(a, seq, true) == Approx(mtp_per_token).epsilon(1e-9));

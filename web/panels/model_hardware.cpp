@@ -69,6 +69,10 @@ void draw_model_hardware(App& app) {
     input_field(app, "expert ffn", "model.expert_ffn", arch.expert_ffn);
     input_field(app, "leading dense layers", "model.dense_layers", arch.dense_layers);
     input_field(app, "MoE every n-th layer", "model.moe_layer_interval", arch.moe_layer_interval);
+    if (arch.experts > 0) {
+      input_field(app, "expert groups (0: no limit)", "model.expert_groups", arch.expert_groups);
+      input_field(app, "groups per token", "model.expert_groups_per_token", arch.expert_groups_per_token);
+    }
     input_field(app, "attention window (tokens)", "model.window", arch.window);
     input_field(app, "windowed layers", "model.window_layers", arch.window_layers);
     input_field(app, "max context", "model.max_context", arch.max_context);

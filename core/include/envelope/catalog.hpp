@@ -72,6 +72,12 @@ struct Architecture {
   // excludes them) and not used for decoding; counted in training memory when training trains them
   // (training.multi_token_prediction; mtp_module_params).
   double mtp_layers = 0;
+  // Group-limited ("node-limited") routing: the router first picks expert_groups_per_token of
+  // expert_groups groups of experts, then the top-k experts inside them (DeepSeek-V3 report sec. 2.1.2:
+  // each token goes to at most 4 nodes; config.json n_group 8, topk_group 4; Megatron-Core
+  // moe_router_num_groups / moe_router_group_topk). 0: no limit. It caps the nodes an expert-parallel
+  // dispatch reaches (nodes_hit_per_token).
+  double expert_groups = 0, expert_groups_per_token = 0;
 
   bool operator==(const Architecture&) const = default;
 };

@@ -66,6 +66,11 @@ double mtp_module_expert_params(const Architecture& a);
 // per layer and token, the causal half with FlashAttention). DeepSeek-V3 with one depth: ~9.6 GFLOP
 // per token beside the main model's ~6 x 37B.
 double mtp_flops_per_token(const Architecture& a, double seq_len, bool flash_attention);
+// The width w in Megatron's attention-products count 12 x seq x w per layer and token (eq. 3: the
+// score product Q K^T and the value product A V, each 2 x seq x heads x its head width, forward and
+// backward): heads x head_dim, or for MLA heads x (q/k width + v width) / 2 with q/k width head_dim +
+// rope_head_dim (DeepSeek-V3: 128 x (192 + 128) / 2 = 20,480, not 128 x 128).
+double attention_score_width(const Architecture& a);
 // FLOPs per token of recomputing MLA's up-projections in the backward (DeepSeek-V3 report sec. 3.2.3,
 // "Recomputation of RMSNorm and MLA Up-Projection"): their forward once more, 2 per weight, over every
 // layer: the query's (q_lora_rank x heads x (head_dim + rope_head_dim)) and the keys' and values'

@@ -52,6 +52,7 @@ struct ModelSection {
   std::optional<double> q_lora_rank, kv_lora_rank, rope_head_dim, v_head_dim;
   std::optional<double> window, window_layers;
   std::optional<double> mtp_layers;  // multi-token-prediction modules (catalog.hpp Architecture)
+  std::optional<double> expert_groups, expert_groups_per_token;  // group-limited routing (catalog.hpp)
   std::string attention, bias, norm, window_kind;  // empty: the preset's
 };
 

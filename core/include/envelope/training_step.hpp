@@ -137,6 +137,15 @@ double expert_overlap_unpaired_share(double pipeline_parallel, double interleave
 // router weights; their backward passes move the same tensors the other way): 3 reads + 3 writes of
 // h values. Bytes per copy per MoE layer.
 double moe_permutation_bytes_per_token_copy(double hidden, double bytes_per_value);
+// Expected nodes a token's k routed experts are on, the EP group spanning `nodes` nodes of equal
+// expert shares, routing uniform: n (1 - (1 - 1/n)^k) (DeepEP-style dispatch sends one copy per node
+// hit; DeepSeek-V3 sec. 3.2.2). With group-limited routing (`groups` groups, `groups_per_token` picked
+// per token, then the k experts inside them; DeepSeek-V3 sec. 2.1.2, at most 4 nodes) the k experts
+// fall on the picked groups only: when each node holds G/n whole groups, a node holding j picked groups
+// is hit with 1 - (1 - j/g)^k, j hypergeometric (G groups, G/n on the node, g picked); when each group
+// spans n/G nodes, the g x n/G nodes of the picked groups are hit as the unlimited case. Otherwise
+// (groups and nodes not nested) as unlimited. DeepSeek-V3 on 8 nodes: 3.60 nodes instead of 5.25.
+double nodes_hit_per_token(double experts_per_token, double nodes, double groups, double groups_per_token);
 // Streaming multiprocessors of an accelerator, where published (NVIDIA H100 whitepaper: 132 on
 // H100/H800/H200 SXM; H20 78; Blackwell B200 148; Blackwell Ultra 160); 0 when unknown.
 double streaming_multiprocessors(const Accelerator& gpu);
@@ -214,7 +223,7 @@ struct TrainingStepModel {
   double expert_params = 0;         // routed experts of every MoE layer (sharded by expert parallel)
   double active_expert_params = 0;  // the routed experts a token passes through
   RecipeBytes recipe;
-  double attention_width = 0;  // heads x head_dim
+  double attention_width = 0;  // attention_score_width (formulas.hpp)
   double kv_width = 0;         // kv_heads x head_dim (what context parallel passes around the ring)
   double seq_len = 0;
   bool flash_attention = true;
