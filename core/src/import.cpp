@@ -263,9 +263,12 @@ ImportResult import_hf_config(const std::string& text, const std::string& name) 
     // is no limit and stays 0 (Kimi K2, GLM-4.5: 1 and 1).
     const json* ng = c.find("n_group");
     const json* tg = c.find("topk_group");
-    if (ng && tg && ng->is_number() && tg->is_number() && c.get("n_group", 0) > 1 && c.get("topk_group", 0) < c.get("n_group", 0)) {
-      m.expert_groups = c.get("n_group", 0);
-      m.expert_groups_per_token = c.get("topk_group", 0);
+    if (ng && tg && ng->is_number() && tg->is_number()) {
+      const double groups = c.get("n_group", 0), picked = c.get("topk_group", 0);
+      if (groups > 1 && picked < groups) {
+        m.expert_groups = groups;
+        m.expert_groups_per_token = picked;
+      }
     }
     if (*m.mtp_layers > 0)
       r.assumptions.push_back("num_nextn_predict_layers: the multi-token-prediction layer is kept as model.mtp_layers, "

@@ -271,8 +271,8 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // recompute repeats the forward pair (Lepikhin et al. 2020). Across nodes, DeepEP-style dispatch
   // (the default) sends a token over the scale-out link once per remote node it targets and NVLink
   // forwards it inside the node (DeepSeek-V3 sec. 3.2.2): expected nodes hit with uniform routing =
-  // n (1 - (1 - 1/n)^k), fewer with the model's group-limited routing (nodes_hit_per_token); dispatch in fp8 when training in fp8 or fp4 (DeepSeek-V3), combine and
-  // gradients in 16 bits. Megatron-Core's NCCL all-to-all dispatcher (training.expert_dispatcher
+  // n (1 - (1 - 1/n)^k), fewer with the model's group-limited routing (nodes_hit_per_token); dispatch
+  // in fp8 when training in fp8 or fp4 (DeepSeek-V3), combine and gradients in 16 bits. Megatron-Core's NCCL all-to-all dispatcher (training.expert_dispatcher
   // "alltoall") sends one 16-bit copy per routed expert: k (n - 1) / n copies leave the node.
   // Exposed by default (Megatron-Core's default schedule); hidden behind compute with expert_overlap.
   const double moe_per_stage = a.experts > 0 ? moe_layers(a) * layers_per_stage / a.layers : 0.0;
