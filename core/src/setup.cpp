@@ -149,7 +149,7 @@ Architecture resolved_architecture(const Scenario& s, const Catalog& c) {
 
 double fp4_kernel_ratio(const Accelerator& gpu, Dtype weights) {
   // 4-bit float GEMMs (NVFP4, MXFP4) reach a smaller share of their peak than fp8 ones: on Blackwell
-  // the training kernel efficiencies fitted on published runs are 0.351 (NVFP4) vs 0.494 (fp8)
+  // the training kernel efficiencies fitted on published runs are 0.350 (NVFP4) vs 0.494 (fp8)
   // (training_kernel_efficiency, docs/calibration.md). Serving's compute efficiency takes the same
   // ratio; it is fitted on training runs only, so the serving cases (TensorRT-LLM B200 FP4 tables,
   // assets/validation.json) stay out of the fit. 1 on GPUs without fp4 units (their fp4 runs at fp8).

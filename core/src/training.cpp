@@ -74,8 +74,18 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
         cat({"min(", g(p.compute_seconds), ", ", g(p.expert_parallel_total_seconds), ") x 20 / (",
              g(streaming_multiprocessors(m.gpu)), " - 20)"}),
         "DeepSeek-V3 report sec. 3.2.2 (20 of 132 SMs for communication); Megatron-Core moe_deepep_num_sms = 20");
-  b.add("training.step.moe_work_seconds", p.moe_work_seconds, "s", "token permutation + SMs held by the overlapped all-to-all",
-        cat({g(p.moe_permutation_seconds), " + ", g(p.expert_comm_sm_seconds)}), src);
+  b.add("training.step.expert_weight_seconds", p.expert_weight_seconds, "s",
+        "MoE layers per stage x micro_batches x local expert params per layer x bytes per param / (HBM bandwidth x efficiency)",
+        p.expert_weight_seconds > 0
+            ? cat({g(p.moe_layers_per_stage), " x ", g(p.micro_batches), " x ", g(p.expert_local_params_per_layer), " x ",
+                   g(expert_weight_bytes_per_param(s.training.dtype == "fp8" || s.training.dtype == "fp4", L.recompute == "full")),
+                   " B / ", g(m.hbm_bytes_per_s)})
+            : g(0.0),
+        "forward and input-gradient GEMMs read each routed expert's weights, the weight-gradient GEMM reads and writes "
+        "its fp32 gradient (Megatron-Core gradient_accumulation_fusion into main_grad), every micro-batch");
+  b.add("training.step.moe_work_seconds", p.moe_work_seconds, "s",
+        "token permutation + SMs held by the overlapped all-to-all + expert weight traffic",
+        cat({g(p.moe_permutation_seconds), " + ", g(p.expert_comm_sm_seconds), " + ", g(p.expert_weight_seconds)}), src);
   b.add("training.step.bubble_seconds", p.bubble_seconds, "s", "(compute + MoE work) x (pp - 1) / (micro_batches x interleave)",
         cat({"(", g(p.compute_seconds), " + ", g(p.moe_work_seconds), ") x ", g(L.pipeline_parallel - 1), " / (",
              g(p.micro_batches), " x ", g(L.interleave), ")"}),

@@ -314,7 +314,18 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   if (overlapped)
     plan.expert_comm_sm_seconds = expert_comm_sm_seconds(plan.compute_seconds, plan.expert_parallel_total_seconds,
                                                          streaming_multiprocessors(x.gpu));
-  plan.moe_work_seconds = plan.moe_permutation_seconds + plan.expert_comm_sm_seconds;
+  // The routed experts' weights through HBM for every micro-batch (expert_weight_bytes_per_param): the
+  // GPU's e-th share of each MoE layer's experts, read by the forward and the input-gradient GEMMs,
+  // their fp32 gradients read and written by the weight-gradient GEMM. Dense layers move the same per
+  // weight, but over the micro-batch's every token instead of its T k e / E routed copies: theirs is
+  // inside the fitted kernel efficiency (records of 4-8k tokens per micro-batch).
+  if (a.experts > 0 && x.hbm_bytes_per_s > 0) {
+    plan.expert_local_params_per_layer = a.experts / e * params_per_expert(a);
+    plan.expert_weight_seconds = moe_per_stage * m * plan.expert_local_params_per_layer *
+                                 expert_weight_bytes_per_param(fp8 || x.dtype == Dtype::fp4, L.recompute == "full") /
+                                 x.hbm_bytes_per_s;
+  }
+  plan.moe_work_seconds = plan.moe_permutation_seconds + plan.expert_comm_sm_seconds + plan.expert_weight_seconds;
   // Pipeline bubble (p-1)/m, divided by v with interleaved stages (Narayanan et al. 2021), of each
   // stage's compute-stream time.
   plan.bubble_seconds = (plan.compute_seconds + plan.moe_work_seconds) * (p - 1) / (m * v);
@@ -404,9 +415,9 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
     return low_precision ? KernelEfficiency{0.531, "hopper", "H100-class fp8: median of 6 published fp8 runs; docs/calibration.md"}
                          : KernelEfficiency{0.569, "hopper", "H100-class bf16: median of Llama 3 405B's 3 layouts; docs/calibration.md"};
   if (has("b200") || has("b300") || has("gb200") || has("gb300")) {
-    if (fp4) return {0.351, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
+    if (fp4) return {0.350, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
     return low_precision ? KernelEfficiency{0.494, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
-                         : KernelEfficiency{0.487, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
+                         : KernelEfficiency{0.494, "blackwell", "B200-class bf16: median of 3 published MoE runs; docs/calibration.md"};
   }
   // Other accelerators: their whole-run MFU default (evaluate.hpp) scaled as on A100 (0.55 / 0.40).
   const Efficiencies eff = default_efficiencies(gpu);
@@ -429,6 +440,11 @@ double expert_overlap_unpaired_share(double pipeline_parallel, double interleave
 }
 
 double moe_permutation_bytes_per_token_copy(double hidden, double bytes_per_value) { return 6.0 * hidden * bytes_per_value; }
+
+double expert_weight_bytes_per_param(bool low_precision_weights, bool forward_recomputed) {
+  const double w = low_precision_weights ? 1.0 : 2.0;  // the GEMMs' copy: FP8 (Transformer Engine) or 16-bit
+  return w * (forward_recomputed ? 3.0 : 2.0) + 8.0;   // forward (+ its recompute) and dgrad reads; fp32 grad r+w
+}
 
 double nodes_hit_per_token(double experts_per_token, double nodes, double groups, double groups_per_token) {
   const double k = std::max(1.0, experts_per_token), n = std::max(1.0, nodes);

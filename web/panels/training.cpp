@@ -73,6 +73,7 @@ void draw_training(App& app) {
     if (app.report().find("training.step.moe_work_seconds")) {
       result_row(app, "MoE token permutation", "training.step.moe_permutation_seconds");
       result_row(app, "SMs held by the all-to-all", "training.step.expert_comm_sm_seconds");
+      result_row(app, "Expert weight traffic", "training.step.expert_weight_seconds");
     }
     result_row(app, "Pipeline sends", "training.step.pipeline_p2p_seconds");
     result_row(app, "Data parallel (exposed)", "training.step.data_parallel_exposed_seconds");

@@ -76,6 +76,9 @@ struct TrainingPlan {
   // permuted into expert order and back through HBM, and the compute slowed by the SMs that the
   // overlapped all-to-all kernels hold.
   double moe_permutation_seconds = 0, expert_comm_sm_seconds = 0, moe_work_seconds = 0;
+  // Routed-expert weight traffic (expert_weight_bytes_per_param), part of moe_work_seconds; the GPU's
+  // routed-expert parameters per MoE layer (experts / ep x params_per_expert).
+  double expert_weight_seconds = 0, expert_local_params_per_layer = 0;
   // The permutation's factors, for its basis: MoE layers per stage, routed token copies per GPU and
   // micro-batch (tokens x k), passes (1, or 1.5 with the forward recomputed).
   double moe_layers_per_stage = 0, moe_token_copies = 0, moe_permutation_passes = 1;
@@ -137,6 +140,13 @@ double expert_overlap_unpaired_share(double pipeline_parallel, double interleave
 // router weights; their backward passes move the same tensors the other way): 3 reads + 3 writes of
 // h values. Bytes per copy per MoE layer.
 double moe_permutation_bytes_per_token_copy(double hidden, double bytes_per_value);
+// HBM bytes per routed-expert parameter and micro-batch: the forward and the input-gradient GEMMs read
+// the weight (1 byte as Transformer Engine's FP8 copy in fp8 / fp4 training, else 2; a full recompute
+// reads it once more), and the weight-gradient GEMM reads and writes its fp32 gradient (8; Megatron-Core
+// accumulates gradients into fp32 main_grad, gradient_accumulation_fusion): 12, or 10 in fp8. Routed
+// experts see only T k e / E of the micro-batch's T tokens, so per FLOP this is E / (k e) times a dense
+// layer's (Qwen3-235B with EP 8: 16 local experts, ~1,000 rows each per micro-batch).
+double expert_weight_bytes_per_param(bool low_precision_weights, bool forward_recomputed);
 // Expected nodes a token's k routed experts are on, the EP group spanning `nodes` nodes of equal
 // expert shares, routing uniform: n (1 - (1 - 1/n)^k) (DeepEP-style dispatch sends one copy per node
 // hit; DeepSeek-V3 sec. 3.2.2). With group-limited routing (`groups` groups, `groups_per_token` picked
