@@ -245,9 +245,9 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const double kernel_seconds = rate > 0 && rate16 > 0 ? (plan.hardware_flops_per_step - plan.bf16_flops_per_step) / rate +
                                                              plan.bf16_flops_per_step / rate16
                                                        : 0.0;
-  plan.compute_seconds = kernel_seconds / N * imbalance * moe_imbalance * narrow_experts;
-  plan.bf16_compute_seconds =
-      rate16 > 0 ? plan.bf16_flops_per_step / rate16 / N * imbalance * moe_imbalance * narrow_experts : 0.0;
+  auto busiest_gpu = [&](double seconds) { return seconds / N * imbalance * moe_imbalance * narrow_experts; };
+  plan.compute_seconds = busiest_gpu(kernel_seconds);
+  plan.bf16_compute_seconds = rate16 > 0 ? busiest_gpu(plan.bf16_flops_per_step / rate16) : 0.0;
   const double act_bytes = 2.0;  // 16-bit activations on the wire
   // Tensor parallel: 2 all-reduces forward + 2 backward per layer and micro-batch (+2 when the
   // forward is recomputed) of the GPU's s/cp x b x h activations; sequence parallel moves the same.
@@ -322,7 +322,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   if (a.experts > 0 && x.hbm_bytes_per_s > 0) {
     plan.expert_local_params_per_layer = a.experts / e * params_per_expert(a);
     plan.expert_weight_seconds = moe_per_stage * m * plan.expert_local_params_per_layer *
-                                 expert_weight_bytes_per_param(fp8 || x.dtype == Dtype::fp4, L.recompute == "full") /
+                                 expert_weight_bytes_per_param(x.mixed_precision, L.recompute == "full") /
                                  x.hbm_bytes_per_s;
   }
   plan.moe_work_seconds = plan.moe_permutation_seconds + plan.expert_comm_sm_seconds + plan.expert_weight_seconds;
