@@ -349,9 +349,10 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   }
   // Data parallel (Rajbhandari et al. 2020) over DP x CP ranks: ZeRO 0-1 all-reduce the accumulated
   // gradients once per step; ZeRO-2 keeps only its gradient partition, so it reduce-scatters after
-  // every micro-batch's backward; ZeRO-3 also all-gathers the weights for every micro-batch's forward
-  // and backward. Overlapped with the backward pass as far as it is long. The ring's latency term
-  // grows with its ranks.
+  // every micro-batch's backward and all-gathers the updated weights after the step; ZeRO-3 instead
+  // all-gathers the weights for every micro-batch's forward and backward (its 3 x params per
+  // micro-batch: Rajbhandari et al. sec. 7.2.2). Overlapped with the passes they can run beside
+  // (data_parallel_exposed_seconds). The ring's latency term grows with its ranks.
   const double dp_ranks = d * cp;
   const Link dp_link = link_for(x.gpu, t * cp * d);
   const double shard = dense / (t * p) + experts / (p * e);
@@ -361,10 +362,14 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   if (L.zero_stage <= 1)
     plan.data_parallel_seconds = ring_allreduce_seconds(grad_bytes, dp_ranks, dp_link.bytes_per_s, dp_link.latency);
   else
-    plan.data_parallel_seconds = m * (grad_bytes * one_way + hops) + weight_bytes * one_way + hops;
+    plan.data_parallel_seconds = m * (grad_bytes * one_way + hops) + (L.zero_stage >= 3 ? 0.0 : weight_bytes * one_way + hops);
   plan.zero3_seconds = L.zero_stage >= 3 ? 2.0 * m * (weight_bytes * one_way + hops) : 0.0;
-  const double backward = plan.compute_seconds * (L.recompute == "full" ? 0.5 : 2.0 / 3.0);
-  plan.data_parallel_exposed_seconds = std::max(0.0, plan.data_parallel_seconds + plan.zero3_seconds - backward);
+  // Windows: the forward pass is 1/3 of the compute and the backward 2/3 (backward = 2 x forward); a
+  // full recompute repeats each layer's forward inside the backward pass: 1/4 and 3/4.
+  const double forward_share = L.recompute == "full" ? 0.25 : 1.0 / 3.0;
+  plan.data_parallel_exposed_seconds =
+      data_parallel_exposed_seconds(plan.data_parallel_seconds, plan.zero3_seconds, plan.compute_seconds * forward_share,
+                                    plan.compute_seconds * (1.0 - forward_share));
   plan.step_seconds = plan.compute_seconds + plan.moe_work_seconds + plan.bubble_seconds + plan.tensor_parallel_seconds +
                       plan.context_parallel_seconds + plan.expert_parallel_seconds + plan.pipeline_p2p_seconds +
                       plan.data_parallel_exposed_seconds;
@@ -412,8 +417,8 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   // (docs/calibration.md; tests/core/test_training_step.cpp holds these constants to that fit).
   const bool fp4 = compute == Dtype::fp4;
   if (has("h100") || has("h200") || has("h800") || has("gh200") || id == "h20")
-    return low_precision ? KernelEfficiency{0.531, "hopper", "H100-class fp8: median of 6 published fp8 runs; docs/calibration.md"}
-                         : KernelEfficiency{0.569, "hopper", "H100-class bf16: median of Llama 3 405B's 3 layouts; docs/calibration.md"};
+    return low_precision ? KernelEfficiency{0.540, "hopper", "H100-class fp8: median of 6 published fp8 runs; docs/calibration.md"}
+                         : KernelEfficiency{0.510, "hopper", "H100-class bf16: median of 6 published runs; docs/calibration.md"};
   if (has("b200") || has("b300") || has("gb200") || has("gb300")) {
     if (fp4) return {0.350, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
     return low_precision ? KernelEfficiency{0.494, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
@@ -431,6 +436,12 @@ double expert_parallel_exposed_seconds(double all_to_all_seconds, double compute
   const double a = all_to_all_seconds, c = compute_seconds;
   const double paired = std::max(0.0, a / 2.0 - c * 2.0 / 3.0) + std::max(0.0, a / 2.0 - c / 3.0);
   return u * a + (1.0 - u) * paired;
+}
+
+double data_parallel_exposed_seconds(double reduce_seconds, double gather_seconds, double forward_seconds,
+                                     double backward_seconds) {
+  return std::max(0.0, gather_seconds / 2.0 - forward_seconds) +
+         std::max(0.0, reduce_seconds + gather_seconds / 2.0 - backward_seconds);
 }
 
 double expert_overlap_unpaired_share(double pipeline_parallel, double interleave, double micro_batches) {

@@ -144,9 +144,10 @@ TEST_CASE("training step: fp8 runs the attention products and the output head at
   CHECK(p.compute_seconds == Approx(((p.hardware_flops_per_step - p.bf16_flops_per_step) / (g.peak_flops(Dtype::fp8) * e8) +
                                      p.bf16_flops_per_step / (g.peak_flops(Dtype::bf16) * e16)) / gpus).epsilon(1e-9));
   CHECK(p.bf16_compute_seconds == Approx(p.bf16_flops_per_step / (g.peak_flops(Dtype::bf16) * e16) / gpus).epsilon(1e-9));
-  // ~17% of this run's FLOPs, a quarter of its compute time.
+  // ~17% of this run's FLOPs, nearly a third of its compute time (half the peak at 0.510 / 0.540 of
+  // the fp8 fit: 0.17 / 0.510 against 0.83 / (2 x 0.540)).
   CHECK(p.bf16_flops_per_step / p.hardware_flops_per_step == Approx(0.17).margin(0.02));
-  CHECK(p.bf16_compute_seconds / p.compute_seconds == Approx(0.27).margin(0.03));
+  CHECK(p.bf16_compute_seconds / p.compute_seconds == Approx(0.30).margin(0.03));
   const Report r = evaluate(s);
   CHECK(at(r, "training.step.bf16_flops") == Approx(p.bf16_flops_per_step));
   // In bf16 there is no split: everything at the one rate, and no bf16_flops line.
@@ -308,6 +309,37 @@ TEST_CASE("training step: the published cross-node MoE runs overlap their all-to
     // group-limited routing keeps its all-to-all smallest: 0.80x without it).
     CHECK(at(off, "training.step.tokens_per_second_per_gpu") / at(on, "training.step.tokens_per_second_per_gpu") < 0.9);
   }
+}
+
+TEST_CASE("training step: ZeRO-3 moves 3x the parameters per micro-batch and prefetches its gathers beside both passes", "[training-step]") {
+  // ZeRO 0-2: the reduction hides behind the backward only.
+  CHECK(data_parallel_exposed_seconds(5, 0, 1, 4) == Approx(1));
+  // ZeRO-3: half the gathers beside the forward, the other half and the reduction beside the backward.
+  CHECK(data_parallel_exposed_seconds(2, 4, 1, 4) == Approx(1));  // 2 - 1, then 2 + 2 - 4 = 0
+  CHECK(data_parallel_exposed_seconds(2, 4, 3, 3) == Approx(1));  // 0, then 2 + 2 - 3
+  CHECK(data_parallel_exposed_seconds(1, 2, 2, 4) == 0);
+  // NVIDIA's Megatron MoE Model Zoo FSDP layout of Qwen3-235B on 256 H100 (TP 2, EP 8, DP 128, micro-batch
+  // 4, full recompute). Rajbhandari et al. 2020 sec. 7.2.2: ZeRO-3 gathers the weights for each forward and
+  // each backward and reduce-scatters the gradients, 3 x the parameters per micro-batch; ZeRO-2 reduce-
+  // scatters the same gradients and gathers the updated weights once after the step.
+  Scenario s = validation_case("train-step-modelzoo-qwen3-235b-a22b-256xh100-sxm-bf16-fsdp").scenario;
+  REQUIRE(s.training.zero_stage == 3);
+  const TrainingPlan z3 = training_step(s, scenario_training_layout(s));
+  s.training.zero_stage = 2;
+  const TrainingPlan z2 = training_step(s, scenario_training_layout(s));
+  REQUIRE(z3.micro_batches == 4);
+  const double gather = z2.data_parallel_seconds - z3.data_parallel_seconds;  // ZeRO-2's one gather after the step
+  CHECK(gather > 0);
+  CHECK(z2.zero3_seconds == 0);
+  CHECK(z3.zero3_seconds == Approx(2 * 4 * gather));
+  // With a full recompute the forward is 1/4 of the compute and the backward (with the repeated forward) 3/4.
+  CHECK(z3.data_parallel_exposed_seconds ==
+        Approx(data_parallel_exposed_seconds(z3.data_parallel_seconds, z3.zero3_seconds, z3.compute_seconds / 4,
+                                             z3.compute_seconds * 3 / 4)));
+  CHECK(z3.data_parallel_exposed_seconds > 0);
+  CHECK(z3.step_seconds == Approx(z3.compute_seconds + z3.moe_work_seconds + z3.bubble_seconds + z3.tensor_parallel_seconds +
+                                  z3.context_parallel_seconds + z3.expert_parallel_seconds + z3.pipeline_p2p_seconds +
+                                  z3.data_parallel_exposed_seconds));
 }
 
 TEST_CASE("training step: routed experts move their weights and fp32 gradients through HBM every micro-batch", "[training-step]") {
@@ -528,8 +560,19 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // Qwen3 (no group limit, NCCL all-to-all) stays at 1.74.
   // With the routed experts' weight traffic per micro-batch (16 local experts at EP 8 move four times
   // EP 32's): 1.74 -> 1.44 (DeepSeek-V3: 1.05, 1.04).
-  const std::map<std::string, double> known_gap = {{"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 1.44}};
-  int checked = 0;
+  const std::map<std::string, double> known_gap = {{"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 1.43}};
+  // Where one source measured several layouts of the same job (NVIDIA's Megatron MoE Model Zoo: Qwen3
+  // 235B on 256 H100, bf16, five layouts from 17.6 s to 29.0 s a step), the measurement itself says the
+  // slower ones are not the best: only the job's fastest measured layout is held to the planner's best.
+  // The slower ones are still validation cases (their predicted throughput within 1.25x) and must fit.
+  const auto job = [](const Scenario& s) {
+    return s.model.preset + "/" + s.hardware.gpu + "/" + std::to_string(s.hardware.count) + "/" + s.training.dtype + "/" +
+           std::to_string(s.training.seq_len) + "/" + std::to_string(s.training.global_batch.value_or(0));
+  };
+  std::map<std::string, double> fastest;  // per job, over every published layout (excluded ones too)
+  for (const ValidationCase& c : validation_cases())
+    if (c.category == "training-throughput") fastest[job(c.scenario)] = std::max(fastest[job(c.scenario)], c.published);
+  int checked = 0, alternatives = 0;
   for (const ValidationCase& c : validation_cases()) {
     if (c.category != "training-throughput" || !c.excluded.empty()) continue;
     INFO(c.id);
@@ -542,6 +585,10 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
       fits |= training_step(s, L).fits;
     }
     CHECK(fits);
+    if (c.published < fastest[job(s)]) {
+      ++alternatives;
+      continue;
+    }
     TrainingPlannerOptions o;
     o.global_batch = *s.training.global_batch;
     o.allow_expert_overlap = s.training.expert_overlap;  // the techniques the published run had
@@ -553,6 +600,7 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
     ++checked;
   }
   CHECK(checked >= 15);
+  CHECK(alternatives == 3);  // the Model Zoo's Qwen3 EP 32 without overlap, and its two in-node EP 8 layouts
 }
 
 TEST_CASE("planner: 16,384 GPUs for a 405B model with context parallel candidates plans in bounded time", "[training-step][planner]") {

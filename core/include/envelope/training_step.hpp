@@ -128,6 +128,16 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
 // unpaired x a2a + (1 - unpaired) x [max(0, a2a/2 - 2 compute/3) + max(0, a2a/2 - compute/3)],
 // which is a2a - compute when the all-to-all outlasts both. Seconds.
 double expert_parallel_exposed_seconds(double all_to_all_seconds, double compute_seconds, double unpaired);
+// Data-parallel communication left exposed after it overlaps the passes it can run beside. The
+// gradient reduction (all-reduce for ZeRO 0-1, ZeRO-2's reduce-scatter after each micro-batch) runs
+// as buckets fill during the backward pass. ZeRO-3 / FSDP gathers each layer's weights for its forward
+// and again for its backward, and prefetches the next layer's gather while the current one computes
+// (Rajbhandari et al. 2020 sec. 7.1; PyTorch FSDP, Zhao et al. 2023 sec. 3.3.2, forward and backward
+// prefetching; Megatron-FSDP): the forward's half of `gather_seconds` hides behind the forward pass,
+// the backward's half and the reduction behind the backward:
+// max(0, gather/2 - forward) + max(0, reduce + gather/2 - backward). Seconds.
+double data_parallel_exposed_seconds(double reduce_seconds, double gather_seconds, double forward_seconds,
+                                     double backward_seconds);
 // Share of a GPU's forward (and backward) model chunks that have no partner from another micro-batch:
 // without pipeline parallel the first forward and last backward of m micro-batches (1 / m); with an
 // interleaved pipeline, the first stage's warm-up chunks, (p - 1) x 2 + (v - 1) x p (Megatron-LM's
