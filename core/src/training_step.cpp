@@ -226,12 +226,12 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const double expert_width =
       a.experts > 0 ? gemm_width_factor(std::min(a.hidden, a.expert_ffn > 0 ? a.expert_ffn : a.hidden)) : 1.0;
   // Grouped expert GEMMs are only as tall as the tokens each local expert receives per micro-batch:
-  // T = tokens x k x ep / experts; short GEMMs leave tensor-core tiles idle, x T / (T + 256) as for
-  // narrow ones. Expert parallel gathers more tokens per expert (why MoE runs use it on one node).
+  // T = tokens x k x ep / experts, at expert_gemm_rows_factor(T). Expert parallel gathers more tokens
+  // per expert (why MoE runs use it on one node).
   const double local_tokens_for_experts = local_seq * mb / (L.sequence_parallel ? t : 1.0);
   const double tokens_per_expert =
       a.experts > 0 ? local_tokens_for_experts * std::max(1.0, a.experts_per_token) * e / a.experts : 0.0;
-  const double expert_rows = a.experts > 0 ? tokens_per_expert / (tokens_per_expert + 256.0) : 1.0;
+  const double expert_rows = a.experts > 0 ? expert_gemm_rows_factor(tokens_per_expert) : 1.0;
   const double narrow_experts =
       1.0 - expert_share + expert_share * gemm_width_factor(a.hidden) / (expert_width * expert_rows);
   // 16-bit work in fp8 / fp4 training: the attention products as executed (recomputed with the layer
@@ -417,12 +417,12 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   // (docs/calibration.md; tests/core/test_training_step.cpp holds these constants to that fit).
   const bool fp4 = compute == Dtype::fp4;
   if (has("h100") || has("h200") || has("h800") || has("gh200") || id == "h20")
-    return low_precision ? KernelEfficiency{0.540, "hopper", "H100-class fp8: median of 6 published fp8 runs; docs/calibration.md"}
-                         : KernelEfficiency{0.510, "hopper", "H100-class bf16: median of 6 published runs; docs/calibration.md"};
+    return low_precision ? KernelEfficiency{0.536, "hopper", "H100-class fp8: median of 6 published fp8 runs; docs/calibration.md"}
+                         : KernelEfficiency{0.536, "hopper", "H100-class bf16: median of 7 published runs; docs/calibration.md"};
   if (has("b200") || has("b300") || has("gb200") || has("gb300")) {
-    if (fp4) return {0.350, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
-    return low_precision ? KernelEfficiency{0.494, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
-                         : KernelEfficiency{0.494, "blackwell", "B200-class bf16: median of 3 published MoE runs; docs/calibration.md"};
+    if (fp4) return {0.348, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
+    return low_precision ? KernelEfficiency{0.492, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
+                         : KernelEfficiency{0.509, "blackwell", "B200-class bf16: median of 3 published MoE runs; docs/calibration.md"};
   }
   // Other accelerators: their whole-run MFU default (evaluate.hpp) scaled as on A100 (0.55 / 0.40).
   const Efficiencies eff = default_efficiencies(gpu);
@@ -510,6 +510,10 @@ double norm_recompute_saved_bytes(double tokens, double hidden, double linear_in
 double mla_up_projection_recompute_saved_bytes(double tokens, double hidden, double tp, double latent_values,
                                                double linear_input_bytes) {
   return std::max(0.0, 6.0 * tokens * hidden / std::max(1.0, tp) - tokens * latent_values * linear_input_bytes);
+}
+
+double expert_gemm_rows_factor(double rows_per_expert) {
+  return rows_per_expert > 0 ? rows_per_expert / (rows_per_expert + kExpertGemmHalfRows) : 0.0;
 }
 
 double gemm_width_factor(double hidden) { return hidden > 0 ? hidden / (hidden + 256.0) : 1.0; }

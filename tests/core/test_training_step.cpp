@@ -144,10 +144,10 @@ TEST_CASE("training step: fp8 runs the attention products and the output head at
   CHECK(p.compute_seconds == Approx(((p.hardware_flops_per_step - p.bf16_flops_per_step) / (g.peak_flops(Dtype::fp8) * e8) +
                                      p.bf16_flops_per_step / (g.peak_flops(Dtype::bf16) * e16)) / gpus).epsilon(1e-9));
   CHECK(p.bf16_compute_seconds == Approx(p.bf16_flops_per_step / (g.peak_flops(Dtype::bf16) * e16) / gpus).epsilon(1e-9));
-  // ~17% of this run's FLOPs, nearly a third of its compute time (half the peak at 0.510 / 0.540 of
-  // the fp8 fit: 0.17 / 0.510 against 0.83 / (2 x 0.540)).
+  // ~17% of this run's FLOPs, 29% of its compute time (half the peak at the same fitted efficiency,
+  // 0.536 for both: 0.17 / 0.536 against 0.83 / (2 x 0.536)).
   CHECK(p.bf16_flops_per_step / p.hardware_flops_per_step == Approx(0.17).margin(0.02));
-  CHECK(p.bf16_compute_seconds / p.compute_seconds == Approx(0.30).margin(0.03));
+  CHECK(p.bf16_compute_seconds / p.compute_seconds == Approx(0.29).margin(0.03));
   const Report r = evaluate(s);
   CHECK(at(r, "training.step.bf16_flops") == Approx(p.bf16_flops_per_step));
   // In bf16 there is no split: everything at the one rate, and no bf16_flops line.
@@ -308,6 +308,27 @@ TEST_CASE("training step: the published cross-node MoE runs overlap their all-to
     // The overlap is worth more than 10% of each run's throughput (DeepSeek-V3 on H800, whose
     // group-limited routing keeps its all-to-all smallest: 0.80x without it).
     CHECK(at(off, "training.step.tokens_per_second_per_gpu") / at(on, "training.step.tokens_per_second_per_gpu") < 0.9);
+  }
+}
+
+TEST_CASE("training step: short expert GEMMs run below full height, in the Model Zoo's measured order", "[training-step]") {
+  // kExpertGemmHalfRows (fitted, docs/calibration.md "Expert GEMM height"): half efficiency at 640 rows.
+  CHECK(expert_gemm_rows_factor(kExpertGemmHalfRows) == Approx(0.5));
+  CHECK(expert_gemm_rows_factor(4096) == Approx(4096.0 / (4096 + 640)));
+  CHECK(expert_gemm_rows_factor(0) == 0);
+  // NVIDIA's Megatron MoE Model Zoo, Qwen3-235B on 256 H100 (best_practice/qwen3/readme.md): measured
+  // 17.6 s (EP 32, overlap) < 19.7 s (EP 32) < 24.2 s (EP 8, PP 32) < 29.0 s (EP 8, TP 4). The step model
+  // ranks the four scored layouts the same way, each within its validation tolerance.
+  const char* order[] = {"ep32-overlap", "ep32", "ep8-a2a", "ep8-tp4"};
+  const double measured[] = {17.6, 19.7, 24.2, 29.0};
+  double previous = 0;
+  for (int i = 0; i < 4; ++i) {
+    const Scenario s = validation_case(std::string("train-step-modelzoo-qwen3-235b-a22b-256xh100-sxm-bf16-") + order[i]).scenario;
+    const TrainingPlan p = training_step(s, scenario_training_layout(s));
+    INFO(order[i] << ": " << p.step_seconds << " s, measured " << measured[i] << " s");
+    CHECK(p.step_seconds > previous);
+    CHECK(p.step_seconds / measured[i] == Approx(1.0).margin(0.2));
+    previous = p.step_seconds;
   }
 }
 
@@ -560,7 +581,12 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // Qwen3 (no group limit, NCCL all-to-all) stays at 1.74.
   // With the routed experts' weight traffic per micro-batch (16 local experts at EP 8 move four times
   // EP 32's): 1.74 -> 1.44 (DeepSeek-V3: 1.05, 1.04).
-  const std::map<std::string, double> known_gap = {{"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 1.43}};
+  // Round 7: ZeRO-3's gathers hidden beside both passes, NVIDIA's Megatron MoE Model Zoo Qwen3 layouts in
+  // the Hopper bf16 fit, and the expert GEMMs' height fitted (kExpertGemmHalfRows 256 -> 640, which
+  // slows the in-node EP 8 layouts' 16 short expert GEMMs per layer more than EP 32's 4 tall ones):
+  // 1.44 -> 1.32; its best is now ZeRO-3 over all 256 GPUs with EP 8 (micro-batch 8, full recompute),
+  // the kind of layout the Model Zoo measured as fast as its best (17.6 s).
+  const std::map<std::string, double> known_gap = {{"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 1.32}};
   // Where one source measured several layouts of the same job (NVIDIA's Megatron MoE Model Zoo: Qwen3
   // 235B on 256 H100, bf16, five layouts from 17.6 s to 29.0 s a step), the measurement itself says the
   // slower ones are not the best: only the job's fastest measured layout is held to the planner's best.

@@ -166,6 +166,16 @@ double expert_weight_bytes_per_param(bool low_precision_weights, bool forward_re
 // spans n/G nodes, the g x n/G nodes of the picked groups are hit as the unlimited case. Otherwise
 // (groups and nodes not nested) as unlimited. DeepSeek-V3 on 8 nodes: 3.60 nodes instead of 5.25.
 double nodes_hit_per_token(double experts_per_token, double nodes, double groups, double groups_per_token);
+// Routed tokens per local expert and micro-batch at which a grouped expert GEMM runs at half its
+// full-height efficiency: expert GEMMs are only as tall as the rows their expert receives, and short
+// ones leave tensor-core tiles and SMs idle. Fitted: of the grid 128 ... 1024, the value that gives the
+// scored training-throughput records the smallest median error, the kernel efficiencies refitted at
+// each (scripts/fit-training-constants expert-rows; table in docs/calibration.md, "Expert GEMM
+// height"). NVIDIA's Megatron MoE Model Zoo measured Qwen3-235B on 256 H100 at 4,096, 1,024 and 512
+// rows per expert (EP 32, EP 8, EP 8 with TP 4): 19.7, 24.2 and 29.0 s a step.
+constexpr double kExpertGemmHalfRows = 640;
+// rows / (rows + kExpertGemmHalfRows): the expert GEMMs' efficiency relative to full height.
+double expert_gemm_rows_factor(double rows_per_expert);
 // Streaming multiprocessors of an accelerator, where published (NVIDIA H100 whitepaper: 132 on
 // H100/H800/H200 SXM; H20 78; Blackwell B200 148; Blackwell Ultra 160); 0 when unknown.
 double streaming_multiprocessors(const Accelerator& gpu);
