@@ -5,7 +5,10 @@ core/src/asset_tables.hpp: the page starts without parsing JSON (docs/performanc
 Usage: asset_tables.py OUT.cpp assets/hardware.json assets/models.json ... --json assets/examples.json ...
 
 Files after --json are embedded as JSON text instead (envelope::embedded_asset(name)), minified and
-without their top-level "about": the example and validation scenarios, which are read as scenario JSON.
+without their top-level "about" and without the "note" of each entry of a top-level array (a
+validation case's note tells the reader of assets/validation.json how the record was set up; nothing
+reads it at run time, and the notes were a fifth of the embedded validation set, 3.1 KiB gzipped):
+the example and validation scenarios, which are read as scenario JSON.
 
 Each file is a JSON object. A top-level key whose value is an array of objects is a collection
 ("accelerators", "models"); every other top-level key goes into the file's root record (collection
@@ -139,6 +142,11 @@ def main():
     for i, f in enumerate(json_files):
         doc = read_json(f)
         doc.pop("about", None)
+        for value in doc.values():
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, dict):
+                        item.pop("note", None)
         minified = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
         chunks = [minified[k:k + 100] for k in range(0, len(minified), 100)] or [""]
         arrays.append(f"const char j{i}[] =\n" + "\n".join("    " + c_string(c) for c in chunks) + ";\n")

@@ -42,7 +42,6 @@ const std::vector<ValidationCase>& validation_cases() {
       v.record = c.value("record", "");
       v.field = c.value("field", "");
       v.source = c.value("source", "");
-      v.note = c.value("note", "");
       v.unit = c.value("unit", "");
       v.excluded = c.value("excluded", "");
       v.per_gpu = c.value("per_gpu", false);

@@ -12,7 +12,7 @@
 namespace envelope {
 
 struct ValidationCase {
-  std::string id, category, record, field, source, note, unit;
+  std::string id, category, record, field, source, unit;  // the case's "note" is documentation, not shipped (cmake/asset_tables.py)
   std::string excluded;  // non-empty: cannot meet its tolerance; the reason
   Scenario scenario;
   std::vector<std::string> metric;  // report paths, summed
