@@ -117,7 +117,7 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
   }
   b.add("training.step.pipeline_p2p_seconds", p.pipeline_p2p_seconds, "s", "2 x micro_batches x interleave sends of (s / cp) x b x h x 2 B",
         g(p.pipeline_p2p_seconds), src);
-  const double forward_share = L.recompute == "full" ? 0.25 : 1.0 / 3.0;
+  const double forward_share = forward_pass_share(L.recompute);
   b.add("training.step.data_parallel_exposed_seconds", p.data_parallel_exposed_seconds, "s",
         "max(0, ZeRO-3 gathers / 2 - forward) + max(0, gradient reduction over dp x cp + ZeRO-3 gathers / 2 - backward)",
         cat({"max(0, ", g(p.zero3_seconds / 2), " - ", g(p.compute_seconds * forward_share), ") + max(0, ",

@@ -364,9 +364,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   else
     plan.data_parallel_seconds = m * (grad_bytes * one_way + hops) + (L.zero_stage >= 3 ? 0.0 : weight_bytes * one_way + hops);
   plan.zero3_seconds = L.zero_stage >= 3 ? 2.0 * m * (weight_bytes * one_way + hops) : 0.0;
-  // Windows: the forward pass is 1/3 of the compute and the backward 2/3 (backward = 2 x forward); a
-  // full recompute repeats each layer's forward inside the backward pass: 1/4 and 3/4.
-  const double forward_share = L.recompute == "full" ? 0.25 : 1.0 / 3.0;
+  const double forward_share = forward_pass_share(L.recompute);
   plan.data_parallel_exposed_seconds =
       data_parallel_exposed_seconds(plan.data_parallel_seconds, plan.zero3_seconds, plan.compute_seconds * forward_share,
                                     plan.compute_seconds * (1.0 - forward_share));
@@ -443,6 +441,8 @@ double data_parallel_exposed_seconds(double reduce_seconds, double gather_second
   return std::max(0.0, gather_seconds / 2.0 - forward_seconds) +
          std::max(0.0, reduce_seconds + gather_seconds / 2.0 - backward_seconds);
 }
+
+double forward_pass_share(const std::string& recompute) { return recompute == "full" ? 0.25 : 1.0 / 3.0; }
 
 double expert_overlap_unpaired_share(double pipeline_parallel, double interleave, double micro_batches) {
   const double p = std::max(1.0, pipeline_parallel), v = std::max(1.0, interleave), m = std::max(1.0, micro_batches);

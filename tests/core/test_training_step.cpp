@@ -373,18 +373,9 @@ TEST_CASE("training step: routed experts move their weights and fp32 gradients t
   // Qwen3-235B-A22B on 256 H100 in bf16 as NVIDIA's Megatron MoE Model Zoo ran it with EP 8 in a node
   // (TP 4, PP 8 v 4, DP 8, global batch 2,048: 256 micro-batches): 128 experts / 8 = 16 per GPU and MoE
   // layer, 3 x 4096 x 1536 each; 94 MoE layers over 8 stages of v x ceil(94 / 32) = 12.
-  Scenario s;
-  s.model.preset = "qwen3-235b-a22b";
-  s.hardware.gpu = "h100-sxm";
-  s.hardware.count = 256;
-  s.training.seq_len = 4096;
-  s.training.global_batch = 2048;
-  s.training.tensor_parallel = 4;
-  s.training.pipeline_parallel = 8;
-  s.training.interleave = 4;
-  s.training.expert_parallel = 8;
-  s.training.sequence_parallel = true;
-  s.training.recompute = "none";
+  const Scenario s = validation_case("train-step-modelzoo-qwen3-235b-a22b-256xh100-sxm-bf16-ep8-tp4").scenario;
+  REQUIRE(s.training.recompute == "none");
+  REQUIRE(s.training.dtype == "bf16");
   const TrainingPlan p = training_step(s, scenario_training_layout(s));
   const Accelerator g = resolved_accelerator(s, Catalog::builtin());
   const double local = 16.0 * 3 * 4096 * 1536;

@@ -138,6 +138,10 @@ double expert_parallel_exposed_seconds(double all_to_all_seconds, double compute
 // max(0, gather/2 - forward) + max(0, reduce + gather/2 - backward). Seconds.
 double data_parallel_exposed_seconds(double reduce_seconds, double gather_seconds, double forward_seconds,
                                      double backward_seconds);
+// Share of a step's compute that is forward passes, the window data_parallel_exposed_seconds gives the
+// forward's gathers: 1/3 (backward = 2 x forward, Narayanan et al. 2021), or 1/4 with a full recompute,
+// which repeats each layer's forward inside the backward pass (the backward window is the rest).
+double forward_pass_share(const std::string& recompute);
 // Share of a GPU's forward (and backward) model chunks that have no partner from another micro-batch:
 // without pipeline parallel the first forward and last backward of m micro-batches (1 / m); with an
 // interleaved pipeline, the first stage's warm-up chunks, (p - 1) x 2 + (v - 1) x p (Megatron-LM's
