@@ -284,7 +284,12 @@ double tensor_parallel_step_seconds(double layers, double batch, double hidden, 
 double causal_attention_pairs(const Architecture& a, double s) {
   const double local = local_attention_layers(a);
   const double w = a.window;
-  const double local_pairs = s <= w ? s * s / 2.0 : s * w - w * w / 2.0;
+  // Chunked (Llama 4): each query sees the earlier tokens of its own w-token chunk, floor(s/w) full
+  // chunks of w^2/2 pairs and a last one of r^2/2. Sliding: the last w tokens, s w - w^2/2 once s > w.
+  const double chunks = w > 0 ? std::floor(s / w) : 0.0, rest = s - chunks * w;
+  const double local_pairs = s <= w                      ? s * s / 2.0
+                             : a.window_kind == "chunked" ? chunks * w * w / 2.0 + rest * rest / 2.0
+                                                          : s * w - w * w / 2.0;
   return (a.layers - local) * s * s / 2.0 + local * local_pairs;
 }
 

@@ -205,8 +205,12 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const double tokens = B * seq;
   const double attention = 12.0 * B * a.layers * seq * seq * x.attention_width;
   // With FlashAttention the causal mask's hidden half of the s^2 score and value products is neither
-  // computed nor counted (Dao 2023, FlashAttention-2 sec. 3.1.1); without it, Megatron's full count.
-  const double executed_attention = x.flash_attention ? attention / 2.0 : attention;
+  // computed nor counted (Dao 2023, FlashAttention-2 sec. 3.1.1), nor are the pairs outside a local
+  // layer's window (sliding or chunked: Gemma 2/3, gpt-oss, Llama 4; FlashAttention 2.3+ and cuDNN
+  // 9.2+ skip those blocks): 12 w per query-key pair, causal_attention_pairs. Without it, Megatron's
+  // full count.
+  const double executed_attention =
+      x.flash_attention ? 12.0 * B * x.attention_width * causal_attention_pairs(a, seq) : attention;
   plan.model_flops_per_step = 6.0 * x.active * tokens + executed_attention;
   // The multi-token-prediction modules run beside the model (recomputed with it under full recompute);
   // MLA's up-projections recomputed on their own unless the whole layer is.

@@ -577,7 +577,14 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // slows the in-node EP 8 layouts' 16 short expert GEMMs per layer more than EP 32's 4 tall ones):
   // 1.44 -> 1.32; its best is now ZeRO-3 over all 256 GPUs with EP 8 (micro-batch 8, full recompute),
   // the kind of layout the Model Zoo measured as fast as its best (17.6 s).
-  const std::map<std::string, double> known_gap = {{"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 1.32}};
+  // Round 8: the local-attention layers' windows counted (gpt-oss: 18 of 36 layers see 128 tokens).
+  // gpt-oss-120b on 64 B200 (TP 1, PP 1, EP 8, ZeRO-1, as published) loses ~3% of its compute, which
+  // leaves more of its 3.2 s gradient all-reduce outside a 2.2 s backward; the planner's best, PP 2
+  // (half the gradients per GPU, all hidden, 8% bubble), is 1.12 -> 1.153x faster. The published run
+  // is itself 1.23x slower than the model predicts (calibration.md, known gaps), so what costs it
+  // more than the model counts is also what the planner's comparison lacks.
+  const std::map<std::string, double> known_gap = {{"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 1.32},
+                                                   {"train-step-mb2604-gpt-oss-120b-64xb200-bf16", 1.16}};
   // Where one source measured several layouts of the same job (NVIDIA's Megatron MoE Model Zoo: Qwen3
   // 235B on 256 H100, bf16, five layouts from 17.6 s to 29.0 s a step), the measurement itself says the
   // slower ones are not the best: only the job's fastest measured layout is held to the planner's best.
@@ -945,6 +952,47 @@ TEST_CASE("DeepSeek-V3's multi-token prediction and MLA up-projection recomputat
   const TrainingPlan pf = training_step(s, full);
   CHECK(pf.mla_recompute_flops_per_step == 0);
   CHECK(pf.hardware_flops_per_step == Approx((pf.model_flops_per_step + pf.mtp_flops_per_step) * 4.0 / 3.0).epsilon(1e-12));
+}
+
+TEST_CASE("local-attention layers cost only the pairs inside their window in the training step", "[training-step]") {
+  // Gemma 3 27B (google/gemma-3-27b config): 62 layers, 52 of them sliding-window over 1,024 tokens,
+  // 32 heads of 128. At a 32,768-token sequence a global layer has s^2/2 causal query-key pairs, a
+  // local one s w - w^2/2 (FlashAttention and cuDNN skip the blocks outside the window).
+  Scenario s;
+  s.model.preset = "gemma-3-27b";
+  s.hardware.gpu = "h100-sxm";
+  s.hardware.count = 64;
+  s.training.seq_len = 32768;
+  s.training.global_batch = 64;
+  s.training.micro_batch = 1;
+  s.training.tensor_parallel = 8;
+  s.training.context_parallel = 1;
+  s.training.pipeline_parallel = 1;
+  const double seq = 32768, w = 1024, width = 32 * 128, B = 64;
+  const double pairs = 10 * seq * seq / 2 + 52 * (seq * w - w * w / 2);
+  const Architecture a = resolved_architecture(s);
+  CHECK(causal_attention_pairs(a, seq) == Approx(pairs).epsilon(1e-12));
+  Scenario global = s;
+  global.model.window = 0;  // the same model with every layer global
+  const TrainingLayout L = scenario_training_layout(s);
+  const TrainingPlan local = training_step(s, L), full = training_step(global, L);
+  // Executed attention 12 w per pair (forward QK^T and AV, 2 x 2 w per pair, and twice that backward).
+  CHECK(full.model_flops_per_step - local.model_flops_per_step ==
+        Approx(12 * B * width * (62 * seq * seq / 2 - pairs)).epsilon(1e-9));
+  // The windows remove 79% of the attention work, which at 32k tokens is a quarter of the step's
+  // FLOPs (6 x 27B per token next to 6 L s w = 50 GFLOP): compute falls by a fifth, at the same rate.
+  CHECK(local.compute_seconds / full.compute_seconds == Approx(local.hardware_flops_per_step / full.hardware_flops_per_step).epsilon(1e-9));
+  CHECK(local.compute_seconds / full.compute_seconds == Approx(0.81).margin(0.02));
+  // Without FlashAttention the whole s x s score matrix is computed and masked: no saving.
+  s.training.flash_attention = global.training.flash_attention = false;
+  CHECK(training_step(s, L).model_flops_per_step == Approx(training_step(global, L).model_flops_per_step).epsilon(1e-12));
+  // Llama 4's chunked attention: each query sees only its own 8,192-token chunk. At 20,480 tokens two
+  // full chunks and a half one: 2 x 8192^2/2 + 4096^2/2 pairs per local layer (36 of 48).
+  Scenario chunked;
+  chunked.model.preset = "llama-4-scout";
+  const Architecture c = resolved_architecture(chunked);
+  CHECK(causal_attention_pairs(c, 20480) == Approx(12 * 20480.0 * 20480 / 2 + 36 * (2 * 8192.0 * 8192 / 2 + 4096.0 * 4096 / 2)).epsilon(1e-12));
+  CHECK(causal_attention_pairs(c, 8192) == Approx(48 * 8192.0 * 8192 / 2).epsilon(1e-12));
 }
 
 TEST_CASE("expert parallel is checked against the stage's tensor x data x context parallel GPUs, as the step model folds it", "[training-step]") {

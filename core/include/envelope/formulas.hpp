@@ -106,7 +106,8 @@ double kv_cache_bytes(const Architecture& a, Dtype kv, double context_tokens, do
 // layer has a window or the context is within it).
 double kv_cache_bytes_per_token_at_context(const Architecture& a, Dtype kv, double context_tokens);
 // Query-key pairs of causal attention over `s` tokens summed over layers: s^2/2 per global layer,
-// s*w - w^2/2 per local layer with window w < s.
+// s*w - w^2/2 per sliding-window layer with window w < s, and for chunked attention (Llama 4) the
+// pairs inside each w-token chunk: floor(s/w) w^2/2 + r^2/2 with r = s mod w.
 double causal_attention_pairs(const Architecture& a, double s);
 
 // Activation workspace for one forward pass of `tokens` tokens, one layer alive at a time: the
