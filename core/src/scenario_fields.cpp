@@ -92,6 +92,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.number("training.interleave", t.interleave, {1, 64, true});
   v.flag("training.expert_overlap", t.expert_overlap);
   v.text("training.expert_dispatcher", t.expert_dispatcher, {"deepep", "alltoall"}, 16);
+  v.text("training.expert_balance", t.expert_balance, {"routed", "forced"}, 8);
   v.optional("training.global_batch", t.global_batch, {1, 1e8, true, "sequences"});
   v.optional("training.kernel_efficiency", t.kernel_efficiency, eff);
   v.number("training.goodput", t.goodput, eff);

@@ -17,7 +17,10 @@ namespace {
 // Share of the step's compute in the busiest expert over the mean: routers do not balance tokens
 // perfectly. An assumption (Switch Transformer trains with capacity factors 1.0-1.25, Fedus et al.
 // 2021 sec. 2.2; DeepSeek-V3's auxiliary-loss-free balancing keeps load close to even, Liu et al.
-// 2024 sec. 2.1.2); the MoE records' kernel-efficiency fit absorbs the rest.
+// 2024 sec. 2.1.2). Not applied with training.expert_balance "forced" (Megatron-Core's
+// --moe-router-force-load-balancing), as NVIDIA's published MoE throughput benchmarks run; their
+// Model Zoo measured real routing ("dropless") 1.09-1.25x slower than forced on Qwen3-235B at
+// 16k-128k tokens (Megatron-MoE-ModelZoo best_practice/qwen3/readme.md, Long Context).
 constexpr double kExpertImbalance = 1.1;
 
 // Seconds one link latency adds per hop: ~1 us inside an NVLink domain, ~5 us across InfiniBand /
@@ -62,6 +65,7 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.dtype = dt;
   x.flash_attention = s.training.flash_attention;
   x.dispatch_per_expert = s.training.expert_dispatcher == "alltoall";
+  x.forced_balance = s.training.expert_balance == "forced";
   x.swiglu_fp8_input = s.training.moe_swiglu_cache == "fp8-input";
   x.recompute_norms = s.training.recompute_norms;
   x.recompute_mla_up = s.training.recompute_mla_up_projections && x.arch.attention == "mla";
@@ -222,9 +226,9 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
                                                                : executed) +
                                  plan.mla_recompute_flops_per_step;
   const double N = t * p * cp * d;
-  // The busiest expert gets kExpertImbalance x its share of tokens.
+  // The busiest expert gets kExpertImbalance x its share of tokens (none with forced balancing).
   const double expert_share = x.active > 0 ? x.active_expert_params / x.active : 0.0;
-  const double moe_imbalance = e > 1 ? 1.0 + expert_share * (kExpertImbalance - 1.0) : 1.0;
+  const double moe_imbalance = e > 1 && !x.forced_balance ? 1.0 + expert_share * (kExpertImbalance - 1.0) : 1.0;
   // Expert GEMMs as narrow as their FFN width run slower than the dense layers' (gemm_width_factor
   // of min(h, expert_ffn) instead of h): Qwen3-30B-A3B's 768-wide experts.
   const double expert_width =
@@ -419,12 +423,12 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   // (docs/calibration.md; tests/core/test_training_step.cpp holds these constants to that fit).
   const bool fp4 = compute == Dtype::fp4;
   if (has("h100") || has("h200") || has("h800") || has("gh200") || id == "h20")
-    return low_precision ? KernelEfficiency{0.536, "hopper", "H100-class fp8: median of 6 published fp8 runs; docs/calibration.md"}
-                         : KernelEfficiency{0.536, "hopper", "H100-class bf16: median of 7 published runs; docs/calibration.md"};
+    return low_precision ? KernelEfficiency{0.538, "hopper", "H100-class fp8: median of 6 published fp8 runs; docs/calibration.md"}
+                         : KernelEfficiency{0.521, "hopper", "H100-class bf16: median of 7 published runs; docs/calibration.md"};
   if (has("b200") || has("b300") || has("gb200") || has("gb300")) {
-    if (fp4) return {0.348, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
-    return low_precision ? KernelEfficiency{0.492, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
-                         : KernelEfficiency{0.509, "blackwell", "B200-class bf16: median of 3 published MoE runs; docs/calibration.md"};
+    if (fp4) return {0.352, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
+    return low_precision ? KernelEfficiency{0.495, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
+                         : KernelEfficiency{0.479, "blackwell", "B200-class bf16: median of 3 published MoE runs; docs/calibration.md"};
   }
   // Other accelerators: their whole-run MFU default (evaluate.hpp) scaled as on A100 (0.55 / 0.40).
   const Efficiencies eff = default_efficiencies(gpu);

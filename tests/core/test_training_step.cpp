@@ -144,8 +144,8 @@ TEST_CASE("training step: fp8 runs the attention products and the output head at
   CHECK(p.compute_seconds == Approx(((p.hardware_flops_per_step - p.bf16_flops_per_step) / (g.peak_flops(Dtype::fp8) * e8) +
                                      p.bf16_flops_per_step / (g.peak_flops(Dtype::bf16) * e16)) / gpus).epsilon(1e-9));
   CHECK(p.bf16_compute_seconds == Approx(p.bf16_flops_per_step / (g.peak_flops(Dtype::bf16) * e16) / gpus).epsilon(1e-9));
-  // ~17% of this run's FLOPs, 29% of its compute time (half the peak at the same fitted efficiency,
-  // 0.536 for both: 0.17 / 0.536 against 0.83 / (2 x 0.536)).
+  // ~17% of this run's FLOPs, 29% of its compute time (half the peak at about the same fitted
+  // efficiency, 0.521 and 0.538: 0.17 / 0.521 against 0.83 / (2 x 0.538)).
   CHECK(p.bf16_flops_per_step / p.hardware_flops_per_step == Approx(0.17).margin(0.02));
   CHECK(p.bf16_compute_seconds / p.compute_seconds == Approx(0.29).margin(0.03));
   const Report r = evaluate(s);
@@ -482,6 +482,37 @@ TEST_CASE("training step: MoE token permutation moves 6 h x 2 B per routed copy 
   CHECK(bad.scenario.training.expert_dispatcher == "deepep");
 }
 
+TEST_CASE("forced expert balance (as NVIDIA's throughput benchmarks run) drops the busiest expert's excess", "[training-step]") {
+  // Megatron-Bridge's perf recipe for gpt-oss-120b on 64 B200 sets moe_router_force_load_balancing
+  // (perf_recipes/gpt_oss/b200/gpt_oss.py at the tables' snapshot), and so does its validation case.
+  Scenario s = validation_case("train-step-mb2604-gpt-oss-120b-64xb200-bf16").scenario;
+  REQUIRE(s.training.expert_balance == "forced");
+  const TrainingLayout L = scenario_training_layout(s);
+  const TrainingPlan forced = training_step(s, L);
+  s.training.expert_balance = "routed";
+  const TrainingPlan routed = training_step(s, L);
+  // A trained router: the busiest GPU's routed-expert work 1.1x its share (kExpertImbalance), on the
+  // routed experts' share of the active parameters (gpt-oss-120b: 4 of 128 experts of 3 x 2880 x 2880
+  // (+ biases) in 36 layers, 3.6B of the 5.7B a token passes through with the output head).
+  const Architecture a = resolved_architecture(s);
+  const double expert_share = 36 * 4 * params_per_expert(a) / params_active(a);
+  CHECK(expert_share == Approx(0.63).margin(0.01));
+  CHECK(routed.compute_seconds / forced.compute_seconds == Approx(1 + 0.1 * expert_share).epsilon(1e-9));
+  // Without expert parallel (one GPU holds every expert) the balance does not matter.
+  s.training.expert_parallel = 1;
+  Scenario f = s;
+  f.training.expert_balance = "forced";
+  CHECK(training_step(s, scenario_training_layout(s)).compute_seconds == Approx(training_step(f, scenario_training_layout(f)).compute_seconds));
+  // The key travels in links and is checked like every field.
+  const LoadResult back = decode_link(encode_link_fragment(f));
+  REQUIRE(back.ok());
+  CHECK(back.scenario.training.expert_balance == "forced");
+  const LoadResult bad = load_scenario_json(R"({"version": 4, "training": {"expert_balance": "even"}})");
+  REQUIRE(bad.problems.size() == 1);
+  CHECK(bad.problems.front().path == "training.expert_balance");
+  CHECK(bad.scenario.training.expert_balance == "routed");
+}
+
 TEST_CASE("planner: overlaps the expert all-to-all where Megatron-Core can when asked, and writes it into the scenario", "[training-step][planner]") {
   const Scenario s = validation_case("train-step-mb2604-deepseek-v3-256xb200-fp8").scenario;
   TrainingPlannerOptions o;
@@ -583,7 +614,11 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // (half the gradients per GPU, all hidden, 8% bubble), is 1.12 -> 1.153x faster. The published run
   // is itself 1.23x slower than the model predicts (calibration.md, known gaps), so what costs it
   // more than the model counts is also what the planner's comparison lacks.
-  const std::map<std::string, double> known_gap = {{"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 1.32},
+  // Round 8: the published MoE runs labelled with the forced load balancing their benchmarks set
+  // (Megatron-Bridge perf_recipes, the Model Zoo's run scripts): no busiest-expert excess on any
+  // layout, which shortens the compute both layouts share and leaves the published run's cross-node
+  // all-to-all a larger part of its step: 1.32 -> 1.37.
+  const std::map<std::string, double> known_gap = {{"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 1.38},
                                                    {"train-step-mb2604-gpt-oss-120b-64xb200-bf16", 1.16}};
   // Where one source measured several layouts of the same job (NVIDIA's Megatron MoE Model Zoo: Qwen3
   // 235B on 256 H100, bf16, five layouts from 17.6 s to 29.0 s a step), the measurement itself says the

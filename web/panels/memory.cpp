@@ -72,6 +72,9 @@ void draw_memory(App& app) {
     // How tokens reach their experts across nodes: DeepEP-style (once per remote node, fp8 in fp8
     // training) or Megatron-Core's NCCL all-to-all (one 16-bit copy per routed expert).
     input_choice(app, "expert dispatcher", s.training.expert_dispatcher, {"deepep", "alltoall"});
+    input_choice(app, "expert balance", s.training.expert_balance, {"routed", "forced"});
+    ImGui::SetItemTooltip("routed: a trained router, the busiest expert gets 10%% more than its share; forced: exactly even "
+                          "(--moe-router-force-load-balancing, as NVIDIA's throughput benchmarks run)");
   }
   input_field(app, "micro-batch", "training.micro_batch");
   input_field(app, "sequence length", "training.seq_len");

@@ -106,6 +106,11 @@ struct TrainingSection {
   // it targets, dispatched in fp8 when training in fp8/fp4) or "alltoall" (Megatron-Core's NCCL
   // all-to-all dispatcher, moe_token_dispatcher_type="alltoall": one 16-bit copy per routed expert).
   std::string expert_dispatcher = "deepep";
+  // How evenly the router spreads tokens over the experts: "routed" (a trained router; the busiest
+  // expert gets more than its share, training_step.cpp kExpertImbalance) or "forced" (exactly even:
+  // Megatron-Core's --moe-router-force-load-balancing, which throughput benchmarks set: NVIDIA's
+  // Megatron MoE Model Zoo run scripts, Megatron-Bridge perf_recipes).
+  std::string expert_balance = "routed";
   std::optional<double> global_batch;       // sequences per step; unset: ~4M tokens
   // Share of the training precision's dense peak its kernels reach; unset: fitted for the GPU generation
   // and dtype. In fp8 / fp4 runs the 16-bit attention products and output head keep the bf16 fit.

@@ -264,6 +264,7 @@ struct TrainingStepModel {
   double goodput = 1;  // training.goodput
   Dtype dtype = Dtype::bf16;  // training.dtype
   bool dispatch_per_expert = false;  // training.expert_dispatcher == "alltoall": a copy per routed expert
+  bool forced_balance = false;       // training.expert_balance == "forced": no busiest-expert excess
   // DeepSeek-V3's memory savings (scenario.hpp, TrainingSection): the recipe above already holds
   // training.optimizer_state_dtype; these the activations.
   bool swiglu_fp8_input = false;        // training.moe_swiglu_cache == "fp8-input"
