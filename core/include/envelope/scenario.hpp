@@ -108,8 +108,8 @@ struct TrainingSection {
   std::string expert_dispatcher = "deepep";
   // How evenly the router spreads tokens over the experts: "routed" (a trained router; the busiest
   // expert gets more than its share, training_step.cpp kExpertImbalance) or "forced" (exactly even:
-  // Megatron-Core's --moe-router-force-load-balancing, which throughput benchmarks set: NVIDIA's
-  // Megatron MoE Model Zoo run scripts, Megatron-Bridge perf_recipes).
+  // Megatron-Core's --moe-router-force-load-balancing, which throughput benchmarks set: Megatron-Bridge's
+  // performance tables "force-balance the token distribution among experts"; the Model Zoo's scripts).
   std::string expert_balance = "routed";
   std::optional<double> global_batch;       // sequences per step; unset: ~4M tokens
   // Share of the training precision's dense peak its kernels reach; unset: fitted for the GPU generation
