@@ -19,12 +19,18 @@ constexpr const char* kCategory = "training-throughput";
 // still predicted (and their leave-one-out error reported) with the fit of the rest.
 constexpr double kMinComputeShare = 0.6;
 
-double hidden_of(const Scenario& s) { return resolved_architecture(s, Catalog::builtin()).hidden; }
+// The hidden size's width factor at the case's GPU and precision, as the default applies it.
+double width_factor_of(const Scenario& s) {
+  const Accelerator g = resolved_accelerator(s, Catalog::builtin());
+  const Dtype d = dtype_from_name(s.training.dtype).value_or(Dtype::bf16);
+  return gemm_width_factor(resolved_architecture(s, Catalog::builtin()).hidden,
+                           gemm_half_width(peak_flops_at(s.hardware, g, d), g.bandwidth_bytes_per_s));
+}
 
 // The case's metric with the base kernel efficiency `base` (x the width factor, as the default does).
 double metric_at(const ValidationCase& c, double base) {
   Scenario s = c.scenario;
-  s.training.kernel_efficiency = base * gemm_width_factor(hidden_of(s));
+  s.training.kernel_efficiency = base * width_factor_of(s);
   const Report r = evaluate_without_bands(s, Catalog::builtin());
   double v = 0;
   for (const std::string& path : c.metric) v += r.value(path);

@@ -28,10 +28,12 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
         cat({g(p.global_batch), " / (", g(L.data_parallel), " x ", g(L.micro_batch), ")"}), src);
   const KernelEfficiency& ke = m.kernel_fit;  // the step model's own fit, not a second look-up
   b.add("training.step.kernel_efficiency", p.kernel_efficiency, "1",
-        s.training.kernel_efficiency ? "given" : "fitted efficiency (" + ke.generation + ", " + s.training.dtype + ") x h / (h + 256)",
+        s.training.kernel_efficiency ? "given"
+                                     : "fitted efficiency (" + ke.generation + ", " + s.training.dtype +
+                                           ") x h / (h + half width), half width = 256 x (peak / bandwidth) / A100's (312 TFLOPS / 2,039 GB/s)",
         s.training.kernel_efficiency ? g(p.kernel_efficiency)
-                                     : cat({g(ke.value), " x ", g(m.arch.hidden), " / (", g(m.arch.hidden), " + 256)"}),
-        s.training.kernel_efficiency ? "scenario" : ke.source);
+                                     : cat({g(ke.value), " x ", g(m.arch.hidden), " / (", g(m.arch.hidden), " + ", g(m.gemm_half_width), ")"}),
+        s.training.kernel_efficiency ? "scenario" : ke.source + "; gemm_half_width (training_step.hpp)");
   if (p.mtp_flops_per_step > 0)
     b.add("training.step.mtp_flops", p.mtp_flops_per_step, "FLOP", "tokens per step x MTP FLOPs per token (in the hardware FLOPs)",
           cat({g(p.global_batch * s.training.seq_len), " x ", g(m.mtp_flops_per_token)}),

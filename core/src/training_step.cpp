@@ -44,16 +44,18 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   const Dtype dt = dtype_from_name(s.training.dtype).value_or(Dtype::bf16);
   x.peak = peak_flops_at(s.hardware, x.gpu, dt);
   x.kernel_fit = training_kernel_efficiency(x.gpu, dt);
+  x.gemm_half_width = gemm_half_width(x.peak, x.gpu.bandwidth_bytes_per_s);
   x.kernel_efficiency = efficiency                     ? *efficiency
                         : s.training.kernel_efficiency ? *s.training.kernel_efficiency
-                                                       : x.kernel_fit.value * gemm_width_factor(x.arch.hidden);
+                                                       : x.kernel_fit.value * gemm_width_factor(x.arch.hidden, x.gemm_half_width);
   // The attention products and the output head stay at 16 bits in fp8 / fp4 training (DeepSeek-V3
   // report sec. 3.3.1: "the embedding module, the output head, MoE gating modules, normalization
   // operators, and attention operators" keep their original precision; Transformer Engine recipes
   // leave FP8 attention off, fp8_dpa=False): they run at the bf16 peak and the bf16 fit.
   x.mixed_precision = dt == Dtype::fp8 || dt == Dtype::fp4;
   x.peak16 = x.mixed_precision ? peak_flops_at(s.hardware, x.gpu, Dtype::bf16) : x.peak;
-  x.kernel_efficiency16 = x.mixed_precision ? training_kernel_efficiency(x.gpu, Dtype::bf16).value * gemm_width_factor(x.arch.hidden)
+  x.kernel_efficiency16 = x.mixed_precision ? training_kernel_efficiency(x.gpu, Dtype::bf16).value *
+                                                  gemm_width_factor(x.arch.hidden, gemm_half_width(x.peak16, x.gpu.bandwidth_bytes_per_s))
                                             : x.kernel_efficiency;
   x.price = price_per_gpu_hour(s, c);
   x.tokens = s.training.tokens;
@@ -232,7 +234,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // Expert GEMMs as narrow as their FFN width run slower than the dense layers' (gemm_width_factor
   // of min(h, expert_ffn) instead of h): Qwen3-30B-A3B's 768-wide experts.
   const double expert_width =
-      a.experts > 0 ? gemm_width_factor(std::min(a.hidden, a.expert_ffn > 0 ? a.expert_ffn : a.hidden)) : 1.0;
+      a.experts > 0 ? gemm_width_factor(std::min(a.hidden, a.expert_ffn > 0 ? a.expert_ffn : a.hidden), x.gemm_half_width) : 1.0;
   // Grouped expert GEMMs are only as tall as the tokens each local expert receives per micro-batch:
   // T = tokens x k x ep / experts, at expert_gemm_rows_factor(T). Expert parallel gathers more tokens
   // per expert (why MoE runs use it on one node).
@@ -241,7 +243,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
       a.experts > 0 ? local_tokens_for_experts * std::max(1.0, a.experts_per_token) * e / a.experts : 0.0;
   const double expert_rows = a.experts > 0 ? expert_gemm_rows_factor(tokens_per_expert) : 1.0;
   const double narrow_experts =
-      1.0 - expert_share + expert_share * gemm_width_factor(a.hidden) / (expert_width * expert_rows);
+      1.0 - expert_share + expert_share * gemm_width_factor(a.hidden, x.gemm_half_width) / (expert_width * expert_rows);
   // 16-bit work in fp8 / fp4 training: the attention products as executed (recomputed with the layer
   // under selective or full recompute) and the output head's 6 V h per token.
   // (Never more than the hardware FLOPs: a given model.active_params may leave less than the head.)
@@ -423,12 +425,12 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   // (docs/calibration.md; tests/core/test_training_step.cpp holds these constants to that fit).
   const bool fp4 = compute == Dtype::fp4;
   if (has("h100") || has("h200") || has("h800") || has("gh200") || id == "h20")
-    return low_precision ? KernelEfficiency{0.538, "hopper", "H100-class fp8: median of 6 published fp8 runs; docs/calibration.md"}
-                         : KernelEfficiency{0.521, "hopper", "H100-class bf16: median of 7 published runs; docs/calibration.md"};
+    return low_precision ? KernelEfficiency{0.567, "hopper", "H100-class fp8: median of 7 published fp8 runs; docs/calibration.md"}
+                         : KernelEfficiency{0.562, "hopper", "H100-class bf16: median of 7 published runs; docs/calibration.md"};
   if (has("b200") || has("b300") || has("gb200") || has("gb300")) {
-    if (fp4) return {0.352, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
-    return low_precision ? KernelEfficiency{0.495, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
-                         : KernelEfficiency{0.479, "blackwell", "B200-class bf16: median of 3 published MoE runs; docs/calibration.md"};
+    if (fp4) return {0.400, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
+    return low_precision ? KernelEfficiency{0.520, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
+                         : KernelEfficiency{0.529, "blackwell", "B200-class bf16: median of 3 published MoE runs; docs/calibration.md"};
   }
   // Other accelerators: their whole-run MFU default (evaluate.hpp) scaled as on A100 (0.55 / 0.40).
   const Efficiencies eff = default_efficiencies(gpu);
@@ -524,7 +526,13 @@ double expert_gemm_rows_factor(double rows_per_expert) {
   return rows_per_expert > 0 ? rows_per_expert / (rows_per_expert + kExpertGemmHalfRows) : 0.0;
 }
 
-double gemm_width_factor(double hidden) { return hidden > 0 ? hidden / (hidden + 256.0) : 1.0; }
+double gemm_width_factor(double width, double half_width) { return width > 0 ? width / (width + half_width) : 1.0; }
+
+double gemm_half_width(double peak_flops, double bandwidth_bytes_per_s) {
+  constexpr double kA100HalfWidth = 256.0, kA100FlopsPerByte = 312e12 / 2039e9;
+  return bandwidth_bytes_per_s > 0 && peak_flops > 0 ? kA100HalfWidth * peak_flops / bandwidth_bytes_per_s / kA100FlopsPerByte
+                                                     : kA100HalfWidth;
+}
 
 double default_global_batch_sequences(double seq_len) {
   return std::max(1.0, std::pow(2.0, std::round(std::log2(4e6 / std::max(1.0, seq_len)))));

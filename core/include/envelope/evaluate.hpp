@@ -19,7 +19,7 @@ Efficiencies default_efficiencies(const Accelerator& a);
 double fp4_kernel_ratio(const Accelerator& gpu, Dtype weights);
 // Training kernel efficiency at a compute precision over the bf16 one, both fitted per GPU
 // generation on published runs (training_kernel_efficiency, docs/calibration.md): H100-class fp8
-// 0.538 / 0.521; 1 where one value serves every precision (A100, other accelerators).
+// 0.567 / 0.562; 1 where one value serves every precision (A100, other accelerators).
 double precision_kernel_ratio(const Accelerator& gpu, Dtype compute);
 // Dense peak FLOP/s of the scenario's accelerator at a precision: the resolved device's figure, or an
 // edited catalog device's hardware.peak_tflops where no fp8_tflops / fp4_tflops override applies.

@@ -109,7 +109,7 @@ struct TrainingPlan {
 
 // Fraction of dense peak the kernels of a training step reach when nothing waits on communication or
 // the pipeline, for this accelerator at this compute dtype (fitted per GPU generation and precision
-// on published runs; docs/calibration.md), before the width factor h / (h + 256).
+// on published runs; docs/calibration.md), before the width factor h / (h + gemm_half_width).
 struct KernelEfficiency {
   double value = 0.5;
   std::string generation;  // ampere | hopper | blackwell | other
@@ -229,8 +229,13 @@ double norm_recompute_saved_bytes(double tokens, double hidden, double linear_in
 // replicated over TP. max(0, 6 x tokens x h / tp - tokens x latents x lin) bytes.
 double mla_up_projection_recompute_saved_bytes(double tokens, double hidden, double tp, double latent_values,
                                                double linear_input_bytes);
-// Narrow GEMMs run below peak: x h / (h + 256) for hidden size h (fitted on Megatron-LM A100 runs).
-double gemm_width_factor(double hidden);
+// Narrow GEMMs run below peak: x w / (w + half_width) for a GEMM of width w (the hidden size, or an
+// expert's FFN width). A GEMM tile's fixed work (loading its operand panels, writing its output) moves
+// bytes while its FLOPs grow with the width, so the width at half efficiency grows with the GPU's
+// FLOP-to-byte ratio at the precision: gemm_half_width = 256 (fitted on the Megatron-LM A100 runs in
+// bf16, 312 TFLOPS over 2,039 GB/s) x (peak / bandwidth) / (312e12 / 2039e9). H100 SXM bf16 ~494, fp8 ~988.
+double gemm_width_factor(double width, double half_width);
+double gemm_half_width(double peak_flops, double bandwidth_bytes_per_s);
 
 // Default global batch: ~4M tokens per step (Llama 2's batch, Touvron et al. 2023), a power of two
 // in sequences.
@@ -265,6 +270,7 @@ struct TrainingStepModel {
   Dtype dtype = Dtype::bf16;  // training.dtype
   bool dispatch_per_expert = false;  // training.expert_dispatcher == "alltoall": a copy per routed expert
   bool forced_balance = false;       // training.expert_balance == "forced": no busiest-expert excess
+  double gemm_half_width = 256;      // gemm_half_width(peak, bandwidth) at the training precision
   // DeepSeek-V3's memory savings (scenario.hpp, TrainingSection): the recipe above already holds
   // training.optimizer_state_dtype; these the activations.
   bool swiglu_fp8_input = false;        // training.moe_swiglu_cache == "fp8-input"
