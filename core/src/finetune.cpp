@@ -199,10 +199,16 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   double ratio = 1.0;
   if (low_precision) {
     const KernelEfficiency at_dtype = training_kernel_efficiency(gpu, compute), at_bf16 = training_kernel_efficiency(gpu, Dtype::bf16);
-    ratio = add("finetune.precision_kernel_ratio", precision_kernel_ratio(gpu, compute), "1",
-                "kernel efficiency(" + f.dtype + ") / kernel efficiency(bf16)", g(at_dtype.value) + " / " + g(at_bf16.value),
+    const double h = arch.hidden;
+    const double w_dtype = gemm_half_width(gpu.peak_flops(compute), gpu.bandwidth_bytes_per_s),
+                 w_bf16 = gemm_half_width(gpu.peak_flops(Dtype::bf16), gpu.bandwidth_bytes_per_s);
+    ratio = add("finetune.precision_kernel_ratio", precision_kernel_ratio(gpu, compute, h), "1",
+                "kernel efficiency(" + f.dtype + ") x h / (h + half width(" + f.dtype +
+                    ")) / (kernel efficiency(bf16) x h / (h + half width(bf16)))",
+                g(at_dtype.value) + " x " + g(h) + " / (" + g(h) + " + " + g(w_dtype) + ") / (" + g(at_bf16.value) + " x " + g(h) +
+                    " / (" + g(h) + " + " + g(w_bf16) + "))",
                 "training step model fit per GPU generation (training_kernel_efficiency): " + at_dtype.source + "; " +
-                    at_bf16.source);
+                    at_bf16.source + "; gemm_half_width (training_step.hpp)");
   }
   double mfu = 0;
   if (f.mfu || !low_precision)

@@ -147,22 +147,29 @@ Architecture resolved_architecture(const Scenario& s, const Catalog& c) {
 }
 
 
-double fp4_kernel_ratio(const Accelerator& gpu, Dtype weights) {
-  // 4-bit float GEMMs (NVFP4, MXFP4) reach a smaller share of their peak than fp8 ones: on Blackwell
-  // the training kernel efficiencies fitted on published runs are 0.350 (NVFP4) vs 0.494 (fp8)
-  // (training_kernel_efficiency, docs/calibration.md). Serving's compute efficiency takes the same
-  // ratio; it is fitted on training runs only, so the serving cases (TensorRT-LLM B200 FP4 tables,
-  // assets/validation.json) stay out of the fit. 1 on GPUs without fp4 units (their fp4 runs at fp8).
-  const bool fp4 = weights == Dtype::fp4 || weights == Dtype::nvfp4 || weights == Dtype::mxfp4;
-  if (!fp4) return 1.0;
-  return training_kernel_efficiency(gpu, Dtype::fp4).value / training_kernel_efficiency(gpu, Dtype::fp8).value;
+double effective_kernel_efficiency(const Accelerator& gpu, Dtype compute, double hidden) {
+  return training_kernel_efficiency(gpu, compute).value *
+         gemm_width_factor(hidden, gemm_half_width(gpu.peak_flops(compute), gpu.bandwidth_bytes_per_s));
 }
 
-double precision_kernel_ratio(const Accelerator& gpu, Dtype compute) {
+double fp4_kernel_ratio(const Accelerator& gpu, Dtype weights, double hidden) {
+  // 4-bit float GEMMs (NVFP4, MXFP4) reach a smaller share of their peak than fp8 ones: on Blackwell
+  // the training kernel efficiencies fitted on published runs, each x its width factor at the
+  // model's hidden size (training_kernel_efficiency, gemm_half_width; docs/calibration.md). Serving's
+  // compute efficiency takes the same ratio; it is fitted on training runs only, so the serving cases
+  // (TensorRT-LLM B200 FP4 tables, assets/validation.json) stay out of the fit. 1 on GPUs without fp4
+  // units (their fp4 runs at fp8).
+  const bool fp4 = weights == Dtype::fp4 || weights == Dtype::nvfp4 || weights == Dtype::mxfp4;
+  if (!fp4) return 1.0;
+  const double fp8 = effective_kernel_efficiency(gpu, Dtype::fp8, hidden);
+  return fp8 > 0 ? effective_kernel_efficiency(gpu, Dtype::fp4, hidden) / fp8 : 1.0;
+}
+
+double precision_kernel_ratio(const Accelerator& gpu, Dtype compute, double hidden) {
   // Fine-tuning's time (finetune.cpp) scales its bf16 MFU by this ratio at fp8 / fp4: the same
-  // per-generation fit the training step model uses, no separate constant.
-  const double bf16 = training_kernel_efficiency(gpu, Dtype::bf16).value;
-  return bf16 > 0 ? training_kernel_efficiency(gpu, compute).value / bf16 : 1.0;
+  // per-generation fit and width factor the training step model uses, no separate constant.
+  const double bf16 = effective_kernel_efficiency(gpu, Dtype::bf16, hidden);
+  return bf16 > 0 ? effective_kernel_efficiency(gpu, compute, hidden) / bf16 : 1.0;
 }
 
 double peak_flops_at(const HardwareSection& hw, const Accelerator& gpu, Dtype d) {
@@ -268,7 +275,7 @@ DecodeSetup decode_setup(const Scenario& s, const Architecture& arch, const Acce
   d.bandwidth_bytes_per_s = gpu.bandwidth_bytes_per_s;
   d.bandwidth_efficiency = in.bandwidth_efficiency ? *in.bandwidth_efficiency : eff.decode_bandwidth;
   d.peak_flops = peak_flops_at(s.hardware, gpu, d.weights);
-  d.compute_efficiency = in.compute_efficiency ? *in.compute_efficiency : eff.compute * fp4_kernel_ratio(gpu, d.weights);
+  d.compute_efficiency = in.compute_efficiency ? *in.compute_efficiency : eff.compute * fp4_kernel_ratio(gpu, d.weights, d.arch.hidden);
   const bool in_domain = d.replica_gpus() <= gpu.scale_up_domain && gpu.scale_up_bytes_per_s > 0;
   d.link_bytes_per_s = collective_bytes_per_s(in_domain ? gpu.scale_up_bytes_per_s : gpu.scale_out_bytes_per_s, in_domain);
   // Latency per ring step: ~1 us over NVLink-class links, ~5 us over the network (NCCL small-message

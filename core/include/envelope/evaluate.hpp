@@ -15,12 +15,17 @@ struct Efficiencies {
   std::string source;
 };
 Efficiencies default_efficiencies(const Accelerator& a);
-// Serving compute efficiency of 4-bit float weights relative to fp8 (fitted on training runs; 1 off Blackwell).
-double fp4_kernel_ratio(const Accelerator& gpu, Dtype weights);
-// Training kernel efficiency at a compute precision over the bf16 one, both fitted per GPU
-// generation on published runs (training_kernel_efficiency, docs/calibration.md): H100-class fp8
-// 0.567 / 0.562; 1 where one value serves every precision (A100, other accelerators).
-double precision_kernel_ratio(const Accelerator& gpu, Dtype compute);
+// The training kernel efficiency a GEMM `hidden` wide reaches at a precision: the generation's fit
+// (training_kernel_efficiency) x gemm_width_factor(hidden, gemm_half_width(peak, bandwidth)).
+double effective_kernel_efficiency(const Accelerator& gpu, Dtype compute, double hidden);
+// Serving compute efficiency of 4-bit float weights relative to fp8 at the model's hidden size
+// (effective_kernel_efficiency, fitted on training runs; 1 off Blackwell).
+double fp4_kernel_ratio(const Accelerator& gpu, Dtype weights, double hidden);
+// Training kernel efficiency at a compute precision over the bf16 one at the model's hidden size
+// (effective_kernel_efficiency; docs/calibration.md): H100-class fp8 0.567 x 4096 / (4096 + 988)
+// over 0.562 x 4096 / (4096 + 494) = 0.91 at h 4,096; 1 where one value and one peak serve every
+// precision (A100, other accelerators).
+double precision_kernel_ratio(const Accelerator& gpu, Dtype compute, double hidden);
 // Dense peak FLOP/s of the scenario's accelerator at a precision: the resolved device's figure, or an
 // edited catalog device's hardware.peak_tflops where no fp8_tflops / fp4_tflops override applies.
 double peak_flops_at(const HardwareSection& hw, const Accelerator& gpu, Dtype d);
