@@ -93,6 +93,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.flag("training.expert_overlap", t.expert_overlap);
   v.text("training.expert_dispatcher", t.expert_dispatcher, {"deepep", "alltoall"}, 16);
   v.text("training.expert_balance", t.expert_balance, {"routed", "forced"}, 8);
+  v.text("training.grad_reduce_dtype", t.grad_reduce_dtype, {"recipe", "bf16"}, 8);
   v.optional("training.global_batch", t.global_batch, {1, 1e8, true, "sequences"});
   v.optional("training.kernel_efficiency", t.kernel_efficiency, eff);
   v.number("training.goodput", t.goodput, eff);

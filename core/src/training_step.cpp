@@ -68,6 +68,7 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.flash_attention = s.training.flash_attention;
   x.dispatch_per_expert = s.training.expert_dispatcher == "alltoall";
   x.forced_balance = s.training.expert_balance == "forced";
+  x.grad_reduce_bytes = s.training.grad_reduce_dtype == "bf16" ? std::min(2.0, x.recipe.gradients) : x.recipe.gradients;
   x.swiglu_fp8_input = s.training.moe_swiglu_cache == "fp8-input";
   x.recompute_norms = s.training.recompute_norms;
   x.recompute_mla_up = s.training.recompute_mla_up_projections && x.arch.attention == "mla";
@@ -366,7 +367,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const double dp_ranks = d * cp;
   const Link dp_link = link_for(x.gpu, t * cp * d);
   const double shard = dense / (t * p) + experts / (p * e);
-  const double grad_bytes = shard * x.recipe.gradients, weight_bytes = shard * x.recipe.weights;
+  const double grad_bytes = shard * x.grad_reduce_bytes, weight_bytes = shard * x.recipe.weights;
   const double one_way = dp_ranks > 1 ? (dp_ranks - 1) / dp_ranks / dp_link.bytes_per_s : 0.0;  // per byte
   const double hops = dp_ranks > 1 ? (dp_ranks - 1) * dp_link.latency : 0.0;
   if (L.zero_stage <= 1)
@@ -429,8 +430,8 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
                          : KernelEfficiency{0.562, "hopper", "H100-class bf16: median of 7 published runs; docs/calibration.md"};
   if (has("b200") || has("b300") || has("gb200") || has("gb300")) {
     if (fp4) return {0.400, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
-    return low_precision ? KernelEfficiency{0.520, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
-                         : KernelEfficiency{0.529, "blackwell", "B200-class bf16: median of 3 published MoE runs; docs/calibration.md"};
+    return low_precision ? KernelEfficiency{0.518, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
+                         : KernelEfficiency{0.533, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
   }
   // Other accelerators: their whole-run MFU default (evaluate.hpp) scaled as on A100 (0.55 / 0.40).
   const Efficiencies eff = default_efficiencies(gpu);

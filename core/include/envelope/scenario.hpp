@@ -111,6 +111,10 @@ struct TrainingSection {
   // Megatron-Core's --moe-router-force-load-balancing, which throughput benchmarks set: Megatron-Bridge's
   // performance tables "force-balance the token distribution among experts"; the Model Zoo's scripts).
   std::string expert_balance = "routed";
+  // Precision of the data-parallel gradient reduction on the wire: "recipe" (the recipe's gradient
+  // bytes: fp32 in mixed precision) or "bf16" (Megatron's --grad-reduce-in-bf16, which the Megatron-FSDP
+  // user guide recommends; Megatron-Bridge's benchmark recipes set grad_reduce_in_fp32 = False).
+  std::string grad_reduce_dtype = "recipe";
   std::optional<double> global_batch;       // sequences per step; unset: ~4M tokens
   // Share of the training precision's dense peak its kernels reach; unset: fitted for the GPU generation
   // and dtype. In fp8 / fp4 runs the 16-bit attention products and output head keep the bf16 fit.
