@@ -30,6 +30,19 @@ const ValidationCase& validation_case(const std::string& id) {
   return validation_cases().front();
 }
 
+// A training choice field travels in links with the scenario's value, and a value outside its choices
+// is refused with the field's path, leaving the default.
+void check_training_choice_field(const Scenario& s, std::string TrainingSection::*field, const std::string& name,
+                                 const std::string& refused, const std::string& fallback) {
+  const LoadResult back = decode_link(encode_link_fragment(s));
+  REQUIRE(back.ok());
+  CHECK(back.scenario.training.*field == s.training.*field);
+  const LoadResult bad = load_scenario_json(R"({"version": 4, "training": {")" + name + R"(": ")" + refused + R"("}})");
+  REQUIRE(bad.problems.size() == 1);
+  CHECK(bad.problems.front().path == "training." + name);
+  CHECK(bad.scenario.training.*field == fallback);
+}
+
 Scenario llama3_405b_h100(double gpus, double seq_len) {
   Scenario s;
   s.model.preset = "llama-3.1-405b";
@@ -499,13 +512,8 @@ TEST_CASE("training step: MoE token permutation moves 6 h x 2 B per routed copy 
   const double nodes_hit = 4 * (1 - std::pow(3.0 / 4.0, 8)) * 7.0 / 8.0;
   CHECK(alltoall / deepep == Approx(7.0 * 8.0 / (nodes_hit * 7.0)).epsilon(0.01));  // + the same per-hop latency in both
   // The key travels in links and is checked like every field.
-  const LoadResult back = decode_link(encode_link_fragment(s));
-  REQUIRE(back.ok());
-  CHECK(back.scenario.training.expert_dispatcher == "alltoall");
-  const LoadResult bad = load_scenario_json(R"({"version": 4, "training": {"expert_dispatcher": "nccl"}})");
-  REQUIRE(bad.problems.size() == 1);
-  CHECK(bad.problems.front().path == "training.expert_dispatcher");
-  CHECK(bad.scenario.training.expert_dispatcher == "deepep");
+  REQUIRE(s.training.expert_dispatcher == "alltoall");
+  check_training_choice_field(s, &TrainingSection::expert_dispatcher, "expert_dispatcher", "nccl", "deepep");
 }
 
 TEST_CASE("forced expert balance (as NVIDIA's throughput benchmarks run) drops the busiest expert's excess", "[training-step]") {
@@ -530,13 +538,7 @@ TEST_CASE("forced expert balance (as NVIDIA's throughput benchmarks run) drops t
   f.training.expert_balance = "forced";
   CHECK(training_step(s, scenario_training_layout(s)).compute_seconds == Approx(training_step(f, scenario_training_layout(f)).compute_seconds));
   // The key travels in links and is checked like every field.
-  const LoadResult back = decode_link(encode_link_fragment(f));
-  REQUIRE(back.ok());
-  CHECK(back.scenario.training.expert_balance == "forced");
-  const LoadResult bad = load_scenario_json(R"({"version": 4, "training": {"expert_balance": "even"}})");
-  REQUIRE(bad.problems.size() == 1);
-  CHECK(bad.problems.front().path == "training.expert_balance");
-  CHECK(bad.scenario.training.expert_balance == "routed");
+  check_training_choice_field(f, &TrainingSection::expert_balance, "expert_balance", "even", "routed");
 }
 
 TEST_CASE("training.grad_reduce_dtype bf16 halves the data-parallel gradient traffic of a mixed-precision recipe", "[training-step]") {
@@ -557,13 +559,7 @@ TEST_CASE("training.grad_reduce_dtype bf16 halves the data-parallel gradient tra
   CHECK(fp32.data_parallel_exposed_seconds > 0.5);
   CHECK(bf16.data_parallel_exposed_seconds == 0);
   // The key travels in links and is checked like every field.
-  const LoadResult back = decode_link(encode_link_fragment(s));
-  REQUIRE(back.ok());
-  CHECK(back.scenario.training.grad_reduce_dtype == "recipe");
-  const LoadResult bad = load_scenario_json(R"({"version": 4, "training": {"grad_reduce_dtype": "fp16"}})");
-  REQUIRE(bad.problems.size() == 1);
-  CHECK(bad.problems.front().path == "training.grad_reduce_dtype");
-  CHECK(bad.scenario.training.grad_reduce_dtype == "recipe");
+  check_training_choice_field(s, &TrainingSection::grad_reduce_dtype, "grad_reduce_dtype", "fp16", "recipe");
 }
 
 TEST_CASE("planner: overlaps the expert all-to-all where Megatron-Core can when asked, and writes it into the scenario", "[training-step][planner]") {
