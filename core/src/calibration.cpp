@@ -19,12 +19,10 @@ constexpr const char* kCategory = "training-throughput";
 // still predicted (and their leave-one-out error reported) with the fit of the rest.
 constexpr double kMinComputeShare = 0.6;
 
-// The hidden size's width factor at the case's GPU and precision, as the default applies it.
+// The hidden size's width factor at the case's GPU and precision, the step model's own.
 double width_factor_of(const Scenario& s) {
-  const Accelerator g = resolved_accelerator(s, Catalog::builtin());
-  const Dtype d = dtype_from_name(s.training.dtype).value_or(Dtype::bf16);
-  return gemm_width_factor(resolved_architecture(s, Catalog::builtin()).hidden,
-                           gemm_half_width(peak_flops_at(s.hardware, g, d), g.bandwidth_bytes_per_s));
+  const TrainingStepModel m = training_step_model(s);
+  return gemm_width_factor(m.arch.hidden, m.gemm_half_width);
 }
 
 // The case's metric with the base kernel efficiency `base` (x the width factor, as the default does).
