@@ -611,7 +611,7 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // speed: as run, at the scenario's recompute setting.
   // Three MoE layouts with expert parallel across nodes are known gaps, each held to its current
   // distance from the best so it cannot grow unnoticed: DeepSeek-V3 on H800 and on B200, Qwen3-235B
-  // on H100. Their runs overlap the all-to-all (DualPipe; Megatron-Core Combined 1F1B) and the
+  // on H100 (round 9: none is left; the last, Qwen3, is beaten by a measured run, below). Their runs overlap the all-to-all (DualPipe; Megatron-Core Combined 1F1B) and the
   // planner may too (as their recipes did); it still prefers expert parallel over fewer nodes, whose
   // all-to-all is smaller. Until the MoE work term they sat at 1.55, 1.8 and 2.1 (the overlap left
   // off: with it the model predicted them 1.28-1.63x fast).
@@ -673,18 +673,34 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // on both layouts): 1.153 -> 1.177.
   // Then gpt-oss on B200 described with its recipe's bf16 gradient reduction came to 1.62x its published
   // throughput and is excluded (calibration.md); it leaves this test.
-  const std::map<std::string, double> known_gap = {{"train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8", 1.21}};
   // Where one source measured several layouts of the same job (NVIDIA's Megatron MoE Model Zoo: Qwen3
   // 235B on 256 H100, bf16, five layouts from 17.6 s to 29.0 s a step), the measurement itself says the
   // slower ones are not the best: only the job's fastest measured layout is held to the planner's best.
-  // The slower ones are still validation cases (their predicted throughput within 1.25x) and must fit.
-  const auto job = [](const Scenario& s) {
-    return s.model.preset + "/" + s.hardware.gpu + "/" + std::to_string(s.hardware.count) + "/" + s.training.dtype + "/" +
-           std::to_string(s.training.seq_len) + "/" + std::to_string(s.training.global_batch.value_or(0));
+  // The same holds across sources when the faster run had no advantage: same model, GPUs, count and
+  // sequence length, a precision no cheaper (bf16 >= fp8 >= fp4 per FLOP) and a global batch no larger
+  // (a larger batch on the same layout only shrinks the bubble and the per-token gradient traffic).
+  // Round 9: Megatron-Bridge 26.04's Qwen3-235B fp8 run (GBS 8,192; TP 2, PP 8, EP 32, NCCL all-to-all:
+  // 1,712 tok/s per GPU) is slower than the Model Zoo's bf16 runs of GBS 2,048 on the same 256 H100
+  // (1,862 tok/s per GPU with EP 32 and DeepEP, and with Megatron-FSDP and EP 8 in a node), so a layout
+  // at least 1.09x faster than the published one exists by measurement; the planner's best (ZeRO-3
+  // over 256 GPUs, EP 8 in a node, micro-batch 8, full recompute) is predicted 1.19x faster. It had
+  // been the one known gap of this test (held at 1.21 in round 8).
+  // The slower runs are still validation cases (their predicted throughput within 1.25x) and must fit,
+  // and no run's published layout may beat the planner's best (the search covers what was run).
+  const auto precision_cost = [](const std::string& dtype) { return dtype == "fp4" ? 0 : dtype == "fp8" ? 1 : 2; };
+  const auto dominated = [&](const ValidationCase& c) {
+    const Scenario& s = c.scenario;
+    for (const ValidationCase& o : validation_cases()) {  // excluded runs are measurements too
+      const Scenario& r = o.scenario;
+      if (o.category != c.category || o.metric != c.metric || o.id == c.id || r.model.preset != s.model.preset ||
+          r.hardware.gpu != s.hardware.gpu || r.hardware.count != s.hardware.count || r.training.seq_len != s.training.seq_len)
+        continue;
+      if (precision_cost(r.training.dtype) >= precision_cost(s.training.dtype) &&
+          r.training.global_batch.value_or(0) <= s.training.global_batch.value_or(0) && o.published > c.published)
+        return true;
+    }
+    return false;
   };
-  std::map<std::string, double> fastest;  // per job, over every published layout (excluded ones too)
-  for (const ValidationCase& c : validation_cases())
-    if (c.category == "training-throughput") fastest[job(c.scenario)] = std::max(fastest[job(c.scenario)], c.published);
   int checked = 0, alternatives = 0;
   for (const ValidationCase& c : validation_cases()) {
     if (c.category != "training-throughput" || !c.excluded.empty()) continue;
@@ -698,25 +714,25 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
       fits |= training_step(s, L).fits;
     }
     CHECK(fits);
-    if (c.published < fastest[job(s)]) {
-      ++alternatives;
-      continue;
-    }
     TrainingPlannerOptions o;
     o.global_batch = *s.training.global_batch;
     o.allow_expert_overlap = s.training.expert_overlap;  // the techniques the published run had
     const TrainingPlannerResult plan = plan_training(s, o);
     REQUIRE(!plan.ranked.empty());
     INFO("best: " << plan.why_best << " published step " << published.step_seconds);
-    const auto gap = known_gap.find(c.id);
-    CHECK(published.step_seconds <= (gap == known_gap.end() ? 1.15 : gap->second) * plan.ranked.front().step_seconds);
+    if (published.fits) CHECK(plan.ranked.front().step_seconds <= published.step_seconds * (1 + 1e-9));
+    if (dominated(c)) {
+      ++alternatives;
+      continue;
+    }
+    CHECK(published.step_seconds <= 1.15 * plan.ranked.front().step_seconds);
     ++checked;
   }
   CHECK(checked >= 15);
   // The Model Zoo's Qwen3 EP 32 without overlap and its two in-node EP 8 layouts; NeMo 24.07's Llama 3 8B
   // with CP 2 on 8 H100 (12,273 tok/s; scored again since round 8), slower than Megatron-Bridge 25.11's
-  // same job without CP (14,451).
-  CHECK(alternatives == 4);
+  // same job without CP (14,451); Megatron-Bridge 26.04's Qwen3-235B fp8 run (above).
+  CHECK(alternatives == 5);
 }
 
 TEST_CASE("planner: 16,384 GPUs for a 405B model with context parallel candidates plans in bounded time", "[training-step][planner]") {
