@@ -68,6 +68,7 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.flash_attention = s.training.flash_attention;
   x.dispatch_per_expert = s.training.expert_dispatcher == "alltoall";
   x.forced_balance = s.training.expert_balance == "forced";
+  x.fp8_attention = s.training.fp8_attention && (dt == Dtype::fp8 || dt == Dtype::fp4);
   x.grad_reduce_bytes = s.training.grad_reduce_dtype == "bf16" ? std::min(2.0, x.recipe.gradients) : x.recipe.gradients;
   x.swiglu_fp8_input = s.training.moe_swiglu_cache == "fp8-input";
   x.recompute_norms = s.training.recompute_norms;
@@ -246,11 +247,12 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const double narrow_experts =
       1.0 - expert_share + expert_share * gemm_width_factor(a.hidden, x.gemm_half_width) / (expert_width * expert_rows);
   // 16-bit work in fp8 / fp4 training: the attention products as executed (recomputed with the layer
-  // under selective or full recompute) and the output head's 6 V h per token.
-  // (Never more than the hardware FLOPs: a given model.active_params may leave less than the head.)
+  // under selective or full recompute), unless run in fp8 (training.fp8_attention: Transformer Engine's
+  // fp8 dot-product attention, Megatron-Core --fp8-dot-product-attention), and the output head's 6 V h
+  // per token. (Never more than the hardware FLOPs: a given model.active_params may leave less than the head.)
   if (x.mixed_precision)
     plan.bf16_flops_per_step = std::min(plan.hardware_flops_per_step,
-                                        executed_attention * (L.recompute == "none" ? 1.0 : 4.0 / 3.0) +
+                                        (x.fp8_attention ? 0.0 : executed_attention * (L.recompute == "none" ? 1.0 : 4.0 / 3.0)) +
                                             6.0 * a.vocab * a.hidden * tokens * (L.recompute == "full" ? 4.0 / 3.0 : 1.0));
   const double rate = x.peak * x.kernel_efficiency, rate16 = x.peak16 * x.kernel_efficiency16;
   const double kernel_seconds = rate > 0 && rate16 > 0 ? (plan.hardware_flops_per_step - plan.bf16_flops_per_step) / rate +
@@ -428,11 +430,22 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   if (has("h100") || has("h200") || has("h800") || has("gh200") || id == "h20")
     return low_precision ? KernelEfficiency{0.567, "hopper", "H100-class fp8: median of 7 published fp8 runs; docs/calibration.md"}
                          : KernelEfficiency{0.562, "hopper", "H100-class bf16: median of 7 published runs; docs/calibration.md"};
-  if (has("b200") || has("b300") || has("gb200") || has("gb300")) {
-    if (fp4) return {0.400, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
-    return low_precision ? KernelEfficiency{0.518, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"}
-                         : KernelEfficiency{0.533, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
+  const KernelEfficiency blackwell_bf16{0.533, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
+  const KernelEfficiency blackwell_fp8{0.510, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"};
+  const KernelEfficiency blackwell_fp4{0.400, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
+  // Blackwell Ultra (B300 / GB300): the datasheet's dense bf16 and fp8 peaks are B200's, but its runs
+  // reach more of them (Megatron-Bridge 26.08 ran the same four MoE models on GB300 and GB200 in the
+  // same container: 1.12-1.28x the tokens/s per GPU, at a 1,400 W board power against 1,200 W).
+  // Fitted on its own fp8 runs; bf16 has no published run and takes the B200-class fit scaled by the
+  // two fp8 fits' ratio; NVFP4, whose datasheet peak already rises 1.5x (15 PFLOPS dense), keeps B200's.
+  const KernelEfficiency ultra_fp8{0.562, "blackwell-ultra", "B300-class fp8: median of 2 published runs; docs/calibration.md"};
+  if (has("b300") || has("gb300")) {
+    if (fp4) return {blackwell_fp4.value, "blackwell-ultra", "B300-class NVFP4: no published run; the B200-class NVFP4 fit"};
+    if (low_precision) return ultra_fp8;
+    return {blackwell_bf16.value * ultra_fp8.value / blackwell_fp8.value, "blackwell-ultra",
+            "B300-class bf16: no published run; the B200-class bf16 fit x the B300 / B200 fp8 fits' ratio"};
   }
+  if (has("b200") || has("gb200")) return fp4 ? blackwell_fp4 : low_precision ? blackwell_fp8 : blackwell_bf16;
   // Other accelerators: their whole-run MFU default (evaluate.hpp) scaled as on A100 (0.55 / 0.40).
   const Efficiencies eff = default_efficiencies(gpu);
   return {eff.training_mfu * 1.375, "other", eff.source + "; x 1.375 (A100's kernel efficiency / its MFU)"};

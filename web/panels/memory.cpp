@@ -84,6 +84,11 @@ void draw_memory(App& app) {
   input_flag(app, "flash attention", s.training.flash_attention);
   ImGui::SameLine();
   input_flag(app, "sequence parallel", s.training.sequence_parallel);
+  if (s.training.dtype == "fp8" || s.training.dtype == "fp4") {
+    input_flag(app, "fp8 attention", s.training.fp8_attention);
+    ImGui::SetItemTooltip("attention products in fp8 too (Transformer Engine fp8 dot-product attention, "
+                          "--fp8-dot-product-attention); off: at 16 bits, as DeepSeek-V3 trained");
+  }
   // DeepSeek-V3's memory savings (report sec. 3.2.3 and 3.3.3); off by default.
   input_choice(app, "optimizer moments", s.training.optimizer_state_dtype, {"recipe", "bf16"});
   ImGui::SetItemTooltip("bf16: AdamW's two moments in BF16, master weights and gradients FP32 (DeepSeek-V3 sec. 3.3.3)");
