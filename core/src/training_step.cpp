@@ -68,7 +68,7 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.flash_attention = s.training.flash_attention;
   x.dispatch_per_expert = s.training.expert_dispatcher == "alltoall";
   x.forced_balance = s.training.expert_balance == "forced";
-  x.fp8_attention = s.training.fp8_attention && (dt == Dtype::fp8 || dt == Dtype::fp4);
+  x.fp8_attention = s.training.fp8_attention && dt == Dtype::fp8;
   x.grad_reduce_bytes = s.training.grad_reduce_dtype == "bf16" ? std::min(2.0, x.recipe.gradients) : x.recipe.gradients;
   x.swiglu_fp8_input = s.training.moe_swiglu_cache == "fp8-input";
   x.recompute_norms = s.training.recompute_norms;
@@ -431,14 +431,14 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
     return low_precision ? KernelEfficiency{0.567, "hopper", "H100-class fp8: median of 7 published fp8 runs; docs/calibration.md"}
                          : KernelEfficiency{0.562, "hopper", "H100-class bf16: median of 7 published runs; docs/calibration.md"};
   const KernelEfficiency blackwell_bf16{0.533, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
-  const KernelEfficiency blackwell_fp8{0.510, "blackwell", "B200-class fp8: median of 3 published runs; docs/calibration.md"};
+  const KernelEfficiency blackwell_fp8{0.510, "blackwell", "B200-class fp8: median of 6 published runs; docs/calibration.md"};
   const KernelEfficiency blackwell_fp4{0.400, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
   // Blackwell Ultra (B300 / GB300): the datasheet's dense bf16 and fp8 peaks are B200's, but its runs
   // reach more of them (Megatron-Bridge 26.08 ran the same four MoE models on GB300 and GB200 in the
-  // same container: 1.12-1.28x the tokens/s per GPU, at a 1,400 W board power against 1,200 W).
+  // same container: 1.12-1.28x the tokens/s per GPU; docs/calibration.md, round 9).
   // Fitted on its own fp8 runs; bf16 has no published run and takes the B200-class fit scaled by the
   // two fp8 fits' ratio; NVFP4, whose datasheet peak already rises 1.5x (15 PFLOPS dense), keeps B200's.
-  const KernelEfficiency ultra_fp8{0.562, "blackwell-ultra", "B300-class fp8: median of 2 published runs; docs/calibration.md"};
+  const KernelEfficiency ultra_fp8{0.562, "blackwell-ultra", "B300-class fp8: median of 3 published runs; docs/calibration.md"};
   if (has("b300") || has("gb300")) {
     if (fp4) return {blackwell_fp4.value, "blackwell-ultra", "B300-class NVFP4: no published run; the B200-class NVFP4 fit"};
     if (low_precision) return ultra_fp8;

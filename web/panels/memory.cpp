@@ -84,7 +84,7 @@ void draw_memory(App& app) {
   input_flag(app, "flash attention", s.training.flash_attention);
   ImGui::SameLine();
   input_flag(app, "sequence parallel", s.training.sequence_parallel);
-  if (s.training.dtype == "fp8" || s.training.dtype == "fp4") {
+  if (s.training.dtype == "fp8") {
     input_flag(app, "fp8 attention", s.training.fp8_attention);
     ImGui::SetItemTooltip("attention products in fp8 too (Transformer Engine fp8 dot-product attention, "
                           "--fp8-dot-product-attention); off: at 16 bits, as DeepSeek-V3 trained");

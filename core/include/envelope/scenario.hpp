@@ -146,10 +146,11 @@ struct TrainingSection {
   // trained with it: their memory is counted (formulas.hpp mtp_module_params; training_step.hpp
   // TrainingPlan::mtp_bytes), their compute is not. Off: the main model only, as before.
   bool multi_token_prediction = false;
-  // In fp8 or fp4 training, the attention products (Q K^T and P V) run in fp8 too: Transformer Engine's
+  // In fp8 training, the attention products (Q K^T and P V) run in fp8 too: Transformer Engine's
   // fp8 dot-product attention (Megatron-Core --fp8-dot-product-attention; Megatron-Bridge
   // mixed_precision.fp8_dot_product_attention, set by its 26.08 MXFP8 recipes). Off: they stay at
-  // 16 bits, as DeepSeek-V3 trained (report sec. 3.3.1) and Transformer Engine's default.
+  // 16 bits, as DeepSeek-V3 trained (report sec. 3.3.1) and Transformer Engine's default; in fp4
+  // training too (NVFP4 recipes keep attention out of fp4).
   bool fp8_attention = false;
 };
 

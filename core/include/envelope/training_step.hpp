@@ -270,7 +270,7 @@ struct TrainingStepModel {
   Dtype dtype = Dtype::bf16;  // training.dtype
   bool dispatch_per_expert = false;  // training.expert_dispatcher == "alltoall": a copy per routed expert
   bool forced_balance = false;       // training.expert_balance == "forced": no busiest-expert excess
-  bool fp8_attention = false;        // training.fp8_attention in fp8 / fp4 training: attention products at the low rate
+  bool fp8_attention = false;        // training.fp8_attention in fp8 training: attention products at the fp8 rate
   double grad_reduce_bytes = 4;      // bytes per gradient on the data-parallel wire (training.grad_reduce_dtype)
   double gemm_half_width = 256;      // gemm_half_width(peak, bandwidth) at the training precision
   // DeepSeek-V3's memory savings (scenario.hpp, TrainingSection): the recipe above already holds
