@@ -432,15 +432,16 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
                          : KernelEfficiency{0.562, "hopper", "H100-class bf16: median of 7 published runs; docs/calibration.md"};
   const KernelEfficiency blackwell_bf16{0.533, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
   const KernelEfficiency blackwell_fp8{0.510, "blackwell", "B200-class fp8: median of 6 published runs; docs/calibration.md"};
-  const KernelEfficiency blackwell_fp4{0.400, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
+  const KernelEfficiency blackwell_fp4{0.410, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
   // Blackwell Ultra (B300 / GB300): the datasheet's dense bf16 and fp8 peaks are B200's, but its runs
   // reach more of them (Megatron-Bridge 26.08 ran the same four MoE models on GB300 and GB200 in the
   // same container: 1.12-1.28x the tokens/s per GPU; docs/calibration.md, round 9).
   // Fitted on its own fp8 runs; bf16 has no published run and takes the B200-class fit scaled by the
-  // two fp8 fits' ratio; NVFP4, whose datasheet peak already rises 1.5x (15 PFLOPS dense), keeps B200's.
+  // two fp8 fits' ratio; NVFP4, whose datasheet peak already rises 1.5x (15 PFLOPS dense), shares the
+  // B200-class fit and its GB300 runs are among that fit's records.
   const KernelEfficiency ultra_fp8{0.562, "blackwell-ultra", "B300-class fp8: median of 3 published runs; docs/calibration.md"};
   if (has("b300") || has("gb300")) {
-    if (fp4) return {blackwell_fp4.value, "blackwell-ultra", "B300-class NVFP4: no published run; the B200-class NVFP4 fit"};
+    if (fp4) return {blackwell_fp4.value, "blackwell", "B200- and B300-class NVFP4: one fit over both; docs/calibration.md"};
     if (low_precision) return ultra_fp8;
     return {blackwell_bf16.value * ultra_fp8.value / blackwell_fp8.value, "blackwell-ultra",
             "B300-class bf16: no published run; the B200-class bf16 fit x the B300 / B200 fp8 fits' ratio"};
