@@ -210,13 +210,21 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
                 "training step model fit per GPU generation (training_kernel_efficiency): " + at_dtype.source + "; " +
                     at_bf16.source + "; gemm_half_width (training_step.hpp)");
   }
+  // A newer generation at the same datasheet peak (B300 over B200) reaches more of it: the training
+  // step model's fits say by how much (kernel_generation_gain, 1 elsewhere).
+  const double gain = kernel_generation_gain(gpu);
+  const std::string gain_text = gain != 1.0 ? " x " + g(gain) : "";
+  const std::string gain_source = gain != 1.0 ? "; x kernel_generation_gain (B300-class / B200-class fp8 fits, docs/calibration.md)" : "";
   double mfu = 0;
   if (f.mfu || !low_precision)
-    mfu = add("finetune.mfu", f.mfu ? *f.mfu : eff.training_mfu, "1", f.mfu ? "given" : "default for " + gpu.klass,
-              g(f.mfu ? *f.mfu : eff.training_mfu), f.mfu ? "scenario finetune.mfu" : eff.source);
+    mfu = add("finetune.mfu", f.mfu ? *f.mfu : eff.training_mfu * gain, "1",
+              f.mfu ? "given" : "default for " + gpu.klass + (gain != 1.0 ? " x generation gain" : ""),
+              f.mfu ? g(*f.mfu) : g(eff.training_mfu) + gain_text, f.mfu ? "scenario finetune.mfu" : eff.source + gain_source);
   else
-    mfu = add("finetune.mfu", eff.training_mfu * ratio, "1", "default for " + gpu.klass + " x precision_kernel_ratio",
-              g(eff.training_mfu) + " x " + g(ratio), eff.source + "; as a share of the " + f.dtype + " dense peak");
+    mfu = add("finetune.mfu", eff.training_mfu * gain * ratio, "1",
+              "default for " + gpu.klass + (gain != 1.0 ? " x generation gain" : "") + " x precision_kernel_ratio",
+              g(eff.training_mfu) + gain_text + " x " + g(ratio),
+              eff.source + gain_source + "; as a share of the " + f.dtype + " dense peak");
   const double peak = peak_flops_at(s.hardware, gpu, compute);
   const double compute_secs = training_seconds(flops, n, peak, mfu);
   // QLoRA: the NF4 weights' dequantization, per forward and backward pass of a micro-batch on each

@@ -415,6 +415,20 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   return plan;
 }
 
+namespace {
+// Blackwell (B200 / GB200) fits, and Blackwell Ultra's (B300 / GB300): scripts/fit-training-constants sets them.
+const KernelEfficiency blackwell_bf16{0.533, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
+const KernelEfficiency blackwell_fp8{0.510, "blackwell", "B200-class fp8: median of 6 published runs; docs/calibration.md"};
+const KernelEfficiency blackwell_fp4{0.410, "blackwell", "B200-class NVFP4: median of 3 published runs; docs/calibration.md"};
+// Blackwell Ultra (B300 / GB300): the datasheet's dense bf16 and fp8 peaks are B200's, but its runs
+// reach more of them (Megatron-Bridge 26.08 ran the same four MoE models on GB300 and GB200 in the
+// same container: 1.12-1.28x the tokens/s per GPU; docs/calibration.md, round 9).
+// Fitted on its own fp8 runs; bf16 has no published run and takes the B200-class fit scaled by the
+// two fp8 fits' ratio; NVFP4, whose datasheet peak already rises 1.5x (15 PFLOPS dense), shares the
+// B200-class fit and its GB300 runs are among that fit's records.
+const KernelEfficiency ultra_fp8{0.562, "blackwell-ultra", "B300-class fp8: median of 7 published runs; docs/calibration.md"};
+}  // namespace
+
 KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype compute) {
   const std::string& id = gpu.id;
   auto has = [&](const char* s) { return id.find(s) != std::string::npos; };
@@ -422,24 +436,14 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   if (has("a100")) return {0.55, "ampere", "A100 bf16: 0.55, one value across the 17 published Megatron-LM layouts "
                                            "(Narayanan 2021, Korthikanti 2022, MT-NLG 2022); docs/calibration.md"};
   // Hopper and Blackwell: the median over the group's published runs (assets/validation.json,
-  // category training-throughput: Llama 3 Table 4, NeMo 24.07 and Megatron-Bridge 25.11/26.04
-  // performance tables, DeepSeek-V3) of the base efficiency that reproduces each run; envelope
+  // category training-throughput: Llama 3 Table 4, NeMo 24.07 and Megatron-Bridge 25.11-26.08
+  // performance tables, DeepSeek-V3, NVIDIA's Megatron MoE Model Zoo) of the base efficiency that reproduces each run; envelope
   // validate --format markdown prints the fit and each record's leave-one-out error
   // (docs/calibration.md; tests/core/test_training_step.cpp holds these constants to that fit).
   const bool fp4 = compute == Dtype::fp4;
   if (has("h100") || has("h200") || has("h800") || has("gh200") || id == "h20")
     return low_precision ? KernelEfficiency{0.567, "hopper", "H100-class fp8: median of 7 published fp8 runs; docs/calibration.md"}
                          : KernelEfficiency{0.562, "hopper", "H100-class bf16: median of 7 published runs; docs/calibration.md"};
-  const KernelEfficiency blackwell_bf16{0.533, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
-  const KernelEfficiency blackwell_fp8{0.510, "blackwell", "B200-class fp8: median of 6 published runs; docs/calibration.md"};
-  const KernelEfficiency blackwell_fp4{0.410, "blackwell", "B200-class NVFP4: median of 2 published runs; docs/calibration.md"};
-  // Blackwell Ultra (B300 / GB300): the datasheet's dense bf16 and fp8 peaks are B200's, but its runs
-  // reach more of them (Megatron-Bridge 26.08 ran the same four MoE models on GB300 and GB200 in the
-  // same container: 1.12-1.28x the tokens/s per GPU; docs/calibration.md, round 9).
-  // Fitted on its own fp8 runs; bf16 has no published run and takes the B200-class fit scaled by the
-  // two fp8 fits' ratio; NVFP4, whose datasheet peak already rises 1.5x (15 PFLOPS dense), shares the
-  // B200-class fit and its GB300 runs are among that fit's records.
-  const KernelEfficiency ultra_fp8{0.562, "blackwell-ultra", "B300-class fp8: median of 3 published runs; docs/calibration.md"};
   if (has("b300") || has("gb300")) {
     if (fp4) return {blackwell_fp4.value, "blackwell", "B200- and B300-class NVFP4: one fit over both; docs/calibration.md"};
     if (low_precision) return ultra_fp8;
@@ -450,6 +454,11 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   // Other accelerators: their whole-run MFU default (evaluate.hpp) scaled as on A100 (0.55 / 0.40).
   const Efficiencies eff = default_efficiencies(gpu);
   return {eff.training_mfu * 1.375, "other", eff.source + "; x 1.375 (A100's kernel efficiency / its MFU)"};
+}
+
+double kernel_generation_gain(const Accelerator& gpu) {
+  // The B300-class and B200-class fits at the same datasheet precision (fp8, where both have runs).
+  return training_kernel_efficiency(gpu, Dtype::fp8).generation == "blackwell-ultra" ? ultra_fp8.value / blackwell_fp8.value : 1.0;
 }
 
 double expert_parallel_exposed_seconds(double all_to_all_seconds, double compute_seconds, double unpaired) {

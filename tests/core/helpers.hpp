@@ -8,6 +8,7 @@
 
 #include "envelope/evaluate.hpp"
 #include "envelope/examples.hpp"
+#include "envelope/validation.hpp"
 
 namespace envelope::test {
 
@@ -15,6 +16,14 @@ inline Report eval_example(const std::string& id) {
   const Example* e = find_example(id);
   REQUIRE(e != nullptr);
   return evaluate(e->scenario);
+}
+
+// A validation case (assets/validation.json) by id; a missing id fails the test.
+inline const ValidationCase& validation_case(const std::string& id) {
+  for (const ValidationCase& c : validation_cases())
+    if (c.id == id) return c;
+  FAIL("no validation case " << id);
+  return validation_cases().front();
 }
 
 inline Scenario example_scenario(const std::string& id) {

@@ -17,6 +17,7 @@
 
 using namespace envelope;
 using envelope::test::at;
+using envelope::test::validation_case;
 using envelope::test::published_record;
 
 namespace {
@@ -494,4 +495,25 @@ TEST_CASE("finetune.dequantize_bandwidth_efficiency replaces the default share i
   const auto bad = load_scenario_json(R"({"version": 3, "finetune": {"dequantize_bandwidth_efficiency": 1.5}})");
   REQUIRE_FALSE(bad.problems.empty());
   CHECK(bad.problems.front().path == "finetune.dequantize_bandwidth_efficiency");
+}
+
+TEST_CASE("fine-tuning on B300-class GPUs reaches more of the same peak, by the training fits' ratio", "[finetune][calibration]") {
+  // GB300 and GB200 have the same dense bf16 and fp8 datasheet peaks; Megatron-Bridge 26.06 ran the
+  // same Llama 3 70B LoRA and SFT jobs 1.16-1.25x faster per GPU on GB300. The training step model's
+  // B300-class fp8 fit carries that (docs/calibration.md, round 9); fine-tuning takes the same ratio.
+  const Accelerator gb300 = *Catalog::builtin().find_accelerator("gb300"), gb200 = *Catalog::builtin().find_accelerator("gb200"),
+                    h100 = *Catalog::builtin().find_accelerator("h100-sxm");
+  const double gain = kernel_generation_gain(gb300);
+  CHECK(gain == Approx(training_kernel_efficiency(gb300, Dtype::fp8).value / training_kernel_efficiency(gb200, Dtype::fp8).value));
+  CHECK(gain > 1.05);
+  CHECK(kernel_generation_gain(gb200) == 1.0);
+  CHECK(kernel_generation_gain(h100) == 1.0);
+  Scenario s = validation_case("ft-time-mb2606-llama-3-70b-lora-8xgb300-fp8cs").scenario;
+  const double on_gb300 = at(evaluate(s), "finetune.mfu");
+  s.hardware.gpu = "gb200";
+  CHECK(on_gb300 == Approx(at(evaluate(s), "finetune.mfu") * gain).epsilon(1e-12));
+  // A typed MFU is what it computes with.
+  s.hardware.gpu = "gb300";
+  s.finetune.mfu = 0.3;
+  CHECK(at(evaluate(s), "finetune.mfu") == 0.3);
 }

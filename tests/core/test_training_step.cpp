@@ -22,13 +22,9 @@
 using namespace envelope;
 using envelope::test::at;
 
+using envelope::test::validation_case;
+
 namespace {
-const ValidationCase& validation_case(const std::string& id) {
-  for (const ValidationCase& c : validation_cases())
-    if (c.id == id) return c;
-  FAIL("no validation case " << id);
-  return validation_cases().front();
-}
 
 // A training choice field travels in links with the scenario's value, and a value outside its choices
 // is refused with the field's path, leaving the default.

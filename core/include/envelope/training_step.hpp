@@ -116,6 +116,10 @@ struct KernelEfficiency {
   std::string source;
 };
 KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype compute);
+// How much more of the same datasheet peak a GPU generation's kernels reach than its predecessor's
+// fit says: the B300-class fp8 fit over the B200-class one (Megatron-Bridge 26.06/26.08 runs,
+// docs/calibration.md round 9); 1 for every other accelerator. Fine-tuning scales its default MFU by it.
+double kernel_generation_gain(const Accelerator& gpu);
 // Expert all-to-all left on the critical path when it overlaps another micro-batch's compute
 // (Megatron-Core "Combined 1F1B: Expert-Parallel All-to-All Overlap": the dispatch and combine of
 // micro-batch i+1's forward run beside micro-batch i's backward and vice versa; "the first forward
