@@ -427,6 +427,7 @@ const KernelEfficiency blackwell_fp4{0.410, "blackwell", "B200-class NVFP4: medi
 // two fp8 fits' ratio; NVFP4, whose datasheet peak already rises 1.5x (15 PFLOPS dense), shares the
 // B200-class fit and its GB300 runs are among that fit's records.
 const KernelEfficiency ultra_fp8{0.562, "blackwell-ultra", "B300-class fp8: median of 7 published runs; docs/calibration.md"};
+double ultra_over_blackwell() { return ultra_fp8.value / blackwell_fp8.value; }
 }  // namespace
 
 KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype compute) {
@@ -437,8 +438,8 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
                                            "(Narayanan 2021, Korthikanti 2022, MT-NLG 2022); docs/calibration.md"};
   // Hopper and Blackwell: the median over the group's published runs (assets/validation.json,
   // category training-throughput: Llama 3 Table 4, NeMo 24.07 and Megatron-Bridge 25.11-26.08
-  // performance tables, DeepSeek-V3, NVIDIA's Megatron MoE Model Zoo) of the base efficiency that reproduces each run; envelope
-  // validate --format markdown prints the fit and each record's leave-one-out error
+  // performance tables, DeepSeek-V3, NVIDIA's Megatron MoE Model Zoo) of the base efficiency that
+  // reproduces each run; envelope validate --format markdown prints the fit and each record's leave-one-out error
   // (docs/calibration.md; tests/core/test_training_step.cpp holds these constants to that fit).
   const bool fp4 = compute == Dtype::fp4;
   if (has("h100") || has("h200") || has("h800") || has("gh200") || id == "h20")
@@ -447,7 +448,7 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   if (has("b300") || has("gb300")) {
     if (fp4) return {blackwell_fp4.value, "blackwell", "B200- and B300-class NVFP4: one fit over both; docs/calibration.md"};
     if (low_precision) return ultra_fp8;
-    return {blackwell_bf16.value * ultra_fp8.value / blackwell_fp8.value, "blackwell-ultra",
+    return {blackwell_bf16.value * ultra_over_blackwell(), "blackwell-ultra",
             "B300-class bf16: no published run; the B200-class bf16 fit x the B300 / B200 fp8 fits' ratio"};
   }
   if (has("b200") || has("gb200")) return fp4 ? blackwell_fp4 : low_precision ? blackwell_fp8 : blackwell_bf16;
@@ -458,7 +459,7 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
 
 double kernel_generation_gain(const Accelerator& gpu) {
   // The B300-class and B200-class fits at the same datasheet precision (fp8, where both have runs).
-  return training_kernel_efficiency(gpu, Dtype::fp8).generation == "blackwell-ultra" ? ultra_fp8.value / blackwell_fp8.value : 1.0;
+  return training_kernel_efficiency(gpu, Dtype::fp8).generation == "blackwell-ultra" ? ultra_over_blackwell() : 1.0;
 }
 
 double expert_parallel_exposed_seconds(double all_to_all_seconds, double compute_seconds, double unpaired) {
