@@ -21,11 +21,9 @@
 
 using namespace envelope;
 using envelope::test::at;
-
 using envelope::test::validation_case;
 
 namespace {
-
 // A training choice field travels in links with the scenario's value, and a value outside its choices
 // is refused with the field's path, leaving the default.
 void check_training_choice_field(const Scenario& s, std::string TrainingSection::*field, const std::string& name,
@@ -607,8 +605,8 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // speed: as run, at the scenario's recompute setting.
   // Three MoE layouts with expert parallel across nodes are known gaps, each held to its current
   // distance from the best so it cannot grow unnoticed: DeepSeek-V3 on H800 and on B200, Qwen3-235B
-  // on H100 (round 9: none is left; the last, Qwen3, is beaten by a measured run, below). Their runs overlap the all-to-all (DualPipe; Megatron-Core Combined 1F1B) and the
-  // planner may too (as their recipes did); it still prefers expert parallel over fewer nodes, whose
+  // on H100 (round 9: none is left; the last, Qwen3, is beaten by a measured run, below). Their runs
+  // overlap the all-to-all (DualPipe; Megatron-Core Combined 1F1B) and the planner may too (as their recipes did); it still prefers expert parallel over fewer nodes, whose
   // all-to-all is smaller. Until the MoE work term they sat at 1.55, 1.8 and 2.1 (the overlap left
   // off: with it the model predicted them 1.28-1.63x fast).
   // With the MoE work term (token permutation, SMs held by the overlapped all-to-all), the records'
