@@ -45,8 +45,12 @@ EnergyEstimate estimate_energy(const Scenario& s, const Catalog& c, const Report
   // One GPU job: kWh and tCO2e from its GPU-hours (or GPUs x hours) on one accelerator.
   auto job = [&](const std::string& name, const char* unit_suffix, double gpu_hours, const std::string& hours_txt,
                  const Accelerator& gpu) {
-    if (gpu.tdp_w <= 0)
-      e.warnings.push_back({"energy." + name + "_kwh", "no TDP in the catalog for " + gpu.name + "; energy is 0"});
+    // No published TDP: no energy figure rather than 0 kWh (the panel shows "-"), and the way to get one.
+    if (gpu.tdp_w <= 0) {
+      e.warnings.push_back({"energy." + name + "_kwh", "no TDP in the catalog for " + gpu.name +
+                                                           "; set hardware.tdp_w (watts per GPU) to estimate energy"});
+      return;
+    }
     const double kwh = add("energy." + name + "_kwh" + unit_suffix, gpu_energy_kwh(gpu_hours, gpu.tdp_w, en.gpu_power_fraction, en.pue),
                            std::string("kWh") + (*unit_suffix ? "/month" : ""),
                            "GPU-hours x TDP x power_fraction x PUE / 1000",

@@ -93,3 +93,23 @@ TEST_CASE("energy paths appear only with the sections they are about", "[energy]
   REQUIRE(back.ok());
   CHECK(back.scenario.energy.pue == 1.3);
 }
+
+TEST_CASE("a GPU without a published TDP gets no energy figure, and a typed TDP gives one", "[energy]") {
+  // The catalog has no TDP for GB300 (assets/hardware.json: none in the reference set): 0 kWh would be
+  // a confident wrong answer, so the energy lines are left out and the warning says what to set.
+  Scenario s;
+  s.include.energy = true;
+  s.hardware.gpu = "gb300";
+  REQUIRE(Catalog::builtin().find_accelerator("gb300")->tdp_w <= 0);
+  Report r = evaluate(s);
+  CHECK(r.find("energy.training_kwh") == nullptr);
+  CHECK(r.find("energy.training_tco2e") == nullptr);
+  bool warned = false;
+  for (const Warning& w : r.warnings)
+    warned |= w.path == "energy.training_kwh" && w.message.find("hardware.tdp_w") != std::string::npos;
+  CHECK(warned);
+  s.hardware.tdp_w = 1400;
+  r = evaluate(s);
+  REQUIRE(r.find("energy.training_kwh") != nullptr);
+  CHECK(at(r, "energy.training_kwh") == Approx(at(r, "training.gpu_hours") * 1400 * 1.1 / 1000));
+}
