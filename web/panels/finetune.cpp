@@ -3,7 +3,9 @@
 // Shown when the scenario includes fine-tuning or energy.
 #include "../panels.hpp"
 #include "../ui.hpp"
+#include "envelope/catalog.hpp"
 #include "envelope/format.hpp"
+#include "envelope/setup.hpp"
 #include "imgui.h"
 
 namespace envelope::ui {
@@ -17,6 +19,8 @@ static void draw_energy_part(App& app) {
   ImGui::SetItemTooltip("0.385: US national average used by Touvron et al. 2023 (LLaMA)");
   input_field(app, "GPU power / TDP", "energy.gpu_power_fraction");
   ImGui::SetItemTooltip("1.0: GPUs at full TDP, the LLaMA papers' assumption (an upper bound)");
+  // The catalog's TDP while "auto"; a GPU without a published one (GB300, TPUs) needs it typed.
+  input_field(app, "GPU TDP W##energy", "hardware.tdp_w", resolved_accelerator(app.scenario(), Catalog::builtin()).tdp_w);
   if (begin_result_table("energy")) {
     if (inc.training) {
       result_row(app, "Training energy", "energy.training_kwh");
