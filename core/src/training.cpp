@@ -47,10 +47,10 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
   if (m.mixed_precision) {
     b.add("training.step.bf16_flops", p.bf16_flops_per_step, "FLOP",
           m.fp8_attention ? "output head 6 x V x h x tokens, at 16 bits (attention products in fp8: training.fp8_attention)"
-                                   : "attention products (as executed, with their recompute) + output head 6 x V x h x tokens, at 16 bits",
+                          : "attention products (as executed, with their recompute) + output head 6 x V x h x tokens, at 16 bits",
           g(p.bf16_flops_per_step),
           m.fp8_attention ? "DeepSeek-V3 report sec. 3.3.1 (output head kept in BF16); Transformer Engine fp8_dpa=True"
-                                   : "DeepSeek-V3 report sec. 3.3.1 (attention and output head kept in BF16); Transformer Engine fp8_dpa=False");
+                          : "DeepSeek-V3 report sec. 3.3.1 (attention and output head kept in BF16); Transformer Engine fp8_dpa=False");
     b.add("training.step.compute_seconds", p.compute_seconds, "s",
           "[(hardware FLOPs - 16-bit FLOPs) / (peak x kernel efficiency) + 16-bit FLOPs / (bf16 peak x bf16 kernel "
           "efficiency)] / GPUs",
