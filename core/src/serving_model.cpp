@@ -165,6 +165,7 @@ QueueSizing size_continuous_fleet(const EngineStep& st, double batch, double pea
   if (!ok(at(hi))) return at(hi);  // unreachable in practice: the wait tends to 0
   while (hi - lo > 1) {
     const double mid = std::floor((lo + hi) / 2);
+    if (mid <= lo || mid >= hi) break;  // past 2^53 no count lies between two neighbouring doubles
     if (ok(at(mid))) hi = mid;
     else lo = mid;
   }
@@ -215,6 +216,7 @@ DisaggregatedFleet size_disaggregated_fleet(const DecodeSetup& d, const ServingI
     }
     while (hi - lo > 1) {
       const double mid = std::floor((lo + hi) / 2);
+      if (mid <= lo || mid >= hi) break;  // no count between neighbouring doubles (past 2^53)
       size_at(mid);
       if (f.ttft_seconds <= ttft_target) hi = mid;
       else lo = mid;

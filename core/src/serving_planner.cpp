@@ -59,6 +59,7 @@ double largest_feasible_batch(double hi, Report& r, At&& at, Ok&& ok) {
   double lo = 1;
   while (hi > lo) {
     const double mid = std::floor((lo + hi + 1) / 2);
+    if (mid <= lo || mid > hi) break;  // no batch between neighbouring doubles (past 2^53)
     Report m = at(mid);
     if (ok(m)) {
       lo = mid;

@@ -44,6 +44,21 @@ TEST_CASE("Erlang C and the M/M/c wait match textbook values", "[serving][queue]
   CHECK(speculative_tokens_per_step(3, 1.0) == 4.0);
 }
 
+TEST_CASE("continuous batching: a fleet of more replicas than doubles count exactly is sized, not searched forever",
+          "[serving][queue]") {
+  // A request that holds its slot for ~3 years at 430 M requests/s needs ~1e17 replicas of 3 slots,
+  // past 2^53, where consecutive replica counts are no longer all representable: the bisection must
+  // stop when no count lies between its bounds (a random scenario of the property test hung here).
+  EngineStep st;
+  st.output_tokens_per_second = 1;
+  st.slot_seconds = 1e8;
+  st.ttft_service_seconds = 1;
+  const QueueSizing q = size_continuous_fleet(st, 3, 4.3e8, 1, 1, 1.5, 0.99);
+  CHECK(q.replicas > 9.007e15);
+  CHECK(q.ttft_seconds <= 1.5);
+  CHECK(std::isfinite(q.replicas));
+}
+
 TEST_CASE("continuous batching: each step carries the batch's decode tokens and the prefill chunk that keeps it full",
           "[serving][continuous]") {
   const Report st = evaluate(llama3_70b_replica("static"));
