@@ -148,6 +148,10 @@ PlanFile load_plan_file(const std::string& text) {
     if (planner["expert_overlap"].is_boolean()) f.request.training.allow_expert_overlap = planner["expert_overlap"].get<bool>();
     else f.problems.push_back({"planner.expert_overlap", "expected true or false"});
   }
+  if (present("tp_comm_overlap")) {
+    if (planner["tp_comm_overlap"].is_boolean()) f.request.training.allow_tp_comm_overlap = planner["tp_comm_overlap"].get<bool>();
+    else f.problems.push_back({"planner.tp_comm_overlap", "expected true or false"});
+  }
   if (present("disaggregated")) {
     if (planner["disaggregated"].is_boolean()) f.request.serving.disaggregated = planner["disaggregated"].get<bool>();
     else f.problems.push_back({"planner.disaggregated", "expected true or false"});
@@ -163,7 +167,8 @@ static nlohmann::json layout_json(const TrainingPlan& p) {
           {"data_parallel", l.data_parallel}, {"zero_stage", l.zero_stage}, {"micro_batch", l.micro_batch},
           {"recompute", l.recompute}, {"sequence_parallel", l.sequence_parallel},
           {"context_parallel", l.context_parallel}, {"expert_parallel", l.expert_parallel},
-          {"expert_overlap", l.expert_overlap}, {"fits", p.fits},
+          {"expert_overlap", l.expert_overlap},
+          {"tp_comm_overlap", l.tp_comm_overlap}, {"fits", p.fits},
           {"memory_bytes", {{"weights", p.weights_bytes}, {"gradients", p.gradients_bytes}, {"optimizer", p.optimizer_bytes},
                             {"activations", p.activations_bytes}, {"fp8_weight_copy", p.fp8_weight_copy_bytes},
                             {"total", p.total_bytes}}},
@@ -171,6 +176,7 @@ static nlohmann::json layout_json(const TrainingPlan& p) {
                             {"tensor_parallel", p.tensor_parallel_seconds}, {"context_parallel", p.context_parallel_seconds},
                             {"expert_parallel", p.expert_parallel_seconds},
                             {"expert_parallel_total", p.expert_parallel_total_seconds}, {"pipeline_p2p", p.pipeline_p2p_seconds},
+                            {"pipeline_p2p_total", p.pipeline_p2p_total_seconds},
                             {"data_parallel", p.data_parallel_seconds},
                             {"data_parallel_exposed", p.data_parallel_exposed_seconds}, {"total", p.step_seconds}}},
           {"model_flops_utilization", p.model_flops_utilization}, {"hardware_tflops_per_gpu", p.hardware_tflops_per_gpu},

@@ -25,8 +25,8 @@ std::string family_name(int t, int p, int z) {
 
 std::string describe_layout(const TrainingLayout& l) {
   char buf[240];
-  std::snprintf(buf, sizeof buf, "TP %d x PP %d%s%s%s x DP %d, ZeRO %d, micro-batch %d, recompute %s", l.tensor_parallel,
-                l.pipeline_parallel, l.interleave > 1 ? (" (v=" + std::to_string(l.interleave) + ")").c_str() : "",
+  std::snprintf(buf, sizeof buf, "TP %d%s x PP %d%s%s%s x DP %d, ZeRO %d, micro-batch %d, recompute %s", l.tensor_parallel,
+                l.tp_comm_overlap && l.tensor_parallel > 1 ? " (comm overlapped)" : "", l.pipeline_parallel, l.interleave > 1 ? (" (v=" + std::to_string(l.interleave) + ")").c_str() : "",
                 l.context_parallel > 1 ? (" x CP " + std::to_string(l.context_parallel)).c_str() : "",
                 l.expert_parallel > 1
                     ? (" (EP " + std::to_string(l.expert_parallel) + (l.expert_overlap ? ", a2a overlapped" : "") + ")").c_str()
@@ -63,11 +63,12 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
     res.ranked.push_back(std::move(plan));
     return res;
   }
-  // Context parallel: powers of two, up to the degree that brings the sequence to ~8k tokens per GPU
-  // (Llama 3 405B: 131,072-token sequences on CP 16, Dubey et al. 2024 Table 4); none below 16k.
+  // Context parallel: powers of two, up to the degree that brings the sequence to ~4k tokens per GPU
+  // (Llama 3 405B: 131,072-token sequences on CP 16, Dubey et al. 2024 Table 4; NeMo 24.07's Llama 3
+  // 70B and Megatron-Bridge's Llama 3.1 405B: 8,192 on CP 2); none below 8k.
   const int max_cp = o.max_context_parallel > 0
                          ? o.max_context_parallel
-                         : std::max(1, static_cast<int>(std::pow(2.0, std::ceil(std::log2(std::max(1.0, x.seq_len / 8192.0))))));
+                         : std::max(1, static_cast<int>(std::pow(2.0, std::ceil(std::log2(std::max(1.0, x.seq_len / 4096.0))))));
   std::map<std::string, RejectedFamily> memory_rejects;
   std::map<std::string, double> memory_min_bytes;  // smallest footprint tried per rejected family
   std::map<std::string, double> family_best;  // best step per TP/PP family, to explain what slower ones hit
@@ -102,6 +103,7 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
                   // Megatron-Core's Combined 1F1B runs: EP > 1, no full recompute, interleaved
                   // stages when pipelined, two micro-batches at least (its guide's requirements).
                   L.expert_overlap = o.allow_expert_overlap && e > 1 && r != "full" && (p == 1 || v > 1) && m >= 2;
+                  L.tp_comm_overlap = o.allow_tp_comm_overlap && t > 1;  // sequence parallel is on whenever t > 1
                   ++res.considered;
                   TrainingPlan plan = x.cost(L, B);
                   const std::string fam = family_name(t, p, z) + (cp > 1 ? ", CP " + std::to_string(cp) : "");
@@ -187,6 +189,7 @@ void apply_training_plan(Scenario& s, const TrainingPlan& p) {
   t.expert_parallel = p.layout.expert_parallel;
   t.interleave = p.layout.interleave;
   t.expert_overlap = p.layout.expert_overlap;
+  t.tp_comm_overlap = p.layout.tp_comm_overlap;
   t.global_batch = p.global_batch;
   // The report's training time comes from the same step model at this layout: no MFU override.
   t.mfu.reset();

@@ -266,8 +266,18 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // forward is recomputed) of the GPU's s/cp x b x h activations; sequence parallel moves the same.
   const Link tp_link = link_for(x.gpu, t);
   const double recomputed = L.recompute == "full" ? 1.0 : 0.0;
-  plan.tensor_parallel_seconds = layers_per_stage * m * (4 + 2 * recomputed) *
-                                 ring_allreduce_seconds(local_seq * mb * a.hidden * act_bytes, t, tp_link.bytes_per_s, tp_link.latency);
+  plan.tensor_parallel_total_seconds = layers_per_stage * m * (4 + 2 * recomputed) *
+                                       ring_allreduce_seconds(local_seq * mb * a.hidden * act_bytes, t, tp_link.bytes_per_s, tp_link.latency);
+  plan.tensor_parallel_seconds = plan.tensor_parallel_total_seconds;
+  if (L.tp_comm_overlap && t > 1 && L.sequence_parallel) {
+    // Beside the TP-split GEMMs: the compute less its attention products (not split into GEMM chunks).
+    const double attention_share =
+        plan.hardware_flops_per_step > 0
+            ? std::min(1.0, executed_attention * (L.recompute == "none" ? 1.0 : 4.0 / 3.0) / plan.hardware_flops_per_step)
+            : 0.0;
+    plan.tensor_parallel_gemm_seconds = plan.compute_seconds * (1.0 - attention_share);
+    plan.tensor_parallel_seconds = tensor_parallel_exposed_seconds(plan.tensor_parallel_total_seconds, plan.tensor_parallel_gemm_seconds);
+  }
   // Context parallel (ring attention): each layer passes the other cp-1 chunks of K and V around the
   // ring in the forward, K/V and their gradients in the backward (3 passes, 4 with full recompute),
   // hidden behind the layer's attention compute as far as it lasts (Megatron-Core CP overlaps them).
@@ -354,11 +364,17 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   }
   // Pipeline point-to-point: each micro-batch crosses v stage boundaries forward and back with its
   // s/cp x b x h activations (split over TP with sequence parallel). Stages sit outermost: over the
-  // scale-up link when two adjacent stages fit in one domain (NVL72), else across nodes.
+  // scale-up link when two adjacent stages fit in one domain (NVL72), else across nodes. With virtual
+  // stages the sends run beside the next chunk's compute (pipeline_p2p_exposed_seconds).
   if (p > 1) {
     const Link pp_link = link_for(x.gpu, 2.0 * t * cp * d);
     const double bytes = local_seq * mb * a.hidden * act_bytes / (L.sequence_parallel ? t : 1.0);
-    plan.pipeline_p2p_seconds = 2.0 * m * v * (bytes / pp_link.bytes_per_s + pp_link.latency);
+    plan.pipeline_send_seconds = bytes / pp_link.bytes_per_s + pp_link.latency;
+    plan.pipeline_p2p_total_seconds = 2.0 * m * v * plan.pipeline_send_seconds;
+    const double chunk = (plan.compute_seconds + plan.moe_work_seconds) / (m * v);
+    const double forward_share = forward_pass_share(L.recompute);
+    plan.pipeline_p2p_seconds = pipeline_p2p_exposed_seconds(plan.pipeline_send_seconds, p, v, m, chunk * forward_share,
+                                                             chunk * (1.0 - forward_share));
   }
   // Data parallel (Rajbhandari et al. 2020) over DP x CP ranks: ZeRO 0-1 all-reduce the accumulated
   // gradients once per step; ZeRO-2 keeps only its gradient partition, so it reduce-scatters after
@@ -417,16 +433,16 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
 
 namespace {
 // Blackwell (B200 / GB200) fits, and Blackwell Ultra's (B300 / GB300): scripts/fit-training-constants sets them.
-const KernelEfficiency blackwell_bf16{0.533, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
-const KernelEfficiency blackwell_fp8{0.510, "blackwell", "B200-class fp8: median of 6 published runs; docs/calibration.md"};
-const KernelEfficiency blackwell_fp4{0.410, "blackwell", "B200-class NVFP4: median of 3 published runs; docs/calibration.md"};
+const KernelEfficiency blackwell_bf16{0.520, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
+const KernelEfficiency blackwell_fp8{0.487, "blackwell", "B200-class fp8: median of 6 published runs; docs/calibration.md"};
+const KernelEfficiency blackwell_fp4{0.406, "blackwell", "B200-class NVFP4: median of 3 published runs; docs/calibration.md"};
 // Blackwell Ultra (B300 / GB300): the datasheet's dense bf16 and fp8 peaks are B200's, but its runs
 // reach more of them (Megatron-Bridge 26.08 ran the same four MoE models on GB300 and GB200 in the
 // same container: 1.12-1.28x the tokens/s per GPU; docs/calibration.md, round 9).
 // Fitted on its own fp8 runs; bf16 has no published run and takes the B200-class fit scaled by the
 // two fp8 fits' ratio; NVFP4, whose datasheet peak already rises 1.5x (15 PFLOPS dense), shares the
 // B200-class fit and its GB300 runs are among that fit's records.
-const KernelEfficiency ultra_fp8{0.562, "blackwell-ultra", "B300-class fp8: median of 7 published runs; docs/calibration.md"};
+const KernelEfficiency ultra_fp8{0.559, "blackwell-ultra", "B300-class fp8: median of 7 published runs; docs/calibration.md"};
 double ultra_over_blackwell() { return ultra_fp8.value / blackwell_fp8.value; }
 }  // namespace
 
@@ -443,8 +459,8 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   // (docs/calibration.md; tests/core/test_training_step.cpp holds these constants to that fit).
   const bool fp4 = compute == Dtype::fp4;
   if (has("h100") || has("h200") || has("h800") || has("gh200") || id == "h20")
-    return low_precision ? KernelEfficiency{0.567, "hopper", "H100-class fp8: median of 7 published fp8 runs; docs/calibration.md"}
-                         : KernelEfficiency{0.562, "hopper", "H100-class bf16: median of 7 published runs; docs/calibration.md"};
+    return low_precision ? KernelEfficiency{0.498, "hopper", "H100-class fp8: median of 7 published fp8 runs; docs/calibration.md"}
+                         : KernelEfficiency{0.545, "hopper", "H100-class bf16: median of 7 published runs; docs/calibration.md"};
   if (has("b300") || has("gb300")) {
     if (fp4) return {blackwell_fp4.value, "blackwell", "B200- and B300-class NVFP4: one fit over both; docs/calibration.md"};
     if (low_precision) return ultra_fp8;
@@ -469,6 +485,19 @@ double expert_parallel_exposed_seconds(double all_to_all_seconds, double compute
   const double a = all_to_all_seconds, c = compute_seconds;
   const double paired = std::max(0.0, a / 2.0 - c * 2.0 / 3.0) + std::max(0.0, a / 2.0 - c / 3.0);
   return u * a + (1.0 - u) * paired;
+}
+
+double tensor_parallel_exposed_seconds(double communication_seconds, double gemm_seconds) {
+  return std::max(communication_seconds * (1.0 - kTensorParallelOverlapHiddenShare), communication_seconds - gemm_seconds);
+}
+
+double pipeline_p2p_exposed_seconds(double send_seconds, double pipeline_parallel, double interleave, double micro_batches,
+                                    double chunk_forward_seconds, double chunk_backward_seconds) {
+  const double p = std::max(1.0, pipeline_parallel), v = std::max(1.0, interleave), m = std::max(1.0, micro_batches);
+  if (p <= 1) return 0.0;
+  if (v <= 1) return 2.0 * m * v * send_seconds;
+  return 2.0 * (p - 1) * send_seconds +
+         m * v * (std::max(0.0, send_seconds - chunk_forward_seconds) + std::max(0.0, send_seconds - chunk_backward_seconds));
 }
 
 double data_parallel_exposed_seconds(double reduce_seconds, double gather_seconds, double forward_seconds,
@@ -577,6 +606,7 @@ TrainingLayout scenario_training_layout(const Scenario& s) {
   L.recompute = t.recompute;
   L.sequence_parallel = t.sequence_parallel;
   L.expert_overlap = t.expert_overlap;
+  L.tp_comm_overlap = t.tp_comm_overlap;
   return L;
 }
 

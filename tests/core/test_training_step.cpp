@@ -177,10 +177,10 @@ TEST_CASE("training step: fp8 runs the attention products and the output head at
   CHECK(p.compute_seconds == Approx(((p.hardware_flops_per_step - p.bf16_flops_per_step) / (g.peak_flops(Dtype::fp8) * e8) +
                                      p.bf16_flops_per_step / (g.peak_flops(Dtype::bf16) * e16)) / gpus).epsilon(1e-9));
   CHECK(p.bf16_compute_seconds == Approx(p.bf16_flops_per_step / (g.peak_flops(Dtype::bf16) * e16) / gpus).epsilon(1e-9));
-  // ~17% of this run's FLOPs, 27% of its compute time (half the peak at about the same efficiency,
-  // 0.562 x 0.892 and 0.567 x 0.806: 0.17 / 0.50 against 0.83 / (2 x 0.46)).
+  // ~17% of this run's FLOPs, 25% of its compute time (half the peak at a higher efficiency,
+  // 0.545 x 0.892 and 0.498 x 0.806: 0.17 / 0.486 against 0.83 / (2 x 0.401)).
   CHECK(p.bf16_flops_per_step / p.hardware_flops_per_step == Approx(0.17).margin(0.02));
-  CHECK(p.bf16_compute_seconds / p.compute_seconds == Approx(0.27).margin(0.02));
+  CHECK(p.bf16_compute_seconds / p.compute_seconds == Approx(0.25).margin(0.02));
   const Report r = evaluate(s);
   CHECK(at(r, "training.step.bf16_flops") == Approx(p.bf16_flops_per_step));
   // In bf16 there is no split: everything at the one rate, and no bf16_flops line.
@@ -285,17 +285,20 @@ TEST_CASE("training step: an overlapped expert all-to-all is hidden behind the o
   CHECK(expert_overlap_unpaired_share(1, 1, 64) == Approx(1.0 / 64));
   CHECK(expert_overlap_unpaired_share(4, 1, 2) == 1.0);
   // Qwen3 235B on 256 H100 (EP 32 over 4 nodes, its recipe's NCCL all-to-all dispatcher): the
-  // all-to-all outlasts the compute-stream work beside it (GEMMs and MoE work) in both pairings
-  // (forward beside a backward, backward beside a forward) and shows through by the difference.
+  // backward's half of the all-to-all outlasts the forward beside it (a third of the compute-stream
+  // work, GEMMs and MoE work) and shows through by the difference; the forward's half about fills the
+  // backward beside it (since round 10's lower Hopper fp8 fit, just hidden).
   Scenario q = validation_case("train-step-mb2604-qwen3-235b-a22b-256xh100-sxm-fp8").scenario;
   REQUIRE(q.training.expert_overlap);
   const Report rq = evaluate(q);
   const double qa = at(rq, "training.step.expert_parallel_total_seconds"),
                qc = at(rq, "training.step.compute_seconds") + at(rq, "training.step.moe_work_seconds");
-  REQUIRE(qa / 2 > qc * 2 / 3);
+  REQUIRE(qa / 2 > qc / 3);
+  CHECK(qa / 2 == Approx(qc * 2 / 3).epsilon(0.1));
   const double u = expert_overlap_unpaired_share(8, 4, 512);
   CHECK(u == Approx(39.0 / 2048.0));
-  CHECK(at(rq, "training.step.expert_parallel_seconds") == Approx(u * qa + (1 - u) * (qa - qc)).epsilon(1e-9));
+  CHECK(at(rq, "training.step.expert_parallel_seconds") ==
+        Approx(u * qa + (1 - u) * (std::max(0.0, qa / 2 - qc * 2 / 3) + (qa / 2 - qc / 3))).epsilon(1e-9));
   // Full recompute: Megatron-Core's guide says not to combine them; the model keeps it exposed.
   s.training.recompute = "full";
   const Report full = evaluate(s);
@@ -334,7 +337,9 @@ TEST_CASE("training step: the published cross-node MoE runs overlap their all-to
     CHECK(at(on, "training.step.moe_work_seconds") ==
           Approx(at(on, "training.step.moe_permutation_seconds") + at(on, "training.step.expert_comm_sm_seconds") +
                  at(on, "training.step.expert_weight_seconds")).epsilon(1e-12));
-    CHECK(at(on, "training.step.moe_work_seconds") > 0.15 * compute);
+    // More than an eighth of the compute (round 10's lower Hopper fp8 fit lengthened the compute:
+    // DeepSeek-V3 on H800 went from 16% to 14%).
+    CHECK(at(on, "training.step.moe_work_seconds") > 0.12 * compute);
     s.training.expert_overlap = false;
     const Report off = evaluate(s);
     CHECK(at(off, "training.step.expert_comm_sm_seconds") == 0);
@@ -703,8 +708,19 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // at the scale-out rate hidden by the overlap. What keeps the recipes inside a domain (the
   // full-iteration CUDA graphs' static buffers, HybridEP's cross-domain dispatch) is not in the
   // model, and no published run measures the planner's layout. Each is held to its distance.
-  const std::map<std::string, double> known_gap = {{"train-step-mb2608-deepseek-v3-256xgb300-fp8", 1.21},
-                                                   {"train-step-mb2608-qwen3-235b-a22b-256xgb300-fp8", 1.16}};
+  // Round 10: pipeline sends hidden beside the next model chunk with virtual stages (Megatron-Core's
+  // overlap_p2p_comm) take 0.38 s off the DeepSeek-V3 recipe's PP 2 v 8 and 1.3 s off Qwen3's PP 4
+  // v 12: 1.21 -> 1.17 and 1.16 -> 1.05 (within 15%, no longer a gap).
+  // Round 10 also brought two layouts just past 15%. Llama 3.1 405B in NVFP4 on 256 GB300 (TP 4,
+  // PP 8 v 4, TP communication not overlapped, as its recipe sets): with context parallel now tried at
+  // 8k sequences the planner's best is TP 2 x CP 2 (PP 8 v 8), the layout NVIDIA ran the same job with
+  // in MXFP8 (predicted 1.00x of its measured 952 tok/s); half the TP traffic per GPU: 1.16. DeepSeek-V3
+  // on 256 B300 (PP 8 without virtual stages, EP 8 in a node, 26.06): the planner interleaves (v 4,
+  // bubble 11% -> 3%) with EP 16 over two nodes: 1.16; NVIDIA's later recipe for that job
+  // (perf_recipes/deepseek/b300, 26.08) interleaves too (VP 2), unmeasured in the tables.
+  const std::map<std::string, double> known_gap = {{"train-step-mb2608-deepseek-v3-256xgb300-fp8", 1.17},
+                                                   {"train-step-mb2606-llama-3.1-405b-256xgb300-fp4", 1.16},
+                                                   {"train-step-mb2606-deepseek-v3-256xb300-fp8", 1.17}};
   int checked = 0, alternatives = 0;
   for (const ValidationCase& c : validation_cases()) {
     if (c.category != "training-throughput" || !c.excluded.empty()) continue;
@@ -721,6 +737,7 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
     TrainingPlannerOptions o;
     o.global_batch = *s.training.global_batch;
     o.allow_expert_overlap = s.training.expert_overlap;  // the techniques the published run had
+    o.allow_tp_comm_overlap = s.training.tp_comm_overlap;
     const TrainingPlannerResult plan = plan_training(s, o);
     REQUIRE(!plan.ranked.empty());
     INFO("best: " << plan.why_best << " published step " << published.step_seconds);
@@ -741,6 +758,90 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // Megatron-Bridge 26.06's Llama 3.1 405B on 256 GB300 in MXFP8 (952 tok/s), beside the same job in FP8
   // with per-tensor scaling (1,048).
   CHECK(alternatives == 7);
+}
+
+TEST_CASE("pipeline sends: waited for without virtual stages, beside the next model chunk with them", "[training-step]") {
+  // Megatron-Bridge comm_overlap.py: overlap_p2p_comm (and no batch_p2p_comm) when vp > 1, batched and
+  // waited for otherwise; Megatron-LM's interleaved schedule overlaps by default.
+  CHECK(pipeline_p2p_exposed_seconds(0.01, 1, 1, 64, 1, 2) == 0);                        // no pipeline
+  CHECK(pipeline_p2p_exposed_seconds(0.01, 8, 1, 64, 1, 2) == Approx(2 * 64 * 0.01));    // all 2 m sends
+  // Interleaved, sends shorter than the chunk pass beside them: only the first micro-batch's 2 (p - 1).
+  CHECK(pipeline_p2p_exposed_seconds(0.01, 8, 4, 64, 1, 2) == Approx(2 * 7 * 0.01));
+  // A send longer than the forward chunk shows by the difference, m v times.
+  CHECK(pipeline_p2p_exposed_seconds(0.5, 2, 2, 4, 0.25, 0.5) == Approx(2 * 1 * 0.5 + 4 * 2 * 0.25));
+  // Qwen3-235B on 256 GB300 (PP 4, v 12, its 26.08 recipe): 2 m v sends in all, a few exposed.
+  const ValidationCase& c = validation_case("train-step-mb2608-qwen3-235b-a22b-256xgb300-fp8");
+  const Report r = evaluate(c.scenario);
+  const double total = at(r, "training.step.pipeline_p2p_total_seconds"), exposed = at(r, "training.step.pipeline_p2p_seconds");
+  const TrainingPlan p = training_step(c.scenario, scenario_training_layout(c.scenario));
+  CHECK(total == Approx(2 * p.micro_batches * 12 * p.pipeline_send_seconds).epsilon(1e-9));
+  CHECK(exposed == Approx(2 * 3 * p.pipeline_send_seconds).epsilon(1e-9));
+  CHECK(exposed < 0.01 * total);
+  CHECK(at(r, "training.step.step_seconds") == Approx(p.step_seconds).epsilon(1e-12));
+  // Without virtual stages the same sends are all on the critical path.
+  Scenario flat = c.scenario;
+  flat.training.interleave = 1;
+  const Report f = evaluate(flat);
+  CHECK(at(f, "training.step.pipeline_p2p_seconds") == Approx(at(f, "training.step.pipeline_p2p_total_seconds")).epsilon(1e-12));
+}
+
+TEST_CASE("tensor-parallel communication overlap: a scenario input, hidden up to its share behind the TP-split GEMMs",
+          "[training-step]") {
+  CHECK(tensor_parallel_exposed_seconds(10, 100) == Approx(10 * (1 - kTensorParallelOverlapHiddenShare)));
+  CHECK(tensor_parallel_exposed_seconds(10, 4) == Approx(6));  // longer than the GEMMs: the difference
+  CHECK(kTensorParallelOverlapHiddenShare > 0);
+  CHECK(kTensorParallelOverlapHiddenShare <= 1);
+  // Megatron-Bridge 26.06 Llama 3.1 405B on 256 GB300 in FP8 (TP 4; its recipe's userbuffers config).
+  const ValidationCase& c = validation_case("train-step-mb2606-llama-3.1-405b-256xgb300-fp8cs");
+  REQUIRE(c.scenario.training.tp_comm_overlap);
+  const Report on = evaluate(c.scenario);
+  Scenario off_s = c.scenario;
+  off_s.training.tp_comm_overlap = false;
+  const Report off = evaluate(off_s);
+  const double total = at(on, "training.step.tensor_parallel_total_seconds");
+  CHECK(total == Approx(at(off, "training.step.tensor_parallel_seconds")).epsilon(1e-12));
+  CHECK(at(on, "training.step.tensor_parallel_seconds") == Approx(total * (1 - kTensorParallelOverlapHiddenShare)).epsilon(1e-9));
+  CHECK(at(off, "training.step.step_seconds") - at(on, "training.step.step_seconds") ==
+        Approx(total * kTensorParallelOverlapHiddenShare).epsilon(1e-6));
+  // No tensor parallel, nothing to overlap: the flag changes nothing.
+  Scenario t1 = validation_case("train-step-mb2511-llama-3-8b-8xh100-sxm-fp8").scenario;
+  const double before = at(evaluate(t1), "training.step.step_seconds");
+  t1.training.tp_comm_overlap = true;
+  CHECK(at(evaluate(t1), "training.step.step_seconds") == before);
+  // It travels in links, and the planner overlaps only when allowed (as the published run did).
+  const LoadResult back = decode_link(encode_link_fragment(c.scenario));
+  REQUIRE(back.ok());
+  CHECK(back.scenario.training.tp_comm_overlap);
+  TrainingPlannerOptions o;
+  o.global_batch = *c.scenario.training.global_batch;
+  o.keep = 5;
+  for (const TrainingPlan& p : plan_training(c.scenario, o).ranked) CHECK(!p.layout.tp_comm_overlap);
+  o.allow_tp_comm_overlap = true;
+  const TrainingPlannerResult allowed = plan_training(c.scenario, o);
+  REQUIRE(!allowed.ranked.empty());
+  for (const TrainingPlan& p : allowed.ranked) CHECK(p.layout.tp_comm_overlap == (p.layout.tensor_parallel > 1));
+}
+
+TEST_CASE("planner: context parallel is tried from 8k-token sequences (NeMo and Megatron-Bridge run 8k on CP 2)",
+          "[training-step][planner]") {
+  const ValidationCase& c = validation_case("train-step-nemo2407-llama-3-70b-64xh100-sxm-fp8-cp2");
+  REQUIRE(c.scenario.training.seq_len == 8192);
+  TrainingPlannerOptions o;
+  o.global_batch = *c.scenario.training.global_batch;
+  o.allow_tp_comm_overlap = c.scenario.training.tp_comm_overlap;
+  const TrainingPlannerResult automatic = plan_training(c.scenario, o);
+  o.max_context_parallel = 1;
+  const TrainingPlannerResult without = plan_training(c.scenario, o);
+  CHECK(automatic.considered > without.considered);
+  // The published CP 2 layout is in the search: the planner's best is no slower than it.
+  const TrainingPlan published = training_step(c.scenario, scenario_training_layout(c.scenario));
+  REQUIRE(!automatic.ranked.empty());
+  CHECK(automatic.ranked.front().step_seconds <= published.step_seconds * (1 + 1e-9));
+  // A 4k sequence is not split (the default stops at ~4k tokens per GPU).
+  Scenario short_seq = c.scenario;
+  short_seq.training.seq_len = 4096;
+  o.max_context_parallel = 0;
+  for (const TrainingPlan& p : plan_training(short_seq, o).ranked) CHECK(p.layout.context_parallel == 1);
 }
 
 TEST_CASE("planner: 16,384 GPUs for a 405B model with context parallel candidates plans in bounded time", "[training-step][planner]") {

@@ -84,6 +84,11 @@ void draw_memory(App& app) {
   input_flag(app, "flash attention", s.training.flash_attention);
   ImGui::SameLine();
   input_flag(app, "sequence parallel", s.training.sequence_parallel);
+  if (s.training.tensor_parallel > 1 && s.training.sequence_parallel) {
+    input_flag(app, "overlap TP communication", s.training.tp_comm_overlap);
+    ImGui::SetItemTooltip("TP all-gathers / reduce-scatters chunked beside the GEMMs (--tp-comm-overlap, Transformer Engine "
+                          "userbuffers), as NVIDIA's Llama recipes run; off: Megatron-Core's default");
+  }
   if (s.training.dtype == "fp8") {
     input_flag(app, "fp8 attention", s.training.fp8_attention);
     ImGui::SetItemTooltip("attention products in fp8 too (Transformer Engine fp8 dot-product attention, "

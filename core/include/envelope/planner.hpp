@@ -47,10 +47,14 @@ struct TrainingPlannerOptions {
   // published runs that use it (DeepSeek-V3 DualPipe, Megatron-Bridge moe_a2a_overlap) are predicted
   // within 1.25x with it, the MoE work it uncovers counted (docs/calibration.md).
   bool allow_expert_overlap = false;
+  // Overlap tensor-parallel communication with the GEMMs where Megatron-Core can (TP > 1 with sequence
+  // parallel; TrainingLayout::tp_comm_overlap). Off by default, as in Megatron-Core.
+  bool allow_tp_comm_overlap = false;
   int max_zero_stage = 3;
   std::vector<std::string> recompute_modes = {"none", "selective", "full"};
-  // Context parallel degrees tried: powers of two up to this (1: none). Default: enough to bring a
-  // long sequence back to ~8k tokens per GPU (Llama 3 trains 128k-token sequences with CP 16).
+  // Context parallel degrees tried: powers of two up to this (1: none). Default: enough to bring the
+  // sequence back to ~4k tokens per GPU (Llama 3 trains 128k-token sequences with CP 16; NeMo and
+  // Megatron-Bridge run 8k sequences of Llama 3 70B / 405B with CP 2).
   int max_context_parallel = 0;  // 0: automatic
   // Expert parallel degrees tried for MoE models: powers of two dividing the experts and DP x CP.
   int max_expert_parallel = 0;   // 0: up to the number of experts

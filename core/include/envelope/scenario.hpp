@@ -101,6 +101,12 @@ struct TrainingSection {
   // --overlap-moe-expert-parallel-comm, which needs interleaved stages when pipeline parallel;
   // DeepSeek-V3's DualPipe). Off: Megatron-Core's default, the all-to-all on the critical path.
   bool expert_overlap = false;
+  // Tensor-parallel communication overlapped with the GEMMs it feeds and drains (Megatron-Core
+  // --tp-comm-overlap: Transformer Engine's userbuffers split each sequence-parallel all-gather /
+  // reduce-scatter into chunks that run beside the GEMM's other chunks; Wang et al. 2023). Needs TP > 1
+  // with sequence parallel. Off: Megatron-Core's default. NVIDIA's Megatron-Bridge Llama recipes turn
+  // it on (their NVFP4 recipes off).
+  bool tp_comm_overlap = false;
   // How the expert all-to-all sends tokens across nodes: "deepep" (DeepEP / HybridEP, Megatron-Core's
   // flex dispatcher and DeepSeek-V3's kernels: a token crosses the scale-out link once per remote node
   // it targets, dispatched in fp8 when training in fp8/fp4) or "alltoall" (Megatron-Core's NCCL

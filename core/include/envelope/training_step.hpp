@@ -29,6 +29,9 @@ struct TrainingLayout {
   // Combined 1F1B, --overlap-moe-expert-parallel-comm; DeepSeek-V3's DualPipe): see
   // expert_parallel_exposed_seconds.
   bool expert_overlap = false;
+  // Tensor-parallel all-gathers / reduce-scatters chunked beside the GEMMs (Megatron-Core
+  // --tp-comm-overlap, with sequence parallel): see tensor_parallel_exposed_seconds.
+  bool tp_comm_overlap = false;
   int gpus() const { return tensor_parallel * pipeline_parallel * context_parallel * data_parallel; }
 };
 
@@ -82,8 +85,14 @@ struct TrainingPlan {
   // The permutation's factors, for its basis: MoE layers per stage, routed token copies per GPU and
   // micro-batch (tokens x k), passes (1, or 1.5 with the forward recomputed).
   double moe_layers_per_stage = 0, moe_token_copies = 0, moe_permutation_passes = 1;
+  // Pipeline sends: pipeline_p2p_seconds is the exposed part (pipeline_p2p_exposed_seconds) of all
+  // 2 m v sends (pipeline_p2p_total_seconds), each of pipeline_send_seconds.
   double compute_seconds = 0, bubble_seconds = 0, tensor_parallel_seconds = 0, context_parallel_seconds = 0,
          expert_parallel_seconds = 0, expert_parallel_total_seconds = 0, pipeline_p2p_seconds = 0, data_parallel_seconds = 0,
+         pipeline_p2p_total_seconds = 0, pipeline_send_seconds = 0,
+         // tensor_parallel_seconds is the exposed part of tensor_parallel_total_seconds: all of it unless
+         // the layout overlaps it with the TP-split GEMMs (tensor_parallel_gemm_seconds of the compute).
+         tensor_parallel_total_seconds = 0, tensor_parallel_gemm_seconds = 0,
          data_parallel_exposed_seconds = 0, zero3_seconds = 0, step_seconds = 0;
   double micro_batches = 0;               // per pipeline, per step
   double global_batch = 0;                // sequences per step
@@ -132,6 +141,31 @@ double kernel_generation_gain(const Accelerator& gpu);
 // unpaired x a2a + (1 - unpaired) x [max(0, a2a/2 - 2 compute/3) + max(0, a2a/2 - compute/3)],
 // which is a2a - compute when the all-to-all outlasts both. Seconds.
 double expert_parallel_exposed_seconds(double all_to_all_seconds, double compute_seconds, double unpaired);
+// Share of the tensor-parallel communication --tp-comm-overlap hides when the GEMMs beside it last
+// longer. Transformer Engine's userbuffers aim to hide all of it, but each overlapped GEMM runs as TP
+// chunks of a 1/TP share of the rows beside copy-engine traffic, which the model does not cost. Fitted
+// on the published runs (docs/calibration.md, round 10: of 0, 0.25, 0.5, 0.75 and 1, 0.5 gives the
+// smallest worst error over training throughput and fine-tuning time together); in-sample, unlike
+// the kernel efficiencies' leave-one-out fits.
+constexpr double kTensorParallelOverlapHiddenShare = 0.5;
+// Tensor-parallel communication left exposed with --tp-comm-overlap: Transformer Engine's userbuffers
+// split each sequence-parallel all-gather into chunks consumed by the next GEMM's chunks as they
+// arrive, and the reduce-scatter into chunks sent as the previous GEMM produces them (Wang et al.
+// 2023, "Overlap Communication with Dependent Computation via Decomposition"; Transformer Engine
+// comm+GEMM overlap; Megatron-Core --tp-comm-overlap): the share kTensorParallelOverlapHiddenShare is
+// hidden as far as the TP-split GEMMs last, max(communication x (1 - share), communication - GEMMs).
+// Seconds.
+double tensor_parallel_exposed_seconds(double communication_seconds, double gemm_seconds);
+// Pipeline sends on the step's critical path. Without virtual stages Megatron-Core batches each
+// micro-batch's send and receive and waits for them (batch_p2p_comm): all 2 m sends are exposed. With
+// virtual stages (interleaved 1F1B) it posts them asynchronously and runs the next model chunk
+// meanwhile (overlap_p2p_comm, Megatron-LM's default for the interleaved schedule; Megatron-Bridge
+// comm_overlap.py sets overlap_p2p_comm when vp > 1, batch_p2p_comm otherwise): only the part of a
+// send longer than the chunk pass beside it shows, plus the first micro-batch's sends through the
+// p - 1 boundaries forward and back, which nothing else runs beside (pipeline fill and drain):
+// 2 (p - 1) send + m v [max(0, send - chunk forward) + max(0, send - chunk backward)]. Seconds.
+double pipeline_p2p_exposed_seconds(double send_seconds, double pipeline_parallel, double interleave, double micro_batches,
+                                    double chunk_forward_seconds, double chunk_backward_seconds);
 // Data-parallel communication left exposed after it overlaps the passes it can run beside. The
 // gradient reduction (all-reduce for ZeRO 0-1, ZeRO-2's reduce-scatter after each micro-batch) runs
 // as buckets fill during the backward pass. ZeRO-3 / FSDP gathers each layer's weights for its forward
