@@ -101,7 +101,7 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
           "exposed with TP comm overlap: max(TP communication x (1 - hidden share), TP communication - TP-split GEMMs)",
           cat({"max(", g(p.tensor_parallel_total_seconds), " x (1 - ", g(kTensorParallelOverlapHiddenShare), "), ",
                g(p.tensor_parallel_total_seconds), " - ", g(p.tensor_parallel_gemm_seconds), ")"}),
-          "Megatron-Core --tp-comm-overlap (Transformer Engine userbuffers; Wang et al. 2023); hidden share fitted (docs/calibration.md)");
+          "Megatron-Core --tp-comm-overlap (Transformer Engine userbuffers; Wang et al. 2023); hidden share: docs/calibration.md");
   } else {
     b.add("training.step.tensor_parallel_seconds", p.tensor_parallel_seconds, "s",
           "layers per stage x micro_batches x 4 ring all-reduces of (s / cp) x b x h x 2 B", g(p.tensor_parallel_seconds), src);

@@ -434,15 +434,15 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
 namespace {
 // Blackwell (B200 / GB200) fits, and Blackwell Ultra's (B300 / GB300): scripts/fit-training-constants sets them.
 const KernelEfficiency blackwell_bf16{0.520, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
-const KernelEfficiency blackwell_fp8{0.487, "blackwell", "B200-class fp8: median of 6 published runs; docs/calibration.md"};
-const KernelEfficiency blackwell_fp4{0.406, "blackwell", "B200-class NVFP4: median of 3 published runs; docs/calibration.md"};
+const KernelEfficiency blackwell_fp8{0.484, "blackwell", "B200-class fp8: median of 6 published runs; docs/calibration.md"};
+const KernelEfficiency blackwell_fp4{0.407, "blackwell", "B200-class NVFP4: median of 3 published runs; docs/calibration.md"};
 // Blackwell Ultra (B300 / GB300): the datasheet's dense bf16 and fp8 peaks are B200's, but its runs
 // reach more of them (Megatron-Bridge 26.08 ran the same four MoE models on GB300 and GB200 in the
 // same container: 1.12-1.28x the tokens/s per GPU; docs/calibration.md, round 9).
 // Fitted on its own fp8 runs; bf16 has no published run and takes the B200-class fit scaled by the
 // two fp8 fits' ratio; NVFP4, whose datasheet peak already rises 1.5x (15 PFLOPS dense), shares the
 // B200-class fit and its GB300 runs are among that fit's records.
-const KernelEfficiency ultra_fp8{0.559, "blackwell-ultra", "B300-class fp8: median of 7 published runs; docs/calibration.md"};
+const KernelEfficiency ultra_fp8{0.546, "blackwell-ultra", "B300-class fp8: median of 7 published runs; docs/calibration.md"};
 double ultra_over_blackwell() { return ultra_fp8.value / blackwell_fp8.value; }
 }  // namespace
 
@@ -459,8 +459,8 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   // (docs/calibration.md; tests/core/test_training_step.cpp holds these constants to that fit).
   const bool fp4 = compute == Dtype::fp4;
   if (has("h100") || has("h200") || has("h800") || has("gh200") || id == "h20")
-    return low_precision ? KernelEfficiency{0.498, "hopper", "H100-class fp8: median of 7 published fp8 runs; docs/calibration.md"}
-                         : KernelEfficiency{0.545, "hopper", "H100-class bf16: median of 7 published runs; docs/calibration.md"};
+    return low_precision ? KernelEfficiency{0.461, "hopper", "H100-class fp8: median of 7 published fp8 runs; docs/calibration.md"}
+                         : KernelEfficiency{0.539, "hopper", "H100-class bf16: median of 7 published runs; docs/calibration.md"};
   if (has("b300") || has("gb300")) {
     if (fp4) return {blackwell_fp4.value, "blackwell", "B200- and B300-class NVFP4: one fit over both; docs/calibration.md"};
     if (low_precision) return ultra_fp8;

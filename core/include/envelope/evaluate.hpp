@@ -22,8 +22,8 @@ double effective_kernel_efficiency(const Accelerator& gpu, Dtype compute, double
 // (effective_kernel_efficiency, fitted on training runs; 1 off Blackwell).
 double fp4_kernel_ratio(const Accelerator& gpu, Dtype weights, double hidden);
 // Training kernel efficiency at a compute precision over the bf16 one at the model's hidden size
-// (effective_kernel_efficiency; docs/calibration.md): H100-class fp8 0.498 x 4096 / (4096 + 988)
-// over 0.545 x 4096 / (4096 + 494) = 0.82 at h 4,096; 1 where one value and one peak serve every
+// (effective_kernel_efficiency; docs/calibration.md): H100-class fp8 0.461 x 4096 / (4096 + 988)
+// over 0.539 x 4096 / (4096 + 494) = 0.77 at h 4,096; 1 where one value and one peak serve every
 // precision (A100, other accelerators).
 double precision_kernel_ratio(const Accelerator& gpu, Dtype compute, double hidden);
 // Dense peak FLOP/s of the scenario's accelerator at a precision: the resolved device's figure, or an

@@ -142,12 +142,11 @@ double kernel_generation_gain(const Accelerator& gpu);
 // which is a2a - compute when the all-to-all outlasts both. Seconds.
 double expert_parallel_exposed_seconds(double all_to_all_seconds, double compute_seconds, double unpaired);
 // Share of the tensor-parallel communication --tp-comm-overlap hides when the GEMMs beside it last
-// longer. Transformer Engine's userbuffers aim to hide all of it, but each overlapped GEMM runs as TP
-// chunks of a 1/TP share of the rows beside copy-engine traffic, which the model does not cost. Fitted
-// on the published runs (docs/calibration.md, round 10: of 0, 0.25, 0.5, 0.75 and 1, 0.5 gives the
-// smallest worst error over training throughput and fine-tuning time together); in-sample, unlike
-// the kernel efficiencies' leave-one-out fits.
-constexpr double kTensorParallelOverlapHiddenShare = 0.5;
+// longer: all of it, as Transformer Engine's userbuffers are built to (each GEMM split into TP chunks
+// that run while the next chunk's rows arrive). Of 0, 0.25, 0.5, 0.75 and 1 tried on the published
+// runs (docs/calibration.md, round 10), 1 has the smallest worst error the fits cannot see (training
+// records left out of the kernel fits, fine-tuning time).
+constexpr double kTensorParallelOverlapHiddenShare = 1.0;
 // Tensor-parallel communication left exposed with --tp-comm-overlap: Transformer Engine's userbuffers
 // split each sequence-parallel all-gather into chunks consumed by the next GEMM's chunks as they
 // arrive, and the reduce-scatter into chunks sent as the previous GEMM produces them (Wang et al.
