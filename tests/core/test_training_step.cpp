@@ -855,6 +855,31 @@ TEST_CASE("planner: 16,384 GPUs for a 405B model with context parallel candidate
   CHECK(ms < 5000);
 }
 
+TEST_CASE("plan files and the Planner panel search with the overlaps the scenario runs: its own layout never beats them",
+          "[training-step][planner]") {
+  // Qwen3-235B on 256 GB300 as Megatron-Bridge 26.08 ran it: expert all-to-all overlapped. A plan file
+  // without planner options takes the scenario's overlaps (the Planner panel does the same).
+  const ValidationCase& c = validation_case("train-step-mb2608-qwen3-235b-a22b-256xgb300-fp8");
+  REQUIRE(c.scenario.training.expert_overlap);
+  Scenario s = c.scenario;
+  s.training.tp_comm_overlap = true;
+  const std::string scenario_json = scenario_to_json(s);
+  const PlanFile f = load_plan_file(R"({"scenario": )" + scenario_json + R"(, "planner": {"mode": "training"}})");
+  REQUIRE(f.fatal.empty());
+  CHECK(f.request.training.allow_expert_overlap);
+  CHECK(f.request.training.allow_tp_comm_overlap);
+  const TrainingPlannerResult r = plan_training(f.scenario, f.request.training);
+  REQUIRE(!r.ranked.empty());
+  const TrainingPlan own = training_step(s, scenario_training_layout(s));
+  CHECK(r.ranked.front().step_seconds <= own.step_seconds * (1 + 1e-9));
+  // Said otherwise in the planner options, the search leaves them out.
+  const PlanFile off =
+      load_plan_file(R"({"scenario": )" + scenario_json + R"(, "planner": {"mode": "training", "expert_overlap": false}})");
+  REQUIRE(off.fatal.empty());
+  CHECK(!off.request.training.allow_expert_overlap);
+  for (const TrainingPlan& p : plan_training(off.scenario, off.request.training).ranked) CHECK(!p.layout.expert_overlap);
+}
+
 TEST_CASE("plan files: layout scenario costs the user's own layout with its breakdown, fitting or not", "[training-step][planner]") {
   const PlanFile f = load_plan_file(R"({"scenario": {"model": {"preset": "llama-3.1-405b"}, "hardware": {"gpu": "h100-sxm", "count": 8192},
     "training": {"seq_len": 8192, "global_batch": 2048, "tensor_parallel": 8, "pipeline_parallel": 16, "interleave": 4,

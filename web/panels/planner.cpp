@@ -19,7 +19,12 @@ using PlannerState = PlannerPanelState;
 
 void recompute(App& app, PlannerState& st) {
   const Scenario& s = app.scenario();
-  st.training = plan_training(s);
+  // The overlaps the scenario's stack runs (Memory panel) are the search's too: a layout typed into
+  // the scenario never beats it.
+  TrainingPlannerOptions search;
+  search.allow_expert_overlap = s.training.expert_overlap;
+  search.allow_tp_comm_overlap = s.training.tp_comm_overlap;
+  st.training = plan_training(s, search);
   st.serving = plan_serving(s);  // the scenario's own latency targets (serving section)
   st.tradeoff = serving_tradeoff(s);
   st.counts.clear();
@@ -28,7 +33,7 @@ void recompute(App& app, PlannerState& st) {
   for (double n = std::max(1.0, s.hardware.count / 8); n <= s.hardware.count * 8; n *= 2) {
     Scenario at = s;
     at.hardware.count = std::round(n);
-    TrainingPlannerOptions o;
+    TrainingPlannerOptions o = search;
     o.keep = 1;
     const TrainingPlannerResult r = plan_training(at, o);
     if (r.ranked.empty()) continue;
