@@ -216,7 +216,8 @@ double price_result(Builder& b, const Resolved& x, const std::string& source) {
   const HardwareSection& hw = x.s.hardware;
   const double price = price_per_gpu_hour(x.s, x.c);
   if (!hw.price_per_gpu_hour && !price_for(x.gpu, hw.pricing))
-    b.warn("hardware.price_per_gpu_hour", "no published price for " + x.gpu.name + "; set a price to get costs");
+    b.warn("hardware.price_per_gpu_hour", "no published price for " + x.gpu.name +
+                                              ": its costs read $0 until a price is set ($ per GPU-hour, hardware.price_per_gpu_hour)");
   b.add("hardware.price_per_gpu_hour", price, "USD/h", "price per GPU-hour", g(price), source);
   return price;
 }

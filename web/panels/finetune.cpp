@@ -96,7 +96,7 @@ void draw_finetune(App& app) {
       result_row(app, "Cost", "finetune.cost_usd");
       ImGui::EndTable();
     }
-    warnings_for(app, {"finetune"});
+    warnings_for(app, {"finetune", "hardware.price_per_gpu_hour"});
   }
   if (inc.energy) draw_energy_part(app);
   ImGui::End();
