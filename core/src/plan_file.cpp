@@ -48,10 +48,7 @@ PlanFile load_plan_file(const std::string& text) {
     return f;
   }
   f.scenario = r.scenario;
-  // The overlaps the scenario's stack runs are the search's too (unless the planner options say
-  // otherwise): a layout typed into the scenario never beats the search.
-  f.request.training.allow_expert_overlap = f.scenario.training.expert_overlap;
-  f.request.training.allow_tp_comm_overlap = f.scenario.training.tp_comm_overlap;
+  f.request.training = scenario_planner_options(f.scenario);  // the planner options below override it
   f.problems = std::move(in.problems);  // duplicate keys, with their paths in the plan file
   f.problems.insert(f.problems.end(), r.problems.begin(), r.problems.end());
   if (!planner.is_object()) {

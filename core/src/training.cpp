@@ -94,17 +94,17 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
         cat({"(", g(p.compute_seconds), " + ", g(p.moe_work_seconds), ") x ", g(L.pipeline_parallel - 1), " / (",
              g(p.micro_batches), " x ", g(L.interleave), ")"}),
         "1F1B pipeline bubble (Narayanan et al. 2021)");
-  if (L.tp_comm_overlap && L.tensor_parallel > 1 && L.sequence_parallel) {
-    b.add("training.step.tensor_parallel_total_seconds", p.tensor_parallel_total_seconds, "s",
-          "layers per stage x micro_batches x 4 ring all-reduces of (s / cp) x b x h x 2 B", g(p.tensor_parallel_total_seconds), src);
+  const char* tp_formula = "layers per stage x micro_batches x 4 ring all-reduces of (s / cp) x b x h x 2 B";
+  if (L.tp_comm_overlapped()) {
+    b.add("training.step.tensor_parallel_total_seconds", p.tensor_parallel_total_seconds, "s", tp_formula,
+          g(p.tensor_parallel_total_seconds), src);
     b.add("training.step.tensor_parallel_seconds", p.tensor_parallel_seconds, "s",
           "exposed with TP comm overlap: max(TP communication x (1 - hidden share), TP communication - TP-split GEMMs)",
           cat({"max(", g(p.tensor_parallel_total_seconds), " x (1 - ", g(kTensorParallelOverlapHiddenShare), "), ",
                g(p.tensor_parallel_total_seconds), " - ", g(p.tensor_parallel_gemm_seconds), ")"}),
           "Megatron-Core --tp-comm-overlap (Transformer Engine userbuffers; Wang et al. 2023); hidden share: docs/calibration.md");
   } else {
-    b.add("training.step.tensor_parallel_seconds", p.tensor_parallel_seconds, "s",
-          "layers per stage x micro_batches x 4 ring all-reduces of (s / cp) x b x h x 2 B", g(p.tensor_parallel_seconds), src);
+    b.add("training.step.tensor_parallel_seconds", p.tensor_parallel_seconds, "s", tp_formula, g(p.tensor_parallel_seconds), src);
   }
   b.add("training.step.context_parallel_seconds", p.context_parallel_seconds, "s",
         "K/V ring passes (cp - 1 chunks, 3 per layer) not hidden behind attention", g(p.context_parallel_seconds),
@@ -133,8 +133,7 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
         "2 x micro_batches x interleave sends of (s / cp) x b x h x 2 B",
         cat({"2 x ", g(p.micro_batches), " x ", g(L.interleave), " x ", g(p.pipeline_send_seconds)}), src);
   if (L.pipeline_parallel > 1 && L.interleave > 1) {
-    const double chunk = (p.compute_seconds + p.moe_work_seconds) / (p.micro_batches * L.interleave);
-    const double fwd = forward_pass_share(L.recompute);
+    const double chunk = p.pipeline_chunk_seconds, fwd = forward_pass_share(L.recompute);
     b.add("training.step.pipeline_p2p_seconds", p.pipeline_p2p_seconds, "s",
           "exposed sends: 2 (pp - 1) x send + micro_batches x interleave x [max(0, send - chunk forward) + max(0, send - chunk backward)]",
           cat({"2 x ", g(L.pipeline_parallel - 1), " x ", g(p.pipeline_send_seconds), " + ", g(p.micro_batches), " x ",

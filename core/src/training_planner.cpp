@@ -26,7 +26,7 @@ std::string family_name(int t, int p, int z) {
 std::string describe_layout(const TrainingLayout& l) {
   char buf[240];
   std::snprintf(buf, sizeof buf, "TP %d%s x PP %d%s%s%s x DP %d, ZeRO %d, micro-batch %d, recompute %s", l.tensor_parallel,
-                l.tp_comm_overlap && l.tensor_parallel > 1 ? " (comm overlapped)" : "", l.pipeline_parallel, l.interleave > 1 ? (" (v=" + std::to_string(l.interleave) + ")").c_str() : "",
+                l.tp_comm_overlapped() ? " (comm overlapped)" : "", l.pipeline_parallel, l.interleave > 1 ? (" (v=" + std::to_string(l.interleave) + ")").c_str() : "",
                 l.context_parallel > 1 ? (" x CP " + std::to_string(l.context_parallel)).c_str() : "",
                 l.expert_parallel > 1
                     ? (" (EP " + std::to_string(l.expert_parallel) + (l.expert_overlap ? ", a2a overlapped" : "") + ")").c_str()
@@ -175,6 +175,13 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
                    " GPUs: add GPUs or use a larger-memory accelerator.";
   }
   return res;
+}
+
+TrainingPlannerOptions scenario_planner_options(const Scenario& s) {
+  TrainingPlannerOptions o;
+  o.allow_expert_overlap = s.training.expert_overlap;
+  o.allow_tp_comm_overlap = s.training.tp_comm_overlap;
+  return o;
 }
 
 void apply_training_plan(Scenario& s, const TrainingPlan& p) {

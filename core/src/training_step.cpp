@@ -250,9 +250,10 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // under selective or full recompute), unless run in fp8 (training.fp8_attention: Transformer Engine's
   // fp8 dot-product attention, Megatron-Core --fp8-dot-product-attention), and the output head's 6 V h
   // per token. (Never more than the hardware FLOPs: a given model.active_params may leave less than the head.)
+  const double attention_with_recompute = executed_attention * (L.recompute == "none" ? 1.0 : 4.0 / 3.0);
   if (x.mixed_precision)
     plan.bf16_flops_per_step = std::min(plan.hardware_flops_per_step,
-                                        (x.fp8_attention ? 0.0 : executed_attention * (L.recompute == "none" ? 1.0 : 4.0 / 3.0)) +
+                                        (x.fp8_attention ? 0.0 : attention_with_recompute) +
                                             6.0 * a.vocab * a.hidden * tokens * (L.recompute == "full" ? 4.0 / 3.0 : 1.0));
   const double rate = x.peak * x.kernel_efficiency, rate16 = x.peak16 * x.kernel_efficiency16;
   const double kernel_seconds = rate > 0 && rate16 > 0 ? (plan.hardware_flops_per_step - plan.bf16_flops_per_step) / rate +
@@ -269,12 +270,10 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.tensor_parallel_total_seconds = layers_per_stage * m * (4 + 2 * recomputed) *
                                        ring_allreduce_seconds(local_seq * mb * a.hidden * act_bytes, t, tp_link.bytes_per_s, tp_link.latency);
   plan.tensor_parallel_seconds = plan.tensor_parallel_total_seconds;
-  if (L.tp_comm_overlap && t > 1 && L.sequence_parallel) {
+  if (L.tp_comm_overlapped()) {
     // Beside the TP-split GEMMs: the compute less its attention products (not split into GEMM chunks).
     const double attention_share =
-        plan.hardware_flops_per_step > 0
-            ? std::min(1.0, executed_attention * (L.recompute == "none" ? 1.0 : 4.0 / 3.0) / plan.hardware_flops_per_step)
-            : 0.0;
+        plan.hardware_flops_per_step > 0 ? std::min(1.0, attention_with_recompute / plan.hardware_flops_per_step) : 0.0;
     plan.tensor_parallel_gemm_seconds = plan.compute_seconds * (1.0 - attention_share);
     plan.tensor_parallel_seconds = tensor_parallel_exposed_seconds(plan.tensor_parallel_total_seconds, plan.tensor_parallel_gemm_seconds);
   }
@@ -371,10 +370,11 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     const double bytes = local_seq * mb * a.hidden * act_bytes / (L.sequence_parallel ? t : 1.0);
     plan.pipeline_send_seconds = bytes / pp_link.bytes_per_s + pp_link.latency;
     plan.pipeline_p2p_total_seconds = 2.0 * m * v * plan.pipeline_send_seconds;
-    const double chunk = (plan.compute_seconds + plan.moe_work_seconds) / (m * v);
+    plan.pipeline_chunk_seconds = (plan.compute_seconds + plan.moe_work_seconds) / (m * v);
     const double forward_share = forward_pass_share(L.recompute);
-    plan.pipeline_p2p_seconds = pipeline_p2p_exposed_seconds(plan.pipeline_send_seconds, p, v, m, chunk * forward_share,
-                                                             chunk * (1.0 - forward_share));
+    plan.pipeline_p2p_seconds = pipeline_p2p_exposed_seconds(plan.pipeline_send_seconds, p, v, m,
+                                                             plan.pipeline_chunk_seconds * forward_share,
+                                                             plan.pipeline_chunk_seconds * (1.0 - forward_share));
   }
   // Data parallel (Rajbhandari et al. 2020) over DP x CP ranks: ZeRO 0-1 all-reduce the accumulated
   // gradients once per step; ZeRO-2 keeps only its gradient partition, so it reduce-scatters after

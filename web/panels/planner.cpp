@@ -19,11 +19,7 @@ using PlannerState = PlannerPanelState;
 
 void recompute(App& app, PlannerState& st) {
   const Scenario& s = app.scenario();
-  // The overlaps the scenario's stack runs (Memory panel) are the search's too: a layout typed into
-  // the scenario never beats it.
-  TrainingPlannerOptions search;
-  search.allow_expert_overlap = s.training.expert_overlap;
-  search.allow_tp_comm_overlap = s.training.tp_comm_overlap;
+  const TrainingPlannerOptions search = scenario_planner_options(s);  // the overlaps the scenario runs
   st.training = plan_training(s, search);
   st.serving = plan_serving(s);  // the scenario's own latency targets (serving section)
   st.tradeoff = serving_tradeoff(s);

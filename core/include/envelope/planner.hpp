@@ -70,6 +70,10 @@ TrainingPlan evaluate_training_layout(const Scenario& s, const TrainingLayout& l
                                       const Catalog& c = Catalog::builtin());
 TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOptions& o = {},
                                     const Catalog& c = Catalog::builtin());
+// The search options a scenario implies: the overlaps its stack runs (training.expert_overlap,
+// training.tp_comm_overlap) are the search's too, so a layout typed into the scenario never beats it.
+// Plan files start from these (their planner options override them); the Planner panel uses them.
+TrainingPlannerOptions scenario_planner_options(const Scenario& s);
 
 struct ServingOption {
   std::string gpu, weights;

@@ -32,6 +32,8 @@ struct TrainingLayout {
   // Tensor-parallel all-gathers / reduce-scatters chunked beside the GEMMs (Megatron-Core
   // --tp-comm-overlap, with sequence parallel): see tensor_parallel_exposed_seconds.
   bool tp_comm_overlap = false;
+  // Whether the TP traffic is overlapped: asked for, with tensor and sequence parallel to overlap.
+  bool tp_comm_overlapped() const { return tp_comm_overlap && tensor_parallel > 1 && sequence_parallel; }
   int gpus() const { return tensor_parallel * pipeline_parallel * context_parallel * data_parallel; }
 };
 
@@ -86,10 +88,11 @@ struct TrainingPlan {
   // micro-batch (tokens x k), passes (1, or 1.5 with the forward recomputed).
   double moe_layers_per_stage = 0, moe_token_copies = 0, moe_permutation_passes = 1;
   // Pipeline sends: pipeline_p2p_seconds is the exposed part (pipeline_p2p_exposed_seconds) of all
-  // 2 m v sends (pipeline_p2p_total_seconds), each of pipeline_send_seconds.
+  // 2 m v sends (pipeline_p2p_total_seconds), each of pipeline_send_seconds, beside model chunks of
+  // pipeline_chunk_seconds (compute + MoE work per micro-batch and virtual stage, forward and backward).
   double compute_seconds = 0, bubble_seconds = 0, tensor_parallel_seconds = 0, context_parallel_seconds = 0,
          expert_parallel_seconds = 0, expert_parallel_total_seconds = 0, pipeline_p2p_seconds = 0, data_parallel_seconds = 0,
-         pipeline_p2p_total_seconds = 0, pipeline_send_seconds = 0,
+         pipeline_p2p_total_seconds = 0, pipeline_send_seconds = 0, pipeline_chunk_seconds = 0,
          // tensor_parallel_seconds is the exposed part of tensor_parallel_total_seconds: all of it unless
          // the layout overlaps it with the TP-split GEMMs (tensor_parallel_gemm_seconds of the compute).
          tensor_parallel_total_seconds = 0, tensor_parallel_gemm_seconds = 0,
