@@ -19,16 +19,17 @@ constexpr const char* kCategory = "training-throughput";
 // still predicted (and their leave-one-out error reported) with the fit of the rest.
 constexpr double kMinComputeShare = 0.6;
 
-// The hidden size's width factor at the case's GPU and precision, the step model's own.
-double width_factor_of(const Scenario& s) {
+// What the default multiplies the fitted base efficiency by, the step model's own: the hidden size's
+// width factor at the case's GPU and precision, and the fp8 scaling's factor (MXFP8).
+double base_efficiency_factor(const Scenario& s) {
   const TrainingStepModel m = training_step_model(s);
-  return gemm_width_factor(m.arch.hidden, m.gemm_half_width);
+  return gemm_width_factor(m.arch.hidden, m.gemm_half_width) * m.fp8_scaling_factor;
 }
 
-// The case's metric with the base kernel efficiency `base` (x the width factor, as the default does).
+// The case's metric with the base kernel efficiency `base` (x base_efficiency_factor, as the default does).
 double metric_at(const ValidationCase& c, double base) {
   Scenario s = c.scenario;
-  s.training.kernel_efficiency = base * width_factor_of(s);
+  s.training.kernel_efficiency = base * base_efficiency_factor(s);
   const Report r = evaluate_without_bands(s, Catalog::builtin());
   double v = 0;
   for (const std::string& path : c.metric) v += r.value(path);
@@ -94,6 +95,32 @@ KernelFit fit_training_kernel_efficiency() {
     for (const ValidationCase& c : validation_cases())
       if (c.id == r.id) r.loo_ratio = metric_at(c, r.loo_base) / c.published;
   }
+  // MXFP8 over per-tensor FP8: jobs published in both by the same table (same source section, model,
+  // GPUs, count and sequence length; their layouts may differ, the step model costs each). A record's implied base efficiency is per-tensor
+  // equivalent (metric_at applies the current ratio), so x the current ratio gives its effective one.
+  std::map<std::string, double> implied;
+  for (const KernelFitRow& r : fit.rows) implied[r.id] = r.implied;
+  for (const ValidationCase& m : validation_cases()) {
+    const Scenario& a = m.scenario;
+    if (m.category != kCategory || !m.excluded.empty() || a.training.dtype != "fp8" || a.training.fp8_scaling != "mx") continue;
+    for (const ValidationCase& o : validation_cases()) {
+      const Scenario& b = o.scenario;
+      if (o.category != kCategory || !o.excluded.empty() || b.training.dtype != "fp8" || b.training.fp8_scaling != "tensor" ||
+          o.source != m.source || b.model.preset != a.model.preset || b.hardware.gpu != a.hardware.gpu || b.hardware.count != a.hardware.count ||
+          b.training.seq_len != a.training.seq_len || implied[m.id] <= 0 || implied[o.id] <= 0)
+        continue;
+      fit.mx_pairs.push_back({m.id, o.id, implied[m.id] * mx_block_scaling_kernel_ratio() / implied[o.id], 0});
+    }
+  }
+  const auto geometric_mean = [&](const MxPair* skip) {
+    double sum = 0;
+    int n = 0;
+    for (const MxPair& q : fit.mx_pairs)
+      if (&q != skip) sum += std::log(q.ratio), ++n;
+    return n ? std::exp(sum / n) : 0.0;
+  };
+  fit.mx_ratio = geometric_mean(nullptr);
+  for (MxPair& q : fit.mx_pairs) q.loo_ratio = geometric_mean(&q);
   return fit;
 }
 
@@ -115,6 +142,17 @@ std::string KernelFit::to_markdown() const {
     else
       std::snprintf(buf, sizeof buf, "| `%s` | %s | %.0f%% | %.3f | %s | (only record of its group) | - |\n", r.id.c_str(),
                     r.group.c_str(), 100 * r.compute_share, r.implied, r.in_fit ? "yes" : "no");
+    out += buf;
+  }
+  out += "\n| MXFP8 over per-tensor FP8 | jobs | fitted ratio |\n|---|---|---|\n";
+  std::snprintf(buf, sizeof buf, "| mx-over-tensor | %zu | %.3f |\n", mx_pairs.size(), mx_ratio);
+  out += buf;
+  out += "\n| MXFP8 record | per-tensor record | implied ratio | fit without this job |\n|---|---|---|---|\n";
+  for (const MxPair& q : mx_pairs) {
+    if (q.loo_ratio > 0)
+      std::snprintf(buf, sizeof buf, "| `%s` | `%s` | %.3f | %.3f |\n", q.mx_id.c_str(), q.tensor_id.c_str(), q.ratio, q.loo_ratio);
+    else
+      std::snprintf(buf, sizeof buf, "| `%s` | `%s` | %.3f | (only job) |\n", q.mx_id.c_str(), q.tensor_id.c_str(), q.ratio);
     out += buf;
   }
   return out;

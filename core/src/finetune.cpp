@@ -202,13 +202,16 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
     const double h = arch.hidden;
     const double w_dtype = gemm_half_width(gpu.peak_flops(compute), gpu.bandwidth_bytes_per_s),
                  w_bf16 = gemm_half_width(gpu.peak_flops(Dtype::bf16), gpu.bandwidth_bytes_per_s);
-    ratio = add("finetune.precision_kernel_ratio", precision_kernel_ratio(gpu, compute, h), "1",
+    // MXFP8 (finetune.fp8_scaling "mx"): x the MX / per-tensor ratio the training fit has.
+    const double mx = fp8_scaling_kernel_factor(compute, f.fp8_scaling);
+    ratio = add("finetune.precision_kernel_ratio", precision_kernel_ratio(gpu, compute, h) * mx, "1",
                 "kernel efficiency(" + f.dtype + ") x h / (h + half width(" + f.dtype +
-                    ")) / (kernel efficiency(bf16) x h / (h + half width(bf16)))",
+                    ")) / (kernel efficiency(bf16) x h / (h + half width(bf16)))" + (mx != 1.0 ? " x MXFP8 / per-tensor ratio" : ""),
                 g(at_dtype.value) + " x " + g(h) + " / (" + g(h) + " + " + g(w_dtype) + ") / (" + g(at_bf16.value) + " x " + g(h) +
-                    " / (" + g(h) + " + " + g(w_bf16) + "))",
+                    " / (" + g(h) + " + " + g(w_bf16) + "))" + (mx != 1.0 ? " x " + g(mx) : ""),
                 "training step model fit per GPU generation (training_kernel_efficiency): " + at_dtype.source + "; " +
-                    at_bf16.source + "; gemm_half_width (training_step.hpp)");
+                    at_bf16.source + "; gemm_half_width (training_step.hpp)" +
+                    (mx != 1.0 ? "; mx_block_scaling_kernel_ratio (training_step.hpp)" : ""));
   }
   // A newer generation at the same datasheet peak (B300 over B200) reaches more of it: the training
   // step model's fits say by how much (kernel_generation_gain, 1 elsewhere).

@@ -103,6 +103,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.flag("training.recompute_norms", t.recompute_norms);
   v.flag("training.recompute_mla_up_projections", t.recompute_mla_up_projections);
   v.flag("training.fp8_attention", t.fp8_attention);
+  v.text("training.fp8_scaling", t.fp8_scaling, {"tensor", "mx"}, 8);
   v.flag("training.multi_token_prediction", t.multi_token_prediction);
 
   InferenceSection& i = s.inference;
@@ -213,6 +214,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.flag("finetune.shard", ft.shard);
   v.optional("finetune.mfu", ft.mfu, eff);
   v.text("finetune.dtype", ft.dtype, {"bf16", "fp8", "fp4"}, 8);
+  v.text("finetune.fp8_scaling", ft.fp8_scaling, {"tensor", "mx"}, 8);
   v.optional("finetune.dequantize_bandwidth_efficiency", ft.dequantize_bandwidth_efficiency, eff);
 
   EnergySection& en = s.energy;

@@ -27,13 +27,18 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
   b.add("training.step.micro_batches", p.micro_batches, "1", "global_batch / (dp x micro_batch)",
         cat({g(p.global_batch), " / (", g(L.data_parallel), " x ", g(L.micro_batch), ")"}), src);
   const KernelEfficiency& ke = m.kernel_fit;  // the step model's own fit, not a second look-up
+  const bool mx = m.fp8_scaling_factor != 1.0;  // MXFP8 (training.fp8_scaling "mx")
   b.add("training.step.kernel_efficiency", p.kernel_efficiency, "1",
         s.training.kernel_efficiency ? "given"
                                      : "fitted efficiency (" + ke.generation + ", " + s.training.dtype +
-                                           ") x h / (h + half width), half width = 256 x (peak / bandwidth) / A100's (312 TFLOPS / 2,039 GB/s)",
+                                           ") x h / (h + half width)" + (mx ? " x MXFP8 / per-tensor ratio" : "") +
+                                           ", half width = 256 x (peak / bandwidth) / A100's (312 TFLOPS / 2,039 GB/s)",
         s.training.kernel_efficiency ? g(p.kernel_efficiency)
-                                     : cat({g(ke.value), " x ", g(m.arch.hidden), " / (", g(m.arch.hidden), " + ", g(m.gemm_half_width), ")"}),
-        s.training.kernel_efficiency ? "scenario" : ke.source + "; gemm_half_width (training_step.hpp)");
+                                     : cat({g(ke.value), " x ", g(m.arch.hidden), " / (", g(m.arch.hidden), " + ", g(m.gemm_half_width), ")",
+                                            mx ? " x " + g(m.fp8_scaling_factor) : ""}),
+        s.training.kernel_efficiency ? "scenario"
+                                     : ke.source + "; gemm_half_width (training_step.hpp)" +
+                                           (mx ? "; mx_block_scaling_kernel_ratio (training_step.hpp; docs/calibration.md round 11)" : ""));
   if (p.mtp_flops_per_step > 0)
     b.add("training.step.mtp_flops", p.mtp_flops_per_step, "FLOP", "tokens per step x MTP FLOPs per token (in the hardware FLOPs)",
           cat({g(p.global_batch * s.training.seq_len), " x ", g(m.mtp_flops_per_token)}),

@@ -45,9 +45,11 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.peak = peak_flops_at(s.hardware, x.gpu, dt);
   x.kernel_fit = training_kernel_efficiency(x.gpu, dt);
   x.gemm_half_width = gemm_half_width(x.peak, x.gpu.bandwidth_bytes_per_s);
+  x.fp8_scaling_factor = fp8_scaling_kernel_factor(dt, s.training.fp8_scaling);
   x.kernel_efficiency = efficiency                     ? *efficiency
                         : s.training.kernel_efficiency ? *s.training.kernel_efficiency
-                                                       : x.kernel_fit.value * gemm_width_factor(x.arch.hidden, x.gemm_half_width);
+                                                       : x.kernel_fit.value * gemm_width_factor(x.arch.hidden, x.gemm_half_width) *
+                                                             x.fp8_scaling_factor;
   // The attention products and the output head stay at 16 bits in fp8 / fp4 training (DeepSeek-V3
   // report sec. 3.3.1: "the embedding module, the output head, MoE gating modules, normalization
   // operators, and attention operators" keep their original precision; Transformer Engine recipes
@@ -432,17 +434,19 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
 }
 
 namespace {
+// MXFP8 / per-tensor FP8 kernel efficiency (mx_block_scaling_kernel_ratio): scripts/fit-training-constants sets it.
+constexpr double kMxBlockScalingKernelRatio = 0.910;
 // Blackwell (B200 / GB200) fits, and Blackwell Ultra's (B300 / GB300): scripts/fit-training-constants sets them.
 const KernelEfficiency blackwell_bf16{0.520, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
-const KernelEfficiency blackwell_fp8{0.484, "blackwell", "B200-class fp8: median of 6 published runs; docs/calibration.md"};
-const KernelEfficiency blackwell_fp4{0.407, "blackwell", "B200-class NVFP4: median of 3 published runs; docs/calibration.md"};
+const KernelEfficiency blackwell_fp8{0.486, "blackwell", "B200-class fp8: median of 10 published runs; docs/calibration.md"};
+const KernelEfficiency blackwell_fp4{0.402, "blackwell", "B200-class NVFP4: median of 3 published runs; docs/calibration.md"};
 // Blackwell Ultra (B300 / GB300): the datasheet's dense bf16 and fp8 peaks are B200's, but its runs
 // reach more of them (Megatron-Bridge 26.08 ran the same four MoE models on GB300 and GB200 in the
 // same container: 1.12-1.28x the tokens/s per GPU; docs/calibration.md, round 9).
 // Fitted on its own fp8 runs; bf16 has no published run and takes the B200-class fit scaled by the
 // two fp8 fits' ratio; NVFP4, whose datasheet peak already rises 1.5x (15 PFLOPS dense), shares the
 // B200-class fit and its GB300 runs are among that fit's records.
-const KernelEfficiency ultra_fp8{0.546, "blackwell-ultra", "B300-class fp8: median of 7 published runs; docs/calibration.md"};
+const KernelEfficiency ultra_fp8{0.596, "blackwell-ultra", "B300-class fp8: median of 7 published runs; docs/calibration.md"};
 double ultra_over_blackwell() { return ultra_fp8.value / blackwell_fp8.value; }
 }  // namespace
 
@@ -471,6 +475,20 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   // Other accelerators: their whole-run MFU default (evaluate.hpp) scaled as on A100 (0.55 / 0.40).
   const Efficiencies eff = default_efficiencies(gpu);
   return {eff.training_mfu * 1.375, "other", eff.source + "; x 1.375 (A100's kernel efficiency / its MFU)"};
+}
+
+double mx_block_scaling_kernel_ratio() {
+  // MXFP8 against per-tensor FP8 on the same job: Megatron-Bridge 26.06 ran Llama 3.1 405B on 256 GB300
+  // (TP 4 PP 8 in FP8, 1,048 tok/s per GPU; TP 2 PP 8 CP 2 in MXFP8, 952) and on 256 GB200 (TP 4 PP 16,
+  // v 4 in FP8, 843; v 8 in MXFP8, 783). The geometric mean of the two jobs' implied kernel efficiencies
+  // MX over per-tensor, each through the step model at its own layout (scripts/fit-training-constants
+  // sets it; docs/calibration.md round 11). Not fitted on: the same table's Llama 3 70B SFT pairs on one
+  // layout (0.89x on GB300, 0.93x on GB200), checked by envelope validate.
+  return kMxBlockScalingKernelRatio;
+}
+
+double fp8_scaling_kernel_factor(Dtype compute, const std::string& fp8_scaling) {
+  return compute == Dtype::fp8 && fp8_scaling == "mx" ? mx_block_scaling_kernel_ratio() : 1.0;
 }
 
 double kernel_generation_gain(const Accelerator& gpu) {

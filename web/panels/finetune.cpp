@@ -68,6 +68,11 @@ void draw_finetune(App& app) {
     input_choice(app, "compute precision", f.dtype, {"bf16", "fp8", "fp4"});
     ImGui::SetItemTooltip("GEMM precision (Transformer Engine): the peak at that precision and training's fitted "
                           "kernel-efficiency ratio to bf16 (row 'Kernel ratio to bf16'); fp8 saves linear inputs at 1 byte");
+    if (f.dtype == "fp8") {
+      input_choice(app, "fp8 scaling", f.fp8_scaling, {"tensor", "mx"});
+      ImGui::SetItemTooltip("tensor: one scale per tensor (FP8 current / delayed scaling); mx: MXFP8, a scale per 32 values "
+                            "(Blackwell), at the fitted MX / per-tensor kernel ratio");
+    }
     const Result* mfu = app.report().find("finetune.mfu");
     input_field(app, "MFU", "finetune.mfu", mfu ? mfu->value : 0.4);
     if (f.method == "qlora") {

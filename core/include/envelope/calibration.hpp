@@ -20,9 +20,19 @@ struct KernelFitRow {
   bool in_fit = true;        // compute_share >= 0.6: the record calibrates the kernels
 };
 
+// A job published in both fp8 recipes (same model, GPUs, count and sequence length): per-tensor
+// scaling and MXFP8 block scaling, each record through the step model at its own layout.
+struct MxPair {
+  std::string mx_id, tensor_id;
+  double ratio = 0;       // MX record's implied effective efficiency / the per-tensor record's
+  double loo_ratio = 0;   // the fit without this job (0: no other job)
+};
+
 struct KernelFit {
   std::vector<KernelFitRow> rows;
   std::map<std::string, double> fitted;  // group -> median implied base efficiency over all its records
+  std::vector<MxPair> mx_pairs;
+  double mx_ratio = 0;                   // geometric mean of the pairs' ratios (mx_block_scaling_kernel_ratio)
   std::string to_markdown() const;
 };
 

@@ -158,6 +158,12 @@ struct TrainingSection {
   // 16 bits, as DeepSeek-V3 trained (report sec. 3.3.1) and Transformer Engine's default; in fp4
   // training too (NVFP4 recipes keep attention out of fp4).
   bool fp8_attention = false;
+  // How fp8 training scales its values: "tensor" (one scale per tensor: Transformer Engine's delayed or
+  // current scaling, Megatron-Bridge's "fp8_cs" recipes, every Hopper fp8 run) or "mx" (OCP
+  // Microscaling MXFP8: one power-of-two scale per 32 values, Blackwell's block-scaled tensor cores;
+  // Megatron-Bridge's "fp8_mx" recipes). MX GEMMs reach mx_block_scaling_kernel_ratio() of the
+  // per-tensor kernel efficiency (training_step.hpp; fitted on jobs published in both recipes).
+  std::string fp8_scaling = "tensor";
 };
 
 struct InferenceSection {
@@ -307,6 +313,8 @@ struct FinetuneSection {
   // Compute precision of the GEMMs: bf16 | fp8 | fp4 (Transformer Engine style, as training.dtype):
   // the peak at that precision and training's fitted fp8/fp4 vs bf16 kernel-efficiency ratio.
   std::string dtype = "bf16";
+  // fp8 scaling, as training.fp8_scaling: "tensor" (per-tensor) or "mx" (MXFP8 1x32 block scales).
+  std::string fp8_scaling = "tensor";
   // QLoRA: share of the GPU's peak memory bandwidth its NF4 dequantization reaches; unset: the default
   // memory-bound share (0.70, as decode). Eager bitsandbytes 0.41.1 at micro-batch 1 reached 0.20-0.24
   // (LitGPT resource tables, docs/calibration.md).

@@ -132,6 +132,13 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
 // fit says: the B300-class fp8 fit over the B200-class one (Megatron-Bridge 26.06/26.08 runs,
 // docs/calibration.md round 9); 1 for every other accelerator. Fine-tuning scales its default MFU by it.
 double kernel_generation_gain(const Accelerator& gpu);
+// Share of the per-tensor fp8 kernel efficiency fp8 GEMMs reach with MX block scaling (MXFP8: one
+// E8M0 scale per 32 values; training.fp8_scaling / finetune.fp8_scaling "mx"). Fitted on the jobs
+// published in both recipes (fit_mx_block_scaling_ratio, calibration.hpp; docs/calibration.md round 11).
+double mx_block_scaling_kernel_ratio();
+// The factor a run's fp8 scaling puts on its fp8 kernel efficiency: mx_block_scaling_kernel_ratio()
+// for fp8 with "mx", 1 otherwise (per-tensor fp8, other precisions).
+double fp8_scaling_kernel_factor(Dtype compute, const std::string& fp8_scaling);
 // Expert all-to-all left on the critical path when it overlaps another micro-batch's compute
 // (Megatron-Core "Combined 1F1B: Expert-Parallel All-to-All Overlap": the dispatch and combine of
 // micro-batch i+1's forward run beside micro-batch i's backward and vice versa; "the first forward
@@ -313,6 +320,7 @@ struct TrainingStepModel {
   bool fp8_attention = false;        // training.fp8_attention in fp8 training: attention products at the fp8 rate
   double grad_reduce_bytes = 4;      // bytes per gradient on the data-parallel wire (training.grad_reduce_dtype)
   double gemm_half_width = 256;      // gemm_half_width(peak, bandwidth) at the training precision
+  double fp8_scaling_factor = 1;     // fp8_scaling_kernel_factor (training.fp8_scaling); in kernel_efficiency
   // DeepSeek-V3's memory savings (scenario.hpp, TrainingSection): the recipe above already holds
   // training.optimizer_state_dtype; these the activations.
   bool swiglu_fp8_input = false;        // training.moe_swiglu_cache == "fp8-input"
