@@ -96,8 +96,9 @@ KernelFit fit_training_kernel_efficiency() {
       if (c.id == r.id) r.loo_ratio = metric_at(c, r.loo_base) / c.published;
   }
   // MXFP8 over per-tensor FP8: jobs published in both by the same table (same source section, model,
-  // GPUs, count and sequence length; their layouts may differ, the step model costs each). A record's implied base efficiency is per-tensor
-  // equivalent (metric_at applies the current ratio), so x the current ratio gives its effective one.
+  // GPUs, count and sequence length; their layouts may differ, the step model costs each). A record's
+  // implied base efficiency is per-tensor equivalent (metric_at applies the current ratio), so x the
+  // current ratio gives its effective one.
   std::map<std::string, double> implied;
   for (const KernelFitRow& r : fit.rows) implied[r.id] = r.implied;
   for (const ValidationCase& m : validation_cases()) {
