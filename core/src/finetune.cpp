@@ -204,6 +204,8 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
                  w_bf16 = gemm_half_width(gpu.peak_flops(Dtype::bf16), gpu.bandwidth_bytes_per_s);
     // MXFP8 (finetune.fp8_scaling "mx"): x the MX / per-tensor ratio the training fit has.
     const double mx = fp8_scaling_kernel_factor(compute, f.fp8_scaling);
+    if (const std::string note = fp8_scaling_warning(gpu, compute, f.fp8_scaling); !note.empty())
+      e.warnings.push_back({"finetune.fp8_scaling", note});
     ratio = add("finetune.precision_kernel_ratio", precision_kernel_ratio(gpu, compute, h) * mx, "1",
                 "kernel efficiency(" + f.dtype + ") x h / (h + half width(" + f.dtype +
                     ")) / (kernel efficiency(bf16) x h / (h + half width(bf16)))" + (mx != 1.0 ? " x MXFP8 / per-tensor ratio" : ""),

@@ -39,6 +39,8 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
         s.training.kernel_efficiency ? "scenario"
                                      : ke.source + "; gemm_half_width (training_step.hpp)" +
                                            (mx ? "; mx_block_scaling_kernel_ratio (training_step.hpp; docs/calibration.md round 11)" : ""));
+  if (const std::string note = fp8_scaling_warning(m.gpu, m.dtype, s.training.fp8_scaling); !note.empty())
+    b.warn("training.fp8_scaling", note);
   if (p.mtp_flops_per_step > 0)
     b.add("training.step.mtp_flops", p.mtp_flops_per_step, "FLOP", "tokens per step x MTP FLOPs per token (in the hardware FLOPs)",
           cat({g(p.global_batch * s.training.seq_len), " x ", g(m.mtp_flops_per_token)}),

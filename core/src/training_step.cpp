@@ -491,6 +491,14 @@ double fp8_scaling_kernel_factor(Dtype compute, const std::string& fp8_scaling) 
   return compute == Dtype::fp8 && fp8_scaling == "mx" ? mx_block_scaling_kernel_ratio() : 1.0;
 }
 
+std::string fp8_scaling_warning(const Accelerator& gpu, Dtype compute, const std::string& fp8_scaling) {
+  if (fp8_scaling_kernel_factor(compute, fp8_scaling) == 1.0) return "";
+  const std::string generation = training_kernel_efficiency(gpu, compute).generation;
+  if (generation != "hopper" && generation != "ampere") return "";
+  return "MXFP8 runs on Blackwell's block-scaled tensor cores; " + gpu.name +
+         " has none (its fp8 runs scale per tensor): the MX ratio fitted on Blackwell runs is applied";
+}
+
 double kernel_generation_gain(const Accelerator& gpu) {
   // The B300-class and B200-class fits at the same datasheet precision (fp8, where both have runs).
   return training_kernel_efficiency(gpu, Dtype::fp8).generation == "blackwell-ultra" ? ultra_over_blackwell() : 1.0;

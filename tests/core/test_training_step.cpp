@@ -1345,6 +1345,27 @@ TEST_CASE("training step: MXFP8 runs its fp8 kernels at the fitted share of per-
   const Result* line = evaluate(s).find("training.step.kernel_efficiency");
   REQUIRE(line != nullptr);
   CHECK(line->formula.find("MXFP8") != std::string::npos);
+  // MXFP8 on a GPU without block-scaled tensor cores computes as typed, with a warning; on Blackwell none.
+  const auto warns = [](const Report& r) {
+    for (const Warning& w : r.warnings)
+      if (w.path == "training.fp8_scaling") return true;
+    return false;
+  };
+  CHECK(!warns(evaluate(s)));
+  Scenario hopper = s;
+  hopper.hardware.gpu = "h100-sxm";
+  CHECK(warns(evaluate(hopper)));
+  hopper.training.fp8_scaling = "tensor";
+  CHECK(!warns(evaluate(hopper)));
+  Scenario ft = validation_case("ft-time-mb2606-llama-3-70b-sft-32xgb300-fp8").scenario;
+  const auto ft_warns = [](const Report& r) {
+    for (const Warning& w : r.warnings)
+      if (w.path == "finetune.fp8_scaling") return true;
+    return false;
+  };
+  CHECK(!ft_warns(evaluate(ft)));
+  ft.hardware.gpu = "h100-sxm";
+  CHECK(ft_warns(evaluate(ft)));
   // A value outside the two is named in a problem and not read as either (the default stays).
   const LoadResult bad = load_scenario_json(R"({"training": {"dtype": "fp8", "fp8_scaling": "block"}})");
   REQUIRE(bad.ok());

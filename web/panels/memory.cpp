@@ -134,7 +134,7 @@ void draw_memory(App& app) {
     result_row(app, "GPUs for model states", "memory.training.min_gpus_model_states");
     ImGui::EndTable();
   }
-  warnings_for(app, {"memory.training", "training.tensor_parallel", "training.expert_parallel"});
+  warnings_for(app, {"memory.training", "training.tensor_parallel", "training.expert_parallel", "training.fp8_scaling"});
   ImGui::End();
 }
 

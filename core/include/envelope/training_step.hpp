@@ -139,6 +139,10 @@ double mx_block_scaling_kernel_ratio();
 // The factor a run's fp8 scaling puts on its fp8 kernel efficiency: mx_block_scaling_kernel_ratio()
 // for fp8 with "mx", 1 otherwise (per-tensor fp8, other precisions).
 double fp8_scaling_kernel_factor(Dtype compute, const std::string& fp8_scaling);
+// Empty, or why MX on this GPU is an extrapolation: MXFP8 needs block-scaled tensor cores (Blackwell;
+// Transformer Engine's MXFP8 recipe requires them), which Hopper and Ampere lack. The ratio is still
+// applied: what the user typed is what is computed, with this said beside it.
+std::string fp8_scaling_warning(const Accelerator& gpu, Dtype compute, const std::string& fp8_scaling);
 // Expert all-to-all left on the critical path when it overlaps another micro-batch's compute
 // (Megatron-Core "Combined 1F1B: Expert-Parallel All-to-All Overlap": the dispatch and combine of
 // micro-batch i+1's forward run beside micro-batch i's backward and vice versa; "the first forward
