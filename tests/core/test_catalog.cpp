@@ -257,16 +257,16 @@ TEST_CASE("the serving planner sizes a custom accelerator and never ranks it che
   s.hardware.gpu = kCustomAccelerator;
   s.hardware.name = "My NPU";
   s.hardware.memory_gb = 80;
-  s.hardware.bandwidth_gbps = 3350;  // H100 SXM's memory and bandwidth, a third of its price
+  s.hardware.bandwidth_gbps = 3350;  // H100 SXM's memory and bandwidth, a seventh of its price
   s.hardware.peak_tflops = 989;
-  s.hardware.price_per_gpu_hour = 2.0;
+  s.hardware.price_per_gpu_hour = 1.0;  // below every priced catalog GPU of that speed (GH200 $2.29/h)
   s.traffic.peak_qps = 50;
   ServingPlannerOptions o;
   o.weights = {"bf16"};
   const ServingPlannerResult priced = plan_serving(s, o);
   REQUIRE_FALSE(priced.ranked.empty());
-  CHECK(priced.ranked.front().gpu == "custom");  // cheapest: same speed as an H100 at $2/h
-  CHECK(priced.ranked.front().usd_per_gpu_hour == 2.0);
+  CHECK(priced.ranked.front().gpu == "custom");  // cheapest: same speed as an H100 at $1/h
+  CHECK(priced.ranked.front().usd_per_gpu_hour == 1.0);
   s.hardware.price_per_gpu_hour.reset();
   const ServingPlannerResult unpriced = plan_serving(s, o);
   bool seen = false;

@@ -170,9 +170,17 @@ TEST_CASE("planner, seed LLM serving: 2,604 peak tokens/s for a 7B model fit on 
   REQUIRE(!r.ranked.empty());
   const ServingOption& best = r.ranked.front();
   CHECK(best.meets_targets);
-  CHECK(best.tokens_per_second_per_replica > 2604 / 2.0);
-  // The seed keeps 2 GPUs for redundancy: min_replicas = 2 in the example.
-  CHECK(best.replicas == 2);
+  CHECK(best.replicas >= 2);
+  // The seed's A100 (at the example's $3/h): one GPU carries half the peak, and the seed keeps 2 GPUs
+  // for redundancy (min_replicas = 2 in the example). Priced at AWS's $1.86/h (g6e.xlarge), three
+  // L40S cost less ($5.58/h against $6/h), so the planner's best may be those; never dearer.
+  const ServingOption* a100 = nullptr;
+  for (const ServingOption& x : r.ranked)
+    if (x.gpu == "a100-80gb-sxm" && x.meets_targets && (!a100 || x.monthly_usd < a100->monthly_usd)) a100 = &x;
+  REQUIRE(a100 != nullptr);
+  CHECK(a100->tokens_per_second_per_replica > 2604 / 2.0);
+  CHECK(a100->replicas == 2);
+  CHECK(best.monthly_usd <= a100->monthly_usd);
   for (const ServingOption& x : r.ranked)
     if (x.meets_targets) CHECK(x.tpot_seconds <= r.tpot_target_seconds);
 }

@@ -108,6 +108,38 @@ TEST_CASE("catalog prices match the published price records", "[published][catal
         Approx(published_record("AWS p4de.24xlarge (8x A100 80GB) on-demand")["measured"]["usd_per_gpu_hour"].get<double>()));
   CHECK(*c.find_accelerator("a100-40gb-sxm")->on_demand_usd_per_hour ==
         Approx(published_record("AWS p4d.24xlarge (8x A100 40GB) on-demand")["measured"]["usd_per_gpu_hour"].get<double>()));
+  // Round 11's prices, each from its record (USD per accelerator-hour: the instance price / its count).
+  const std::pair<const char*, const char*> priced[] = {
+      {"gb200", "CoreWeave GB200 NVL72 on-demand"},
+      {"b300", "AWS p6-b300.48xlarge on-demand"},
+      {"h100-pcie", "Lambda 1x H100 PCIe on-demand"},
+      {"h100-nvl", "Azure NC40ads H100 v5 (H100 NVL) on-demand"},
+      {"gh200", "Lambda 1x GH200 on-demand"},
+      {"l4", "AWS g6.xlarge (1x L4) on-demand"},
+      {"l40s", "AWS g6e.xlarge (1x L40S) on-demand"},
+      {"l40", "CoreWeave L40 on-demand"},
+      {"a10g", "AWS g5.xlarge (1x A10G) on-demand"},
+      {"a10", "Lambda 1x A10 on-demand"},
+      {"t4", "AWS g4dn.xlarge (1x T4) on-demand"},
+      {"v100-sxm2-32gb", "AWS p3dn.24xlarge (8x V100 32GB) on-demand"},
+      {"mi300x", "DigitalOcean 1x MI300X on-demand"},
+      {"tpu-v4", "Google Cloud TPU v4 on-demand"},
+      {"tpu-v5e", "Google Cloud TPU v5e on-demand"},
+      {"tpu-v5p", "Google Cloud TPU v5p on-demand"},
+      {"tpu-v6e", "Google Cloud TPU v6e (Trillium) on-demand"},
+      {"trainium2", "AWS trn2.48xlarge (16x Trainium2) on-demand"},
+  };
+  for (const auto& [id, record] : priced) {
+    INFO(id << ": " << record);
+    const Accelerator* a = c.find_accelerator(id);
+    REQUIRE(a != nullptr);
+    REQUIRE(a->on_demand_usd_per_hour.has_value());
+    const auto& m = published_record(record)["measured"];
+    CHECK(*a->on_demand_usd_per_hour == Approx(m["usd_per_gpu_hour"].get<double>()).epsilon(1e-4));
+    if (m.contains("usd_per_instance_hour") && published_record(record)["inputs"].contains("accelerators"))
+      CHECK(m["usd_per_gpu_hour"].get<double>() ==
+            Approx(m["usd_per_instance_hour"].get<double>() / published_record(record)["inputs"]["accelerators"].get<double>()).epsilon(1e-4));
+  }
   CHECK(c.prices.object_storage_usd_per_gb_month ==
         Approx(published_record("AWS S3 Standard storage")["measured"]["usd_per_GB_month"].get<double>()));
   CHECK(c.prices.egress_usd_per_gb ==
