@@ -309,7 +309,7 @@ void App::derive() {
 
 std::string App::value(const std::string& path) const {
   const Result* r = report_.find(path);
-  return r ? format_value(r->value, r->unit, binary_units) : "-";
+  return r ? display_value(*r, binary_units) : "-";
 }
 
 void App::apply_theme(bool store) {

@@ -56,7 +56,7 @@ void result_row(App& app, const char* label, const char* path) {
     ImGui::TextDisabled("-");
     return;
   }
-  const std::string text = format_value(r->value, r->unit, app.binary_units);
+  const std::string text = display_value(*r, app.binary_units);
   ImGui::PushID(path);
   if (ImGui::Selectable(text.c_str(), false, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowOverlap))
     app.host().copy_to_clipboard(r->path + " = " + text + "\n" + r->basis());
@@ -68,13 +68,18 @@ void result_row(App& app, const char* label, const char* path) {
   ImGui::PopID();
 }
 
+bool gpu_unpriced(const App& app) {
+  const Result* price = app.report().find("hardware.price_per_gpu_hour");
+  return price && price->unpriced;
+}
+
 void range_row(App& app, const char* label, const char* path) {
   result_row(app, label, path);
   const Ranges& rg = app.ranges();
   if (!rg.valid) return;
   const Result* lo = rg.low.find(path);
   const Result* hi = rg.high.find(path);
-  if (!lo || !hi) return;
+  if (!lo || !hi || lo->unpriced || hi->unpriced) return;  // no price: no range of it either
   ImGui::TableNextRow();
   ImGui::TableNextColumn();
   ImGui::TextDisabled("   range");

@@ -22,6 +22,8 @@ bool begin_result_table(const char* id);
 void result_row(App& app, const char* label, const char* path);
 // The same for a value with a low / likely / high range from App::ranges().
 void range_row(App& app, const char* label, const char* path);
+// True when hardware.gpu has no price and none was typed: its costs show "no price" (Result::unpriced).
+bool gpu_unpriced(const App& app);
 // Warnings whose path starts with one of the prefixes.
 void warnings_for(App& app, std::initializer_list<const char*> prefixes);
 

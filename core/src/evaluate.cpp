@@ -124,7 +124,35 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
     b.absorb(ee);
   }
   cost_section(b, inc, monthly, training_usd);  // cost.cpp
+  mark_unpriced_costs(b.r, s, cpu_serving);
   return std::move(b.r);
+}
+
+void mark_unpriced_costs(Report& r, const Scenario& s, bool cpu_serving) {
+  // A GPU without a published price and without a typed one is priced at $0 (price_result, training.cpp;
+  // serving.cpp), and the report says so in a warning. Every cost it enters is marked, so a display
+  // shows "no price" rather than $0.00 (Result::unpriced); sums with priced parts say what they lack.
+  auto warned = [&](const char* path) {
+    return std::any_of(r.warnings.begin(), r.warnings.end(), [&](const Warning& w) { return w.path == path; });
+  };
+  const bool hardware = warned("hardware.price_per_gpu_hour");
+  // GPU serving runs on serving.gpu when one is chosen (its own price), else on hardware.gpu.
+  const bool serving = !cpu_serving && (s.serving.gpu.empty() ? hardware : warned("serving.price_per_gpu_hour"));
+  auto mark = [&](std::string_view path) {
+    for (Result& x : r.results)
+      if (x.path == path) x.unpriced = true;
+  };
+  auto marked = [&](std::string_view path) {
+    const Result* x = r.find(path);
+    return x && x->unpriced;
+  };
+  if (hardware)
+    for (const char* p : {"hardware.price_per_gpu_hour", "training.cost_usd", "finetune.cost_usd", "cost.training_usd"}) mark(p);
+  if (serving)
+    for (const char* p : {"serving.price_per_gpu_hour", "serving.monthly_cost_usd", "serving.usd_per_million_tokens",
+                          "serving.disaggregated.monthly_cost_usd", "cost.monthly_usd"})
+      mark(p);
+  if (marked("cost.training_usd") || marked("cost.monthly_usd")) mark("cost.first_year_usd");
 }
 
 bool path_included(std::string_view path, const IncludeSection& inc, bool cpu_serving) {

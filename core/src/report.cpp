@@ -38,6 +38,11 @@ double Report::value(std::string_view path) const {
   return r ? r->value : std::numeric_limits<double>::quiet_NaN();
 }
 
+std::string display_value(const Result& r, bool binary_units) {
+  if (!r.unpriced) return format_value(r.value, r.unit, binary_units);
+  return r.value == 0 ? "no price" : format_value(r.value, r.unit, binary_units) + " + unpriced GPUs";
+}
+
 std::string Report::to_json(int indent) const {
   json out = json::object();
   for (const Result& r : results) {
@@ -47,6 +52,7 @@ std::string Report::to_json(int indent) const {
       node = &(*node)[r.path.substr(start, dot - start)];
     json leaf = {{"value", r.value}, {"unit", r.unit}, {"basis", r.basis()}};
     if (!r.error_band.empty()) leaf["error"] = r.error_band.str();
+    if (r.unpriced) leaf["unpriced"] = true;
     (*node)[r.path.substr(start)] = leaf;
   }
   json w = json::array();
@@ -58,7 +64,7 @@ std::string Report::to_json(int indent) const {
 std::string Report::to_text(bool binary) const {
   std::string out;
   for (const Result& r : results) {
-    out += r.path + ": " + format_value(r.value, r.unit, binary) + "\n";
+    out += r.path + ": " + display_value(r, binary) + "\n";
     out += "    " + terminal_text(r.basis()) + "\n";
     if (!r.error_band.empty()) out += "    expected error: " + terminal_text(r.error_band.str()) + "\n";
   }
@@ -80,7 +86,7 @@ std::string Report::to_markdown(bool binary) const {
   };
   std::string out = "| Estimate | Value | Basis |\n|---|---|---|\n";
   for (const Result& r : results)
-    out += "| `" + r.path + "` | " + esc(format_value(r.value, r.unit, binary)) + " | " + esc(r.basis()) +
+    out += "| `" + r.path + "` | " + esc(display_value(r, binary)) + " | " + esc(r.basis()) +
            (r.error_band.empty() ? "" : " Expected error: " + esc(r.error_band.str()) + ".") + " |\n";
   if (!warnings.empty()) {
     out += "\n**Warnings**\n\n";

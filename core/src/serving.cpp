@@ -163,7 +163,7 @@ Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m,
       b.add("serving.price_per_gpu_hour", sprice, "USD/h", "price per GPU-hour of serving.gpu", g(sprice), sprice_src);
       if (!price_for(igpu, sv.hardware.pricing))
         b.warn("serving.price_per_gpu_hour", "no published price for " + igpu.name +
-                                                 ": serving costs read $0 (a typed $ per GPU-hour prices hardware.gpu only)");
+                                                 ": serving costs show \"no price\" (a typed $ per GPU-hour prices hardware.gpu only)");
     }
     serving_monthly = b.add("serving.monthly_cost_usd", monthly_usd(Term(gpus), Term(sprice)), "USD/month", "GPUs x price x 730 h",
                             sprice_src);

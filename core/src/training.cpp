@@ -223,7 +223,7 @@ double price_result(Builder& b, const Resolved& x, const std::string& source) {
   const double price = price_per_gpu_hour(x.s, x.c);
   if (!hw.price_per_gpu_hour && !price_for(x.gpu, hw.pricing))
     b.warn("hardware.price_per_gpu_hour", "no published price for " + x.gpu.name +
-                                              ": its costs read $0 until a price is set ($ per GPU-hour, hardware.price_per_gpu_hour)");
+                                              ": its costs show \"no price\" until one is set ($ per GPU-hour, hardware.price_per_gpu_hour)");
   b.add("hardware.price_per_gpu_hour", price, "USD/h", "price per GPU-hour", g(price), source);
   return price;
 }

@@ -325,3 +325,55 @@ TEST_CASE("a custom accelerator's fp8 and fp4 TFLOPS are used at those precision
   CHECK_FALSE(sel.hardware.fp8_tflops.has_value());
   CHECK_FALSE(sel.hardware.fp4_tflops.has_value());
 }
+
+TEST_CASE("costs of a GPU without a price show 'no price', never a confident $0", "[catalog][cost]") {
+  // GB300 has no published on-demand price (assets/hardware.json): the report keeps 0 in its values
+  // and JSON (the links' contract), marks each cost it enters, and every display says "no price".
+  const LoadResult l = load_scenario_json(R"({"model": {"preset": "llama-3-70b"}, "hardware": {"gpu": "gb300", "count": 64},
+      "traffic": {"peak_qps": 10}, "include": {"finetune": true}})");
+  REQUIRE(l.ok());
+  const Report r = evaluate(l.scenario);
+  for (const char* path : {"hardware.price_per_gpu_hour", "training.cost_usd", "serving.monthly_cost_usd",
+                           "serving.usd_per_million_tokens", "finetune.cost_usd", "cost.training_usd", "cost.monthly_usd",
+                           "cost.first_year_usd"}) {
+    INFO(path);
+    const Result* x = r.find(path);
+    REQUIRE(x != nullptr);
+    CHECK(x->unpriced);
+  }
+  // A pure GPU cost reads "no price"; a total with priced parts (storage) says what it lacks.
+  CHECK(display_value(*r.find("training.cost_usd"), false) == "no price");
+  CHECK(r.value("training.cost_usd") == 0);
+  CHECK(r.value("cost.monthly_usd") > 0);
+  CHECK(display_value(*r.find("cost.monthly_usd"), false).find("+ unpriced GPUs") != std::string::npos);
+  CHECK_FALSE(r.find("storage.monthly_cost_usd")->unpriced);
+  CHECK(r.to_text().find("training.cost_usd: no price") != std::string::npos);
+  // The only $0.00 left is a real zero (no egress), not a GPU cost.
+  const std::string text = r.to_text();
+  for (size_t at0 = text.find("$0.00"); at0 != std::string::npos; at0 = text.find("$0.00", at0 + 1)) {
+    const size_t line = text.rfind('\n', at0) + 1;
+    CHECK(text.substr(line, at0 - line) == "storage.egress_monthly_usd: ");
+  }
+  CHECK(r.to_json().find("\"unpriced\": true") != std::string::npos);
+  // A typed price, or a GPU with a published one, is a price: nothing is marked.
+  Scenario typed = l.scenario;
+  typed.hardware.price_per_gpu_hour = 0;  // what the user typed, $0 included, is what is computed
+  for (const Scenario& s : {typed, [&] {
+                              Scenario h = l.scenario;
+                              h.hardware.gpu = "h100-sxm";
+                              return h;
+                            }()}) {
+    const Report p = evaluate(s);
+    for (const Result& x : p.results) {
+      INFO(x.path);
+      CHECK_FALSE(x.unpriced);
+    }
+  }
+  // Serving on a priced serving.gpu keeps its costs, while training on the unpriced GPU says "no price".
+  Scenario split = l.scenario;
+  split.serving.gpu = "h100-sxm";
+  const Report q = evaluate(split);
+  CHECK(q.find("training.cost_usd")->unpriced);
+  CHECK_FALSE(q.find("serving.monthly_cost_usd")->unpriced);
+  CHECK(q.find("cost.first_year_usd")->unpriced);  // it includes the training cost
+}

@@ -151,13 +151,14 @@ void draw_scenarios(App& app) {
       ImGui::TextUnformatted(path);
       const Result* now = app.report().find(path);
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(now ? format_value(now->value, now->unit, app.binary_units).c_str() : "-");
+      ImGui::TextUnformatted(now ? display_value(*now, app.binary_units).c_str() : "-");
       for (const Pinned& p : app.pinned) {
         ImGui::TableNextColumn();
         const Result* r = p.report.find(path);
-        ImGui::TextUnformatted(r ? format_value(r->value, r->unit, app.binary_units).c_str() : "-");
-        // The change from the pin to the current scenario, absolute and in %.
-        if (r && now) {
+        ImGui::TextUnformatted(r ? display_value(*r, app.binary_units).c_str() : "-");
+        // The change from the pin to the current scenario, absolute and in %: none from or to a cost
+        // without a price.
+        if (r && now && !r->unpriced && !now->unpriced) {
           const std::string d = delta_text(now->value, r->value, r->unit, app.binary_units);
           ImGui::TextDisabled("now %s", d.c_str());
         }

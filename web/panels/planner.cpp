@@ -237,7 +237,7 @@ void draw_planner(App& app) {
           ImGui::TableNextColumn();
           ImGui::TextUnformatted(format_bytes(p.total_bytes, app.binary_units).c_str());
           ImGui::TableNextColumn();
-          ImGui::TextUnformatted(format_usd(p.cost_usd).c_str());
+          ImGui::TextUnformatted(gpu_unpriced(app) ? "no price" : format_usd(p.cost_usd).c_str());
           ImGui::TableNextColumn();
           if (ImGui::SmallButton("use")) use_layout(app, p);
           ImGui::SetItemTooltip("Write this layout into the scenario: the Training panel then shows the same step and time");
@@ -263,7 +263,10 @@ void draw_planner(App& app) {
       if (!st.counts.empty()) line_chart(app, "plan_days", st.counts, {{"days", st.days, palette(0)}}, chart);
       chart.y_label = "cost (USD)";
       chart.y_unit = "USD";
-      if (!st.counts.empty()) line_chart(app, "plan_cost", st.counts, {{"cost", st.cost, palette(1)}}, chart);
+      if (gpu_unpriced(app))
+        ImGui::TextDisabled("No cost chart: the GPU has no price (set $ per GPU-hour in Model & hardware).");
+      else if (!st.counts.empty())
+        line_chart(app, "plan_cost", st.counts, {{"cost", st.cost, palette(1)}}, chart);
       ImGui::EndTabItem();
     }
     const bool serving_tab = ImGui::BeginTabItem("Serving", nullptr, tab_flags("Serving"));

@@ -107,7 +107,10 @@ void draw_training(App& app) {
   chart.x_lines.push_back({s.training.tokens, "chosen " + format_number(s.training.tokens)});
   chart.x_lines.push_back({app.report().value("training.chinchilla_tokens"), "Chinchilla-optimal"});
   if (s.training.budget_usd > 0) chart.y_lines.push_back({s.training.budget_usd, "budget " + format_usd(s.training.budget_usd)});
-  line_chart(app, "cost_vs_tokens", xs, {{"cost", cost, palette(1)}}, chart);
+  if (gpu_unpriced(app))
+    ImGui::TextDisabled("No cost chart: the GPU has no price (set $ per GPU-hour in Model & hardware).");
+  else
+    line_chart(app, "cost_vs_tokens", xs, {{"cost", cost, palette(1)}}, chart);
   ImGui::End();
 }
 

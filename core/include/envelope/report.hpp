@@ -84,8 +84,15 @@ struct Result {
   Text error_band;          // expected error from validation ("+-12% typical, ... (decode, 5 cases)"), or ""
   // The value and `substituted` come from one expression (term.hpp): the basis's arithmetic is the value.
   bool basis_is_expression = false;
+  // A cost computed at $0 per GPU-hour because its GPU has no published price and none was typed
+  // (mark_unpriced_costs, evaluate.cpp): displays say "no price" (or "+ unpriced GPUs" on a total with
+  // priced parts), never a confident $0. The JSON keeps the value and adds "unpriced": true.
+  bool unpriced = false;
   std::string basis() const;
 };
+
+// The value as displays show it: format_value, or "no price" / "... + unpriced GPUs" for an unpriced cost.
+std::string display_value(const Result& r, bool binary_units);
 
 struct Warning {
   std::string path, message;
@@ -97,7 +104,8 @@ struct Report {
   const Result* find(std::string_view path) const;
   double value(std::string_view path) const;  // NaN if absent
 
-  // Nested objects whose leaves are {"value", "unit", "basis"} (+ "error" where validated);
+  // Nested objects whose leaves are {"value", "unit", "basis"} (+ "error" where validated, + "unpriced":
+  // true on a cost whose GPU has no price);
   // "warnings" lists {path, message}.
   std::string to_json(int indent = 2) const;
   std::string to_text(bool binary_units = false) const;
