@@ -11,6 +11,7 @@
 #include "envelope/json_input.hpp"
 #include "envelope/planner.hpp"
 #include "envelope/scenario_fields.hpp"
+#include "evaluate_parts.hpp"
 #include "field_check.hpp"
 
 namespace envelope {
@@ -231,8 +232,10 @@ std::string plan_to_json(const PlanFile& f, const TrainingPlannerResult* t, cons
 std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, const ServingPlannerResult* s) {
   std::string out;
   char buf[512];
-  (void)f;
   if (t) {
+    // A GPU without a price (and none typed) costs "no price", as in the report (Result::unpriced).
+    const bool unpriced = !f.scenario.hardware.price_per_gpu_hour &&
+                          !detail::price_for(resolved_accelerator(f.scenario, Catalog::builtin()), f.scenario.hardware.pricing);
     std::snprintf(buf, sizeof buf, "Training: %d layouts considered, %d fit; global batch %.0f sequences\n", t->considered,
                   t->fitting, t->global_batch);
     out += buf;
@@ -241,7 +244,7 @@ std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, cons
     int i = 0;
     for (const TrainingPlan& p : t->ranked) {
       std::snprintf(buf, sizeof buf, "%4d  %-62s %7.3g %4.0f%% %7.1f %6.1f %9s\n", ++i, describe_layout(p.layout).c_str(), p.step_seconds,
-                    100 * p.model_flops_utilization, p.total_bytes / 1e9, p.train_seconds / 86400, format_usd(p.cost_usd).c_str());
+                    100 * p.model_flops_utilization, p.total_bytes / 1e9, p.train_seconds / 86400, unpriced ? "no price" : format_usd(p.cost_usd).c_str());
       out += buf;
     }
     if (!t->rejected.empty()) out += "\nRejected:\n";
@@ -270,10 +273,12 @@ std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, cons
         out += buf;
         continue;
       }
-      std::snprintf(buf, sizeof buf, "%-17s %-7s %3d %6.0f %8.1f %8.2f %15s %9.0f %5.0f %12s %9.3f  %s (%s)\n", o.gpu.c_str(),
+      char per_million[32] = "-";
+      if (o.priced) std::snprintf(per_million, sizeof per_million, "%.3f", o.usd_per_million_tokens);
+      std::snprintf(buf, sizeof buf, "%-17s %-7s %3d %6.0f %8.1f %8.2f %15s %9.0f %5.0f %12s %9s  %s (%s)\n", o.gpu.c_str(),
                     o.weights.c_str(), o.tensor_parallel, o.batch, o.ttft_seconds * 1e3, o.tpot_seconds * 1e3,
-                    format_number(o.tokens_per_second_per_replica).c_str(), o.replicas, o.gpus, format_usd(o.monthly_usd).c_str(),
-                    o.usd_per_million_tokens, o.meets_targets ? "met" : "missed",
+                    format_number(o.tokens_per_second_per_replica).c_str(), o.replicas, o.gpus,
+                    o.priced ? format_usd(o.monthly_usd).c_str() : "no price", per_million, o.meets_targets ? "met" : "missed",
                     (o.expert_parallel > 1 ? "expert parallel " + std::to_string(o.expert_parallel) + "; " + o.note : o.note).c_str());
       out += buf;
     }

@@ -376,4 +376,14 @@ TEST_CASE("costs of a GPU without a price show 'no price', never a confident $0"
   CHECK(q.find("training.cost_usd")->unpriced);
   CHECK_FALSE(q.find("serving.monthly_cost_usd")->unpriced);
   CHECK(q.find("cost.first_year_usd")->unpriced);  // it includes the training cost
+  // The planner's table says so too.
+  const PlanFile f = load_plan_file(R"({"scenario": {"model": {"preset": "llama-3-70b"}, "hardware": {"gpu": "gb300", "count": 64}}})");
+  REQUIRE(f.fatal.empty());
+  TrainingPlannerOptions o;
+  o.keep = 3;
+  const TrainingPlannerResult tp = plan_training(f.scenario, o);
+  REQUIRE_FALSE(tp.ranked.empty());
+  const std::string plan = plan_to_text(f, &tp, nullptr);
+  CHECK(plan.find("no price") != std::string::npos);
+  CHECK(plan.find("$0.00") == std::string::npos);
 }
