@@ -11,7 +11,7 @@
 #include "envelope/json_input.hpp"
 #include "envelope/planner.hpp"
 #include "envelope/scenario_fields.hpp"
-#include "evaluate_parts.hpp"
+#include "envelope/setup.hpp"
 #include "field_check.hpp"
 
 namespace envelope {
@@ -234,8 +234,7 @@ std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, cons
   char buf[512];
   if (t) {
     // A GPU without a price (and none typed) costs "no price", as in the report (Result::unpriced).
-    const bool unpriced = !f.scenario.hardware.price_per_gpu_hour &&
-                          !detail::price_for(resolved_accelerator(f.scenario, Catalog::builtin()), f.scenario.hardware.pricing);
+    const bool unpriced = !has_gpu_price(f.scenario, Catalog::builtin());
     std::snprintf(buf, sizeof buf, "Training: %d layouts considered, %d fit; global batch %.0f sequences\n", t->considered,
                   t->fitting, t->global_batch);
     out += buf;

@@ -161,7 +161,7 @@ Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m,
                                                                     : igpu.on_demand_source;
     if (!s.serving.gpu.empty()) {
       b.add("serving.price_per_gpu_hour", sprice, "USD/h", "price per GPU-hour of serving.gpu", g(sprice), sprice_src);
-      if (!price_for(igpu, sv.hardware.pricing))
+      if (!has_gpu_price(sv, c))
         b.warn("serving.price_per_gpu_hour", "no published price for " + igpu.name +
                                                  ": serving costs show \"no price\" (a typed $ per GPU-hour prices hardware.gpu only)");
     }

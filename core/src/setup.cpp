@@ -223,6 +223,14 @@ Accelerator resolved_accelerator(const Scenario& s, const Catalog& c) {
   return gpu;
 }
 
+bool has_gpu_price(const Scenario& s, const Catalog& c) {
+  if (s.hardware.price_per_gpu_hour) return true;
+  if (s.hardware.gpu == kCustomAccelerator) return false;
+  const Accelerator* a = c.find_accelerator(s.hardware.gpu);
+  if (!a) a = c.find_accelerator(Scenario().hardware.gpu);
+  return price_for(*a, s.hardware.pricing).has_value();
+}
+
 double price_per_gpu_hour(const Scenario& s, const Catalog& c) {
   if (s.hardware.price_per_gpu_hour) return *s.hardware.price_per_gpu_hour;
   if (s.hardware.gpu == kCustomAccelerator) return 0.0;  // no price: reported as such, never ranked

@@ -219,9 +219,8 @@ std::string price_source(const Resolved& x) {
          : hw.pricing == "spot" ? x.gpu.spot_source : x.gpu.on_demand_source;
 }
 double price_result(Builder& b, const Resolved& x, const std::string& source) {
-  const HardwareSection& hw = x.s.hardware;
   const double price = price_per_gpu_hour(x.s, x.c);
-  if (!hw.price_per_gpu_hour && !price_for(x.gpu, hw.pricing))
+  if (!has_gpu_price(x.s, x.c))
     b.warn("hardware.price_per_gpu_hour", "no published price for " + x.gpu.name +
                                               ": its costs show \"no price\" until one is set ($ per GPU-hour, hardware.price_per_gpu_hour)");
   b.add("hardware.price_per_gpu_hour", price, "USD/h", "price per GPU-hour", g(price), source);

@@ -16,6 +16,9 @@ Accelerator custom_accelerator(const HardwareSection& hw);
 // USD per GPU-hour: the scenario's price, else the catalog's on-demand or spot price (whichever
 // `hardware.pricing` asks for, falling back to the other), else 0.
 double price_per_gpu_hour(const Scenario& s, const Catalog& c);
+// Whether that price exists: typed, or a published on-demand / spot figure. Without one the GPU's
+// costs are computed at $0, warned about and shown as "no price" (Result::unpriced).
+bool has_gpu_price(const Scenario& s, const Catalog& c);
 
 // The scenario's GPU with the previous GPU's spec and price overrides cleared (they describe that
 // GPU, not this one).
