@@ -295,7 +295,8 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // recompute repeats the forward pair (Lepikhin et al. 2020). Across nodes, DeepEP-style dispatch
   // (the default) sends a token over the scale-out link once per remote node it targets and NVLink
   // forwards it inside the node (DeepSeek-V3 sec. 3.2.2): expected nodes hit with uniform routing =
-  // n (1 - (1 - 1/n)^k), fewer with the model's group-limited routing (nodes_hit_per_token); dispatch
+  // n (1 - (1 - 1/n)^k), fewer with the model's group-limited routing (nodes_hit_per_token), and inside
+  // a node once per GPU hit (the same count over the e GPUs); dispatch
   // in fp8 when training in fp8 or fp4 (DeepSeek-V3), combine and gradients in 16 bits. Megatron-Core's NCCL all-to-all dispatcher (training.expert_dispatcher
   // "alltoall") sends one 16-bit copy per routed expert: k (n - 1) / n copies leave the node.
   // Exposed by default (Megatron-Core's default schedule); hidden behind compute with expert_overlap.
@@ -311,8 +312,12 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     const double per_pass = (dispatch_bytes + act_bytes) + 2.0 * act_bytes + recomputed * (dispatch_bytes + act_bytes);
     double seconds_per_layer = 0;
     if (span <= x.gpu.scale_up_domain && x.gpu.scale_up_bytes_per_s > 0) {
+      // Inside the domain DeepEP-style dispatch sends a token once per GPU it targets, however many of
+      // that GPU's experts it routes to (DeepEP's dispatch layout: tokens per rank, is_token_in_rank),
+      // as it does once per node across nodes; the NCCL all-to-all dispatcher once per routed expert.
       const Link in = link_for(x.gpu, span);
-      seconds_per_layer = local_tokens * k * (e - 1) / e * a.hidden * per_pass / in.bytes_per_s + 4 * (e - 1) * in.latency;
+      const double copies = x.dispatch_per_expert ? k : nodes_hit_per_token(k, e, a.expert_groups, a.expert_groups_per_token);
+      seconds_per_layer = local_tokens * copies * (e - 1) / e * a.hidden * per_pass / in.bytes_per_s + 4 * (e - 1) * in.latency;
     } else {
       const Link out = link_for(x.gpu, x.gpu.scale_up_domain + 1.0);
       const double nodes = std::ceil(span / std::max(1, x.gpu.scale_up_domain));
@@ -437,16 +442,16 @@ namespace {
 // MXFP8 / per-tensor FP8 kernel efficiency (mx_block_scaling_kernel_ratio): scripts/fit-training-constants sets it.
 constexpr double kMxBlockScalingKernelRatio = 0.910;
 // Blackwell (B200 / GB200) fits, and Blackwell Ultra's (B300 / GB300): scripts/fit-training-constants sets them.
-const KernelEfficiency blackwell_bf16{0.520, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
-const KernelEfficiency blackwell_fp8{0.486, "blackwell", "B200-class fp8: median of 10 published runs; docs/calibration.md"};
-const KernelEfficiency blackwell_fp4{0.402, "blackwell", "B200-class NVFP4: median of 3 published runs; docs/calibration.md"};
+const KernelEfficiency blackwell_bf16{0.511, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
+const KernelEfficiency blackwell_fp8{0.487, "blackwell", "B200-class fp8: median of 10 published runs; docs/calibration.md"};
+const KernelEfficiency blackwell_fp4{0.404, "blackwell", "B200-class NVFP4: median of 3 published runs; docs/calibration.md"};
 // Blackwell Ultra (B300 / GB300): the datasheet's dense bf16 and fp8 peaks are B200's, but its runs
 // reach more of them (Megatron-Bridge 26.08 ran the same four MoE models on GB300 and GB200 in the
 // same container: 1.12-1.28x the tokens/s per GPU; docs/calibration.md, round 9).
 // Fitted on its own fp8 runs; bf16 has no published run and takes the B200-class fit scaled by the
 // two fp8 fits' ratio; NVFP4, whose datasheet peak already rises 1.5x (15 PFLOPS dense), shares the
 // B200-class fit and its GB300 runs are among that fit's records.
-const KernelEfficiency ultra_fp8{0.596, "blackwell-ultra", "B300-class fp8: median of 7 published runs; docs/calibration.md"};
+const KernelEfficiency ultra_fp8{0.591, "blackwell-ultra", "B300-class fp8: median of 7 published runs; docs/calibration.md"};
 double ultra_over_blackwell() { return ultra_fp8.value / blackwell_fp8.value; }
 }  // namespace
 
@@ -463,8 +468,8 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   // (docs/calibration.md; tests/core/test_training_step.cpp holds these constants to that fit).
   const bool fp4 = compute == Dtype::fp4;
   if (has("h100") || has("h200") || has("h800") || has("gh200") || id == "h20")
-    return low_precision ? KernelEfficiency{0.461, "hopper", "H100-class fp8: median of 7 published fp8 runs; docs/calibration.md"}
-                         : KernelEfficiency{0.539, "hopper", "H100-class bf16: median of 8 published runs; docs/calibration.md"};
+    return low_precision ? KernelEfficiency{0.463, "hopper", "H100-class fp8: median of 7 published fp8 runs; docs/calibration.md"}
+                         : KernelEfficiency{0.530, "hopper", "H100-class bf16: median of 8 published runs; docs/calibration.md"};
   if (has("b300") || has("gb300")) {
     if (fp4) return {blackwell_fp4.value, "blackwell", "B200- and B300-class NVFP4: one fit over both; docs/calibration.md"};
     if (low_precision) return ultra_fp8;

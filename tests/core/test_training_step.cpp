@@ -178,7 +178,7 @@ TEST_CASE("training step: fp8 runs the attention products and the output head at
                                      p.bf16_flops_per_step / (g.peak_flops(Dtype::bf16) * e16)) / gpus).epsilon(1e-9));
   CHECK(p.bf16_compute_seconds == Approx(p.bf16_flops_per_step / (g.peak_flops(Dtype::bf16) * e16) / gpus).epsilon(1e-9));
   // ~17% of this run's FLOPs, 24% of its compute time (half the peak at a higher efficiency,
-  // 0.539 x 0.892 and 0.461 x 0.806: 0.17 / 0.481 against 0.83 / (2 x 0.372)).
+  // 0.530 x 0.892 and 0.463 x 0.806: 0.17 / 0.473 against 0.83 / (2 x 0.373)).
   CHECK(p.bf16_flops_per_step / p.hardware_flops_per_step == Approx(0.17).margin(0.02));
   CHECK(p.bf16_compute_seconds / p.compute_seconds == Approx(0.24).margin(0.02));
   const Report r = evaluate(s);
@@ -718,9 +718,12 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // on 256 B300 (PP 8 without virtual stages, EP 8 in a node, 26.06): the planner interleaves (v 4,
   // bubble 11% -> 3%) with EP 16 over two nodes: 1.16; NVIDIA's later recipe for that job
   // (perf_recipes/deepseek/b300, 26.08) interleaves too (VP 2), unmeasured in the tables.
-  const std::map<std::string, double> known_gap = {{"train-step-mb2608-deepseek-v3-256xgb300-fp8", 1.17},
-                                                   {"train-step-mb2606-llama-3.1-405b-256xgb300-fp4", 1.16},
-                                                   {"train-step-mb2606-deepseek-v3-256xb300-fp8", 1.17}};
+  // Round 11: inside an NVLink domain DeepEP-style dispatch sends a token once per GPU it targets, as
+  // the model already counted once per node across nodes (DeepSeek-V3's group-limited routing puts a
+  // token on 3.6 of 8 GPUs at EP 8 instead of 8 copies): the B300 recipe's in-node EP 8 all-to-all
+  // halves, 1.16 -> 1.09 (no longer a gap), and DeepSeek-V3 on GB300 1.17 -> 1.16.
+  const std::map<std::string, double> known_gap = {{"train-step-mb2608-deepseek-v3-256xgb300-fp8", 1.16},
+                                                   {"train-step-mb2606-llama-3.1-405b-256xgb300-fp4", 1.16}};
   int checked = 0, alternatives = 0;
   for (const ValidationCase& c : validation_cases()) {
     if (c.category != "training-throughput" || !c.excluded.empty()) continue;
