@@ -35,10 +35,16 @@ void draw_cost(App& app) {
   struct Part {
     const char* name;
     double usd;
+    bool unpriced = false;  // a GPU cost without a price (Result::unpriced): "no price", not $0
+  };
+  const auto unpriced = [&](const char* path) {
+    const Result* x = r.find(path);
+    return x && x->unpriced;
   };
   std::vector<Part> parts;
-  if (inc.training) parts.push_back({"training", r.value("cost.training_usd")});
-  if (inc.serving) parts.push_back({"serving x12", 12 * r.value("serving.monthly_cost_usd")});
+  if (inc.training) parts.push_back({"training", r.value("cost.training_usd"), unpriced("cost.training_usd")});
+  if (inc.serving)
+    parts.push_back({"serving x12", 12 * r.value("serving.monthly_cost_usd"), unpriced("serving.monthly_cost_usd")});
   if (inc.storage) parts.push_back({"storage x12", 12 * r.value("storage.monthly_cost_usd")});
   if (inc.storage) parts.push_back({"egress x12", 12 * r.value("storage.egress_monthly_usd")});
   if (inc.feature_store && r.find("feature_store.monthly_cost_usd"))
@@ -62,7 +68,8 @@ void draw_cost(App& app) {
   };
   std::vector<LegendEntry> legend;
   for (size_t i = 0; i < parts.size(); ++i)
-    legend.push_back({std::string(parts[i].name) + " " + format_usd(parts[i].usd) + " (" + share(parts[i].usd) + ")",
+    legend.push_back({std::string(parts[i].name) +
+                          (parts[i].unpriced ? " no price" : " " + format_usd(parts[i].usd) + " (" + share(parts[i].usd) + ")"),
                       palette(static_cast<int>(i))});
   ChartArea c(app, "cost-breakdown", "first-year cost by section", {0, total > 0 ? total : 1, false, "first-year cost (USD)", "USD"},
               {0, 1, false, "", "", false}, legend, 9);
@@ -86,7 +93,7 @@ void draw_cost(App& app) {
   if (hovered >= 0) {
     const Part& p = parts[static_cast<size_t>(hovered)];
     dl->AddRect(hovered_min, hovered_max, ImGui::GetColorU32(ImGuiCol_Text), 0, 0, 2.0f);
-    c.show_value(std::string(p.name) + ": " + format_usd(p.usd) + " (" + share(p.usd) + " of the first year)");
+    c.show_value(std::string(p.name) + ": " + (p.unpriced ? std::string("no price") : format_usd(p.usd) + " (" + share(p.usd) + " of the first year)"));
   }
   ImGui::End();
 }
