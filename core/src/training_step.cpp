@@ -265,12 +265,25 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.compute_seconds = busiest_gpu(kernel_seconds);
   plan.bf16_compute_seconds = rate16 > 0 ? busiest_gpu(plan.bf16_flops_per_step / rate16) : 0.0;
   const double act_bytes = 2.0;  // 16-bit activations on the wire
-  // Tensor parallel: 2 all-reduces forward + 2 backward per layer and micro-batch (+2 when the
-  // forward is recomputed) of the GPU's s/cp x b x h activations; sequence parallel moves the same.
+  // Tensor parallel, per layer and micro-batch, of the GPU's s/cp x b x h activations: 2 all-reduces
+  // forward + 2 backward (+2 when the forward is recomputed), 16-bit. With sequence parallel the same
+  // volume as all-gathers of the GEMM inputs, at the GEMM precision, and reduce-scatters, 16-bit
+  // (tensor_parallel_collectives, sequence_parallel_gather_bytes_per_value).
   const Link tp_link = link_for(x.gpu, t);
   const double recomputed = L.recompute == "full" ? 1.0 : 0.0;
-  plan.tensor_parallel_total_seconds = layers_per_stage * m * (4 + 2 * recomputed) *
-                                       ring_allreduce_seconds(local_seq * mb * a.hidden * act_bytes, t, tp_link.bytes_per_s, tp_link.latency);
+  const double tp_tensor = local_seq * mb * a.hidden;  // values per collective
+  const double tp_one_way = ring_allreduce_seconds(1.0, t, tp_link.bytes_per_s, 0.0) / 2.0;  // s per byte, one collective
+  const double tp_hops = t > 1 ? (t - 1) * tp_link.latency : 0.0;
+  if (L.sequence_parallel && t > 1) {
+    const TensorParallelCollectives c = tensor_parallel_collectives(recomputed > 0);
+    const double gather_bytes = sequence_parallel_gather_bytes_per_value(x.dtype, x.fp8_scaling_factor != 1.0);
+    plan.tensor_parallel_total_seconds = layers_per_stage * m *
+                                         (c.gathers * (tp_tensor * gather_bytes * tp_one_way + tp_hops) +
+                                          c.scatters * (tp_tensor * act_bytes * tp_one_way + tp_hops));
+  } else {
+    plan.tensor_parallel_total_seconds = layers_per_stage * m * (4 + 2 * recomputed) *
+                                         ring_allreduce_seconds(tp_tensor * act_bytes, t, tp_link.bytes_per_s, tp_link.latency);
+  }
   plan.tensor_parallel_seconds = plan.tensor_parallel_total_seconds;
   if (L.tp_comm_overlapped()) {
     // Beside the TP-split GEMMs: the compute less its attention products (not split into GEMM chunks).
@@ -444,7 +457,7 @@ constexpr double kMxBlockScalingKernelRatio = 0.910;
 // Blackwell (B200 / GB200) fits, and Blackwell Ultra's (B300 / GB300): scripts/fit-training-constants sets them.
 const KernelEfficiency blackwell_bf16{0.511, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
 const KernelEfficiency blackwell_fp8{0.487, "blackwell", "B200-class fp8: median of 10 published runs; docs/calibration.md"};
-const KernelEfficiency blackwell_fp4{0.404, "blackwell", "B200-class NVFP4: median of 3 published runs; docs/calibration.md"};
+const KernelEfficiency blackwell_fp4{0.366, "blackwell", "B200-class NVFP4: median of 3 published runs; docs/calibration.md"};
 // Blackwell Ultra (B300 / GB300): the datasheet's dense bf16 and fp8 peaks are B200's, but its runs
 // reach more of them (Megatron-Bridge 26.08 ran the same four MoE models on GB300 and GB200 in the
 // same container: 1.12-1.28x the tokens/s per GPU; docs/calibration.md, round 9).
@@ -502,6 +515,17 @@ std::string fp8_scaling_warning(const Accelerator& gpu, Dtype compute, const std
   if (generation != "hopper" && generation != "ampere") return "";
   return "MXFP8 runs on Blackwell's block-scaled tensor cores; " + gpu.name +
          " has none (its fp8 runs scale per tensor): the MX ratio fitted on Blackwell runs is applied";
+}
+
+TensorParallelCollectives tensor_parallel_collectives(bool forward_recomputed) {
+  const double r = forward_recomputed ? 1.0 : 0.0;
+  return {4.0 + 2.0 * r, 4.0 + 2.0 * r};
+}
+
+double sequence_parallel_gather_bytes_per_value(Dtype compute, bool mx) {
+  if (compute == Dtype::fp8) return 1.0 + (mx ? 1.0 / 32.0 : 0.0);  // E4M3 (+ an E8M0 scale per 32 with MX)
+  if (compute == Dtype::fp4) return 0.5 + 1.0 / 16.0;              // NVFP4: E2M1 + an E4M3 scale per 16
+  return 2.0;
 }
 
 double kernel_generation_gain(const Accelerator& gpu) {

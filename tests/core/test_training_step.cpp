@@ -722,8 +722,10 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // the model already counted once per node across nodes (DeepSeek-V3's group-limited routing puts a
   // token on 3.6 of 8 GPUs at EP 8 instead of 8 copies): the B300 recipe's in-node EP 8 all-to-all
   // halves, 1.16 -> 1.09 (no longer a gap), and DeepSeek-V3 on GB300 1.17 -> 1.16.
-  const std::map<std::string, double> known_gap = {{"train-step-mb2608-deepseek-v3-256xgb300-fp8", 1.16},
-                                                   {"train-step-mb2606-llama-3.1-405b-256xgb300-fp4", 1.16}};
+  // Round 11 also sent sequence parallel's all-gathers at the GEMM precision, as Transformer Engine
+  // quantizes before it gathers (NVFP4 0.56 bytes a value, fp8 1; the reduce-scatters stay 16-bit):
+  // Llama 3.1 405B in NVFP4 on GB300 (TP 4, not overlapped) 1.16 -> 1.10, no longer a gap.
+  const std::map<std::string, double> known_gap = {{"train-step-mb2608-deepseek-v3-256xgb300-fp8", 1.16}};
   int checked = 0, alternatives = 0;
   for (const ValidationCase& c : validation_cases()) {
     if (c.category != "training-throughput" || !c.excluded.empty()) continue;

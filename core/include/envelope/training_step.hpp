@@ -132,6 +132,24 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
 // fit says: the B300-class fp8 fit over the B200-class one (Megatron-Bridge 26.06/26.08 runs,
 // docs/calibration.md round 9); 1 for every other accelerator. Fine-tuning scales its default MFU by it.
 double kernel_generation_gain(const Accelerator& gpu);
+// Tensor parallel with sequence parallel, per layer and micro-batch (Korthikanti et al. 2022, the same
+// volume as the 4 all-reduces without it; Megatron-Core / Transformer Engine Linear and LayerNormLinear):
+// forward, an all-gather of each of the two column-parallel GEMMs' inputs (QKV, FC1) and a
+// reduce-scatter of each row-parallel output (projection, FC2); backward, the row-parallel output
+// gradients all-gathered and the column-parallel input gradients reduce-scattered: 4 gathers and 4
+// scatters, 2 more of each when the forward is recomputed. The inputs gathered again for the weight
+// gradients (only the local shard is saved) go asynchronously beside the input-gradient GEMMs
+// (layernorm_linear.py: async_op=True, waited before the wgrad GEMM) and are not counted.
+struct TensorParallelCollectives {
+  double gathers = 4, scatters = 4;
+};
+TensorParallelCollectives tensor_parallel_collectives(bool forward_recomputed);
+// Bytes per value of a sequence-parallel all-gather: the GEMM input in the GEMM's precision. Transformer
+// Engine quantizes before it gathers (gather_along_first_dim with the input and grad-output quantizers:
+// FP8, MXFP8 and NVFP4 all-gathers; transformer_engine/pytorch/distributed.py, module/base.py
+// grad_output_preprocess, snapshot d0067d0): 2 in 16 bits, 1 in fp8 (+1/32 for MX scales), 0.5625 in
+// NVFP4. Reduce-scatters sum, in 16 bits.
+double sequence_parallel_gather_bytes_per_value(Dtype compute, bool mx);
 // Share of the per-tensor fp8 kernel efficiency fp8 GEMMs reach with MX block scaling (MXFP8: one
 // E8M0 scale per 32 values; training.fp8_scaling / finetune.fp8_scaling "mx"). Fitted on the jobs
 // published in both recipes (fit_mx_block_scaling_ratio, calibration.hpp; docs/calibration.md round 11).
