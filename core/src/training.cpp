@@ -101,7 +101,14 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
         cat({"(", g(p.compute_seconds), " + ", g(p.moe_work_seconds), ") x ", g(L.pipeline_parallel - 1), " / (",
              g(p.micro_batches), " x ", g(L.interleave), ")"}),
         "1F1B pipeline bubble (Narayanan et al. 2021)");
-  const char* tp_formula = "layers per stage x micro_batches x 4 ring all-reduces of (s / cp) x b x h x 2 B";
+  // With sequence parallel the all-gathers go at the GEMM precision (sequence_parallel_gather_bytes_per_value).
+  const std::string tp_per_layer = L.recompute == "full" ? "6" : "4";
+  const std::string tp_formula =
+      L.sequence_parallel && L.tensor_parallel > 1
+          ? "layers per stage x micro_batches x " + tp_per_layer + " ring all-gathers at " +
+                g(m.sp_gather_bytes) + " B and " + tp_per_layer +
+                " reduce-scatters at 2 B of (s / cp) x b x h values (Transformer Engine gathers GEMM inputs quantized)"
+          : "layers per stage x micro_batches x " + tp_per_layer + " ring all-reduces of (s / cp) x b x h x 2 B";
   if (L.tp_comm_overlapped()) {
     b.add("training.step.tensor_parallel_total_seconds", p.tensor_parallel_total_seconds, "s", tp_formula,
           g(p.tensor_parallel_total_seconds), src);

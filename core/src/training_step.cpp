@@ -46,6 +46,7 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.kernel_fit = training_kernel_efficiency(x.gpu, dt);
   x.gemm_half_width = gemm_half_width(x.peak, x.gpu.bandwidth_bytes_per_s);
   x.fp8_scaling_factor = fp8_scaling_kernel_factor(dt, s.training.fp8_scaling);
+  x.sp_gather_bytes = sequence_parallel_gather_bytes_per_value(dt, s.training.fp8_scaling == "mx");
   x.kernel_efficiency = efficiency                     ? *efficiency
                         : s.training.kernel_efficiency ? *s.training.kernel_efficiency
                                                        : x.kernel_fit.value * gemm_width_factor(x.arch.hidden, x.gemm_half_width) *
@@ -276,9 +277,8 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const double tp_hops = t > 1 ? (t - 1) * tp_link.latency : 0.0;
   if (L.sequence_parallel && t > 1) {
     const TensorParallelCollectives c = tensor_parallel_collectives(recomputed > 0);
-    const double gather_bytes = sequence_parallel_gather_bytes_per_value(x.dtype, x.fp8_scaling_factor != 1.0);
     plan.tensor_parallel_total_seconds = layers_per_stage * m *
-                                         (c.gathers * (tp_tensor * gather_bytes * tp_one_way + tp_hops) +
+                                         (c.gathers * (tp_tensor * x.sp_gather_bytes * tp_one_way + tp_hops) +
                                           c.scatters * (tp_tensor * act_bytes * tp_one_way + tp_hops));
   } else {
     plan.tensor_parallel_total_seconds = layers_per_stage * m * (4 + 2 * recomputed) *

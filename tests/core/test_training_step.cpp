@@ -1379,3 +1379,30 @@ TEST_CASE("training step: MXFP8 runs its fp8 kernels at the fitted share of per-
   for (const Problem& pr : bad.problems) named |= pr.path == "training.fp8_scaling";
   CHECK(named);
 }
+
+TEST_CASE("training step: sequence-parallel all-gathers go at the GEMM precision, reduce-scatters at 16 bits", "[training-step]") {
+  // Transformer Engine quantizes a GEMM input before it gathers it (gather_along_first_dim with the
+  // input / grad-output quantizer: FP8, MXFP8, NVFP4); per layer and micro-batch 4 all-gathers and 4
+  // reduce-scatters, the volume of 4 all-reduces (Korthikanti et al. 2022). Same layout, three
+  // precisions: the TP traffic scales as 4 x gather bytes + 4 x 2.
+  Scenario s = validation_case("train-step-mb2606-llama-3.1-405b-256xgb300-fp4").scenario;
+  REQUIRE(s.training.sequence_parallel);
+  REQUIRE_FALSE(s.training.tp_comm_overlap);
+  auto tp = [&](const char* dtype, const char* scaling) {
+    Scenario x = s;
+    x.training.dtype = dtype;
+    x.training.fp8_scaling = scaling;
+    return training_step(x, scenario_training_layout(x)).tensor_parallel_total_seconds;
+  };
+  const double bf16 = tp("bf16", "tensor"), fp8 = tp("fp8", "tensor"), mx = tp("fp8", "mx"), fp4 = tp("fp4", "tensor");
+  CHECK(fp8 / bf16 == Approx((4 * 1.0 + 4 * 2.0) / 16.0).epsilon(0.01));
+  CHECK(mx / bf16 == Approx((4 * (1.0 + 1.0 / 32) + 4 * 2.0) / 16.0).epsilon(0.01));
+  CHECK(fp4 / bf16 == Approx((4 * 0.5625 + 4 * 2.0) / 16.0).epsilon(0.01));
+  // Without sequence parallel: 4 all-reduces in 16 bits whatever the precision.
+  s.training.sequence_parallel = false;
+  CHECK(tp("fp4", "tensor") == Approx(tp("bf16", "tensor")).epsilon(1e-12));
+  // And the report names the bytes.
+  const Result* line = evaluate(validation_case("train-step-mb2606-llama-3.1-405b-256xgb300-fp4").scenario).find("training.step.tensor_parallel_seconds");
+  REQUIRE(line != nullptr);
+  CHECK(line->formula.find("all-gathers at 0.5625 B") != std::string::npos);
+}

@@ -343,6 +343,7 @@ struct TrainingStepModel {
   double grad_reduce_bytes = 4;      // bytes per gradient on the data-parallel wire (training.grad_reduce_dtype)
   double gemm_half_width = 256;      // gemm_half_width(peak, bandwidth) at the training precision
   double fp8_scaling_factor = 1;     // fp8_scaling_kernel_factor (training.fp8_scaling); in kernel_efficiency
+  double sp_gather_bytes = 2;        // sequence_parallel_gather_bytes_per_value at the training precision
   // DeepSeek-V3's memory savings (scenario.hpp, TrainingSection): the recipe above already holds
   // training.optimizer_state_dtype; these the activations.
   bool swiglu_fp8_input = false;        // training.moe_swiglu_cache == "fp8-input"
