@@ -1347,7 +1347,8 @@ TEST_CASE("training step: MXFP8 runs its fp8 kernels at the fitted share of per-
   const LoadResult back = decode_link(encode_link_fragment(s));
   REQUIRE(back.ok());
   CHECK(back.scenario.training.fp8_scaling == "mx");
-  const Result* line = evaluate(s).find("training.step.kernel_efficiency");
+  const Report report = evaluate(s);  // kept: the line points into it
+  const Result* line = report.find("training.step.kernel_efficiency");
   REQUIRE(line != nullptr);
   CHECK(line->formula.find("MXFP8") != std::string::npos);
   // MXFP8 on a GPU without block-scaled tensor cores computes as typed, with a warning; on Blackwell none.
@@ -1402,7 +1403,8 @@ TEST_CASE("training step: sequence-parallel all-gathers go at the GEMM precision
   s.training.sequence_parallel = false;
   CHECK(tp("fp4", "tensor") == Approx(tp("bf16", "tensor")).epsilon(1e-12));
   // And the report names the bytes.
-  const Result* line = evaluate(validation_case("train-step-mb2606-llama-3.1-405b-256xgb300-fp4").scenario).find("training.step.tensor_parallel_seconds");
+  const Report report = evaluate(validation_case("train-step-mb2606-llama-3.1-405b-256xgb300-fp4").scenario);
+  const Result* line = report.find("training.step.tensor_parallel_seconds");
   REQUIRE(line != nullptr);
   CHECK(line->formula.find("all-gathers at 0.5625 B") != std::string::npos);
 }
