@@ -2,7 +2,11 @@
 """Generates a C++ source holding catalog assets (assets/*.json) as flat records, read by
 core/src/asset_tables.hpp: the page starts without parsing JSON (docs/performance.md, round 4).
 
-Usage: asset_tables.py OUT.cpp assets/hardware.json assets/models.json ... --json assets/examples.json ...
+Usage: asset_tables.py [--page] OUT.cpp assets/hardware.json assets/models.json ... --json assets/examples.json ...
+
+--page (the wasm build): the JSON entries also leave out their "field" (a validation case's path into
+its published record, which only the native tests read: tests/core/test_validation.cpp), 0.4 KiB of
+the gzipped page.
 
 Files after --json are embedded as JSON text instead (envelope::embedded_asset(name)), minified and
 without their top-level "about" and without the "note" of each entry of a top-level array (a
@@ -108,6 +112,9 @@ def file_name(f):
 
 def main():
     args = sys.argv[1:]
+    page = bool(args) and args[0] == "--page"
+    if page:
+        args.pop(0)
     out_path = args.pop(0)
     split = args.index("--json") if "--json" in args else len(args)
     files, json_files = args[:split], args[split + 1:]
@@ -147,6 +154,8 @@ def main():
                 for item in value:
                     if isinstance(item, dict):
                         item.pop("note", None)
+                        if page:
+                            item.pop("field", None)
         minified = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
         chunks = [minified[k:k + 100] for k in range(0, len(minified), 100)] or [""]
         arrays.append(f"const char j{i}[] =\n" + "\n".join("    " + c_string(c) for c in chunks) + ";\n")

@@ -107,7 +107,7 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
       L.sequence_parallel && L.tensor_parallel > 1
           ? "layers per stage x micro_batches x " + tp_per_layer + " ring all-gathers at " +
                 g(m.sp_gather_bytes) + " B and " + tp_per_layer +
-                " reduce-scatters at 2 B of (s / cp) x b x h values (Transformer Engine gathers GEMM inputs quantized)"
+                " reduce-scatters at 2 B of (s / cp) x b x h values"
           : "layers per stage x micro_batches x " + tp_per_layer + " ring all-reduces of (s / cp) x b x h x 2 B";
   if (L.tp_comm_overlapped()) {
     b.add("training.step.tensor_parallel_total_seconds", p.tensor_parallel_total_seconds, "s", tp_formula,

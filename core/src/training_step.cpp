@@ -513,8 +513,7 @@ std::string fp8_scaling_warning(const Accelerator& gpu, Dtype compute, const std
   if (fp8_scaling_kernel_factor(compute, fp8_scaling) == 1.0) return "";
   const std::string generation = training_kernel_efficiency(gpu, compute).generation;
   if (generation != "hopper" && generation != "ampere") return "";
-  return "MXFP8 runs on Blackwell's block-scaled tensor cores; " + gpu.name +
-         " has none (its fp8 runs scale per tensor): the MX ratio fitted on Blackwell runs is applied";
+  return "MXFP8 needs block-scaled tensor cores (Blackwell); " + gpu.name + " has none: the Blackwell MX ratio is applied";
 }
 
 TensorParallelCollectives tensor_parallel_collectives(bool forward_recomputed) {

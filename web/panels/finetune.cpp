@@ -70,8 +70,7 @@ void draw_finetune(App& app) {
                           "kernel-efficiency ratio to bf16 (row 'Kernel ratio to bf16'); fp8 saves linear inputs at 1 byte");
     if (f.dtype == "fp8") {
       input_choice(app, "fp8 scaling", f.fp8_scaling, {"tensor", "mx"});
-      ImGui::SetItemTooltip("tensor: one scale per tensor (FP8 current / delayed scaling); mx: MXFP8, a scale per 32 values "
-                            "(Blackwell), at the fitted MX / per-tensor kernel ratio");
+      ImGui::SetItemTooltip("tensor: a scale per tensor; mx: MXFP8, a scale per 32 values (Blackwell), at the fitted MX ratio");
     }
     const Result* mfu = app.report().find("finetune.mfu");
     input_field(app, "MFU", "finetune.mfu", mfu ? mfu->value : 0.4);

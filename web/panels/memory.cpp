@@ -94,8 +94,7 @@ void draw_memory(App& app) {
     ImGui::SetItemTooltip("attention products in fp8 too (Transformer Engine fp8 dot-product attention, "
                           "--fp8-dot-product-attention); off: at 16 bits, as DeepSeek-V3 trained");
     input_choice(app, "fp8 scaling", s.training.fp8_scaling, {"tensor", "mx"});
-    ImGui::SetItemTooltip("tensor: one scale per tensor (FP8 current / delayed scaling, every Hopper run); mx: MXFP8, a scale "
-                          "per 32 values (Blackwell), its fp8 kernels at the fitted MX / per-tensor ratio");
+    ImGui::SetItemTooltip("tensor: a scale per tensor; mx: MXFP8, a scale per 32 values (Blackwell), at the fitted MX ratio");
   }
   // DeepSeek-V3's memory savings (report sec. 3.2.3 and 3.3.3); off by default.
   input_choice(app, "optimizer moments", s.training.optimizer_state_dtype, {"recipe", "bf16"});
