@@ -223,20 +223,22 @@ Accelerator resolved_accelerator(const Scenario& s, const Catalog& c) {
   return gpu;
 }
 
-bool has_gpu_price(const Scenario& s, const Catalog& c) {
-  if (s.hardware.price_per_gpu_hour) return true;
-  if (s.hardware.gpu == kCustomAccelerator) return false;
+namespace {
+// The typed price, else the catalog's (on-demand or spot, as hardware.pricing asks); none for a
+// custom accelerator without a typed one.
+std::optional<double> gpu_price(const Scenario& s, const Catalog& c) {
+  if (s.hardware.price_per_gpu_hour) return s.hardware.price_per_gpu_hour;
+  if (s.hardware.gpu == kCustomAccelerator) return std::nullopt;
   const Accelerator* a = c.find_accelerator(s.hardware.gpu);
   if (!a) a = c.find_accelerator(Scenario().hardware.gpu);
-  return price_for(*a, s.hardware.pricing).has_value();
+  return price_for(*a, s.hardware.pricing);
 }
+}  // namespace
+
+bool has_gpu_price(const Scenario& s, const Catalog& c) { return gpu_price(s, c).has_value(); }
 
 double price_per_gpu_hour(const Scenario& s, const Catalog& c) {
-  if (s.hardware.price_per_gpu_hour) return *s.hardware.price_per_gpu_hour;
-  if (s.hardware.gpu == kCustomAccelerator) return 0.0;  // no price: reported as such, never ranked
-  const Accelerator* a = c.find_accelerator(s.hardware.gpu);
-  if (!a) a = c.find_accelerator(Scenario().hardware.gpu);
-  return price_for(*a, s.hardware.pricing).value_or(0.0);
+  return gpu_price(s, c).value_or(0.0);  // no price: reported as such ("no price"), never ranked
 }
 
 void select_accelerator(Scenario& s, const std::string& id) {

@@ -46,7 +46,7 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.kernel_fit = training_kernel_efficiency(x.gpu, dt);
   x.gemm_half_width = gemm_half_width(x.peak, x.gpu.bandwidth_bytes_per_s);
   x.fp8_scaling_factor = fp8_scaling_kernel_factor(dt, s.training.fp8_scaling);
-  x.sp_gather_bytes = sequence_parallel_gather_bytes_per_value(dt, s.training.fp8_scaling == "mx");
+  x.sp_gather_bytes = sequence_parallel_gather_bytes_per_value(dt, s.training.fp8_scaling);
   x.kernel_efficiency = efficiency                     ? *efficiency
                         : s.training.kernel_efficiency ? *s.training.kernel_efficiency
                                                        : x.kernel_fit.value * gemm_width_factor(x.arch.hidden, x.gemm_half_width) *
@@ -272,18 +272,16 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // (tensor_parallel_collectives, sequence_parallel_gather_bytes_per_value).
   const Link tp_link = link_for(x.gpu, t);
   const double recomputed = L.recompute == "full" ? 1.0 : 0.0;
+  // An all-reduce is a reduce-scatter and an all-gather of the same tensor (ring): without sequence
+  // parallel the gathers are the all-reduces' halves, in 16 bits.
   const double tp_tensor = local_seq * mb * a.hidden;  // values per collective
   const double tp_one_way = ring_allreduce_seconds(1.0, t, tp_link.bytes_per_s, 0.0) / 2.0;  // s per byte, one collective
   const double tp_hops = t > 1 ? (t - 1) * tp_link.latency : 0.0;
-  if (L.sequence_parallel && t > 1) {
-    const TensorParallelCollectives c = tensor_parallel_collectives(recomputed > 0);
-    plan.tensor_parallel_total_seconds = layers_per_stage * m *
-                                         (c.gathers * (tp_tensor * x.sp_gather_bytes * tp_one_way + tp_hops) +
-                                          c.scatters * (tp_tensor * act_bytes * tp_one_way + tp_hops));
-  } else {
-    plan.tensor_parallel_total_seconds = layers_per_stage * m * (4 + 2 * recomputed) *
-                                         ring_allreduce_seconds(tp_tensor * act_bytes, t, tp_link.bytes_per_s, tp_link.latency);
-  }
+  const TensorParallelCollectives c = tensor_parallel_collectives(recomputed > 0);
+  const double gather_bytes = L.sequence_parallel ? x.sp_gather_bytes : act_bytes;
+  plan.tensor_parallel_total_seconds = layers_per_stage * m *
+                                       (c.gathers * (tp_tensor * gather_bytes * tp_one_way + tp_hops) +
+                                        c.scatters * (tp_tensor * act_bytes * tp_one_way + tp_hops));
   plan.tensor_parallel_seconds = plan.tensor_parallel_total_seconds;
   if (L.tp_comm_overlapped()) {
     // Beside the TP-split GEMMs: the compute less its attention products (not split into GEMM chunks).
@@ -521,8 +519,8 @@ TensorParallelCollectives tensor_parallel_collectives(bool forward_recomputed) {
   return {4.0 + 2.0 * r, 4.0 + 2.0 * r};
 }
 
-double sequence_parallel_gather_bytes_per_value(Dtype compute, bool mx) {
-  if (compute == Dtype::fp8) return 1.0 + (mx ? 1.0 / 32.0 : 0.0);  // E4M3 (+ an E8M0 scale per 32 with MX)
+double sequence_parallel_gather_bytes_per_value(Dtype compute, const std::string& fp8_scaling) {
+  if (compute == Dtype::fp8) return 1.0 + (fp8_scaling == "mx" ? 1.0 / 32.0 : 0.0);  // E4M3 (+ an E8M0 scale per 32 with MX)
   if (compute == Dtype::fp4) return 0.5 + 1.0 / 16.0;              // NVFP4: E2M1 + an E4M3 scale per 16
   return 2.0;
 }

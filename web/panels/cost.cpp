@@ -54,7 +54,7 @@ void draw_cost(App& app) {
   if (inc.recommender) parts.push_back({"recommender x12", 12 * r.value("recommender.monthly_cost_usd")});
   // The serving fleet's warnings (a replica that does not fit or misses its latency targets).
   if (inc.serving) warnings_for(app, {"serving.gpus", "serving.meets_targets", "serving.price_per_gpu_hour"});
-  // A GPU without a published price: its $0 lines are not a price (Model & hardware: $ per GPU-hour).
+  // A GPU without a published price: its costs read "no price" (Model & hardware: $ per GPU-hour).
   if (inc.training || inc.finetune) warnings_for(app, {"hardware.price_per_gpu_hour"});
   double total = 0;
   for (const Part& p : parts) total += p.usd;

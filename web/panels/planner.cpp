@@ -203,6 +203,7 @@ void draw_planner(App& app) {
           });
           specs->SpecsDirty = false;
         }
+        const bool unpriced = gpu_unpriced(app);  // the scenario's GPU: every row's
         for (size_t i = 0; i < st.training.ranked.size(); ++i) {
           const TrainingPlan& p = st.training.ranked[i];
           ImGui::PushID(static_cast<int>(i));
@@ -237,7 +238,7 @@ void draw_planner(App& app) {
           ImGui::TableNextColumn();
           ImGui::TextUnformatted(format_bytes(p.total_bytes, app.binary_units).c_str());
           ImGui::TableNextColumn();
-          ImGui::TextUnformatted(gpu_unpriced(app) ? "no price" : format_usd(p.cost_usd).c_str());
+          ImGui::TextUnformatted(unpriced ? "no price" : format_usd(p.cost_usd).c_str());
           ImGui::TableNextColumn();
           if (ImGui::SmallButton("use")) use_layout(app, p);
           ImGui::SetItemTooltip("Write this layout into the scenario: the Training panel then shows the same step and time");

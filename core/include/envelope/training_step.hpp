@@ -137,7 +137,8 @@ double kernel_generation_gain(const Accelerator& gpu);
 // forward, an all-gather of each of the two column-parallel GEMMs' inputs (QKV, FC1) and a
 // reduce-scatter of each row-parallel output (projection, FC2); backward, the row-parallel output
 // gradients all-gathered and the column-parallel input gradients reduce-scattered: 4 gathers and 4
-// scatters, 2 more of each when the forward is recomputed. The inputs gathered again for the weight
+// scatters, 2 more of each when the forward is recomputed (without sequence parallel, the halves of its
+// 4 + 2 all-reduces, the same volume in 16 bits). The inputs gathered again for the weight
 // gradients (only the local shard is saved) go asynchronously beside the input-gradient GEMMs
 // (layernorm_linear.py: async_op=True, waited before the wgrad GEMM) and are not counted.
 struct TensorParallelCollectives {
@@ -149,7 +150,7 @@ TensorParallelCollectives tensor_parallel_collectives(bool forward_recomputed);
 // FP8, MXFP8 and NVFP4 all-gathers; transformer_engine/pytorch/distributed.py, module/base.py
 // grad_output_preprocess, snapshot d0067d0): 2 in 16 bits, 1 in fp8 (+1/32 for MX scales), 0.5625 in
 // NVFP4. Reduce-scatters sum, in 16 bits.
-double sequence_parallel_gather_bytes_per_value(Dtype compute, bool mx);
+double sequence_parallel_gather_bytes_per_value(Dtype compute, const std::string& fp8_scaling);
 // Share of the per-tensor fp8 kernel efficiency fp8 GEMMs reach with MX block scaling (MXFP8: one
 // E8M0 scale per 32 values; training.fp8_scaling / finetune.fp8_scaling "mx"). Fitted on the jobs
 // published in both recipes (fit_mx_block_scaling_ratio, calibration.hpp; docs/calibration.md round 11).
