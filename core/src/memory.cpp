@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
 #include "envelope/units.hpp"
 #include "evaluate_parts.hpp"
@@ -273,15 +274,18 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
   const Term total_sum = Term(tstep.weights_bytes) + Term(tstep.gradients_bytes) + Term(tstep.optimizer_bytes) +
                          Term(tstep.activations_bytes) + Term(tstep.fp8_weight_copy_bytes);
   b.add("memory.training.total_bytes", mtp ? total_sum + Term(tstep.mtp_bytes) : total_sum, "B", total_parts, "sum");
-  const bool train_fits = train_total <= gpu.memory_bytes;
-  b.add("memory.training.fits", train_fits ? 1 : 0, "bool", "total <= device memory", g(train_total) + " <= " + g(gpu.memory_bytes),
-        spec_src);
+  const bool train_fits = tstep.fits;  // the step model's test, so the Memory panel and the Planner agree
+  b.add("memory.training.fits", train_fits ? 1 : 0, "bool",
+        "total <= " + g(kTrainingUsableMemoryFraction) + " x device memory (the rest for allocator fragmentation)",
+        g(train_total) + " <= " + g(kTrainingUsableMemoryFraction) + " x " + g(gpu.memory_bytes), spec_src);
   b.add("memory.training.min_gpus_model_states", gpus_to_fit(Term(P) * Term(rb.total()), Term(gpu.memory_bytes), Term(1.0)), "1",
         "ceil(params x bytes_per_param(recipe) / (memory x 1))",
         "seed 'need at least 2 x A100 80GB' (model states sharded, e.g. ZeRO-3)");
   if (!train_fits)
-    b.warn("memory.training.fits", "training state does not fit in " + gpu.name + " memory; raise ZeRO stage, tensor/pipeline/"
-                                   "context parallel, or use recompute");
+    b.warn("memory.training.fits", "training state (" + format_bytes(train_total, false) + ") does not fit in " +
+                                       g(100 * kTrainingUsableMemoryFraction) + "% of " + gpu.name +
+                                       " memory (the rest kept for allocator fragmentation); raise ZeRO stage, tensor/pipeline/"
+                                       "context parallel, or use recompute");
 
 }
 

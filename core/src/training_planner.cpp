@@ -57,7 +57,7 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
     char buf[300];
     std::snprintf(buf, sizeof buf, "%s: the scenario's layout, %s: step %s, %s per GPU of %s; MFU %.0f%%; bottleneck %s.",
                   describe_layout(plan.layout).c_str(), plan.fits ? "fits" : "does NOT fit", format_seconds(plan.step_seconds).c_str(),
-                  format_bytes(plan.total_bytes, false).c_str(), format_bytes(x.gpu.memory_bytes * 0.95, false).c_str(),
+                  format_bytes(plan.total_bytes, false).c_str(), format_bytes(training_usable_memory_bytes(x.gpu.memory_bytes), false).c_str(),
                   100 * plan.model_flops_utilization, plan.bottleneck.c_str());
     res.why_best = buf;
     res.ranked.push_back(std::move(plan));
@@ -141,7 +141,7 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
     bool any_fit_in_family = false;
     for (const auto& [tp_pp, best] : family_best) any_fit_in_family |= name.rfind(tp_pp + ",", 0) == 0;
     if (any_fit_in_family) continue;  // other ZeRO/recompute choices of this TP/PP fit
-    f.reason = "memory: at least " + format_bytes(min_bytes, false) + " per GPU > " + format_bytes(x.gpu.memory_bytes * 0.95, false);
+    f.reason = "memory: at least " + format_bytes(min_bytes, false) + " per GPU > " + format_bytes(training_usable_memory_bytes(x.gpu.memory_bytes), false);
     res.rejected.push_back(f);
   }
   if (!res.ranked.empty()) {

@@ -208,9 +208,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   }
   plan.total_bytes = plan.weights_bytes + plan.gradients_bytes + plan.optimizer_bytes + plan.activations_bytes +
                      plan.fp8_weight_copy_bytes + plan.mtp_bytes;
-  // 5% kept free for the caching allocator's fragmentation (an assumption; PyTorch reports it as
-  // reserved-but-unallocated memory, typically a few percent).
-  plan.fits = plan.total_bytes <= x.gpu.memory_bytes * 0.95;
+  plan.fits = plan.total_bytes <= training_usable_memory_bytes(x.gpu.memory_bytes);
 
   // FLOPs per step: 6 P D plus attention scores (= Megatron eq. 3: 72BLsh^2(1 + s/6h + V/12hL)).
   const double tokens = B * seq;
@@ -557,6 +555,8 @@ double data_parallel_exposed_seconds(double reduce_seconds, double gather_second
   return std::max(0.0, gather_seconds / 2.0 - forward_seconds) +
          std::max(0.0, reduce_seconds + gather_seconds / 2.0 - backward_seconds);
 }
+
+double training_usable_memory_bytes(double device_memory_bytes) { return device_memory_bytes * kTrainingUsableMemoryFraction; }
 
 double forward_pass_share(const std::string& recompute) { return recompute == "full" ? 0.25 : 1.0 / 3.0; }
 

@@ -1408,3 +1408,29 @@ TEST_CASE("training step: sequence-parallel all-gathers go at the GEMM precision
   REQUIRE(line != nullptr);
   CHECK(line->formula.find("all-gathers at 0.5625 B") != std::string::npos);
 }
+
+TEST_CASE("the Memory panel and the Planner agree whether training fits: within 95% of the device's memory", "[training-step][memory]") {
+  // Until round 12 memory.training.fits compared the total with the whole device while the step model
+  // and the planner kept 5% for allocator fragmentation: between the two the panel said "fits" and the
+  // planner "does NOT fit" for the same layout.
+  Scenario s = validation_case("train-step-mb2511-llama-3-8b-8xh100-sxm-fp8").scenario;
+  s.hardware.gpu = kCustomAccelerator;
+  s.hardware.name = "H100-like";
+  s.hardware.bandwidth_gbps = 3350;
+  s.hardware.peak_tflops = 989;
+  s.hardware.memory_gb = 1000;
+  const double total = at(evaluate(s), "memory.training.total_bytes");
+  REQUIRE(total > 10e9);
+  for (const double share : {0.94, 0.97, 1.01}) {
+    INFO("total / device memory " << share);
+    s.hardware.memory_gb = total / share / 1e9;
+    const Report r = evaluate(s);
+    CHECK(at(r, "memory.training.total_bytes") == Approx(total).epsilon(1e-12));  // memory does not change the state
+    const bool fits = share <= kTrainingUsableMemoryFraction;
+    CHECK(at(r, "memory.training.fits") == (fits ? 1 : 0));
+    CHECK(training_step(s, scenario_training_layout(s)).fits == fits);
+    bool warned = false;
+    for (const Warning& w : r.warnings) warned |= w.path == "memory.training.fits";
+    CHECK(warned == !fits);
+  }
+}

@@ -39,7 +39,7 @@ struct TrainingLayout {
 
 struct TrainingPlan {
   TrainingLayout layout;
-  bool fits = false;                       // total_bytes within 95% of device memory
+  bool fits = false;                       // total_bytes <= training_usable_memory_bytes(device memory)
   // Memory per GPU (bytes).
   double weights_bytes = 0, gradients_bytes = 0, optimizer_bytes = 0, activations_bytes = 0, total_bytes = 0;
   // fp8 training: the FP8 copy of the weights the GEMMs read (fp8_weight_copy_bytes), beside the 16-bit ones.
@@ -208,6 +208,11 @@ double pipeline_p2p_exposed_seconds(double send_seconds, double pipeline_paralle
 // max(0, gather/2 - forward) + max(0, reduce + gather/2 - backward). Seconds.
 double data_parallel_exposed_seconds(double reduce_seconds, double gather_seconds, double forward_seconds,
                                      double backward_seconds);
+// Training state fits when it is within this share of the device's memory: 5% kept free for the
+// caching allocator's fragmentation (an assumption; PyTorch reports it as reserved-but-unallocated
+// memory, typically a few percent). The planner, the step model and memory.training.fits use it.
+constexpr double kTrainingUsableMemoryFraction = 0.95;
+double training_usable_memory_bytes(double device_memory_bytes);
 // Share of a step's compute that is forward passes, the window data_parallel_exposed_seconds gives the
 // forward's gathers: 1/3 (backward = 2 x forward, Narayanan et al. 2021), or 1/4 with a full recompute,
 // which repeats each layer's forward inside the backward pass (the backward window is the rest).
