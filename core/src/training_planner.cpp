@@ -154,15 +154,19 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
     }
     const TrainingPlan& b = res.ranked.front();
     char buf[800];
+    // Every part of step_seconds, so the shares add up to 100% (MoE work only where there are experts).
+    char moe[64] = "";
+    if (b.moe_work_seconds > 0) std::snprintf(moe, sizeof moe, "MoE work %.0f%%, ", 100 * b.moe_work_seconds / b.step_seconds);
     std::snprintf(buf, sizeof buf,
-                  "%s: step %.3g s = compute %.0f%%, pipeline bubble %.0f%%, tensor-parallel all-reduces %.0f%%, "
+                  "%s: step %.3g s = compute %.0f%%, %spipeline bubble %.0f%%, tensor-parallel all-reduces %.0f%%, "
                   "context-parallel ring %.0f%%, expert all-to-all %.0f%%, pipeline sends %.0f%%, "
-                  "exposed data-parallel all-reduce %.0f%%; %.0f GB per GPU of %.0f GB; MFU %.0f%%.",
-                  describe_layout(b.layout).c_str(), b.step_seconds, 100 * b.compute_seconds / b.step_seconds,
+                  "exposed data-parallel all-reduce %.0f%%; %.0f GB per GPU of %.0f GB usable (%.0f%% of %.0f GB); MFU %.0f%%.",
+                  describe_layout(b.layout).c_str(), b.step_seconds, 100 * b.compute_seconds / b.step_seconds, moe,
                   100 * b.bubble_seconds / b.step_seconds, 100 * b.tensor_parallel_seconds / b.step_seconds,
                   100 * b.context_parallel_seconds / b.step_seconds, 100 * b.expert_parallel_seconds / b.step_seconds,
                   100 * b.pipeline_p2p_seconds / b.step_seconds, 100 * b.data_parallel_exposed_seconds / b.step_seconds,
-                  b.total_bytes / 1e9, x.gpu.memory_bytes / 1e9, 100 * b.model_flops_utilization);
+                  b.total_bytes / 1e9, training_usable_memory_bytes(x.gpu.memory_bytes) / 1e9, 100 * kTrainingUsableMemoryFraction,
+                  x.gpu.memory_bytes / 1e9, 100 * b.model_flops_utilization);
     res.why_best = buf;
   } else if (res.considered == 0) {
     // Nothing to cost: every data-parallel degree N / (TP x PP) leaves the global batch unsplittable.
