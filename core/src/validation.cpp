@@ -30,6 +30,23 @@ std::string CategorySummary::band() const {
          std::to_string(cases) + " cases)";
 }
 
+IncludeSection include_for_metrics(const std::vector<std::string>& metrics, const IncludeSection& otherwise) {
+  IncludeSection inc;
+  inc.training = inc.inference = inc.serving = inc.storage = inc.feature_store = false;
+  for (const std::string& m : metrics) {
+    auto starts = [&m](const char* prefix) { return m.rfind(prefix, 0) == 0; };
+    if (starts("training.") || starts("memory.training."))
+      inc.training = true;
+    else if (starts("inference.") || starts("memory.inference."))
+      inc.inference = true;
+    else if (starts("serving."))
+      inc.inference = inc.serving = true;  // a serving fleet is sized from its replica's inference
+    else
+      return otherwise;  // a figure of another section: keep what the scenario says
+  }
+  return inc;
+}
+
 const std::vector<ValidationCase>& validation_cases() {
   static const std::vector<ValidationCase> all = [] {
     std::vector<ValidationCase> out;
@@ -52,7 +69,9 @@ const std::vector<ValidationCase>& validation_cases() {
         for (const auto& m : c["metric"]) v.metric.push_back(m.get<std::string>());
       else
         v.metric.push_back(c.value("metric", ""));
-      v.scenario = load_scenario_json(c.value("scenario", nlohmann::json::object()).dump()).scenario;
+      const nlohmann::json scenario = c.value("scenario", nlohmann::json::object());
+      v.scenario = load_scenario_json(scenario.dump()).scenario;
+      if (!scenario.contains("include")) v.scenario.include = include_for_metrics(v.metric, v.scenario.include);
       out.push_back(std::move(v));
     }
     return out;

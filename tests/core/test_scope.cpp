@@ -97,6 +97,45 @@ TEST_CASE("LLM examples include exactly their subject", "[scope][examples]") {
   }
 }
 
+TEST_CASE("a validation case opened in the page holds only the figure it checks", "[scope][validation]") {
+  // Opening a training-throughput case (Validation panel) showed a serving bill, storage and an
+  // "inference does not fit" warning beside the training step: its scenario named no "include".
+  int training = 0, serving = 0;
+  for (const ValidationCase& c : validation_cases()) {
+    INFO(c.id);
+    const Report r = evaluate(c.scenario);
+    if (c.category == "training-throughput") {
+      ++training;
+      CHECK(r.find("training.step.tokens_per_second_per_gpu"));
+      CHECK_FALSE(has_prefix(r, "serving."));
+      CHECK_FALSE(has_prefix(r, "inference."));
+      CHECK_FALSE(r.find("storage.monthly_cost_usd"));  // the checkpoint size stays: it is training's
+      CHECK_FALSE(has_prefix(r, "feature_store."));
+      for (const Warning& w : r.warnings) CHECK(w.path.rfind("memory.inference", 0) != 0);
+      CHECK(at(r, "cost.monthly_usd") == 0);
+    } else if (c.category == "continuous-throughput") {
+      ++serving;
+      CHECK(r.find("serving.replicas"));
+      CHECK_FALSE(has_prefix(r, "training."));
+      CHECK_FALSE(has_prefix(r, "storage."));
+      CHECK(at(r, "cost.monthly_usd") == Approx(at(r, "serving.monthly_cost_usd")));
+    } else if (c.category == "finetune-time") {
+      CHECK(c.scenario.include.finetune);  // its own include, kept
+    }
+  }
+  CHECK(training >= 40);
+  CHECK(serving >= 40);
+  // What the rule reads from the metric paths; a figure of another section keeps the scenario's own.
+  const IncludeSection kept;
+  const IncludeSection t = include_for_metrics({"training.step.step_seconds"}, kept);
+  CHECK((t.training && !t.inference && !t.serving && !t.storage && !t.feature_store));
+  const IncludeSection s = include_for_metrics({"serving.tokens_per_second"}, kept);
+  CHECK((s.inference && s.serving && !s.training));
+  const IncludeSection m = include_for_metrics({"memory.inference.total_bytes", "memory.training.total_bytes"}, kept);
+  CHECK((m.inference && m.training && !m.serving));
+  CHECK(include_for_metrics({"storage.total_bytes"}, kept).serving == kept.serving);
+}
+
 TEST_CASE("version-1 links include everything version 1 evaluated", "[scope][links][migration]") {
   const LoadResult r = decode_link(R"({"version":1,"traffic":{"cpu_ms_per_request":2}})");
   REQUIRE(r.ok());

@@ -24,6 +24,12 @@ struct ValidationCase {
   double tolerance = 1.35;  // largest allowed predicted/published ratio either way
 };
 
+// A case is about the figure it checks: a case whose scenario names no "include" includes only the
+// sections its metric paths read (training.* and memory.training.*: training; inference.* and
+// memory.inference.*: inference; serving.*: inference and serving), so opening it (Validation panel)
+// shows that figure without a serving bill or storage beside it. Other metrics keep `otherwise`.
+IncludeSection include_for_metrics(const std::vector<std::string>& metrics, const IncludeSection& otherwise);
+
 struct CaseResult {
   const ValidationCase* c = nullptr;
   double predicted = 0;
