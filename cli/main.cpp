@@ -220,5 +220,11 @@ int main(int argc, char** argv) {
     std::cout << encode_link_fragment(r.scenario) << "\n";
     return 0;
   }
+  if (!r.include_given)
+    std::fprintf(stderr,
+                 "%s: note: no \"include\": the report covers the five default sections (training, inference, serving, "
+                 "storage, feature_store); name the ones this scenario is about in \"include\" (README, 'What a scenario "
+                 "includes')\n",
+                 terminal_text(file).c_str());
   return print_report(r.scenario, format, binary);
 }

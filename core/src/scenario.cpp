@@ -303,6 +303,7 @@ LoadResult load_scenario_json(const std::string& text) {
     }
   }
   migrate(j, version, r.problems);
+  r.include_given = j.contains("include");
   find_unknown_keys(j, "", r.problems);
   Reader reader{j, r.problems};
   visit_fields(r.scenario, reader);

@@ -420,6 +420,9 @@ struct LoadResult {
   Scenario scenario;
   std::vector<Problem> problems;
   std::string fatal;  // non-empty: nothing was loaded
+  // The JSON says what it is about ("include"; a version-1 file gets it from its migration). Without
+  // it the five default sections are evaluated; the CLI says so (a note, not a problem).
+  bool include_given = false;
   bool ok() const { return fatal.empty(); }
 };
 LoadResult load_scenario_json(const std::string& text);
