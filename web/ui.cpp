@@ -68,10 +68,7 @@ void result_row(App& app, const char* label, const char* path) {
   ImGui::PopID();
 }
 
-bool gpu_unpriced(const App& app) {
-  const Result* price = app.report().find("hardware.price_per_gpu_hour");
-  return price && price->unpriced;
-}
+bool gpu_unpriced(const App& app) { return app.report().unpriced("hardware.price_per_gpu_hour"); }
 
 void range_row(App& app, const char* label, const char* path) {
   result_row(app, label, path);

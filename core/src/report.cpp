@@ -38,6 +38,11 @@ double Report::value(std::string_view path) const {
   return r ? r->value : std::numeric_limits<double>::quiet_NaN();
 }
 
+bool Report::unpriced(std::string_view path) const {
+  const Result* r = find(path);
+  return r && r->unpriced;
+}
+
 std::string display_value(const Result& r, bool binary_units) {
   if (!r.unpriced) return format_value(r.value, r.unit, binary_units);
   return r.value == 0 ? "no price" : format_value(r.value, r.unit, binary_units) + " + unpriced GPUs";

@@ -37,14 +37,10 @@ void draw_cost(App& app) {
     double usd;
     bool unpriced = false;  // a GPU cost without a price (Result::unpriced): "no price", not $0
   };
-  const auto unpriced = [&](const char* path) {
-    const Result* x = r.find(path);
-    return x && x->unpriced;
-  };
   std::vector<Part> parts;
-  if (inc.training) parts.push_back({"training", r.value("cost.training_usd"), unpriced("cost.training_usd")});
+  if (inc.training) parts.push_back({"training", r.value("cost.training_usd"), r.unpriced("cost.training_usd")});
   if (inc.serving)
-    parts.push_back({"serving x12", 12 * r.value("serving.monthly_cost_usd"), unpriced("serving.monthly_cost_usd")});
+    parts.push_back({"serving x12", 12 * r.value("serving.monthly_cost_usd"), r.unpriced("serving.monthly_cost_usd")});
   if (inc.storage) parts.push_back({"storage x12", 12 * r.value("storage.monthly_cost_usd")});
   if (inc.storage) parts.push_back({"egress x12", 12 * r.value("storage.egress_monthly_usd")});
   if (inc.feature_store && r.find("feature_store.monthly_cost_usd"))

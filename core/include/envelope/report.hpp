@@ -103,6 +103,7 @@ struct Report {
   std::vector<Warning> warnings;
   const Result* find(std::string_view path) const;
   double value(std::string_view path) const;  // NaN if absent
+  bool unpriced(std::string_view path) const;  // the result exists and is an unpriced cost (Result::unpriced)
 
   // Nested objects whose leaves are {"value", "unit", "basis"} (+ "error" where validated, + "unpriced":
   // true on a cost whose GPU has no price);
