@@ -124,27 +124,21 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
     b.absorb(ee);
   }
   cost_section(b, inc, monthly, training_usd);  // cost.cpp
-  mark_unpriced_costs(b.r, s, cpu_serving);
+  mark_unpriced_costs(b.r, s, c, gpus, cpu_serving);
   return std::move(b.r);
 }
 
-void mark_unpriced_costs(Report& r, const Scenario& s, bool cpu_serving) {
+void mark_unpriced_costs(Report& r, const Scenario& s, const Catalog& c, bool gpu_sections, bool cpu_serving) {
   // A GPU without a published price and without a typed one is priced at $0 (price_result, training.cpp;
-  // serving.cpp), and the report says so in a warning. Every cost it enters is marked, so a display
-  // shows "no price" rather than $0.00 (Result::unpriced); sums with priced parts say what they lack.
-  auto warned = [&](const char* path) {
-    return std::any_of(r.warnings.begin(), r.warnings.end(), [&](const Warning& w) { return w.path == path; });
-  };
-  const bool hardware = warned("hardware.price_per_gpu_hour");
-  // GPU serving runs on serving.gpu when one is chosen (its own price), else on hardware.gpu.
-  const bool serving = !cpu_serving && (s.serving.gpu.empty() ? hardware : warned("serving.price_per_gpu_hour"));
+  // serving.cpp, which warn by the same rule, has_gpu_price). Every cost it enters is marked, so a
+  // display shows "no price" rather than $0.00 (Result::unpriced); sums with priced parts say what they lack.
+  // Only where the section that prices it ran: hardware.gpu's with any GPU section, GPU serving's.
+  const bool hardware = gpu_sections && !has_gpu_price(s, c);
+  // GPU serving runs on its replica's GPU (serving_scenario: serving.gpu when chosen, with its own price).
+  const bool serving = !cpu_serving && r.find("serving.monthly_cost_usd") && !has_gpu_price(serving_scenario(s), c);
   auto mark = [&](std::string_view path) {
     for (Result& x : r.results)
       if (x.path == path) x.unpriced = true;
-  };
-  auto marked = [&](std::string_view path) {
-    const Result* x = r.find(path);
-    return x && x->unpriced;
   };
   if (hardware)
     for (const char* p : {"hardware.price_per_gpu_hour", "training.cost_usd", "finetune.cost_usd", "cost.training_usd"}) mark(p);
@@ -152,7 +146,7 @@ void mark_unpriced_costs(Report& r, const Scenario& s, bool cpu_serving) {
     for (const char* p : {"serving.price_per_gpu_hour", "serving.monthly_cost_usd", "serving.usd_per_million_tokens",
                           "serving.disaggregated.monthly_cost_usd", "cost.monthly_usd"})
       mark(p);
-  if (marked("cost.training_usd") || marked("cost.monthly_usd")) mark("cost.first_year_usd");
+  if (r.unpriced("cost.training_usd") || r.unpriced("cost.monthly_usd")) mark("cost.first_year_usd");
 }
 
 bool path_included(std::string_view path, const IncludeSection& inc, bool cpu_serving) {

@@ -46,7 +46,8 @@ Report evaluate(const Scenario& s, const Catalog& c = Catalog::builtin());
 Report evaluate_without_bands(const Scenario& s, const Catalog& c = Catalog::builtin());
 // Marks the report's costs whose GPU has no price (Result::unpriced): hardware.gpu's (training,
 // fine-tuning, and serving on it) and serving.gpu's, and the roll-up totals that include them.
-void mark_unpriced_costs(Report& r, const Scenario& s, bool cpu_serving);
+// gpu_sections: the scenario includes a GPU section (hardware.gpu's price is reported).
+void mark_unpriced_costs(Report& r, const Scenario& s, const Catalog& c, bool gpu_sections, bool cpu_serving);
 // The same values, units and warnings as evaluate(), without building the basis text (the
 // substituted numbers may be empty): for reports only read for their values, such as the page's
 // low / high ranges and pinned scenarios. tests/core/test_scope.cpp checks the values are evaluate()'s.
