@@ -11,6 +11,15 @@
 
 namespace envelope::detail {
 
+namespace {
+// The quantized weight copy's format, for the formula text (quantized_weight_copy_bytes_per_weight).
+std::string weight_copy_basis(const std::string& dtype, const std::string& fp8_scaling, double bytes_per_weight) {
+  if (dtype == "fp4") return "NVFP4, rowwise + columnwise: 2 x (0.5 + 1/16) = " + g(bytes_per_weight);
+  if (fp8_scaling == "mx") return "MXFP8, rowwise + columnwise: 2 x (1 + 1/32) = " + g(bytes_per_weight);
+  return bytes_per_weight > 1 ? "FP8 and its transpose (Hopper's FP8 GEMMs are TN only): 2" : "FP8, one copy for any GEMM layout (Blackwell): 1";
+}
+}  // namespace
+
 InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
   const Architecture& arch = x.arch();
   const Accelerator& igpu = x.igpu;
@@ -245,10 +254,12 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
                                : ""));
   const bool fp8_copy = tstep.fp8_weight_copy_bytes > 0;
   if (fp8_copy)
-    b.add("memory.training.fp8_weight_copy_bytes", Term(tstep.weights_bytes) / Term(sr.weights) * Term(1.0), "B",
-          "weights held / weight bytes per param x 1 byte (the FP8 copy the GEMMs read)",
+    b.add("memory.training.fp8_weight_copy_bytes", Term(tstep.weights_bytes) / Term(sr.weights) * Term(step_model.weight_copy_bytes), "B",
+          "weights held / weight bytes per param x bytes per weight of the quantized copy the GEMMs read (" +
+              weight_copy_basis(tr.dtype, tr.fp8_scaling, step_model.weight_copy_bytes) + ")",
           "Transformer Engine user guide, 'Performance Considerations', 'Memory usage', example 2: \"2 MB (weight) + 1 MB "
-          "(weight in FP8)\" (Hopper's transposed copy not counted)");
+          "(weight in FP8)\"; rowwise and columnwise copies for the backward: module/linear.py and csrc/quantizer.cpp "
+          "(commit d0067d0)");
   // Multi-token prediction modules (training.multi_token_prediction; training_step.hpp, mtp_bytes).
   const bool mtp = tstep.mtp_bytes > 0;
   if (mtp) {

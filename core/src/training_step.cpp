@@ -47,6 +47,7 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.gemm_half_width = gemm_half_width(x.peak, x.gpu.bandwidth_bytes_per_s);
   x.fp8_scaling_factor = fp8_scaling_kernel_factor(dt, s.training.fp8_scaling);
   x.sp_gather_bytes = sequence_parallel_gather_bytes_per_value(dt, s.training.fp8_scaling);
+  x.weight_copy_bytes = quantized_weight_copy_bytes_per_weight(dt, s.training.fp8_scaling);
   x.kernel_efficiency = efficiency                     ? *efficiency
                         : s.training.kernel_efficiency ? *s.training.kernel_efficiency
                                                        : x.kernel_fit.value * gemm_width_factor(x.arch.hidden, x.gemm_half_width) *
@@ -191,8 +192,10 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   }
   plan.activations_bytes = (per_layer - plan.recompute_saved_bytes_per_layer) * layers_per_stage * in_flight +
                            plan.moe_activation_bytes_per_layer * moe_layers_here * in_flight + plan.logits_bytes;
-  // fp8: the FP8 copy of the weights held (their bytes / the recipe's bytes per weight = params).
-  auto fp8_copy = [&](double weights) { return fp8 && x.recipe.weights > 0 ? fp8_weight_copy_bytes(weights / x.recipe.weights) : 0.0; };
+  // fp8 / fp4: the quantized copy of the weights held (their bytes / the recipe's bytes per weight = params).
+  auto fp8_copy = [&](double weights) {
+    return x.recipe.weights > 0 ? fp8_weight_copy_bytes(weights / x.recipe.weights, x.weight_copy_bytes) : 0.0;
+  };
   plan.fp8_weight_copy_bytes = fp8_copy(plan.weights_bytes);
   if (x.mtp_layers > 0) {
     // training_step.hpp (TrainingPlan::mtp_bytes).
@@ -611,7 +614,14 @@ double expert_comm_sm_seconds(double compute_seconds, double all_to_all_seconds,
   return std::min(compute_seconds, all_to_all_seconds) * kExpertCommStreamingMultiprocessors / (sms - kExpertCommStreamingMultiprocessors);
 }
 
-double fp8_weight_copy_bytes(double weights) { return weights * 1.0; }
+double quantized_weight_copy_bytes_per_weight(Dtype compute, const std::string& fp8_scaling) {
+  if (compute == Dtype::fp4) return 2.0 * (0.5 + 1.0 / 16.0);
+  if (compute != Dtype::fp8) return 0.0;
+  if (fp8_scaling == "mx") return 2.0 * (1.0 + 1.0 / 32.0);
+  return 1.0;  // per-tensor FP8 (training_step.hpp: Hopper's transpose not counted)
+}
+
+double fp8_weight_copy_bytes(double weights, double bytes_per_weight) { return weights * bytes_per_weight; }
 
 double moe_expert_activation_bytes_per_token(double hidden, double ffn, bool gated, double linear_input_bytes,
                                              bool swiglu_fp8_input_recompute_output) {

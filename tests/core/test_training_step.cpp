@@ -1014,6 +1014,22 @@ TEST_CASE("fp8 training holds an FP8 copy of its weights beside the 16-bit ones 
   // The step model the planner searches counts the same bytes.
   const TrainingPlan p = training_step(s, scenario_training_layout(s));
   CHECK(p.fp8_weight_copy_bytes == Approx(at(fp8, "memory.training.fp8_weight_copy_bytes")).epsilon(1e-9));
+  // MXFP8 and NVFP4 quantize each weight twice, along rows for the forward and along columns for the
+  // backward's data gradient, each with its block scales (TransformerEngine d0067d0: module/linear.py
+  // weight_quantizer.set_usage(rowwise=True, columnwise=...), MXFP8Quantizer::create_tensor): MXFP8
+  // 2 x (1 + 1/32) bytes a weight (E8M0 scale per 32), NVFP4 2 x (0.5 + 1/16) (E4M3 scale per 16).
+  Scenario mx = s;
+  mx.training.fp8_scaling = "mx";
+  const Report rmx = evaluate(mx);
+  CHECK(at(rmx, "memory.training.fp8_weight_copy_bytes") ==
+        Approx(at(fp8, "memory.training.fp8_weight_copy_bytes") * 2.0625).epsilon(1e-9));
+  CHECK(rmx.find("memory.training.fp8_weight_copy_bytes")->formula.find("MXFP8, rowwise + columnwise") != std::string::npos);
+  Scenario f4 = s;
+  f4.training.dtype = "fp4";
+  CHECK(at(evaluate(f4), "memory.training.fp8_weight_copy_bytes") ==
+        Approx(at(fp8, "memory.training.fp8_weight_copy_bytes") * 1.125).epsilon(1e-9));
+  CHECK(training_step(f4, scenario_training_layout(f4)).fp8_weight_copy_bytes ==
+        Approx(at(evaluate(f4), "memory.training.fp8_weight_copy_bytes")).epsilon(1e-9));
   // bf16 training quantizes nothing: no copy, no row.
   Scenario b = s;
   b.training.dtype = "bf16";

@@ -114,17 +114,17 @@ void draw_memory(App& app) {
     input_choice(app, "expert SwiGLU cache", s.training.moe_swiglu_cache, {"input-and-output", "fp8-input"});
     ImGui::SetItemTooltip("fp8-input: SwiGLU input cached in FP8, output recomputed (DeepSeek-V3 sec. 3.3.3)");
   }
-  // fp8 training holds an fp8 copy of its weights too (reported only then): a part of the total.
+  // fp8 / fp4 training holds a quantized copy of its weights too (reported only then): a part of the total.
   const bool fp8_copy = r.find("memory.training.fp8_weight_copy_bytes") != nullptr;
   std::vector<Segment> parts = {{"weights", r.value("memory.training.weights_bytes"), palette(0)},
                                 {"gradients", r.value("memory.training.gradients_bytes"), palette(1)},
                                 {"optimizer", r.value("memory.training.optimizer_bytes"), palette(2)},
                                 {"activations", r.value("memory.training.activations_bytes"), palette(3)}};
-  if (fp8_copy) parts.insert(parts.begin() + 1, {"fp8 copy", r.value("memory.training.fp8_weight_copy_bytes"), palette(4)});
+  if (fp8_copy) parts.insert(parts.begin() + 1, {"quantized copy", r.value("memory.training.fp8_weight_copy_bytes"), palette(4)});
   stacked_bar("training_bar", parts, device_memory(app), app.binary_units);
   if (begin_result_table("train_mem")) {
     result_row(app, "Weights", "memory.training.weights_bytes");
-    if (fp8_copy) result_row(app, "Weights, fp8 copy", "memory.training.fp8_weight_copy_bytes");
+    if (fp8_copy) result_row(app, s.training.dtype == "fp4" ? "Weights, NVFP4 copy" : s.training.fp8_scaling == "mx" ? "Weights, MXFP8 copy" : "Weights, fp8 copy", "memory.training.fp8_weight_copy_bytes");
     result_row(app, "Gradients", "memory.training.gradients_bytes");
     result_row(app, "Optimizer (+ master)", "memory.training.optimizer_bytes");
     result_row(app, "Activations", "memory.training.activations_bytes");

@@ -266,12 +266,26 @@ constexpr double kExpertCommStreamingMultiprocessors = 20;
 // runs on (SMs - 20) of SMs for as long as the all-to-all lasts (at most the compute itself):
 // min(compute, a2a) x 20 / (SMs - 20). 0 for an unknown SM count.
 double expert_comm_sm_seconds(double compute_seconds, double all_to_all_seconds, double streaming_multiprocessors);
-// Bytes of the FP8 copy of weights held in 16 bits: Transformer Engine stores weights in high precision
-// and quantizes them before each GEMM, keeping the FP8 weight beside the BF16 one (TE user guide,
-// 'Performance Considerations', 'Memory usage', example 2: "2 MB (weight) + 1 MB (weight in FP8)"
-// for a 1024 x 1024 Linear): 1 byte per weight. Hopper's transposed copy for the backward (same page,
-// 'Handling transposes') is not counted. Bytes.
-double fp8_weight_copy_bytes(double weights);
+// Bytes per weight of the low-precision copy Transformer Engine keeps of each weight held in 16 bits:
+// it quantizes the weights before the GEMMs and caches the result across micro-batches beside the
+// BF16 weight (TE user guide, 'Performance Considerations', 'Memory usage', example 2: "2 MB (weight)
+// + 1 MB (weight in FP8)" for a 1024 x 1024 Linear; module/linear.py, _fp8_workspaces["weight"]). In
+// training the copy serves the forward (rowwise) and the backward's data gradient (columnwise:
+// linear.py sets weight_quantizer.set_usage(rowwise=True, columnwise=...) when gradients are on;
+// TransformerEngine commit d0067d0):
+//   per-tensor FP8: 1 byte. Exact on Blackwell (B200/GB200/B300/GB300), whose FP8 GEMMs take any
+//     layout. Hopper's FP8 GEMMs are TN only and TE keeps a transposed copy too (csrc/quantizer.cpp:
+//     with_transpose = columnwise_usage && !nvte_is_non_tn_fp8_gemm_supported(), which is true for
+//     sm 100-119 and 130+), 2 bytes, not counted: with it NeMo 24.07's Llama 3 8B on 8 H100 (CP 2,
+//     assets/validation.json) fits at no recompute setting within the catalog's 80e9 bytes (the H100
+//     reports 80 GiB less its reserve, ~85e9; the catalog keeps the datasheet's decimal GB);
+//   MXFP8: a rowwise and a columnwise copy (MXFP8Quantizer::create_tensor), each 1 byte plus an E8M0
+//     scale per 32 values: 2 x (1 + 1/32);
+//   NVFP4: the same two copies at 4 bits plus an E4M3 scale per 16 values: 2 x (0.5 + 1/16).
+// 0 in 16-bit training.
+double quantized_weight_copy_bytes_per_weight(Dtype compute, const std::string& fp8_scaling);
+// Bytes of that copy for `weights` parameters held (fp8 / fp4 training). Bytes.
+double fp8_weight_copy_bytes(double weights, double bytes_per_weight);
 // Activation bytes one token's pass through an MLP of width `ffn` saves for the backward, counted as
 // Korthikanti et al. 2022 sec. 4.1 count the dense MLP: the first linear's input (h values), the
 // activation function's input (ffn, 2 x ffn for a gated SwiGLU unit, 16-bit) and the second linear's
@@ -350,6 +364,7 @@ struct TrainingStepModel {
   double gemm_half_width = 256;      // gemm_half_width(peak, bandwidth) at the training precision
   double fp8_scaling_factor = 1;     // fp8_scaling_kernel_factor (training.fp8_scaling); in kernel_efficiency
   double sp_gather_bytes = 2;        // sequence_parallel_gather_bytes_per_value at the training precision
+  double weight_copy_bytes = 0;      // quantized_weight_copy_bytes_per_weight (per weight held)
   // DeepSeek-V3's memory savings (scenario.hpp, TrainingSection): the recipe above already holds
   // training.optimizer_state_dtype; these the activations.
   bool swiglu_fp8_input = false;        // training.moe_swiglu_cache == "fp8-input"
