@@ -51,6 +51,9 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
           "tokens per step x 2 x layers x MLA up-projection weights (in the hardware FLOPs)",
           cat({g(p.global_batch * s.training.seq_len), " x ", g(m.mla_recompute_flops_per_token)}),
           "DeepSeek-V3 report sec. 3.2.3: MLA up-projections recomputed in the backward");
+  const bool narrow_heads = p.attention_head_dim_seconds > 0;
+  // The narrow-head attention seconds of all GPUs, before the division (training_step.hpp).
+  const double head_dim_kernel_seconds = p.busiest_gpu_factor > 0 ? p.attention_head_dim_seconds * L.gpus() / p.busiest_gpu_factor : 0.0;
   if (m.mixed_precision) {
     b.add("training.step.bf16_flops", p.bf16_flops_per_step, "FLOP",
           m.fp8_attention ? "output head 6 x V x h x tokens, at 16 bits (attention products in fp8: training.fp8_attention)"
@@ -59,18 +62,29 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
           m.fp8_attention ? "DeepSeek-V3 report sec. 3.3.1 (output head kept in BF16); Transformer Engine fp8_dpa=True"
                           : "DeepSeek-V3 report sec. 3.3.1 (attention and output head kept in BF16); Transformer Engine fp8_dpa=False");
     b.add("training.step.compute_seconds", p.compute_seconds, "s",
-          "[(hardware FLOPs - 16-bit FLOPs) / (peak x kernel efficiency) + 16-bit FLOPs / (bf16 peak x bf16 kernel "
-          "efficiency)] / GPUs",
+          std::string("[(hardware FLOPs - 16-bit FLOPs) / (peak x kernel efficiency) + 16-bit FLOPs / (bf16 peak x bf16 kernel "
+                      "efficiency) + narrow-head attention] / GPUs x busiest-GPU factor"),
           cat({"[(", g(p.hardware_flops_per_step), " - ", g(p.bf16_flops_per_step), ") / (", g(m.peak), " x ",
                g(p.kernel_efficiency), ") + ", g(p.bf16_flops_per_step), " / (", g(m.peak16), " x ", g(m.kernel_efficiency16),
-               ")] / ", g(L.gpus())}),
+               ") + ", g(head_dim_kernel_seconds), "] / ", g(L.gpus()), " x ", g(p.busiest_gpu_factor)}),
           "Megatron eq. 3 (Narayanan et al. 2021), recompute FLOPs counted; bf16 kernel fit of the generation "
           "(docs/calibration.md)");
   } else {
-    b.add("training.step.compute_seconds", p.compute_seconds, "s", "hardware FLOPs per step / GPUs / (peak x kernel efficiency)",
-          cat({g(p.hardware_flops_per_step), " / ", g(L.gpus()), " / (", g(m.peak), " x ", g(p.kernel_efficiency), ")"}),
+    b.add("training.step.compute_seconds", p.compute_seconds, "s",
+          "[hardware FLOPs per step / (peak x kernel efficiency) + narrow-head attention] / GPUs x busiest-GPU factor",
+          cat({"[", g(p.hardware_flops_per_step), " / (", g(m.peak), " x ", g(p.kernel_efficiency), ") + ",
+               g(head_dim_kernel_seconds), "] / ", g(L.gpus()), " x ", g(p.busiest_gpu_factor)}),
           "Megatron eq. 3 (Narayanan et al. 2021), recompute FLOPs counted");
   }
+  if (narrow_heads)
+    b.add("training.step.attention_head_dim_seconds", p.attention_head_dim_seconds, "s",
+          "attention FLOPs (as executed, with recompute) x (1 / head-dim factor - 1) / (peak x kernel efficiency) / GPUs x "
+          "busiest-GPU factor; "
+          "factor = (1 + r / 512) / (1 + r / (4 x head dim)), r matmul FLOPs per exponential",
+          cat({g(p.attention_flops_per_step), " x (1 / ", g(p.attention_head_dim_factor), " - 1), r = ",
+               g(matmul_flops_per_exponential(m.gpu)), ", head dim ", g(m.attention_width / m.arch.heads)}),
+          "FlashAttention-3 (Shah et al. 2024, arXiv:2407.08608) sec. 3.1 (exponentials against matmul on H100) and Fig. 5 "
+          "(head dim 64 vs 128); training_step.hpp attention_head_dim_factor");
   b.add("training.step.moe_permutation_seconds", p.moe_permutation_seconds, "s",
         "MoE layers per stage x micro_batches x passes x token copies (tokens per GPU x k) x 6 x h x 2 B / (HBM bandwidth "
         "x efficiency)",

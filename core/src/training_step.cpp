@@ -260,12 +260,23 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
                                         (x.fp8_attention ? 0.0 : attention_with_recompute) +
                                             6.0 * a.vocab * a.hidden * tokens * (L.recompute == "full" ? 4.0 / 3.0 : 1.0));
   const double rate = x.peak * x.kernel_efficiency, rate16 = x.peak16 * x.kernel_efficiency16;
+  // Attention products with heads narrower than 128 run at attention_head_dim_factor of the rate the
+  // fits reached at 128 (gpt-oss: 64): their extra seconds, at the rate the products run at.
+  const double attention_rate = x.mixed_precision && !x.fp8_attention ? rate16 : rate;
+  plan.attention_flops_per_step = attention_with_recompute;
+  plan.attention_head_dim_factor =
+      a.heads > 0 ? attention_head_dim_factor(x.attention_width / a.heads, matmul_flops_per_exponential(x.gpu)) : 1.0;
+  const double head_dim_kernel_seconds =
+      attention_rate > 0 ? attention_with_recompute * (1.0 / plan.attention_head_dim_factor - 1.0) / attention_rate : 0.0;
   const double kernel_seconds = rate > 0 && rate16 > 0 ? (plan.hardware_flops_per_step - plan.bf16_flops_per_step) / rate +
-                                                             plan.bf16_flops_per_step / rate16
+                                                             plan.bf16_flops_per_step / rate16 +
+                                                             head_dim_kernel_seconds
                                                        : 0.0;
-  auto busiest_gpu = [&](double seconds) { return seconds / N * imbalance * moe_imbalance * narrow_experts; };
+  plan.busiest_gpu_factor = imbalance * moe_imbalance * narrow_experts;
+  auto busiest_gpu = [&](double seconds) { return seconds / N * plan.busiest_gpu_factor; };
   plan.compute_seconds = busiest_gpu(kernel_seconds);
   plan.bf16_compute_seconds = rate16 > 0 ? busiest_gpu(plan.bf16_flops_per_step / rate16) : 0.0;
+  plan.attention_head_dim_seconds = busiest_gpu(head_dim_kernel_seconds);
   const double act_bytes = 2.0;  // 16-bit activations on the wire
   // Tensor parallel, per layer and micro-batch, of the GPU's s/cp x b x h activations: 2 all-reduces
   // forward + 2 backward (+2 when the forward is recomputed), 16-bit. With sequence parallel the same
@@ -640,6 +651,19 @@ double mla_up_projection_recompute_saved_bytes(double tokens, double hidden, dou
 
 double expert_gemm_rows_factor(double rows_per_expert) {
   return rows_per_expert > 0 ? rows_per_expert / (rows_per_expert + kExpertGemmHalfRows) : 0.0;
+}
+
+double attention_head_dim_factor(double head_dim, double matmul_flops_per_exponential) {
+  if (head_dim <= 0) return 1.0;
+  const double r = matmul_flops_per_exponential;
+  return std::min(1.0, (1.0 + r / (4.0 * 128.0)) / (1.0 + r / (4.0 * head_dim)));
+}
+
+double matmul_flops_per_exponential(const Accelerator& gpu) {
+  const std::string generation = training_kernel_efficiency(gpu, Dtype::bf16).generation;
+  if (generation == "ampere") return 128.0;
+  if (generation == "blackwell") return 512.0;
+  return 256.0;  // Hopper; Blackwell Ultra (twice Blackwell's exponentials); others as Hopper
 }
 
 double gemm_width_factor(double width, double half_width) { return width > 0 ? width / (width + half_width) : 1.0; }

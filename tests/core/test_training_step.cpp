@@ -149,6 +149,37 @@ TEST_CASE("narrow GEMMs: the half width grows with the GPU's FLOP-to-byte ratio"
         Approx(training_kernel_efficiency(h100, Dtype::fp8).value * 4096 / (4096 + gemm_half_width(h100.peak_flops(Dtype::fp8), h100.bandwidth_bytes_per_s))).epsilon(1e-9));
 }
 
+TEST_CASE("attention heads narrower than 128 run slower: an exponential per score beside 4 x head dim matmul FLOPs", "[training-step]") {
+  // FlashAttention-3 (arXiv:2407.08608) sec. 3.1 and Fig. 5, H100 SXM5, bf16 forward at 4k tokens.
+  const auto& m = envelope::test::published_record("FlashAttention-3 paper: attention forward TFLOPS by head dimension on H100")["measured"];
+  const double r = m["h100_bf16_matmul_tflops"].get<double>() / m["h100_exponential_tflops"].get<double>();
+  REQUIRE(Catalog::builtin().find_accelerator("h100-sxm") != nullptr);
+  const Accelerator h100 = *Catalog::builtin().find_accelerator("h100-sxm");
+  CHECK(matmul_flops_per_exponential(h100) == Approx(r).epsilon(0.01));  // 256 per SM and clock; 989 / 3.9 = 254
+  // Head dim 64 against 128: the measured FlashAttention-3 ratio within 2% (cuDNN's is lower, 0.67).
+  const double measured = m["flashattention3_tflops_head_dim_64"].get<double>() / m["flashattention3_tflops_head_dim_128"].get<double>();
+  CHECK(attention_head_dim_factor(64, matmul_flops_per_exponential(h100)) == Approx(measured).epsilon(0.02));
+  CHECK(attention_head_dim_factor(64, matmul_flops_per_exponential(h100)) >
+        m["cudnn_tflops_head_dim_64"].get<double>() / m["cudnn_tflops_head_dim_128"].get<double>());
+  CHECK(attention_head_dim_factor(128, 256) == 1.0);
+  CHECK(attention_head_dim_factor(256, 256) == 1.0);  // capped: 612 TFLOPS at 256, no faster than 128
+  // Fewer exponentials per matmul FLOP cost less (A100), more cost more (B200); Blackwell Ultra doubles them.
+  CHECK(attention_head_dim_factor(64, 128) == Approx(1.25 / 1.5));
+  CHECK(attention_head_dim_factor(64, 512) == Approx(2.0 / 3.0));
+  // gpt-oss-120b (64 heads of 64) on 64 H100: the attention products take 1 / 0.75 of their time at 128,
+  // reported as a part of the compute; Llama 3 (head dim 128) adds nothing.
+  const Scenario g = validation_case("train-step-mb2604-gpt-oss-120b-64xh100-sxm-bf16").scenario;
+  const TrainingPlan pg = training_step(g, scenario_training_layout(g));
+  CHECK(pg.attention_head_dim_factor == Approx(0.75).epsilon(0.001));
+  CHECK(pg.attention_head_dim_seconds ==
+        Approx(pg.attention_flops_per_step * (1 / pg.attention_head_dim_factor - 1) /
+               (h100.peak_flops(Dtype::bf16) * pg.kernel_efficiency) / 64 * pg.busiest_gpu_factor).epsilon(1e-9));
+  CHECK(at(evaluate(g), "training.step.attention_head_dim_seconds") == Approx(pg.attention_head_dim_seconds).epsilon(1e-9));
+  const Scenario l = validation_case("train-step-mb2511-llama-3-8b-8xh100-sxm-fp8").scenario;
+  CHECK(training_step(l, scenario_training_layout(l)).attention_head_dim_seconds == 0);
+  CHECK(evaluate(l).find("training.step.attention_head_dim_seconds") == nullptr);
+}
+
 TEST_CASE("training step: fp8 runs the attention products and the output head at the bf16 rate", "[training-step]") {
   // DeepSeek-V3 report sec. 3.3.1 (attention operators and the output head keep their precision);
   // Transformer Engine recipes leave FP8 attention off (fp8_dpa=False). Llama 3 8B on 8 H100 at 8k tokens
@@ -624,6 +655,21 @@ TEST_CASE("planner: a 131k-token sequence is laid out with context parallel, nea
   INFO(r.why_best);
   CHECK(best.layout.context_parallel > 1);
   CHECK(best.model_flops_utilization > 0.30);
+}
+
+TEST_CASE("every scored published training run is predicted within 20% of its measured throughput", "[training-step][validation]") {
+  // Issue 16's bar: each published Hopper/Blackwell layout's predicted tokens/s within +-20% of the
+  // published figure (the validation cases' own tolerance is 1.25x; excluded runs say why in
+  // assets/validation.json). Round 13: gpt-oss-120b on H100 at 1.199x is the closest to the bar.
+  int scored = 0;
+  for (const CaseResult& r : validate().results) {
+    if (r.c->category != "training-throughput" || !r.c->excluded.empty()) continue;
+    INFO(r.c->id << " ratio " << r.ratio);
+    CHECK(r.ratio <= 1.20);
+    CHECK(r.ratio >= 1 / 1.20);
+    ++scored;
+  }
+  CHECK(scored >= 44);
 }
 
 TEST_CASE("planner: today's published layouts fit, and are within 15% of the planner's best", "[training-step][planner]") {

@@ -110,6 +110,14 @@ struct TrainingPlan {
   // the attention score and value products (with their recompute) and the output head; 0 in bf16.
   double bf16_flops_per_step = 0;
   double bf16_compute_seconds = 0;  // of compute_seconds, the time of those 16-bit FLOPs
+  // of compute_seconds, what attention heads narrower than 128 add (attention_head_dim_factor): the
+  // attention products (as executed, with their recompute) x (1 / factor - 1) at their rate
+  double attention_head_dim_seconds = 0;
+  double attention_flops_per_step = 0, attention_head_dim_factor = 1;
+  // The busiest GPU's compute over the mean: the pipeline stage holding the most layers, the busiest
+  // expert (without forced balancing) and the expert GEMMs' narrowness and height. compute_seconds =
+  // kernel seconds / GPUs x this.
+  double busiest_gpu_factor = 1;
   double model_flops_utilization = 0;     // model FLOPs / (GPUs x peak x step)
   double hardware_tflops_per_gpu = 0;
   double model_tflops_per_gpu = 0;
@@ -255,6 +263,26 @@ double nodes_hit_per_token(double experts_per_token, double nodes, double groups
 constexpr double kExpertGemmHalfRows = 640;
 // rows / (rows + kExpertGemmHalfRows): the expert GEMMs' efficiency relative to full height.
 double expert_gemm_rows_factor(double rows_per_expert);
+// Attention kernels' throughput at head dimension d relative to d = 128, the width of nearly every run
+// the kernel efficiencies are fitted on. Each query-key score costs one exponential on the special
+// function units beside 4 d matmul FLOPs (Q K^T and P V, 2 d each): "for head dimension 128, there are
+// 512x more matmul FLOPS than exponential, which means that exponential can take 50% of the time
+// compared to matmul" on H100 SXM5, 989 TFLOPS of bf16 matmul against 3.9 TFLOPS of exponentials (Shah et
+// al. 2024, FlashAttention-3, arXiv:2407.08608 sec. 3.1). As far as the two do not overlap, a score takes
+// 4 d / r + 1 units of an exponential's time, r the matmul FLOPs per exponential: the throughput
+// relative to d = 128 is (1 + r / (4 x 128)) / (1 + r / (4 d)). On H100 at d = 64: 0.75, where the same
+// paper measured 476 against 638 TFLOPS forward at 4k tokens (FlashAttention-3, 0.746; cuDNN 408 / 609,
+// 0.67; Fig. 5, head dim 64 and 128 panels). Capped at 1: wider heads measured no faster (head dim 256,
+// 612 TFLOPS).
+double attention_head_dim_factor(double head_dim, double matmul_flops_per_exponential);
+// Dense 16-bit tensor-core FLOPs per exponential of the GPU's special function units, per SM and clock:
+// 16 exponentials (MUFU.EX2) per SM and clock on Ampere, Hopper and Blackwell (CUDA C++ Programming
+// Guide, 'Arithmetic Instructions' throughput table), doubled on Blackwell Ultra (NVIDIA technical blog,
+// 'Making Softmax More Efficient with NVIDIA Blackwell Ultra': "doubling SFU throughput over the standard
+// NVIDIA Blackwell architecture"); tensor cores 2,048 dense bf16 FLOPs per SM and clock on A100, twice that
+// on H100 and twice again on B200 (their datasheet peaks / SMs / boost clock): Ampere 128, Hopper 256
+// (FlashAttention-3's 989 / 3.9 = 254), Blackwell 512, Blackwell Ultra 256. Others as Hopper.
+double matmul_flops_per_exponential(const Accelerator& gpu);
 // Streaming multiprocessors of an accelerator, where published (NVIDIA H100 whitepaper: 132 on
 // H100/H800/H200 SXM; H20 78; Blackwell B200 148; Blackwell Ultra 160); 0 when unknown.
 double streaming_multiprocessors(const Accelerator& gpu);
