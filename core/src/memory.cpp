@@ -16,7 +16,7 @@ namespace {
 std::string weight_copy_basis(const std::string& dtype, const std::string& fp8_scaling, double bytes_per_weight) {
   if (dtype == "fp4") return "NVFP4, rowwise + columnwise: 2 x (0.5 + 1/16) = " + g(bytes_per_weight);
   if (fp8_scaling == "mx") return "MXFP8, rowwise + columnwise: 2 x (1 + 1/32) = " + g(bytes_per_weight);
-  return bytes_per_weight > 1 ? "FP8 and its transpose (Hopper's FP8 GEMMs are TN only): 2" : "FP8, one copy for any GEMM layout (Blackwell): 1";
+  return "FP8: 1";
 }
 }  // namespace
 
@@ -258,8 +258,7 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
           "weights held / weight bytes per param x bytes per weight of the quantized copy the GEMMs read (" +
               weight_copy_basis(tr.dtype, tr.fp8_scaling, step_model.weight_copy_bytes) + ")",
           "Transformer Engine user guide, 'Performance Considerations', 'Memory usage', example 2: \"2 MB (weight) + 1 MB "
-          "(weight in FP8)\"; rowwise and columnwise copies for the backward: module/linear.py and csrc/quantizer.cpp "
-          "(commit d0067d0)");
+          "(weight in FP8)\"; MX / NVFP4 rowwise + columnwise copies: module/linear.py");
   // Multi-token prediction modules (training.multi_token_prediction; training_step.hpp, mtp_bytes).
   const bool mtp = tstep.mtp_bytes > 0;
   if (mtp) {

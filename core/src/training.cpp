@@ -78,13 +78,11 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
   }
   if (narrow_heads)
     b.add("training.step.attention_head_dim_seconds", p.attention_head_dim_seconds, "s",
-          "attention FLOPs (as executed, with recompute) x (1 / head-dim factor - 1) / (peak x kernel efficiency) / GPUs x "
-          "busiest-GPU factor; "
-          "factor = (1 + r / 512) / (1 + r / (4 x head dim)), r matmul FLOPs per exponential",
+          "attention FLOPs x (1 / f - 1) / (peak x kernel efficiency) / GPUs x busiest-GPU factor; f = (1 + r / 512) / (1 + r / "
+          "(4 x head dim)), r matmul FLOPs per exponential",
           cat({g(p.attention_flops_per_step), " x (1 / ", g(p.attention_head_dim_factor), " - 1), r = ",
                g(matmul_flops_per_exponential(m.gpu)), ", head dim ", g(m.attention_width / m.arch.heads)}),
-          "FlashAttention-3 (Shah et al. 2024, arXiv:2407.08608) sec. 3.1 (exponentials against matmul on H100) and Fig. 5 "
-          "(head dim 64 vs 128); training_step.hpp attention_head_dim_factor");
+          "FlashAttention-3 (arXiv:2407.08608) sec. 3.1 and Fig. 5");
   b.add("training.step.moe_permutation_seconds", p.moe_permutation_seconds, "s",
         "MoE layers per stage x micro_batches x passes x token copies (tokens per GPU x k) x 6 x h x 2 B / (HBM bandwidth "
         "x efficiency)",
