@@ -77,6 +77,7 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.swiglu_fp8_input = s.training.moe_swiglu_cache == "fp8-input";
   x.recompute_norms = s.training.recompute_norms;
   x.recompute_mla_up = s.training.recompute_mla_up_projections && x.arch.attention == "mla";
+  x.balanced_pipeline = s.training.pipeline_split == "balanced";
   if (s.training.multi_token_prediction && x.arch.mtp_layers > 0) {
     x.mtp_layers = x.arch.mtp_layers;
     x.mtp_params = mtp_module_params(x.arch);
@@ -272,7 +273,20 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
                                                              plan.bf16_flops_per_step / rate16 +
                                                              head_dim_kernel_seconds
                                                        : 0.0;
-  plan.busiest_gpu_factor = imbalance * moe_imbalance * narrow_experts;
+  // Pipeline stages: with a balanced split the busiest GPU's share of the work (layers + the output head
+  // and MTP modules on the last stage, balanced_pipeline_busiest_layers) over the mean; else the layers'.
+  plan.pipeline_compute_imbalance = imbalance;
+  if (x.balanced_pipeline && p > 1 && a.layers > 0) {
+    const double recompute_factor = L.recompute == "full" ? 4.0 / 3.0 : 1.0;
+    const double head = 6.0 * a.vocab * a.hidden * tokens * recompute_factor;
+    const double mtp = plan.mtp_flops_per_step * recompute_factor;
+    const double per_layer = std::max(0.0, plan.hardware_flops_per_step - head - mtp) / a.layers;
+    if (per_layer > 0) {
+      const double extra = (head + mtp) / per_layer;
+      plan.pipeline_compute_imbalance = balanced_pipeline_busiest_layers(a.layers, p, extra) / ((a.layers + extra) / p);
+    }
+  }
+  plan.busiest_gpu_factor = plan.pipeline_compute_imbalance * moe_imbalance * narrow_experts;
   auto busiest_gpu = [&](double seconds) { return seconds / N * plan.busiest_gpu_factor; };
   plan.compute_seconds = busiest_gpu(kernel_seconds);
   plan.bf16_compute_seconds = rate16 > 0 ? busiest_gpu(plan.bf16_flops_per_step / rate16) : 0.0;
@@ -465,7 +479,7 @@ namespace {
 // MXFP8 / per-tensor FP8 kernel efficiency (mx_block_scaling_kernel_ratio): scripts/fit-training-constants sets it.
 constexpr double kMxBlockScalingKernelRatio = 0.910;
 // Blackwell (B200 / GB200) fits, and Blackwell Ultra's (B300 / GB300): scripts/fit-training-constants sets them.
-const KernelEfficiency blackwell_bf16{0.511, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
+const KernelEfficiency blackwell_bf16{0.505, "blackwell", "B200-class bf16: median of 2 published MoE runs; docs/calibration.md"};
 const KernelEfficiency blackwell_fp8{0.487, "blackwell", "B200-class fp8: median of 10 published runs; docs/calibration.md"};
 const KernelEfficiency blackwell_fp4{0.366, "blackwell", "B200-class NVFP4: median of 3 published runs; docs/calibration.md"};
 // Blackwell Ultra (B300 / GB300): the datasheet's dense bf16 and fp8 peaks are B200's, but its runs
@@ -651,6 +665,15 @@ double mla_up_projection_recompute_saved_bytes(double tokens, double hidden, dou
 
 double expert_gemm_rows_factor(double rows_per_expert) {
   return rows_per_expert > 0 ? rows_per_expert / (rows_per_expert + kExpertGemmHalfRows) : 0.0;
+}
+
+double balanced_pipeline_busiest_layers(double layers, double pipeline_parallel, double last_stage_extra_layers) {
+  const double L = std::max(0.0, std::round(layers)), p = std::max(1.0, std::round(pipeline_parallel));
+  const double x = std::max(0.0, last_stage_extra_layers);
+  if (p <= 1) return L + x;
+  double best = L + x;
+  for (double n = 0; n <= L; ++n) best = std::min(best, std::max(std::ceil((L - n) / (p - 1)), n + x));
+  return best;
 }
 
 double attention_head_dim_factor(double head_dim, double matmul_flops_per_exponential) {

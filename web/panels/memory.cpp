@@ -66,6 +66,10 @@ void draw_memory(App& app) {
   input_field(app, "tensor parallel##t", "training.tensor_parallel");
   input_field(app, "pipeline parallel", "training.pipeline_parallel");
   input_field(app, "virtual stages (interleave)", "training.interleave");
+  if (s.training.pipeline_parallel > 1) {
+    input_choice(app, "pipeline split", s.training.pipeline_split, {"even", "balanced"});
+    ImGui::SetItemTooltip("balanced: fewer layers on the last stage, which runs the output head (and MTP)");
+  }
   input_field(app, "context parallel", "training.context_parallel");
   if (resolved_architecture(app.scenario()).experts > 0 || app.scenario().training.expert_parallel > 1)
     input_field(app, "expert parallel", "training.expert_parallel");

@@ -149,9 +149,16 @@ struct TrainingSection {
   bool recompute_norms = false;
   bool recompute_mla_up_projections = false;
   // The model's multi-token-prediction modules (model.mtp_layers; DeepSeek-V3 report sec. 2.2) are
-  // trained with it: their memory is counted (formulas.hpp mtp_module_params; training_step.hpp
-  // TrainingPlan::mtp_bytes), their compute is not. Off: the main model only, as before.
+  // trained with it: their memory (formulas.hpp mtp_module_params; training_step.hpp
+  // TrainingPlan::mtp_bytes) and compute (formulas.hpp mtp_flops_per_token) are counted. Off: the main
+  // model only, as before.
   bool multi_token_prediction = false;
+  // How the layers are split over the pipeline stages: "even" (as many layers on every stage, the
+  // busiest holding ceil(layers / (pp x interleave)) per chunk; the output head's work spread with
+  // the layers) or "balanced" (fewer layers on the last stage, which also runs the output head and
+  // any multi-token-prediction module: Megatron-Core's pipeline_model_parallel_layout, which
+  // Megatron-Bridge's DeepSeek-V3 recipes set; training_step.hpp balanced_pipeline_busiest_layers).
+  std::string pipeline_split = "even";
   // In fp8 training, the attention products (Q K^T and P V) run in fp8 too: Transformer Engine's
   // fp8 dot-product attention (Megatron-Core --fp8-dot-product-attention; Megatron-Bridge
   // mixed_precision.fp8_dot_product_attention, set by its 26.08 MXFP8 recipes). Off: they stay at

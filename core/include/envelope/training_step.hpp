@@ -114,10 +114,12 @@ struct TrainingPlan {
   // attention products (as executed, with their recompute) x (1 / factor - 1) at their rate
   double attention_head_dim_seconds = 0;
   double attention_flops_per_step = 0, attention_head_dim_factor = 1;
-  // The busiest GPU's compute over the mean: the pipeline stage holding the most layers, the busiest
+  // The busiest GPU's compute over the mean: the pipeline stage holding the most work (layers, and with
+  // training.pipeline_split "balanced" the output head and MTP modules on the last stage), the busiest
   // expert (without forced balancing) and the expert GEMMs' narrowness and height. compute_seconds =
   // kernel seconds / GPUs x this.
   double busiest_gpu_factor = 1;
+  double pipeline_compute_imbalance = 1;  // of it, the pipeline stage's part
   double model_flops_utilization = 0;     // model FLOPs / (GPUs x peak x step)
   double hardware_tflops_per_gpu = 0;
   double model_tflops_per_gpu = 0;
@@ -274,6 +276,17 @@ double expert_gemm_rows_factor(double rows_per_expert);
 // paper measured 476 against 638 TFLOPS forward at 4k tokens (FlashAttention-3, 0.746; cuDNN 408 / 609,
 // 0.67; Fig. 5, head dim 64 and 128 panels). Capped at 1: wider heads measured no faster (head dim 256,
 // 612 TFLOPS).
+// The busiest pipeline GPU's work, in layers, when the recipe places the layers to balance the
+// stages: L layers of one unit each over p GPUs in whole layers, the last GPU also running the output
+// head and the multi-token-prediction modules (`last_stage_extra_layers` units: their FLOPs over one
+// layer's). min over the last GPU's layer count n of max(ceil((L - n) / (p - 1)), n + extra).
+// Megatron-Core's pipeline_model_parallel_layout places layers so; Megatron-Bridge's DeepSeek-V3
+// recipes (recipes/deepseek/h100/deepseek_v3.py _get_deepseek_v3_pipeline_layout since Oct 2025,
+// and perf_recipes/deepseek/gb300 "Et*4|(t*4|)*14tmL" for PP 2 x 8 virtual stages) give the last
+// stage 3 layers fewer than the others for the MTP module and the loss (61 layers: 8+8+8+8+8+8+8+5
+// at PP 8; 32 and 29 at PP 2), as this minimum does for DeepSeek-V3's ~3.8 extra layers. Any
+// split of a GPU's layers over its virtual chunks is allowed (the layout string's). p = 1: L + extra.
+double balanced_pipeline_busiest_layers(double layers, double pipeline_parallel, double last_stage_extra_layers);
 double attention_head_dim_factor(double head_dim, double matmul_flops_per_exponential);
 // Dense 16-bit tensor-core FLOPs per exponential of the GPU's special function units, per SM and clock:
 // 16 exponentials (MUFU.EX2) per SM and clock on Ampere, Hopper and Blackwell (CUDA C++ Programming
@@ -387,6 +400,7 @@ struct TrainingStepModel {
   Dtype dtype = Dtype::bf16;  // training.dtype
   bool dispatch_per_expert = false;  // training.expert_dispatcher == "alltoall": a copy per routed expert
   bool forced_balance = false;       // training.expert_balance == "forced": no busiest-expert excess
+  bool balanced_pipeline = false;    // training.pipeline_split == "balanced"
   bool fp8_attention = false;        // training.fp8_attention in fp8 training: attention products at the fp8 rate
   double grad_reduce_bytes = 4;      // bytes per gradient on the data-parallel wire (training.grad_reduce_dtype)
   double gemm_half_width = 256;      // gemm_half_width(peak, bandwidth) at the training precision
