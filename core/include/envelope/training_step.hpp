@@ -265,17 +265,6 @@ double nodes_hit_per_token(double experts_per_token, double nodes, double groups
 constexpr double kExpertGemmHalfRows = 640;
 // rows / (rows + kExpertGemmHalfRows): the expert GEMMs' efficiency relative to full height.
 double expert_gemm_rows_factor(double rows_per_expert);
-// Attention kernels' throughput at head dimension d relative to d = 128, the width of nearly every run
-// the kernel efficiencies are fitted on. Each query-key score costs one exponential on the special
-// function units beside 4 d matmul FLOPs (Q K^T and P V, 2 d each): "for head dimension 128, there are
-// 512x more matmul FLOPS than exponential, which means that exponential can take 50% of the time
-// compared to matmul" on H100 SXM5, 989 TFLOPS of bf16 matmul against 3.9 TFLOPS of exponentials (Shah et
-// al. 2024, FlashAttention-3, arXiv:2407.08608 sec. 3.1). As far as the two do not overlap, a score takes
-// 4 d / r + 1 units of an exponential's time, r the matmul FLOPs per exponential: the throughput
-// relative to d = 128 is (1 + r / (4 x 128)) / (1 + r / (4 d)). On H100 at d = 64: 0.75, where the same
-// paper measured 476 against 638 TFLOPS forward at 4k tokens (FlashAttention-3, 0.746; cuDNN 408 / 609,
-// 0.67; Fig. 5, head dim 64 and 128 panels). Capped at 1: wider heads measured no faster (head dim 256,
-// 612 TFLOPS).
 // The busiest pipeline GPU's work, in layers, when the recipe places the layers to balance the
 // stages: L layers of one unit each over p GPUs in whole layers, the last GPU also running the output
 // head and the multi-token-prediction modules (`last_stage_extra_layers` units: their FLOPs over one
@@ -287,6 +276,17 @@ double expert_gemm_rows_factor(double rows_per_expert);
 // at PP 8; 32 and 29 at PP 2), as this minimum does for DeepSeek-V3's ~3.8 extra layers. Any
 // split of a GPU's layers over its virtual chunks is allowed (the layout string's). p = 1: L + extra.
 double balanced_pipeline_busiest_layers(double layers, double pipeline_parallel, double last_stage_extra_layers);
+// Attention kernels' throughput at head dimension d relative to d = 128, the width of nearly every run
+// the kernel efficiencies are fitted on. Each query-key score costs one exponential on the special
+// function units beside 4 d matmul FLOPs (Q K^T and P V, 2 d each): "for head dimension 128, there are
+// 512x more matmul FLOPS than exponential, which means that exponential can take 50% of the time
+// compared to matmul" on H100 SXM5, 989 TFLOPS of bf16 matmul against 3.9 TFLOPS of exponentials (Shah et
+// al. 2024, FlashAttention-3, arXiv:2407.08608 sec. 3.1). As far as the two do not overlap, a score takes
+// 4 d / r + 1 units of an exponential's time, r the matmul FLOPs per exponential: the throughput
+// relative to d = 128 is (1 + r / (4 x 128)) / (1 + r / (4 d)). On H100 at d = 64: 0.75, where the same
+// paper measured 476 against 638 TFLOPS forward at 4k tokens (FlashAttention-3, 0.746; cuDNN 408 / 609,
+// 0.67; Fig. 5, head dim 64 and 128 panels). Capped at 1: wider heads measured no faster (head dim 256,
+// 612 TFLOPS).
 double attention_head_dim_factor(double head_dim, double matmul_flops_per_exponential);
 // Dense 16-bit tensor-core FLOPs per exponential of the GPU's special function units, per SM and clock:
 // 16 exponentials (MUFU.EX2) per SM and clock on Ampere, Hopper and Blackwell (CUDA C++ Programming
