@@ -16,7 +16,7 @@ namespace {
 std::string weight_copy_basis(const std::string& dtype, const std::string& fp8_scaling, double bytes_per_weight) {
   if (dtype == "fp4") return "NVFP4, rowwise + columnwise: 2 x (0.5 + 1/16) = " + g(bytes_per_weight);
   if (fp8_scaling == "mx") return "MXFP8, rowwise + columnwise: 2 x (1 + 1/32) = " + g(bytes_per_weight);
-  return "FP8: 1";
+  return "FP8: 1; Hopper's transposed copy not counted";
 }
 }  // namespace
 
