@@ -506,7 +506,7 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   const bool fp4 = compute == Dtype::fp4;
   if (has("h100") || has("h200") || has("h800") || has("gh200") || id == "h20")
     return low_precision ? KernelEfficiency{0.457, "hopper", "H100-class fp8: median of 7 published fp8 runs; docs/calibration.md"}
-                         : KernelEfficiency{0.551, "hopper", "H100-class bf16: median of 8 published runs; docs/calibration.md"};
+                         : KernelEfficiency{0.551, "hopper", "H100-class bf16: median of 10 published runs; docs/calibration.md"};
   if (has("b300") || has("gb300")) {
     if (fp4) return {blackwell_fp4.value, "blackwell", "B200- and B300-class NVFP4: one fit over both; docs/calibration.md"};
     if (low_precision) return ultra_fp8;

@@ -62,6 +62,14 @@ TEST_CASE("training step: the kernel efficiencies in the code are the fit over t
       const double code = training_kernel_efficiency(g, dtype_from_name(s.training.dtype).value_or(Dtype::bf16)).value;
       INFO(group << ": code " << code << ", fit " << value);
       CHECK(code == Approx(value).margin(0.0015));
+      // The fit's source text names how many records it is the median of: the fit's count.
+      const std::string source = training_kernel_efficiency(g, dtype_from_name(s.training.dtype).value_or(Dtype::bf16)).source;
+      if (const auto at = source.find("median of "); at != std::string::npos) {
+        int n = 0;
+        for (const KernelFitRow& o : fit.rows) n += o.group == group && o.implied > 0 && o.in_fit;
+        INFO(source);
+        CHECK(std::stoi(source.substr(at + 10)) == n);
+      }
       ++groups;
       break;
     }
