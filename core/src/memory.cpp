@@ -254,9 +254,9 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
                                : ""));
   const bool fp8_copy = tstep.fp8_weight_copy_bytes > 0;
   if (fp8_copy)
-    b.add("memory.training.fp8_weight_copy_bytes", Term(tstep.weights_bytes) / Term(sr.weights) * Term(step_model.weight_copy_bytes), "B",
+    b.add("memory.training.fp8_weight_copy_bytes", Term(tstep.weights_bytes) / Term(sr.weights) * Term(step_model.weight_copy_bytes_per_weight), "B",
           "weights held / weight bytes per param x bytes per weight of the quantized copy the GEMMs read (" +
-              weight_copy_basis(tr.dtype, tr.fp8_scaling, step_model.weight_copy_bytes) + ")",
+              weight_copy_basis(tr.dtype, tr.fp8_scaling, step_model.weight_copy_bytes_per_weight) + ")",
           "Transformer Engine user guide, 'Performance Considerations', 'Memory usage', example 2: \"2 MB (weight) + 1 MB "
           "(weight in FP8)\"; MX / NVFP4 rowwise + columnwise copies: module/linear.py");
   // Multi-token prediction modules (training.multi_token_prediction; training_step.hpp, mtp_bytes).

@@ -81,7 +81,7 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
           "attention FLOPs x (1 / f - 1) / (peak x kernel efficiency) / GPUs x busiest-GPU factor; f = (1 + r / 512) / (1 + r / "
           "(4 x head dim)), r matmul FLOPs per exponential",
           cat({g(p.attention_flops_per_step), " x (1 / ", g(p.attention_head_dim_factor), " - 1), r = ",
-               g(matmul_flops_per_exponential(m.gpu)), ", head dim ", g(m.attention_width / m.arch.heads)}),
+               g(m.matmul_flops_per_exponential), ", head dim ", g(m.attention_width / m.arch.heads)}),
           "FlashAttention-3 (arXiv:2407.08608) sec. 3.1 and Fig. 5");
   b.add("training.step.moe_permutation_seconds", p.moe_permutation_seconds, "s",
         "MoE layers per stage x micro_batches x passes x token copies (tokens per GPU x k) x 6 x h x 2 B / (HBM bandwidth "

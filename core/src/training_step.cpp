@@ -47,7 +47,7 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.gemm_half_width = gemm_half_width(x.peak, x.gpu.bandwidth_bytes_per_s);
   x.fp8_scaling_factor = fp8_scaling_kernel_factor(dt, s.training.fp8_scaling);
   x.sp_gather_bytes = sequence_parallel_gather_bytes_per_value(dt, s.training.fp8_scaling);
-  x.weight_copy_bytes = quantized_weight_copy_bytes_per_weight(dt, s.training.fp8_scaling);
+  x.weight_copy_bytes_per_weight = quantized_weight_copy_bytes_per_weight(dt, s.training.fp8_scaling);
   x.kernel_efficiency = efficiency                     ? *efficiency
                         : s.training.kernel_efficiency ? *s.training.kernel_efficiency
                                                        : x.kernel_fit.value * gemm_width_factor(x.arch.hidden, x.gemm_half_width) *
@@ -65,6 +65,9 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.tokens = s.training.tokens;
   x.recipe = recipe_bytes_per_param(s.training.recipe, s.training.optimizer, s.training.optimizer_state_dtype == "bf16");
   x.attention_width = attention_score_width(x.arch);
+  x.matmul_flops_per_exponential = matmul_flops_per_exponential(x.gpu);
+  x.attention_head_dim_factor =
+      x.arch.heads > 0 ? attention_head_dim_factor(x.attention_width / x.arch.heads, x.matmul_flops_per_exponential) : 1.0;
   x.kv_width = (x.arch.attention == "mla" ? x.arch.heads : x.arch.kv_heads) * x.arch.head_dim;
   x.seq_len = s.training.seq_len;
   x.goodput = s.training.goodput;
@@ -195,7 +198,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
                            plan.moe_activation_bytes_per_layer * moe_layers_here * in_flight + plan.logits_bytes;
   // fp8 / fp4: the quantized copy of the weights held (their bytes / the recipe's bytes per weight = params).
   auto fp8_copy = [&](double weights) {
-    return x.recipe.weights > 0 ? fp8_weight_copy_bytes(weights / x.recipe.weights, x.weight_copy_bytes) : 0.0;
+    return x.recipe.weights > 0 ? fp8_weight_copy_bytes(weights / x.recipe.weights, x.weight_copy_bytes_per_weight) : 0.0;
   };
   plan.fp8_weight_copy_bytes = fp8_copy(plan.weights_bytes);
   if (x.mtp_layers > 0) {
@@ -256,17 +259,17 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // fp8 dot-product attention, Megatron-Core --fp8-dot-product-attention), and the output head's 6 V h
   // per token. (Never more than the hardware FLOPs: a given model.active_params may leave less than the head.)
   const double attention_with_recompute = executed_attention * (L.recompute == "none" ? 1.0 : 4.0 / 3.0);
+  const double recompute_factor = L.recompute == "full" ? 4.0 / 3.0 : 1.0;  // the whole forward again
+  const double head_flops = 6.0 * a.vocab * a.hidden * tokens * recompute_factor;
   if (x.mixed_precision)
-    plan.bf16_flops_per_step = std::min(plan.hardware_flops_per_step,
-                                        (x.fp8_attention ? 0.0 : attention_with_recompute) +
-                                            6.0 * a.vocab * a.hidden * tokens * (L.recompute == "full" ? 4.0 / 3.0 : 1.0));
+    plan.bf16_flops_per_step =
+        std::min(plan.hardware_flops_per_step, (x.fp8_attention ? 0.0 : attention_with_recompute) + head_flops);
   const double rate = x.peak * x.kernel_efficiency, rate16 = x.peak16 * x.kernel_efficiency16;
   // Attention products with heads narrower than 128 run at attention_head_dim_factor of the rate the
   // fits reached at 128 (gpt-oss: 64): their extra seconds, at the rate the products run at.
   const double attention_rate = x.mixed_precision && !x.fp8_attention ? rate16 : rate;
   plan.attention_flops_per_step = attention_with_recompute;
-  plan.attention_head_dim_factor =
-      a.heads > 0 ? attention_head_dim_factor(x.attention_width / a.heads, matmul_flops_per_exponential(x.gpu)) : 1.0;
+  plan.attention_head_dim_factor = x.attention_head_dim_factor;
   const double head_dim_kernel_seconds =
       attention_rate > 0 ? attention_with_recompute * (1.0 / plan.attention_head_dim_factor - 1.0) / attention_rate : 0.0;
   const double kernel_seconds = rate > 0 && rate16 > 0 ? (plan.hardware_flops_per_step - plan.bf16_flops_per_step) / rate +
@@ -277,12 +280,10 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // and MTP modules on the last stage, balanced_pipeline_busiest_layers) over the mean; else the layers'.
   plan.pipeline_compute_imbalance = imbalance;
   if (x.balanced_pipeline && p > 1 && a.layers > 0) {
-    const double recompute_factor = L.recompute == "full" ? 4.0 / 3.0 : 1.0;
-    const double head = 6.0 * a.vocab * a.hidden * tokens * recompute_factor;
     const double mtp = plan.mtp_flops_per_step * recompute_factor;
-    const double per_layer = std::max(0.0, plan.hardware_flops_per_step - head - mtp) / a.layers;
+    const double per_layer = std::max(0.0, plan.hardware_flops_per_step - head_flops - mtp) / a.layers;
     if (per_layer > 0) {
-      const double extra = (head + mtp) / per_layer;
+      const double extra = (head_flops + mtp) / per_layer;
       plan.pipeline_compute_imbalance = balanced_pipeline_busiest_layers(a.layers, p, extra) / ((a.layers + extra) / p);
     }
   }

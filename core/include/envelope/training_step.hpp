@@ -393,6 +393,8 @@ struct TrainingStepModel {
   double active_expert_params = 0;  // the routed experts a token passes through
   RecipeBytes recipe;
   double attention_width = 0;  // attention_score_width (formulas.hpp)
+  double matmul_flops_per_exponential = 256;  // matmul_flops_per_exponential(gpu)
+  double attention_head_dim_factor = 1;       // attention_head_dim_factor at attention_width / heads
   double kv_width = 0;         // kv_heads x head_dim (what context parallel passes around the ring)
   double seq_len = 0;
   bool flash_attention = true;
@@ -406,7 +408,7 @@ struct TrainingStepModel {
   double gemm_half_width = 256;      // gemm_half_width(peak, bandwidth) at the training precision
   double fp8_scaling_factor = 1;     // fp8_scaling_kernel_factor (training.fp8_scaling); in kernel_efficiency
   double sp_gather_bytes = 2;        // sequence_parallel_gather_bytes_per_value at the training precision
-  double weight_copy_bytes = 0;      // quantized_weight_copy_bytes_per_weight (per weight held)
+  double weight_copy_bytes_per_weight = 0;  // quantized_weight_copy_bytes_per_weight
   // DeepSeek-V3's memory savings (scenario.hpp, TrainingSection): the recipe above already holds
   // training.optimizer_state_dtype; these the activations.
   bool swiglu_fp8_input = false;        // training.moe_swiglu_cache == "fp8-input"
