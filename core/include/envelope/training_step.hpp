@@ -318,8 +318,8 @@ double expert_comm_sm_seconds(double compute_seconds, double all_to_all_seconds,
 //     layout. Hopper's FP8 GEMMs are TN only and TE keeps a transposed copy too (csrc/quantizer.cpp:
 //     with_transpose = columnwise_usage && !nvte_is_non_tn_fp8_gemm_supported(), which is true for
 //     sm 100-119 and 130+), 2 bytes, not counted: with it NeMo 24.07's Llama 3 8B on 8 H100 (CP 2,
-//     assets/validation.json) fits at no recompute setting within the catalog's 80e9 bytes (the H100
-//     reports 80 GiB less its reserve, ~85e9; the catalog keeps the datasheet's decimal GB);
+//     assets/validation.json) fits at no recompute setting within the catalog's 80e9 bytes (the catalog
+//     keeps the datasheet's decimal "80GB"; the device's HBM is counted in GiB, which is not modelled);
 //   MXFP8: a rowwise and a columnwise copy (MXFP8Quantizer::create_tensor), each 1 byte plus an E8M0
 //     scale per 32 values: 2 x (1 + 1/32);
 //   NVFP4: the same two copies at 4 bits plus an E4M3 scale per 16 values: 2 x (0.5 + 1/16).
