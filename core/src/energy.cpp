@@ -35,11 +35,9 @@ EnergyEstimate estimate_energy(const Scenario& s, const Catalog& c, const Report
   const std::string src = "Touvron et al. 2023 (LLaMA, arXiv:2302.13971) section 6.2: GPU-h x power x PUE";
   const std::string co2_src = "Touvron et al. 2023 section 6.2: tCO2eq = MWh x grid intensity";
   auto add = [&](auto&& path, double value, std::string_view unit, auto&& formula, std::string substituted, auto&& source) {
-    const detail::TextArg p = detail::text_arg(std::forward<decltype(path)>(path));
-    const detail::TextArg f = detail::text_arg(std::forward<decltype(formula)>(formula));
-    if (!std::isfinite(value)) value = 0;
-    detail::append_result(e.results, p, value, unit, f, std::move(substituted), detail::text_arg(std::forward<decltype(source)>(source)));
-    return value;
+    return detail::add_section_result(e.results, nullptr, detail::text_arg(std::forward<decltype(path)>(path)), value, unit,
+                                      detail::text_arg(std::forward<decltype(formula)>(formula)), std::move(substituted),
+                                      detail::text_arg(std::forward<decltype(source)>(source)));
   };
   e.results.reserve(8);
   // One GPU job: kWh and tCO2e from its GPU-hours (or GPUs x hours) on one accelerator.

@@ -30,6 +30,18 @@ double detail::Builder::add_result(TextArg path, double value, std::string_view 
   return value;
 }
 
+double detail::add_section_result(std::vector<Result>& out, std::vector<Warning>* warnings, TextArg path, double value,
+                                  std::string_view unit, TextArg formula, std::string&& substituted, TextArg source) {
+  if (!std::isfinite(value)) {
+    if (warnings)
+      warnings->push_back({std::string(path.view),
+                           "undefined or too large for these inputs (" + std::string(formula.view) + "); shown as 0"});
+    value = 0;
+  }
+  append_result(out, path, value, unit, formula, std::move(substituted), source);
+  return value;
+}
+
 Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
   // A section runs when the scenario keeps some of its results or a later section takes a value from
   // it (serving: the inference sections' memory and speed; the feature store, network and recommender:

@@ -242,6 +242,17 @@ std::string format_basis_number(double x) {
   return g4(x, true);
 }
 
+std::string substitute_numbers(std::string_view pattern, std::initializer_list<double> values) {
+  std::string out;
+  out.reserve(pattern.size() + 8 * values.size());
+  const double* v = values.begin();
+  for (char c : pattern) {
+    if (c == '%' && v != values.end()) out += format_basis_number(*v++);
+    else out += c;
+  }
+  return out;
+}
+
 std::string format_bytes(double bytes, bool binary) {
   struct Unit {
     double size;

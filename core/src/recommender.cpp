@@ -103,11 +103,9 @@ RecommenderEstimate estimate_recommender(const Scenario& s, const Catalog& c, do
   RecommenderEstimate e;
   auto g = [](double x) { return format_g4(x); };
   auto add = [&](auto&& path, double value, std::string_view unit, auto&& formula, std::string substituted, auto&& source) {
-    const detail::TextArg p = detail::text_arg(std::forward<decltype(path)>(path));
-    const detail::TextArg f = detail::text_arg(std::forward<decltype(formula)>(formula));
-    if (!std::isfinite(value)) value = 0;
-    detail::append_result(e.results, p, value, unit, f, std::move(substituted), detail::text_arg(std::forward<decltype(source)>(source)));
-    return value;
+    return detail::add_section_result(e.results, nullptr, detail::text_arg(std::forward<decltype(path)>(path)), value, unit,
+                                      detail::text_arg(std::forward<decltype(formula)>(formula)), std::move(substituted),
+                                      detail::text_arg(std::forward<decltype(source)>(source)));
   };
   e.results.reserve(32);
   const RecommenderSection& r = s.recommender;

@@ -52,4 +52,10 @@ inline Result& append_result(std::vector<Result>& out, TextArg path, double valu
   return x;
 }
 
+// add() of a section estimated in its own file (finetune.cpp, energy.cpp, pipeline.cpp,
+// recommender.cpp), out of line so that each call site stays small: a value that is not finite
+// becomes 0, with a warning when `warnings` is given. evaluate.cpp.
+double add_section_result(std::vector<Result>& out, std::vector<Warning>* warnings, TextArg path, double value,
+                          std::string_view unit, TextArg formula, std::string&& substituted, TextArg source);
+
 }  // namespace envelope::detail

@@ -250,3 +250,14 @@ TEST_CASE("format_basis_number is printf %.4g with the exponent written short, a
   CHECK(envelope::format_basis_number(1e-5) == "1e-5");
   CHECK(envelope::format_basis_number(2.5e100) == "2.5e100");
 }
+
+TEST_CASE("substitute_numbers puts format_basis_number of each value, in order, where the pattern has '%'", "[format]") {
+  using envelope::substitute_numbers;
+  CHECK(substitute_numbers("% x % / (% + %)", {2, 6.738e9, 4096, 493.9}) ==
+        "2 x " + envelope::format_basis_number(6.738e9) + " / (4096 + 493.9)");
+  CHECK(substitute_numbers("no numbers", {}) == "no numbers");
+  CHECK(substitute_numbers("(% + 2 x %) x %", {1.0, 0.5, 3e-5}) == "(1 + 2 x 0.5) x 3e-5");
+  // A '%' beyond the values is kept as written, and values beyond the pattern's '%' are not written.
+  CHECK(substitute_numbers("% of %", {7}) == "7 of %");
+  CHECK(substitute_numbers("%", {1, 2}) == "1");
+}

@@ -2,6 +2,7 @@
 // bytes as GB (1e9) or GiB (2^30) (never a bare "G"), FLOPs with SI prefixes (8.4 ZFLOP), seconds
 // as µs/ms/s/min/h/days/years, USD as $512, $14.2 k, $2.62 M.
 #pragma once
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,9 @@ std::string format_number(double x, int significant = 3);
 std::string format_g4(double x);
 // format_g4 with a short exponent ("6.738e9"): the numbers substituted into basis text.
 std::string format_basis_number(double x);
+// Basis text with numbers substituted: each '%' of `pattern` becomes format_basis_number of the next
+// value, in order ("% x %", {2, 8e9} -> "2 x 8e9"). One call instead of a chain of string appends.
+std::string substitute_numbers(std::string_view pattern, std::initializer_list<double> values);
 // A number in a message (limits, assumptions): the stream default, %g with 6 significant digits.
 std::string format_short(double x);
 std::string format_bytes(double bytes, bool binary);
