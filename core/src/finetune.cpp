@@ -48,6 +48,24 @@ double finetune_optimizer_bytes_per_param(const std::string& optimizer, bool mas
   return states + (master_weights ? 4.0 : 0.0);
 }
 
+double largest_weight_tensor_params(const Architecture& a) {
+  const double h = a.hidden;
+  return std::max({a.vocab * h, h * a.heads * a.head_dim, h * a.ffn, h * a.expert_ffn});
+}
+
+double optimizer_in_backward_gradient_params(const Architecture& a, bool full, double rank) {
+  if (full) return largest_weight_tensor_params(a);
+  return rank * std::max({a.hidden, a.heads * a.head_dim, a.ffn, a.expert_ffn});
+}
+
+double paged_states_resident_bytes(double states_bytes, double other_bytes, double device_bytes) {
+  return std::min(states_bytes, std::max(0.0, device_bytes - other_bytes));
+}
+
+double cpu_offload_gpu_weight_bytes(double root_params, double layer_params, double bytes_per_param) {
+  return (root_params + 2.0 * layer_params) * bytes_per_param;
+}
+
 double finetune_flops(double params_active, double adapter_params, double tokens, bool full, bool checkpointing) {
   const double recompute = checkpointing ? 2.0 * params_active * tokens : 0.0;
   if (full) return 6.0 * params_active * tokens + recompute;
@@ -71,6 +89,7 @@ double finetune_steps_per_gpu(double tokens, double gpus, double micro_batch, do
 namespace {
 
 std::string g(double x) { return format_basis_number(x); }
+std::string sub(std::string_view pattern, std::initializer_list<double> values) { return substitute_numbers(pattern, values); }
 
 double dtype_bytes(const std::string& name) { return name == "fp32" ? 4.0 : 2.0; }
 
@@ -79,21 +98,16 @@ double dtype_bytes(const std::string& name) { return name == "fp32" ? 4.0 : 2.0;
 FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Architecture& arch, double P, double Pa) {
   FinetuneEstimate e;
   auto add = [&](auto&& path, double value, std::string_view unit, auto&& formula, std::string substituted, auto&& source) {
-    const detail::TextArg p = detail::text_arg(std::forward<decltype(path)>(path));
-    const detail::TextArg f = detail::text_arg(std::forward<decltype(formula)>(formula));
-    if (!std::isfinite(value)) {
-      e.warnings.push_back({std::string(p.view), "undefined or too large for these inputs (" + std::string(f.view) + "); shown as 0"});
-      value = 0;
-    }
-    detail::append_result(e.results, p, value, unit, f, std::move(substituted), detail::text_arg(std::forward<decltype(source)>(source)));
-    return value;
+    return detail::add_section_result(e.results, &e.warnings, detail::text_arg(std::forward<decltype(path)>(path)), value, unit,
+                                      detail::text_arg(std::forward<decltype(formula)>(formula)), std::move(substituted),
+                                      detail::text_arg(std::forward<decltype(source)>(source)));
   };
   e.results.reserve(32);
   const FinetuneSection& f = s.finetune;
   const Accelerator gpu = resolved_accelerator(s, c);
   const double n = s.hardware.count;
   const double shard = f.shard ? std::max(1.0, n) : 1.0;
-  const std::string shard_txt = f.shard && n > 1 ? " / " + g(n) + " GPUs" : "";
+  const std::string shard_txt = f.shard && n > 1 ? sub(" / % GPUs", {n}) : "";
   const std::string shard_src = f.shard && n > 1 ? "; sharded over the GPUs (FSDP / ZeRO-3, Rajbhandari et al. 2020)" : "";
   const bool full = f.method == "full", qlora = f.method == "qlora";
   const std::string lora_src = "Hu et al. 2021, LoRA (arXiv:2106.09685) section 4.1: r x (d_in + d_out) per adapted matrix";
@@ -105,9 +119,10 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   const double adapter = full ? 0.0 : lora_adapter_params(arch, f.rank, f.target_modules) * scale;
   if (!full)
     add("finetune.adapter_params", adapter, "1", "sum over layers and adapted matrices of r x (d_in + d_out)",
-        "r=" + g(f.rank) + ", " + f.target_modules + ", L=" + g(arch.layers) + ", h=" + g(arch.hidden) + ", q=" +
-            g(arch.heads * arch.head_dim) + ", kv=" + g(arch.kv_heads * arch.head_dim) + ", ffn=" + g(arch.ffn) +
-            (arch.experts > 0 ? ", " + g(arch.experts + arch.shared_experts) + " experts x ffn " + g(arch.expert_ffn) : ""),
+        sub("r=%, ", {f.rank}) + f.target_modules +
+            sub(", L=%, h=%, q=%, kv=%, ffn=%",
+                {arch.layers, arch.hidden, arch.heads * arch.head_dim, arch.kv_heads * arch.head_dim, arch.ffn}) +
+            (arch.experts > 0 ? sub(", % experts x ffn %", {arch.experts + arch.shared_experts, arch.expert_ffn}) : ""),
         lora_src);
   const double trainable = add("finetune.trainable_params", full ? P : adapter, "1",
                                full ? "params (every weight trains)" : "adapter_params (base frozen)", g(full ? P : adapter),
@@ -115,36 +130,68 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
 
   // ------------------------------------------------------------ memory per GPU
   const double wbytes = dtype_bytes(f.base_dtype);
-  double base = 0;
   // QLoRA: the transformer blocks' linear layers in NF4, embeddings and head in 16 bits.
   const double emb = qlora ? std::min(P, embedding_and_head_params(arch) * scale) : 0.0;
-  if (qlora) {
-    base = add("finetune.memory.base_weights_bytes", qlora_base_bytes(P - emb, emb) / shard, "B",
+  const double base_all = qlora ? qlora_base_bytes(P - emb, emb) : P * wbytes;  // the whole model's weights
+  // CPU offload: the root unit (embedding, head) and two layers' weights on the GPU, gathered whole.
+  const bool offload = f.cpu_offload;
+  const double root = std::min(P, embedding_and_head_params(arch) * scale);
+  const double layer = arch.layers > 0 ? (P - root) / arch.layers : 0.0;
+  const double per_param = P > 0 ? base_all / P : wbytes;
+  const std::string offload_src = "FSDP CPU offload (PyTorch CPUOffload; torchtune fsdp_cpu_offload): model state in host "
+                                  "RAM, on the GPU the root unit (embedding, head) and two layers";
+  double base = 0;
+  if (offload) {
+    base = add("finetune.memory.base_weights_bytes", cpu_offload_gpu_weight_bytes(root, layer, per_param), "B",
+               "(embedding/head params + 2 x layer params) x bytes per param (CPU offload)",
+               sub("(% + 2 x %) x %", {root, layer, per_param}), offload_src);
+  } else if (qlora) {
+    base = add("finetune.memory.base_weights_bytes", base_all / shard, "B",
                "(linear params x 4.127 bits / 8 + embedding/head params x 2 B)" + shard_txt,
-               "(" + g(P - emb) + " x 4.127 / 8 + " + g(emb) + " x 2)" + shard_txt,
+               sub("(% x 4.127 / 8 + % x 2)", {P - emb, emb}) + shard_txt,
                "Dettmers et al. 2023, QLoRA (arXiv:2305.14314) section 3: NF4 + double quantization 0.127 bits/param; "
                "embeddings and output head kept in 16 bits" + shard_src);
   } else {
-    base = add("finetune.memory.base_weights_bytes", P * wbytes / shard, "B", "params x bytes(" + f.base_dtype + ")" + shard_txt,
-               g(P) + " x " + g(wbytes) + shard_txt, std::string(full ? "weights being trained" : "frozen base weights") + shard_src);
+    base = add("finetune.memory.base_weights_bytes", base_all / shard, "B", "params x bytes(" + f.base_dtype + ")" + shard_txt,
+               sub("% x %", {P, wbytes}) + shard_txt, std::string(full ? "weights being trained" : "frozen base weights") + shard_src);
   }
   // Adapters train in 16 bits (QLoRA: bf16 compute and adapters), or fp32 on an fp32 base.
   const double abytes = qlora ? 2.0 : wbytes;
   const double adapters = add("finetune.memory.adapter_bytes", adapter * abytes / shard, "B",
-                              "adapter_params x bytes" + shard_txt, g(adapter) + " x " + g(abytes) + shard_txt,
+                              "adapter_params x bytes" + shard_txt, sub("% x %", {adapter, abytes}) + shard_txt,
                               full ? "no adapters in full fine-tuning" : lora_src + shard_src);
   const double gbytes = full ? wbytes : abytes;
-  const double grads = add("finetune.memory.gradients_bytes", trainable * gbytes / shard, "B",
-                           "trainable_params x grad bytes" + shard_txt, g(trainable) + " x " + g(gbytes) + shard_txt,
-                           "gradients only for trainable weights: the frozen base gets none (Hu et al. 2021 section 4.2)" +
-                               shard_src);
+  const std::string grad_src = "gradients only for trainable weights: the frozen base gets none (Hu et al. 2021 section 4.2)";
+  double grads = 0;
+  if (offload) {
+    // One layer's gradient, before it is reduce-scattered and copied to host.
+    const double layer_trainable = full ? layer : (arch.layers > 0 ? trainable / arch.layers : trainable);
+    grads = add("finetune.memory.gradients_bytes", layer_trainable * gbytes, "B",
+                std::string(full ? "layer params" : "adapter_params / layers") +
+                    " x grad bytes (one layer's, before it is reduce-scattered to host)",
+                (full ? sub("% x %", {layer, gbytes}) : sub("% / % x %", {trainable, arch.layers, gbytes})), grad_src + "; " + offload_src);
+  } else if (f.optimizer_in_backward) {
+    const double alive = std::min(trainable, optimizer_in_backward_gradient_params(arch, full, f.rank) * scale);
+    grads = add("finetune.memory.gradients_bytes", alive * gbytes / shard, "B",
+                std::string(full ? "largest weight tensor" : "largest adapter matrix (r x widest side)") +
+                    " x grad bytes (optimizer step in backward)" + shard_txt,
+                sub("% x %", {alive, gbytes}) + shard_txt,
+                "optimizer step in backward: each gradient freed once its tensor is stepped (PyTorch tutorial "
+                "'optimizer step in backward', 2023; torchtune optimizer_in_bwd)" + shard_src);
+  } else {
+    grads = add("finetune.memory.gradients_bytes", trainable * gbytes / shard, "B",
+                "trainable_params x grad bytes" + shard_txt, sub("% x %", {trainable, gbytes}) + shard_txt, grad_src + shard_src);
+  }
   const bool master = f.master_weights && gbytes < 4;
   const double obytes = finetune_optimizer_bytes_per_param(f.optimizer, master);
-  const double opt = add("finetune.memory.optimizer_bytes", trainable * obytes / shard, "B",
-                         "trainable_params x (optimizer states" + std::string(master ? " + fp32 master" : "") + ")" + shard_txt,
-                         g(trainable) + " x " + g(obytes) + shard_txt,
-                         "AdamW 2 fp32 moments = 8 B; 8-bit Adam (Dettmers et al. 2022) 2 B; paged (QLoRA section 3) counted "
-                         "as resident" + shard_src);
+  const double opt = add("finetune.memory.optimizer_bytes", offload ? 0.0 : trainable * obytes / shard, "B",
+                         offload ? std::string("0 on the GPU (CPU offload: the step runs on the host)")
+                                 : "trainable_params x (optimizer states" + std::string(master ? " + fp32 master" : "") + ")" +
+                                       shard_txt,
+                         offload ? std::string("0") : sub("% x %", {trainable, obytes}) + shard_txt,
+                         offload ? offload_src
+                                 : "AdamW 2 fp32 moments = 8 B; 8-bit Adam (Dettmers et al. 2022) 2 B; paged (QLoRA "
+                                   "section 3): on the GPU while it has room, the rest paged to host" + shard_src);
   // Activations: Korthikanti et al. 2022 per layer (flash attention, no tensor parallelism). With
   // gradient checkpointing each layer keeps only its input (2 s b h) and one layer's full activations
   // are alive again while it is recomputed during backward (Chen et al. 2016).
@@ -163,32 +210,57 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   const double act = add("finetune.memory.activations_bytes", arch.layers * kept + one_layer + logits, "B",
                          f.gradient_checkpointing ? "L x 2 s b h + " + per_layer_txt + " (one layer recomputed) + 4 s b V"
                                                   : "L x " + per_layer_txt + " + 4 s b V",
-                         g(arch.layers) + " x " + g(kept) + (one_layer > 0 ? " + " + g(one_layer) : "") + " + " + g(logits) +
-                             " (s=" + g(sq) + ", b=" + g(mb) + ", h=" + g(arch.hidden) + ", V=" + g(arch.vocab) + ")",
+                         sub("% x %", {arch.layers, kept}) + (one_layer > 0 ? sub(" + %", {one_layer}) : "") +
+                             sub(" + % (s=%, b=%, h=%, V=%)", {logits, sq, mb, arch.hidden, arch.vocab}),
                          std::string("Korthikanti et al. 2022 eqs. 1-5 (flash attention); checkpointing: Chen et al. 2016; "
                                      "fp32 logits for the loss") +
                              (fp8_inputs ? "; fp8: linear inputs saved as FP8 copies (Transformer Engine user guide, "
                                            "'Memory usage'; formulas.hpp activation_bytes_per_layer)"
                                          : ""));
-  const double total = add("finetune.memory.total_bytes", base + adapters + grads + opt + act, "B",
-                           "base + adapters + gradients + optimizer + activations (per GPU)",
-                           g(base) + " + " + g(adapters) + " + " + g(grads) + " + " + g(opt) + " + " + g(act), "sum");
+  // Paged optimizer states live in unified memory, outside what the run must hold on the GPU: they
+  // use the room the rest leaves and yield it under pressure; what does not fit is paged to host.
+  const bool paged = f.optimizer == "paged-adamw-8bit" && !offload;
+  const double others = base + adapters + grads + act;
+  double paged_out = 0;
+  if (paged)
+    paged_out = add("finetune.memory.optimizer_paged_to_host_bytes", opt - paged_states_resident_bytes(opt, others, gpu.memory_bytes),
+        "B", "optimizer - min(optimizer, max(0, device memory - (base + adapters + gradients + activations)))",
+        sub("% - min(%, max(0, % - %))", {opt, opt, gpu.memory_bytes, others}),
+        "paged optimizer: unified memory, evicted to CPU RAM under pressure (QLoRA section 3)");
+  if (offload)
+    add("finetune.memory.host_bytes", (base_all + adapter * abytes + trainable * (gbytes + obytes)) / shard, "B",
+        "(weights + adapters + trainable_params x (grad bytes + optimizer bytes))" + shard_txt + " in host RAM",
+        sub("(% + % + % x (% + %))", {base_all, adapter * abytes, trainable, gbytes, obytes}) + shard_txt,
+        offload_src);
+  const double total = add("finetune.memory.total_bytes", others + (paged ? 0.0 : opt), "B",
+                           paged ? "base + adapters + gradients + activations (per GPU; paged states outside)"
+                                 : "base + adapters + gradients + optimizer + activations (per GPU)",
+                           sub("% + % + %", {base, adapters, grads}) + (paged ? "" : sub(" + %", {opt})) + sub(" + %", {act}),
+                           paged ? "sum; paged states yield the GPU under pressure (QLoRA section 3)"
+                                 : "sum");
   const bool fits = total <= gpu.memory_bytes;
-  add("finetune.fits", fits ? 1 : 0, "bool", "total <= device memory", g(total) + " <= " + g(gpu.memory_bytes),
+  add("finetune.fits", fits ? 1 : 0, "bool", "total <= device memory", sub("% <= %", {total, gpu.memory_bytes}),
       gpu.name + " datasheet (assets/hardware.json)");
   if (!fits)
     e.warnings.push_back({"finetune.fits", "fine-tuning state does not fit in " + gpu.name + " memory (" + g(total / kGB) +
-                                               " GB per GPU); use QLoRA, more GPUs with sharding, a smaller micro-batch or "
-                                               "gradient checkpointing"});
+                                               " GB per GPU); use QLoRA, more GPUs with sharding, a smaller micro-batch, "
+                                               "gradient checkpointing, the optimizer step in backward or CPU offload"});
+  if (paged_out > 0)
+    e.warnings.push_back({"finetune.memory.optimizer_paged_to_host_bytes",
+                          g(paged_out / kGB) + " GB of optimizer states per GPU paged to CPU RAM, over PCIe every step; "
+                                               "the time leaves that traffic out"});
+  if (offload)
+    e.warnings.push_back({"finetune.memory.host_bytes", "CPU offload: the time leaves out the PCIe transfers and the CPU's "
+                                                        "optimizer step"});
 
   // ------------------------------------------------------------ compute, time and cost
   const double tokens = add("finetune.tokens", f.dataset_tokens * f.epochs, "tokens", "dataset_tokens x epochs",
-                            g(f.dataset_tokens) + " x " + g(f.epochs), "scenario");
+                            sub("% x %", {f.dataset_tokens, f.epochs}), "scenario");
   const double adapter_active = Pa < P && P > 0 ? adapter * Pa / P : adapter;  // MoE: adapters of the active experts
   const double flops = add("finetune.flops", finetune_flops(Pa, adapter_active, tokens, full, f.gradient_checkpointing), "FLOP",
                            std::string(full ? "6 x P_active x D" : "4 x P_active x D + 6 x adapter x D") +
                                (f.gradient_checkpointing ? " + 2 x P_active x D (recompute)" : ""),
-                           g(Pa) + " active params, " + g(adapter_active) + " adapter params, D=" + g(tokens),
+                           sub("% active params, % adapter params, D=%", {Pa, adapter_active, tokens}),
                            "forward 2PD + backward 2PD for activation gradients (+ 2PD for weight gradients when the "
                            "weights train): Kaplan et al. 2020 section 2.1; frozen base: Hu et al. 2021 section 4.2");
   const Efficiencies eff = default_efficiencies(gpu);
@@ -209,8 +281,8 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
     ratio = add("finetune.precision_kernel_ratio", precision_kernel_ratio(gpu, compute, h) * mx, "1",
                 "kernel efficiency(" + f.dtype + ") x h / (h + half width(" + f.dtype +
                     ")) / (kernel efficiency(bf16) x h / (h + half width(bf16)))" + (mx != 1.0 ? " x MXFP8 / per-tensor ratio" : ""),
-                g(at_dtype.value) + " x " + g(h) + " / (" + g(h) + " + " + g(w_dtype) + ") / (" + g(at_bf16.value) + " x " + g(h) +
-                    " / (" + g(h) + " + " + g(w_bf16) + "))" + (mx != 1.0 ? " x " + g(mx) : ""),
+                sub("% x % / (% + %) / (% x % / (% + %))", {at_dtype.value, h, h, w_dtype, at_bf16.value, h, h, w_bf16}) +
+                    (mx != 1.0 ? sub(" x %", {mx}) : ""),
                 "training step model fit per GPU generation (training_kernel_efficiency): " + at_dtype.source + "; " +
                     at_bf16.source + "; gemm_half_width (training_step.hpp)" +
                     (mx != 1.0 ? "; mx_block_scaling_kernel_ratio (training_step.hpp)" : ""));
@@ -218,7 +290,7 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   // A newer generation at the same datasheet peak (B300 over B200) reaches more of it: the training
   // step model's fits say by how much (kernel_generation_gain, 1 elsewhere).
   const double gain = kernel_generation_gain(gpu);
-  const std::string gain_text = gain != 1.0 ? " x " + g(gain) : "";
+  const std::string gain_text = gain != 1.0 ? sub(" x %", {gain}) : "";
   const std::string gain_source = gain != 1.0 ? "; x kernel_generation_gain (B300-class / B200-class fp8 fits, docs/calibration.md)" : "";
   double mfu = 0;
   if (f.mfu || !low_precision)
@@ -228,7 +300,7 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   else
     mfu = add("finetune.mfu", eff.training_mfu * gain * ratio, "1",
               "default for " + gpu.klass + (gain != 1.0 ? " x generation gain" : "") + " x precision_kernel_ratio",
-              g(eff.training_mfu) + gain_text + " x " + g(ratio),
+              g(eff.training_mfu) + gain_text + sub(" x %", {ratio}),
               eff.source + gain_source + "; as a share of the " + f.dtype + " dense peak");
   const double peak = peak_flops_at(s.hardware, gpu, compute);
   const double compute_secs = training_seconds(flops, n, peak, mfu);
@@ -244,15 +316,15 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
         std::string(f.gradient_checkpointing ? "; + the recomputed forward (checkpointing, Chen et al. 2016)" : "");
     const double steps = add("finetune.steps_per_gpu", finetune_steps_per_gpu(tokens, n, f.micro_batch, f.seq_len), "1",
                              "tokens / (GPUs x micro_batch x seq_len)",
-                             g(tokens) + " / (" + g(n) + " x " + g(f.micro_batch) + " x " + g(f.seq_len) + ")",
+                             sub("% / (% x % x %)", {tokens, n, f.micro_batch, f.seq_len}),
                              "forward and backward passes per GPU, one micro-batch each");
     add("finetune.qlora_dequantize_bytes_per_step", passes * qlora_dequantize_bytes(quantized), "B",
         "dequantizations x quantized params x (4.127 / 8 + 2) B (read NF4 + constants, write bf16)",
-        g(passes) + " x " + g(quantized) + " x " + g((4.0 + 0.127) / 8.0 + 2.0), dequant_src);
+        sub("% x % x %", {passes, quantized, (4.0 + 0.127) / 8.0 + 2.0}), dequant_src);
     const double per_step =
         add("finetune.qlora_dequantize_seconds_per_step", qlora_dequantize_seconds_per_step(quantized, f.gradient_checkpointing, bw, bw_eff),
             "s", "dequantize bytes per step / (memory bandwidth x achieved share)",
-            g(passes * qlora_dequantize_bytes(quantized)) + " / (" + g(bw) + " x " + g(bw_eff) + ")",
+            sub("% / (% x %)", {passes * qlora_dequantize_bytes(quantized), bw, bw_eff}),
             gpu.name + " memory bandwidth (assets/hardware.json) at " +
                 (f.dequantize_bandwidth_efficiency
                      ? "the scenario's finetune.dequantize_bandwidth_efficiency " + g(bw_eff)
@@ -260,12 +332,11 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
                            " (llama.cpp decode reads weights at 0.70-0.82 of peak, setup.cpp default_efficiencies)") +
                 "; the whole model per GPU, whatever the micro-batch's tokens");
     dequant_secs = add("finetune.qlora_dequantize_seconds", steps * per_step, "s", "steps_per_gpu x qlora_dequantize_seconds_per_step",
-                       g(steps) + " x " + g(per_step), "serial with the matmuls on the GPU's stream (bitsandbytes)");
+                       sub("% x %", {steps, per_step}), "serial with the matmuls on the GPU's stream (bitsandbytes)");
   }
   const double secs = add("finetune.wall_seconds", compute_secs + dequant_secs, "s",
                           std::string("FLOPs / (GPUs x peak x MFU)") + (qlora ? " + qlora_dequantize_seconds" : ""),
-                          g(flops) + " / (" + g(n) + " x " + g(peak) + " x " + g(mfu) + ")" +
-                              (qlora ? " + " + g(dequant_secs) : ""),
+                          sub("% / (% x % x %)", {flops, n, peak, mfu}) + (qlora ? sub(" + %", {dequant_secs}) : ""),
                           (low_precision ? "seed Q1 at the " + f.dtype +
                                                " dense peak (finetune.dtype; every GEMM, frozen base included, at that "
                                                "precision; Transformer Engine)"
@@ -273,16 +344,16 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
                               (qlora ? "; + NF4 dequantization (QLoRA section 3)" : ""));
   if (qlora)
     add("finetune.qlora_dequantize_share", secs > 0 ? dequant_secs / secs : 0.0, "1", "qlora_dequantize_seconds / wall_seconds",
-        g(dequant_secs) + " / " + g(secs), "large at small micro-batches (weight traffic per step), small at large ones");
+        sub("% / %", {dequant_secs, secs}), "large at small micro-batches (weight traffic per step), small at large ones");
   add("finetune.seconds_per_epoch", f.epochs > 0 ? secs / f.epochs : 0.0, "s", "wall_seconds / epochs",
-      g(secs) + " / " + g(f.epochs), "one pass over dataset_tokens");
+      sub("% / %", {secs, f.epochs}), "one pass over dataset_tokens");
   add("finetune.tokens_per_second", secs > 0 ? tokens / secs : 0.0, "tok/s", "tokens / wall_seconds (all GPUs)",
-      g(tokens) + " / " + g(secs),
+      sub("% / %", {tokens, secs}),
       "throughput as fine-tuning benchmarks report it (NeMo AutoModel, torchtune: tokens/s, per GPU x GPUs)");
   e.gpu_hours = add("finetune.gpu_hours", gpu_hours(secs, n), "GPU-h", "wall_seconds x GPUs / 3600",
-                    g(secs) + " x " + g(n) + " / 3600", "seed Q1");
+                    sub("% x % / 3600", {secs, n}), "seed Q1");
   const double price = price_per_gpu_hour(s, c);
-  e.cost_usd = add("finetune.cost_usd", e.gpu_hours * price, "USD", "GPU-hours x price", g(e.gpu_hours) + " x " + g(price),
+  e.cost_usd = add("finetune.cost_usd", e.gpu_hours * price, "USD", "GPU-hours x price", sub("% x %", {e.gpu_hours, price}),
                    s.hardware.price_per_gpu_hour ? std::string("scenario hardware.price_per_gpu_hour")
                    : s.hardware.pricing == "spot" ? gpu.spot_source : gpu.on_demand_source);
   return e;

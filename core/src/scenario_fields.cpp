@@ -213,6 +213,8 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.text("finetune.base_dtype", ft.base_dtype, {"bf16", "fp16", "fp32"}, 8);
   v.flag("finetune.master_weights", ft.master_weights);
   v.flag("finetune.shard", ft.shard);
+  v.flag("finetune.optimizer_in_backward", ft.optimizer_in_backward);
+  v.flag("finetune.cpu_offload", ft.cpu_offload);
   v.optional("finetune.mfu", ft.mfu, eff);
   v.text("finetune.dtype", ft.dtype, {"bf16", "fp8", "fp4"}, 8);
   v.text("finetune.fp8_scaling", ft.fp8_scaling, {"tensor", "mx"}, 8);

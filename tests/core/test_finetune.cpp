@@ -518,3 +518,100 @@ TEST_CASE("fine-tuning on B300-class GPUs reaches more of the same peak, by the 
   s.finetune.mfu = 0.3;
   CHECK(at(evaluate(s), "finetune.mfu") == 0.3);
 }
+
+namespace {
+bool has_warning(const Report& r, const std::string& path) {
+  return std::any_of(r.warnings.begin(), r.warnings.end(), [&](const Warning& w) { return w.path == path; });
+}
+}  // namespace
+
+TEST_CASE("the optimizer step in backward keeps one tensor's gradient, and paged states stay outside the GPU's peak: "
+          "torchtune's Llama 3.1 8B full fine-tune on an RTX 4090",
+          "[finetune]") {
+  // torchtune README (published.json): 18.9 GiB peak with 8B_full_single_device.yaml (paged 8-bit
+  // AdamW, optimizer_in_bwd, activation checkpointing, batch 2 x 2,048 tokens).
+  const double measured =
+      published_record("torchtune Llama 3.1 8B Full finetune 1x RTX 4090")["measured"]["peak_memory_per_gpu_GiB"].get<double>() *
+      1073741824.0;
+  Scenario s = finetune_only("llama-3-8b", "rtx-4090", 1);
+  s.finetune.method = "full";
+  s.finetune.micro_batch = 2;
+  s.finetune.seq_len = 2048;
+  s.finetune.optimizer = "paged-adamw-8bit";
+  const Report plain = evaluate(s);
+  s.finetune.optimizer_in_backward = true;
+  const Report r = evaluate(s);
+  const double P = at(r, "model.params");
+  // An ordinary step holds every bf16 gradient; stepping in backward, only the largest tensor's: the
+  // 128,256 x 4,096 embedding (PyTorch's optimizer-in-backward tutorial; torchtune OptimizerInBackward).
+  CHECK(at(plain, "finetune.memory.gradients_bytes") == Approx(2 * P));
+  CHECK(at(r, "finetune.memory.gradients_bytes") == Approx(128256.0 * 4096 * 2));
+  // The 8-bit states (2 B a weight) are in unified memory: outside the total, and what the 24 GB card
+  // cannot hold beside the rest is paged to host.
+  const double states = at(r, "finetune.memory.optimizer_bytes");
+  CHECK(states == Approx(2 * P));
+  const double others = at(r, "finetune.memory.base_weights_bytes") + at(r, "finetune.memory.gradients_bytes") +
+                        at(r, "finetune.memory.activations_bytes");
+  CHECK(at(r, "finetune.memory.total_bytes") == Approx(others));
+  CHECK(at(r, "finetune.memory.optimizer_paged_to_host_bytes") == Approx(states - (24e9 - others)));
+  CHECK(has_warning(r, "finetune.memory.optimizer_paged_to_host_bytes"));
+  CHECK(at(r, "finetune.fits") == 1);
+  CHECK(at(r, "finetune.memory.total_bytes") / measured == Approx(1.0).margin(0.1));
+  CHECK(at(plain, "finetune.memory.total_bytes") > 1.2 * measured);  // the full gradient set alone is 16 GB
+  // On a 48 GB card all of the states stay on the GPU; an unpaged 8-bit AdamW counts them in the total.
+  s.hardware.gpu = "rtx-6000-ada";
+  const Report big = evaluate(s);
+  CHECK(at(big, "finetune.memory.optimizer_paged_to_host_bytes") == 0);
+  CHECK_FALSE(has_warning(big, "finetune.memory.optimizer_paged_to_host_bytes"));
+  s.finetune.optimizer = "adamw-8bit";
+  const Report unpaged = evaluate(s);
+  CHECK(unpaged.find("finetune.memory.optimizer_paged_to_host_bytes") == nullptr);
+  CHECK(at(unpaged, "finetune.memory.total_bytes") == Approx(others + states));
+  // The fused step does the same arithmetic: the time does not move.
+  CHECK(at(r, "finetune.wall_seconds") == Approx(at(plain, "finetune.wall_seconds")));
+}
+
+TEST_CASE("CPU offload keeps the model state in host RAM and the layers being computed on the GPU: torchtune's "
+          "Llama 3.1 70B full fine-tune on 8 A100",
+          "[finetune]") {
+  // torchtune README (published.json): 13.9 GiB per GPU with FSDP CPU offload (70B_full.yaml).
+  const double measured =
+      published_record("torchtune Llama 3.1 70B Full finetune 8x A100")["measured"]["peak_memory_per_gpu_GiB"].get<double>() *
+      1073741824.0;
+  Scenario s = finetune_only("llama-3.1-70b", "a100-80gb-sxm", 8);
+  s.finetune.method = "full";
+  s.finetune.micro_batch = 2;
+  s.finetune.seq_len = 2048;
+  const Report on_gpu = evaluate(s);
+  s.finetune.cpu_offload = true;
+  const Report r = evaluate(s);
+  const double P = at(r, "model.params");
+  const double root = 2.0 * 128256 * 8192, layer = (P - root) / 80;  // untied embedding and head; 80 layers
+  CHECK(at(r, "finetune.memory.base_weights_bytes") == Approx((root + 2 * layer) * 2));
+  CHECK(at(r, "finetune.memory.gradients_bytes") == Approx(layer * 2));
+  CHECK(at(r, "finetune.memory.optimizer_bytes") == 0);
+  // Host RAM per GPU: its eighth of the bf16 weights, bf16 gradients and AdamW's two fp32 moments.
+  CHECK(at(r, "finetune.memory.host_bytes") == Approx(P * (2 + 2 + 8) / 8));
+  CHECK(at(r, "finetune.memory.activations_bytes") == Approx(at(on_gpu, "finetune.memory.activations_bytes")));
+  const double ratio = at(r, "finetune.memory.total_bytes") / measured;
+  INFO("predicted / measured " << ratio);
+  CHECK(ratio >= 1.0 / 1.35);
+  CHECK(ratio <= 1.35);
+  CHECK(at(on_gpu, "finetune.memory.total_bytes") > 5 * measured);  // all state on the GPU: 114 GB
+  CHECK(has_warning(r, "finetune.memory.host_bytes"));
+  CHECK_FALSE(has_warning(on_gpu, "finetune.memory.host_bytes"));
+  CHECK(on_gpu.find("finetune.memory.host_bytes") == nullptr);
+}
+
+TEST_CASE("finetune.optimizer_in_backward and finetune.cpu_offload round-trip through a link and are off by default",
+          "[finetune][scenario]") {
+  Scenario s = finetune_only("llama-3-8b", "rtx-4090", 1);
+  CHECK_FALSE(s.finetune.optimizer_in_backward);
+  CHECK_FALSE(s.finetune.cpu_offload);
+  s.finetune.optimizer_in_backward = true;
+  s.finetune.cpu_offload = true;
+  const LoadResult back = decode_link(encode_link_fragment(s));
+  REQUIRE(back.fatal.empty());
+  CHECK(back.scenario.finetune.optimizer_in_backward);
+  CHECK(back.scenario.finetune.cpu_offload);
+}

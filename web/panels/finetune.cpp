@@ -61,6 +61,10 @@ void draw_finetune(App& app) {
     input_flag(app, "fp32 master weights", f.master_weights);
     input_flag(app, "gradient checkpointing", f.gradient_checkpointing);
     input_flag(app, "shard over the GPUs (FSDP / ZeRO-3)", f.shard);
+    input_flag(app, "optimizer step in backward", f.optimizer_in_backward);
+    ImGui::SetItemTooltip("one tensor's gradient alive at a time (torchtune optimizer_in_bwd); no gradient accumulation");
+    input_flag(app, "CPU offload", f.cpu_offload);
+    ImGui::SetItemTooltip("FSDP CPU offload: weights, gradients and optimizer states in host RAM");
     input_field(app, "micro-batch", "finetune.micro_batch");
     input_field(app, "sequence length", "finetune.seq_len");
     input_field(app, "dataset tokens", "finetune.dataset_tokens");
@@ -86,6 +90,9 @@ void draw_finetune(App& app) {
       result_row(app, "Gradients / GPU", "finetune.memory.gradients_bytes");
       result_row(app, "Optimizer / GPU", "finetune.memory.optimizer_bytes");
       result_row(app, "Activations / GPU", "finetune.memory.activations_bytes");
+      if (f.optimizer == "paged-adamw-8bit" && !f.cpu_offload)
+        result_row(app, "Paged to host / GPU", "finetune.memory.optimizer_paged_to_host_bytes");
+      if (f.cpu_offload) result_row(app, "Host RAM / GPU", "finetune.memory.host_bytes");
       result_row(app, "Total / GPU", "finetune.memory.total_bytes");
       result_row(app, "Fits", "finetune.fits");
       result_row(app, "FLOPs", "finetune.flops");

@@ -44,6 +44,34 @@ double qlora_base_bytes(double quantized_params, double bf16_params);
 // under memory pressure, so they are counted as resident here. + 4 bytes for an fp32 master copy.
 double finetune_optimizer_bytes_per_param(const std::string& optimizer, bool master_weights);
 
+// Parameters of the largest single weight tensor: the token embedding or output head (vocab x
+// hidden), or a layer's largest projection (hidden x ffn, hidden x query width, hidden x expert ffn).
+double largest_weight_tensor_params(const Architecture& a);
+
+// Gradient bytes alive at once with the optimizer step fused into the backward pass (PyTorch
+// tutorial "How to save memory by fusing the optimizer step into the backward pass", 2023:
+// Tensor.register_post_accumulate_grad_hook; torchtune optimizer_in_bwd / OptimizerInBackward, "freeing
+// gradients immediately after they are applied"): each tensor is stepped and its gradient freed as soon
+// as the gradient is accumulated, so at most one tensor's gradient exists: the largest trainable one
+// (full: largest_weight_tensor_params; LoRA: one adapter matrix, rank x its widest side). No gradient
+// accumulation is possible with it (the gradient is gone after each backward).
+double optimizer_in_backward_gradient_params(const Architecture& a, bool full, double rank);
+
+// Paged optimizer states (bitsandbytes paged optimizers; Dettmers et al. 2023, QLoRA section 3
+// "Paged Optimizers": NVIDIA unified memory, evicted page by page to CPU RAM when the GPU runs out
+// and paged back when the optimizer step needs them): they stay on the GPU while memory is free, and
+// what does not fit beside everything else is paged to host: resident = min(states, max(0, device -
+// other)). torchtune's Llama 3.1 8B full fine-tune (paged 8-bit AdamW) peaks at 18.9 GiB on a 24 GB
+// RTX 4090 and at 37.4 GiB on a 48 GB card: the states resident only where they fit.
+double paged_states_resident_bytes(double states_bytes, double other_bytes, double device_bytes);
+
+// FSDP CPU offload (PyTorch FSDP CPUOffload(offload_params=True), torchtune fsdp_cpu_offload):
+// weights, gradients and optimizer states live in host RAM. The GPU holds the 16-bit weights of the
+// units being computed: the root unit (token embedding and output head; FSDP2 keeps the root gathered
+// from forward through backward) and two transformer layers (the one computing and the one
+// prefetched), all gathered whole: (root params + 2 x layer params) x bytes per param.
+double cpu_offload_gpu_weight_bytes(double root_params, double layer_params, double bytes_per_param);
+
 // Compute of one pass over `tokens` tokens. A training step is a forward pass (2 FLOPs per parameter
 // per token) and a backward pass that multiplies by each weight twice: once for the gradient of the
 // activations, once for the gradient of the weight (Kaplan et al. 2020, section 2.1: 6 N per token).

@@ -316,6 +316,12 @@ struct FinetuneSection {
   std::string base_dtype = "bf16";           // full / LoRA base weights: bf16 | fp16 | fp32 (QLoRA: NF4)
   bool master_weights = false;               // fp32 master copy of the trainable weights (mixed precision)
   bool shard = true;                         // FSDP / ZeRO-3: weights, gradients, states split over hardware.count
+  // Optimizer step fused into the backward pass (torchtune optimizer_in_bwd): one tensor's gradient
+  // alive at a time instead of all of them; rules out gradient accumulation.
+  bool optimizer_in_backward = false;
+  // FSDP CPU offload (torchtune fsdp_cpu_offload): weights, gradients and optimizer states in host
+  // RAM; the GPU holds the layers being computed.
+  bool cpu_offload = false;
   std::optional<double> mfu;                 // unset: the hardware's default training MFU (x the precision's kernel ratio)
   // Compute precision of the GEMMs: bf16 | fp8 | fp4 (Transformer Engine style, as training.dtype):
   // the peak at that precision and training's fitted fp8/fp4 vs bf16 kernel-efficiency ratio.
