@@ -25,7 +25,7 @@ double gpu_energy_kwh(double gpu_hours, double tdp_w, double power_fraction, dou
 double emissions_tco2e(double kwh, double grid_kg_co2e_per_kwh) { return kwh * grid_kg_co2e_per_kwh / 1000.0; }
 
 namespace {
-std::string g(double x) { return format_basis_number(x); }
+std::string sub(std::string_view pattern, std::initializer_list<double> values) { return substitute_numbers(pattern, values); }
 }  // namespace
 
 EnergyEstimate estimate_energy(const Scenario& s, const Catalog& c, const Report& report) {
@@ -52,26 +52,26 @@ EnergyEstimate estimate_energy(const Scenario& s, const Catalog& c, const Report
     const double kwh = add("energy." + name + "_kwh" + unit_suffix, gpu_energy_kwh(gpu_hours, gpu.tdp_w, en.gpu_power_fraction, en.pue),
                            std::string("kWh") + (*unit_suffix ? "/month" : ""),
                            "GPU-hours x TDP x power_fraction x PUE / 1000",
-                           hours_txt + " x " + g(gpu.tdp_w) + " W x " + g(en.gpu_power_fraction) + " x " + g(en.pue) + " / 1000",
+                           hours_txt + sub(" x % W x % x % / 1000", {gpu.tdp_w, en.gpu_power_fraction, en.pue}),
                            src + "; TDP: " + gpu.name + " datasheet (assets/hardware.json)");
     add("energy." + name + "_tco2e" + unit_suffix, emissions_tco2e(kwh, en.grid_kg_co2e_per_kwh),
         std::string("tCO2e") + (*unit_suffix ? "/month" : ""), "kWh x grid_kg_co2e_per_kwh / 1000",
-        g(kwh) + " x " + g(en.grid_kg_co2e_per_kwh) + " / 1000", co2_src);
+        sub("% x % / 1000", {kwh, en.grid_kg_co2e_per_kwh}), co2_src);
   };
   const Accelerator gpu = resolved_accelerator(s, c);
   if (inc.training) {
     const double gh = report.value("training.gpu_hours");
-    if (std::isfinite(gh)) job("training", "", gh, g(gh) + " GPU-h", gpu);
+    if (std::isfinite(gh)) job("training", "", gh, sub("% GPU-h", {gh}), gpu);
   }
   if (inc.finetune) {
     const double gh = report.value("finetune.gpu_hours");
-    if (std::isfinite(gh)) job("finetune", "", gh, g(gh) + " GPU-h", gpu);
+    if (std::isfinite(gh)) job("finetune", "", gh, sub("% GPU-h", {gh}), gpu);
   }
   const double serving_gpus = report.value("serving.gpus");
   if (inc.serving && s.traffic.cpu_ms_per_request <= 0 && std::isfinite(serving_gpus)) {
     const Scenario sv = serving_scenario(s);
     const Accelerator sgpu = s.serving.gpu.empty() ? gpu : resolved_accelerator(sv, c);
-    job("serving", "_per_month", serving_gpus * kHoursPerMonth, g(serving_gpus) + " GPUs x 730 h", sgpu);
+    job("serving", "_per_month", serving_gpus * kHoursPerMonth, sub("% GPUs x 730 h", {serving_gpus}), sgpu);
   }
   return e;
 }

@@ -39,6 +39,11 @@ namespace envelope::detail {
 // A number as the basis text shows it (4 significant digits, short exponent); nothing while the
 // basis text is off (a section the scenario leaves out, term.hpp).
 inline std::string g(double x) { return basis_text_on ? format_basis_number(x) : std::string(); }
+inline std::string no_number(double) { return {}; }
+// A '%' pattern with g()'s numbers (substitute_numbers): one call instead of a chain of g() appends.
+inline std::string sub(std::string_view pattern, std::initializer_list<double> values) {
+  return substitute_numbers(pattern, values, basis_text_on ? format_basis_number : no_number);
+}
 // Basis text joined with one allocation: a chain of operator+ reallocates each time the text outgrows
 // its buffer, several times per result (docs/performance.md, round 4).
 // Like g(), nothing while the basis text is off (its result is dropped: only basis and source text is

@@ -242,12 +242,13 @@ std::string format_basis_number(double x) {
   return g4(x, true);
 }
 
-std::string substitute_numbers(std::string_view pattern, std::initializer_list<double> values) {
+std::string substitute_numbers(std::string_view pattern, std::initializer_list<double> values,
+                               std::string (*format)(double)) {
   std::string out;
   out.reserve(pattern.size() + 8 * values.size());
   const double* v = values.begin();
   for (char c : pattern) {
-    if (c == '%' && v != values.end()) out += format_basis_number(*v++);
+    if (c == '%' && v != values.end()) out += format(*v++);
     else out += c;
   }
   return out;

@@ -30,14 +30,14 @@ InferenceSpeed inference_section(Builder& b, const Resolved& x) {
         arch.experts > 0 ? "shared weights + L_moe x E(1-(1-k/E)^batch) x expert bytes" : "weights", g(w_read),
         arch.experts > 0 ? "expected distinct experts hit per step (uniform routing)" : "seed Q2: every step reads all weights");
   b.add("inference.tp_comm_seconds_per_step", comm, "s", "2 x L x ring_allreduce(batch x h x 2 B, tp)",
-        "2 x " + g(arch.layers) + " x allreduce(" + g(in.batch * arch.hidden * 2) + " B, " + g(tp) + ") over " + g(link_bw) + " B/s",
+        sub("2 x % x allreduce(% B, %) over % B/s", {arch.layers, in.batch * arch.hidden * 2, tp, link_bw}),
         "Megatron-LM (Shoeybi 2019): 2 all-reduces per layer; ring all-reduce 2(n-1)/n");
   b.add("inference.decode_memory_seconds", dt.memory_seconds, "s",
         "(weights_read + kv_read) / (tp x BW x eff)",
-        "(" + g(w_read) + " + " + g(kv_read) + ") / (" + g(ds.replica_gpus()) + " x " + g(igpu.bandwidth_bytes_per_s) + " x " + g(bw_eff) + ")",
+        sub("(% + %) / (% x % x %)", {w_read, kv_read, ds.replica_gpus(), igpu.bandwidth_bytes_per_s, bw_eff}),
         "seed Q2: bandwidth-bound part of a decode step");
   b.add("inference.decode_compute_seconds", dt.compute_seconds, "s", "(2 P_active + 4 L ctx heads head_dim) x batch / (tp x peak x eff)",
-        g(dflops) + " / (" + g(ds.replica_gpus()) + " x " + g(ipeak) + " x " + g(c_eff) + ")", "compute-bound part of a decode step");
+        sub("% / (% x % x %)", {dflops, ds.replica_gpus(), ipeak, c_eff}), "compute-bound part of a decode step");
   // decode_times' last step (setup.hpp) on its own parts, as a Term: the same formula, the same value.
   const double rg = ds.replica_gpus();
   const double step = b.add("inference.decode_step_seconds",
@@ -52,7 +52,7 @@ InferenceSpeed inference_section(Builder& b, const Resolved& x) {
   const double new_prompt = in.prompt_tokens - cached;
   if (cached > 0)
     b.add("inference.prefix_cached_tokens", cached, "tokens", "prompt_tokens x prefix_cache_hit_fraction",
-          g(in.prompt_tokens) + " x " + g(si.prefix_cache_hit_fraction),
+          sub("% x %", {in.prompt_tokens, si.prefix_cache_hit_fraction}),
           "vLLM automatic prefix caching / SGLang RadixAttention: cached KV blocks are reused, their prefill skipped; "
           "KV memory per request unchanged (each request still holds its whole context)");
   const double pf1 = cached > 0 ? prefill_flops_after_cache(arch, Pa, in.prompt_tokens, cached) : prefill_flops(arch, Pa, in.prompt_tokens);
@@ -74,29 +74,29 @@ InferenceSpeed inference_section(Builder& b, const Resolved& x) {
   if (speculative) {
     const double k = si.speculative_tokens, al = si.speculative_acceptance_rate;
     b.add("inference.speculative.tokens_per_step", spec.tokens_per_sequence, "tokens", "(1 - alpha^(k+1)) / (1 - alpha)",
-          "(1 - " + g(al) + "^" + g(k + 1) + ") / (1 - " + g(al) + ")",
+          sub("(1 - %^%) / (1 - %)", {al, k + 1, al}),
           "Leviathan et al. 2023, eq. 1 (expected tokens per speculative step)");
     b.add("inference.speculative.verify_seconds", spec.target_seconds, "s",
           "decode step of batch x (k + 1) tokens: weights read once, FLOPs and all-reduces x (k + 1)",
-          "(" + g(spec.weight_bytes_read) + " + " + g(spec.kv_bytes_read) + ") B, " + g(spec.flops) + " FLOP, comm " +
-              g(spec.comm_seconds) + " s",
+          sub("(% + %) B, % FLOP, comm % s",
+              {spec.weight_bytes_read, spec.kv_bytes_read, spec.flops, spec.comm_seconds}),
           "Leviathan et al. 2023: the target scores k + 1 positions in one pass");
     b.add("inference.speculative.step_seconds", spec.step_seconds, "s", "verify + k x draft_cost_fraction x decode_step",
-          g(spec.target_seconds) + " + " + g(k) + " x " + g(si.speculative_draft_cost_fraction) + " x " + g(step),
+          sub("% + % x % x %", {spec.target_seconds, k, si.speculative_draft_cost_fraction, step}),
           "Leviathan et al. 2023, Theorem 3.8 (walltime factor k c + 1)");
     decode_tokens_step = b.add("inference.speculative.tpot_seconds", spec.tpot_seconds, "s", "step / tokens_per_step",
-                               g(spec.step_seconds) + " / " + g(spec.tokens_per_sequence), "Leviathan et al. 2023");
+                               sub("% / %", {spec.step_seconds, spec.tokens_per_sequence}), "Leviathan et al. 2023");
   }
   const double batch_prefill = prefill_seconds(pf1 * in.batch, ipeak * tp, c_eff, w_read, igpu.bandwidth_bytes_per_s * tp, bw_eff, 0);
   const double cycle = batch_prefill + in.output_tokens * decode_tokens_step;
   const std::string step_name = speculative ? "speculative tpot" : "decode_step";
   const double sustained = b.add("inference.sustained_tokens_per_second", cycle > 0 ? in.batch * in.output_tokens / cycle : 0.0,
                                  "tok/s", "batch x output / (prefill(batch) + output x " + step_name + ")",
-                                 g(in.batch) + " x " + g(in.output_tokens) + " / (" + g(batch_prefill) + " + " +
-                                     g(in.output_tokens) + " x " + g(decode_tokens_step) + ")",
+                                 sub("% x % / (% + % x %)",
+                                     {in.batch, in.output_tokens, batch_prefill, in.output_tokens, decode_tokens_step}),
                                  "static batching cycle: prefill the batch, then decode");
   b.add("inference.requests_per_second", cycle > 0 ? in.batch / cycle : 0.0, "req/s", "batch / (prefill(batch) + output x step)",
-        g(in.batch) + " / " + g(cycle), "seed 'requests_per_second = tokens_per_second / avg_output_tokens'");
+        sub("% / %", {in.batch, cycle}), "seed 'requests_per_second = tokens_per_second / avg_output_tokens'");
 
   return InferenceSpeed{step, ttft, decode_tokens_step, sustained, new_prompt, speculative};
 }

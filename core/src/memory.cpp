@@ -14,8 +14,8 @@ namespace envelope::detail {
 namespace {
 // The quantized weight copy's format, for the formula text (quantized_weight_copy_bytes_per_weight).
 std::string weight_copy_basis(const std::string& dtype, const std::string& fp8_scaling, double bytes_per_weight) {
-  if (dtype == "fp4") return "NVFP4, rowwise + columnwise: 2 x (0.5 + 1/16) = " + g(bytes_per_weight);
-  if (fp8_scaling == "mx") return "MXFP8, rowwise + columnwise: 2 x (1 + 1/32) = " + g(bytes_per_weight);
+  if (dtype == "fp4") return sub("NVFP4, rowwise + columnwise: 2 x (0.5 + 1/16) = %", {bytes_per_weight});
+  if (fp8_scaling == "mx") return sub("MXFP8, rowwise + columnwise: 2 x (1 + 1/32) = %", {bytes_per_weight});
   return "FP8: 1; Hopper's transposed copy not counted";
 }
 }  // namespace
@@ -34,8 +34,8 @@ InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
   const double usable = igpu.memory_bytes * in.usable_memory_fraction;
   const double overhead_per_gpu = in.runtime_overhead_gb * kGB;
   const double w_bytes = b.add("memory.inference.weights_bytes", weight_bytes(Term(P), wdt), "B",
-                               "params x bytes_per_param (" + in.weights + ": " + g(bits_per_weight(wdt)) +
-                                   " bits per weight with its group scales)",
+                               "params x bytes_per_param (" + in.weights + sub(": % bits per weight with its group scales)",
+                                                                               {bits_per_weight(wdt)}),
                                "seed 'Model Size Estimation'; scales per group: OCP MX v1.0 (mxfp4), NVIDIA NVFP4, "
                                "GPTQ/AWQ g128 (int4), llama.cpp ggml-common.h blocks (GGUF)");
   // Per token of context at this context: local (sliding-window/chunked) layers hold at most their window.
@@ -43,21 +43,22 @@ InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
   const double local_layers = local_attention_layers(arch);
   const std::string kv_layer = arch.attention == "mla" ? "(kv_lora_rank + rope_head_dim) x bytes" : "2 x kv_heads x head_dim x bytes";
   const std::string kv_layer_values = arch.attention == "mla"
-      ? "(" + g(arch.kv_lora_rank) + " + " + g(arch.rope_head_dim) + ") x " + g(bytes_per_param(kvdt))
-      : "2 x " + g(arch.kv_heads) + " x " + g(arch.head_dim) + " x " + g(bytes_per_param(kvdt));
+      ? sub("(% + %) x %", {arch.kv_lora_rank, arch.rope_head_dim, bytes_per_param(kvdt)})
+      : sub("2 x % x % x %", {arch.kv_heads, arch.head_dim, bytes_per_param(kvdt)});
   if (local_layers > 0)
     b.add("memory.inference.kv_bytes_per_token", kv_tok, "B",
           kv_layer + " x (global_layers x context + local_layers x min(window, context)) / context",
-          kv_layer_values + " x (" + g(arch.layers - local_layers) + " x " + g(context) + " + " + g(local_layers) + " x min(" +
-              g(arch.window) + ", " + g(context) + ")) / " + g(context) + " (" + arch.window_kind + " window)",
+          kv_layer_values + sub(" x (% x % + % x min(%, %)) / % (",
+                                {arch.layers - local_layers, context, local_layers, arch.window, context, context}) + arch.window_kind + " window)",
           "Pope et al. 2022; local layers hold at most their window (Mistral 7B rolling buffer; Gemma 3 report; "
           "gpt-oss model card; Llama 4 attention_chunk_size)");
   else
-    b.add("memory.inference.kv_bytes_per_token", kv_tok, "B", "L x " + kv_layer, g(arch.layers) + " x " + kv_layer_values,
+    b.add("memory.inference.kv_bytes_per_token", kv_tok, "B", "L x " + kv_layer, sub("% x ",
+                                                                                     {arch.layers}) + kv_layer_values,
           "Pope et al. 2022; vLLM blog (800 KB/token for OPT-13B); MLA latent: DeepSeek-V2/V3 reports");
   if (context > arch.max_context)
-    b.warn("inference.context", "context " + g(context) + " tokens exceeds the model's maximum of " + g(arch.max_context) +
-                                    " (max_position_embeddings)");
+    b.warn("inference.context", sub("context % tokens exceeds the model's maximum of % (max_position_embeddings)",
+                                    {context, arch.max_context}));
   // Tokens of KV one running sequence holds. Static batching reserves the whole context per sequence.
   // Continuous batching allocates KV in pages as tokens arrive (vLLM PagedAttention, Kwon et al. 2023;
   // TensorRT-LLM's paged KV cache), and requests join and leave at staggered times, so a running
@@ -78,7 +79,7 @@ InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
   const double ws_tokens = std::min(in.batch * std::max(1.0, in.prompt_tokens), 8192.0);
   const double ws = b.add("memory.inference.workspace_bytes", inference_workspace_bytes(arch, ws_tokens, in.batch, Dtype::bf16),
                           "B", "tokens x (4h + 2 ffn) x 2 B + batch x vocab x 4 B",
-                          g(ws_tokens) + " tokens (prefill chunk <= 8192), h=" + g(arch.hidden) + ", ffn=" + g(arch.ffn),
+                          sub("% tokens (prefill chunk <= 8192), h=%, ffn=%", {ws_tokens, arch.hidden, arch.ffn}),
                           "one layer's activations alive at a time; vLLM profiles this peak with a dummy forward pass");
   const double overhead = b.add("memory.inference.overhead_bytes", Term(in.runtime_overhead_gb) * Term(kGB) * Term(tp), "B",
                                 "runtime_overhead_gb x 1e9 B/GB x tensor_parallel",
@@ -96,17 +97,17 @@ InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
                    gpus_to_fit(Term(need), Term(igpu.memory_bytes) * Term(in.usable_memory_fraction) - Term(overhead_per_gpu), Term(1.0)),
                    "1", fit_formula, ispec_src)
            : b.add("memory.inference.gpus_to_fit", 0.0, "1", fit_formula,
-                   "ceil(" + g(need) + " / (" + g(igpu.memory_bytes) + " x " + g(in.usable_memory_fraction) + " - " +
-                       g(overhead_per_gpu) + "))" + no_fit,
+                   sub("ceil(% / (% x % - %))",
+                       {need, igpu.memory_bytes, in.usable_memory_fraction, overhead_per_gpu}) + no_fit,
                    ispec_src);
   if (!room)
-    b.warn("memory.inference.gpus_to_fit", "the runtime overhead of " + g(in.runtime_overhead_gb) + " GB per GPU is not below the " +
-                                               g(usable / kGB) + " GB usable on " + igpu.name +
+    b.warn("memory.inference.gpus_to_fit", sub("the runtime overhead of % GB per GPU is not below the % GB usable on ",
+                                               {in.runtime_overhead_gb, usable / kGB}) + igpu.name +
                                                " (memory x usable_memory_fraction): no number of GPUs holds the model; lower "
                                                "inference.runtime_overhead_gb or raise inference.usable_memory_fraction");
   b.add("memory.inference.tensor_parallel_to_fit", room ? tensor_parallel_degree_at_least(fit_gpus, arch.heads) : 0.0, "1",
         "smallest tensor-parallel degree >= gpus_to_fit that divides the attention heads",
-        g(fit_gpus) + " GPUs, " + g(arch.heads) + " heads" + (room ? "" : ": no GPU count fits"),
+        sub("% GPUs, % heads", {fit_gpus, arch.heads}) + (room ? "" : ": no GPU count fits"),
         "Megatron-LM (Shoeybi et al. 2019): heads split evenly across GPUs");
   // Expert parallelism (serving.expert_parallel, MoE): a GPU holds the non-expert weights / tp, the
   // routed experts / (tp x ep), the KV cache of its group's batch / ep, and its group's workspace.
@@ -116,17 +117,17 @@ InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
   if (ep > 1)
     b.add("memory.inference.bytes_per_gpu", per_gpu_need + overhead_per_gpu, "B",
           "((weights - routed experts) + routed experts / ep + kv / ep + workspace) / tp + overhead",
-          "((" + g(w_bytes) + " - " + g(expert_w) + ") + " + g(expert_w) + " / " + g(ep) + " + " + g(kv) + " / " + g(ep) + " + " + g(ws) +
-              ") / " + g(tp) + " + " + g(overhead_per_gpu),
+          sub("((% - %) + % / % + % / % + %) / % + %",
+              {w_bytes, expert_w, expert_w, ep, kv, ep, ws, tp, overhead_per_gpu}),
           "expert parallelism: routed experts sharded over ep groups of tp GPUs, attention data-parallel (DeepSeek-V3 "
           "report sec. 3.4.2; GShard, Lepikhin et al. 2020)");
   const bool inf_fits = per_gpu_need + overhead_per_gpu <= usable;
   b.add("memory.inference.fits", inf_fits ? 1 : 0, "bool",
         ep > 1 ? "memory.inference.bytes_per_gpu <= memory x usable" : "(weights + kv + workspace) / tp + overhead <= memory x usable",
-        g(per_gpu_need + overhead_per_gpu) + " <= " + g(usable), ispec_src);
+        sub("% <= %", {per_gpu_need + overhead_per_gpu, usable}), ispec_src);
   if (!inf_fits && room)
-    b.warn("memory.inference.fits", "weights + KV cache do not fit on " + g(tp) + " x " + igpu.name + "; need " +
-                                        g(fit_gpus) + " GPUs (tensor parallel) or a smaller batch/context/precision");
+    b.warn("memory.inference.fits", sub("weights + KV cache do not fit on % x ", {tp}) + igpu.name + sub("; need % GPUs (tensor parallel) or a smaller batch/context/precision",
+                                                                                                         {fit_gpus}));
   // Expert parallel: the replica's tp x ep GPUs hold ep copies of the non-expert weights and workspace.
   const double max_batch = b.add("inference.max_batch",
                                  ep > 1 ? max_batch_at_context(usable * tp * ep, (w_bytes - expert_w) * ep + expert_w + (ws + overhead) * ep,
@@ -135,15 +136,15 @@ InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
                                  "1",
                                  paged_kv ? "floor((memory x usable x tp - weights - workspace - overhead) / (kv_per_token x (prompt + output / 2)))"
                                           : "floor((memory x usable x tp - weights - workspace - overhead) / (kv_per_token x context))",
-                                 "floor((" + g(usable * tp) + " - " + g(w_bytes + ws + overhead) + ") / " + g(kv_seq_bytes) + ")",
+                                 sub("floor((% - %) / %)", {usable * tp, w_bytes + ws + overhead, kv_seq_bytes}),
                                  "KV-cache capacity (vLLM PagedAttention: batch is bounded by KV memory)");
   if (in.batch > max_batch)
-    b.warn("inference.batch", "batch " + g(in.batch) + " exceeds the " + g(max_batch) + " sequences whose KV cache fits");
+    b.warn("inference.batch", sub("batch % exceeds the % sequences whose KV cache fits", {in.batch, max_batch}));
   const double paged_max_batch =
       ep > 1 ? max_batch_at_context(usable * tp * ep, (w_bytes - expert_w) * ep + expert_w + (ws + overhead) * ep, paged_seq_bytes)
              : max_batch_at_context(usable * tp, w_bytes + ws + overhead, paged_seq_bytes);
   return InferenceMemory{tp, ep, inf_fits, max_batch, paged_max_batch,
-                         "floor((" + g(usable * tp) + " - " + g(w_bytes + ws + overhead) + ") / " + g(paged_seq_bytes) + ")"};
+                         sub("floor((% - %) / %)", {usable * tp, w_bytes + ws + overhead, paged_seq_bytes})};
 }
 
 void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t) {
@@ -186,8 +187,8 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
     // above (training.optimizer_state_dtype).
     const RecipeBytes own = recipe_bytes_per_param(tr.recipe, tr.optimizer);
     b.add("memory.training.optimizer_state_saved_bytes", states(own.optimizer, zero >= 1) - optimizer_states, "B",
-          "optimizer states at the recipe's " + g(own.optimizer) + " B/param (master + moments) - at " + g(sr.optimizer) +
-              " B/param (moments in BF16)",
+          sub("optimizer states at the recipe's % B/param (master + moments) - at % B/param (moments in BF16)",
+              {own.optimizer, sr.optimizer}),
           "DeepSeek-V3 report (arXiv:2412.19437) sec. 3.3.3, 'Low-Precision Optimizer States': AdamW's first and second "
           "moments in BF16 instead of FP32, master weights and gradients in FP32");
   }
@@ -202,9 +203,8 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
           "B",
           "max(0, routed copies (s b / (t if SP) x k) x per copy + shared experts - dense MLP of the per-layer formula); per copy = " +
           std::string(step_model.swiglu_fp8_input ? "h x lin + (2 if gated) x f x 1" : "h x lin + (2 if gated) x f x 2 + f x lin") +
-              ", per MoE layer and micro-batch (k=" +
-              g(step_model.arch.experts_per_token) + ", f=" + g(step_model.arch.expert_ffn) +
-              ", lin=" + (tr.dtype == "fp8" ? "1" : "2") + " bytes)",
+              sub(", per MoE layer and micro-batch (k=%, f=%, lin=",
+                  {step_model.arch.experts_per_token, step_model.arch.expert_ffn}) + (tr.dtype == "fp8" ? "1" : "2") + " bytes)",
           std::string("Korthikanti et al. 2022 sec. 4.1 (MLP: linear inputs and activation input saved), once per routed copy "
                       "(Megatron-Core grouped expert MLP, expert tensor parallel 1)") +
               (step_model.swiglu_fp8_input ? "; SwiGLU input cached in FP8, its output recomputed (per copy = h x lin + 2 x f "
@@ -227,7 +227,7 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
         (mla ? "max(0, Q, K, V (6 x tokens x h / tp, 16-bit) - latents kept (tokens x (q_lora + kv_lora + rope dims) x lin))" : "");
     b.add("memory.training.recompute_saved_bytes_per_layer", saved, "B",
           f + ", per layer and micro-batch (tokens = s / cp x b" + (tr.sequence_parallel ? ", / tp for the norms" : "") +
-              ", lin = " + g(lin) + " bytes)",
+              sub(", lin = % bytes)", {lin}),
           "DeepSeek-V3 report (arXiv:2412.19437) sec. 3.2.3, 'Recomputation of RMSNorm and MLA Up-Projection': their output "
           "activations recomputed in back-propagation, not stored; Korthikanti et al. 2022 sec. 4.1 (what the per-layer "
           "formula stores for them)");
@@ -242,9 +242,9 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
         std::string(recompute_saved ? "(per_layer(s / cp, b, h, a, t; recompute, flash, SP) - recompute_saved_per_layer)"
                                     : "per_layer(s / cp, b, h, a, t; recompute, flash, SP)") +
         " x layers per stage x micro-batches in flight" +
-        (moe_acts ? " + moe_per_layer x MoE layers per stage x micro-batches in flight" : "") + " + 4 (s / cp) b V / t"
-        " (s=" + g(tr.seq_len) + (tr.context_parallel > 1 ? " / cp " + g(tr.context_parallel) : "") +
-            ", b=" + g(tr.micro_batch) + ", recompute=" + tr.recompute + (tr.flash_attention ? ", flash" : "") +
+        (moe_acts ? " + moe_per_layer x MoE layers per stage x micro-batches in flight" : "") + sub(" + 4 (s / cp) b V / t (s=%", {tr.seq_len}) + (tr.context_parallel > 1 ? sub(" / cp %",
+                                                                                                                                                                                 {tr.context_parallel}) : "") +
+            sub(", b=%, recompute=", {tr.micro_batch}) + tr.recompute + (tr.flash_attention ? ", flash" : "") +
             (tr.sequence_parallel ? ", SP" : "") +
             (tr.dtype == "fp8" && tr.recompute != "full" ? ", fp8: linear inputs saved at 1 byte" : "") + ")",
         std::string("Korthikanti et al. 2022, eqs. 1-5 (1F1B: the first stage holds min(pp, micro-batches) micro-batches of its "
@@ -286,8 +286,8 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
   b.add("memory.training.total_bytes", mtp ? total_sum + Term(tstep.mtp_bytes) : total_sum, "B", total_parts, "sum");
   const bool train_fits = tstep.fits;  // the step model's test, so the Memory panel and the Planner agree
   b.add("memory.training.fits", train_fits ? 1 : 0, "bool",
-        "total <= " + g(kTrainingUsableMemoryFraction) + " x device memory (the rest for allocator fragmentation)",
-        g(train_total) + " <= " + g(kTrainingUsableMemoryFraction) + " x " + g(gpu.memory_bytes), spec_src);
+        sub("total <= % x device memory (the rest for allocator fragmentation)", {kTrainingUsableMemoryFraction}),
+        sub("% <= % x %", {train_total, kTrainingUsableMemoryFraction, gpu.memory_bytes}), spec_src);
   b.add("memory.training.min_gpus_model_states", gpus_to_fit(Term(P) * Term(rb.total()), Term(gpu.memory_bytes), Term(1.0)), "1",
         "ceil(params x bytes_per_param(recipe) / (memory x 1))",
         "seed 'need at least 2 x A100 80GB' (model states sharded, e.g. ZeRO-3)");

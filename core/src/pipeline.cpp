@@ -76,6 +76,7 @@ Result make_result(const char* path, double value, const char* unit, std::string
 SectionEstimate estimate_network(const Scenario& s, const Catalog& c, double average_qps) {
   SectionEstimate e;
   auto g = [](double x) { return format_g4(x); };
+  auto sub = [](std::string_view p, std::initializer_list<double> v) { return substitute_numbers(p, v, format_g4); };
   const NetworkSection& n = s.network;
   const Network* link = c.find_network(n.link);
   const double bw = link ? link->bandwidth_bytes_per_s : 0;
@@ -83,14 +84,15 @@ SectionEstimate estimate_network(const Scenario& s, const Catalog& c, double ave
   const double bytes = n.transfer_gb * kGB;
   e.results.push_back(make_result("network.link_bytes_per_second", bw, "B/s", "link bandwidth", g(bw), link_src));
   e.results.push_back(make_result("network.transfer_seconds", transfer_seconds(bytes, bw), "s", "bytes / link_bytes_per_s",
-                                  g(bytes) + " / " + g(bw), "seed 'Networking' table (line rate; real copies are slower)"));
+                                  sub("% / %",
+                                      {bytes, bw}), "seed 'Networking' table (line rate; real copies are slower)"));
   const double egress = egress_bytes_per_month(average_qps, n.response_bytes);
   e.results.push_back(make_result("network.egress_bytes_per_month", egress, "B", "average_qps x response_bytes x 730 h x 3600",
-                                  g(average_qps) + " x " + g(n.response_bytes) + " x 730 x 3600", "traffic.average_qps"));
+                                  sub("% x % x 730 x 3600", {average_qps, n.response_bytes}), "traffic.average_qps"));
   const double price = s.prices.egress_per_gb ? *s.prices.egress_per_gb : c.prices.egress_usd_per_gb;
   e.monthly_usd = egress / kGB * price;
   e.results.push_back(make_result("network.egress_monthly_usd", e.monthly_usd, "USD/month", "egress_bytes / 1e9 x price_per_GB",
-                                  g(egress) + " / 1e9 x " + g(price), c.prices.egress_source));
+                                  sub("% / 1e9 x %", {egress, price}), c.prices.egress_source));
   return e;
 }
 
@@ -100,27 +102,30 @@ SectionEstimate estimate_one_machine(const Scenario& s) {
   // 50 TB". In-memory tools want ram_per_data x the data (McKinney 2017: 5-10x for pandas); a data set
   // beyond the machine's disk cannot even be staged on it.
   SectionEstimate e;
-  auto g = [](double x) { return format_g4(x); };
+  auto sub = [](std::string_view p, std::initializer_list<double> v) { return substitute_numbers(p, v, format_g4); };
   const OneMachineSection& m = s.one_machine;
   const double data = m.data_gb * kGB, ram = m.ram_gb * kGB, disk = m.disk_gb * kGB;
   const double need = in_memory_bytes_needed(data, m.ram_per_data);
   e.results.push_back(make_result("one_machine.memory_needed_bytes", need, "B", "data x ram_per_data",
-                                  g(data) + " x " + g(m.ram_per_data), "McKinney 2017: pandas needs 5-10x the data in RAM"));
+                                  sub("% x %",
+                                      {data, m.ram_per_data}), "McKinney 2017: pandas needs 5-10x the data in RAM"));
   const bool in_ram = need <= ram, on_disk = data <= disk;
   e.results.push_back(make_result("one_machine.fits_in_memory", in_ram ? 1 : 0, "bool", "memory_needed <= ram",
-                                  g(need) + " <= " + g(ram), "scenario one_machine.ram_gb"));
-  e.results.push_back(make_result("one_machine.fits_on_disk", on_disk ? 1 : 0, "bool", "data <= disk", g(data) + " <= " + g(disk),
+                                  sub("% <= %", {need, ram}), "scenario one_machine.ram_gb"));
+  e.results.push_back(make_result("one_machine.fits_on_disk", on_disk ? 1 : 0, "bool", "data <= disk", sub("% <= %",
+                                                                                                           {data,
+                                                                                                            disk}),
                                   "scenario one_machine.disk_gb"));
   e.results.push_back(make_result("one_machine.machines_for_memory", ram > 0 ? std::max(1.0, std::ceil(need / ram - 1e-9)) : 0.0,
-                                  "1", "max(1, ceil(memory_needed / ram))", "ceil(" + g(need) + " / " + g(ram) + ")",
+                                  "1", "max(1, ceil(memory_needed / ram))", sub("ceil(% / %)", {need, ram}),
                                   "in-memory working set spread over machines"));
   if (in_ram)
-    e.warnings.push_back({"one_machine.fits_in_memory", "one machine is enough: " + g(need / kGB) + " GB in memory of " +
-                                                            g(m.ram_gb) + " GB; a cluster would be over-engineering"});
+    e.warnings.push_back({"one_machine.fits_in_memory", sub("one machine is enough: % GB in memory of % GB; a cluster would be over-engineering",
+                                                            {need / kGB, m.ram_gb})});
   else
     e.warnings.push_back({"one_machine.fits_in_memory",
-                          std::string("one machine is not enough: ") + g(need / kGB) + " GB in memory vs " + g(m.ram_gb) +
-                              " GB" + (on_disk ? "" : ", and the data exceeds its disk") +
+                          std::string("one machine is not enough: ") + sub("% GB in memory vs % GB",
+                                                                           {need / kGB, m.ram_gb}) + (on_disk ? "" : ", and the data exceeds its disk") +
                               "; process out of core or distribute (a single-machine script would be under-engineering)"});
   return e;
 }
@@ -129,7 +134,7 @@ double video_bytes_per_hour(double bitrate_bits_per_s) { return bitrate_bits_per
 
 PipelineEstimate estimate_pipeline(const Scenario& s, const Catalog& c) {
   PipelineEstimate e;
-  auto g = [](double x) { return format_g4(x); };
+  auto sub = [](std::string_view p, std::initializer_list<double> v) { return substitute_numbers(p, v, format_g4); };
   auto add = [&](auto&& path, double value, std::string_view unit, auto&& formula, std::string substituted, auto&& source) {
     return detail::add_section_result(e.results, nullptr, detail::text_arg(std::forward<decltype(path)>(path)), value, unit,
                                       detail::text_arg(std::forward<decltype(formula)>(formula)), std::move(substituted),
@@ -142,35 +147,36 @@ PipelineEstimate estimate_pipeline(const Scenario& s, const Catalog& c) {
   const double bpe = p.bytes_per_event ? *p.bytes_per_event : s.storage.bytes_per_event;
   const double peak_factor = p.peak_factor ? *p.peak_factor : s.traffic.peak_factor;
   const double avg = add("pipeline.events_per_second", events_per_second_average(users, epu), "event/s",
-                         "users x events_per_user_per_day / 86400", g(users) + " x " + g(epu) + " / 86400",
+                         "users x events_per_user_per_day / 86400", sub("% x % / 86400", {users, epu}),
                          "seed fraud example (avg_qps = dau x tx_per_day / 86_400)");
   const double peak = add("pipeline.peak_events_per_second", avg * peak_factor, "event/s", "events_per_second x peak_factor",
-                          g(avg) + " x " + g(peak_factor), "seed 'Forgetting Peak Traffic'");
+                          sub("% x %", {avg, peak_factor}), "seed 'Forgetting Peak Traffic'");
   const double avg_bps = add("pipeline.bytes_per_second", bytes_per_second(avg, bpe), "B/s", "events_per_second x bytes_per_event",
-                             g(avg) + " x " + g(bpe), "seed 'Training Data Storage' (bytes per event)");
+                             sub("% x %", {avg, bpe}), "seed 'Training Data Storage' (bytes per event)");
   const double peak_bps = add("pipeline.peak_bytes_per_second", bytes_per_second(peak, bpe), "B/s",
-                              "peak_events_per_second x bytes_per_event", g(peak) + " x " + g(bpe), "as above, at peak");
+                              "peak_events_per_second x bytes_per_event", sub("% x %",
+                                                                              {peak, bpe}), "as above, at peak");
   const double part_bps = p.partition_mb_per_s * 1e6, broker_bps = p.broker_mb_per_s * 1e6;
   add("pipeline.partitions", log_partitions(peak_bps, part_bps), "1", "max(1, ceil(peak_bytes_per_s / partition_bytes_per_s))",
-      "ceil(" + g(peak_bps) + " / " + g(part_bps) + ")",
+      sub("ceil(% / %)", {peak_bps, part_bps}),
       "Confluent (Rao 2015) partitions >= T/p; 10 MB/s per partition (Dattell 2023, conservative)");
   const double brokers = add("pipeline.brokers", log_brokers(peak_bps, p.replication_factor, broker_bps), "1",
                              "max(replication, ceil(peak_bytes_per_s x replication / broker_bytes_per_s))",
-                             "max(" + g(p.replication_factor) + ", ceil(" + g(peak_bps) + " x " + g(p.replication_factor) +
-                                 " / " + g(broker_bps) + "))",
+                             sub("max(%, ceil(% x % / %))",
+                                 {p.replication_factor, peak_bps, p.replication_factor, broker_bps}),
                              "Kreps 2014 (LinkedIn): 202.4 MB/s written per broker, 3 brokers, 3x replication");
   add("pipeline.log_retained_bytes", log_retained_bytes(avg_bps, p.retention_hours, p.replication_factor), "B",
       "bytes_per_second x retention_hours x 3600 x replication",
-      g(avg_bps) + " x " + g(p.retention_hours) + " x 3600 x " + g(p.replication_factor),
+      sub("% x % x 3600 x %", {avg_bps, p.retention_hours, p.replication_factor}),
       "Apache Kafka docs: log.retention.hours default 168, replication factor 3");
   const double workers = add("pipeline.stream_workers", stream_workers(peak, p.worker_events_per_s_per_core, p.worker_cores), "1",
                              "max(1, ceil(peak_events_per_second / (events_per_s_per_core x cores)))",
-                             "ceil(" + g(peak) + " / (" + g(p.worker_events_per_s_per_core) + " x " + g(p.worker_cores) + "))",
+                             sub("ceil(% / (% x %))", {peak, p.worker_events_per_s_per_core, p.worker_cores}),
                              "Grier 2016 (data Artisans): Flink ~3M events/s from Kafka on 10 x 4-core nodes = 75K/s per core");
   const double price = p.price_per_machine_hour ? *p.price_per_machine_hour : c.prices.cpu_machine_usd_per_hour;
   e.monthly_usd = add("pipeline.monthly_cost_usd", monthly_usd(brokers + workers, price), "USD/month",
                       "(brokers + stream_workers) x price_per_machine_hour x 730 h",
-                      "(" + g(brokers) + " + " + g(workers) + ") x " + g(price) + " x 730",
+                      sub("(% + %) x % x 730", {brokers, workers, price}),
                       p.price_per_machine_hour ? "scenario pipeline.price_per_machine_hour"
                                                : "seed fraud example machine (c5.2xlarge ~$0.40/h, assets/prices.json)");
   return e;

@@ -102,6 +102,7 @@ std::vector<double> recommender_table_rows(const RecommenderSection& r, std::str
 RecommenderEstimate estimate_recommender(const Scenario& s, const Catalog& c, double traffic_peak_qps) {
   RecommenderEstimate e;
   auto g = [](double x) { return format_g4(x); };
+  auto sub = [](std::string_view p, std::initializer_list<double> v) { return substitute_numbers(p, v, format_g4); };
   auto add = [&](auto&& path, double value, std::string_view unit, auto&& formula, std::string substituted, auto&& source) {
     return detail::add_section_result(e.results, nullptr, detail::text_arg(std::forward<decltype(path)>(path)), value, unit,
                                       detail::text_arg(std::forward<decltype(formula)>(formula)), std::move(substituted),
@@ -121,12 +122,12 @@ RecommenderEstimate estimate_recommender(const Scenario& s, const Catalog& c, do
   const bool listed = !r.table_rows.empty() && r.table_rows.find_first_not_of(" \t") != std::string::npos;
   add("recommender.tables", tables, "1", listed ? "entries of table_rows" : "tables", g(tables), "scenario recommender");
   add("recommender.embedding_rows", total_rows, "rows", listed ? "sum of table_rows" : "tables x rows_per_table",
-      listed ? g(total_rows) : g(r.tables) + " x " + g(r.rows_per_table), "scenario recommender");
+      listed ? g(total_rows) : sub("% x %", {r.tables, r.rows_per_table}), "scenario recommender");
   add("recommender.embedding_params", total_rows * r.embedding_dim, "1", "rows x dim",
-      g(total_rows) + " x " + g(r.embedding_dim), dlrm);
+      sub("% x %", {total_rows, r.embedding_dim}), dlrm);
   const double table_bytes = add("recommender.embedding_table_bytes", embedding_table_bytes(total_rows, r.embedding_dim, r.bytes_per_value),
                                  "B", "rows x dim x bytes_per_value",
-                                 g(total_rows) + " x " + g(r.embedding_dim) + " x " + g(r.bytes_per_value), dlrm);
+                                 sub("% x % x %", {total_rows, r.embedding_dim, r.bytes_per_value}), dlrm);
 
   // ---- the unit that holds a shard and runs the dense part: a host node or one GPU
   const bool on_gpu = r.memory_tier == "gpu";
@@ -138,24 +139,24 @@ RecommenderEstimate estimate_recommender(const Scenario& s, const Catalog& c, do
     unit_bw = gpu.bandwidth_bytes_per_s;
     const double eff = default_efficiencies(gpu).compute;
     unit_flops = peak_flops_at(s.hardware, gpu, Dtype::bf16) * eff;
-    unit_src = gpu.name + " (" + gpu.source + "); dense bf16 peak x " + g(eff) + " compute efficiency";
+    unit_src = gpu.name + " (" + gpu.source + sub("); dense bf16 peak x % compute efficiency", {eff});
     price = r.price_per_machine_hour ? *r.price_per_machine_hour : price_per_gpu_hour(s, c);
     price_src = r.price_per_machine_hour ? "scenario recommender.price_per_machine_hour" : "hardware GPU price per hour";
   } else {
     unit_bytes = r.host_memory_gb * kGB;
     unit_bw = r.host_bandwidth_gbps * kGB;
     unit_flops = r.cpu_cores_per_machine * r.cpu_gflops_per_core * 1e9 * r.cpu_efficiency;
-    unit_src = "host node: " + g(r.host_memory_gb) + " GB RAM, " + g(r.host_bandwidth_gbps) + " GB/s, " +
-               g(r.cpu_cores_per_machine) + " vCPUs (AWS r6i.16xlarge: 512 GiB, 8 x DDR4-3200, Xeon 8375C)";
+    unit_src = sub("host node: % GB RAM, % GB/s, % vCPUs (AWS r6i.16xlarge: 512 GiB, 8 x DDR4-3200, Xeon 8375C)",
+                   {r.host_memory_gb, r.host_bandwidth_gbps, r.cpu_cores_per_machine});
     price = r.price_per_machine_hour ? *r.price_per_machine_hour : c.prices.recommender_host_usd_per_hour;
     price_src = r.price_per_machine_hour ? "scenario recommender.price_per_machine_hour" : c.prices.recommender_host_source;
   }
   const char* unit_name = on_gpu ? "GPU" : "machine";
   add("recommender.memory_per_shard_bytes", unit_bytes * r.usable_memory_fraction, "B", "device_memory x usable_fraction",
-      g(unit_bytes) + " x " + g(r.usable_memory_fraction), unit_src);
+      sub("% x %", {unit_bytes, r.usable_memory_fraction}), unit_src);
   const double shards = add("recommender.shards", embedding_shards(table_bytes, unit_bytes, r.usable_memory_fraction), "1",
                             "ceil(embedding_table_bytes / (device_memory x usable_fraction))",
-                            "ceil(" + g(table_bytes) + " / (" + g(unit_bytes) + " x " + g(r.usable_memory_fraction) + "))",
+                            sub("ceil(% / (% x %))", {table_bytes, unit_bytes, r.usable_memory_fraction}),
                             std::string("DLRM model parallelism: tables split over ") + unit_name + "s");
   const double lookups_per_item = tables * r.lookups_per_table;
   const double flops_per_item = 2.0 * r.mlp_params;
@@ -164,28 +165,29 @@ RecommenderEstimate estimate_recommender(const Scenario& s, const Catalog& c, do
     // ---- batch (offline) scoring: N items a day on M machines or GPUs
     const double n = r.batch_items_per_day, m = r.batch_machines;
     const double flops = add("recommender.batch_flops_per_day", n * flops_per_item, "FLOP", "items_per_day x 2 x mlp_params",
-                             g(n) + " x 2 x " + g(r.mlp_params), "2 FLOPs per weight per scored item");
+                             sub("% x 2 x %", {n, r.mlp_params}), "2 FLOPs per weight per scored item");
     const double bytes = add("recommender.batch_lookup_bytes_per_day",
                              embedding_lookup_bytes_per_second(n * lookups_per_item, r.embedding_dim, r.bytes_per_value), "B",
                              "items_per_day x tables x lookups_per_table x dim x bytes",
-                             g(n) + " x " + g(tables) + " x " + g(r.lookups_per_table) + " x " + g(r.embedding_dim) + " x " +
-                                 g(r.bytes_per_value),
+                             sub("% x % x % x % x %",
+                                 {n, tables, r.lookups_per_table, r.embedding_dim, r.bytes_per_value}),
                              dlrm);
     const double secs = add("recommender.batch_seconds", batch_scoring_seconds(flops, bytes, m, unit_flops, unit_bw), "s",
                             "max(flops / (M x unit_flops), bytes / (M x unit_bandwidth))",
-                            "max(" + g(flops) + " / (" + g(m) + " x " + g(unit_flops) + "), " + g(bytes) + " / (" + g(m) +
-                                " x " + g(unit_bw) + "))",
+                            sub("max(% / (% x %), % / (% x %))", {flops, m, unit_flops, bytes, m, unit_bw}),
                             unit_src);
     const double hours = add("recommender.batch_machine_hours_per_day", m * secs / kSecondsPerHour, "h",
-                             "M x batch_seconds / 3600", g(m) + " x " + g(secs) + " / 3600", "batch job billed while it runs");
+                             "M x batch_seconds / 3600", sub("% x % / 3600",
+                                                             {m, secs}), "batch job billed while it runs");
     e.monthly_usd = add("recommender.monthly_cost_usd", hours * price * kHoursPerMonth / 24.0, "USD/month",
-                        "machine_hours_per_day x price_per_hour x 730 / 24", g(hours) + " x " + g(price) + " x 730 / 24", price_src);
+                        "machine_hours_per_day x price_per_hour x 730 / 24", sub("% x % x 730 / 24",
+                                                                                 {hours, price}), price_src);
     if (secs > kSecondsPerDay)
-      e.warnings.push_back({"recommender.batch_seconds", "scoring a day's " + g(n) + " items takes " + g(secs / 3600) +
-                                                              " h on " + g(m) + " " + unit_name + "(s): more than a day"});
+      e.warnings.push_back({"recommender.batch_seconds", sub("scoring a day's % items takes % h on % ",
+                                                             {n, secs / 3600, m}) + unit_name + "(s): more than a day"});
     if (m < shards)
-      e.warnings.push_back({"recommender.shards", "the embedding tables need " + g(shards) + " " + unit_name + "s to hold them; " +
-                                                      g(m) + " cannot (raise recommender.batch_machines)"});
+      e.warnings.push_back({"recommender.shards", sub("the embedding tables need % ", {shards}) + unit_name + sub("s to hold them; % cannot (raise recommender.batch_machines)",
+                                                                                                                  {m})});
     return e;
   }
 
@@ -194,49 +196,49 @@ RecommenderEstimate estimate_recommender(const Scenario& s, const Catalog& c, do
                          r.peak_qps ? "given" : "traffic.peak_qps", g(r.peak_qps ? *r.peak_qps : traffic_peak_qps),
                          r.peak_qps ? "scenario recommender.peak_qps" : "traffic section (users cascade or traffic.peak_qps)");
   add("recommender.candidates_per_second", qps * r.candidates_per_request, "item/s", "peak_qps x candidates_per_request",
-      g(qps) + " x " + g(r.candidates_per_request), "items scored per second");
+      sub("% x %", {qps, r.candidates_per_request}), "items scored per second");
   add("recommender.feature_reads_per_second", qps * r.features_per_request, "feature/s", "peak_qps x features_per_request",
-      g(qps) + " x " + g(r.features_per_request), "features fetched per request (feature store)");
+      sub("% x %", {qps, r.features_per_request}), "features fetched per request (feature store)");
   const double lookups = add("recommender.lookups_per_second",
                              embedding_lookups_per_second(qps, r.candidates_per_request, tables, r.lookups_per_table), "lookup/s",
                              "peak_qps x candidates x tables x lookups_per_table",
-                             g(qps) + " x " + g(r.candidates_per_request) + " x " + g(tables) + " x " + g(r.lookups_per_table),
+                             sub("% x % x % x %", {qps, r.candidates_per_request, tables, r.lookups_per_table}),
                              dlrm);
   const double lbytes = add("recommender.lookup_bytes_per_second", embedding_lookup_bytes_per_second(lookups, r.embedding_dim, r.bytes_per_value),
                             "B/s", "lookups_per_second x dim x bytes_per_value",
-                            g(lookups) + " x " + g(r.embedding_dim) + " x " + g(r.bytes_per_value), dlrm);
+                            sub("% x % x %", {lookups, r.embedding_dim, r.bytes_per_value}), dlrm);
   const double fpr = add("recommender.mlp_flops_per_request", mlp_flops_per_request(r.mlp_params, r.candidates_per_request), "FLOP",
-                         "2 x mlp_params x candidates", "2 x " + g(r.mlp_params) + " x " + g(r.candidates_per_request),
+                         "2 x mlp_params x candidates", sub("2 x % x %", {r.mlp_params, r.candidates_per_request}),
                          "2 FLOPs per weight per scored item");
   const double fps = add("recommender.mlp_flops_per_second", fpr * qps, "FLOP/s", "mlp_flops_per_request x peak_qps",
-                         g(fpr) + " x " + g(qps), "sum");
+                         sub("% x %", {fpr, qps}), "sum");
   double dense_units;
   if (on_gpu) {
     dense_units = add("recommender.dense_gpus", dense_units_needed(fps, unit_flops, 1.0), "GPU",
-                      "max(1, ceil(mlp_flops_per_second / effective_gpu_flops))", "ceil(" + g(fps) + " / " + g(unit_flops) + ")",
+                      "max(1, ceil(mlp_flops_per_second / effective_gpu_flops))", sub("ceil(% / %)", {fps, unit_flops}),
                       unit_src);
   } else {
     const double core_flops = r.cpu_gflops_per_core * 1e9;
     const double cores = add("recommender.dense_cpu_cores", dense_units_needed(fps, core_flops, r.cpu_efficiency), "cores",
                              "max(1, ceil(mlp_flops_per_second / (gflops_per_core x efficiency)))",
-                             "ceil(" + g(fps) + " / (" + g(core_flops) + " x " + g(r.cpu_efficiency) + "))",
+                             sub("ceil(% / (% x %))", {fps, core_flops, r.cpu_efficiency}),
                              "112 GFLOP/s per vCPU (Xeon 8375C: 32 FLOP/cycle x 3.5 GHz) x 0.3 (assumption)");
     dense_units = add("recommender.dense_machines", std::max(1.0, std::ceil(cores / r.cpu_cores_per_machine - 1e-9)), "1",
-                      "ceil(dense_cpu_cores / cores_per_machine)", "ceil(" + g(cores) + " / " + g(r.cpu_cores_per_machine) + ")",
+                      "ceil(dense_cpu_cores / cores_per_machine)", sub("ceil(% / %)", {cores, r.cpu_cores_per_machine}),
                       unit_src);
   }
   const double bw_units = add("recommender.bandwidth_units", lbytes > 0 ? std::max(1.0, std::ceil(lbytes / unit_bw - 1e-9)) : 0.0,
                               "1", "ceil(lookup_bytes_per_second / unit_bandwidth)",
-                              "ceil(" + g(lbytes) + " / " + g(unit_bw) + ")",
+                              sub("ceil(% / %)", {lbytes, unit_bw}),
                               "line-rate memory bandwidth (random row gathers reach less)");
   const double units = std::max({shards, dense_units, bw_units, 1.0});
   add(on_gpu ? "recommender.gpus" : "recommender.machines", units, on_gpu ? "GPU" : "1",
-      "max(shards, dense, bandwidth)", "max(" + g(shards) + ", " + g(dense_units) + ", " + g(bw_units) + ")",
+      "max(shards, dense, bandwidth)", sub("max(%, %, %)", {shards, dense_units, bw_units}),
       "tables sharded across units; the dense part replicated where compute needs more");
   add("recommender.lookup_bandwidth_utilization", unit_bw > 0 ? lbytes / (units * unit_bw) : 0.0, "1",
-      "lookup_bytes_per_second / (units x unit_bandwidth)", g(lbytes) + " / (" + g(units) + " x " + g(unit_bw) + ")", unit_src);
+      "lookup_bytes_per_second / (units x unit_bandwidth)", sub("% / (% x %)", {lbytes, units, unit_bw}), unit_src);
   e.monthly_usd = add("recommender.monthly_cost_usd", monthly_usd(units, price), "USD/month", "units x price_per_hour x 730 h",
-                      g(units) + " x " + g(price) + " x 730", price_src);
+                      sub("% x % x 730", {units, price}), price_src);
   if (price <= 0) e.warnings.push_back({"recommender.monthly_cost_usd", "no price for this unit; set recommender.price_per_machine_hour"});
   return e;
 }

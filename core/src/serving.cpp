@@ -71,27 +71,27 @@ Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m,
                                "2024; vLLM / SGLang / TensorRT-LLM in-flight batching)";
       b.add("serving.continuous.prefill_tokens_per_step", cs.prefill_tokens, "tokens",
             "batch x tokens_per_step / output x (prompt - cached)",
-            g(in.batch) + " x " + g(cs.tokens_per_sequence) + " / " + g(si.output_tokens) + " x " + g(new_prompt),
+            sub("% x % / % x %", {in.batch, cs.tokens_per_sequence, si.output_tokens, new_prompt}),
             "steady state: as many requests start per step as finish; " + csrc);
       b.add("serving.continuous.forward_passes_per_step", cs.passes, "1", "max(1, (batch x (k + 1) + prefill chunk) / 8192)",
-            "max(1, (" + g(cs.verified_tokens) + " + " + g(cs.prefill_tokens) + ") / 8192)",
+            sub("max(1, (% + %) / 8192)", {cs.verified_tokens, cs.prefill_tokens}),
             "vLLM max_num_batched_tokens default with chunked prefill (8,192 tokens per forward pass; averaged over steps)");
       b.add("serving.continuous.step_seconds", cs.step_seconds, "s",
             "(weights x passes + kv_read) / (tp x BW x eff) + (decode + chunk FLOPs) / (tp x peak x eff) + comm + draft",
-            "(" + g(cs.weight_bytes_read) + " + " + g(cs.kv_bytes_read) + ") / (" + g(ds.replica_gpus()) + " x " + g(igpu.bandwidth_bytes_per_s) +
-                " x " + g(bw_eff) + ") + " + g(cs.flops) + " / (" + g(ds.replica_gpus()) + " x " + g(ipeak) + " x " + g(c_eff) + ") + " +
-                g(cs.comm_seconds) + " + " + g(cs.draft_seconds),
+            sub("(% + %) / (% x % x %) + % / (% x % x %) + % + %",
+                {cs.weight_bytes_read, cs.kv_bytes_read, ds.replica_gpus(), igpu.bandwidth_bytes_per_s, bw_eff,
+                 cs.flops, ds.replica_gpus(), ipeak, c_eff, cs.comm_seconds, cs.draft_seconds}),
             "one read of the weights per forward pass shared by decode and prefill tokens; " + csrc);
       engine_capacity = b.add("serving.continuous.tokens_per_second", cs.output_tokens_per_second, "tok/s",
                               "batch x tokens_per_step / step_seconds",
-                              g(in.batch) + " x " + g(cs.tokens_per_sequence) + " / " + g(cs.step_seconds),
+                              sub("% x % / %", {in.batch, cs.tokens_per_sequence, cs.step_seconds}),
                               "steady-state output tokens per step over the step time; " + csrc);
       b.add("serving.continuous.ttft_service_seconds", cs.ttft_service_seconds, "s",
             "step + own prompt FLOPs / (tp x peak x eff) + its all-reduces (+ a weight read per extra 8,192-token chunk)",
-            g(cs.step_seconds) + " + " + g(cs.prompt_flops) + " / (" + g(tp) + " x " + g(ipeak) + " x " + g(c_eff) + ") + ...",
+            sub("% + % / (% x % x %) + ...", {cs.step_seconds, cs.prompt_flops, tp, ipeak, c_eff}),
             "the prompt rides in the next step beside the running batch (Sarathi-Serve chunked prefill); no wait");
       b.add("serving.continuous.slot_seconds", cs.slot_seconds, "s", "ttft_service + (output - 1) x tpot",
-            g(cs.ttft_service_seconds) + " + " + g(si.output_tokens - 1) + " x " + g(cs.tpot_seconds),
+            sub("% + % x %", {cs.ttft_service_seconds, si.output_tokens - 1, cs.tpot_seconds}),
             "how long a request holds its batch slot (the service time of the queue)");
     }
     const double capacity = tf.tokens_per_second_per_replica ? *tf.tokens_per_second_per_replica : engine_capacity;
@@ -110,50 +110,50 @@ Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m,
                                "Kleinrock 1975, Queueing Systems vol. 1, sec. 3.5)";
       b.add("serving.queue.throughput_replicas", q.throughput_replicas, "1",
             "max(min_replicas, ceil(peak_tokens_per_s / tokens_per_s_per_replica))",
-            "max(" + g(tf.min_replicas) + ", ceil(" + g(peak_tok) + " / " + g(capacity) + "))", "seed LLM-serving example and Q3");
+            sub("max(%, ceil(% / %))", {tf.min_replicas, peak_tok, capacity}), "seed LLM-serving example and Q3");
       replicas = b.add("serving.replicas", q.replicas, "1",
                        "fewest replicas >= throughput_replicas with utilisation < 1 and wait(" + sg.latency_percentile +
                            ") + ttft_service <= TTFT target",
-                       g(q.replicas) + " (throughput " + g(q.throughput_replicas) + ", stable above " +
-                           g(pk * cs.slot_seconds / std::max(1.0, in.batch)) + ")",
+                       sub("% (throughput %, stable above %)",
+                           {q.replicas, q.throughput_replicas, pk * cs.slot_seconds / std::max(1.0, in.batch)}),
                        qsrc);
       b.add("serving.queue.arrivals_per_second_per_replica", q.arrivals_per_s, "req/s", "peak_qps / replicas",
-            g(pk) + " / " + g(q.replicas), qsrc);
+            sub("% / %", {pk, q.replicas}), qsrc);
       b.add("serving.queue.utilization", q.utilization, "1", "arrivals x slot_seconds / batch",
-            g(q.arrivals_per_s) + " x " + g(cs.slot_seconds) + " / " + g(in.batch), qsrc);
+            sub("% x % / %", {q.arrivals_per_s, cs.slot_seconds, in.batch}), qsrc);
       b.add("serving.queue.wait_probability", q.wait_probability, "1", "Erlang C(c = batch, a = arrivals x slot_seconds)",
-            "C(" + g(in.batch) + ", " + g(q.arrivals_per_s * cs.slot_seconds) + ")", qsrc);
+            sub("C(%, %)", {in.batch, q.arrivals_per_s * cs.slot_seconds}), qsrc);
       b.add("serving.queue.mean_wait_seconds", q.mean_wait_seconds, "s", "C x slot_seconds / (c - a)",
-            g(q.wait_probability) + " x " + g(cs.slot_seconds) + " / (" + g(in.batch) + " - " + g(q.arrivals_per_s * cs.slot_seconds) + ")",
+            sub("% x % / (% - %)", {q.wait_probability, cs.slot_seconds, in.batch, q.arrivals_per_s * cs.slot_seconds}),
             qsrc);
       b.add("serving.queue.wait_seconds", q.wait_seconds, "s",
             "max(0, ln(C / (1 - p)) x slot_seconds / (c - a)) at " + sg.latency_percentile,
-            "p = " + g(pct) + ", C = " + g(q.wait_probability), qsrc + ": P(W > t) = C exp(-(c mu - lambda) t)");
+            sub("p = %, C = %", {pct, q.wait_probability}), qsrc + ": P(W > t) = C exp(-(c mu - lambda) t)");
     } else {
       replicas = b.add("serving.replicas", replicas_needed(Term(peak_tok), Term(capacity), Term(tf.min_replicas)), "1",
                        "max(min_replicas, ceil(peak_tokens_per_s / tokens_per_s_per_replica))", "seed LLM-serving example and Q3");
     }
     const double rg = ds.replica_gpus();  // tensor_parallel x expert_parallel
     if (ep > 1) {
-      b.add("serving.gpus_per_replica", rg, "1", "tensor_parallel x expert_parallel", g(tp) + " x " + g(ep),
+      b.add("serving.gpus_per_replica", rg, "1", "tensor_parallel x expert_parallel", sub("% x %", {tp, ep}),
             "expert parallelism: routed experts sharded over ep groups of tp GPUs");
       const DecodeTimes at_batch = decode_times(ds, in.batch);
       b.add("serving.expert_parallel.all_to_all_seconds_per_step", replica_all_to_all_seconds(ds, in.batch), "s",
             "2 x L_moe x (batch x k x h x 2 B / (tp x ep) x (ep - 1) / ep / link + latency)",
-            "2 x " + g(moe_layers(arch)) + " x (" + g(in.batch) + " x " + g(arch.experts_per_token) + " x " + g(arch.hidden) +
-                " x 2 / " + g(rg) + " x " + g((ep - 1) / ep) + " / " + g(ds.link_bytes_per_s) + " + " + g(ds.link_latency_s) + ")",
-            "dispatch and combine per MoE layer (GShard, Lepikhin et al. 2020; DeepSeek-V3 report sec. 3.4.2), over the scale-up "
-            "link when tp x ep fits its domain, else scale-out; part of inference.decode_step_seconds (" +
-                g(at_batch.comm_seconds) + " s of communication)");
+            sub("2 x % x (% x % x % x 2 / % x % / % + %)",
+                {moe_layers(arch), in.batch, arch.experts_per_token, arch.hidden, rg, (ep - 1) / ep,
+                 ds.link_bytes_per_s, ds.link_latency_s}),
+            sub("dispatch and combine per MoE layer (GShard, Lepikhin et al. 2020; DeepSeek-V3 report sec. 3.4.2), over the scale-up link when tp x ep fits its domain, else scale-out; part of inference.decode_step_seconds (% s of communication)",
+                {at_batch.comm_seconds}));
     }
     const double gpus = b.add("serving.gpus", Term(replicas) * Term(rg), "1",
                               ep > 1 ? "replicas x tensor_parallel x expert_parallel" : "replicas x tensor_parallel", "seed Q3");
     if (!inf_fits)
-      b.warn("serving.gpus", "the fleet is sized from a replica that does not fit: weights + KV cache at batch " + g(in.batch) +
-                                 " need more than " + g(tp) + " x " + igpu.name + " (see memory.inference.fits)");
+      b.warn("serving.gpus", sub("the fleet is sized from a replica that does not fit: weights + KV cache at batch % need more than % x ",
+                                 {in.batch, tp}) + igpu.name + " (see memory.inference.fits)");
     else if (in.batch > max_batch)
-      b.warn("serving.gpus", "the fleet is sized at batch " + g(in.batch) + ", above the " + g(max_batch) +
-                                 " sequences whose KV cache fits on a replica");
+      b.warn("serving.gpus", sub("the fleet is sized at batch %, above the % sequences whose KV cache fits on a replica",
+                                 {in.batch, max_batch}));
     // The serving GPU's price: the scenario's price applies to hardware.gpu only (select_accelerator).
     const double sprice = price_per_gpu_hour(sv, c);
     const std::string sprice_src = sv.hardware.price_per_gpu_hour ? std::string("scenario hardware.price_per_gpu_hour")
@@ -169,7 +169,7 @@ Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m,
                             sprice_src);
     b.add("serving.usd_per_million_tokens", capacity > 0 ? sprice * rg / (capacity * kSecondsPerHour) * 1e6 : 0.0, "USD/Mtok",
           "price x GPUs per replica / (tokens_per_s_per_replica x 3600) x 1e6",
-          g(sprice) + " x " + g(rg) + " / (" + g(capacity) + " x 3600) x 1e6",
+          sub("% x % / (% x 3600) x 1e6", {sprice, rg, capacity}),
           "output tokens of a fully loaded replica; " + sprice_src);
     // Latency of the replica against the scenario's targets. Static batching models no queueing wait:
     // its estimates are those of a request that finds a free slot, i.e. the median at moderate load.
@@ -178,11 +178,11 @@ Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m,
     if (continuous) {
       ttft_at = b.add("serving.ttft_seconds", q.ttft_seconds, "s",
                       "wait(" + sg.latency_percentile + ") + serving.continuous.ttft_service_seconds",
-                      g(q.wait_seconds) + " + " + g(cs.ttft_service_seconds),
+                      sub("% + %", {q.wait_seconds, cs.ttft_service_seconds}),
                       "time to first token at the planned load, at the scenario's percentile (M/M/c wait for a batch slot)");
       tpot_at = b.add("serving.tpot_seconds", cs.tpot_seconds, "s",
                       speculative ? "continuous step / speculative tokens per step" : "serving.continuous.step_seconds",
-                      speculative ? g(cs.step_seconds) + " / " + g(cs.tokens_per_sequence) : g(cs.step_seconds),
+                      speculative ? sub("% / %", {cs.step_seconds, cs.tokens_per_sequence}) : g(cs.step_seconds),
                       "every running sequence gets its tokens once per engine step (decode and prefill chunk together)");
     } else {
       b.add("serving.ttft_seconds", ttft, "s", "inference.prefill_seconds (no queueing wait)", g(ttft),
@@ -196,13 +196,15 @@ Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m,
     }
     const bool meets = inf_fits && ttft_at <= sg.ttft_target_seconds && tpot_at <= sg.tpot_target_seconds;
     b.add("serving.meets_targets", meets ? 1 : 0, "bool", "fits and TTFT <= target and TPOT <= target",
-          g(ttft_at) + " <= " + g(sg.ttft_target_seconds) + ", " + g(tpot_at) + " <= " + g(sg.tpot_target_seconds),
+          sub("% <= %, % <= %", {ttft_at, sg.ttft_target_seconds, tpot_at, sg.tpot_target_seconds}),
           "scenario serving.ttft_target_seconds, serving.tpot_target_seconds (" + sg.latency_percentile +
               (continuous ? " of the M/M/c time to first token" : "") + ")");
     if (inf_fits && !meets)
       b.warn("serving.meets_targets", std::string("the serving replica misses its latency target: ") +
-                                          (ttft_at > sg.ttft_target_seconds ? "time to first token " + g(ttft_at) + " s > " + g(sg.ttft_target_seconds) + " s"
-                                                                            : "time per output token " + g(tpot_at) + " s > " + g(sg.tpot_target_seconds) + " s"));
+                                          (ttft_at > sg.ttft_target_seconds ? sub("time to first token % s > % s",
+                                                                                  {ttft_at, sg.ttft_target_seconds})
+                                                                            : sub("time per output token % s > % s",
+                                                                                  {tpot_at, sg.tpot_target_seconds})));
     if (sg.disaggregated) {
       // Disaggregated prefill/decode beside the aggregated fleet above (serving_model.hpp): a prefill
       // pool sized for the TTFT target, the KV moved over the scale-out links, a decode pool of pure
@@ -217,43 +219,47 @@ Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m,
             m.paged_max_batch_basis,
             "paged KV in the decode pool (vLLM PagedAttention); " + dsrc);
       b.add("serving.disaggregated.prompts_per_prefill_pass", df.prompts_per_pass, "1", "max(1, 8192 / uncached prompt)",
-            "max(1, 8192 / " + g(in.prompt_tokens * (1 - sg.prefix_cache_hit_fraction)) + ")",
+            sub("max(1, 8192 / %)", {in.prompt_tokens * (1 - sg.prefix_cache_hit_fraction)}),
             "prompts batched into one forward pass of at most 8,192 tokens (vLLM max_num_batched_tokens)");
       b.add("serving.disaggregated.prefill_service_seconds", df.prefill_service_seconds, "s", "prefill pass / prompts per pass",
-            g(df.prefill_pass_seconds) + " / " + g(df.prompts_per_pass),
+            sub("% / %", {df.prefill_pass_seconds, df.prompts_per_pass}),
             "a pass reads the weights once, runs its prompts' FLOPs and all-reduces (as an engine step); " + dsrc);
       b.add("serving.disaggregated.kv_transfer_seconds", df.kv_transfer_seconds, "s",
             "prompt x kv_bytes_per_token / (replica GPUs x scale-out bandwidth)",
-            g(in.prompt_tokens) + " x " + g(ds.kv_bytes_per_token) + " / (" + g(df.replica_gpus) + " x " + g(igpu.scale_out_bytes_per_s) + ")",
+            sub("% x % / (% x %)",
+                {in.prompt_tokens, ds.kv_bytes_per_token, df.replica_gpus, igpu.scale_out_bytes_per_s}),
             "each GPU sends its KV shard over its own NIC (RDMA; NIXL in Dynamo; DistServe sec. 4)");
       b.add("serving.disaggregated.prefill_replicas", df.prefill_replicas, "1",
             "fewest replicas with utilisation < 1 and wait(" + sg.latency_percentile + ") + prefill + transfer <= TTFT target",
-            g(df.prefill_replicas) + " (utilisation " + g(df.prefill_utilization) + ")",
+            sub("% (utilisation %)", {df.prefill_replicas, df.prefill_utilization}),
             "each prefill replica an M/M/1 queue of requests (Kleinrock 1975, sec. 3.2)");
       b.add("serving.disaggregated.ttft_seconds", df.ttft_seconds, "s", "wait(" + sg.latency_percentile + ") + prefill + KV transfer",
-            g(df.prefill_wait_seconds) + " + " + g(df.prefill_seconds) + " + " + g(df.kv_transfer_seconds),
+            sub("% + % + %", {df.prefill_wait_seconds, df.prefill_seconds, df.kv_transfer_seconds}),
             "the decode pool emits the first token once the prompt's KV has arrived (Dynamo); " + dsrc);
       b.add("serving.disaggregated.tpot_seconds", df.decode.tpot_seconds, "s", "decode step at the serving batch (no prefill chunk)",
-            g(df.decode.step_seconds) + (df.decode.tokens_per_sequence != 1 ? " / " + g(df.decode.tokens_per_sequence) : ""),
+            g(df.decode.step_seconds) + (df.decode.tokens_per_sequence != 1 ? sub(" / %",
+                                                                                  {df.decode.tokens_per_sequence}) : ""),
             "decode steps free of prefill interference (DistServe sec. 2)");
       b.add("serving.disaggregated.decode_tokens_per_second_per_replica", df.decode.output_tokens_per_second, "tok/s",
-            "batch x tokens_per_step / step", g(in.batch) + " x " + g(df.decode.tokens_per_sequence) + " / " + g(df.decode.step_seconds), dsrc);
+            "batch x tokens_per_step / step", sub("% x % / %",
+                                                  {in.batch, df.decode.tokens_per_sequence, df.decode.step_seconds}), dsrc);
       b.add("serving.disaggregated.decode_replicas", df.decode_replicas, "1",
             "max(min_replicas, ceil(peak_tokens_per_s / decode tokens_per_s_per_replica))",
-            "max(" + g(tf.min_replicas) + ", ceil(" + g(peak_tok) + " / " + g(df.decode.output_tokens_per_second) + "))", "seed Q3");
+            sub("max(%, ceil(% / %))", {tf.min_replicas, peak_tok, df.decode.output_tokens_per_second}), "seed Q3");
       const double dgpus = b.add("serving.disaggregated.gpus", df.gpus, "1", "(prefill_replicas + decode_replicas) x GPUs per replica",
-                                 "(" + g(df.prefill_replicas) + " + " + g(df.decode_replicas) + ") x " + g(df.replica_gpus), dsrc);
+                                 sub("(% + %) x %", {df.prefill_replicas, df.decode_replicas, df.replica_gpus}), dsrc);
       b.add("serving.disaggregated.monthly_cost_usd", monthly_usd(dgpus, sprice), "USD/month", "GPUs x price x 730 h",
-            g(dgpus) + " x " + g(sprice) + " x 730", sprice_src);
+            sub("% x % x 730", {dgpus, sprice}), sprice_src);
       const bool dmeets = in.batch <= decode_max_batch && df.meets_targets;
       b.add("serving.disaggregated.meets_targets", dmeets ? 1 : 0, "bool",
             "batch <= decode_max_batch and TTFT <= target and TPOT <= target",
-            g(in.batch) + " <= " + g(decode_max_batch) + ", " + g(df.ttft_seconds) + " <= " + g(sg.ttft_target_seconds) + ", " +
-                g(df.decode.tpot_seconds) + " <= " + g(sg.tpot_target_seconds),
+            sub("% <= %, % <= %, % <= %",
+                {in.batch, decode_max_batch, df.ttft_seconds, sg.ttft_target_seconds, df.decode.tpot_seconds,
+                 sg.tpot_target_seconds}),
             "scenario serving targets (" + sg.latency_percentile + " of the prefill queue's time to first token)");
       if (in.batch > decode_max_batch)
-        b.warn("serving.disaggregated.decode_max_batch", "the decode pool's batch " + g(in.batch) + " holds more KV than fits (" +
-                                                             g(decode_max_batch) + " sequences)");
+        b.warn("serving.disaggregated.decode_max_batch", sub("the decode pool's batch % holds more KV than fits (% sequences)",
+                                                             {in.batch, decode_max_batch}));
     }
     if (sg.latency_percentile != "p50" && !continuous)
       b.warn("serving.latency_percentile", "latency targets are compared with estimates without a queueing wait (a median at "

@@ -55,13 +55,13 @@ void model_section(Builder& b, const Resolved& x) {
     b.add("model.params", P, "1", "params (given)", g(P), "scenario model.params");
   else
     b.add("model.params", P, "1", "vocab*h*(tied?1:2) + L*(attention + MLP or experts + norms)",
-          "L=" + g(arch.layers) + ", h=" + g(arch.hidden) + ", ffn=" + g(arch.ffn) + ", vocab=" + g(arch.vocab) +
-              (arch.experts > 0 ? ", experts=" + g(arch.experts) : ""),
+          sub("L=%, h=%, ffn=%, vocab=%", {arch.layers, arch.hidden, arch.ffn, arch.vocab}) +
+              (arch.experts > 0 ? sub(", experts=%", {arch.experts}) : ""),
           arch_src);
   b.add("model.active_params", Pa, "1",
         arch.experts > 0 ? "shared params + L_moe*(experts_per_token + shared)*params_per_expert" : "= params (dense)",
-        arch.experts > 0 ? "k=" + g(arch.experts_per_token) + " of E=" + g(arch.experts) + ", expert=" +
-                               g(params_per_expert(arch) * scale) + " params"
+        arch.experts > 0 ? sub("k=% of E=%, expert=% params",
+                               {arch.experts_per_token, arch.experts, params_per_expert(arch) * scale})
                          : g(Pa),
         arch_src);
 

@@ -22,7 +22,7 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
                                " x CP ", g(L.context_parallel), " x DP ", g(L.data_parallel), L.expert_parallel > 1 ? ", EP " : "",
                                L.expert_parallel > 1 ? g(L.expert_parallel) : "", ", micro-batch ", g(L.micro_batch)});
   b.add("training.step.global_batch", p.global_batch, "sequences", s.training.global_batch ? "given" : "~4M tokens / seq_len, a power of two",
-        s.training.global_batch ? g(p.global_batch) : "2^round(log2(4e6 / " + g(s.training.seq_len) + "))",
+        s.training.global_batch ? g(p.global_batch) : sub("2^round(log2(4e6 / %))", {s.training.seq_len}),
         s.training.global_batch ? "scenario" : "Llama 2's 4M-token batch (Touvron et al. 2023)");
   b.add("training.step.micro_batches", p.micro_batches, "1", "global_batch / (dp x micro_batch)",
         cat({g(p.global_batch), " / (", g(L.data_parallel), " x ", g(L.micro_batch), ")"}), src);
@@ -35,7 +35,7 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
                                            ", half width = 256 x (peak / bandwidth) / A100's (312 TFLOPS / 2,039 GB/s)",
         s.training.kernel_efficiency ? g(p.kernel_efficiency)
                                      : cat({g(ke.value), " x ", g(m.arch.hidden), " / (", g(m.arch.hidden), " + ", g(m.gemm_half_width), ")",
-                                            mx ? " x " + g(m.fp8_scaling_factor) : ""}),
+                                            mx ? sub(" x %", {m.fp8_scaling_factor}) : ""}),
         s.training.kernel_efficiency ? "scenario"
                                      : ke.source + "; gemm_half_width (training_step.hpp)" +
                                            (mx ? "; mx_block_scaling_kernel_ratio (training_step.hpp; docs/calibration.md round 11)" : ""));
@@ -117,8 +117,8 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
   const std::string tp_per_layer = L.recompute == "full" ? "6" : "4";
   const std::string tp_formula =
       L.sequence_parallel && L.tensor_parallel > 1
-          ? "layers per stage x micro_batches x " + tp_per_layer + " ring all-gathers at " +
-                g(m.sp_gather_bytes) + " B and " + tp_per_layer +
+          ? "layers per stage x micro_batches x " + tp_per_layer + sub(" ring all-gathers at % B and ",
+                                                                       {m.sp_gather_bytes}) + tp_per_layer +
                 " reduce-scatters at 2 B of (s / cp) x b x h values"
           : "layers per stage x micro_batches x " + tp_per_layer + " ring all-reduces of (s / cp) x b x h x 2 B";
   if (L.tp_comm_overlapped()) {
@@ -209,20 +209,21 @@ TrainingRun training_run(Builder& b, const Resolved& x) {
   const TrainingLayout layout = scenario_training_layout(s);
   const double dp = layout.data_parallel;
   if (std::fmod(hw.count, mp) != 0)
-    b.warn("training.tensor_parallel", "GPU count " + g(hw.count) + " is not a multiple of tensor x pipeline x context parallel (" +
-                                           g(mp) + "); data parallel rounds down to " + g(dp));
+    b.warn("training.tensor_parallel", sub("GPU count % is not a multiple of tensor x pipeline x context parallel (%); data parallel rounds down to %",
+                                           {hw.count, mp, dp}));
   if (tr.tensor_parallel > gpu.scale_up_domain)
-    b.warn("training.tensor_parallel", "tensor parallel " + g(tr.tensor_parallel) + " spans beyond the " +
-                                           g(gpu.scale_up_domain) + "-device scale-up domain of " + gpu.name);
+    b.warn("training.tensor_parallel", sub("tensor parallel % spans beyond the %-device scale-up domain of ",
+                                           {tr.tensor_parallel, static_cast<double>(gpu.scale_up_domain)}) + gpu.name);
   // The EP group is drawn from a stage's tensor x context x data parallel GPUs (MoE parallel folding,
   // as the step model and the planner count it: training_step.cpp).
   const double stage_gpus = tr.tensor_parallel * tr.context_parallel * dp;
   if (arch.experts > 0 && tr.expert_parallel > 1 &&
       (std::fmod(arch.experts, tr.expert_parallel) != 0 || std::fmod(stage_gpus, tr.expert_parallel) != 0))
-    b.warn("training.expert_parallel", "expert parallel " + g(tr.expert_parallel) + " should divide the " + g(arch.experts) +
-                                           " experts and tensor x data x context parallel (" + g(stage_gpus) + ")");
+    b.warn("training.expert_parallel", sub("expert parallel % should divide the % experts and tensor x data x context parallel (%)",
+                                           {tr.expert_parallel, arch.experts, stage_gpus}));
   if (arch.experts <= 0 && tr.expert_parallel > 1)
-    b.warn("training.expert_parallel", "expert parallel " + g(tr.expert_parallel) + " has no effect: the model has no experts");
+    b.warn("training.expert_parallel", sub("expert parallel % has no effect: the model has no experts",
+                                           {tr.expert_parallel}));
   const double global_batch = scenario_global_batch(s);
   const TrainingStepModel step_model = training_step_model(s, c);
   const TrainingPlan tstep = step_model.cost(layout, global_batch);
@@ -271,7 +272,8 @@ double training_section(Builder& b, const Resolved& x, const TrainingRun& t) {
   const double chin = b.add("training.chinchilla_tokens", chinchilla_tokens(Term(P)), "tokens", "20 x P",
                             "Hoffmann et al. 2022 (Chinchilla)");
   if (tr.tokens > 0 && tr.tokens < chin)
-    b.warn("training.tokens", "below Chinchilla-optimal tokens (" + g(chin) + "): the model is undertrained for its size");
+    b.warn("training.tokens", sub("below Chinchilla-optimal tokens (%): the model is undertrained for its size",
+                                  {chin}));
   const Dtype tdt = dtype_from_name(tr.dtype).value_or(Dtype::bf16);
   const double peak = peak_flops_at(hw, gpu, tdt);
   // MFU: given (training.mfu), or what the step model reaches at this layout (training.step.*).
@@ -302,7 +304,7 @@ double training_section(Builder& b, const Resolved& x, const TrainingRun& t) {
   if (tr.budget_usd > 0) {
     const double ratio = b.add("training.budget_ratio", Term(tcost) / Term(tr.budget_usd), "1", "cost / budget", "seed Q5");
     if (tcost > tr.budget_usd && ratio > 0)  // an overflowed ratio is 0 here and already has its warning
-      b.warn("training.budget_usd", "cost is " + g(ratio) + "x the budget of $" + g(tr.budget_usd));
+      b.warn("training.budget_usd", sub("cost is %x the budget of $%", {ratio, tr.budget_usd}));
   }
   if (tr.budget_usd > 0 && price <= 0) {
     // Free compute: the budget limits neither tokens nor model size; no number is the right answer.

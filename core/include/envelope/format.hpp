@@ -16,9 +16,11 @@ std::string format_number(double x, int significant = 3);
 std::string format_g4(double x);
 // format_g4 with a short exponent ("6.738e9"): the numbers substituted into basis text.
 std::string format_basis_number(double x);
-// Basis text with numbers substituted: each '%' of `pattern` becomes format_basis_number of the next
-// value, in order ("% x %", {2, 8e9} -> "2 x 8e9"). One call instead of a chain of string appends.
-std::string substitute_numbers(std::string_view pattern, std::initializer_list<double> values);
+// Basis text with numbers substituted: each '%' of `pattern` becomes `format` (format_basis_number
+// unless given) of the next value, in order ("% x %", {2, 8e9} -> "2 x 8e9"). One call instead of a
+// chain of string appends.
+std::string substitute_numbers(std::string_view pattern, std::initializer_list<double> values,
+                               std::string (*format)(double) = format_basis_number);
 // A number in a message (limits, assumptions): the stream default, %g with 6 significant digits.
 std::string format_short(double x);
 std::string format_bytes(double bytes, bool binary);
