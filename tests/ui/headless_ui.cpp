@@ -786,6 +786,47 @@ TEST_CASE("the Planner's serving tab draws the trade-off chart with its Pareto f
   CHECK(tradeoff_chart_drawn(app).frame < ImGui::GetFrameCount());  // the tab switch applies within a frame
 }
 
+TEST_CASE("the Planner follows the scenario: training layouts with training, serving options with GPU serving, nothing for "
+          "a fine-tuning or CPU-served scenario",
+          "[ui][planner][scope]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  start_app(app);
+  struct Tabs {
+    bool panel, training, serving;
+  };
+  auto tabs = [&](const char* link) {
+    app.load_text(link, "link");
+    REQUIRE(app.problems.empty());
+    draw_frame(app);
+    show_panel(app, "Planner");
+    ImGui::SetWindowCollapsed("Planner", false);
+    draw_frame(app);
+    draw_frame(app);
+    const ImGuiWindow* w = ImGui::FindWindowByName("Planner");
+    return Tabs{w != nullptr && w->Active, find_widget(app, "tab/Planner/Training") != nullptr,
+                find_widget(app, "tab/Planner/Serving") != nullptr};
+  };
+  const char* off = R"("inference":false,"storage":false,"feature_store":false)";
+  const Tabs training = tabs((std::string(R"(#s={"version":4,"model":{"preset":"llama-2-7b"},"include":{"training":true,"serving":false,)") +
+                              off + "}}").c_str());
+  CHECK(training.panel);
+  CHECK(training.training);
+  CHECK_FALSE(training.serving);
+  const Tabs serving = tabs(R"(#s={"version":4,"model":{"preset":"llama-2-7b"},"include":{"training":false,"serving":true,)"
+                            R"("inference":true,"storage":false,"feature_store":false}})");
+  CHECK(serving.panel);
+  CHECK_FALSE(serving.training);
+  CHECK(serving.serving);
+  const Tabs finetune = tabs((std::string(R"(#s={"version":4,"model":{"preset":"llama-2-7b"},"include":{"training":false,"serving":false,)") +
+                              off + R"(,"finetune":true}})").c_str());
+  CHECK_FALSE(finetune.panel);
+  const Tabs cpu = tabs(R"(#s={"version":4,"include":{"training":false,"serving":true,"inference":false,"storage":false,)"
+                        R"("feature_store":false},"traffic":{"cpu_ms_per_request":5}})");
+  CHECK_FALSE(cpu.panel);
+}
+
 TEST_CASE("Traffic & serving offers expert parallel for an MoE model only, and a typed value reaches the report",
           "[ui][input][expert_parallel]") {
   ImGuiHeadless imgui;

@@ -42,6 +42,7 @@ bool panel_included(const std::string& name, const Scenario& s) {
   if (name == "Pipeline") return inc.pipeline || inc.network || inc.one_machine;
   if (name == "Fine-tuning & energy") return inc.finetune || inc.energy;
   if (name == "Recommender") return inc.recommender;
+  if (name == "Planner") return inc.training || (inc.serving && s.traffic.cpu_ms_per_request <= 0);  // LLM layouts
   return true;
 }
 

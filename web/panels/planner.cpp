@@ -17,15 +17,23 @@ namespace envelope::ui {
 namespace {
 using PlannerState = PlannerPanelState;
 
+// The planner's tabs follow the scenario: training layouts when it includes training, serving
+// options when it includes GPU serving (a CPU-served or data-only scenario has no planner).
+bool plans_training(const Scenario& s) { return s.include.training; }
+bool plans_serving(const Scenario& s) { return s.include.serving && s.traffic.cpu_ms_per_request <= 0; }
+
 void recompute(App& app, PlannerState& st) {
   const Scenario& s = app.scenario();
-  const TrainingPlannerOptions search = scenario_planner_options(s);  // the overlaps the scenario runs
-  st.training = plan_training(s, search);
-  st.serving = plan_serving(s);  // the scenario's own latency targets (serving section)
-  st.tradeoff = serving_tradeoff(s);
   st.counts.clear();
   st.days.clear();
   st.cost.clear();
+  if (plans_serving(s)) {
+    st.serving = plan_serving(s);  // the scenario's own latency targets (serving section)
+    st.tradeoff = serving_tradeoff(s);
+  }
+  if (!plans_training(s)) return;
+  const TrainingPlannerOptions search = scenario_planner_options(s);  // the overlaps the scenario runs
+  st.training = plan_training(s, search);
   for (double n = std::max(1.0, s.hardware.count / 8); n <= s.hardware.count * 8; n *= 2) {
     Scenario at = s;
     at.hardware.count = std::round(n);
@@ -157,6 +165,7 @@ const TradeoffChartDrawn& tradeoff_chart_drawn(App& app) { return app.panel_stat
 void select_planner_tab(App& app, const char* name) { app.panel_state().planner.select_tab = name; }
 
 void draw_planner(App& app) {
+  if (!panel_included("Planner", app.scenario())) return;  // neither training nor GPU serving is included
   if (!begin_panel(app, "Planner")) {
     ImGui::End();
     return;
@@ -170,8 +179,8 @@ void draw_planner(App& app) {
     const std::string select = std::move(st.select_tab);
     st.select_tab.clear();
     auto tab_flags = [&](const char* n) { return select == n ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None; };
-    const bool training_tab = ImGui::BeginTabItem("Training", nullptr, tab_flags("Training"));
-    record_target(app, "tab/Planner/Training", "Training", "tab");
+    const bool training_tab = plans_training(app.scenario()) && ImGui::BeginTabItem("Training", nullptr, tab_flags("Training"));
+    if (plans_training(app.scenario())) record_target(app, "tab/Planner/Training", "Training", "tab");
     if (training_tab) {
       ImGui::TextWrapped("%d layouts considered, %d fit in memory; global batch %.0f sequences of %.0f tokens.",
                          st.training.considered, st.training.fitting, st.training.global_batch, app.scenario().training.seq_len);
@@ -270,8 +279,8 @@ void draw_planner(App& app) {
         line_chart(app, "plan_cost", st.counts, {{"cost", st.cost, palette(1)}}, chart);
       ImGui::EndTabItem();
     }
-    const bool serving_tab = ImGui::BeginTabItem("Serving", nullptr, tab_flags("Serving"));
-    record_target(app, "tab/Planner/Serving", "Serving", "tab");
+    const bool serving_tab = plans_serving(app.scenario()) && ImGui::BeginTabItem("Serving", nullptr, tab_flags("Serving"));
+    if (plans_serving(app.scenario())) record_target(app, "tab/Planner/Serving", "Serving", "tab");
     if (serving_tab) {
       ImGui::TextWrapped("Peak %s req/s x %.0f output tokens = %s tokens/s.", format_number(st.serving.peak_qps).c_str(),
                          app.scenario().inference.output_tokens, format_number(st.serving.peak_tokens_per_second).c_str());
