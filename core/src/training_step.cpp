@@ -106,6 +106,20 @@ Link link_for(const Accelerator& g, double span) {
           in_domain ? kScaleUpLatencySeconds : kScaleOutLatencySeconds};
 }
 
+// A ring collective (all-reduce, reduce-scatter, all-gather) over `ranks` GPUs `stride` apart. Across
+// scale-up domains NCCL runs a ring channel through the NIC of each of the group's ranks in a domain
+// (k = domain / stride of them), so the ring moves k NICs' worth: multi-node all-reduce bus bandwidth
+// is the node's NIC bandwidth, not one GPU's (two 8x A100 nodes with 4 x 200 Gb/s NICs measure 86 of
+// 100 GB/s, NVIDIA/nccl issue 1048). Capped by the scale-up link its in-domain hops use. An all-to-all
+// cannot pool NICs this way ("the performance of a single NIC", NVIDIA/nccl-tests issue 267): link_for.
+Link ring_link_for(const Accelerator& g, double ranks, double stride) {
+  const Link one = link_for(g, ranks * stride);
+  if (ranks * stride <= g.scale_up_domain || g.scale_up_bytes_per_s <= 0) return one;
+  const double k = std::clamp(std::floor(g.scale_up_domain / stride), 1.0, ranks);
+  const double pooled = std::min(k * one.bytes_per_s, collective_bytes_per_s(g.scale_up_bytes_per_s, true));
+  return {std::max(one.bytes_per_s, pooled), one.latency};
+}
+
 }  // namespace
 
 TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
@@ -421,23 +435,34 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
                                                              plan.pipeline_chunk_seconds * forward_share,
                                                              plan.pipeline_chunk_seconds * (1.0 - forward_share));
   }
-  // Data parallel (Rajbhandari et al. 2020) over DP x CP ranks: ZeRO 0-1 all-reduce the accumulated
-  // gradients once per step; ZeRO-2 keeps only its gradient partition, so it reduce-scatters after
-  // every micro-batch's backward and all-gathers the updated weights after the step; ZeRO-3 instead
-  // all-gathers the weights for every micro-batch's forward and backward (its 3 x params per
-  // micro-batch: Rajbhandari et al. sec. 7.2.2). Overlapped with the passes they can run beside
-  // (data_parallel_exposed_seconds). The ring's latency term grows with its ranks.
-  const double dp_ranks = d * cp;
-  const Link dp_link = link_for(x.gpu, t * cp * d);
-  const double shard = dense / (t * p) + experts / (p * e);
-  const double grad_bytes = shard * x.grad_reduce_bytes, weight_bytes = shard * x.recipe.weights;
-  const double one_way = dp_ranks > 1 ? (dp_ranks - 1) / dp_ranks / dp_link.bytes_per_s : 0.0;  // per byte
-  const double hops = dp_ranks > 1 ? (dp_ranks - 1) * dp_link.latency : 0.0;
+  // Data parallel (Rajbhandari et al. 2020): ZeRO 0-1 all-reduce the accumulated gradients once per
+  // step; ZeRO-2 keeps only its gradient partition, so it reduce-scatters after every micro-batch's
+  // backward and all-gathers the updated weights after the step; ZeRO-3 instead all-gathers the
+  // weights for every micro-batch's forward and backward (its 3 x params per micro-batch: Rajbhandari
+  // et al. sec. 7.2.2). Overlapped with the passes they can run beside (data_parallel_exposed_seconds).
+  // Dense weights are reduced over the DP x CP ranks (TP innermost), routed experts over their
+  // expert-data-parallel ranks (TP x CP x DP / EP, EP innermost: MoE parallel folding); each ring
+  // pools the NICs of its ranks in a node (ring_link_for) and its latency term grows with its ranks.
+  const double dp_ranks = d * cp, edp_ranks = plan.state_expert_data_parallel;
+  const Link dense_link = ring_link_for(x.gpu, dp_ranks, t), expert_link = ring_link_for(x.gpu, edp_ranks, e);
+  const double dense_shard = dense / (t * p), expert_shard = experts / (p * e);
+  auto one_way = [](double bytes, double n, const Link& l) {  // a reduce-scatter or an all-gather
+    return n > 1 ? bytes * (n - 1) / n / l.bytes_per_s + (n - 1) * l.latency : 0.0;
+  };
+  // One collective of `bytes_per_param` over both groups: the dense shard's, then the experts'.
+  auto both = [&](double bytes_per_param, bool all_reduce) {
+    double sec = all_reduce ? ring_allreduce_seconds(dense_shard * bytes_per_param, dp_ranks, dense_link.bytes_per_s, dense_link.latency)
+                            : one_way(dense_shard * bytes_per_param, dp_ranks, dense_link);
+    if (expert_shard > 0)
+      sec += all_reduce ? ring_allreduce_seconds(expert_shard * bytes_per_param, edp_ranks, expert_link.bytes_per_s, expert_link.latency)
+                        : one_way(expert_shard * bytes_per_param, edp_ranks, expert_link);
+    return sec;
+  };
   if (L.zero_stage <= 1)
-    plan.data_parallel_seconds = ring_allreduce_seconds(grad_bytes, dp_ranks, dp_link.bytes_per_s, dp_link.latency);
+    plan.data_parallel_seconds = both(x.grad_reduce_bytes, true);
   else
-    plan.data_parallel_seconds = m * (grad_bytes * one_way + hops) + (L.zero_stage >= 3 ? 0.0 : weight_bytes * one_way + hops);
-  plan.zero3_seconds = L.zero_stage >= 3 ? 2.0 * m * (weight_bytes * one_way + hops) : 0.0;
+    plan.data_parallel_seconds = m * both(x.grad_reduce_bytes, false) + (L.zero_stage >= 3 ? 0.0 : both(x.recipe.weights, false));
+  plan.zero3_seconds = L.zero_stage >= 3 ? 2.0 * m * both(x.recipe.weights, false) : 0.0;
   const double forward_share = forward_pass_share(L.recompute);
   plan.data_parallel_exposed_seconds =
       data_parallel_exposed_seconds(plan.data_parallel_seconds, plan.zero3_seconds, plan.compute_seconds * forward_share,

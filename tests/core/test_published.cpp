@@ -33,6 +33,16 @@ double predicted_over_published(const Run& run, double& published_hours) {
   // sec. 2.4; TinyLlama README), not wall-clock totals: no time lost to interruptions.
   if (std::string(run.record).rfind("LLaMA-", 0) == 0 || std::string(run.record).rfind("TinyLlama", 0) == 0)
     s.training.goodput = 1.0;
+  // BLOOM's published layout and network (validation case train-bloom-176b): one model copy on 48 GPUs,
+  // TP 4 x PP 12 x DP 8, 2,048 sequences of 2,048 tokens, four 100 Gb/s Omni-Path links per 8-GPU node.
+  if (std::string(run.record) == "BLOOM-176B") {
+    s.training.tensor_parallel = 4;
+    s.training.pipeline_parallel = 12;
+    s.training.micro_batch = 2;
+    s.training.global_batch = 2048;
+    s.training.seq_len = 2048;
+    s.hardware.scale_out_gbps = 6.25;
+  }
   const auto& m = rec["measured"];
   if (m.contains("gpu_hours"))
     published_hours = m["gpu_hours"].get<double>();
