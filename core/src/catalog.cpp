@@ -76,6 +76,8 @@ Accelerator read_accelerator(const AssetFields& j, std::string& error) {
   a.scale_up_bytes_per_s = j.num("scale_up_gbps") * kGB;
   a.scale_up_domain = static_cast<int>(j.num("scale_up_domain", 1));
   a.scale_out_bytes_per_s = j.num("scale_out_gbps") * kGB;
+  a.host_link_bytes_per_s = j.num("host_link_gbps") * kGB;
+  a.host_link = j.str("host_link");
   a.tdp_w = j.num("tdp_w");
   a.cores = static_cast<int>(j.num("cores"));
   a.on_demand_usd_per_hour = j.opt("on_demand_usd_per_hour");

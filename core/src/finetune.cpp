@@ -66,6 +66,10 @@ double cpu_offload_gpu_weight_bytes(double root_params, double layer_params, dou
   return (root_params + 2.0 * layer_params) * bytes_per_param;
 }
 
+double host_transfer_seconds_per_step(double bytes, double host_link_bytes_per_s) {
+  return host_link_bytes_per_s > 0 ? bytes / collective_bytes_per_s(host_link_bytes_per_s, false) : 0.0;
+}
+
 double finetune_flops(double params_active, double adapter_params, double tokens, bool full, bool checkpointing) {
   const double recompute = checkpointing ? 2.0 * params_active * tokens : 0.0;
   if (full) return 6.0 * params_active * tokens + recompute;
@@ -245,13 +249,8 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
     e.warnings.push_back({"finetune.fits", "fine-tuning state does not fit in " + gpu.name + " memory (" + g(total / kGB) +
                                                " GB per GPU); use QLoRA, more GPUs with sharding, a smaller micro-batch, "
                                                "gradient checkpointing, the optimizer step in backward or CPU offload"});
-  if (paged_out > 0)
-    e.warnings.push_back({"finetune.memory.optimizer_paged_to_host_bytes",
-                          g(paged_out / kGB) + " GB of optimizer states per GPU paged to CPU RAM, over PCIe every step; "
-                                               "the time leaves that traffic out"});
   if (offload)
-    e.warnings.push_back({"finetune.memory.host_bytes", "CPU offload: the time leaves out the PCIe transfers and the CPU's "
-                                                        "optimizer step"});
+    e.warnings.push_back({"finetune.memory.host_bytes", "CPU offload: the time leaves out the optimizer step on the CPU"});
 
   // ------------------------------------------------------------ compute, time and cost
   const double tokens = add("finetune.tokens", f.dataset_tokens * f.epochs, "tokens", "dataset_tokens x epochs",
@@ -306,6 +305,36 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   const double compute_secs = training_seconds(flops, n, peak, mfu);
   // QLoRA: the NF4 weights' dequantization, per forward and backward pass of a micro-batch on each
   // GPU (weight traffic, independent of the micro-batch's tokens), added to the compute time.
+  // Host traffic per optimizer step (one a micro-batch: no gradient accumulation): CPU offload's weight
+  // shard to the GPU twice and gradient shard back; or the paged optimizer states that do not fit,
+  // to the GPU and back.
+  const double host_bytes_per_step =
+      offload ? (2.0 * (base_all + adapter * abytes) + trainable * gbytes) / shard : 2.0 * paged_out;
+  double steps = 0;
+  if (qlora || host_bytes_per_step > 0)
+    steps = add("finetune.steps_per_gpu", finetune_steps_per_gpu(tokens, n, f.micro_batch, f.seq_len), "1",
+                "tokens / (GPUs x micro_batch x seq_len)", sub("% / (% x % x %)", {tokens, n, f.micro_batch, f.seq_len}),
+                "forward and backward passes per GPU, one micro-batch each");
+  double host_secs = 0;
+  if (host_bytes_per_step > 0) {
+    add("finetune.host_transfer_bytes_per_step", host_bytes_per_step, "B",
+        offload ? "(2 x (weights + adapters) + trainable_params x grad bytes)" + shard_txt
+                : std::string("2 x optimizer_paged_to_host (to the GPU and back)"),
+        offload ? sub("(2 x (% + %) + % x %)", {base_all, adapter * abytes, trainable, gbytes}) + shard_txt
+                : sub("2 x %", {paged_out}),
+        offload ? offload_src + "; the weight shard to the GPU for the forward and the backward, the gradient shard back"
+                : std::string("paged optimizer: the states that do not fit move in for the optimizer step and out again"));
+    if (gpu.host_link_bytes_per_s > 0)
+      host_secs = add("finetune.host_transfer_seconds",
+                      steps * host_transfer_seconds_per_step(host_bytes_per_step, gpu.host_link_bytes_per_s), "s",
+                      "steps_per_gpu x host bytes per step / (host link x 0.8)",
+                      sub("% x % / (% x 0.8)", {steps, host_bytes_per_step, gpu.host_link_bytes_per_s}),
+                      gpu.host_link + " (assets/hardware.json) at 0.8 of its rate, as collectives; not overlapped with compute");
+    else
+      e.warnings.push_back({"finetune.host_transfer_seconds",
+                            "no host-link figure for " + gpu.name + ": the offloaded or paged state's transfers are not in the "
+                                                                    "time (hardware.host_link_gbps)"});
+  }
   double dequant_secs = 0;
   if (qlora) {
     const double quantized = P - emb, passes = qlora_dequantizations_per_step(f.gradient_checkpointing);
@@ -314,10 +343,6 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
         "Dettmers et al. 2023, QLoRA (arXiv:2305.14314) section 3, eqs. 5-6: NF4 weights dequantized to bf16 for "
         "every matmul, forward and the backward pass's input gradient (bitsandbytes MatMul4Bit)" +
         std::string(f.gradient_checkpointing ? "; + the recomputed forward (checkpointing, Chen et al. 2016)" : "");
-    const double steps = add("finetune.steps_per_gpu", finetune_steps_per_gpu(tokens, n, f.micro_batch, f.seq_len), "1",
-                             "tokens / (GPUs x micro_batch x seq_len)",
-                             sub("% / (% x % x %)", {tokens, n, f.micro_batch, f.seq_len}),
-                             "forward and backward passes per GPU, one micro-batch each");
     add("finetune.qlora_dequantize_bytes_per_step", passes * qlora_dequantize_bytes(quantized), "B",
         "dequantizations x quantized params x (4.127 / 8 + 2) B (read NF4 + constants, write bf16)",
         sub("% x % x %", {passes, quantized, (4.0 + 0.127) / 8.0 + 2.0}), dequant_src);
@@ -334,14 +359,17 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
     dequant_secs = add("finetune.qlora_dequantize_seconds", steps * per_step, "s", "steps_per_gpu x qlora_dequantize_seconds_per_step",
                        sub("% x %", {steps, per_step}), "serial with the matmuls on the GPU's stream (bitsandbytes)");
   }
-  const double secs = add("finetune.wall_seconds", compute_secs + dequant_secs, "s",
-                          std::string("FLOPs / (GPUs x peak x MFU)") + (qlora ? " + qlora_dequantize_seconds" : ""),
-                          sub("% / (% x % x %)", {flops, n, peak, mfu}) + (qlora ? sub(" + %", {dequant_secs}) : ""),
+  const double secs = add("finetune.wall_seconds", compute_secs + dequant_secs + host_secs, "s",
+                          std::string("FLOPs / (GPUs x peak x MFU)") + (qlora ? " + qlora_dequantize_seconds" : "") +
+                              (host_secs > 0 ? " + host_transfer_seconds" : ""),
+                          sub("% / (% x % x %)", {flops, n, peak, mfu}) + (qlora ? sub(" + %", {dequant_secs}) : "") +
+                              (host_secs > 0 ? sub(" + %", {host_secs}) : ""),
                           (low_precision ? "seed Q1 at the " + f.dtype +
                                                " dense peak (finetune.dtype; every GEMM, frozen base included, at that "
                                                "precision; Transformer Engine)"
                                          : std::string("seed Q1 at the bf16 dense peak")) +
-                              (qlora ? "; + NF4 dequantization (QLoRA section 3)" : ""));
+                              (qlora ? "; + NF4 dequantization (QLoRA section 3)" : "") +
+                              (host_secs > 0 ? "; + host-link transfers" : ""));
   if (qlora)
     add("finetune.qlora_dequantize_share", secs > 0 ? dequant_secs / secs : 0.0, "1", "qlora_dequantize_seconds / wall_seconds",
         sub("% / %", {dequant_secs, secs}), "large at small micro-batches (weight traffic per step), small at large ones");

@@ -69,6 +69,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.optional("hardware.scale_up_gbps", h.scale_up_gbps, {0.01, 1e6, false, "GB/s"});
   v.optional("hardware.scale_out_gbps", h.scale_out_gbps, {0.01, 1e6, false, "GB/s"});
   v.optional("hardware.scale_up_domain", h.scale_up_domain, {1, 1e6, true, "devices"});
+  v.optional("hardware.host_link_gbps", h.host_link_gbps, {0.01, 1e5, false, "GB/s"});
   v.optional("hardware.tdp_w", h.tdp_w, {1, 1e5, false, "W"});
   v.text("hardware.name", h.name, {}, kMaxNameCodePoints);
 

@@ -195,6 +195,8 @@ Accelerator custom_accelerator(const HardwareSection& hw) {
   a.bandwidth_bytes_per_s = hw.bandwidth_gbps.value_or(0) * kGB;
   a.scale_up_bytes_per_s = hw.scale_up_gbps.value_or(0) * kGB;
   a.scale_out_bytes_per_s = hw.scale_out_gbps.value_or(0) * kGB;
+  a.host_link_bytes_per_s = hw.host_link_gbps.value_or(0) * kGB;
+  if (hw.host_link_gbps) a.host_link = "host link as given";
   a.tdp_w = hw.tdp_w.value_or(0);
   a.on_demand_source = a.spot_source = "no price (user-defined accelerator; set hardware.price_per_gpu_hour)";
   a.source = "user-defined accelerator (scenario hardware section)";
@@ -215,6 +217,10 @@ Accelerator resolved_accelerator(const Scenario& s, const Catalog& c) {
   if (hw.bandwidth_gbps) gpu.bandwidth_bytes_per_s = *hw.bandwidth_gbps * kGB;
   if (hw.scale_up_gbps) gpu.scale_up_bytes_per_s = *hw.scale_up_gbps * kGB;
   if (hw.scale_out_gbps) gpu.scale_out_bytes_per_s = *hw.scale_out_gbps * kGB;
+  if (hw.host_link_gbps) {
+    gpu.host_link_bytes_per_s = *hw.host_link_gbps * kGB;
+    gpu.host_link = "host link as given";
+  }
   if (hw.scale_up_domain) gpu.scale_up_domain = static_cast<int>(*hw.scale_up_domain);
   if (hw.tdp_w) gpu.tdp_w = *hw.tdp_w;
   if (hw.fp8_tflops) gpu.fp8 = *hw.fp8_tflops * kTera;
@@ -252,6 +258,7 @@ void select_accelerator(Scenario& s, const std::string& id) {
   s.hardware.fp4_tflops.reset();
   s.hardware.scale_up_gbps.reset();
   s.hardware.scale_out_gbps.reset();
+  s.hardware.host_link_gbps.reset();
   s.hardware.scale_up_domain.reset();
   s.hardware.tdp_w.reset();
   s.hardware.name.clear();

@@ -65,6 +65,10 @@ void draw_finetune(App& app) {
     ImGui::SetItemTooltip("one tensor's gradient alive at a time (torchtune optimizer_in_bwd); no gradient accumulation");
     input_flag(app, "CPU offload", f.cpu_offload);
     ImGui::SetItemTooltip("FSDP CPU offload: weights, gradients and optimizer states in host RAM");
+    const bool host_traffic = f.cpu_offload || f.optimizer == "paged-adamw-8bit";
+    if (host_traffic)
+      input_field(app, "host link GB/s", "hardware.host_link_gbps",
+                  resolved_accelerator(s, Catalog::builtin()).host_link_bytes_per_s / 1e9);
     input_field(app, "micro-batch", "finetune.micro_batch");
     input_field(app, "sequence length", "finetune.seq_len");
     input_field(app, "dataset tokens", "finetune.dataset_tokens");
@@ -97,6 +101,7 @@ void draw_finetune(App& app) {
       result_row(app, "Fits", "finetune.fits");
       result_row(app, "FLOPs", "finetune.flops");
       if (f.dtype != "bf16") result_row(app, "Kernel ratio to bf16", "finetune.precision_kernel_ratio");
+      if (host_traffic) result_row(app, "Host transfers", "finetune.host_transfer_seconds");
       if (f.method == "qlora") {
         result_row(app, "NF4 dequantization / step", "finetune.qlora_dequantize_seconds_per_step");
         result_row(app, "Dequantization share", "finetune.qlora_dequantize_share");

@@ -25,6 +25,8 @@ struct Accelerator {
   double scale_up_bytes_per_s = 0;   // 0: no scale-up link (PCIe only)
   int scale_up_domain = 1;           // devices reachable over the scale-up link
   double scale_out_bytes_per_s = 0;  // per device, node to node
+  double host_link_bytes_per_s = 0;  // to the host CPU's memory, each way (PCIe / NVLink-C2C); 0: unknown
+  std::string host_link;             // what that link is ("PCIe Gen5 x16 ...")
   double tdp_w = 0;
   int cores = 0;                     // CPU entries only
   std::optional<double> on_demand_usd_per_hour, spot_usd_per_hour;

@@ -72,6 +72,14 @@ double paged_states_resident_bytes(double states_bytes, double other_bytes, doub
 // prefetched), all gathered whole: (root params + 2 x layer params) x bytes per param.
 double cpu_offload_gpu_weight_bytes(double root_params, double layer_params, double bytes_per_param);
 
+// Seconds of one optimizer step's traffic over the GPU's host link (PCIe or NVLink-C2C, each way):
+// FSDP CPU offload copies each GPU's weight shard to the GPU for the forward and again for the
+// backward and its gradient shard back (PyTorch FSDP CPUOffload); paged optimizer states that do not
+// fit cross to the GPU and back at every step (unified memory). bytes / (link x 0.8), the share of a
+// link's rate Envelope's collectives take (collective_bytes_per_s; an assumption for host copies),
+// not overlapped with compute.
+double host_transfer_seconds_per_step(double bytes, double host_link_bytes_per_s);
+
 // Compute of one pass over `tokens` tokens. A training step is a forward pass (2 FLOPs per parameter
 // per token) and a backward pass that multiplies by each weight twice: once for the gradient of the
 // activations, once for the gradient of the weight (Kaplan et al. 2020, section 2.1: 6 N per token).

@@ -70,6 +70,7 @@ struct HardwareSection {
   std::optional<double> price_per_gpu_hour;
   // Spec overrides (Reference panel edits): unset = catalog value. For gpu "custom" they are the spec.
   std::optional<double> memory_gb, bandwidth_gbps, peak_tflops, scale_up_gbps, scale_out_gbps;
+  std::optional<double> host_link_gbps;  // link to the host CPU's memory, GB/s each way (PCIe, NVLink-C2C)
   std::optional<double> scale_up_domain, tdp_w;
   // Dense fp8 and fp4 TFLOPS (datasheet, not sparse): unset = the catalog's, or for a custom
   // accelerator peak_tflops (fp8) and the fp8 figure (fp4), i.e. no faster low-precision units.
