@@ -144,6 +144,11 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   const double per_param = P > 0 ? base_all / P : wbytes;
   const std::string offload_src = "FSDP CPU offload (PyTorch CPUOffload; torchtune fsdp_cpu_offload): model state in host "
                                   "RAM, on the GPU the root unit (embedding, head) and two layers";
+  // ZeRO-Offload: the optimizer's state, the fp32 master weights and the gradients on the CPU, the
+  // 16-bit weights on the GPU (FSDP CPU offload above moves the weights too, and takes precedence).
+  const bool offload_opt = f.offload_optimizer && !offload;
+  const std::string zero_offload_src = "ZeRO-Offload (Ren et al. 2021, arXiv:2101.06840; DeepSpeed offload_optimizer): "
+                                       "optimizer states, fp32 master weights and gradients on the CPU, 16-bit weights on the GPU";
   double base = 0;
   if (offload) {
     base = add("finetune.memory.base_weights_bytes", cpu_offload_gpu_weight_bytes(root, layer, per_param), "B",
@@ -167,13 +172,14 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   const double gbytes = full ? wbytes : abytes;
   const std::string grad_src = "gradients only for trainable weights: the frozen base gets none (Hu et al. 2021 section 4.2)";
   double grads = 0;
-  if (offload) {
+  if (offload || offload_opt) {
     // One layer's gradient, before it is reduce-scattered and copied to host.
     const double layer_trainable = full ? layer : (arch.layers > 0 ? trainable / arch.layers : trainable);
     grads = add("finetune.memory.gradients_bytes", layer_trainable * gbytes, "B",
                 std::string(full ? "layer params" : "adapter_params / layers") +
                     " x grad bytes (one layer's, before it is reduce-scattered to host)",
-                (full ? sub("% x %", {layer, gbytes}) : sub("% / % x %", {trainable, arch.layers, gbytes})), grad_src + "; " + offload_src);
+                (full ? sub("% x %", {layer, gbytes}) : sub("% / % x %", {trainable, arch.layers, gbytes})),
+                grad_src + "; " + (offload ? offload_src : zero_offload_src));
   } else if (f.optimizer_in_backward) {
     const double alive = std::min(trainable, optimizer_in_backward_gradient_params(arch, full, f.rank) * scale);
     grads = add("finetune.memory.gradients_bytes", alive * gbytes / shard, "B",
@@ -188,12 +194,13 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   }
   const bool master = f.master_weights && gbytes < 4;
   const double obytes = finetune_optimizer_bytes_per_param(f.optimizer, master);
-  const double opt = add("finetune.memory.optimizer_bytes", offload ? 0.0 : trainable * obytes / shard, "B",
-                         offload ? std::string("0 on the GPU (CPU offload: the step runs on the host)")
+  const bool host_step = offload || offload_opt;  // the optimizer steps on the CPU
+  const double opt = add("finetune.memory.optimizer_bytes", host_step ? 0.0 : trainable * obytes / shard, "B",
+                         host_step ? std::string("0 on the GPU (offloaded: the step runs on the host)")
                                  : "trainable_params x (optimizer states" + std::string(master ? " + fp32 master" : "") + ")" +
                                        shard_txt,
-                         offload ? std::string("0") : sub("% x %", {trainable, obytes}) + shard_txt,
-                         offload ? offload_src
+                         host_step ? std::string("0") : sub("% x %", {trainable, obytes}) + shard_txt,
+                         host_step ? (offload ? offload_src : zero_offload_src)
                                  : "AdamW 2 fp32 moments = 8 B; 8-bit Adam (Dettmers et al. 2022) 2 B; paged (QLoRA "
                                    "section 3): on the GPU while it has room, the rest paged to host" + shard_src);
   // Activations: Korthikanti et al. 2022 per layer (flash attention, no tensor parallelism). With
@@ -223,7 +230,7 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
                                          : ""));
   // Paged optimizer states live in unified memory, outside what the run must hold on the GPU: they
   // use the room the rest leaves and yield it under pressure; what does not fit is paged to host.
-  const bool paged = f.optimizer == "paged-adamw-8bit" && !offload;
+  const bool paged = f.optimizer == "paged-adamw-8bit" && !host_step;
   const double others = base + adapters + grads + act;
   double paged_out = 0;
   if (paged)
@@ -236,6 +243,10 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
         "(weights + adapters + trainable_params x (grad bytes + optimizer bytes))" + shard_txt + " in host RAM",
         sub("(% + % + % x (% + %))", {base_all, adapter * abytes, trainable, gbytes, obytes}) + shard_txt,
         offload_src);
+  else if (offload_opt)
+    add("finetune.memory.host_bytes", trainable * (gbytes + obytes) / shard, "B",
+        "trainable_params x (grad bytes + optimizer bytes)" + shard_txt + " in host RAM",
+        sub("% x (% + %)", {trainable, gbytes, obytes}) + shard_txt, zero_offload_src);
   const double total = add("finetune.memory.total_bytes", others + (paged ? 0.0 : opt), "B",
                            paged ? "base + adapters + gradients + activations (per GPU; paged states outside)"
                                  : "base + adapters + gradients + optimizer + activations (per GPU)",
@@ -249,8 +260,8 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
     e.warnings.push_back({"finetune.fits", "fine-tuning state does not fit in " + gpu.name + " memory (" + g(total / kGB) +
                                                " GB per GPU); use QLoRA, more GPUs with sharding, a smaller micro-batch, "
                                                "gradient checkpointing, the optimizer step in backward or CPU offload"});
-  if (offload)
-    e.warnings.push_back({"finetune.memory.host_bytes", "CPU offload: the time leaves out the optimizer step on the CPU"});
+  if (host_step)
+    e.warnings.push_back({"finetune.memory.host_bytes", "offloaded optimizer: the time leaves out its step on the CPU"});
 
   // ------------------------------------------------------------ compute, time and cost
   const double tokens = add("finetune.tokens", f.dataset_tokens * f.epochs, "tokens", "dataset_tokens x epochs",
@@ -308,8 +319,11 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   // Host traffic per optimizer step (one a micro-batch: no gradient accumulation): CPU offload's weight
   // shard to the GPU twice and gradient shard back; or the paged optimizer states that do not fit,
   // to the GPU and back.
-  const double host_bytes_per_step =
-      offload ? (2.0 * (base_all + adapter * abytes) + trainable * gbytes) / shard : 2.0 * paged_out;
+  // ZeRO-Offload: the gradients down and the updated 16-bit trainable weights back up.
+  const double trainable_bytes = full ? wbytes : abytes;
+  const double host_bytes_per_step = offload       ? (2.0 * (base_all + adapter * abytes) + trainable * gbytes) / shard
+                                     : offload_opt ? trainable * (gbytes + trainable_bytes) / shard
+                                                   : 2.0 * paged_out;
   double steps = 0;
   if (qlora || host_bytes_per_step > 0)
     steps = add("finetune.steps_per_gpu", finetune_steps_per_gpu(tokens, n, f.micro_batch, f.seq_len), "1",
@@ -318,12 +332,15 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   double host_secs = 0;
   if (host_bytes_per_step > 0) {
     add("finetune.host_transfer_bytes_per_step", host_bytes_per_step, "B",
-        offload ? "(2 x (weights + adapters) + trainable_params x grad bytes)" + shard_txt
-                : std::string("2 x optimizer_paged_to_host (to the GPU and back)"),
-        offload ? sub("(2 x (% + %) + % x %)", {base_all, adapter * abytes, trainable, gbytes}) + shard_txt
-                : sub("2 x %", {paged_out}),
-        offload ? offload_src + "; the weight shard to the GPU for the forward and the backward, the gradient shard back"
-                : std::string("paged optimizer: the states that do not fit move in for the optimizer step and out again"));
+        offload       ? "(2 x (weights + adapters) + trainable_params x grad bytes)" + shard_txt
+        : offload_opt ? "trainable_params x (grad bytes + weight bytes)" + shard_txt
+                      : std::string("2 x optimizer_paged_to_host (to the GPU and back)"),
+        offload       ? sub("(2 x (% + %) + % x %)", {base_all, adapter * abytes, trainable, gbytes}) + shard_txt
+        : offload_opt ? sub("% x (% + %)", {trainable, gbytes, trainable_bytes}) + shard_txt
+                      : sub("2 x %", {paged_out}),
+        offload       ? offload_src + "; the weight shard to the GPU for the forward and the backward, the gradient shard back"
+        : offload_opt ? zero_offload_src + "; the gradients to the CPU, the updated weights back"
+                      : std::string("paged optimizer: the states that do not fit move in for the optimizer step and out again"));
     if (gpu.host_link_bytes_per_s > 0)
       host_secs = add("finetune.host_transfer_seconds",
                       steps * host_transfer_seconds_per_step(host_bytes_per_step, gpu.host_link_bytes_per_s), "s",

@@ -633,15 +633,52 @@ TEST_CASE("a GPU without a host-link figure gets a warning, not a silent zero, f
   CHECK_FALSE(has_warning(typed, "finetune.host_transfer_seconds"));
 }
 
-TEST_CASE("finetune.optimizer_in_backward and finetune.cpu_offload round-trip through a link and are off by default",
+TEST_CASE("finetune.optimizer_in_backward, cpu_offload and offload_optimizer round-trip through a link and are off by default",
           "[finetune][scenario]") {
   Scenario s = finetune_only("llama-3-8b", "rtx-4090", 1);
   CHECK_FALSE(s.finetune.optimizer_in_backward);
   CHECK_FALSE(s.finetune.cpu_offload);
+  CHECK_FALSE(s.finetune.offload_optimizer);
   s.finetune.optimizer_in_backward = true;
   s.finetune.cpu_offload = true;
+  s.finetune.offload_optimizer = true;
+  s.hardware.host_link_gbps = 50;
   const LoadResult back = decode_link(encode_link_fragment(s));
   REQUIRE(back.fatal.empty());
   CHECK(back.scenario.finetune.optimizer_in_backward);
   CHECK(back.scenario.finetune.cpu_offload);
+  CHECK(back.scenario.finetune.offload_optimizer);
+  REQUIRE(back.scenario.hardware.host_link_gbps);
+  CHECK(*back.scenario.hardware.host_link_gbps == 50);
+}
+
+TEST_CASE("ZeRO-Offload trains a 13B model on one 32 GB V100, where PyTorch alone tops out near 1.4B (Ren et al. 2021)",
+          "[finetune]") {
+  // ZeRO-Offload (arXiv:2101.06840, abstract): "can train models with over 13 billion parameters on a
+  // single GPU" (a 32 GB V100), against 1.4B "the largest that can be trained without running out of
+  // memory" with PyTorch alone. Mixed precision (fp16 weights and gradients, fp32 master and Adam
+  // moments: 16 bytes a parameter on the GPU without offload), activation checkpointing, micro-batch 1.
+  auto run = [](const char* preset, bool offload_optimizer) {
+    Scenario s = finetune_only(preset, "v100-sxm2-32gb", 1);
+    s.finetune.method = "full";
+    s.finetune.base_dtype = "fp16";
+    s.finetune.master_weights = true;
+    s.finetune.micro_batch = 1;
+    s.finetune.seq_len = 1024;
+    s.finetune.offload_optimizer = offload_optimizer;
+    return evaluate(s);
+  };
+  const Report pytorch_1_5b = run("gpt2-xl", false), pytorch_13b = run("llama-2-13b", false);
+  CHECK(at(pytorch_1_5b, "finetune.memory.optimizer_bytes") == Approx(12 * at(pytorch_1_5b, "model.params")));
+  CHECK(at(pytorch_1_5b, "finetune.fits") == 1);  // 1.56B x 16 B = 24.9 GB
+  CHECK(at(pytorch_13b, "finetune.fits") == 0);
+  const Report offloaded = run("llama-2-13b", true);
+  const double P = at(offloaded, "model.params");
+  CHECK(at(offloaded, "finetune.memory.optimizer_bytes") == 0);
+  CHECK(at(offloaded, "finetune.memory.base_weights_bytes") == Approx(2 * P));  // fp16 weights stay on the GPU
+  CHECK(at(offloaded, "finetune.memory.host_bytes") == Approx(P * (2 + 12)));  // fp16 gradients, fp32 master + moments
+  CHECK(at(offloaded, "finetune.fits") == 1);
+  CHECK(at(offloaded, "finetune.memory.total_bytes") > 26e9);  // the 13B's fp16 weights alone are 26 GB of the 32
+  // Each step sends the fp16 gradients down and brings the updated fp16 weights back (PCIe Gen3 x16 on V100).
+  CHECK(at(offloaded, "finetune.host_transfer_bytes_per_step") == Approx(P * (2 + 2)));
 }

@@ -65,7 +65,9 @@ void draw_finetune(App& app) {
     ImGui::SetItemTooltip("one tensor's gradient alive at a time (torchtune optimizer_in_bwd); no gradient accumulation");
     input_flag(app, "CPU offload", f.cpu_offload);
     ImGui::SetItemTooltip("FSDP CPU offload: weights, gradients and optimizer states in host RAM");
-    const bool host_traffic = f.cpu_offload || f.optimizer == "paged-adamw-8bit";
+    input_flag(app, "optimizer offload (ZeRO-Offload)", f.offload_optimizer);
+    ImGui::SetItemTooltip("DeepSpeed offload_optimizer: optimizer states, fp32 master and gradients in host RAM, weights on the GPU");
+    const bool host_traffic = f.cpu_offload || f.offload_optimizer || f.optimizer == "paged-adamw-8bit";
     if (host_traffic)
       input_field(app, "host link GB/s", "hardware.host_link_gbps",
                   resolved_accelerator(s, Catalog::builtin()).host_link_bytes_per_s / 1e9);
@@ -94,9 +96,9 @@ void draw_finetune(App& app) {
       result_row(app, "Gradients / GPU", "finetune.memory.gradients_bytes");
       result_row(app, "Optimizer / GPU", "finetune.memory.optimizer_bytes");
       result_row(app, "Activations / GPU", "finetune.memory.activations_bytes");
-      if (f.optimizer == "paged-adamw-8bit" && !f.cpu_offload)
+      if (f.optimizer == "paged-adamw-8bit" && !f.cpu_offload && !f.offload_optimizer)
         result_row(app, "Paged to host / GPU", "finetune.memory.optimizer_paged_to_host_bytes");
-      if (f.cpu_offload) result_row(app, "Host RAM / GPU", "finetune.memory.host_bytes");
+      if (f.cpu_offload || f.offload_optimizer) result_row(app, "Host RAM / GPU", "finetune.memory.host_bytes");
       result_row(app, "Total / GPU", "finetune.memory.total_bytes");
       result_row(app, "Fits", "finetune.fits");
       result_row(app, "FLOPs", "finetune.flops");

@@ -323,6 +323,9 @@ struct FinetuneSection {
   // FSDP CPU offload (torchtune fsdp_cpu_offload): weights, gradients and optimizer states in host
   // RAM; the GPU holds the layers being computed.
   bool cpu_offload = false;
+  // ZeRO-Offload (DeepSpeed offload_optimizer): optimizer states, fp32 master weights and gradients in
+  // host RAM, the optimizer step on the CPU; the 16-bit weights stay on the GPU.
+  bool offload_optimizer = false;
   std::optional<double> mfu;                 // unset: the hardware's default training MFU (x the precision's kernel ratio)
   // Compute precision of the GEMMs: bf16 | fp8 | fp4 (Transformer Engine style, as training.dtype):
   // the peak at that precision and training's fitted fp8/fp4 vs bf16 kernel-efficiency ratio.
