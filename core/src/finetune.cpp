@@ -134,12 +134,12 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
 
   // ------------------------------------------------------------ memory per GPU
   const double wbytes = dtype_bytes(f.base_dtype);
-  // QLoRA: the transformer blocks' linear layers in NF4, embeddings and head in 16 bits.
-  const double emb = qlora ? std::min(P, embedding_and_head_params(arch) * scale) : 0.0;
-  const double base_all = qlora ? qlora_base_bytes(P - emb, emb) : P * wbytes;  // the whole model's weights
-  // CPU offload: the root unit (embedding, head) and two layers' weights on the GPU, gathered whole.
-  const bool offload = f.cpu_offload;
+  // Embedding and output head: QLoRA keeps them in 16 bits (the linear layers in NF4); CPU offload
+  // keeps them gathered on the GPU as the root unit, beside two layers' weights.
   const double root = std::min(P, embedding_and_head_params(arch) * scale);
+  const double emb = qlora ? root : 0.0;
+  const double base_all = qlora ? qlora_base_bytes(P - emb, emb) : P * wbytes;  // the whole model's weights
+  const bool offload = f.cpu_offload;
   const double layer = arch.layers > 0 ? (P - root) / arch.layers : 0.0;
   const double per_param = P > 0 ? base_all / P : wbytes;
   const std::string offload_src = "FSDP CPU offload (PyTorch CPUOffload; torchtune fsdp_cpu_offload): model state in host "

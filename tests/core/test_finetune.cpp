@@ -523,6 +523,18 @@ namespace {
 bool has_warning(const Report& r, const std::string& path) {
   return std::any_of(r.warnings.begin(), r.warnings.end(), [&](const Warning& w) { return w.path == path; });
 }
+// torchtune README's 'Memory and training speed' rows (published.json): full fine-tuning at batch 2 of
+// 2,048 packed tokens, and the row's peak memory per GPU in bytes.
+Scenario torchtune_full(const char* preset, const char* gpu, double count) {
+  Scenario s = finetune_only(preset, gpu, count);
+  s.finetune.method = "full";
+  s.finetune.micro_batch = 2;
+  s.finetune.seq_len = 2048;
+  return s;
+}
+double torchtune_peak_bytes(const char* record) {
+  return published_record(record)["measured"]["peak_memory_per_gpu_GiB"].get<double>() * 1073741824.0;
+}
 }  // namespace
 
 TEST_CASE("the optimizer step in backward keeps one tensor's gradient, and paged states stay outside the GPU's peak: "
@@ -530,13 +542,8 @@ TEST_CASE("the optimizer step in backward keeps one tensor's gradient, and paged
           "[finetune]") {
   // torchtune README (published.json): 18.9 GiB peak with 8B_full_single_device.yaml (paged 8-bit
   // AdamW, optimizer_in_bwd, activation checkpointing, batch 2 x 2,048 tokens).
-  const double measured =
-      published_record("torchtune Llama 3.1 8B Full finetune 1x RTX 4090")["measured"]["peak_memory_per_gpu_GiB"].get<double>() *
-      1073741824.0;
-  Scenario s = finetune_only("llama-3-8b", "rtx-4090", 1);
-  s.finetune.method = "full";
-  s.finetune.micro_batch = 2;
-  s.finetune.seq_len = 2048;
+  const double measured = torchtune_peak_bytes("torchtune Llama 3.1 8B Full finetune 1x RTX 4090");
+  Scenario s = torchtune_full("llama-3-8b", "rtx-4090", 1);
   s.finetune.optimizer = "paged-adamw-8bit";
   const Report plain = evaluate(s);
   s.finetune.optimizer_in_backward = true;
@@ -579,13 +586,8 @@ TEST_CASE("CPU offload keeps the model state in host RAM and the layers being co
           "Llama 3.1 70B full fine-tune on 8 A100",
           "[finetune]") {
   // torchtune README (published.json): 13.9 GiB per GPU with FSDP CPU offload (70B_full.yaml).
-  const double measured =
-      published_record("torchtune Llama 3.1 70B Full finetune 8x A100")["measured"]["peak_memory_per_gpu_GiB"].get<double>() *
-      1073741824.0;
-  Scenario s = finetune_only("llama-3.1-70b", "a100-80gb-sxm", 8);
-  s.finetune.method = "full";
-  s.finetune.micro_batch = 2;
-  s.finetune.seq_len = 2048;
+  const double measured = torchtune_peak_bytes("torchtune Llama 3.1 70B Full finetune 8x A100");
+  Scenario s = torchtune_full("llama-3.1-70b", "a100-80gb-sxm", 8);
   const Report on_gpu = evaluate(s);
   s.finetune.cpu_offload = true;
   const Report r = evaluate(s);

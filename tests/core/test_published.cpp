@@ -11,6 +11,7 @@
 using namespace envelope;
 using envelope::test::at;
 using envelope::test::published_record;
+using envelope::test::validation_case;
 
 namespace {
 struct Run {
@@ -33,15 +34,14 @@ double predicted_over_published(const Run& run, double& published_hours) {
   // sec. 2.4; TinyLlama README), not wall-clock totals: no time lost to interruptions.
   if (std::string(run.record).rfind("LLaMA-", 0) == 0 || std::string(run.record).rfind("TinyLlama", 0) == 0)
     s.training.goodput = 1.0;
-  // BLOOM's published layout and network (validation case train-bloom-176b): one model copy on 48 GPUs,
-  // TP 4 x PP 12 x DP 8, 2,048 sequences of 2,048 tokens, four 100 Gb/s Omni-Path links per 8-GPU node.
+  // BLOOM's published layout and network (TP 4 x PP 12 x DP 8, 2,048 sequences of 2,048 tokens, four
+  // 100 Gb/s Omni-Path links per 8-GPU node) are stated once, in its validation case, with their sources.
   if (std::string(run.record) == "BLOOM-176B") {
-    s.training.tensor_parallel = 4;
-    s.training.pipeline_parallel = 12;
-    s.training.micro_batch = 2;
-    s.training.global_batch = 2048;
-    s.training.seq_len = 2048;
-    s.hardware.scale_out_gbps = 6.25;
+    const Scenario& v = validation_case("train-bloom-176b").scenario;
+    REQUIRE(v.training.tokens == s.training.tokens);
+    REQUIRE(v.hardware.count == s.hardware.count);
+    s.training = v.training;
+    s.hardware = v.hardware;
   }
   const auto& m = rec["measured"];
   if (m.contains("gpu_hours"))
