@@ -225,6 +225,15 @@ TrainingRun training_run(Builder& b, const Resolved& x) {
     b.warn("training.expert_parallel", sub("expert parallel % has no effect: the model has no experts",
                                            {tr.expert_parallel}));
   const double global_batch = scenario_global_batch(s);
+  // The step model splits the global batch into micro_batches = batch / (dp x micro-batch); Megatron-LM
+  // requires a whole number of them (its microbatch calculator asserts divisibility), and fewer than one
+  // would hand each GPU part of a sequence. The planner skips such layouts; the scenario's own says so.
+  const double per_pass = dp * layout.micro_batch;
+  if (per_pass > 0 && (global_batch < per_pass || std::fmod(global_batch, per_pass) != 0))
+    b.warn("training.global_batch",
+           sub("global batch % is not a whole number of micro-batches over data parallel % x micro-batch % (% a step, % "
+               "sequences each); use a multiple of %, or fewer data-parallel ranks (tensor, pipeline or context parallel)",
+               {global_batch, dp, static_cast<double>(layout.micro_batch), global_batch / per_pass, per_pass, per_pass}));
   const TrainingStepModel step_model = training_step_model(s, c);
   const TrainingPlan tstep = step_model.cost(layout, global_batch);
   const RecipeBytes rb = recipe_bytes_per_param(tr.recipe, tr.optimizer, tr.optimizer_state_dtype == "bf16");

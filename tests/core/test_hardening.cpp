@@ -216,6 +216,28 @@ TEST_CASE("the training planner blames the batch split and not memory when no GP
   CHECK(!plan_training(s, o).ranked.empty());
 }
 
+TEST_CASE("a layout whose data parallel does not split the global batch is evaluated with a warning", "[hardening][numbers]") {
+  // PaLM 540B's chips with no layout given: data parallel 6,144 over the default 1,024-sequence batch
+  // would give each chip a sixth of a sequence (0.167 micro-batches), which no framework runs.
+  Scenario s;
+  s.model.params = 540.35e9;
+  s.hardware.gpu = "tpu-v4";
+  s.hardware.count = 6144;
+  const Report palm = evaluate(s);
+  CHECK(palm.value("training.step.micro_batches") == Approx(1024.0 / 6144));
+  CHECK(has_warning(palm, "training.global_batch", "6144"));
+  // A batch that splits into whole micro-batches does not warn: 1,024 over 32 x 2 is 16 of them.
+  s.hardware.count = 32;
+  s.training.micro_batch = 2;
+  CHECK(evaluate(s).value("training.step.micro_batches") == 16);
+  CHECK_FALSE(has_warning(evaluate(s), "training.global_batch"));
+  // 1,000 over 64 is 15.6: the part is named with the multiple that would split.
+  s.training.global_batch = 1000;
+  s.training.micro_batch = 1;
+  s.hardware.count = 64;
+  CHECK(has_warning(evaluate(s), "training.global_batch", "use a multiple of 64"));
+}
+
 // ------------------------------------------------------------------ cross-field conflicts
 
 TEST_CASE("cross-field conflicts in a scenario are reported and never capped silently", "[hardening][conflicts]") {
