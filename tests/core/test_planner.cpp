@@ -198,6 +198,33 @@ TEST_CASE("plan files: bad planner fields are named", "[planner]") {
   CHECK_FALSE(load_plan_file("[1]").fatal.empty());
 }
 
+TEST_CASE("plan files: an unset mode follows the scenario's scope as the Planner panel does", "[planner][scope]") {
+  // The default scenario includes training: training layouts, as before.
+  CHECK(load_plan_file(R"({"scenario": {}})").request.mode == "training");
+  // GPU serving alone: serving options (a training plan would answer a question the scenario does not ask).
+  const PlanFile serving = load_plan_file(R"({"scenario": {"include": {"training": false}}})");
+  CHECK(serving.problems.empty());
+  CHECK(serving.request.mode == "serving");
+  // A fine-tune on one RTX 4090: no layout to plan, and the problem says how to plan one anyway. The
+  // planner asked for training layouts anyway finds none that fits pre-training state in 24 GB, which
+  // is why an unasked training plan of this scenario misleads.
+  const std::string finetune =
+      R"("scenario": {"include": {"training": false, "inference": false, "serving": false, "storage": false,
+                                  "feature_store": false, "finetune": true},
+                      "model": {"preset": "llama-3-8b"}, "hardware": {"gpu": "rtx-4090", "count": 1}})";
+  const PlanFile f = load_plan_file("{" + finetune + "}");
+  REQUIRE(f.problems.size() == 1);
+  CHECK(f.problems[0].path == "planner.mode");
+  CHECK(f.problems[0].message.find("planner.mode to \"training\"") != std::string::npos);
+  const PlanFile asked = load_plan_file("{" + finetune + R"(, "planner": {"mode": "training"}})");
+  CHECK(asked.problems.empty());
+  CHECK(asked.request.mode == "training");
+  CHECK(plan_training(asked.scenario, asked.request.training).ranked.empty());
+  // A CPU-served model (the seed's fraud detector) has no GPU layout either.
+  CHECK(load_plan_file(R"({"scenario": {"include": {"training": false}, "traffic": {"cpu_ms_per_request": 5}}})")
+            .problems.size() == 1);
+}
+
 TEST_CASE("planner: 'use this layout' writes it into the scenario, whose report then agrees", "[planner]") {
   Scenario s;
   s.model.preset = "llama-2-70b";

@@ -146,7 +146,9 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
 
 // Planner options from a scenario's optional "planner" section of a plan file (JSON object).
 struct PlanRequest {
-  std::string mode = "training";  // training | serving | both
+  // training | serving | both. Unset in a plan file: training, or serving for a scenario whose
+  // include has GPU serving and no training; a scenario with neither is a problem at planner.mode.
+  std::string mode = "training";
   TrainingPlannerOptions training;
   ServingPlannerOptions serving;
 };
