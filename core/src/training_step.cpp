@@ -161,8 +161,10 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const double per_layer = activation_bytes_per_layer(local_seq, mb, a.hidden, a.heads, t, L.sequence_parallel, L.recompute,
                                                       x.flash_attention, x.dtype == Dtype::fp8);
   // 1F1B: the first stage keeps min(p, m) micro-batches of its layers; interleaving adds
-  // (p-1)/(p v) (Korthikanti et al. 2022, section 4.2.3).
-  const double in_flight = std::min(p, m) * (v > 1 ? 1.0 + (p - 1) / (p * v) : 1.0);
+  // (p-1)/(p v) (Korthikanti et al. 2022, section 4.2.3), up to the step's m micro-batches: the
+  // interleaved schedule's warm-up runs at most all m x v model chunks before the first backward
+  // (Megatron-Core pipeline_parallel/schedules.py caps num_warmup_microbatches at the total).
+  const double in_flight = std::min(m, std::min(p, m) * (v > 1 ? 1.0 + (p - 1) / (p * v) : 1.0));
   plan.weights_bytes = ds.weights + es.weights;
   plan.gradients_bytes = ds.gradients + es.gradients;
   plan.optimizer_bytes = ds.optimizer + es.optimizer;

@@ -267,6 +267,27 @@ TEST_CASE("training step: fp8 runs the attention products and the output head at
   CHECK(training_step(s, sel).bf16_flops_per_step == Approx(attention * 4.0 / 3.0 + head).epsilon(1e-9));
 }
 
+TEST_CASE("training step: a stage holds at most the step's micro-batches, however deep the interleaved warm-up", "[training-step]") {
+  // Llama 3 405B on 16,384 H100 (Llama 3 paper Table 4): PP 16 with 4 virtual stages, 2,048 sequences
+  // over DP 128 = 16 micro-batches a step. Korthikanti et al. 2022 sec. 4.2.3's interleaved first stage
+  // holds p (1 + (p - 1) / (p v)) = 19.75 micro-batches of its layers, more than the step has: the
+  // warm-up then runs all 16 x 4 chunks forward before the first backward, and no more.
+  Scenario s = validation_case("train-step-llama3-llama-3.1-405b-16384xh100-sxm-bf16").scenario;
+  const TrainingLayout L = scenario_training_layout(s);
+  const TrainingPlan run = training_step(s, L);
+  CHECK(run.micro_batches == 16);
+  CHECK(run.micro_batches_in_flight == 16);
+  // Twice the batch: 32 micro-batches, and the interleaved warm-up's 19.75 is the bound.
+  const TrainingPlan twice = training_step(s, L, 4096);
+  CHECK(twice.micro_batches == 32);
+  CHECK(twice.micro_batches_in_flight == Approx(16 * (1 + 15.0 / 64)));
+  CHECK(twice.activations_bytes > run.activations_bytes);
+  // Without interleaving 1F1B keeps min(p, m) = 16 either way.
+  TrainingLayout plain = L;
+  plain.interleave = 1;
+  CHECK(training_step(s, plain, 4096).micro_batches_in_flight == 16);
+}
+
 TEST_CASE("training step: context parallel divides activations and adds a ring exchange", "[training-step]") {
   Scenario s = llama3_405b_h100(16384, 131072);
   // The same micro-batches per pipeline (DP 8) with and without CP 16.
