@@ -71,6 +71,30 @@ TEST_CASE("training GPU-hours of published runs within 1.35x from the training s
   }
 }
 
+TEST_CASE("the DeepSeek-V3 example: the report's pre-training GPU-hours and cost within 1.25x of Table 1", "[published][training]") {
+  // DeepSeek-V3 Technical Report (arXiv:2412.19437) Table 1: pre-training 2,664K H800 GPU-hours, $5.328M
+  // at the $2 per GPU-hour it assumes (of $5.576M with context extension and post-training); sec. 1:
+  // "each trillion tokens ... 180K H800 GPU hours", steady state (no rollbacks), hence goodput 1.
+  const Scenario s = envelope::test::example_scenario("deepseek-v3-h800");
+  const Report r = evaluate(s);
+  CHECK(r.value("training.gpu_hours") / 2.664e6 == Approx(1).margin(0.25));
+  CHECK(r.value("training.cost_usd") / 5.328e6 == Approx(1).margin(0.25));
+  CHECK(r.value("memory.training.fits") == 1);
+  // It is the validation record's run (train-step-deepseek-deepseek-v3-2048xh800-fp8) with the
+  // report's tokens, price and accounting: the same step, so the same error.
+  const Scenario& v = validation_case("train-step-deepseek-deepseek-v3-2048xh800-fp8").scenario;
+  CHECK(r.value("training.step.step_seconds") == Approx(evaluate(v).value("training.step.step_seconds")).epsilon(1e-12));
+  CHECK(s.training.tokens == 14.8e12);
+  CHECK(s.training.goodput == 1);
+  // A scenario about training only: no inference or serving results in its report, and no warning.
+  for (const Result& x : r.results) {
+    INFO(x.path);
+    CHECK(x.path.rfind("inference.", 0) != 0);
+    CHECK(x.path.rfind("serving.", 0) != 0);
+  }
+  CHECK(r.warnings.empty());
+}
+
 TEST_CASE("Llama 2 34B (no preset - nominal 34B params) within 1.35x", "[published][training]") {
   const auto& rec = published_record("Llama 2 34B");
   Scenario s;
