@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "envelope/evaluate.hpp"
+#include "envelope/validation.hpp"
 #include "envelope/format.hpp"
 #include "envelope/json_input.hpp"
 #include "imgui.h"
@@ -290,18 +291,34 @@ void App::recompute() {
 }
 
 void App::derive() {
-  // Ranges where an efficiency assumption dominates: MFU 0.30-0.50 (published A100/H100 runs span
-  // 0.32-0.56), decode bandwidth efficiency 0.50-0.85 (llama.cpp and TRT-LLM measurements).
-  // Only while both efficiencies are defaults: a value the user set has no range to show.
-  ranges_.valid = !scenario_.training.mfu && !scenario_.inference.bandwidth_efficiency;
-  if (ranges_.valid) {
+  // Ranges, only while the efficiency behind the estimate is the model's own (a value the user set has
+  // no range to show). Training time and cost come from the step model: the range is the worst error
+  // its published whole runs showed (envelope validate, category "training"), value x e^(-/+ worst
+  // |log(predicted / published)|). Decode is re-evaluated at bandwidth efficiency 0.50-0.85 (llama.cpp
+  // and TRT-LLM measurements).
+  ranges_ = {};
+  ranges_.valid = true;
+  auto add = [&](const char* path, double lo, double hi, const std::string& why) {
+    const Result* r = report_.find(path);
+    if (r && !r->unpriced && std::isfinite(lo) && std::isfinite(hi))
+      ranges_.by_path[path] = Range{std::min(lo, hi), std::max(lo, hi), r->unit, why};
+  };
+  if (!scenario_.training.mfu)
+    for (const CategorySummary& band : error_bands()) {
+      if (band.category != "training" || band.cases == 0) continue;
+      const double f = std::exp(band.worst_abs_log);
+      for (const char* path : {"training.wall_seconds", "training.gpu_hours", "training.cost_usd", "cost.training_usd"})
+        if (const Result* r = report_.find(path))
+          add(path, r->value / f, r->value * f, "Where published training runs fell against the step model: " + band.band_text);
+    }
+  if (!scenario_.inference.bandwidth_efficiency) {
     Scenario lo = scenario_, hi = scenario_;
-    lo.training.mfu = 0.30;
-    hi.training.mfu = 0.50;
     lo.inference.bandwidth_efficiency = 0.50;
     hi.inference.bandwidth_efficiency = 0.85;
-    ranges_.low = evaluate_values(lo);  // read for their values only
-    ranges_.high = evaluate_values(hi);
+    const Report low = evaluate_values(lo), high = evaluate_values(hi);  // read for their values only
+    for (const char* path : {"inference.decode_step_seconds", "inference.tokens_per_second"})
+      if (low.find(path) && high.find(path))
+        add(path, low.value(path), high.value(path), "Decode bandwidth efficiency 0.50-0.85 (llama.cpp and TRT-LLM measurements)");
   }
   for (Pinned& p : pinned) p.report = evaluate_values(p.scenario);
   host_.publish(report_.to_text(binary_units), encode_link_fragment(scenario_));

@@ -67,9 +67,19 @@ struct StoreResult {
   std::string error;    // why nothing was written, for the user
 };
 
-struct Ranges {  // low / likely / high where an efficiency assumption dominates
-  Report low, high;
-  bool valid = false;
+// Low / high around an estimate: how far from it the measured runs of its kind fell (training time
+// and cost, from the step model), or the estimate again at the ends of its assumed efficiency (decode).
+struct Range {
+  double low = 0, high = 0;
+  std::string unit, why;  // why: the range's basis, for its tooltip
+};
+struct Ranges {
+  std::map<std::string, Range, std::less<>> by_path;  // the paths the panels show a range for
+  bool valid = false;                                  // computed (after the first frame)
+  const Range* find(std::string_view path) const {
+    const auto it = by_path.find(path);
+    return it == by_path.end() ? nullptr : &it->second;
+  }
 };
 
 class App {

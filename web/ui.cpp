@@ -72,19 +72,15 @@ bool gpu_unpriced(const App& app) { return app.report().unpriced("hardware.price
 
 void range_row(App& app, const char* label, const char* path) {
   result_row(app, label, path);
-  const Ranges& rg = app.ranges();
-  if (!rg.valid) return;
-  const Result* lo = rg.low.find(path);
-  const Result* hi = rg.high.find(path);
-  if (!lo || !hi || lo->unpriced || hi->unpriced) return;  // no price: no range of it either
+  const Range* rg = app.ranges().valid ? app.ranges().find(path) : nullptr;
+  if (!rg) return;  // none computed yet, a typed efficiency, or no price
   ImGui::TableNextRow();
   ImGui::TableNextColumn();
   ImGui::TextDisabled("   range");
   ImGui::TableNextColumn();
-  const double a = std::min(lo->value, hi->value), b = std::max(lo->value, hi->value);
-  ImGui::TextDisabled("%s .. %s", format_value(a, lo->unit, app.binary_units).c_str(),
-                      format_value(b, hi->unit, app.binary_units).c_str());
-  ImGui::SetItemTooltip("Low / high efficiency from published runs (MFU 0.30-0.50, decode bandwidth 0.50-0.85)");
+  ImGui::TextDisabled("%s .. %s", format_value(rg->low, rg->unit, app.binary_units).c_str(),
+                      format_value(rg->high, rg->unit, app.binary_units).c_str());
+  ImGui::SetItemTooltip("%s", rg->why.c_str());
 }
 
 void warnings_for(App& app, std::initializer_list<const char*> prefixes) {

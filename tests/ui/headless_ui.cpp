@@ -19,6 +19,7 @@
 #include "panels.hpp"
 #include "ui.hpp"
 #include "envelope/link.hpp"
+#include "envelope/validation.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"
 
@@ -210,6 +211,46 @@ TEST_CASE("start-up: a broken link keeps the autosaved scenario and says why", "
   App again(host);
   start_app(again);
   CHECK(again.scenario().inference.output_tokens == 77);
+}
+
+TEST_CASE("a range holds its estimate: training's from the step model's published errors, decode's from its bandwidth", "[ui]") {
+  // The training range once re-evaluated the scenario at a flat MFU of 0.30-0.50, after the step
+  // model had replaced the flat MFU: DeepSeek-V3's 59.9 days (MFU 0.16) showed a range of 19-32 days.
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  start_app(app);
+  app.set_scenario(find_example("deepseek-v3-h800")->scenario);
+  double worst = 0;
+  for (const CategorySummary& c : error_bands())
+    if (c.category == "training") worst = c.worst_abs_log;
+  const double band = std::exp(worst);
+  REQUIRE(band > 1.1);
+  for (const char* path : {"training.wall_seconds", "training.gpu_hours", "training.cost_usd", "cost.training_usd"}) {
+    INFO(path);
+    const Range* r = app.ranges().find(path);
+    REQUIRE(r);
+    const double v = app.report().value(path);
+    CHECK(r->low < v);
+    CHECK(r->high > v);
+    CHECK(r->low == Approx(v / band));
+    CHECK(r->high == Approx(v * band));
+    CHECK(r->why.find("(training, ") != std::string::npos);
+  }
+  // A typed MFU is the user's: no training range, and the decode range stays.
+  Scenario s = app.scenario();
+  s.include.inference = true;
+  s.training.mfu = 0.4;
+  app.set_scenario(s);
+  CHECK_FALSE(app.ranges().find("training.wall_seconds"));
+  const Range* decode = app.ranges().find("inference.tokens_per_second");
+  REQUIRE(decode);
+  CHECK(decode->low < app.report().value("inference.tokens_per_second"));
+  CHECK(decode->high > app.report().value("inference.tokens_per_second"));
+  // And a typed bandwidth efficiency removes the decode range.
+  s.inference.bandwidth_efficiency = 0.7;
+  app.set_scenario(s);
+  CHECK_FALSE(app.ranges().find("inference.tokens_per_second"));
 }
 
 TEST_CASE("named scenarios: save, rename, open, delete", "[ui]") {
