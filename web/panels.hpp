@@ -44,6 +44,9 @@ void draw_reference(App& app);
 void draw_examples(App& app);
 void draw_scenarios(App& app);
 void draw_validation(App& app);
+// A category's typical or worst error in the Validation panel: "+-12%", or "none scored" when every
+// case of the category is excluded (its error is unmeasured, not 0).
+std::string validation_error_cell(int cases, double abs_log_error);
 void draw_planner(App& app);
 // The planner's serving trade-off chart as drawn in the last frame it was visible (headless UI test),
 // and a planner tab ("Training", "Serving") to select on the next frame.

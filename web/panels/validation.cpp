@@ -1,6 +1,8 @@
 // Validation: Envelope's estimates against published measurements (assets/validation.json), with
 // the ratio per case and the error per category that every result's band comes from.
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 #include "../panels.hpp"
 #include "../ui.hpp"
@@ -8,6 +10,14 @@
 #include "imgui.h"
 
 namespace envelope::ui {
+
+std::string validation_error_cell(int cases, double abs_log_error) {
+  // Every case excluded: no measured error, never "+-0%" (CategorySummary::band says the same).
+  if (cases == 0) return "none scored";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "+-%.0f%%", (std::exp(abs_log_error) - 1) * 100);
+  return buf;
+}
 
 void draw_validation(App& app) {
   if (!begin_panel(app, "Validation")) {
@@ -25,10 +35,14 @@ void draw_validation(App& app) {
       ImGui::TextUnformatted(s.category.c_str());
       ImGui::TableNextColumn();
       ImGui::Text("%d", s.cases);
-      ImGui::TableNextColumn();
-      ImGui::Text("+-%.0f%%", (std::exp(s.median_abs_log) - 1) * 100);
-      ImGui::TableNextColumn();
-      ImGui::Text("+-%.0f%%", (std::exp(s.worst_abs_log) - 1) * 100);
+      for (double log_error : {s.median_abs_log, s.worst_abs_log}) {
+        ImGui::TableNextColumn();
+        const std::string cell = validation_error_cell(s.cases, log_error);
+        if (s.cases == 0)
+          ImGui::TextDisabled("%s", cell.c_str());
+        else
+          ImGui::TextUnformatted(cell.c_str());
+      }
     }
     ImGui::EndTable();
   }
