@@ -8,9 +8,12 @@
 #include <cstring>
 #include <map>
 
+#include "envelope/catalog.hpp"
 #include "envelope/format.hpp"
+#include "envelope/formulas.hpp"
 #include "envelope/quantity.hpp"
 #include "envelope/scenario_fields.hpp"
+#include "envelope/setup.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "text_limits.hpp"
@@ -69,6 +72,29 @@ void result_row(App& app, const char* label, const char* path) {
 }
 
 bool gpu_unpriced(const App& app) { return app.report().unpriced("hardware.price_per_gpu_hour"); }
+
+std::string model_label(const Scenario& s) {
+  const Catalog& cat = Catalog::builtin();
+  const ModelPreset* preset = cat.find_model(s.model.preset);
+  std::string label = !s.model.name.empty() ? s.model.name : preset ? preset->name : s.model.preset;
+  // A parameter count typed over the preset's (the seed's round "7e9", PaLM's 540 B on a Llama shape)
+  // is what the estimates use: the label says so rather than name the preset alone.
+  if (preset && s.model.name.empty() && s.model.params) {
+    const double derived = params_total(preset->arch);
+    if (std::abs(*s.model.params - derived) > 0.005 * derived)
+      label += ", " + format_number(*s.model.params, 3) + " params given";
+  }
+  return label;
+}
+
+std::string gpus_label(const Scenario& s) {
+  // The count in full ("2,048 x"), not as "2.05 k": a GPU count is exact.
+  const double n = s.hardware.count;
+  std::string digits = std::to_string(static_cast<long long>(std::llround(n)));
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
+  const bool whole = n >= 1 && n < 1e15 && n == std::floor(n);
+  return (whole ? digits : format_number(n)) + " x " + resolved_accelerator(s, Catalog::builtin()).name;
+}
 
 void range_row(App& app, const char* label, const char* path) {
   result_row(app, label, path);

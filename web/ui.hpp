@@ -24,6 +24,11 @@ void result_row(App& app, const char* label, const char* path);
 void range_row(App& app, const char* label, const char* path);
 // True when hardware.gpu has no price and none was typed: its costs show "no price" (Result::unpriced).
 bool gpu_unpriced(const App& app);
+// The model as the panels name it: the scenario's model.name, else its preset's name, with the
+// parameter count when one is typed over the preset's ("Llama 2 7B, 540 B params given").
+std::string model_label(const Scenario& s);
+// "8 x NVIDIA H100 SXM 80GB": the GPU count and the accelerator's name (a custom one's own).
+std::string gpus_label(const Scenario& s);
 // Warnings whose path starts with one of the prefixes.
 void warnings_for(App& app, std::initializer_list<const char*> prefixes);
 

@@ -267,6 +267,27 @@ TEST_CASE("the Validation panel says none scored for a category whose cases are 
   CHECK(validation_error_cell(12, std::log(1.31)) == "+-31%");
 }
 
+TEST_CASE("the panels name the model with a typed parameter count and the GPUs by name and exact count", "[ui]") {
+  // The seed's round 7e9 on Llama 2 7B's shape (6.74 B derived) is what the estimates use.
+  CHECK(model_label(find_example("seed-7b-training")->scenario) == "Llama 2 7B, 7 B params given");
+  Scenario palm;
+  palm.model.params = 540.35e9;
+  palm.hardware.gpu = "tpu-v4";
+  palm.hardware.count = 6144;
+  CHECK(model_label(palm) == "Llama 2 7B, 540 B params given");
+  CHECK(gpus_label(palm) == "6,144 x Google TPU v4 (per chip)");
+  const Scenario& ds = find_example("deepseek-v3-h800")->scenario;
+  CHECK(model_label(ds) == "DeepSeek-V3");
+  CHECK(gpus_label(ds) == "2,048 x NVIDIA H800 SXM 80GB");
+  // A named (imported) model keeps its own name; one GPU is "1 x".
+  Scenario named;
+  named.model.name = "my-model";
+  named.model.params = 1e9;
+  named.hardware.count = 1;
+  CHECK(model_label(named) == "my-model");
+  CHECK(gpus_label(named).rfind("1 x ", 0) == 0);
+}
+
 TEST_CASE("named scenarios: save, rename, open, delete", "[ui]") {
   ImGuiHeadless imgui;
   FakeHost host;

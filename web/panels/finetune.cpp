@@ -49,7 +49,7 @@ void draw_finetune(App& app) {
   Scenario& s = app.edit();
   if (inc.finetune) {
     FinetuneSection& f = s.finetune;
-    ImGui::TextDisabled("%s on %s x %s", s.model.preset.c_str(), format_number(s.hardware.count).c_str(), s.hardware.gpu.c_str());
+    ImGui::TextDisabled("%s on %s", model_label(s).c_str(), gpus_label(s).c_str());
     input_choice(app, "method", f.method, {"full", "lora", "qlora"});
     if (f.method != "full") {
       input_field(app, "LoRA rank r", "finetune.rank");

@@ -40,8 +40,7 @@ void draw_model_hardware(App& app) {
   record_text_box(app);
   const ModelPreset* current = cat.find_model(s.model.preset);
   ImGui::SetNextItemWidth(-FLT_MIN);
-  const std::string model_label = !s.model.name.empty() ? s.model.name : current ? current->name : s.model.preset;
-  if (ImGui::BeginCombo("##model", model_label.c_str())) {
+  if (ImGui::BeginCombo("##model", model_label(s).c_str())) {
     for (const ModelPreset& m : cat.models) {
       const std::string label = m.name + "  (" + format_number(params_total(m.arch), 3) + " params)";
       if (!matches(label + " " + m.id + (m.arch.experts > 0 ? " moe" : ""), model_filter)) continue;
