@@ -1,4 +1,4 @@
-// Examples: one click loads each worked example of the seed; Scenarios: named scenarios saved
+// Examples: one click loads each worked example (the seed's, then published runs); Scenarios: named scenarios saved
 // locally (save, rename, delete, open, export) and pinned scenarios compared side by side.
 #include <cstring>
 
@@ -16,7 +16,7 @@ void draw_examples(App& app) {
     ImGui::End();
     return;
   }
-  ImGui::TextDisabled("The seed article's worked examples:");
+  ImGui::TextDisabled("Worked examples: the seed article's, then published runs (hover for the source)");
   for (const Example& e : examples()) {
     ImGui::PushID(e.id.c_str());
     if (ImGui::SmallButton("Load")) {
@@ -26,7 +26,8 @@ void draw_examples(App& app) {
     record_target(app, "button/Examples/" + e.id, "Load", "button");
     ImGui::SameLine();
     ImGui::TextUnformatted(e.title.c_str());
-    ImGui::SetItemTooltip("%s (seed: %s)", e.id.c_str(), e.section.c_str());
+    const bool seed = e.id.rfind("seed-", 0) == 0;  // the spec article's own; the others name their source
+    ImGui::SetItemTooltip("%s (%s%s)", e.id.c_str(), seed ? "seed article: " : "", e.section.c_str());
     ImGui::PopID();
   }
   ImGui::End();
