@@ -181,18 +181,19 @@ std::string_view error_category_view(std::string_view p) {
 
 namespace {
 // A validation figure as people read it (1.88 GB, 4.89 k tok/s, 38.2 %), never 1.875e+09; JSON keeps SI numbers.
-std::string shown(double value, const std::string& unit) {
+}  // namespace
+
+std::string validation_value_text(double value, const std::string& unit) {
   if (unit == "MFU") return format_number(100 * value, 3) + " % MFU";
   return format_value(value, unit, false);
 }
-}  // namespace
 
 std::string ValidationReport::to_text() const {
   std::string out;
   char line[512];
   for (const CaseResult& r : results) {
     std::snprintf(line, sizeof line, "%-44s %-15s predicted %14s  published %14s  ratio %6.3f  %s\n", r.c->id.c_str(),
-                  r.c->category.c_str(), shown(r.predicted, r.c->unit).c_str(), shown(r.c->published, r.c->unit).c_str(), r.ratio,
+                  r.c->category.c_str(), validation_value_text(r.predicted, r.c->unit).c_str(), validation_value_text(r.c->published, r.c->unit).c_str(), r.ratio,
                   !r.c->excluded.empty() ? "EXCLUDED (see docs/calibration.md)" : r.within ? "ok" : "OUT OF TOLERANCE");
     out += line;
   }
@@ -206,7 +207,7 @@ std::string ValidationReport::to_markdown() const {
   char buf[512];
   for (const CaseResult& r : results) {
     std::snprintf(buf, sizeof buf, "| `%s` | %s | %s | %s | %.3f | %s | %s |\n", r.c->id.c_str(), r.c->category.c_str(),
-                  shown(r.predicted, r.c->unit).c_str(), shown(r.c->published, r.c->unit).c_str(), r.ratio,
+                  validation_value_text(r.predicted, r.c->unit).c_str(), validation_value_text(r.c->published, r.c->unit).c_str(), r.ratio,
                   !r.c->excluded.empty() ? "excluded" : r.within ? "yes" : "**no**", r.c->excluded.empty() ? "" : "see below");
     out += buf;
   }

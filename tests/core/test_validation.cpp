@@ -32,6 +32,22 @@ double read_field(const nlohmann::json& record, std::string field) {
 }
 }  // namespace
 
+TEST_CASE("validation values print readably, never in scientific notation (CLI and the Validation panel)", "[validation]") {
+  // The panel printed %.4g until round 15: LLaMA-7B's 75,078 GPU-h predicted showed as 7.508e+04, cut
+  // to "7" in its column.
+  for (const CaseResult& r : validate().results) {
+    INFO(r.c->id);
+    for (double v : {r.predicted, r.c->published}) {
+      const std::string text = validation_value_text(v, r.c->unit);
+      CHECK(text.find("e+") == std::string::npos);
+      CHECK(text.find("e-") == std::string::npos);
+      CHECK_FALSE(text.empty());
+    }
+  }
+  CHECK(validation_value_text(82432, "GPU-h") == "82.4 k GPU-h");
+  CHECK(validation_value_text(0.41, "MFU") == "41 % MFU");
+}
+
 TEST_CASE("the validation set covers every category the fidelity issue names", "[validation]") {
   const auto& cases = validation_cases();
   REQUIRE(cases.size() >= 40);

@@ -50,7 +50,13 @@ void draw_validation(App& app) {
                                 ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
   if (ImGui::BeginTable("cases", 5, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    for (const char* h : {"case", "predicted", "published", "ratio", ""}) ImGui::TableSetupColumn(h);
+    // The case's name takes what is left and is clipped (its tooltip has the record); the numbers keep
+    // their width, so none is cut to its first digits.
+    ImGui::TableSetupColumn("case", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("predicted", ImGuiTableColumnFlags_WidthFixed, em(6.2f));
+    ImGui::TableSetupColumn("published", ImGuiTableColumnFlags_WidthFixed, em(6.2f));
+    ImGui::TableSetupColumn("ratio", ImGuiTableColumnFlags_WidthFixed, em(2.4f));
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, em(4.4f));
     ImGui::TableHeadersRow();
     for (const CaseResult& r : report.results) {
       ImGui::TableNextRow();
@@ -68,9 +74,9 @@ void draw_validation(App& app) {
       }
       ImGui::PopID();
       ImGui::TableNextColumn();
-      ImGui::Text("%.4g", r.predicted);
+      ImGui::TextUnformatted(validation_value_text(r.predicted, r.c->unit).c_str());
       ImGui::TableNextColumn();
-      ImGui::Text("%.4g %s", r.c->published, r.c->unit.c_str());
+      ImGui::TextUnformatted(validation_value_text(r.c->published, r.c->unit).c_str());
       ImGui::TableNextColumn();
       ImGui::Text("%.2f", r.ratio);
       ImGui::TableNextColumn();

@@ -54,6 +54,9 @@ struct ValidationReport {
   std::string to_json(int indent = 2) const;
 };
 
+// A case's predicted or published value as the report prints it ("75.1 k GPU-h", "41 % MFU"), for
+// the CLI's text and Markdown and the page's Validation panel.
+std::string validation_value_text(double value, const std::string& unit);
 const std::vector<ValidationCase>& validation_cases();
 // The scenario at the largest serving batch whose KV cache fits (inference.max_batch, found by
 // re-evaluating: the workspace grows with the batch, so max_batch at batch 1 can overshoot).
