@@ -298,18 +298,18 @@ void App::derive() {
   // and TRT-LLM measurements).
   ranges_ = {};
   ranges_.valid = true;
-  auto add = [&](const char* path, double lo, double hi, const std::string& why) {
+  auto add = [&](const char* path, double lo, double hi, const char* why, const std::string* band) {
     const Result* r = report_.find(path);
     if (r && !r->unpriced && std::isfinite(lo) && std::isfinite(hi))
-      ranges_.by_path[path] = Range{std::min(lo, hi), std::max(lo, hi), r->unit, why};
+      ranges_.list.push_back(Range{path, std::min(lo, hi), std::max(lo, hi), why, band});
   };
   if (!scenario_.training.mfu)
     for (const CategorySummary& band : error_bands()) {
       if (band.category != "training" || band.cases == 0) continue;
       const double f = std::exp(band.worst_abs_log);
       for (const char* path : {"training.wall_seconds", "training.gpu_hours", "training.cost_usd", "cost.training_usd"})
-        if (const Result* r = report_.find(path))
-          add(path, r->value / f, r->value * f, "Where published training runs fell against the step model: " + band.band_text);
+        add(path, report_.value(path) / f, report_.value(path) * f, "Where published training runs fell against the step model: ",
+            &band.band_text);
     }
   if (!scenario_.inference.bandwidth_efficiency) {
     Scenario lo = scenario_, hi = scenario_;
@@ -317,8 +317,7 @@ void App::derive() {
     hi.inference.bandwidth_efficiency = 0.85;
     const Report low = evaluate_values(lo), high = evaluate_values(hi);  // read for their values only
     for (const char* path : {"inference.decode_step_seconds", "inference.tokens_per_second"})
-      if (low.find(path) && high.find(path))
-        add(path, low.value(path), high.value(path), "Decode bandwidth efficiency 0.50-0.85 (llama.cpp and TRT-LLM measurements)");
+      add(path, low.value(path), high.value(path), "Decode bandwidth efficiency 0.50-0.85 (llama.cpp and TRT-LLM measurements)", nullptr);
   }
   for (Pinned& p : pinned) p.report = evaluate_values(p.scenario);
   host_.publish(report_.to_text(binary_units), encode_link_fragment(scenario_));

@@ -70,15 +70,18 @@ struct StoreResult {
 // Low / high around an estimate: how far from it the measured runs of its kind fell (training time
 // and cost, from the step model), or the estimate again at the ends of its assumed efficiency (decode).
 struct Range {
+  const char* path = "";  // a report path (string literal); the value's unit is the report's
   double low = 0, high = 0;
-  std::string unit, why;  // why: the range's basis, for its tooltip
+  const char* why = "";   // the range's basis, for its tooltip (+ the band's text when from one)
+  const std::string* band = nullptr;  // the error band it spans (CategorySummary::band_text), if any
 };
 struct Ranges {
-  std::map<std::string, Range, std::less<>> by_path;  // the paths the panels show a range for
-  bool valid = false;                                  // computed (after the first frame)
+  std::vector<Range> list;  // the few paths the panels show a range for
+  bool valid = false;       // computed (after the first frame)
   const Range* find(std::string_view path) const {
-    const auto it = by_path.find(path);
-    return it == by_path.end() ? nullptr : &it->second;
+    for (const Range& r : list)
+      if (path == r.path) return &r;
+    return nullptr;
   }
 };
 

@@ -90,7 +90,9 @@ std::string model_label(const Scenario& s) {
 std::string gpus_label(const Scenario& s) {
   // The count in full ("2,048 x"), not as "2.05 k": a GPU count is exact.
   const double n = s.hardware.count;
-  std::string digits = std::to_string(static_cast<long long>(std::llround(n)));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f", n);
+  std::string digits = buf;
   for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
   const bool whole = n >= 1 && n < 1e15 && n == std::floor(n);
   return (whole ? digits : format_number(n)) + " x " + resolved_accelerator(s, Catalog::builtin()).name;
@@ -99,14 +101,15 @@ std::string gpus_label(const Scenario& s) {
 void range_row(App& app, const char* label, const char* path) {
   result_row(app, label, path);
   const Range* rg = app.ranges().valid ? app.ranges().find(path) : nullptr;
-  if (!rg) return;  // none computed yet, a typed efficiency, or no price
+  const Result* r = app.report().find(path);
+  if (!rg || !r) return;  // none computed yet, a typed efficiency, or no price
   ImGui::TableNextRow();
   ImGui::TableNextColumn();
   ImGui::TextDisabled("   range");
   ImGui::TableNextColumn();
-  ImGui::TextDisabled("%s .. %s", format_value(rg->low, rg->unit, app.binary_units).c_str(),
-                      format_value(rg->high, rg->unit, app.binary_units).c_str());
-  ImGui::SetItemTooltip("%s", rg->why.c_str());
+  ImGui::TextDisabled("%s .. %s", format_value(rg->low, r->unit, app.binary_units).c_str(),
+                      format_value(rg->high, r->unit, app.binary_units).c_str());
+  ImGui::SetItemTooltip("%s%s", rg->why, rg->band ? rg->band->c_str() : "");
 }
 
 void warnings_for(App& app, std::initializer_list<const char*> prefixes) {

@@ -235,7 +235,8 @@ TEST_CASE("a range holds its estimate: training's from the step model's publishe
     CHECK(r->high > v);
     CHECK(r->low == Approx(v / band));
     CHECK(r->high == Approx(v * band));
-    CHECK(r->why.find("(training, ") != std::string::npos);
+    REQUIRE(r->band);
+    CHECK(r->band->find("(training, ") != std::string::npos);
   }
   // A typed MFU is the user's: no training range, and the decode range stays.
   Scenario s = app.scenario();
