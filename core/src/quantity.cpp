@@ -243,8 +243,19 @@ std::string format_quantity_input(double value, std::string_view unit) {
     }
     return std::string(buf);
   };
+  auto grouped = [](double x) {  // 123,456,789
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.0f", std::fabs(x));
+    std::string d = buf, out;
+    for (size_t i = 0; i < d.size(); ++i) {
+      if (i && (d.size() - i) % 3 == 0) out += ',';
+      out += d[i];
+    }
+    return (x < 0 ? "-" : "") + out;
+  };
   auto plain = [&](double x) -> std::string {
     const double ax = std::fabs(x);
+    const bool whole = ax >= 1000 && ax < 1e15 && x == std::floor(x);
     static const struct {
       double m;
       const char* s;
@@ -253,18 +264,12 @@ std::string format_quantity_input(double value, std::string_view unit) {
       if (ax < p.m) continue;
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.6g", x / p.m);
+      // A count under a million with four or more digits reads as itself: 2,048 GPUs, not 2.048k.
+      const size_t digits = std::strspn(buf + (x < 0), "0123456789.") - (std::strchr(buf, '.') ? 1 : 0);
+      if (whole && ax < 1e6 && digits > 3) break;
       if (std::strtod(buf, nullptr) * p.m == x && !std::strchr(buf, 'e')) return std::string(buf) + p.s;
     }
-    if (ax >= 1000 && ax < 1e15 && x == std::floor(x)) {  // 123,456,789
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%.0f", ax);
-      std::string d = buf, out;
-      for (size_t i = 0; i < d.size(); ++i) {
-        if (i && (d.size() - i) % 3 == 0) out += ',';
-        out += d[i];
-      }
-      return (x < 0 ? "-" : "") + out;
-    }
+    if (whole) return grouped(x);
     return exact(x);
   };
   // A number before a unit word: no multiplier letter (it would read as a unit), no "e+".

@@ -87,6 +87,13 @@ TEST_CASE("inputs show the form they accept, and it reads back to exactly the sa
   CHECK(format_quantity_input(1.4e12, "tokens") == "1.4T");
   CHECK(format_quantity_input(100000, "") == "100k");
   CHECK(format_quantity_input(123456789, "") == "123,456,789");
+  // Counts under a million that need four digits read as themselves, not as 2.048k.
+  CHECK(format_quantity_input(2048, "") == "2,048");
+  CHECK(format_quantity_input(15360, "") == "15,360");
+  CHECK(format_quantity_input(2000, "") == "2k");
+  CHECK(format_quantity_input(1500, "") == "1.5k");
+  CHECK(format_quantity_input(-4096, "") == "-4,096");
+  CHECK(format_quantity_input(1024.5, "") == "1.0245k");
   CHECK(format_quantity_input(0.025, "fraction") == "2.5%");
   CHECK(format_quantity_input(500000, "USD") == "$500k");
   CHECK(format_quantity_input(80, "GB") == "80 GB");
