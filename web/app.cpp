@@ -644,6 +644,7 @@ bool App::text_box_at(float x, float y) const {
 void App::frame() {
   widgets.clear();
   text_boxes.clear();
+  warnings_drawn.clear();
   // Undo / redo shortcuts, unless a text box has the keyboard (it has its own undo).
   const ImGuiIO& io = ImGui::GetIO();
   const bool command = io.KeyCtrl || io.KeySuper;

@@ -167,6 +167,8 @@ class App {
   std::vector<WidgetRect> widgets;
   // Every text box drawn in the last frame (number boxes, names, search filters, the config box).
   std::vector<TextBoxRect> text_boxes;
+  // The report warnings the last frame drew (warnings_for), by path: each warning has a panel.
+  std::vector<std::string> warnings_drawn;
   // Whether the last frame drew a text box at (x, y), in the front-most window there.
   bool text_box_at(float x, float y) const;
 

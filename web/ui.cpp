@@ -116,6 +116,7 @@ void warnings_for(App& app, std::initializer_list<const char*> prefixes) {
   for (const Warning& w : app.report().warnings) {
     for (const char* p : prefixes) {
       if (w.path.rfind(p, 0) == 0) {
+        app.warnings_drawn.push_back(w.path);
         ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(240, 170, 60, 255));
         ImGui::PushTextWrapPos(0);
         ImGui::TextUnformatted(("! " + w.message).c_str());

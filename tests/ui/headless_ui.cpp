@@ -289,6 +289,46 @@ TEST_CASE("the panels name the model with a typed parameter count and the GPUs b
   CHECK(gpus_label(named).rfind("1 x ", 0) == 0);
 }
 
+TEST_CASE("every warning a report gives is drawn in some panel", "[ui]") {
+  // A warning no panel lists reached only the text mirror (round 15's training.global_batch did).
+  // A window large enough that no panel starts collapsed; every example and validation scenario,
+  // alone and with every section included, and a few that warn on purpose.
+  ImGuiHeadless imgui;
+  ImGui::GetIO().DisplaySize = ImVec2(4200, 2400);
+  FakeHost host;
+  App app(host);
+  start_app(app);
+  std::vector<Scenario> scenarios;
+  for (const Example& e : examples()) scenarios.push_back(e.scenario);
+  for (const ValidationCase& c : validation_cases()) scenarios.push_back(c.scenario);
+  const size_t given = scenarios.size();
+  for (size_t i = 0; i < given; ++i) {
+    Scenario all = scenarios[i];
+    all.include = IncludeSection{};
+    all.include.finetune = all.include.energy = all.include.pipeline = all.include.recommender = true;
+    scenarios.push_back(all);
+  }
+  Scenario odd;
+  odd.hardware.count = 6144;  // DP 6,144 does not split the default batch
+  odd.training.budget_usd = 1;  // and $1 buys no run
+  scenarios.push_back(odd);
+  int warnings = 0;
+  for (const Scenario& s : scenarios) {
+    app.set_scenario(s);
+    for (int f = 0; f < 2; ++f) {
+      ImGui::NewFrame();
+      app.frame();
+      ImGui::Render();
+    }
+    for (const Warning& w : app.report().warnings) {
+      ++warnings;
+      INFO(s.name << ": " << w.path << ": " << w.message);
+      CHECK(std::find(app.warnings_drawn.begin(), app.warnings_drawn.end(), w.path) != app.warnings_drawn.end());
+    }
+  }
+  CHECK(warnings > 100);  // the check above ran
+}
+
 TEST_CASE("named scenarios: save, rename, open, delete", "[ui]") {
   ImGuiHeadless imgui;
   FakeHost host;

@@ -53,7 +53,7 @@ void draw_training(App& app) {
     else
       ImGui::TextColored(ImVec4(0.45f, 0.85f, 0.45f, 1), "Within budget (%.0f%% of it)", ratio * 100);
   }
-  warnings_for(app, {"training.tokens", "training.mfu", "training.budget", "hardware.price_per_gpu_hour"});
+  warnings_for(app, {"training.tokens", "training.mfu", "training.budget", "training.global_batch", "hardware.price_per_gpu_hour"});
 
   // One step at the scenario's layout (Memory panel: TP, PP, CP, EP, ZeRO, micro-batch), the same
   // model the Planner ranks layouts with.
