@@ -90,12 +90,8 @@ std::string model_label(const Scenario& s) {
 std::string gpus_label(const Scenario& s) {
   // The count in full ("2,048 x"), not as "2.05 k": a GPU count is exact.
   const double n = s.hardware.count;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f", n);
-  std::string digits = buf;
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
   const bool whole = n >= 1 && n < 1e15 && n == std::floor(n);
-  return (whole ? digits : format_number(n)) + " x " + resolved_accelerator(s, Catalog::builtin()).name;
+  return (whole ? format_grouped(n) : format_number(n)) + " x " + resolved_accelerator(s, Catalog::builtin()).name;
 }
 
 void range_row(App& app, const char* label, const char* path) {

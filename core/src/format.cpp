@@ -237,6 +237,17 @@ std::string format_short(double x) {
   return buf;
 }
 
+std::string format_grouped(double whole) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.0f", std::fabs(whole));
+  std::string d = buf, out;
+  for (size_t i = 0; i < d.size(); ++i) {
+    if (i && (d.size() - i) % 3 == 0) out += ',';
+    out += d[i];
+  }
+  return (whole < 0 ? "-" : "") + out;
+}
+
 std::string format_basis_number(double x) {
   // format_g4 with the exponent written short: "6.738e9", "1e-5" (basis text: no "e+09").
   return g4(x, true);

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <string>
 
+#include "envelope/format.hpp"
+
 namespace envelope {
 
 namespace {
@@ -243,16 +245,6 @@ std::string format_quantity_input(double value, std::string_view unit) {
     }
     return std::string(buf);
   };
-  auto grouped = [](double x) {  // 123,456,789
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.0f", std::fabs(x));
-    std::string d = buf, out;
-    for (size_t i = 0; i < d.size(); ++i) {
-      if (i && (d.size() - i) % 3 == 0) out += ',';
-      out += d[i];
-    }
-    return (x < 0 ? "-" : "") + out;
-  };
   auto plain = [&](double x) -> std::string {
     const double ax = std::fabs(x);
     const bool whole = ax >= 1000 && ax < 1e15 && x == std::floor(x);
@@ -269,7 +261,7 @@ std::string format_quantity_input(double value, std::string_view unit) {
       if (whole && ax < 1e6 && digits > 3) break;
       if (std::strtod(buf, nullptr) * p.m == x && !std::strchr(buf, 'e')) return std::string(buf) + p.s;
     }
-    if (whole) return grouped(x);
+    if (whole) return format_grouped(x);  // 123,456,789
     return exact(x);
   };
   // A number before a unit word: no multiplier letter (it would read as a unit), no "e+".

@@ -179,10 +179,7 @@ std::string_view error_category_view(std::string_view p) {
   }
 }
 
-namespace {
 // A validation figure as people read it (1.88 GB, 4.89 k tok/s, 38.2 %), never 1.875e+09; JSON keeps SI numbers.
-}  // namespace
-
 std::string validation_value_text(double value, const std::string& unit) {
   if (unit == "MFU") return format_number(100 * value, 3) + " % MFU";
   return format_value(value, unit, false);

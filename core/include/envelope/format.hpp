@@ -23,6 +23,8 @@ std::string substitute_numbers(std::string_view pattern, std::initializer_list<d
                                std::string (*format)(double) = format_basis_number);
 // A number in a message (limits, assumptions): the stream default, %g with 6 significant digits.
 std::string format_short(double x);
+// A whole number with its thousands grouped: "2,048", "-123,456,789" (the nearest whole number).
+std::string format_grouped(double whole);
 std::string format_bytes(double bytes, bool binary);
 std::string format_seconds(double seconds);
 std::string format_usd(double usd);
