@@ -68,7 +68,7 @@ EnergyEstimate estimate_energy(const Scenario& s, const Catalog& c, const Report
     if (std::isfinite(gh)) job("finetune", "", gh, sub("% GPU-h", {gh}), gpu);
   }
   const double serving_gpus = report.value("serving.gpus");
-  if (inc.serving && s.traffic.cpu_ms_per_request <= 0 && std::isfinite(serving_gpus)) {
+  if (includes_gpu_serving(s) && std::isfinite(serving_gpus)) {
     const Scenario sv = serving_scenario(s);
     const Accelerator sgpu = s.serving.gpu.empty() ? gpu : resolved_accelerator(sv, c);
     job("serving", "_per_month", serving_gpus * kHoursPerMonth, sub("% GPUs x 730 h", {serving_gpus}), sgpu);

@@ -107,10 +107,9 @@ PlanFile load_plan_file(const std::string& text) {
     // Unset, the mode follows the scenario's scope as the page's Planner does: training layouts when it
     // includes training, serving options when it includes GPU serving only, and nothing to plan for a
     // fine-tuning, CPU-served or data-only scenario (a pre-training plan there answers another question).
-    const IncludeSection& inc = f.scenario.include;
-    const bool gpu_serving = inc.serving && f.scenario.traffic.cpu_ms_per_request <= 0;
-    if (!inc.training && gpu_serving) f.request.mode = "serving";
-    if (!inc.training && !gpu_serving)
+    const bool training = f.scenario.include.training, gpu_serving = includes_gpu_serving(f.scenario);
+    if (!training && gpu_serving) f.request.mode = "serving";
+    if (!training && !gpu_serving)
       f.problems.push_back({"planner.mode", "the scenario includes neither training nor GPU serving (its include section), "
                                             "so there is no layout to plan; set planner.mode to \"training\" or "
                                             "\"serving\" to plan one anyway"});

@@ -356,7 +356,7 @@ Scenario canonical(const Scenario& s) {
   // one machine <- one_machine.
   const IncludeSection& inc = c.include;
   const Scenario d;
-  const bool gpu_serving = inc.serving && c.traffic.cpu_ms_per_request <= 0;
+  const bool gpu_serving = includes_gpu_serving(c);
   // finetune <- finetune, model, hardware; energy <- energy (and what training, finetune, serving read).
   // recommender <- recommender, hardware (GPU memory tier), traffic (peak QPS when its own is unset, real time).
   const RecommenderSection& rc = c.recommender;
@@ -434,6 +434,8 @@ std::string scenario_to_json(const Scenario& input, bool minimal, int indent) {
   }
   return out.dump(indent);
 }
+
+bool includes_gpu_serving(const Scenario& s) { return s.include.serving && s.traffic.cpu_ms_per_request <= 0; }
 
 bool operator==(const Scenario& a, const Scenario& b) {
   return scenario_to_json(a, false) == scenario_to_json(b, false);

@@ -33,7 +33,7 @@ const std::vector<Panel>& panels() {
 bool panel_included(const std::string& name, const Scenario& s) {
   const IncludeSection& inc = s.include;
   // Model and hardware feed training, inference and GPU serving; a CPU/data-only scenario has none.
-  if (name == "Model & hardware") return inc.training || inc.inference || (inc.serving && s.traffic.cpu_ms_per_request <= 0);
+  if (name == "Model & hardware") return inc.training || inc.inference || includes_gpu_serving(s);
   if (name == "Memory") return inc.inference || inc.training;
   if (name == "Inference") return inc.inference;
   if (name == "Training") return inc.training;
@@ -42,7 +42,7 @@ bool panel_included(const std::string& name, const Scenario& s) {
   if (name == "Pipeline") return inc.pipeline || inc.network || inc.one_machine;
   if (name == "Fine-tuning & energy") return inc.finetune || inc.energy;
   if (name == "Recommender") return inc.recommender;
-  if (name == "Planner") return inc.training || (inc.serving && s.traffic.cpu_ms_per_request <= 0);  // LLM layouts
+  if (name == "Planner") return inc.training || includes_gpu_serving(s);  // LLM layouts
   return true;
 }
 

@@ -20,7 +20,7 @@ using PlannerState = PlannerPanelState;
 // The planner's tabs follow the scenario: training layouts when it includes training, serving
 // options when it includes GPU serving (a CPU-served or data-only scenario has no planner).
 bool plans_training(const Scenario& s) { return s.include.training; }
-bool plans_serving(const Scenario& s) { return s.include.serving && s.traffic.cpu_ms_per_request <= 0; }
+bool plans_serving(const Scenario& s) { return includes_gpu_serving(s); }
 
 void recompute(App& app, PlannerState& st) {
   const Scenario& s = app.scenario();

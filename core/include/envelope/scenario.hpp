@@ -399,6 +399,10 @@ struct Scenario {
 
 bool operator==(const Scenario& a, const Scenario& b);
 
+// Whether the scenario serves an LLM on GPUs: serving included and no CPU model (traffic.cpu_ms_per_request
+// unset). It reads the model and hardware, and has serving layouts to plan.
+bool includes_gpu_serving(const Scenario& s);
+
 // One problem found while loading: the field's JSON path and why it was not used.
 struct Problem {
   std::string path, message;
