@@ -314,44 +314,43 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
               eff.source + gain_source + "; as a share of the " + f.dtype + " dense peak");
   const double peak = peak_flops_at(s.hardware, gpu, compute);
   const double compute_secs = training_seconds(flops, n, peak, mfu);
-  // QLoRA: the NF4 weights' dequantization, per forward and backward pass of a micro-batch on each
-  // GPU (weight traffic, independent of the micro-batch's tokens), added to the compute time.
-  // Host traffic per optimizer step (one a micro-batch: no gradient accumulation): CPU offload's weight
-  // shard to the GPU twice and gradient shard back; or the paged optimizer states that do not fit,
-  // to the GPU and back.
-  // ZeRO-Offload: the gradients down and the updated 16-bit trainable weights back up.
-  const double trainable_bytes = full ? wbytes : abytes;
-  const double host_bytes_per_step = offload       ? (2.0 * (base_all + adapter * abytes) + trainable * gbytes) / shard
-                                     : offload_opt ? trainable * (gbytes + trainable_bytes) / shard
-                                                   : 2.0 * paged_out;
+  // Host traffic per optimizer step (one a micro-batch: no gradient accumulation), one kind at a time.
+  struct HostTraffic {
+    double bytes = 0;
+    std::string formula, numbers, source;
+  } host;
+  if (offload)  // CPU offload: the weight shard to the GPU for the forward and the backward, the gradient shard back
+    host = {(2.0 * (base_all + adapter * abytes) + trainable * gbytes) / shard,
+            "(2 x (weights + adapters) + trainable_params x grad bytes)" + shard_txt,
+            sub("(2 x (% + %) + % x %)", {base_all, adapter * abytes, trainable, gbytes}) + shard_txt,
+            offload_src + "; the weight shard to the GPU for the forward and the backward, the gradient shard back"};
+  else if (offload_opt)  // ZeRO-Offload: the gradients down, the updated trainable weights (the same width) back up
+    host = {trainable * (gbytes + gbytes) / shard, "trainable_params x (grad bytes + weight bytes)" + shard_txt,
+            sub("% x (% + %)", {trainable, gbytes, gbytes}) + shard_txt,
+            zero_offload_src + "; the gradients to the CPU, the updated weights back"};
+  else if (paged_out > 0)  // paged optimizer states that do not fit: to the GPU for the step and back
+    host = {2.0 * paged_out, "2 x optimizer_paged_to_host (to the GPU and back)", sub("2 x %", {paged_out}),
+            "paged optimizer: the states that do not fit move in for the optimizer step and out again"};
   double steps = 0;
-  if (qlora || host_bytes_per_step > 0)
+  if (qlora || host.bytes > 0)
     steps = add("finetune.steps_per_gpu", finetune_steps_per_gpu(tokens, n, f.micro_batch, f.seq_len), "1",
                 "tokens / (GPUs x micro_batch x seq_len)", sub("% / (% x % x %)", {tokens, n, f.micro_batch, f.seq_len}),
                 "forward and backward passes per GPU, one micro-batch each");
   double host_secs = 0;
-  if (host_bytes_per_step > 0) {
-    add("finetune.host_transfer_bytes_per_step", host_bytes_per_step, "B",
-        offload       ? "(2 x (weights + adapters) + trainable_params x grad bytes)" + shard_txt
-        : offload_opt ? "trainable_params x (grad bytes + weight bytes)" + shard_txt
-                      : std::string("2 x optimizer_paged_to_host (to the GPU and back)"),
-        offload       ? sub("(2 x (% + %) + % x %)", {base_all, adapter * abytes, trainable, gbytes}) + shard_txt
-        : offload_opt ? sub("% x (% + %)", {trainable, gbytes, trainable_bytes}) + shard_txt
-                      : sub("2 x %", {paged_out}),
-        offload       ? offload_src + "; the weight shard to the GPU for the forward and the backward, the gradient shard back"
-        : offload_opt ? zero_offload_src + "; the gradients to the CPU, the updated weights back"
-                      : std::string("paged optimizer: the states that do not fit move in for the optimizer step and out again"));
+  if (host.bytes > 0) {
+    add("finetune.host_transfer_bytes_per_step", host.bytes, "B", host.formula, host.numbers, host.source);
     if (gpu.host_link_bytes_per_s > 0)
-      host_secs = add("finetune.host_transfer_seconds",
-                      steps * host_transfer_seconds_per_step(host_bytes_per_step, gpu.host_link_bytes_per_s), "s",
-                      "steps_per_gpu x host bytes per step / (host link x 0.8)",
-                      sub("% x % / (% x 0.8)", {steps, host_bytes_per_step, gpu.host_link_bytes_per_s}),
+      host_secs = add("finetune.host_transfer_seconds", steps * host_transfer_seconds_per_step(host.bytes, gpu.host_link_bytes_per_s),
+                      "s", "steps_per_gpu x host bytes per step / (host link x 0.8)",
+                      sub("% x % / (% x 0.8)", {steps, host.bytes, gpu.host_link_bytes_per_s}),
                       gpu.host_link + " (assets/hardware.json) at 0.8 of its rate, as collectives; not overlapped with compute");
     else
       e.warnings.push_back({"finetune.host_transfer_seconds",
                             "no host-link figure for " + gpu.name + ": the offloaded or paged state's transfers are not in the "
                                                                     "time (hardware.host_link_gbps)"});
   }
+  // QLoRA: the NF4 weights' dequantization, per forward and backward pass of a micro-batch on each
+  // GPU (weight traffic, independent of the micro-batch's tokens), added to the compute time.
   double dequant_secs = 0;
   if (qlora) {
     const double quantized = P - emb, passes = qlora_dequantizations_per_step(f.gradient_checkpointing);
