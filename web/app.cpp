@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "envelope/evaluate.hpp"
-#include "envelope/validation.hpp"
 #include "envelope/format.hpp"
 #include "envelope/json_input.hpp"
+#include "envelope/validation.hpp"
 #include "imgui.h"
 #include "imgui_internal.h"
 #include "panel_state.hpp"
@@ -307,9 +307,10 @@ void App::derive() {
     for (const CategorySummary& band : error_bands()) {
       if (band.category != "training" || band.cases == 0) continue;
       const double f = std::exp(band.worst_abs_log);
-      for (const char* path : {"training.wall_seconds", "training.gpu_hours", "training.cost_usd", "cost.training_usd"})
-        add(path, report_.value(path) / f, report_.value(path) * f, "Where published training runs fell against the step model: ",
-            &band.band_text);
+      for (const char* path : {"training.wall_seconds", "training.gpu_hours", "training.cost_usd", "cost.training_usd"}) {
+        const double v = report_.value(path);  // NaN when absent: no range
+        add(path, v / f, v * f, "Where published training runs fell against the step model: ", &band.band_text);
+      }
     }
   if (!scenario_.inference.bandwidth_efficiency) {
     Scenario lo = scenario_, hi = scenario_;

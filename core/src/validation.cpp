@@ -15,18 +15,16 @@ namespace envelope {
 
 Report evaluate_without_bands(const Scenario& s, const Catalog& c);  // evaluate.cpp
 
-namespace {
-std::string percent(double abs_log) {
+std::string error_percent(double abs_log) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.0f%%", (std::exp(abs_log) - 1) * 100);
   return buf;
 }
-}  // namespace
 
 std::string CategorySummary::band() const {
   // A category whose every case is excluded has no measured error: it says so, never "+-0%".
   if (cases == 0) return "no scored case yet (" + category + "; its cases are shown, not scored)";
-  return "+-" + percent(median_abs_log) + " typical, +-" + percent(worst_abs_log) + " worst (" + category + ", " +
+  return "+-" + error_percent(median_abs_log) + " typical, +-" + error_percent(worst_abs_log) + " worst (" + category + ", " +
          std::to_string(cases) + " cases)";
 }
 
@@ -212,7 +210,7 @@ std::string ValidationReport::to_markdown() const {
   for (const CategorySummary& s : categories) {
     // No scored case: no error to state ("-"), never 0%.
     std::snprintf(buf, sizeof buf, "| %s | %d | %s | %s |\n", s.category.c_str(), s.cases,
-                  s.cases ? percent(s.median_abs_log).c_str() : "-", s.cases ? percent(s.worst_abs_log).c_str() : "-");
+                  s.cases ? error_percent(s.median_abs_log).c_str() : "-", s.cases ? error_percent(s.worst_abs_log).c_str() : "-");
     out += buf;
   }
   return out;

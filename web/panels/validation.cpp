@@ -1,7 +1,5 @@
 // Validation: Envelope's estimates against published measurements (assets/validation.json), with
 // the ratio per case and the error per category that every result's band comes from.
-#include <cmath>
-#include <cstdio>
 #include <string>
 
 #include "../panels.hpp"
@@ -13,10 +11,7 @@ namespace envelope::ui {
 
 std::string validation_error_cell(int cases, double abs_log_error) {
   // Every case excluded: no measured error, never "+-0%" (CategorySummary::band says the same).
-  if (cases == 0) return "none scored";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "+-%.0f%%", (std::exp(abs_log_error) - 1) * 100);
-  return buf;
+  return cases == 0 ? "none scored" : "+-" + error_percent(abs_log_error);
 }
 
 void draw_validation(App& app) {

@@ -37,6 +37,9 @@ struct CaseResult {
   bool within = false;
 };
 
+// An error |log(predicted / published)| as a percent of the published figure: "12%".
+std::string error_percent(double abs_log);
+
 struct CategorySummary {
   std::string category;
   int cases = 0;  // included cases (not excluded)
