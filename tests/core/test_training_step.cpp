@@ -100,6 +100,40 @@ TEST_CASE("training step: leave-one-out errors of the kernel-efficiency fit", "[
   CHECK(median < std::log(1.15));
 }
 
+TEST_CASE("training step: AMD Instinct takes the H100-class kernel fit, checked on AMD's published runs held out of every fit",
+          "[training-step][calibration]") {
+  // Round 16: AMD's published Primus runs (ROCm blog "Primus projection", 24 Apr 2026: Llama 3.1 8B and
+  // 70B on 64 MI325X, Mixtral 8x22B on 64 MI355X) imply the H100-class base efficiencies; none of them is
+  // in a fit, so each error is out of sample (docs/calibration.md).
+  const Catalog& c = Catalog::builtin();
+  for (const Dtype d : {Dtype::bf16, Dtype::fp8}) {
+    const KernelEfficiency h100 = training_kernel_efficiency(*c.find_accelerator("h100-sxm"), d);
+    for (const char* id : {"mi300x", "mi325x", "mi355x"}) {
+      const KernelEfficiency amd = training_kernel_efficiency(*c.find_accelerator(id), d);
+      INFO(id);
+      CHECK(amd.value == h100.value);
+      CHECK(amd.generation == "cdna");
+      CHECK_FALSE(amd.fitted_on_own_runs);
+    }
+  }
+  // The MI300 series trains at the datacenter MFU default; MI250X keeps its MAMF-scaled one.
+  CHECK(default_efficiencies(*c.find_accelerator("mi325x")).training_mfu == 0.40);
+  CHECK(default_efficiencies(*c.find_accelerator("mi250x")).training_mfu == 0.24);
+  const KernelFit fit = fit_training_kernel_efficiency();
+  int amd = 0;
+  for (const KernelFitRow& r : fit.rows) {
+    if (r.group.rfind("cdna-", 0) != 0) continue;
+    INFO(r.id << ": implied " << r.implied << ", predicted / published " << r.loo_ratio);
+    CHECK(r.held_out);
+    CHECK_FALSE(r.in_fit);
+    CHECK(r.loo_base == (r.group == "cdna-fp8" ? 0.457 : 0.551));
+    CHECK(std::fabs(std::log(r.loo_ratio)) < std::log(1.10));
+    ++amd;
+  }
+  CHECK(amd == 4);
+  for (const auto& [group, value] : fit.fitted) CHECK(group.rfind("cdna-", 0) != 0);
+}
+
 TEST_CASE("training step: the report, the planner and evaluate_training_layout give one training time", "[training-step]") {
   Scenario s = llama3_405b_h100(8192, 8192);
   s.training.tensor_parallel = 8;
@@ -720,7 +754,7 @@ TEST_CASE("planner: a 131k-token sequence is laid out with context parallel, nea
 }
 
 TEST_CASE("every scored published training run is predicted within 20% of its measured throughput", "[training-step][validation]") {
-  // Issue 16's bar: each published Hopper/Blackwell layout's predicted tokens/s within +-20% of the
+  // Issue 16's bar: each published Hopper/Blackwell (and, held out of the fits, AMD Instinct) layout's predicted tokens/s within +-20% of the
   // published figure (the validation cases' own tolerance is 1.25x; excluded runs say why in
   // assets/validation.json). Round 13: gpt-oss-120b on H100 at 1.199x is the closest to the bar.
   int scored = 0;
@@ -731,7 +765,7 @@ TEST_CASE("every scored published training run is predicted within 20% of its me
     CHECK(r.ratio >= 1 / 1.20);
     ++scored;
   }
-  CHECK(scored >= 44);
+  CHECK(scored >= 48);
 }
 
 TEST_CASE("planner: today's published layouts fit, and are within 15% of the planner's best", "[training-step][planner]") {
@@ -866,8 +900,19 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // 11.3 s a step, the planner's best (PP 2 x VP 8 with EP 128) 10.4 s: 1.16 -> 1.09, no longer a gap.
   // PP 1 with EP 128 (micro-batch 2, ZeRO 2) no longer fits with the MTP module's memory (279 of 274 GB);
   // at 10.1 s it would be 1.12x. No layout is held to more than 15% now.
-  const std::map<std::string, double> known_gap = {};
-  int checked = 0, alternatives = 0;
+  // Round 16 added AMD's Primus runs (held out of the kernel fit). The two Llama 3.1 70B FSDP runs on
+  // 64 MI325X are AMD's one-node configurations weak-scaled to eight nodes (the projection blog
+  // benchmarks one node and projects to eight with the same settings): on 8 GPUs FSDP leaves 141 GB of
+  // model states a GPU, so the configuration recomputes (its Primus config: full, 72 of 80 layers; the
+  // model at 8 GPUs: 345 GB without recompute, 174 GB with it, and 1,136 tok/s per GPU against the
+  // blog's one-node 1,135 for the BF16 row). On 64 GPUs the states shrink to 18 GB and the planner drops
+  // the recompute (BF16: 207 of 243 GB without it; FP8 at micro-batch 4 needs CP 2 and micro-batch 2):
+  // 1.33x faster, a layout no published run measured. Each is held to its distance.
+  const std::map<std::string, double> known_gap = {
+      {"train-step-primus2601-llama-3.1-70b-64xmi325x-fp8-fsdp", 1.34},
+      {"train-step-primus2601-llama-3.1-70b-64xmi325x-bf16-fsdp", 1.34},
+  };
+  int checked = 0, alternatives = 0, gaps_seen = 0;
   for (const ValidationCase& c : validation_cases()) {
     if (c.category != "training-throughput" || !c.excluded.empty()) continue;
     INFO(c.id);
@@ -894,9 +939,14 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
     }
     const auto gap = known_gap.find(c.id);
     CHECK(published.step_seconds <= (gap == known_gap.end() ? 1.15 : gap->second) * plan.ranked.front().step_seconds);
+    if (gap != known_gap.end()) {
+      CHECK(published.step_seconds > 1.15 * plan.ranked.front().step_seconds);  // still a gap, or it leaves the list
+      ++gaps_seen;
+    }
     ++checked;
   }
   CHECK(checked >= 15);
+  CHECK(gaps_seen == static_cast<int>(known_gap.size()));  // every listed gap names a checked record
   // The Model Zoo's Qwen3 EP 32 without overlap and its two in-node EP 8 layouts; NeMo 24.07's Llama 3 8B
   // with CP 2 on 8 H100 (12,273 tok/s; scored again since round 8), slower than Megatron-Bridge 25.11's
   // same job without CP (14,451); Megatron-Bridge 26.04's Qwen3-235B fp8 run (above); Megatron-Bridge

@@ -18,6 +18,7 @@ struct KernelFitRow {
   double loo_ratio = 0;    // predicted / published at loo_base (0: not measurable)
   double compute_share = 0;  // compute / step at the default efficiency
   bool in_fit = true;        // compute_share >= 0.6: the record calibrates the kernels
+  bool held_out = false;     // its group takes another group's fit (loo_base): checked by it, never fitted
 };
 
 // A job published in both fp8 recipes (same model, GPUs, count and sequence length): per-tensor

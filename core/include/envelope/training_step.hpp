@@ -134,8 +134,11 @@ struct TrainingPlan {
 // on published runs; docs/calibration.md), before the width factor h / (h + gemm_half_width).
 struct KernelEfficiency {
   double value = 0.5;
-  std::string generation;  // ampere | hopper | blackwell | blackwell-ultra | other
+  std::string generation;  // ampere | hopper | blackwell | blackwell-ultra | cdna | other
   std::string source;
+  // False where the value is another group's fit (AMD Instinct takes the H100-class one): the group's
+  // published runs then check it, held out of every fit (calibration.cpp).
+  bool fitted_on_own_runs = true;
 };
 KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype compute);
 // How much more of the same datasheet peak a GPU generation's kernels reach than its predecessor's
