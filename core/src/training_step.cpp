@@ -539,10 +539,13 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   // AMD Instinct MI300 series and later (CDNA 3 / CDNA 4): the H100-class fit. AMD's published Primus
   // (Megatron-LM) runs on MI325X and MI355X reach the shares of their dense datasheet peaks H100-class
   // runs do; they are held out of every fit and check it (assets/validation.json, train-step-primus-*;
-  // docs/calibration.md).
-  if (is_amd_instinct_mi300_or_later(gpu))
+  // docs/calibration.md). MXFP4 on MI355X has no published run: the only 4-bit training fit, NVFP4 on
+  // Blackwell's, rather than the fp8 share of a peak twice as high.
+  if (is_amd_instinct_mi300_or_later(gpu)) {
+    if (fp4) return {blackwell_fp4.value, "cdna", blackwell_fp4.source + "; AMD Instinct 4-bit: no published run", false};
     return {hopper.value, "cdna",
             hopper.source + "; AMD Instinct takes the H100-class fit, checked on AMD's published Primus runs (held out)", false};
+  }
   if (has("b300") || has("gb300")) {
     if (fp4) return {blackwell_fp4.value, "blackwell", "B200- and B300-class NVFP4: one fit over both; docs/calibration.md"};
     if (low_precision) return ultra_fp8;
