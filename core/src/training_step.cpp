@@ -536,12 +536,12 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
       low_precision ? KernelEfficiency{0.457, "hopper", "H100-class fp8: median of 7 published fp8 runs; docs/calibration.md"}
                     : KernelEfficiency{0.551, "hopper", "H100-class bf16: median of 10 published runs; docs/calibration.md"};
   if (has("h100") || has("h200") || has("h800") || has("gh200") || id == "h20") return hopper;
-  // AMD Instinct MI300 series and later (CDNA 3 / CDNA 4): the H100-class fit. AMD's published Primus
+  // AMD Instinct MI300X to MI355X (CDNA 3 / CDNA 4): the H100-class fit. AMD's published Primus
   // (Megatron-LM) runs on MI325X and MI355X reach the shares of their dense datasheet peaks H100-class
   // runs do; they are held out of every fit and check it (assets/validation.json, train-step-primus-*;
   // docs/calibration.md). MXFP4 on MI355X has no published run: the only 4-bit training fit, NVFP4 on
   // Blackwell's, rather than the fp8 share of a peak twice as high.
-  if (is_amd_instinct_mi300_or_later(gpu)) {
+  if (is_amd_instinct_cdna3_or_cdna4(gpu)) {
     if (fp4) return {blackwell_fp4.value, "cdna", blackwell_fp4.source + "; AMD Instinct 4-bit: no published run", false};
     return {hopper.value, "cdna",
             hopper.source + "; AMD Instinct takes the H100-class fit, checked on AMD's published Primus runs (held out)", false};

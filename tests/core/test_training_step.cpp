@@ -119,7 +119,7 @@ TEST_CASE("training step: AMD Instinct takes the H100-class kernel fit, checked 
   // 4-bit (MXFP4 on MI355X, unpublished): the one 4-bit training fit, Blackwell's NVFP4.
   CHECK(training_kernel_efficiency(*c.find_accelerator("mi355x"), Dtype::fp4).value ==
         training_kernel_efficiency(*c.find_accelerator("b200"), Dtype::fp4).value);
-  // The MI300 series trains at the datacenter MFU default; MI250X keeps its MAMF-scaled one.
+  // MI300X to MI355X train at the datacenter MFU default; MI250X keeps its MAMF-scaled one.
   CHECK(default_efficiencies(*c.find_accelerator("mi325x")).training_mfu == 0.40);
   CHECK(default_efficiencies(*c.find_accelerator("mi250x")).training_mfu == 0.24);
   const KernelFit fit = fit_training_kernel_efficiency();

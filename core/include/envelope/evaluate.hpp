@@ -17,7 +17,7 @@ struct Efficiencies {
 Efficiencies default_efficiencies(const Accelerator& a);
 // AMD Instinct MI300X, MI325X, MI350X, MI355X (CDNA 3 / CDNA 4): trained at the NVIDIA datacenter
 // defaults and the H100-class kernel fit (setup.cpp, training_kernel_efficiency).
-bool is_amd_instinct_mi300_or_later(const Accelerator& a);
+bool is_amd_instinct_cdna3_or_cdna4(const Accelerator& a);
 // The training kernel efficiency a GEMM `hidden` wide reaches at a precision: the generation's fit
 // (training_kernel_efficiency) x gemm_width_factor(hidden, gemm_half_width(peak, bandwidth)).
 double effective_kernel_efficiency(const Accelerator& gpu, Dtype compute, double hidden);
