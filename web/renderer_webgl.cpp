@@ -15,6 +15,7 @@
 #include <string>
 
 #include "imgui.h"
+#include "imgui_internal.h"  // ImFontAtlasGetBuilderForStbTruetype
 #include "renderer.hpp"
 
 namespace envelope::ui::renderer {
@@ -94,8 +95,16 @@ void upload_fonts() {
   unsigned char* pixels = nullptr;
   int width = 0, height = 0;
   // One byte per pixel (the shader reads it as alpha): a quarter of the RGBA upload, and no RGBA
-  // conversion of the atlas, before the first frame.
-  io.Fonts->GetTexDataAsAlpha8(&pixels, &width, &height);  // builds the atlas if needed
+  // conversion of the atlas, before the first frame. Built with stb_truetype directly, not through
+  // GetTexDataAsAlpha8() -> ImFontAtlas::Build(): Build() falls back to AddFontDefault() when no font
+  // was added, and that call alone links Dear ImGui's embedded ProggyClean font (12 KB of base85 and
+  // its decompressor, ~10 KiB of the gzipped page) though main.cpp always adds Roboto first (Dear
+  // ImGui 1.90.1 has no IMGUI_DISABLE_DEFAULT_FONT).
+  ImFontAtlas* atlas = io.Fonts;
+  if (!atlas->IsBuilt()) ImFontAtlasGetBuilderForStbTruetype()->FontBuilder_Build(atlas);
+  pixels = atlas->TexPixelsAlpha8;
+  width = atlas->TexWidth;
+  height = atlas->TexHeight;
   if (g_font == 0) glGenTextures(1, &g_font);
   glBindTexture(GL_TEXTURE_2D, g_font);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
