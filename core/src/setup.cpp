@@ -80,14 +80,14 @@ Efficiencies default_efficiencies(const Accelerator& a) {
   // bandwidth (published.json inference_throughput). Compute 0.60: TRT-LLM LLaMA 7B first-token
   // latency at 2,048 input tokens implies ~0.66 of dense peak.
   if (a.klass == "tpu") return {0.45, 0.70, 0.60, "PaLM 540B on TPU v4: MFU 46.2% (Chowdhery et al. 2022)"};
-  // AMD Instinct MI300X to MI355X (CDNA 3 / CDNA 4): training at the datacenter default, as AMD's published Primus
-  // runs on MI325X and MI355X show (assets/validation.json, train-step-primus-*: model FLOPs
-  // utilization 0.35-0.41 in bf16, 0.30-0.34 of the fp8 peak in FP8); inference compute as below (no
-  // AMD serving measurement in the reference set).
+  // AMD Instinct MI300X to MI355X (CDNA 3 / CDNA 4): training at the datacenter default, as AMD's
+  // published Primus runs on MI325X and MI355X show (assets/validation.json, train-step-primus*: model
+  // FLOPs utilization 0.35-0.41 in bf16, 0.30-0.34 of the fp8 peak in FP8); inference compute as below
+  // (no AMD serving measurement in the reference set).
   if (is_amd_instinct_cdna3_or_cdna4(a))
     return {0.40, 0.70, 0.35,
             "training: AMD's published Primus runs on MI325X / MI355X reach 0.35-0.41 MFU in bf16 (validation.json "
-            "train-step-primus-*), the datacenter default 0.40; prefill / decode compute: MI300X reaches 51% of dense "
+            "train-step-primus*), the datacenter default 0.40; prefill / decode compute: MI300X reaches 51% of dense "
             "bf16 peak on large GEMMs vs 87% on A100 (MAMF, published.json)"};
   if (a.vendor == "AMD")
     return {0.24, 0.70, 0.35,

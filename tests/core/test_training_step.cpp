@@ -102,16 +102,21 @@ TEST_CASE("training step: leave-one-out errors of the kernel-efficiency fit", "[
 
 TEST_CASE("training step: AMD Instinct takes the H100-class kernel fit, checked on AMD's published runs held out of every fit",
           "[training-step][calibration]") {
-  // Round 16: AMD's published Primus runs (ROCm blog "Primus projection", 24 Apr 2026: Llama 3.1 8B and
-  // 70B on 64 MI325X, Mixtral 8x22B on 64 MI355X) imply the H100-class base efficiencies; none of them is
-  // in a fit, so each error is out of sample (docs/calibration.md).
+  // Round 16: AMD's published runs imply the H100-class base efficiencies; none of them is in a fit, so
+  // each error is out of sample (docs/calibration.md): four Primus runs on 64 MI325X / MI355X (ROCm blog
+  // "Primus projection", 24 Apr 2026) and twelve one-node PyTorch FSDP runs on 8 MI300X / MI325X
+  // (rocm/pytorch-training v25.2).
   const Catalog& c = Catalog::builtin();
   for (const Dtype d : {Dtype::bf16, Dtype::fp8}) {
     const KernelEfficiency h100 = training_kernel_efficiency(*c.find_accelerator("h100-sxm"), d);
     for (const char* id : {"mi300x", "mi325x", "mi355x"}) {
       const KernelEfficiency amd = training_kernel_efficiency(*c.find_accelerator(id), d);
       INFO(id);
-      CHECK(amd.value == h100.value);
+      // MI300X: MI325X's die at 750 W, its large-GEMM ceiling 668.4 / 784.9 of MI325X's (MAMF, published.json).
+      const double clock = std::string(id) == "mi300x" ? test::published_record("MAMF AMD MI300X BF16")["measured"]["mamf_tflops"].get<double>() /
+                                                             test::published_record("MAMF AMD MI325X BF16")["measured"]["mamf_tflops"].get<double>()
+                                                       : 1.0;
+      CHECK(amd.value == Approx(h100.value * clock).epsilon(1e-12));
       CHECK(amd.generation == "cdna");
       CHECK_FALSE(amd.fitted_on_own_runs);
     }
@@ -123,17 +128,20 @@ TEST_CASE("training step: AMD Instinct takes the H100-class kernel fit, checked 
   CHECK(default_efficiencies(*c.find_accelerator("mi325x")).training_mfu == 0.40);
   CHECK(default_efficiencies(*c.find_accelerator("mi250x")).training_mfu == 0.24);
   const KernelFit fit = fit_training_kernel_efficiency();
-  int amd = 0;
+  std::vector<double> errors;
   for (const KernelFitRow& r : fit.rows) {
     if (r.group.rfind("cdna-", 0) != 0) continue;
     INFO(r.id << ": implied " << r.implied << ", predicted / published " << r.loo_ratio);
     CHECK(r.held_out);
     CHECK_FALSE(r.in_fit);
-    CHECK(r.loo_base == (r.group == "cdna-fp8" ? 0.457 : 0.551));
-    CHECK(std::fabs(std::log(r.loo_ratio)) < std::log(1.10));
-    ++amd;
+    const ValidationCase& v = validation_case(r.id);
+    CHECK(r.loo_base == training_kernel_efficiency(resolved_accelerator(v.scenario, c), dtype_from_name(v.scenario.training.dtype).value_or(Dtype::bf16)).value);
+    CHECK(std::fabs(std::log(r.loo_ratio)) < std::log(1.15));
+    errors.push_back(std::fabs(std::log(r.loo_ratio)));
   }
-  CHECK(amd == 4);
+  REQUIRE(errors.size() == 16);
+  std::sort(errors.begin(), errors.end());
+  CHECK(errors[errors.size() / 2] < std::log(1.10));  // median
   for (const auto& [group, value] : fit.fitted) CHECK(group.rfind("cdna-", 0) != 0);
 }
 
