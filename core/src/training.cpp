@@ -30,7 +30,8 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
   const bool mx = m.fp8_scaling_factor != 1.0;  // MXFP8 (training.fp8_scaling "mx")
   b.add("training.step.kernel_efficiency", p.kernel_efficiency, "1",
         s.training.kernel_efficiency ? "given"
-                                     : (ke.fitted_on_own_runs ? "fitted efficiency (" : "borrowed fit (") + ke.generation + ", " + s.training.dtype +
+                                     : (ke.fitted_on_own_runs ? "fitted efficiency (" : "borrowed fit (") + ke.generation + ", " +
+                                           s.training.dtype +
                                            ") x h / (h + half width)" + (mx ? " x MXFP8 / per-tensor ratio" : "") +
                                            ", half width = 256 x (peak / bandwidth) / A100's (312 TFLOPS / 2,039 GB/s)",
         s.training.kernel_efficiency ? g(p.kernel_efficiency)

@@ -547,11 +547,12 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   // AMD's published one-node runs of the same jobs on both (PyTorch FSDP, rocm/pytorch-training v25.2)
   // are 0.82-0.84x on MI300X.
   if (is_amd_instinct_cdna3_or_cdna4(gpu)) {
-    const double clock = id == "mi300x" ? 668.4 / 784.9 : 1.0;
-    const char* held_out = "; AMD Instinct takes the H100-class fit, checked on AMD's published runs (held out)";
-    if (fp4) return {blackwell_fp4.value * clock, "cdna", blackwell_fp4.source + "; AMD Instinct 4-bit: no published run", false};
-    return {hopper.value * clock, "cdna",
-            hopper.source + held_out + (clock < 1 ? "; x 0.852 for MI300X's power-limited clocks (MAMF 668 / 785 TFLOPS, MI300X / MI325X)" : ""),
+    const bool mi300x = id == "mi300x";
+    const double clock = mi300x ? 668.4 / 784.9 : 1.0;
+    const KernelEfficiency& fit = fp4 ? blackwell_fp4 : hopper;
+    return {fit.value * clock, "cdna",
+            fit.source + (fp4 ? "; AMD Instinct 4-bit: no published run" : "; AMD Instinct takes it, checked on AMD's runs (held out)") +
+                (mi300x ? "; x 0.852, MI300X's power-limited GEMM clocks (MAMF 668 / 785 TFLOPS of MI325X's)" : ""),
             false};
   }
   if (has("b300") || has("gb300")) {
