@@ -92,19 +92,16 @@ std::string check_program() {
 
 void upload_fonts() {
   ImGuiIO& io = ImGui::GetIO();
-  unsigned char* pixels = nullptr;
-  int width = 0, height = 0;
   // One byte per pixel (the shader reads it as alpha): a quarter of the RGBA upload, and no RGBA
   // conversion of the atlas, before the first frame. Built with stb_truetype directly, not through
   // GetTexDataAsAlpha8() -> ImFontAtlas::Build(): Build() falls back to AddFontDefault() when no font
   // was added, and that call alone links Dear ImGui's embedded ProggyClean font (12 KB of base85 and
   // its decompressor, ~10 KiB of the gzipped page) though main.cpp always adds Roboto first (Dear
-  // ImGui 1.90.1 has no IMGUI_DISABLE_DEFAULT_FONT).
+  // ImGui 1.90.1 has no IMGUI_DISABLE_DEFAULT_FONT). Built when GetTexDataAsAlpha8() would build it.
   ImFontAtlas* atlas = io.Fonts;
-  if (!atlas->IsBuilt()) ImFontAtlasGetBuilderForStbTruetype()->FontBuilder_Build(atlas);
-  pixels = atlas->TexPixelsAlpha8;
-  width = atlas->TexWidth;
-  height = atlas->TexHeight;
+  if (atlas->TexPixelsAlpha8 == nullptr) ImFontAtlasGetBuilderForStbTruetype()->FontBuilder_Build(atlas);
+  const unsigned char* pixels = atlas->TexPixelsAlpha8;
+  const int width = atlas->TexWidth, height = atlas->TexHeight;
   if (g_font == 0) glGenTextures(1, &g_font);
   glBindTexture(GL_TEXTURE_2D, g_font);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);

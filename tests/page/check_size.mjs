@@ -65,6 +65,16 @@ if (sdlTraces.length) {
 } else {
   console.log('page size: no SDL in the page (glue and wasm)');
 }
+// Dear ImGui's embedded ProggyClean font (12 KB of base85) stays out: the page adds its own font, and
+// renderer_webgl.cpp builds the atlas without ImFontAtlas::Build(), whose no-font fallback links it
+// (Dear ImGui 1.90.1 ignores IMGUI_DISABLE_DEFAULT_FONT). Its data opens with this run of characters.
+const proggy = "7])#######hV0qs'/###[),##/l:$#Q6>##5[n42>c-TH`->>#/e>11NNV=Bv(*:.F?uu#(gRU.o0XGH`$vhLG1hxt9?W`#,5LsCp#-i>.r$<$6pD>Lb';9Crc6tgXmKVeU2cD4Eo3R/";
+if (readFileSync(join(dir, 'envelope_web.wasm')).toString('latin1').includes(proggy)) {
+  ok = false;
+  console.log('page size: Dear ImGui\'s ProggyClean font is in the wasm (~10 KiB gzip; see renderer_webgl.cpp upload_fonts)');
+} else {
+  console.log('page size: no ProggyClean font in the wasm');
+}
 check(`single file ${SINGLE}`, sizes[SINGLE], BUDGET.single, true);
 if (grown.length) {
   ok = false;
