@@ -45,11 +45,17 @@ double median(std::vector<double> v) {
 
 }  // namespace
 
-std::string kernel_group(const Scenario& s) {
+namespace {
+
+// The kernel efficiency the case's scenario trains at by default (its GPU and precision).
+KernelEfficiency case_kernel_efficiency(const Scenario& s) {
   const Accelerator g = resolved_accelerator(s, Catalog::builtin());
-  const Dtype d = dtype_from_name(s.training.dtype).value_or(Dtype::bf16);
-  return training_kernel_efficiency(g, d).generation + "-" + s.training.dtype;
+  return training_kernel_efficiency(g, dtype_from_name(s.training.dtype).value_or(Dtype::bf16));
 }
+
+}  // namespace
+
+std::string kernel_group(const Scenario& s) { return case_kernel_efficiency(s).generation + "-" + s.training.dtype; }
 
 double implied_kernel_efficiency(const ValidationCase& c) {
   // Throughput rises with the efficiency: bisect on [0.02, 2] (values above 1 say the model is
@@ -80,9 +86,9 @@ KernelFit fit_training_kernel_efficiency() {
   for (const ValidationCase& c : validation_cases()) {
     if (c.category != kCategory || !c.excluded.empty()) continue;
     const double share = compute_share(c);
-    const Accelerator g = resolved_accelerator(c.scenario, Catalog::builtin());
-    const KernelEfficiency k = training_kernel_efficiency(g, dtype_from_name(c.scenario.training.dtype).value_or(Dtype::bf16));
-    KernelFitRow row{c.id, kernel_group(c.scenario), implied_kernel_efficiency(c), 0, 0, share, share >= kMinComputeShare};
+    const KernelEfficiency k = case_kernel_efficiency(c.scenario);
+    KernelFitRow row{c.id, k.generation + "-" + c.scenario.training.dtype, implied_kernel_efficiency(c), 0, 0, share,
+                     share >= kMinComputeShare};
     // A group that takes another's fit (AMD Instinct: the H100-class one) is held out of every fit:
     // its error is at that fit, which none of its records moved.
     if (!k.fitted_on_own_runs) {
