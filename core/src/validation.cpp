@@ -59,6 +59,7 @@ const std::vector<ValidationCase>& validation_cases() {
       v.source = c.value("source", "");
       v.unit = c.value("unit", "");
       v.excluded = c.value("excluded", "");
+      v.measured = c.value("measured", true);
       v.per_gpu = c.value("per_gpu", false);
       v.kv_limited_batch = c.value("batch", "") == "kv-limited";
       v.published = c.value("published", 0.0);
@@ -142,6 +143,73 @@ const std::vector<CategorySummary>& error_bands() {
   return bands;
 }
 
+std::vector<BandGap> ValidationReport::gaps() const {
+  std::vector<BandGap> out;
+  for (const CaseResult& r : results) {
+    const ValidationCase& c = *r.c;
+    if (c.excluded.empty() || !c.measured || c.metric.empty() || !(r.ratio > 0)) continue;
+    out.push_back({c.id, c.category, c.metric.front(), c.record, c.scenario.model.preset, c.scenario.hardware.gpu, r.ratio});
+  }
+  return out;
+}
+
+std::vector<BandGap> stored_band_gaps() {
+  std::vector<BandGap> out;
+  for (AssetRecord r : asset_records("error_bands.json", "outside_band")) {
+    const AssetFields g(r);
+    out.push_back({g.str("id"), g.str("category"), g.str("metric"), g.str("record"), g.str("model"), g.str("gpu"), g.num("ratio")});
+  }
+  return out;
+}
+
+const std::vector<BandGap>& band_gaps() {
+  static const std::vector<BandGap> gaps = stored_band_gaps();
+  return gaps;
+}
+
+// "1.54x"
+static std::string ratio_text(double ratio) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2fx", ratio);
+  return buf;
+}
+
+std::vector<Warning> band_gap_warnings(const Scenario& s, const Report& r) {
+  const Catalog& cat = Catalog::builtin();
+  const ModelPreset* model = cat.find_model(s.model.preset);
+  const Accelerator* gpu = cat.find_accelerator(s.hardware.gpu);
+  std::vector<Warning> out;
+  if (!model || !gpu || !s.model.name.empty()) return out;  // an imported model is not the preset's
+  std::vector<std::string> paths;  // in the order of the first gap on each
+  for (const BandGap& g : band_gaps()) {
+    const ModelPreset* gm = cat.find_model(g.model);
+    const Accelerator* gg = cat.find_accelerator(g.gpu);
+    if (gm == model && gg == gpu && r.find(g.metric) && std::find(paths.begin(), paths.end(), g.metric) == paths.end())
+      paths.push_back(g.metric);
+  }
+  for (const std::string& path : paths) {
+    std::vector<const BandGap*> runs;
+    for (const BandGap& g : band_gaps())
+      if (g.metric == path && cat.find_model(g.model) == model && cat.find_accelerator(g.gpu) == gpu) runs.push_back(&g);
+    double lo = runs.front()->ratio, hi = lo;
+    std::string list;
+    for (const BandGap* g : runs) {
+      lo = std::min(lo, g->ratio);
+      hi = std::max(hi, g->ratio);
+      list += (list.empty() ? "" : "; ") + g->record + " (" + ratio_text(g->ratio) + ")";
+    }
+    const std::string where = model->name + " on " + gpu->name;
+    const std::string tail = "; such runs are left out of the error band (Validation panel; docs/calibration.md, 'Excluded cases and why')";
+    if (runs.size() == 1)
+      out.push_back({path, "Envelope predicts " + ratio_text(lo) + " what a published run of " + where + " measured (" +
+                               runs.front()->record + ")" + tail});
+    else
+      out.push_back({path, "Envelope predicts " + ratio_text(lo) + " to " + ratio_text(hi) + " what " + std::to_string(runs.size()) +
+                               " published runs of " + where + " measured (" + list + ")" + tail});
+  }
+  return out;
+}
+
 std::string error_category(const std::string& p) { return std::string(error_category_view(p)); }
 
 std::string_view error_category_view(std::string_view p) {
@@ -150,6 +218,7 @@ std::string_view error_category_view(std::string_view p) {
     case 't':
       if (p == "training.flops") return "training-flops";
       if (p == "training.wall_seconds" || p == "training.gpu_hours" || p == "training.cost_usd") return "training";
+      if (p == "training.step.tokens_per_second_per_gpu" || p == "training.step.step_seconds") return "training-throughput";
       return "";
     case 'c':
       return p == "cost.training_usd" ? "training" : "";
@@ -227,6 +296,10 @@ std::string ValidationReport::to_json(int indent) const {
   for (const CategorySummary& s : categories)
     j["categories"].push_back({{"category", s.category}, {"cases", s.cases}, {"median_abs_log_ratio", s.median_abs_log},
                                {"worst_abs_log_ratio", s.worst_abs_log}, {"band", s.band()}});
+  j["outside_band"] = nlohmann::json::array();
+  for (const BandGap& g : gaps())
+    j["outside_band"].push_back({{"id", g.id}, {"category", g.category}, {"metric", g.metric}, {"record", g.record},
+                                 {"model", g.model}, {"gpu", g.gpu}, {"ratio", g.ratio}});
   return j.dump(indent);
 }
 

@@ -124,6 +124,19 @@ TEST_CASE("the stored error bands equal a fresh validation run (regenerate with 
     CHECK(stored[i].worst_abs_log == Approx(fresh[i].worst_abs_log).epsilon(1e-12).margin(1e-15));
     CHECK(stored[i].band_text == fresh[i].band());
   }
+  // The excluded measured runs named beside the bands (band_gap_warnings) are the fresh ones too.
+  const std::vector<BandGap> fresh_gaps = validate().gaps(), stored_gaps = stored_band_gaps();
+  REQUIRE(fresh_gaps.size() >= 10);
+  REQUIRE(stored_gaps.size() == fresh_gaps.size());
+  for (size_t i = 0; i < fresh_gaps.size(); ++i) {
+    INFO(fresh_gaps[i].id);
+    CHECK(stored_gaps[i].id == fresh_gaps[i].id);
+    CHECK(stored_gaps[i].metric == fresh_gaps[i].metric);
+    CHECK(stored_gaps[i].record == fresh_gaps[i].record);
+    CHECK(stored_gaps[i].model == fresh_gaps[i].model);
+    CHECK(stored_gaps[i].gpu == fresh_gaps[i].gpu);
+    CHECK(stored_gaps[i].ratio == Approx(fresh_gaps[i].ratio).epsilon(1e-12));
+  }
   // evaluate() carries the stored bands (no validation run behind it).
   const Report r = evaluate(Scenario{});
   const Result* x = r.find("training.gpu_hours");
@@ -187,4 +200,65 @@ TEST_CASE("a category with no scored case states no error, never +-0%", "[valida
   const Result* x = r.find("finetune.qlora_dequantize_seconds_per_step");
   REQUIRE(x != nullptr);
   CHECK(x->error_band.empty());
+}
+
+namespace {
+const ValidationCase& case_by_id(const std::string& id) {
+  for (const ValidationCase& c : validation_cases())
+    if (c.id == id) return c;
+  FAIL("no validation case " << id);
+  return validation_cases().front();
+}
+// The band-gap warnings of a report at one path (band_gap_warnings' wording: "Envelope predicts").
+std::vector<std::string> gap_warnings(const Report& r, const std::string& path) {
+  std::vector<std::string> out;
+  for (const Warning& w : r.warnings)
+    if (w.path == path && w.message.find("published run") != std::string::npos) out.push_back(w.message);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("an estimate names the published runs of its model on its GPU that the error band leaves out", "[validation]") {
+  // A band that leaves a run out must not read as covering it: gpt-oss-120b's Blackwell runs are
+  // excluded from the training-throughput band (docs/calibration.md), so a gpt-oss training estimate
+  // on those GPUs says how far off the model was there.
+  const std::vector<BandGap>& gaps = band_gaps();
+  REQUIRE(gaps.size() >= 10);
+  // Every stored gap is named on its own case's estimate, with its ratio as printed.
+  for (const BandGap& g : gaps) {
+    INFO(g.id);
+    const ValidationCase& c = case_by_id(g.id);
+    CHECK(!c.excluded.empty());
+    CHECK(c.measured);
+    const std::vector<std::string> w = gap_warnings(evaluate(c.scenario), g.metric);
+    REQUIRE(w.size() == 1);
+    CHECK(w[0].find(g.record) != std::string::npos);
+    char ratio[32];
+    std::snprintf(ratio, sizeof ratio, "%.2fx", g.ratio);
+    CHECK(w[0].find(ratio) != std::string::npos);
+  }
+  // Two runs on one GPU: one warning with the range and both records.
+  const std::vector<std::string> gb200 =
+      gap_warnings(evaluate(case_by_id("train-step-mb2608-gpt-oss-120b-64xgb200-fp8").scenario), "training.step.tokens_per_second_per_gpu");
+  REQUIRE(gb200.size() == 1);
+  CHECK(gb200[0].find("what 2 published runs of gpt-oss-120b on NVIDIA GB200") != std::string::npos);
+  CHECK(gb200[0].find("Megatron-Bridge 26.04.01 gpt-oss-120b on 64 GB200, EP64 (BF16)") != std::string::npos);
+  CHECK(gb200[0].find("Megatron-Bridge 26.08 gpt-oss-120b on 64 GB200, EP64 (MXFP8)") != std::string::npos);
+  // A scored run (gpt-oss on H100, inside the band) and another model on a gap's GPU say nothing.
+  CHECK(gap_warnings(evaluate(case_by_id("train-step-mb2604-gpt-oss-120b-64xh100-sxm-bf16").scenario),
+                     "training.step.tokens_per_second_per_gpu").empty());
+  CHECK(gap_warnings(evaluate(case_by_id("train-step-mb2604-deepseek-v3-256xb200-fp8").scenario),
+                     "training.step.tokens_per_second_per_gpu").empty());
+  // Nor does a section the scenario leaves out, an imported model under the preset's id, or a
+  // recommendation that is not a measurement (Falcon-180B's hardware advice, measured: false).
+  Scenario no_training = case_by_id("train-step-mb2604-gpt-oss-120b-64xb200-bf16").scenario;
+  no_training.include.training = false;
+  CHECK(gap_warnings(evaluate(no_training), "training.step.tokens_per_second_per_gpu").empty());
+  Scenario imported = case_by_id("train-step-mb2604-gpt-oss-120b-64xb200-bf16").scenario;
+  imported.model.name = "my-imported-model";
+  CHECK(gap_warnings(evaluate(imported), "training.step.tokens_per_second_per_gpu").empty());
+  const ValidationCase& falcon = case_by_id("ft-falcon-180b-qlora");
+  CHECK_FALSE(falcon.measured);
+  CHECK(gap_warnings(evaluate(falcon.scenario), falcon.metric.front()).empty());
+  for (const BandGap& g : gaps) CHECK(g.id.rfind("ft-falcon", 0) != 0);
 }

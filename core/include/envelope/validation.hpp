@@ -14,6 +14,9 @@ namespace envelope {
 struct ValidationCase {
   std::string id, category, record, field, source, unit;  // the case's "note" is documentation, not shipped (cmake/asset_tables.py)
   std::string excluded;  // non-empty: cannot meet its tolerance; the reason
+  // false ("measured": false): the published figure is a recommendation, a bound or another paper's
+  // estimate, not a measurement, so an excluded case says nothing about the model's error.
+  bool measured = true;
   Scenario scenario;
   std::vector<std::string> metric;  // report paths, summed
   bool per_gpu = false;             // divide by inference.tensor_parallel
@@ -49,9 +52,20 @@ struct CategorySummary {
   std::string band_text;  // band(), computed once by validate()
 };
 
+// A published measurement the model misses, excluded from its category's band (the case's
+// "excluded" reason): an estimate of the same model on the same GPU says so beside the figure, so a
+// band that leaves such runs out is not read as covering them.
+struct BandGap {
+  std::string id, category, metric, record;  // metric: the case's (first) report path
+  std::string model, gpu;                    // the case scenario's model preset and GPU id
+  double ratio = 0;                          // predicted / published
+};
+
 struct ValidationReport {
   std::vector<CaseResult> results;
   std::vector<CategorySummary> categories;
+  // Excluded measured cases (measured == true), in the cases' order.
+  std::vector<BandGap> gaps() const;
   std::string to_text() const;
   std::string to_markdown() const;
   std::string to_json(int indent = 2) const;
@@ -74,5 +88,13 @@ std::string_view error_category_view(std::string_view path);
 const std::vector<CategorySummary>& error_bands();
 // The same table read from the embedded asset on every call (what error_bands() caches).
 std::vector<CategorySummary> stored_error_bands();
+// ValidationReport::gaps() as validate() found them, stored beside the bands (assets/error_bands.json,
+// "outside_band"; a test checks them against a fresh validate()).
+const std::vector<BandGap>& band_gaps();
+std::vector<BandGap> stored_band_gaps();
+// The warnings an estimate of `s` gets from band_gaps(): one per report path that has a published
+// run of the scenario's model preset on its GPU outside the band, naming each run and its ratio.
+// Only paths present in `r` count (a section the scenario does not include says nothing).
+std::vector<Warning> band_gap_warnings(const Scenario& s, const Report& r);
 
 }  // namespace envelope
