@@ -94,10 +94,11 @@ int catalog(const std::string& what) {
     return 0;
   }
   if (what == "models") {
+    // Counts as people read them ("6.74 B"), never 6.738e+09.
     std::printf("%-16s %-22s %14s %14s %7s %7s\n", "id", "name", "params", "active", "layers", "hidden");
     for (const ModelPreset& m : c.models)
-      std::printf("%-16s %-22s %14.4g %14.4g %7.0f %7.0f\n", m.id.c_str(), m.name.c_str(), params_total(m.arch),
-                  params_active(m.arch), m.arch.layers, m.arch.hidden);
+      std::printf("%-16s %-22s %14s %14s %7.0f %7.0f\n", m.id.c_str(), m.name.c_str(), format_number(params_total(m.arch)).c_str(),
+                  format_number(params_active(m.arch)).c_str(), m.arch.layers, m.arch.hidden);
     return 0;
   }
   if (what == "examples") {

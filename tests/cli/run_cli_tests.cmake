@@ -114,6 +114,12 @@ run(0 catalog gpus)
 expect_contains("${OUT}" "h100-sxm")
 run(0 catalog models)
 expect_contains("${OUT}" "deepseek-v3")
+# Parameter counts as people read them: Llama 2 7B's 6.74 B, never 6.738e+09.
+expect_contains("${OUT}" "6.74 B")
+string(REGEX MATCH "[0-9]e[+-][0-9]" sci "${OUT}")
+if(sci)
+  message(FATAL_ERROR "catalog models prints a number in scientific notation ('${sci}'):\n${OUT}")
+endif()
 run(1 frobnicate)
 
 # Validation against published figures: exits 0 only when every included case is within tolerance.
