@@ -253,6 +253,11 @@ std::string format_basis_number(double x) {
   return g4(x, true);
 }
 
+std::string format_message_number(double x) {
+  if (std::isfinite(x) && std::fabs(x) < 1e6 && x == std::floor(x)) return format_grouped(x);
+  return format_number(x, 3);
+}
+
 std::string substitute_numbers(std::string_view pattern, std::initializer_list<double> values,
                                std::string (*format)(double)) {
   std::string out;
@@ -263,6 +268,10 @@ std::string substitute_numbers(std::string_view pattern, std::initializer_list<d
     else out += c;
   }
   return out;
+}
+
+std::string substitute_message(std::string_view pattern, std::initializer_list<double> values) {
+  return substitute_numbers(pattern, values, format_message_number);
 }
 
 std::string format_bytes(double bytes, bool binary) {

@@ -57,7 +57,7 @@ InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
                                                                                      {arch.layers}) + kv_layer_values,
           "Pope et al. 2022; vLLM blog (800 KB/token for OPT-13B); MLA latent: DeepSeek-V2/V3 reports");
   if (context > arch.max_context)
-    b.warn("inference.context", sub("context % tokens exceeds the model's maximum of % (max_position_embeddings)",
+    b.warn("inference.context", substitute_message("context % tokens exceeds the model's maximum of % (max_position_embeddings)",
                                     {context, arch.max_context}));
   // Tokens of KV one running sequence holds. Static batching reserves the whole context per sequence.
   // Continuous batching allocates KV in pages as tokens arrive (vLLM PagedAttention, Kwon et al. 2023;
@@ -101,7 +101,7 @@ InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
                        {need, igpu.memory_bytes, in.usable_memory_fraction, overhead_per_gpu}) + no_fit,
                    ispec_src);
   if (!room)
-    b.warn("memory.inference.gpus_to_fit", sub("the runtime overhead of % GB per GPU is not below the % GB usable on ",
+    b.warn("memory.inference.gpus_to_fit", substitute_message("the runtime overhead of % GB per GPU is not below the % GB usable on ",
                                                {in.runtime_overhead_gb, usable / kGB}) + igpu.name +
                                                " (memory x usable_memory_fraction): no number of GPUs holds the model; lower "
                                                "inference.runtime_overhead_gb or raise inference.usable_memory_fraction");
@@ -126,7 +126,7 @@ InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
         ep > 1 ? "memory.inference.bytes_per_gpu <= memory x usable" : "(weights + kv + workspace) / tp + overhead <= memory x usable",
         sub("% <= %", {per_gpu_need + overhead_per_gpu, usable}), ispec_src);
   if (!inf_fits && room)
-    b.warn("memory.inference.fits", sub("weights + KV cache do not fit on % x ", {tp}) + igpu.name + sub("; need % GPUs (tensor parallel) or a smaller batch/context/precision",
+    b.warn("memory.inference.fits", substitute_message("weights + KV cache do not fit on % x ", {tp}) + igpu.name + substitute_message("; need % GPUs (tensor parallel) or a smaller batch/context/precision",
                                                                                                          {fit_gpus}));
   // Expert parallel: the replica's tp x ep GPUs hold ep copies of the non-expert weights and workspace.
   const double max_batch = b.add("inference.max_batch",
@@ -139,7 +139,7 @@ InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
                                  sub("floor((% - %) / %)", {usable * tp, w_bytes + ws + overhead, kv_seq_bytes}),
                                  "KV-cache capacity (vLLM PagedAttention: batch is bounded by KV memory)");
   if (in.batch > max_batch)
-    b.warn("inference.batch", sub("batch % exceeds the % sequences whose KV cache fits", {in.batch, max_batch}));
+    b.warn("inference.batch", substitute_message("batch % exceeds the % sequences whose KV cache fits", {in.batch, max_batch}));
   const double paged_max_batch =
       ep > 1 ? max_batch_at_context(usable * tp * ep, (w_bytes - expert_w) * ep + expert_w + (ws + overhead) * ep, paged_seq_bytes)
              : max_batch_at_context(usable * tp, w_bytes + ws + overhead, paged_seq_bytes);

@@ -120,7 +120,7 @@ SectionEstimate estimate_one_machine(const Scenario& s) {
                                   "1", "max(1, ceil(memory_needed / ram))", sub("ceil(% / %)", {need, ram}),
                                   "in-memory working set spread over machines"));
   if (in_ram)
-    e.warnings.push_back({"one_machine.fits_in_memory", sub("one machine is enough: % GB in memory of % GB; a cluster would be over-engineering",
+    e.warnings.push_back({"one_machine.fits_in_memory", substitute_message("one machine is enough: % GB in memory of % GB; a cluster would be over-engineering",
                                                             {need / kGB, m.ram_gb})});
   else
     e.warnings.push_back({"one_machine.fits_in_memory",

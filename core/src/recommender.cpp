@@ -183,10 +183,10 @@ RecommenderEstimate estimate_recommender(const Scenario& s, const Catalog& c, do
                         "machine_hours_per_day x price_per_hour x 730 / 24", sub("% x % x 730 / 24",
                                                                                  {hours, price}), price_src);
     if (secs > kSecondsPerDay)
-      e.warnings.push_back({"recommender.batch_seconds", sub("scoring a day's % items takes % h on % ",
+      e.warnings.push_back({"recommender.batch_seconds", substitute_message("scoring a day's % items takes % h on % ",
                                                              {n, secs / 3600, m}) + unit_name + "(s): more than a day"});
     if (m < shards)
-      e.warnings.push_back({"recommender.shards", sub("the embedding tables need % ", {shards}) + unit_name + sub("s to hold them; % cannot (raise recommender.batch_machines)",
+      e.warnings.push_back({"recommender.shards", substitute_message("the embedding tables need % ", {shards}) + unit_name + substitute_message("s to hold them; % cannot (raise recommender.batch_machines)",
                                                                                                                   {m})});
     return e;
   }

@@ -149,10 +149,10 @@ Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m,
     const double gpus = b.add("serving.gpus", Term(replicas) * Term(rg), "1",
                               ep > 1 ? "replicas x tensor_parallel x expert_parallel" : "replicas x tensor_parallel", "seed Q3");
     if (!inf_fits)
-      b.warn("serving.gpus", sub("the fleet is sized from a replica that does not fit: weights + KV cache at batch % need more than % x ",
+      b.warn("serving.gpus", substitute_message("the fleet is sized from a replica that does not fit: weights + KV cache at batch % need more than % x ",
                                  {in.batch, tp}) + igpu.name + " (see memory.inference.fits)");
     else if (in.batch > max_batch)
-      b.warn("serving.gpus", sub("the fleet is sized at batch %, above the % sequences whose KV cache fits on a replica",
+      b.warn("serving.gpus", substitute_message("the fleet is sized at batch %, above the % sequences whose KV cache fits on a replica",
                                  {in.batch, max_batch}));
     // The serving GPU's price: the scenario's price applies to hardware.gpu only (select_accelerator).
     const double sprice = price_per_gpu_hour(sv, c);
@@ -258,7 +258,7 @@ Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m,
                  sg.tpot_target_seconds}),
             "scenario serving targets (" + sg.latency_percentile + " of the prefill queue's time to first token)");
       if (in.batch > decode_max_batch)
-        b.warn("serving.disaggregated.decode_max_batch", sub("the decode pool's batch % holds more KV than fits (% sequences)",
+        b.warn("serving.disaggregated.decode_max_batch", substitute_message("the decode pool's batch % holds more KV than fits (% sequences)",
                                                              {in.batch, decode_max_batch}));
     }
     if (sg.latency_percentile != "p50" && !continuous)

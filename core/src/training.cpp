@@ -210,20 +210,20 @@ TrainingRun training_run(Builder& b, const Resolved& x) {
   const TrainingLayout layout = scenario_training_layout(s);
   const double dp = layout.data_parallel;
   if (std::fmod(hw.count, mp) != 0)
-    b.warn("training.tensor_parallel", sub("GPU count % is not a multiple of tensor x pipeline x context parallel (%); data parallel rounds down to %",
+    b.warn("training.tensor_parallel", substitute_message("GPU count % is not a multiple of tensor x pipeline x context parallel (%); data parallel rounds down to %",
                                            {hw.count, mp, dp}));
   if (tr.tensor_parallel > gpu.scale_up_domain)
-    b.warn("training.tensor_parallel", sub("tensor parallel % spans beyond the %-device scale-up domain of ",
+    b.warn("training.tensor_parallel", substitute_message("tensor parallel % spans beyond the %-device scale-up domain of ",
                                            {tr.tensor_parallel, static_cast<double>(gpu.scale_up_domain)}) + gpu.name);
   // The EP group is drawn from a stage's tensor x context x data parallel GPUs (MoE parallel folding,
   // as the step model and the planner count it: training_step.cpp).
   const double stage_gpus = tr.tensor_parallel * tr.context_parallel * dp;
   if (arch.experts > 0 && tr.expert_parallel > 1 &&
       (std::fmod(arch.experts, tr.expert_parallel) != 0 || std::fmod(stage_gpus, tr.expert_parallel) != 0))
-    b.warn("training.expert_parallel", sub("expert parallel % should divide the % experts and tensor x data x context parallel (%)",
+    b.warn("training.expert_parallel", substitute_message("expert parallel % should divide the % experts and tensor x data x context parallel (%)",
                                            {tr.expert_parallel, arch.experts, stage_gpus}));
   if (arch.experts <= 0 && tr.expert_parallel > 1)
-    b.warn("training.expert_parallel", sub("expert parallel % has no effect: the model has no experts",
+    b.warn("training.expert_parallel", substitute_message("expert parallel % has no effect: the model has no experts",
                                            {tr.expert_parallel}));
   const double global_batch = scenario_global_batch(s);
   // The step model splits the global batch into micro_batches = batch / (dp x micro-batch); Megatron-LM
@@ -282,7 +282,7 @@ double training_section(Builder& b, const Resolved& x, const TrainingRun& t) {
   const double chin = b.add("training.chinchilla_tokens", chinchilla_tokens(Term(P)), "tokens", "20 x P",
                             "Hoffmann et al. 2022 (Chinchilla)");
   if (tr.tokens > 0 && tr.tokens < chin)
-    b.warn("training.tokens", sub("below Chinchilla-optimal tokens (%): the model is undertrained for its size",
+    b.warn("training.tokens", substitute_message("below Chinchilla-optimal tokens (%): the model is undertrained for its size",
                                   {chin}));
   const Dtype tdt = dtype_from_name(tr.dtype).value_or(Dtype::bf16);
   const double peak = peak_flops_at(hw, gpu, tdt);
@@ -314,7 +314,7 @@ double training_section(Builder& b, const Resolved& x, const TrainingRun& t) {
   if (tr.budget_usd > 0) {
     const double ratio = b.add("training.budget_ratio", Term(tcost) / Term(tr.budget_usd), "1", "cost / budget", "seed Q5");
     if (tcost > tr.budget_usd && ratio > 0)  // an overflowed ratio is 0 here and already has its warning
-      b.warn("training.budget_usd", sub("cost is %x the budget of $%", {ratio, tr.budget_usd}));
+      b.warn("training.budget_usd", "cost is " + format_number(ratio, 3) + "x the budget of " + format_usd(tr.budget_usd));
   }
   if (tr.budget_usd > 0 && price <= 0) {
     // Free compute: the budget limits neither tokens nor model size; no number is the right answer.

@@ -11,8 +11,10 @@
 
 #include "envelope/evaluate.hpp"
 #include "envelope/examples.hpp"
+#include "envelope/format.hpp"
 #include "envelope/formulas.hpp"
 #include "envelope/term.hpp"
+#include "envelope/validation.hpp"
 
 using namespace envelope;
 
@@ -250,4 +252,39 @@ TEST_CASE("a term carries its value and its text through arithmetic", "[basis]")
   const Term d = Term(5) - (Term(3) - Term(1));
   CHECK(d.text == "5 - (3 - 1)");
   CHECK(Arithmetic(d.text).run().value() == d.value);
+}
+
+// Readable beats precise-looking, in warnings too: Q5's "cost is 5.235x the budget of $5e5" and
+// gpt-oss's "below Chinchilla-optimal tokens (2.336e12)" read as "5.24x the budget of $500 k" and
+// "(2.34 T)". Every warning of every example and validation case is checked.
+TEST_CASE("warnings print their numbers readably, never in scientific notation", "[basis]") {
+  CHECK(format_message_number(131072) == "131,072");
+  CHECK(format_message_number(2048) == "2,048");
+  CHECK(format_message_number(2.336e12) == "2.34 T");
+  CHECK(format_message_number(5e5) == "500,000");
+  CHECK(format_message_number(5.235) == "5.24");
+  CHECK(substitute_message("% of %", {3, 1.5e9}) == "3 of 1.5 B");
+  auto scientific = [](const std::string& text) {
+    for (size_t i = 1; i + 1 < text.size(); ++i)
+      if ((text[i] == 'e' || text[i] == 'E') && std::isdigit(static_cast<unsigned char>(text[i - 1])) &&
+          (std::isdigit(static_cast<unsigned char>(text[i + 1])) ||
+           ((text[i + 1] == '+' || text[i + 1] == '-') && i + 2 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 2])))))
+        return true;
+    return false;
+  };
+  CHECK(scientific("the budget of $5e5"));
+  CHECK(scientific("tokens (2.336e+12)"));
+  CHECK_FALSE(scientific("Megatron-Bridge 26.04.01 gpt-oss-120b on 64 B200"));
+  std::vector<Scenario> scenarios;
+  for (const Example& e : examples()) scenarios.push_back(e.scenario);
+  for (const ValidationCase& c : validation_cases()) scenarios.push_back(c.scenario);
+  int warnings = 0;
+  for (const Scenario& s : scenarios) {
+    for (const Warning& w : evaluate(s).warnings) {
+      ++warnings;
+      INFO(w.path << ": " << w.message);
+      CHECK_FALSE(scientific(w.message));
+    }
+  }
+  CHECK(warnings >= 100);  // the check ran over real warnings
 }

@@ -23,6 +23,12 @@ std::string substitute_numbers(std::string_view pattern, std::initializer_list<d
                                std::string (*format)(double) = format_basis_number);
 // A number in a message (limits, assumptions): the stream default, %g with 6 significant digits.
 std::string format_short(double x);
+// A number in a warning as people read it: a whole number below a million in full with its
+// thousands grouped ("131,072", "2,048"), anything else to 3 significant digits with an SI suffix
+// ("2.34 T", "500 k", "5.24"), never "2.336e12".
+std::string format_message_number(double x);
+// substitute_numbers with format_message_number: the numbers of a warning's text.
+std::string substitute_message(std::string_view pattern, std::initializer_list<double> values);
 // A whole number with its thousands grouped: "2,048", "-123,456,789" (the nearest whole number).
 std::string format_grouped(double whole);
 std::string format_bytes(double bytes, bool binary);
