@@ -345,7 +345,7 @@ void draw_planner(App& app) {
           ImGui::TableNextColumn();
           ImGui::TextUnformatted(!o.fits ? "does not fit" : o.priced ? format_usd(o.monthly_usd).c_str() : "no price");
           ImGui::TableNextColumn();
-          ImGui::Text("%.3g", o.usd_per_million_tokens);
+          ImGui::TextUnformatted(format_number(o.usd_per_million_tokens, 3).c_str());  // "1.23 k", never 1.23e+03
           ImGui::TableNextColumn();
           if (o.tensor_parallel > 0 && ImGui::SmallButton("use")) use_option(app, o);
           ImGui::PopID();
