@@ -19,19 +19,19 @@ Problem first_conflict(const Scenario& s, const Catalog& c) {
   // preset's kv_heads down with it).
   if (a.kv_heads > a.heads)
     return {m.kv_heads ? "model.kv_heads" : "model.heads",
-            "kv_heads " + format_g4(a.kv_heads) + " is more than the " + format_g4(a.heads) +
+            "kv_heads " + format_message_number(a.kv_heads) + " is more than the " + format_message_number(a.heads) +
                 " attention heads (each KV head serves one or more query heads)"};
   // A token is routed to experts_per_token of the experts (Shazeer et al. 2017): k <= E. experts = 0
   // makes the model dense, where k is unused.
   if (a.experts_per_token > a.experts && (m.experts_per_token || a.experts > 0))
     return {m.experts_per_token ? "model.experts_per_token" : "model.experts",
-            "experts_per_token " + format_g4(a.experts_per_token) + " is more than the " + format_g4(a.experts) +
+            "experts_per_token " + format_message_number(a.experts_per_token) + " is more than the " + format_message_number(a.experts) +
                 " experts (model.experts) a token can be routed to"};
   if (m.active_params) {
     const Architecture r = resolved_architecture(s, c);
     const double total = m.params ? *m.params : params_total(r);
     if (*m.active_params > total)
-      return {"model.active_params", "active_params " + format_g4(*m.active_params) + " is more than the " + format_g4(total) +
+      return {"model.active_params", "active_params " + format_message_number(*m.active_params) + " is more than the " + format_message_number(total) +
                                          " parameters of the model" + (m.params ? " (model.params)" : "")};
   }
   return {};

@@ -254,7 +254,7 @@ std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, cons
     out += "rank  layout                                                         step s   MFU   GB/GPU   days      cost\n";
     int i = 0;
     for (const TrainingPlan& p : t->ranked) {
-      std::snprintf(buf, sizeof buf, "%4d  %-62s %7.3g %4.0f%% %7.1f %6.1f %9s\n", ++i, describe_layout(p.layout).c_str(), p.step_seconds,
+      std::snprintf(buf, sizeof buf, "%4d  %-62s %7s %4.0f%% %7.1f %6.1f %9s\n", ++i, describe_layout(p.layout).c_str(), format_number(p.step_seconds, 3).c_str(),
                     100 * p.model_flops_utilization, p.total_bytes / 1e9, p.train_seconds / 86400, unpriced ? "no price" : format_usd(p.cost_usd).c_str());
       out += buf;
     }

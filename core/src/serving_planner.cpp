@@ -45,11 +45,11 @@ bool feasible(const Report& r) { return r.value("serving.meets_targets") == 1; }
 
 std::string miss_reason(const Report& r, double ttft_target, double tp, double ep, const std::string& gpu) {
   if (r.value("memory.inference.fits") != 1)
-    return "does not fit: weights + KV cache of one sequence need " + format_g4(r.value("memory.inference.gpus_to_fit")) +
-           " GPUs, more than TP " + format_g4(tp) + (ep > 1 ? " x EP " + format_g4(ep) : "") + " x " + gpu;
+    return "does not fit: weights + KV cache of one sequence need " + format_message_number(r.value("memory.inference.gpus_to_fit")) +
+           " GPUs, more than TP " + format_message_number(tp) + (ep > 1 ? " x EP " + format_message_number(ep) : "") + " x " + gpu;
   if (r.value("serving.ttft_seconds") > ttft_target)
-    return "misses the time-to-first-token target even at batch 1 (" + format_g4(r.value("serving.ttft_seconds")) + " s)";
-  return "misses the time-per-token target even at batch 1 (" + format_g4(r.value("serving.tpot_seconds") * 1e3) + " ms)";
+    return "misses the time-to-first-token target even at batch 1 (" + format_seconds(r.value("serving.ttft_seconds")) + ")";
+  return "misses the time-per-token target even at batch 1 (" + format_seconds(r.value("serving.tpot_seconds")) + ")";
 }
 
 // Largest batch in [1, hi] whose report passes `ok`, given ok(at(1)) (feasibility only gets worse as
@@ -95,8 +95,8 @@ ServingOption disaggregated_option(Scenario x, const Catalog& c, const ServingOp
     const double lo = largest_feasible_batch(std::max(1.0, r.value("serving.disaggregated.decode_max_batch")), r, at, ok);
     opt.meets_targets = true;
     opt.batch = lo;
-    opt.note = std::string("disaggregated: ") + format_g4(r.value("serving.disaggregated.prefill_replicas")) + " prefill + " +
-               format_g4(r.value("serving.disaggregated.decode_replicas")) + " decode replicas; decode batch limited by " +
+    opt.note = std::string("disaggregated: ") + format_message_number(r.value("serving.disaggregated.prefill_replicas")) + " prefill + " +
+               format_message_number(r.value("serving.disaggregated.decode_replicas")) + " decode replicas; decode batch limited by " +
                (lo >= r.value("serving.disaggregated.decode_max_batch") ? "KV-cache memory" : "the time-per-token target");
   }
   opt.max_batch = r.value("serving.disaggregated.decode_max_batch");
@@ -275,7 +275,7 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
         ServingOption opt;
         opt.gpu = acc->id;
         opt.weights = w;
-        opt.note = tried == 0 ? "no tensor-parallel degree tried divides the " + format_g4(arch.heads) + " attention heads"
+        opt.note = tried == 0 ? "no tensor-parallel degree tried divides the " + format_message_number(arch.heads) + " attention heads"
                               : last_reason + " (largest tensor parallel tried)";
         res.ranked.push_back(opt);
       }

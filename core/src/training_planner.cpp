@@ -158,10 +158,10 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
     char moe[64] = "";
     if (b.moe_work_seconds > 0) std::snprintf(moe, sizeof moe, "MoE work %.0f%%, ", 100 * b.moe_work_seconds / b.step_seconds);
     std::snprintf(buf, sizeof buf,
-                  "%s: step %.3g s = compute %.0f%%, %spipeline bubble %.0f%%, tensor-parallel all-reduces %.0f%%, "
+                  "%s: step %s = compute %.0f%%, %spipeline bubble %.0f%%, tensor-parallel all-reduces %.0f%%, "
                   "context-parallel ring %.0f%%, expert all-to-all %.0f%%, pipeline sends %.0f%%, "
                   "exposed data-parallel all-reduce %.0f%%; %.0f GB per GPU of %.0f GB usable (%.0f%% of %.0f GB); MFU %.0f%%.",
-                  describe_layout(b.layout).c_str(), b.step_seconds, 100 * b.compute_seconds / b.step_seconds, moe,
+                  describe_layout(b.layout).c_str(), format_seconds(b.step_seconds).c_str(), 100 * b.compute_seconds / b.step_seconds, moe,
                   100 * b.bubble_seconds / b.step_seconds, 100 * b.tensor_parallel_seconds / b.step_seconds,
                   100 * b.context_parallel_seconds / b.step_seconds, 100 * b.expert_parallel_seconds / b.step_seconds,
                   100 * b.pipeline_p2p_seconds / b.step_seconds, 100 * b.data_parallel_exposed_seconds / b.step_seconds,
@@ -170,10 +170,10 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
     res.why_best = buf;
   } else if (res.considered == 0) {
     // Nothing to cost: every data-parallel degree N / (TP x PP) leaves the global batch unsplittable.
-    res.why_best = "No layout splits the global batch of " + format_g4(B) + " sequences over " + std::to_string(N) +
+    res.why_best = "No layout splits the global batch of " + format_message_number(B) + " sequences over " + std::to_string(N) +
                    " GPUs: data parallel (GPUs / (tensor x pipeline parallel)) must divide the batch, and tensor and "
-                   "pipeline parallel must divide the heads (" + format_g4(x.arch.heads) + ") and fit the layers (" +
-                   format_g4(x.arch.layers) + "). Choose a GPU count or planner.global_batch with a common factor.";
+                   "pipeline parallel must divide the heads (" + format_message_number(x.arch.heads) + ") and fit the layers (" +
+                   format_message_number(x.arch.layers) + "). Choose a GPU count or planner.global_batch with a common factor.";
   } else {
     res.why_best = "No layout fits in " + format_bytes(x.gpu.memory_bytes, false) + " per GPU with " + std::to_string(N) +
                    " GPUs: add GPUs or use a larger-memory accelerator.";

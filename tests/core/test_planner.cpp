@@ -3,6 +3,7 @@
 // within 15% of the planner's best layout. Plus the seed's serving questions through the serving
 // planner, with the seed's arithmetic errors named.
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <chrono>
 #include <string>
 
@@ -118,6 +119,40 @@ TEST_CASE("planner: a model that cannot fit says so, with the memory each family
   CHECK(r.why_best.find("No layout fits") != std::string::npos);
   REQUIRE(!r.rejected.empty());
   CHECK(r.rejected.front().reason.find("memory") == 0);
+}
+
+TEST_CASE("planner: its explanations print numbers readably (a 4-minute step, a 16,384-sequence batch)", "[planner]") {
+  // printf's %.3g and %.4g printed a 232 s step as "232 s" but a 1,500 s one as "1.5e+03 s", and a 16,384
+  // batch as "1.638e+04".
+  auto scientific = [](const std::string& t) {
+    for (size_t i = 1; i + 1 < t.size(); ++i)
+      if ((t[i] == 'e' || t[i] == 'E') && std::isdigit(static_cast<unsigned char>(t[i - 1])) &&
+          (std::isdigit(static_cast<unsigned char>(t[i + 1])) || t[i + 1] == '+' || t[i + 1] == '-'))
+        return true;
+    return false;
+  };
+  Scenario s;
+  s.model.preset = "llama-3.1-70b";
+  s.hardware.gpu = "h100-sxm";
+  s.hardware.count = 64;
+  TrainingPlannerOptions o;
+  o.global_batch = 4096;
+  const TrainingPlannerResult slow = plan_training(s, o);
+  REQUIRE(!slow.ranked.empty());
+  REQUIRE(slow.ranked.front().step_seconds > 100);
+  INFO(slow.why_best);
+  CHECK(slow.why_best.find(" min = compute") != std::string::npos);
+  CHECK_FALSE(scientific(slow.why_best));
+  // 53 GPUs: no data-parallel degree divides 16,384 sequences, and 53 is more pipeline stages than
+  // GPT-2 XL's 48 layers and no divisor of its 25 heads.
+  s.model.preset = "gpt2-xl";
+  s.hardware.count = 53;
+  o.global_batch = 16384;
+  const TrainingPlannerResult none = plan_training(s, o);
+  REQUIRE(none.ranked.empty());
+  INFO(none.why_best);
+  CHECK(none.why_best.find("global batch of 16,384 sequences") != std::string::npos);
+  CHECK_FALSE(scientific(none.why_best));
 }
 
 TEST_CASE("planner: 4,096 GPUs for a 405B model plans well within 100 ms", "[planner]") {
