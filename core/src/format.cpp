@@ -231,7 +231,10 @@ std::string format_g4(double x) { return g4(x, false); }
 
 std::string format_short(double x) {
   // %g with 6 significant digits (what a stream prints by default); snprintf keeps libc++'s
-  // iostreams and locales out of the wasm (docs/performance.md).
+  // iostreams and locales out of the wasm (docs/performance.md). Where %g would switch to an
+  // exponent (1e+15, 5e-05), the readable form with the same 6 digits ("1 x 10^15", "1.5 B").
+  const double a = std::fabs(x);
+  if (std::isfinite(x) && x != 0 && (a >= 1e6 || a < 1e-4)) return format_number(x, 6);
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", x);
   return buf;

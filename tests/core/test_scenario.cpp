@@ -69,6 +69,13 @@ TEST_CASE("limits: negative, zero, absurd and non-integer values are refused", "
   CHECK(has_problem(load_scenario_json(R"({"version":"one"})"), "version"));
   CHECK(has_problem(load_scenario_json(R"({"version":99})"), "version"));
   CHECK(load_scenario_json(R"({"inference":{"batch":64}})").problems.empty());
+  // The message shows the value and the limits readably: "5 x 10^20 is not within [0, 1 x 10^16]",
+  // not %g's "5e+20 ... 1e+16".
+  const LoadResult big = load_scenario_json(R"({"training":{"tokens":5e20}})");
+  REQUIRE(big.problems.size() == 1);
+  INFO(big.problems[0].message);
+  CHECK(big.problems[0].message.find("5 x 10^20") != std::string::npos);
+  CHECK(big.problems[0].message.find("e+") == std::string::npos);
 }
 
 TEST_CASE("names are limited in characters (code points), not bytes", "[scenario][validation]") {

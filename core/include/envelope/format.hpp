@@ -21,7 +21,8 @@ std::string format_basis_number(double x);
 // chain of string appends.
 std::string substitute_numbers(std::string_view pattern, std::initializer_list<double> values,
                                std::string (*format)(double) = format_basis_number);
-// A number in a message (limits, assumptions): the stream default, %g with 6 significant digits.
+// A number in a message (limits, assumptions): the stream default, %g with 6 significant digits,
+// but never an exponent (format_number with 6 digits there: "1 x 10^15", "2.5 B").
 std::string format_short(double x);
 // A number in a warning as people read it: a whole number below a million in full with its
 // thousands grouped ("131,072", "2,048"), anything else to 3 significant digits with an SI suffix
