@@ -70,6 +70,11 @@ double host_transfer_seconds_per_step(double bytes, double host_link_bytes_per_s
   return host_link_bytes_per_s > 0 ? bytes / collective_bytes_per_s(host_link_bytes_per_s, false) : 0.0;
 }
 
+double host_optimizer_seconds_per_step(double trainable_params, double gpus, double params_per_second_per_host) {
+  if (gpus <= 0 || params_per_second_per_host <= 0) return 0.0;
+  return trainable_params * std::min(gpus, kGpusPerHost) / gpus / params_per_second_per_host;
+}
+
 double finetune_flops(double params_active, double adapter_params, double tokens, bool full, bool checkpointing) {
   const double recompute = checkpointing ? 2.0 * params_active * tokens : 0.0;
   if (full) return 6.0 * params_active * tokens + recompute;
@@ -260,8 +265,10 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
     e.warnings.push_back({"finetune.fits", "fine-tuning state does not fit in " + gpu.name + " memory (" + g(total / kGB) +
                                                " GB per GPU); use QLoRA, more GPUs with sharding, a smaller micro-batch, "
                                                "gradient checkpointing, the optimizer step in backward or CPU offload"});
-  if (host_step)
-    e.warnings.push_back({"finetune.memory.host_bytes", "offloaded optimizer: the time leaves out its step on the CPU"});
+  if (offload)  // ZeRO-Offload's CPU step is costed below; FSDP CPU offload's is not (docs/calibration.md)
+    e.warnings.push_back({"finetune.memory.host_bytes",
+                          "FSDP CPU offload: the time leaves out the optimizer step on the CPU (torchtune's measured "
+                          "Llama 3.1 70B run leaves little time for one; ZeRO-Offload's is costed)"});
 
   // ------------------------------------------------------------ compute, time and cost
   const double tokens = add("finetune.tokens", f.dataset_tokens * f.epochs, "tokens", "dataset_tokens x epochs",
@@ -349,6 +356,25 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
                             "no host-link figure for " + gpu.name + ": the offloaded or paged state's transfers are not in the "
                                                                     "time (hardware.host_link_gbps)"});
   }
+  // ZeRO-Offload: the optimizer step on the host's CPUs, after the backward pass (the GPUs wait).
+  double host_optimizer_secs = 0;
+  if (offload_opt) {
+    const double rate = f.host_optimizer_params_per_second.value_or(kHostOptimizerParamsPerSecond);
+    const double ranks = std::min(n, kGpusPerHost);
+    const double per_step = add(
+        "finetune.host_optimizer_seconds_per_step", host_optimizer_seconds_per_step(trainable, n, rate), "s",
+        "trainable_params x min(GPUs, 8) / GPUs / host optimizer rate (the ranks of one host step their shards together)",
+        sub("% x % / % / %", {trainable, ranks, n, rate}),
+        zero_offload_src + "; CPU-Adam after the backward pass, the GPUs waiting (Ren et al. 2021 sec. 4.1); rate " +
+            (f.host_optimizer_params_per_second
+                 ? std::string("the scenario's finetune.host_optimizer_params_per_second")
+                 : "the median of two DeepSpeed runs on dual-socket A100 hosts (DeepSpeed blogs/zenflow-corebinding, "
+                   "DeepSpeedExamples DeepSpeed-ZenFlow; docs/calibration.md)") +
+            " per host of up to 8 GPUs");
+    host_optimizer_secs = add("finetune.host_optimizer_seconds", steps * per_step, "s",
+                              "steps_per_gpu x host_optimizer_seconds_per_step", sub("% x %", {steps, per_step}),
+                              "one optimizer step per micro-batch (no gradient accumulation); not overlapped with the GPUs");
+  }
   // QLoRA: the NF4 weights' dequantization, per forward and backward pass of a micro-batch on each
   // GPU (weight traffic, independent of the micro-batch's tokens), added to the compute time.
   double dequant_secs = 0;
@@ -375,17 +401,20 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
     dequant_secs = add("finetune.qlora_dequantize_seconds", steps * per_step, "s", "steps_per_gpu x qlora_dequantize_seconds_per_step",
                        sub("% x %", {steps, per_step}), "serial with the matmuls on the GPU's stream (bitsandbytes)");
   }
-  const double secs = add("finetune.wall_seconds", compute_secs + dequant_secs + host_secs, "s",
+  const double secs = add("finetune.wall_seconds", compute_secs + dequant_secs + host_secs + host_optimizer_secs, "s",
                           std::string("FLOPs / (GPUs x peak x MFU)") + (qlora ? " + qlora_dequantize_seconds" : "") +
-                              (host_secs > 0 ? " + host_transfer_seconds" : ""),
+                              (host_secs > 0 ? " + host_transfer_seconds" : "") +
+                              (host_optimizer_secs > 0 ? " + host_optimizer_seconds" : ""),
                           sub("% / (% x % x %)", {flops, n, peak, mfu}) + (qlora ? sub(" + %", {dequant_secs}) : "") +
-                              (host_secs > 0 ? sub(" + %", {host_secs}) : ""),
+                              (host_secs > 0 ? sub(" + %", {host_secs}) : "") +
+                              (host_optimizer_secs > 0 ? sub(" + %", {host_optimizer_secs}) : ""),
                           (low_precision ? "seed Q1 at the " + f.dtype +
                                                " dense peak (finetune.dtype; every GEMM, frozen base included, at that "
                                                "precision; Transformer Engine)"
                                          : std::string("seed Q1 at the bf16 dense peak")) +
                               (qlora ? "; + NF4 dequantization (QLoRA section 3)" : "") +
-                              (host_secs > 0 ? "; + host-link transfers" : ""));
+                              (host_secs > 0 ? "; + host-link transfers" : "") +
+                              (host_optimizer_secs > 0 ? "; + the optimizer step on the host (ZeRO-Offload)" : ""));
   if (qlora)
     add("finetune.qlora_dequantize_share", secs > 0 ? dequant_secs / secs : 0.0, "1", "qlora_dequantize_seconds / wall_seconds",
         sub("% / %", {dequant_secs, secs}), "large at small micro-batches (weight traffic per step), small at large ones");

@@ -217,6 +217,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.flag("finetune.optimizer_in_backward", ft.optimizer_in_backward);
   v.flag("finetune.cpu_offload", ft.cpu_offload);
   v.flag("finetune.offload_optimizer", ft.offload_optimizer);
+  v.optional("finetune.host_optimizer_params_per_second", ft.host_optimizer_params_per_second, {1e6, 1e13});
   v.optional("finetune.mfu", ft.mfu, eff);
   v.text("finetune.dtype", ft.dtype, {"bf16", "fp8", "fp4"}, 8);
   v.text("finetune.fp8_scaling", ft.fp8_scaling, {"tensor", "mx"}, 8);

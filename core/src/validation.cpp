@@ -238,6 +238,7 @@ std::string_view error_category_view(std::string_view p) {
           p == "finetune.gpu_hours" || p == "finetune.cost_usd")
         return "finetune-time";
       if (p == "finetune.qlora_dequantize_seconds_per_step" || p == "finetune.qlora_dequantize_seconds") return "qlora-dequantize";
+      if (p == "finetune.host_optimizer_seconds_per_step" || p == "finetune.host_optimizer_seconds") return "host-optimizer-step";
       return "";
     case 'm':
       return p.find("fits") == std::string_view::npos ? "memory" : "";

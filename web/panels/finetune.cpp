@@ -4,6 +4,7 @@
 #include "../panels.hpp"
 #include "../ui.hpp"
 #include "envelope/catalog.hpp"
+#include "envelope/finetune.hpp"
 #include "envelope/format.hpp"
 #include "envelope/setup.hpp"
 #include "imgui.h"
@@ -71,6 +72,11 @@ void draw_finetune(App& app) {
     if (host_traffic)
       input_field(app, "host link GB/s", "hardware.host_link_gbps",
                   resolved_accelerator(s, Catalog::builtin()).host_link_bytes_per_s / 1e9);
+    if (f.offload_optimizer && !f.cpu_offload) {
+      input_field(app, "host optimizer params/s", "finetune.host_optimizer_params_per_second", kHostOptimizerParamsPerSecond);
+      ImGui::SetItemTooltip("parameters per second one host's CPUs step (DeepSpeed CPU-Adam, up to 8 GPUs a host); default "
+                            "1.5 B, the median of two DeepSpeed runs on dual-socket A100 hosts");
+    }
     input_field(app, "micro-batch", "finetune.micro_batch");
     input_field(app, "sequence length", "finetune.seq_len");
     input_field(app, "dataset tokens", "finetune.dataset_tokens");
@@ -104,6 +110,10 @@ void draw_finetune(App& app) {
       result_row(app, "FLOPs", "finetune.flops");
       if (f.dtype != "bf16") result_row(app, "Kernel ratio to bf16", "finetune.precision_kernel_ratio");
       if (host_traffic) result_row(app, "Host transfers", "finetune.host_transfer_seconds");
+      if (f.offload_optimizer && !f.cpu_offload) {
+        result_row(app, "Host optimizer / step", "finetune.host_optimizer_seconds_per_step");
+        result_row(app, "Host optimizer", "finetune.host_optimizer_seconds");
+      }
       if (f.method == "qlora") {
         result_row(app, "NF4 dequantization / step", "finetune.qlora_dequantize_seconds_per_step");
         result_row(app, "Dequantization share", "finetune.qlora_dequantize_share");

@@ -80,6 +80,22 @@ double cpu_offload_gpu_weight_bytes(double root_params, double layer_params, dou
 // not overlapped with compute.
 double host_transfer_seconds_per_step(double bytes, double host_link_bytes_per_s);
 
+// ZeRO-Offload's optimizer step runs on the host CPUs (DeepSpeed CPU-Adam) after the backward pass,
+// the GPUs waiting for it (Ren et al. 2021, arXiv:2101.06840, sec. 4.1, the single-GPU schedule;
+// DeepSpeed's ZenFlow blog: >60% of a Llama 2 7B step on 4 A100 is GPU idle time). Each GPU's rank
+// steps its shard of the trainable parameters; the ranks of one host (up to kGpusPerHost, an HGX /
+// DGX node) share its cores and memory, so a host steps trainable x min(GPUs, 8) / GPUs parameters
+// at its rate: seconds = that / params_per_second_per_host.
+inline constexpr double kGpusPerHost = 8;
+// The default rate, parameters per second per host: the median (of two) of what two DeepSpeed
+// measurements on dual-socket A100 hosts imply (docs/calibration.md, 'ZeRO-Offload's CPU step'):
+// Qwen2.5-3B on 2 A100 40GB, 2.887 s a step (DeepSpeed blogs/zenflow-corebinding, AMD EPYC 7742 x 2):
+// 1.32e9 once the model's GPU compute and PCIe transfers are taken off; Llama 2 7B on 2 GPUs, a full
+// update "nearly 4 seconds" (DeepSpeedExamples training/DeepSpeed-ZenFlow/finetuning/README.md):
+// 1.68e9. tests/core/test_finetune.cpp recomputes both and holds this constant to their median.
+inline constexpr double kHostOptimizerParamsPerSecond = 1.50e9;
+double host_optimizer_seconds_per_step(double trainable_params, double gpus, double params_per_second_per_host);
+
 // Compute of one pass over `tokens` tokens. A training step is a forward pass (2 FLOPs per parameter
 // per token) and a backward pass that multiplies by each weight twice: once for the gradient of the
 // activations, once for the gradient of the weight (Kaplan et al. 2020, section 2.1: 6 N per token).

@@ -326,6 +326,9 @@ struct FinetuneSection {
   // ZeRO-Offload (DeepSpeed offload_optimizer): optimizer states, fp32 master weights and gradients in
   // host RAM, the optimizer step on the CPU; the 16-bit weights stay on the GPU.
   bool offload_optimizer = false;
+  // ZeRO-Offload: parameters per second the host's CPUs step (DeepSpeed CPU-Adam, per host of up to 8
+  // GPUs); unset: kHostOptimizerParamsPerSecond (finetune.hpp, from two DeepSpeed measurements).
+  std::optional<double> host_optimizer_params_per_second;
   std::optional<double> mfu;                 // unset: the hardware's default training MFU (x the precision's kernel ratio)
   // Compute precision of the GEMMs: bf16 | fp8 | fp4 (Transformer Engine style, as training.dtype):
   // the peak at that precision and training's fitted fp8/fp4 vs bf16 kernel-efficiency ratio.
