@@ -321,7 +321,16 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
               eff.source + gain_source + "; as a share of the " + f.dtype + " dense peak");
   const double peak = peak_flops_at(s.hardware, gpu, compute);
   const double compute_secs = training_seconds(flops, n, peak, mfu);
-  // Host traffic per optimizer step (one a micro-batch: no gradient accumulation), one kind at a time.
+  // Host traffic per micro-batch (a forward and backward pass), one kind at a time. What moves once
+  // per optimizer step (ZeRO-Offload's updated weights, paged states) is spread over the
+  // finetune.gradient_accumulation micro-batches of a step.
+  const double ga = std::max(1.0, f.gradient_accumulation);
+  const std::string per_ga = ga > 1 ? " / gradient_accumulation" : "", per_ga_num = ga > 1 ? sub(" / %", {ga}) : "";
+  if (ga > 1 && f.optimizer_in_backward)
+    e.warnings.push_back({"finetune.gradient_accumulation",
+                          "the optimizer step in backward applies each gradient as it is computed, so it cannot accumulate "
+                          "them (torchtune refuses optimizer_in_bwd with gradient_accumulation_steps > 1); the estimate "
+                          "still counts one optimizer step per " + format_message_number(ga) + " micro-batches"});
   struct HostTraffic {
     double bytes = 0;
     std::string formula, numbers, source;
@@ -330,13 +339,13 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
     host = {(2.0 * (base_all + adapter * abytes) + trainable * gbytes) / shard,
             "(2 x (weights + adapters) + trainable_params x grad bytes)" + shard_txt,
             sub("(2 x (% + %) + % x %)", {base_all, adapter * abytes, trainable, gbytes}) + shard_txt,
-            offload_src + "; the weight shard to the GPU for the forward and the backward, the gradient shard back"};
-  else if (offload_opt)  // ZeRO-Offload: the gradients down, the updated trainable weights (the same width) back up
-    host = {trainable * (gbytes + gbytes) / shard, "trainable_params x (grad bytes + weight bytes)" + shard_txt,
-            sub("% x (% + %)", {trainable, gbytes, gbytes}) + shard_txt,
-            zero_offload_src + "; the gradients to the CPU, the updated weights back"};
+            offload_src + "; the weight shard to the GPU for the forward and the backward, the gradient shard back, every micro-batch"};
+  else if (offload_opt)  // ZeRO-Offload: the gradients down every micro-batch, the updated weights back up once a step
+    host = {trainable * (gbytes + gbytes / ga) / shard, "trainable_params x (grad bytes + weight bytes" + per_ga + ")" + shard_txt,
+            sub("% x (% + %", {trainable, gbytes, gbytes}) + per_ga_num + ")" + shard_txt,
+            zero_offload_src + "; the gradients to the CPU every micro-batch (accumulated there), the updated weights back once an optimizer step"};
   else if (paged_out > 0)  // paged optimizer states that do not fit: to the GPU for the step and back
-    host = {2.0 * paged_out, "2 x optimizer_paged_to_host (to the GPU and back)", sub("2 x %", {paged_out}),
+    host = {2.0 * paged_out / ga, "2 x optimizer_paged_to_host (to the GPU and back)" + per_ga, sub("2 x %", {paged_out}) + per_ga_num,
             "paged optimizer: the states that do not fit move in for the optimizer step and out again"};
   double steps = 0;
   if (qlora || host.bytes > 0)
@@ -371,9 +380,11 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
                  : "the median of two DeepSpeed runs on dual-socket A100 hosts (DeepSpeed blogs/zenflow-corebinding, "
                    "DeepSpeedExamples DeepSpeed-ZenFlow; docs/calibration.md)") +
             " per host of up to 8 GPUs");
-    host_optimizer_secs = add("finetune.host_optimizer_seconds", steps * per_step, "s",
-                              "steps_per_gpu x host_optimizer_seconds_per_step", sub("% x %", {steps, per_step}),
-                              "one optimizer step per micro-batch (no gradient accumulation); not overlapped with the GPUs");
+    host_optimizer_secs = add("finetune.host_optimizer_seconds", steps / ga * per_step, "s",
+                              "steps_per_gpu" + per_ga + " x host_optimizer_seconds_per_step",
+                              sub("%", {steps}) + per_ga_num + sub(" x %", {per_step}),
+                              "one optimizer step per " + std::string(ga > 1 ? "finetune.gradient_accumulation micro-batches" : "micro-batch") +
+                                  "; not overlapped with the GPUs");
   }
   // QLoRA: the NF4 weights' dequantization, per forward and backward pass of a micro-batch on each
   // GPU (weight traffic, independent of the micro-batch's tokens), added to the compute time.

@@ -207,6 +207,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.text("finetune.target_modules", ft.target_modules, {"qv", "attention", "all-linear"}, 16);
   v.flag("finetune.gradient_checkpointing", ft.gradient_checkpointing);
   v.number("finetune.micro_batch", ft.micro_batch, {1, 65536, true});
+  v.number("finetune.gradient_accumulation", ft.gradient_accumulation, {1, 65536, true});
   v.number("finetune.seq_len", ft.seq_len, {1, 1e7, true, "tokens"});
   v.number("finetune.dataset_tokens", ft.dataset_tokens, {0, 1e15, false, "tokens"});
   v.number("finetune.epochs", ft.epochs, {0, 1e4});

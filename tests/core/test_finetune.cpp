@@ -758,3 +758,54 @@ TEST_CASE("ZeRO-Offload's optimizer step runs on the host at the median rate of 
   REQUIRE(bad.problems.size() == 1);
   CHECK(bad.problems.front().path == "finetune.host_optimizer_params_per_second");
 }
+
+TEST_CASE("finetune.gradient_accumulation spreads what moves once an optimizer step over its micro-batches", "[finetune]") {
+  // DeepSpeed's ZeRO-Offload sends each micro-batch's gradients to the host (accumulated there) and the
+  // updated weights back once an optimizer step, after the CPU step; paged optimizer states move for
+  // the step; FSDP CPU offload moves weights and gradients every micro-batch. Accumulating 8
+  // micro-batches per step divides the once-a-step work by 8 and leaves the per-micro-batch work.
+  const ValidationCase& qwen = ft_case("ft-time-deepspeed-offload-qwen25-3b-2xa100");
+  Scenario s = qwen.scenario;
+  CHECK(s.finetune.gradient_accumulation == 1);  // the default: one step per micro-batch, as before
+  const Report one = evaluate(s);
+  s.finetune.gradient_accumulation = 8;
+  const Report eight = evaluate(s);
+  const double P = at(one, "finetune.trainable_params"), shard = 2;
+  CHECK(at(one, "finetune.host_transfer_bytes_per_step") == Approx(P * (2 + 2) / shard));
+  CHECK(at(eight, "finetune.host_transfer_bytes_per_step") == Approx(P * (2 + 2.0 / 8) / shard));
+  CHECK(at(eight, "finetune.host_optimizer_seconds") == Approx(at(one, "finetune.host_optimizer_seconds") / 8));
+  CHECK(at(eight, "finetune.host_optimizer_seconds_per_step") == Approx(at(one, "finetune.host_optimizer_seconds_per_step")));
+  CHECK(at(eight, "finetune.flops") == Approx(at(one, "finetune.flops")));  // the same tokens, the same compute
+  CHECK(at(eight, "finetune.tokens_per_second") > 2.5 * at(one, "finetune.tokens_per_second"));
+  // FSDP CPU offload moves the same bytes every micro-batch whatever the accumulation.
+  Scenario f = finetune_only("llama-3.1-70b", "a100-80gb-sxm", 8);
+  f.finetune.method = "full";
+  f.finetune.cpu_offload = true;
+  const double fsdp_one = at(evaluate(f), "finetune.host_transfer_seconds");
+  f.finetune.gradient_accumulation = 8;
+  CHECK(at(evaluate(f), "finetune.host_transfer_seconds") == Approx(fsdp_one));
+  // Paged optimizer states cross once a step.
+  Scenario paged = finetune_only("llama-3-8b", "rtx-4090", 1);
+  paged.finetune.method = "full";
+  paged.finetune.optimizer = "paged-adamw-8bit";
+  paged.finetune.optimizer_in_backward = true;
+  paged.finetune.micro_batch = 2;
+  const Report p1 = evaluate(paged);
+  REQUIRE(at(p1, "finetune.memory.optimizer_paged_to_host_bytes") > 0);
+  CHECK_FALSE(has_warning(p1, "finetune.gradient_accumulation"));
+  paged.finetune.gradient_accumulation = 4;
+  const Report p4 = evaluate(paged);
+  CHECK(at(p4, "finetune.host_transfer_bytes_per_step") == Approx(at(p1, "finetune.host_transfer_bytes_per_step") / 4));
+  // The optimizer step in backward cannot accumulate (torchtune refuses the pair): a warning says so.
+  CHECK(has_warning(p4, "finetune.gradient_accumulation"));
+  // The field round-trips through a link; 0 and 2.5 are refused with the field named.
+  const LoadResult back = decode_link(encode_link_fragment(s));
+  REQUIRE(back.fatal.empty());
+  CHECK(back.scenario.finetune.gradient_accumulation == 8);
+  for (const char* bad : {R"({"version": 3, "finetune": {"gradient_accumulation": 0}})",
+                          R"({"version": 3, "finetune": {"gradient_accumulation": 2.5}})"}) {
+    const LoadResult r = load_scenario_json(bad);
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems.front().path == "finetune.gradient_accumulation");
+  }
+}

@@ -78,6 +78,9 @@ void draw_finetune(App& app) {
                             "1.5 B, the median of two DeepSpeed runs on dual-socket A100 hosts");
     }
     input_field(app, "micro-batch", "finetune.micro_batch");
+    input_field(app, "gradient accumulation", "finetune.gradient_accumulation");
+    ImGui::SetItemTooltip("micro-batches per optimizer step: ZeRO-Offload's CPU step and weight upload and paged "
+                          "optimizer states move once a step");
     input_field(app, "sequence length", "finetune.seq_len");
     input_field(app, "dataset tokens", "finetune.dataset_tokens");
     input_field(app, "epochs", "finetune.epochs");

@@ -310,6 +310,10 @@ struct FinetuneSection {
   std::string target_modules = "all-linear"; // qv | attention (q,k,v,o) | all-linear (+ gate, up, down)
   bool gradient_checkpointing = true;
   double micro_batch = 1;                    // sequences per GPU per step
+  // Micro-batches per optimizer step (gradient_accumulation_steps): the host-side work of an optimizer
+  // step (ZeRO-Offload's CPU step and weight upload, paged optimizer states) happens once per this many
+  // forward and backward passes.
+  double gradient_accumulation = 1;
   double seq_len = 2048;                     // tokens per sequence
   double dataset_tokens = 1e8;
   double epochs = 1;
