@@ -224,9 +224,14 @@ TEST_CASE("an estimate names the published runs of its model on its GPU that the
   // on those GPUs says how far off the model was there.
   const std::vector<BandGap>& gaps = band_gaps();
   REQUIRE(gaps.size() >= 10);
-  // Every stored gap is named on its own case's estimate, with its ratio as printed.
+  // Every stored gap is named on its own case's estimate, with its ratio as printed; its model and GPU
+  // are catalog ids (what band_gap_warnings compares), not aliases.
   for (const BandGap& g : gaps) {
     INFO(g.id);
+    REQUIRE(Catalog::builtin().find_model(g.model) != nullptr);
+    REQUIRE(Catalog::builtin().find_accelerator(g.gpu) != nullptr);
+    CHECK(Catalog::builtin().find_model(g.model)->id == g.model);
+    CHECK(Catalog::builtin().find_accelerator(g.gpu)->id == g.gpu);
     const ValidationCase& c = case_by_id(g.id);
     CHECK(!c.excluded.empty());
     CHECK(c.measured);
