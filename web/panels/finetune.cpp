@@ -67,7 +67,8 @@ void draw_finetune(App& app) {
     input_flag(app, "CPU offload", f.cpu_offload);
     ImGui::SetItemTooltip("FSDP CPU offload: weights, gradients and optimizer states in host RAM");
     input_flag(app, "optimizer offload (ZeRO-Offload)", f.offload_optimizer);
-    ImGui::SetItemTooltip("DeepSpeed offload_optimizer: optimizer states, fp32 master and gradients in host RAM, weights on the GPU");
+    ImGui::SetItemTooltip("DeepSpeed offload_optimizer: optimizer states, fp32 master and gradients in host RAM, weights on the "
+                          "GPU; the optimizer steps on the host's CPUs after each backward pass");
     const bool host_traffic = f.cpu_offload || f.offload_optimizer || f.optimizer == "paged-adamw-8bit";
     if (host_traffic)
       input_field(app, "host link GB/s", "hardware.host_link_gbps",
