@@ -26,6 +26,19 @@ inline const ValidationCase& validation_case(const std::string& id) {
   return validation_cases().front();
 }
 
+// Where `text` shows a number in scientific notation ("6.738e+09", "$5e5"): the index of the 'e' or
+// 'E' after a digit and before a digit or a signed digit; npos where there is none. Users read
+// "6.74 B", never 6.738e+09 (issue 13).
+inline size_t scientific_notation_at(const std::string& text) {
+  auto digit = [&](size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+  for (size_t i = 1; i + 1 < text.size(); ++i)
+    if ((text[i] == 'e' || text[i] == 'E') && digit(i - 1) &&
+        (digit(i + 1) || ((text[i + 1] == '+' || text[i + 1] == '-') && digit(i + 2))))
+      return i;
+  return std::string::npos;
+}
+inline bool has_scientific_notation(const std::string& text) { return scientific_notation_at(text) != std::string::npos; }
+
 inline Scenario example_scenario(const std::string& id) {
   const Example* e = find_example(id);
   REQUIRE(e != nullptr);

@@ -15,6 +15,7 @@
 #include "envelope/formulas.hpp"
 #include "envelope/term.hpp"
 #include "envelope/validation.hpp"
+#include "helpers.hpp"
 
 using namespace envelope;
 
@@ -264,14 +265,7 @@ TEST_CASE("warnings print their numbers readably, never in scientific notation",
   CHECK(format_message_number(5e5) == "500,000");
   CHECK(format_message_number(5.235) == "5.24");
   CHECK(substitute_message("% of %", {3, 1.5e9}) == "3 of 1.5 B");
-  auto scientific = [](const std::string& text) {
-    for (size_t i = 1; i + 1 < text.size(); ++i)
-      if ((text[i] == 'e' || text[i] == 'E') && std::isdigit(static_cast<unsigned char>(text[i - 1])) &&
-          (std::isdigit(static_cast<unsigned char>(text[i + 1])) ||
-           ((text[i + 1] == '+' || text[i + 1] == '-') && i + 2 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 2])))))
-        return true;
-    return false;
-  };
+  const auto scientific = envelope::test::has_scientific_notation;
   CHECK(scientific("the budget of $5e5"));
   CHECK(scientific("tokens (2.336e+12)"));
   CHECK_FALSE(scientific("Megatron-Bridge 26.04.01 gpt-oss-120b on 64 B200"));

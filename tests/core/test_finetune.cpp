@@ -685,22 +685,13 @@ TEST_CASE("ZeRO-Offload trains a 13B model on one 32 GB V100, where PyTorch alon
   CHECK(at(offloaded, "finetune.host_transfer_bytes_per_step") == Approx(P * (2 + 2)));
 }
 
-namespace {
-const ValidationCase& ft_case(const std::string& id) {
-  for (const ValidationCase& c : validation_cases())
-    if (c.id == id) return c;
-  FAIL("no validation case " << id);
-  return validation_cases().front();
-}
-}  // namespace
-
 TEST_CASE("ZeRO-Offload's optimizer step runs on the host at the median rate of two DeepSpeed runs, each within tolerance "
           "when the rate comes from the other alone",
           "[finetune][validation]") {
   // Until round 17 the time left the CPU step out (a warning said so): Qwen2.5-3B on 2 A100 came out
   // 0.55 s a step against DeepSpeed's measured 2.887 s, 5.3x too fast.
-  const ValidationCase& qwen = ft_case("ft-time-deepspeed-offload-qwen25-3b-2xa100");
-  const ValidationCase& llama = ft_case("host-step-zenflow-llama-2-7b-2xa100");
+  const ValidationCase& qwen = validation_case("ft-time-deepspeed-offload-qwen25-3b-2xa100");
+  const ValidationCase& llama = validation_case("host-step-zenflow-llama-2-7b-2xa100");
   const Report rq = evaluate(qwen.scenario), rl = evaluate(llama.scenario);
   // The step is compute + PCIe transfers + the host's optimizer step, in series.
   const double steps = at(rq, "finetune.steps_per_gpu");
@@ -764,7 +755,7 @@ TEST_CASE("finetune.gradient_accumulation spreads what moves once an optimizer s
   // updated weights back once an optimizer step, after the CPU step; paged optimizer states move for
   // the step; FSDP CPU offload moves weights and gradients every micro-batch. Accumulating 8
   // micro-batches per step divides the once-a-step work by 8 and leaves the per-micro-batch work.
-  const ValidationCase& qwen = ft_case("ft-time-deepspeed-offload-qwen25-3b-2xa100");
+  const ValidationCase& qwen = validation_case("ft-time-deepspeed-offload-qwen25-3b-2xa100");
   Scenario s = qwen.scenario;
   CHECK(s.finetune.gradient_accumulation == 1);  // the default: one step per micro-batch, as before
   const Report one = evaluate(s);

@@ -3,7 +3,6 @@
 // within 15% of the planner's best layout. Plus the seed's serving questions through the serving
 // planner, with the seed's arithmetic errors named.
 #include <catch2/catch.hpp>
-#include <cctype>
 #include <chrono>
 #include <string>
 
@@ -124,13 +123,7 @@ TEST_CASE("planner: a model that cannot fit says so, with the memory each family
 TEST_CASE("planner: its explanations print numbers readably (a 4-minute step, a 16,384-sequence batch)", "[planner]") {
   // printf's %.3g and %.4g printed a 232 s step as "232 s" but a 1,500 s one as "1.5e+03 s", and a 16,384
   // batch as "1.638e+04".
-  auto scientific = [](const std::string& t) {
-    for (size_t i = 1; i + 1 < t.size(); ++i)
-      if ((t[i] == 'e' || t[i] == 'E') && std::isdigit(static_cast<unsigned char>(t[i - 1])) &&
-          (std::isdigit(static_cast<unsigned char>(t[i + 1])) || t[i + 1] == '+' || t[i + 1] == '-'))
-        return true;
-    return false;
-  };
+  const auto scientific = envelope::test::has_scientific_notation;
   Scenario s;
   s.model.preset = "llama-3.1-70b";
   s.hardware.gpu = "h100-sxm";

@@ -168,11 +168,8 @@ TEST_CASE("envelope validate prints readable figures in text and Markdown, never
   const ValidationReport v = validate();
   REQUIRE(!v.results.empty());
   for (const std::string& out : {v.to_text(), v.to_markdown()}) {
-    std::string first_exponent;  // the text around the first "<digit>e<sign or digit>"
-    for (size_t i = 1; i + 1 < out.size() && first_exponent.empty(); ++i)
-      if ((out[i] == 'e' || out[i] == 'E') && std::isdigit(static_cast<unsigned char>(out[i - 1])) &&
-          (out[i + 1] == '+' || out[i + 1] == '-' || std::isdigit(static_cast<unsigned char>(out[i + 1]))))
-        first_exponent = out.substr(i > 40 ? i - 40 : 0, 80);
+    const size_t i = envelope::test::scientific_notation_at(out);
+    const std::string first_exponent = i == std::string::npos ? "" : out.substr(i > 40 ? i - 40 : 0, 80);  // the text around it
     CHECK(first_exponent == "");
   }
   CHECK(v.to_text().find("1.875 GB") != std::string::npos);  // mem-zero3-7.5b: 1.875e9 bytes predicted
@@ -203,12 +200,6 @@ TEST_CASE("a category with no scored case states no error, never +-0%", "[valida
 }
 
 namespace {
-const ValidationCase& case_by_id(const std::string& id) {
-  for (const ValidationCase& c : validation_cases())
-    if (c.id == id) return c;
-  FAIL("no validation case " << id);
-  return validation_cases().front();
-}
 // The band-gap warnings of a report at one path (band_gap_warnings' wording: "Envelope predicts").
 std::vector<std::string> gap_warnings(const Report& r, const std::string& path) {
   std::vector<std::string> out;
@@ -232,7 +223,7 @@ TEST_CASE("an estimate names the published runs of its model on its GPU that the
     REQUIRE(Catalog::builtin().find_accelerator(g.gpu) != nullptr);
     CHECK(Catalog::builtin().find_model(g.model)->id == g.model);
     CHECK(Catalog::builtin().find_accelerator(g.gpu)->id == g.gpu);
-    const ValidationCase& c = case_by_id(g.id);
+    const ValidationCase& c = envelope::test::validation_case(g.id);
     CHECK(!c.excluded.empty());
     CHECK(c.measured);
     const std::vector<std::string> w = gap_warnings(evaluate(c.scenario), g.metric);
@@ -244,25 +235,25 @@ TEST_CASE("an estimate names the published runs of its model on its GPU that the
   }
   // Two runs on one GPU: one warning with the range and both records.
   const std::vector<std::string> gb200 =
-      gap_warnings(evaluate(case_by_id("train-step-mb2608-gpt-oss-120b-64xgb200-fp8").scenario), "training.step.tokens_per_second_per_gpu");
+      gap_warnings(evaluate(envelope::test::validation_case("train-step-mb2608-gpt-oss-120b-64xgb200-fp8").scenario), "training.step.tokens_per_second_per_gpu");
   REQUIRE(gb200.size() == 1);
   CHECK(gb200[0].find("what 2 published runs of gpt-oss-120b on NVIDIA GB200") != std::string::npos);
   CHECK(gb200[0].find("Megatron-Bridge 26.04.01 gpt-oss-120b on 64 GB200, EP64 (BF16)") != std::string::npos);
   CHECK(gb200[0].find("Megatron-Bridge 26.08 gpt-oss-120b on 64 GB200, EP64 (MXFP8)") != std::string::npos);
   // A scored run (gpt-oss on H100, inside the band) and another model on a gap's GPU say nothing.
-  CHECK(gap_warnings(evaluate(case_by_id("train-step-mb2604-gpt-oss-120b-64xh100-sxm-bf16").scenario),
+  CHECK(gap_warnings(evaluate(envelope::test::validation_case("train-step-mb2604-gpt-oss-120b-64xh100-sxm-bf16").scenario),
                      "training.step.tokens_per_second_per_gpu").empty());
-  CHECK(gap_warnings(evaluate(case_by_id("train-step-mb2604-deepseek-v3-256xb200-fp8").scenario),
+  CHECK(gap_warnings(evaluate(envelope::test::validation_case("train-step-mb2604-deepseek-v3-256xb200-fp8").scenario),
                      "training.step.tokens_per_second_per_gpu").empty());
   // Nor does a section the scenario leaves out, an imported model under the preset's id, or a
   // recommendation that is not a measurement (Falcon-180B's hardware advice, measured: false).
-  Scenario no_training = case_by_id("train-step-mb2604-gpt-oss-120b-64xb200-bf16").scenario;
+  Scenario no_training = envelope::test::validation_case("train-step-mb2604-gpt-oss-120b-64xb200-bf16").scenario;
   no_training.include.training = false;
   CHECK(gap_warnings(evaluate(no_training), "training.step.tokens_per_second_per_gpu").empty());
-  Scenario imported = case_by_id("train-step-mb2604-gpt-oss-120b-64xb200-bf16").scenario;
+  Scenario imported = envelope::test::validation_case("train-step-mb2604-gpt-oss-120b-64xb200-bf16").scenario;
   imported.model.name = "my-imported-model";
   CHECK(gap_warnings(evaluate(imported), "training.step.tokens_per_second_per_gpu").empty());
-  const ValidationCase& falcon = case_by_id("ft-falcon-180b-qlora");
+  const ValidationCase& falcon = envelope::test::validation_case("ft-falcon-180b-qlora");
   CHECK_FALSE(falcon.measured);
   CHECK(gap_warnings(evaluate(falcon.scenario), falcon.metric.front()).empty());
   for (const BandGap& g : gaps) CHECK(g.id.rfind("ft-falcon", 0) != 0);
