@@ -784,8 +784,8 @@ TEST_CASE("every scored published training run is predicted within 20% of its me
 
 TEST_CASE("planner: today's published layouts fit, and are within 15% of the planner's best", "[training-step][planner]") {
   // Every published Hopper/Blackwell layout in the validation set (Llama 3, DeepSeek-V3, NeMo,
-  // Megatron-Bridge; with CP and EP where used) that is not excluded there. Its throughput against
-  // the published figure is the validation case itself (envelope validate, within 1.25x).
+  // Megatron-Bridge, the Model Zoo, AMD; with CP and EP where used), excluded there or not. Its throughput
+  // against the published figure is the validation case itself (envelope validate, within 1.25x).
   // Memory: the published layout fits at some recompute setting (the tables do not all state it);
   // speed: as run, at the scenario's recompute setting.
   // Three MoE layouts with expert parallel across nodes are known gaps, each held to its current
@@ -851,7 +851,9 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   // narrow and short, and loses more than the published EP 32: 1.37 -> 1.21. gpt-oss on B200 (h 2,880
   // on both layouts): 1.153 -> 1.177.
   // Then gpt-oss on B200 described with its recipe's bf16 gradient reduction came to 1.62x its published
-  // throughput and is excluded (calibration.md); it leaves this test.
+  // throughput and is excluded (calibration.md); it left this test until round 18 (back: it fits
+  // with recompute; as run, without, the model holds 215 GB of 171, and its 3.93 s step is under the
+  // planner's best, 4.12 s with PP 4).
   // Where one source measured several layouts of the same job (NVIDIA's Megatron MoE Model Zoo: Qwen3
   // 235B on 256 H100, bf16, five layouts from 17.6 s to 29.0 s a step), the measurement itself says the
   // slower ones are not the best: only the job's fastest measured layout is held to the planner's best.
@@ -925,10 +927,20 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
   const std::map<std::string, double> known_gap = {
       {"train-step-primus2601-llama-3.1-70b-64xmi325x-fp8-fsdp", 1.34},
       {"train-step-primus2601-llama-3.1-70b-64xmi325x-bf16-fsdp", 1.34},
+      // Round 18 (excluded runs checked too): the Model Zoo's Megatron-FSDP layout of Qwen3-235B (TP 2,
+      // EP 8, ZeRO-3) measured 1,862 tok/s per GPU, as fast as the job's best measured layout, while
+      // the model puts it at 26.2 s a step against 18.3 s for its best (ZeRO-3, EP 4, micro-batch 8,
+      // full recompute; the measured best was 17.6 s). The same error as its throughput (0.67x,
+      // calibration.md): the gap is the model's, held to its distance.
+      {"train-step-modelzoo-qwen3-235b-a22b-256xh100-sxm-bf16-fsdp", 1.44},
   };
-  int checked = 0, alternatives = 0, gaps_seen = 0;
+  // Round 18: the excluded runs are published layouts too. Their throughput is what the model misses
+  // (calibration.md), but whether the layout fits and how far it is from the planner's best are
+  // checked like the rest: the issue asks it of every published layout.
+  int checked = 0, alternatives = 0, gaps_seen = 0, excluded_checked = 0;
   for (const ValidationCase& c : validation_cases()) {
-    if (c.category != "training-throughput" || !c.excluded.empty()) continue;
+    if (c.category != "training-throughput") continue;
+    excluded_checked += !c.excluded.empty();
     INFO(c.id);
     const Scenario& s = c.scenario;
     const TrainingPlan published = training_step(s, scenario_training_layout(s));
@@ -960,6 +972,7 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
     ++checked;
   }
   CHECK(checked >= 15);
+  CHECK(excluded_checked == 6);  // gpt-oss-120b on five Blackwell systems, the Model Zoo's FSDP Qwen3-235B
   CHECK(gaps_seen == static_cast<int>(known_gap.size()));  // every listed gap names a checked record
   // The Model Zoo's Qwen3 EP 32 without overlap and its two in-node EP 8 layouts; NeMo 24.07's Llama 3 8B
   // with CP 2 on 8 H100 (12,273 tok/s; scored again since round 8), slower than Megatron-Bridge 25.11's
