@@ -1,6 +1,7 @@
 // Loading, validating and writing scenario JSON (the contract in scenario.hpp).
 #include "envelope/scenario.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <map>
@@ -15,6 +16,7 @@
 #include "envelope/json_input.hpp"
 #include "envelope/scenario_fields.hpp"
 #include "field_check.hpp"
+#include "nearest_name.hpp"
 
 namespace envelope {
 using nlohmann::json;
@@ -204,6 +206,31 @@ bool is_known_section(const std::string& path) {
   return false;
 }
 
+// The keys a scenario may hold directly under `prefix` ("" for the top level, "training" for its
+// fields), for "did you mean" on an unknown one.
+std::vector<std::string> known_keys_under(const std::string& prefix) {
+  std::vector<std::string> keys;
+  const std::string start = prefix.empty() ? "" : prefix + ".";
+  for (const std::string& p : known_paths()) {
+    if (p.compare(0, start.size(), start) != 0) continue;
+    const std::string key = p.substr(start.size(), p.find('.', start.size()) - start.size());
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+  }
+  return keys;
+}
+
+std::vector<std::string> model_ids(const Catalog& cat) {
+  std::vector<std::string> ids;
+  for (const ModelPreset& m : cat.models) ids.push_back(m.id);
+  return ids;
+}
+
+std::vector<std::string> accelerator_ids(const Catalog& cat) {
+  std::vector<std::string> ids;
+  for (const Accelerator& a : cat.accelerators) ids.push_back(a.id);
+  return ids;
+}
+
 void find_unknown_keys(const json& j, const std::string& prefix, std::vector<Problem>& problems) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
@@ -215,7 +242,7 @@ void find_unknown_keys(const json& j, const std::string& prefix, std::vector<Pro
         problems.push_back({path, "expected an object, got " + std::string(it->type_name())});
       continue;
     }
-    problems.push_back({path, "unknown key (ignored)"});
+    problems.push_back({path, "unknown key" + did_you_mean(it.key(), known_keys_under(prefix))});
   }
 }
 
@@ -311,7 +338,8 @@ LoadResult load_scenario_json(const std::string& text) {
   const Catalog& cat = Catalog::builtin();
   const Scenario defaults;
   if (!cat.find_model(r.scenario.model.preset)) {
-    r.problems.push_back({"model.preset", "unknown model preset '" + r.scenario.model.preset + "'; using '" +
+    r.problems.push_back({"model.preset", "unknown model preset '" + r.scenario.model.preset + "'" +
+                                              did_you_mean(r.scenario.model.preset, model_ids(cat)) + "; using '" +
                                               defaults.model.preset + "'"});
     r.scenario.model.preset = defaults.model.preset;
   }
@@ -331,13 +359,15 @@ LoadResult load_scenario_json(const std::string& text) {
     }
   }
   if (hw.gpu != kCustomAccelerator && !cat.find_accelerator(r.scenario.hardware.gpu)) {
-    r.problems.push_back({"hardware.gpu", "unknown accelerator '" + r.scenario.hardware.gpu + "'; using '" +
+    r.problems.push_back({"hardware.gpu", "unknown accelerator '" + r.scenario.hardware.gpu + "'" +
+                                              did_you_mean(r.scenario.hardware.gpu, accelerator_ids(cat)) + "; using '" +
                                               defaults.hardware.gpu + "'"});
     r.scenario.hardware.gpu = defaults.hardware.gpu;
   }
   r.scenario = without_model_conflicts(r.scenario, r.problems, cat);
   if (!r.scenario.serving.gpu.empty() && !cat.find_accelerator(r.scenario.serving.gpu)) {
-    r.problems.push_back({"serving.gpu", "unknown accelerator '" + r.scenario.serving.gpu + "'; serving on hardware.gpu"});
+    r.problems.push_back({"serving.gpu", "unknown accelerator '" + r.scenario.serving.gpu + "'" +
+                                             did_you_mean(r.scenario.serving.gpu, accelerator_ids(cat)) + "; serving on hardware.gpu"});
     r.scenario.serving.gpu.clear();
   }
   r.scenario.version = kScenarioVersion;

@@ -224,6 +224,14 @@ TEST_CASE("plan files: bad planner fields are named", "[planner]") {
   }
   CHECK(f.scenario.hardware.count == 64);
   CHECK_FALSE(load_plan_file("[1]").fatal.empty());
+  // A mistyped key or accelerator is named with the one it most likely meant.
+  const PlanFile typo = load_plan_file(R"({"planner":{"allow_expert_overlap":true,"gpu":["h100"],"gpus":["h100"]}})");
+  std::map<std::string, std::string> messages;
+  for (const Problem& p : typo.problems) messages[p.path] = p.message;
+  CHECK(messages["planner.allow_expert_overlap"] == "unknown key (did you mean 'expert_overlap'?)");
+  CHECK(messages["planner.gpu"] == "unknown key (did you mean 'gpus'?)");
+  CHECK(messages["planner.gpus"] == "unknown accelerator 'h100' (did you mean 'h100-sxm'?)");
+  CHECK(typo.problems.size() == 3);
 }
 
 TEST_CASE("plan files: an unset mode follows the scenario's scope as the Planner panel does", "[planner][scope]") {

@@ -59,6 +59,38 @@ TEST_CASE("bad fields are listed by path - the good ones still load", "[scenario
   CHECK_FALSE(r.scenario.training.mfu.has_value());
 }
 
+TEST_CASE("a mistyped key, preset or accelerator is named with the one it most likely meant", "[scenario][validation]") {
+  const auto message = [](const LoadResult& r, const std::string& path) {
+    for (const Problem& p : r.problems)
+      if (p.path == path) return p.message;
+    return std::string("(no problem at " + path + ")");
+  };
+  const LoadResult r = load_scenario_json(R"({"trainig":{"tokens":1e12},
+    "model":{"preset":"Llama3_70B"}, "hardware":{"gpu":"h100"},
+    "training":{"micro_batch_size":2,"seq_length":4096}, "serving":{"gpu":"4090"}, "inferance":{}})");
+  REQUIRE(r.ok());
+  const std::pair<const char*, const char*> expected[] = {
+      {"trainig", "unknown key (did you mean 'training'?)"},
+      {"inferance", "unknown key (did you mean 'inference'?)"},
+      {"training.micro_batch_size", "unknown key (did you mean 'micro_batch'?)"},
+      {"training.seq_length", "unknown key (did you mean 'seq_len'?)"},
+      {"model.preset", "unknown model preset 'Llama3_70B' (did you mean 'llama-3-70b'?); using 'llama-2-7b'"},
+      {"hardware.gpu", "unknown accelerator 'h100' (did you mean 'h100-sxm'?); using 'a100-80gb-sxm'"},
+      {"serving.gpu", "unknown accelerator '4090' (did you mean 'rtx-4090'?); serving on hardware.gpu"}};
+  for (const auto& [path, text] : expected) CHECK(message(r, path) == text);
+  CHECK(r.problems.size() == std::size(expected));
+  // The suggestion is a hint, never applied: the fields keep their defaults.
+  CHECK(r.scenario.model.preset == Scenario{}.model.preset);
+  // Nothing close: no guess (edits beyond 1 under 6 characters or max(2, length / 4) above are not close).
+  const LoadResult far = load_scenario_json(R"({"model":{"preset":"bert-base"},"hardware":{"gpu":"zz"},"qq":1})");
+  CHECK(message(far, "model.preset") == "unknown model preset 'bert-base'; using 'llama-2-7b'");
+  CHECK(message(far, "hardware.gpu") == "unknown accelerator 'zz'; using 'a100-80gb-sxm'");
+  CHECK(message(far, "qq") == "unknown key");
+  // A slip inside a name is found by edit distance, one letter missing here.
+  CHECK(message(load_scenario_json(R"({"hardware":{"gpu":"mi30x"}})"), "hardware.gpu").find("(did you mean 'mi300x'?)") !=
+        std::string::npos);
+}
+
 TEST_CASE("limits: negative, zero, absurd and non-integer values are refused", "[scenario][validation]") {
   CHECK(has_problem(load_scenario_json(R"({"inference":{"batch":0}})"), "inference.batch"));
   CHECK(has_problem(load_scenario_json(R"({"inference":{"batch":2.5}})"), "inference.batch"));
