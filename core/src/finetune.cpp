@@ -44,7 +44,9 @@ double qlora_base_bytes(double quantized_params, double bf16_params) {
 }
 
 double finetune_optimizer_bytes_per_param(const std::string& optimizer, bool master_weights) {
-  const double states = optimizer == "adamw" ? 8.0 : 2.0;  // adamw-8bit, paged-adamw-8bit: 2 x 1 byte
+  const double states = optimizer == "adamw"        ? 8.0   // 2 fp32 moments
+                        : optimizer == "adamw-bf16" ? 4.0   // 2 bf16 moments
+                                                    : 2.0;  // adamw-8bit, paged-adamw-8bit: 2 x 1 byte
   return states + (master_weights ? 4.0 : 0.0);
 }
 
@@ -206,7 +208,7 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
                                        shard_txt,
                          host_step ? std::string("0") : sub("% x %", {trainable, obytes}) + shard_txt,
                          host_step ? (offload ? offload_src : zero_offload_src)
-                                 : "AdamW 2 fp32 moments = 8 B; 8-bit Adam (Dettmers et al. 2022) 2 B; paged (QLoRA "
+                                 : "AdamW 2 fp32 moments = 8 B, in bf16 (torchtune, LitGPT bf16-true) 4 B; 8-bit Adam (Dettmers et al. 2022) 2 B; paged (QLoRA "
                                    "section 3): on the GPU while it has room, the rest paged to host" + shard_src);
   // Activations: Korthikanti et al. 2022 per layer (flash attention, no tensor parallelism). With
   // gradient checkpointing each layer keeps only its input (2 s b h) and one layer's full activations
@@ -264,7 +266,11 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   if (!fits)
     e.warnings.push_back({"finetune.fits", "fine-tuning state does not fit in " + gpu.name + " memory (" + g(total / kGB) +
                                                " GB per GPU); use QLoRA, more GPUs with sharding, a smaller micro-batch, "
-                                               "gradient checkpointing, the optimizer step in backward or CPU offload"});
+                                               "gradient checkpointing, the optimizer step in backward or CPU offload" +
+                                               (f.optimizer == "adamw" && !host_step
+                                                    ? "; AdamW's moments in bf16 (optimizer adamw-bf16, as torchtune) hold " +
+                                                          g(trainable * 4.0 / shard / kGB) + " GB less"
+                                                    : std::string())});
   if (offload)  // ZeRO-Offload's CPU step is costed below; FSDP CPU offload's is not (docs/calibration.md)
     e.warnings.push_back({"finetune.memory.host_bytes",
                           "FSDP CPU offload: the time leaves out the optimizer step on the CPU (torchtune's measured "

@@ -211,7 +211,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.number("finetune.seq_len", ft.seq_len, {1, 1e7, true, "tokens"});
   v.number("finetune.dataset_tokens", ft.dataset_tokens, {0, 1e15, false, "tokens"});
   v.number("finetune.epochs", ft.epochs, {0, 1e4});
-  v.text("finetune.optimizer", ft.optimizer, {"adamw", "adamw-8bit", "paged-adamw-8bit"}, 20);
+  v.text("finetune.optimizer", ft.optimizer, {"adamw", "adamw-bf16", "adamw-8bit", "paged-adamw-8bit"}, 20);
   v.text("finetune.base_dtype", ft.base_dtype, {"bf16", "fp16", "fp32"}, 8);
   v.flag("finetune.master_weights", ft.master_weights);
   v.flag("finetune.shard", ft.shard);

@@ -144,6 +144,39 @@ TEST_CASE("frozen base weights get no gradients or optimizer states, sharding di
   CHECK(at(evaluate(s), "finetune.memory.activations_bytes") > 3 * at(sharded, "finetune.memory.activations_bytes"));
 }
 
+TEST_CASE("adamw-bf16 holds AdamW's moments in bf16 as torchtune does, and Llama 3 8B then fits one H100", "[finetune]") {
+  // torchtune docs, tutorials/memory_optimizations.rst "Model Precision": bfloat16 "uses 2 bytes per
+  // model and optimizer parameter", the default of its recipes, and no mixed precision (no fp32 states
+  // or master copy). PyTorch's AdamW allocates each moment like its parameter.
+  Scenario s = finetune_only("llama-3-8b", "h100-sxm", 1);
+  s.finetune.method = "full";
+  s.finetune.seq_len = 2048;
+  const Report fp32_states = evaluate(s);
+  const double P = at(fp32_states, "model.params");
+  CHECK(at(fp32_states, "finetune.memory.optimizer_bytes") == Approx(8 * P));
+  CHECK(at(fp32_states, "finetune.fits") == 0);  // 16 + 16 + 64 GB of model state alone
+  // The warning names the setting and what it saves (32.1 GB: 4 bytes x 8.03 B parameters).
+  bool named = false;
+  for (const Warning& w : fp32_states.warnings)
+    named |= w.path == "finetune.fits" && w.message.find("adamw-bf16") != std::string::npos &&
+             w.message.find("32.12 GB less") != std::string::npos;
+  CHECK(named);
+  s.finetune.optimizer = "adamw-bf16";
+  const Report bf16_states = evaluate(s);
+  CHECK(at(bf16_states, "finetune.memory.optimizer_bytes") == Approx(4 * P));
+  CHECK(at(bf16_states, "finetune.memory.total_bytes") ==
+        Approx(at(fp32_states, "finetune.memory.total_bytes") - 4 * P));
+  CHECK(at(bf16_states, "finetune.fits") == 1);
+  // An fp32 master copy comes on top, as with the other optimizers.
+  s.finetune.master_weights = true;
+  CHECK(at(evaluate(s), "finetune.memory.optimizer_bytes") == Approx(8 * P));
+  // The choice is read from JSON and links.
+  const LoadResult r = load_scenario_json(R"({"finetune":{"optimizer":"adamw-bf16"}})");
+  CHECK(r.problems.empty());
+  CHECK(r.scenario.finetune.optimizer == "adamw-bf16");
+  CHECK(decode_link(encode_link_fragment(s)).scenario.finetune.optimizer == "adamw-bf16");  // a fine-tuning link
+}
+
 TEST_CASE("LoRA compute is about two thirds of full fine-tuning, as the LoRA paper's speed-up suggests", "[finetune]") {
   // Hu et al. 2021 section 4.2: 25% faster training than full fine-tuning on GPT-3 175B. Skipping the
   // weight gradients of the frozen base removes a third of the FLOPs; time at equal MFU must show a

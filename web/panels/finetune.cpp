@@ -58,7 +58,9 @@ void draw_finetune(App& app) {
       ImGui::SetItemTooltip("qv: q and v (LoRA paper); attention: q, k, v, o; all-linear: + gate, up, down (QLoRA)");
     }
     if (f.method != "qlora") input_choice(app, "base weights", f.base_dtype, {"bf16", "fp16", "fp32"});
-    input_choice(app, "optimizer", f.optimizer, {"adamw", "adamw-8bit", "paged-adamw-8bit"});
+    input_choice(app, "optimizer", f.optimizer, {"adamw", "adamw-bf16", "adamw-8bit", "paged-adamw-8bit"});
+    ImGui::SetItemTooltip("bytes of state a trained parameter: adamw 8 (fp32 moments), adamw-bf16 4 (torchtune, LitGPT "
+                          "bf16-true), 8-bit 2");
     input_flag(app, "fp32 master weights", f.master_weights);
     input_flag(app, "gradient checkpointing", f.gradient_checkpointing);
     input_flag(app, "shard over the GPUs (FSDP / ZeRO-3)", f.shard);

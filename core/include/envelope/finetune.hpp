@@ -39,7 +39,10 @@ double embedding_and_head_params(const Architecture& a);
 double qlora_base_bytes(double quantized_params, double bf16_params);
 
 // Optimizer bytes per trainable parameter: AdamW's two fp32 moments (Loshchilov & Hutter 2019) = 8;
-// 8-bit Adam (Dettmers et al. 2022, arXiv:2110.02861) two 1-byte states = 2; the paged variant
+// "adamw-bf16", AdamW whose moments take the bf16 weights' own type (pure bf16 training: PyTorch's
+// AdamW allocates its states like the parameter; torchtune's default dtype bf16, "2 bytes per model
+// and optimizer parameter", no mixed precision: docs tutorials/memory_optimizations.rst, "Model
+// Precision"; LitGPT's bf16-true) = 4; 8-bit Adam (Dettmers et al. 2022, arXiv:2110.02861) two 1-byte states = 2; the paged variant
 // (QLoRA section 3, "Paged Optimizers") has the same states in unified memory, paged to the CPU only
 // under memory pressure, so they are counted as resident here. + 4 bytes for an fp32 master copy.
 double finetune_optimizer_bytes_per_param(const std::string& optimizer, bool master_weights);

@@ -317,7 +317,7 @@ struct FinetuneSection {
   double seq_len = 2048;                     // tokens per sequence
   double dataset_tokens = 1e8;
   double epochs = 1;
-  std::string optimizer = "adamw";           // adamw (2 fp32 states) | adamw-8bit | paged-adamw-8bit
+  std::string optimizer = "adamw";           // adamw (2 fp32 states) | adamw-bf16 | adamw-8bit | paged-adamw-8bit
   std::string base_dtype = "bf16";           // full / LoRA base weights: bf16 | fp16 | fp32 (QLoRA: NF4)
   bool master_weights = false;               // fp32 master copy of the trainable weights (mixed precision)
   bool shard = true;                         // FSDP / ZeRO-3: weights, gradients, states split over hardware.count
