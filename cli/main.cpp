@@ -142,7 +142,9 @@ int main(int argc, char** argv) {
     std::cout << (format == "json" ? v.to_json(2) + "\n" : format == "markdown" ? v.to_markdown() : v.to_text());
     // The training step model's kernel efficiencies, fitted per GPU generation and dtype, with each
     // record's error when it is left out of the fit (calibration.hpp).
-    if (format == "markdown") std::cout << "\n" << fit_training_kernel_efficiency().to_markdown();
+    // Then the hybrid models' SSM scan efficiency, fitted the same way (calibration.hpp).
+    if (format == "markdown")
+      std::cout << "\n" << fit_training_kernel_efficiency().to_markdown() << "\n" << fit_ssm_scan_efficiency().to_markdown();
     for (const CaseResult& r : v.results)
       if (r.c->excluded.empty() && !r.within) return 1;
     return 0;

@@ -90,8 +90,9 @@ KernelFit fit_training_kernel_efficiency() {
     KernelFitRow row{c.id, k.generation + "-" + c.scenario.training.dtype, implied_kernel_efficiency(c), 0, 0, share,
                      share >= kMinComputeShare};
     // A group that takes another's fit (AMD Instinct: the H100-class one) is held out of every fit:
-    // its error is at that fit, which none of its records moved.
-    if (!k.fitted_on_own_runs) {
+    // its error is at that fit, which none of its records moved. So is a hybrid's record: it calibrates
+    // the SSM scan (fit_ssm_scan_efficiency) at the kernels' fit.
+    if (!k.fitted_on_own_runs || has_ssm_layers(c.scenario)) {
       row.in_fit = false;
       row.held_out = true;
       row.loo_base = k.value;
@@ -141,6 +142,69 @@ KernelFit fit_training_kernel_efficiency() {
   fit.mx_ratio = geometric_mean(nullptr);
   for (MxPair& q : fit.mx_pairs) q.loo_ratio = geometric_mean(&q);
   return fit;
+}
+
+bool has_ssm_layers(const Scenario& s) { return resolved_architecture(s, Catalog::builtin()).linear_layers > 0; }
+
+namespace {
+
+// The case's metric at SSM scan efficiency `e`, the kernels at their default.
+double metric_at_ssm(const ValidationCase& c, double e) {
+  Scenario s = c.scenario;
+  s.training.ssm_scan_efficiency = e;
+  const Report r = evaluate_without_bands(s, Catalog::builtin());
+  double v = 0;
+  for (const std::string& path : c.metric) v += r.value(path);
+  return v;
+}
+
+double implied_ssm_scan_efficiency(const ValidationCase& c) {
+  // Throughput rises with the efficiency: bisect its logarithm on [1e-4, 1].
+  double lo = std::log(1e-4), hi = 0.0;
+  if (metric_at_ssm(c, 1.0) < c.published || metric_at_ssm(c, 1e-4) > c.published) return 0;
+  for (int i = 0; i < 60; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (metric_at_ssm(c, std::exp(mid)) < c.published ? lo : hi) = mid;
+  }
+  return std::exp(0.5 * (lo + hi));
+}
+
+}  // namespace
+
+SsmFit fit_ssm_scan_efficiency() {
+  SsmFit fit;
+  std::vector<const ValidationCase*> cases;
+  for (const ValidationCase& c : validation_cases())
+    if (c.category == kCategory && c.excluded.empty() && has_ssm_layers(c.scenario)) {
+      cases.push_back(&c);
+      fit.rows.push_back({c.id, implied_ssm_scan_efficiency(c), 0, 0});
+    }
+  std::vector<double> all;
+  for (const SsmFitRow& r : fit.rows)
+    if (r.implied > 0) all.push_back(r.implied);
+  fit.fitted = median(all);
+  for (size_t i = 0; i < fit.rows.size(); ++i) {
+    std::vector<double> others;
+    for (size_t j = 0; j < fit.rows.size(); ++j)
+      if (j != i && fit.rows[j].implied > 0) others.push_back(fit.rows[j].implied);
+    if (others.empty()) continue;
+    fit.rows[i].loo_base = median(others);
+    fit.rows[i].loo_ratio = metric_at_ssm(*cases[i], fit.rows[i].loo_base) / cases[i]->published;
+  }
+  return fit;
+}
+
+std::string SsmFit::to_markdown() const {
+  char buf[400];
+  std::snprintf(buf, sizeof buf, "| SSM scan efficiency | records | fitted (median) |\n|---|---|---|\n| ssm-scan | %zu | %.4f |\n", rows.size(),
+                fitted);
+  std::string out = buf;
+  out += "\n| case | implied | median of the others | predicted / published at it |\n|---|---|---|---|\n";
+  for (const SsmFitRow& r : rows) {
+    std::snprintf(buf, sizeof buf, "| `%s` | %.4f | %.4f | %.3f |\n", r.id.c_str(), r.implied, r.loo_base, r.loo_ratio);
+    out += buf;
+  }
+  return out;
 }
 
 std::string KernelFit::to_markdown() const {

@@ -133,6 +133,13 @@ ModelPreset read_model(const AssetFields& j, std::string& error) {
   a.mtp_layers = j.num("mtp_layers");
   a.expert_groups = j.num("expert_groups");
   a.expert_groups_per_token = j.num("expert_groups_per_token");
+  a.linear_layers = j.num("linear_layers");
+  a.ssm_heads = j.num("ssm_heads");
+  a.ssm_head_dim = j.num("ssm_head_dim");
+  a.ssm_state = j.num("ssm_state");
+  a.ssm_groups = j.num("ssm_groups", 1);
+  a.ssm_conv = j.num("ssm_conv", 4);
+  a.mixer_only_layers = j.num("mixer_only_layers");
   m.official_params = j.num("official_params");
   m.official_active_params = j.num("official_active_params");
   m.official_source = j.str("official_source");
@@ -141,6 +148,10 @@ ModelPreset read_model(const AssetFields& j, std::string& error) {
     error = "catalog: model '" + m.id + "' lacks an id, layers, hidden, heads, ffn or vocab";
   if (a.moe_layer_interval < 1 || a.window_layers > a.layers || a.window < 0)
     error = "catalog: model '" + m.id + "' has moe_layer_interval < 1 or window_layers > layers";
+  if (a.linear_layers < 0 || a.linear_layers + a.window_layers > a.layers || a.mixer_only_layers < 0 ||
+      a.mixer_only_layers >= a.layers || (a.linear_layers > 0 && (a.ssm_heads <= 0 || a.ssm_head_dim <= 0 || a.ssm_state <= 0)))
+    error = "catalog: model '" + m.id + "' has linear_layers + window_layers > layers, mixer_only_layers >= layers, or SSM "
+            "layers without ssm_heads, ssm_head_dim and ssm_state";
   return m;
 }
 }  // namespace

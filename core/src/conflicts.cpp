@@ -27,6 +27,12 @@ Problem first_conflict(const Scenario& s, const Catalog& c) {
     return {m.experts_per_token ? "model.experts_per_token" : "model.experts",
             "experts_per_token " + format_message_number(a.experts_per_token) + " is more than the " + format_message_number(a.experts) +
                 " experts (model.experts) a token can be routed to"};
+  // A Mamba-2 layer needs its shape (Dao & Gu 2024): heads, head width and state size.
+  if (a.linear_layers > 0 && (a.ssm_heads <= 0 || a.ssm_head_dim <= 0 || a.ssm_state <= 0))
+    return {m.linear_layers ? "model.linear_layers" : "model.ssm_heads",
+            format_message_number(a.linear_layers) +
+                " SSM layers need model.ssm_heads, model.ssm_head_dim and model.ssm_state (mamba_num_heads, mamba_head_dim, "
+                "ssm_state_size in a Mamba-2 config.json)"};
   if (m.active_params) {
     const Architecture r = resolved_architecture(s, c);
     const double total = m.params ? *m.params : params_total(r);
@@ -44,13 +50,19 @@ void reset(Scenario& s, const std::string& path) {
   else if (path == "model.experts_per_token") m.experts_per_token.reset();
   else if (path == "model.experts") m.experts.reset();
   else if (path == "model.active_params") m.active_params.reset();
+  else if (path == "model.linear_layers") m.linear_layers.reset();
+  else if (path == "model.ssm_heads") {
+    m.ssm_heads.reset();
+    m.ssm_head_dim.reset();
+    m.ssm_state.reset();
+  }
 }
 
-// Removes the blamed override, one conflict at a time. Each round removes one of the five overrides
-// a conflict can be blamed on, and the presets are consistent (catalog tests): at most five rounds.
+// Removes the blamed override, one conflict at a time. Each round removes one of the seven overrides
+// a conflict can be blamed on, and the presets are consistent (catalog tests): at most seven rounds.
 Scenario remove_conflicts(const Scenario& s, const Catalog& c, std::vector<Problem>& found) {
   Scenario x = s;
-  for (int round = 0; round < 5; ++round) {
+  for (int round = 0; round < 7; ++round) {
     const Problem p = first_conflict(x, c);
     if (p.path.empty()) break;
     found.push_back(p);

@@ -62,11 +62,56 @@ double embedding_params(const Architecture& a) {
 }
 
 double layer_shared_params(const Architecture& a) { return attention_params(a) + 2 * norm_params(a); }
+
+// Token mixers and norms of all layers: attention in the attention layers, the SSM block in the
+// linear ones, two norms a layer (one for a mixer-only layer).
+double mixer_and_norm_params(const Architecture& a) {
+  return attention_layers(a) * attention_params(a) + std::max(0.0, a.linear_layers) * ssm_block_params(a) +
+         (2.0 * a.layers - std::max(0.0, a.mixer_only_layers)) * norm_params(a);
+}
 }  // namespace
+
+double attention_layers(const Architecture& a) { return std::max(0.0, a.layers - std::max(0.0, a.linear_layers)); }
+
+double mlp_layers(const Architecture& a) { return std::max(0.0, a.layers - std::max(0.0, a.mixer_only_layers)); }
+
+double ssm_inner_width(const Architecture& a) { return a.ssm_heads * a.ssm_head_dim; }
+
+double ssm_block_params(const Architecture& a) {
+  if (a.linear_layers <= 0) return 0.0;
+  const double d_inner = ssm_inner_width(a), bc = 2.0 * a.ssm_groups * a.ssm_state;
+  const double in_proj = a.hidden * (2.0 * d_inner + bc + a.ssm_heads);  // z, x, B, C, dt
+  const double conv = (d_inner + bc) * (a.ssm_conv + 1.0);               // taps + bias
+  const double per_head = 3.0 * a.ssm_heads;                             // A_log, D, dt_bias
+  return in_proj + conv + per_head + d_inner /* gated RMSNorm */ + d_inner * a.hidden /* out_proj */;
+}
+
+double ssm_state_bytes_per_sequence(const Architecture& a, Dtype conv_dtype) {
+  if (a.linear_layers <= 0) return 0.0;
+  const double ssm = a.ssm_heads * a.ssm_head_dim * a.ssm_state * 4.0;  // fp32
+  const double conv = (ssm_inner_width(a) + 2.0 * a.ssm_groups * a.ssm_state) * (a.ssm_conv - 1.0) * bytes_per_param(conv_dtype);
+  return a.linear_layers * (ssm + conv);
+}
+
+double ssm_scan_flops_per_token(const Architecture& a) {
+  if (a.linear_layers <= 0) return 0.0;
+  constexpr double kChunk = 128;  // Mamba-2 / Nemotron-H config.json chunk_size
+  const double H = a.ssm_heads, P = a.ssm_head_dim, N = a.ssm_state, G = a.ssm_groups;
+  // Inside a chunk: C B^T per group and its masked product with X per head, whole chunk x chunk blocks as
+  // the kernels compute them; across chunks: each head's state from B and X, and the output from C and it.
+  const double macs = (G * N + H * P) * kChunk + 2.0 * H * N * P;
+  return a.linear_layers * 2.0 * macs;
+}
+
+double ssm_decode_flops_per_token(const Architecture& a) {
+  if (a.linear_layers <= 0) return 0.0;
+  // Per head: the state decays and takes B x^T (2 N P), and the output reads C from it (2 N P).
+  return a.linear_layers * 4.0 * a.ssm_heads * a.ssm_head_dim * a.ssm_state;
+}
 
 double moe_layers(const Architecture& a) {
   if (a.experts <= 0) return 0.0;
-  return std::floor(std::max(0.0, a.layers - a.dense_layers) / std::max(1.0, a.moe_layer_interval));
+  return std::floor(std::max(0.0, mlp_layers(a) - a.dense_layers) / std::max(1.0, a.moe_layer_interval));
 }
 
 double params_per_expert(const Architecture& a) { return a.experts > 0 ? mlp_params(a, a.expert_ffn) : 0.0; }
@@ -102,21 +147,21 @@ double mla_up_projection_recompute_flops_per_token(const Architecture& a) {
   if (a.attention != "mla") return 0.0;
   const double q_up = a.q_lora_rank > 0 ? a.q_lora_rank * a.heads * (a.head_dim + a.rope_head_dim) : 0.0;
   const double kv_up = a.kv_lora_rank * a.heads * (a.head_dim + a.v_head_dim);
-  return 2.0 * a.layers * (q_up + kv_up);
+  return 2.0 * attention_layers(a) * (q_up + kv_up);
 }
 
 double params_total(const Architecture& a) {
-  const double moe = moe_layers(a), dense = a.layers - moe;
+  const double moe = moe_layers(a), dense = mlp_layers(a) - moe;
   const double router = a.hidden * a.experts;
-  return embedding_params(a) + a.layers * layer_shared_params(a) + dense * mlp_params(a, a.ffn) +
+  return embedding_params(a) + mixer_and_norm_params(a) + dense * mlp_params(a, a.ffn) +
          moe * ((a.experts + a.shared_experts) * params_per_expert(a) + router);
 }
 
 double params_active(const Architecture& a) {
   if (a.experts <= 0) return params_total(a);
-  const double moe = moe_layers(a), dense = a.layers - moe;
+  const double moe = moe_layers(a), dense = mlp_layers(a) - moe;
   const double router = a.hidden * a.experts;
-  return embedding_params(a) + a.layers * layer_shared_params(a) + dense * mlp_params(a, a.ffn) +
+  return embedding_params(a) + mixer_and_norm_params(a) + dense * mlp_params(a, a.ffn) +
          moe * ((a.experts_per_token + a.shared_experts) * params_per_expert(a) + router);
 }
 
@@ -126,20 +171,20 @@ double kv_cache_bytes_per_layer_token(const Architecture& a, Dtype kv) {
 }
 
 double kv_cache_bytes_per_token(const Architecture& a, Dtype kv) {
-  return a.layers * kv_cache_bytes_per_layer_token(a, kv);
+  return attention_layers(a) * kv_cache_bytes_per_layer_token(a, kv);
 }
 
 double local_attention_layers(const Architecture& a) {
-  return a.window > 0 ? std::clamp(a.window_layers, 0.0, a.layers) : 0.0;
+  return a.window > 0 ? std::clamp(a.window_layers, 0.0, attention_layers(a)) : 0.0;
 }
 
 double kv_layer_tokens(const Architecture& a, double context_tokens) {
   const double local = local_attention_layers(a);
-  return (a.layers - local) * context_tokens + local * std::min(a.window, context_tokens);
+  return (attention_layers(a) - local) * context_tokens + local * std::min(a.window, context_tokens);
 }
 
 double kv_cache_bytes(const Architecture& a, Dtype kv, double context_tokens, double batch) {
-  return kv_cache_bytes_per_layer_token(a, kv) * kv_layer_tokens(a, context_tokens) * batch;
+  return (kv_cache_bytes_per_layer_token(a, kv) * kv_layer_tokens(a, context_tokens) + ssm_state_bytes_per_sequence(a, kv)) * batch;
 }
 
 double kv_cache_bytes_per_token_at_context(const Architecture& a, Dtype kv, double context_tokens) {
@@ -290,11 +335,11 @@ double causal_attention_pairs(const Architecture& a, double s) {
   const double local_pairs = s <= w                      ? s * s / 2.0
                              : a.window_kind == "chunked" ? chunks * w * w / 2.0 + rest * rest / 2.0
                                                           : s * w - w * w / 2.0;
-  return (a.layers - local) * s * s / 2.0 + local * local_pairs;
+  return (attention_layers(a) - local) * s * s / 2.0 + local * local_pairs;
 }
 
 double prefill_flops(const Architecture& a, double params_active, double s) {
-  return 2.0 * params_active * s + 4.0 * causal_attention_pairs(a, s) * a.heads * a.head_dim;
+  return 2.0 * params_active * s + 4.0 * causal_attention_pairs(a, s) * a.heads * a.head_dim + ssm_scan_flops_per_token(a) * s;
 }
 
 

@@ -65,7 +65,7 @@ struct ConfigReader {
 bool is_known_family(const std::string& t) {
   for (const char* f : {"llama", "llama4", "llama4_text", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe",
                         "deepseek_v2", "deepseek_v3", "kimi_k2", "gpt_oss", "gemma", "gemma2", "gemma3", "gemma3_text", "phi3",
-                        "falcon", "glm4_moe"})
+                        "falcon", "glm4_moe", "nemotron_h"})
     if (t == f) return true;
   return false;
 }
@@ -109,6 +109,7 @@ ImportResult import_hf_config(const std::string& text, const std::string& name) 
   const bool llama4 = type == "llama4" || type == "llama4_text";
   const bool deepseek = type == "deepseek_v2" || type == "deepseek_v3" || type == "kimi_k2";
   const bool falcon = type == "falcon";
+  const bool nemotron_h = type == "nemotron_h";
   if (!known && !(c.has("hidden_size") && c.has("num_hidden_layers") && c.has("num_attention_heads"))) {
     r.error = "config.json: model_type '" + type + "' is not supported and the config lacks '" +
               std::string(!c.has("hidden_size") ? "hidden_size" : !c.has("num_hidden_layers") ? "num_hidden_layers"
@@ -183,7 +184,70 @@ ImportResult import_hf_config(const std::string& text, const std::string& name) 
   m.window_kind = "sliding";
   m.mtp_layers = 0;
   m.expert_groups = m.expert_groups_per_token = 0;
-  const double L = *m.layers;
+  m.linear_layers = m.ssm_heads = m.ssm_head_dim = m.ssm_state = m.mixer_only_layers = 0;
+  m.ssm_groups = 1;
+  m.ssm_conv = 4;
+  double L = *m.layers;
+
+  // ---------------------------------------------------------------- hybrid Mamba-2 / attention (Nemotron-H)
+  if (nemotron_h) {
+    // One block per entry of hybrid_override_pattern (NemotronHConfig): "M" Mamba-2, "*" attention,
+    // "E" MoE, "-" MLP; newer configs list layers_block_type ("mamba", "attention", "moe", "mlp").
+    // Envelope's layers pair a mixer with an MLP: mixers = M + *, of which mixers - MLPs have none.
+    double mamba = 0, attention = 0, moe = 0, mlp = 0;
+    bool listed = false;
+    if (const json* p = c.find("hybrid_override_pattern"); p && p->is_string()) {
+      listed = true;
+      for (const char ch : p->get<std::string>()) {
+        mamba += ch == 'M';
+        attention += ch == '*';
+        moe += ch == 'E';
+        mlp += ch == '-';
+      }
+    } else if (const json* t = c.find("layers_block_type"); t && t->is_array()) {
+      listed = true;
+      for (const json& b : *t) {
+        const std::string k = b.is_string() ? b.get<std::string>() : "";
+        mamba += k == "mamba";
+        attention += k == "attention";
+        moe += k == "moe";
+        mlp += k == "mlp";
+      }
+    }
+    const double mixers = mamba + attention, mlps = moe + mlp;
+    if (!listed || mixers <= 0 || mlps <= 0 || mlps > mixers) {
+      r.error = listed ? "config.json: hybrid_override_pattern needs mixer blocks (M, *) at least as many as MLP blocks (E, -), "
+                         "and one of each"
+                       : "config.json: 'hybrid_override_pattern' (or 'layers_block_type') is missing (model_type 'nemotron_h')";
+      return r;
+    }
+    m.layers = L = mixers;
+    m.mixer_only_layers = mixers - mlps;
+    m.linear_layers = mamba;
+    m.ssm_heads = c.need("mamba_num_heads");
+    m.ssm_head_dim = c.need("mamba_head_dim");
+    m.ssm_state = c.need("ssm_state_size");
+    m.ssm_groups = c.get("n_groups", 8, "NemotronHConfig default");
+    m.ssm_conv = c.get("conv_kernel", 4, "NemotronHConfig default");
+    m.gated_mlp = 0;  // squared ReLU, not gated (mlp_hidden_act relu2)
+    if (moe > 0) {
+      m.experts = c.need("n_routed_experts");
+      m.experts_per_token = c.need("num_experts_per_tok");
+      m.expert_ffn = c.get("moe_intermediate_size", *m.ffn);
+      // The shared expert, moe_shared_expert_intermediate_size wide, as that many expert widths.
+      if (*m.expert_ffn > 0)
+        m.shared_experts = c.get("n_shared_experts", 1) * c.get("moe_shared_expert_intermediate_size", 0) / *m.expert_ffn;
+      m.dense_layers = mlp;
+      if (mlp > 0) r.assumptions.push_back("dense MLP blocks ('-') counted as the first layers (their positions are not modelled)");
+    }
+    r.assumptions.push_back("Nemotron-H blocks are each a mixer or an MLP: read as " + format_short(mixers) + " layers (" +
+                            format_short(mamba) + " Mamba-2, " + format_short(attention) + " attention), " +
+                            format_short(mlps) + " of them with an MLP/MoE");
+    if (!c.error.empty()) {
+      r.error = c.error;
+      return r;
+    }
+  }
 
   // ---------------------------------------------------------------- attention layout
   auto all_layers_window = [&] {  // Mistral / Mixtral / Phi-3: one window on every layer when set

@@ -36,7 +36,9 @@ InferenceSpeed inference_section(Builder& b, const Resolved& x) {
         "(weights_read + kv_read) / (tp x BW x eff)",
         sub("(% + %) / (% x % x %)", {w_read, kv_read, ds.replica_gpus(), igpu.bandwidth_bytes_per_s, bw_eff}),
         "seed Q2: bandwidth-bound part of a decode step");
-  b.add("inference.decode_compute_seconds", dt.compute_seconds, "s", "(2 P_active + 4 L ctx heads head_dim) x batch / (tp x peak x eff)",
+  b.add("inference.decode_compute_seconds", dt.compute_seconds, "s",
+        arch.linear_layers > 0 ? "(2 P_active + 4 L_attn ctx heads head_dim + 4 L_ssm ssm_heads head_dim state) x batch / (tp x peak x eff)"
+                               : "(2 P_active + 4 L ctx heads head_dim) x batch / (tp x peak x eff)",
         sub("% / (% x % x %)", {dflops, ds.replica_gpus(), ipeak, c_eff}), "compute-bound part of a decode step");
   // decode_times' last step (setup.hpp) on its own parts, as a Term: the same formula, the same value.
   const double rg = ds.replica_gpus();
@@ -127,8 +129,10 @@ DecodeTimes decode_times(const DecodeSetup& d, double batch) {
   DecodeTimes t;
   t.weight_bytes_read = replica_weight_bytes_read(d, batch);
   t.kv_bytes_read = d.kv_bytes_per_token * d.read_context * batch;
-  // Matmuls (2 FLOPs per active parameter per token) + attention over the cached context.
-  t.flops = 2.0 * d.params_active * batch + 4.0 * kv_layer_tokens(a, d.read_context) * a.heads * a.head_dim * batch;
+  // Matmuls (2 FLOPs per active parameter per token) + attention over the cached context + a hybrid's
+  // recurrent SSM step (ssm_decode_flops_per_token; 0 for a transformer).
+  t.flops = 2.0 * d.params_active * batch + 4.0 * kv_layer_tokens(a, d.read_context) * a.heads * a.head_dim * batch +
+            ssm_decode_flops_per_token(a) * batch;
   t.comm_seconds = replica_comm_seconds(d, batch);
   // Bandwidth and compute of every GPU of the replica (tensor_parallel x expert_parallel).
   const double tp = d.replica_gpus();

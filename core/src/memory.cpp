@@ -45,7 +45,23 @@ InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
   const std::string kv_layer_values = arch.attention == "mla"
       ? sub("(% + %) x %", {arch.kv_lora_rank, arch.rope_head_dim, bytes_per_param(kvdt)})
       : sub("2 x % x % x %", {arch.kv_heads, arch.head_dim, bytes_per_param(kvdt)});
-  if (local_layers > 0)
+  if (arch.linear_layers > 0) {
+    // A hybrid: attention layers cache K and V per token, SSM layers keep a fixed state per sequence.
+    const double state = b.add("memory.inference.ssm_state_bytes_per_sequence", ssm_state_bytes_per_sequence(arch, kvdt), "B",
+                               "L_ssm x (ssm_heads x head_dim x state x 4 B + (d_inner + 2 groups x state) x (conv - 1) x bytes)",
+                               sub("% x (% x % x % x 4 + (% + 2 x % x %) x % x %)",
+                                   {arch.linear_layers, arch.ssm_heads, arch.ssm_head_dim, arch.ssm_state, ssm_inner_width(arch),
+                                    arch.ssm_groups, arch.ssm_state, arch.ssm_conv - 1, bytes_per_param(kvdt)}),
+                               "Mamba-2 (Dao & Gu 2024) recurrent state in fp32 (Nemotron 3 config.json mamba_ssm_cache_dtype) "
+                               "and the causal convolution's last inputs; constant in the context");
+    b.add("memory.inference.kv_bytes_per_token", kv_tok, "B",
+          kv_layer + " x (global_layers x context + local_layers x min(window, context)) / context + ssm_state / context",
+          kv_layer_values + sub(" x (% x % + % x min(%, %)) / % + % / % (",
+                                {attention_layers(arch) - local_layers, context, local_layers, arch.window, context, context,
+                                 state, context}) + "of " + g(arch.layers) + " layers, " + g(arch.linear_layers) +
+              " SSM layers hold no KV)",
+          "Pope et al. 2022 (attention layers); Mamba-2 state per sequence (Dao & Gu 2024), averaged over the context");
+  } else if (local_layers > 0)
     b.add("memory.inference.kv_bytes_per_token", kv_tok, "B",
           kv_layer + " x (global_layers x context + local_layers x min(window, context)) / context",
           kv_layer_values + sub(" x (% x % + % x min(%, %)) / % (",

@@ -55,6 +55,13 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.optional("model.expert_groups", m.expert_groups, {0, 4096, true});
   v.optional("model.expert_groups_per_token", m.expert_groups_per_token, {0, 4096, true});
   v.text("model.window_kind", m.window_kind, {"", "sliding", "chunked"}, 8);
+  v.optional("model.linear_layers", m.linear_layers, {0, 1000, true});
+  v.optional("model.ssm_heads", m.ssm_heads, {0, 100000, true});
+  v.optional("model.ssm_head_dim", m.ssm_head_dim, {0, 100000, true});
+  v.optional("model.ssm_state", m.ssm_state, {0, 100000, true});
+  v.optional("model.ssm_groups", m.ssm_groups, {1, 100000, true});
+  v.optional("model.ssm_conv", m.ssm_conv, {1, 64, true});
+  v.optional("model.mixer_only_layers", m.mixer_only_layers, {0, 1000, true});
 
   HardwareSection& h = s.hardware;
   v.text("hardware.gpu", h.gpu, {}, 64);  // checked against the catalog by the loader
@@ -98,6 +105,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.text("training.grad_reduce_dtype", t.grad_reduce_dtype, {"recipe", "bf16"}, 8);
   v.optional("training.global_batch", t.global_batch, {1, 1e8, true, "sequences"});
   v.optional("training.kernel_efficiency", t.kernel_efficiency, eff);
+  v.optional("training.ssm_scan_efficiency", t.ssm_scan_efficiency, eff);
   v.number("training.goodput", t.goodput, eff);
   v.text("training.optimizer_state_dtype", t.optimizer_state_dtype, {"recipe", "bf16"}, 8);
   v.text("training.moe_swiglu_cache", t.moe_swiglu_cache, {"input-and-output", "fp8-input"}, 16);

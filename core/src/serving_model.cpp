@@ -94,7 +94,8 @@ EngineStep engine_step(const DecodeSetup& d, const ServingInputs& in, double bat
   // One read of the weights per forward pass, shared by every token in it (MoE: experts hit by them).
   e.weight_bytes_read = e.passes * replica_weight_bytes_read(d, per_pass);
   e.kv_bytes_read = d.kv_bytes_per_token * d.read_context * batch;
-  const double per_token_flops = 2.0 * d.params_active + 4.0 * kv_layer_tokens(a, d.read_context) * a.heads * a.head_dim;
+  const double per_token_flops =
+      2.0 * d.params_active + 4.0 * kv_layer_tokens(a, d.read_context) * a.heads * a.head_dim + ssm_decode_flops_per_token(a);
   e.flops = e.verified_tokens * per_token_flops + starts_per_step * e.prompt_flops;
   e.comm_seconds = e.passes * replica_comm_seconds(d, per_pass);
   e.target_seconds = decode_step_seconds(e.weight_bytes_read + e.kv_bytes_read, d.bandwidth_bytes_per_s * gpus,

@@ -137,6 +137,13 @@ Architecture architecture_as_given(const Scenario& s, const Catalog& c) {
   set(a.mtp_layers, m.mtp_layers);
   set(a.expert_groups, m.expert_groups);
   set(a.expert_groups_per_token, m.expert_groups_per_token);
+  set(a.linear_layers, m.linear_layers);
+  set(a.ssm_heads, m.ssm_heads);
+  set(a.ssm_head_dim, m.ssm_head_dim);
+  set(a.ssm_state, m.ssm_state);
+  set(a.ssm_groups, m.ssm_groups);
+  set(a.ssm_conv, m.ssm_conv);
+  set(a.mixer_only_layers, m.mixer_only_layers);
   if (!m.attention.empty()) a.attention = m.attention;
   if (!m.bias.empty()) a.bias = m.bias;
   if (!m.norm.empty()) a.norm = m.norm;
@@ -150,7 +157,9 @@ Architecture resolved_architecture(const Scenario& s, const Catalog& c) {
   // the caps only keep the formulas defined.
   Architecture a = architecture_as_given(s, c);
   a.moe_layer_interval = std::max(1.0, a.moe_layer_interval);
-  a.window_layers = std::min(a.window_layers, a.layers);
+  a.linear_layers = std::min(a.linear_layers, a.layers);
+  a.window_layers = std::min(a.window_layers, a.layers - a.linear_layers);
+  a.mixer_only_layers = std::min(a.mixer_only_layers, a.layers - 1);  // at least one layer has an MLP
   a.dense_layers = std::min(a.dense_layers, a.layers);
   a.experts_per_token = std::min(a.experts_per_token, a.experts);
   a.kv_heads = std::min(a.kv_heads, a.heads);

@@ -55,6 +55,13 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
   const bool narrow_heads = p.attention_head_dim_seconds > 0;
   // The narrow-head attention seconds of all GPUs, before the division (training_step.hpp).
   const double head_dim_kernel_seconds = p.busiest_gpu_factor > 0 ? p.attention_head_dim_seconds * L.gpus() / p.busiest_gpu_factor : 0.0;
+  // A hybrid's SSM scan runs at its own rate (training_step.hpp kSsmScanEfficiency): out of the kernels'
+  // FLOPs, into its own term of the sum.
+  const bool ssm = p.ssm_scan_flops_per_step > 0;
+  const std::string ssm_minus = ssm ? " - SSM scan FLOPs" : "", ssm_minus_v = ssm ? " - " + g(p.ssm_scan_flops_per_step) : "";
+  const std::string ssm_term = ssm ? " + SSM scan FLOPs / (bf16 peak x SSM scan efficiency)" : "";
+  const std::string ssm_term_v =
+      ssm ? cat({" + ", g(p.ssm_scan_flops_per_step), " / (", g(m.peak16), " x ", g(m.ssm_scan_efficiency), ")"}) : "";
   if (m.mixed_precision) {
     b.add("training.step.bf16_flops", p.bf16_flops_per_step, "FLOP",
           m.fp8_attention ? "output head 6 x V x h x tokens, at 16 bits (attention products in fp8: training.fp8_attention)"
@@ -63,20 +70,33 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
           m.fp8_attention ? "DeepSeek-V3 report sec. 3.3.1 (output head kept in BF16); Transformer Engine fp8_dpa=True"
                           : "DeepSeek-V3 report sec. 3.3.1 (attention and output head kept in BF16); Transformer Engine fp8_dpa=False");
     b.add("training.step.compute_seconds", p.compute_seconds, "s",
-          std::string("[(hardware FLOPs - 16-bit FLOPs) / (peak x kernel efficiency) + 16-bit FLOPs / (bf16 peak x bf16 kernel "
-                      "efficiency) + narrow-head attention] / GPUs x busiest-GPU factor"),
-          cat({"[(", g(p.hardware_flops_per_step), " - ", g(p.bf16_flops_per_step), ") / (", g(m.peak), " x ",
+          "[(hardware FLOPs - 16-bit FLOPs" + ssm_minus + ") / (peak x kernel efficiency) + 16-bit FLOPs / (bf16 peak x bf16 kernel "
+          "efficiency)" + ssm_term + " + narrow-head attention] / GPUs x busiest-GPU factor",
+          cat({"[(", g(p.hardware_flops_per_step), " - ", g(p.bf16_flops_per_step), ssm_minus_v, ") / (", g(m.peak), " x ",
                g(p.kernel_efficiency), ") + ", g(p.bf16_flops_per_step), " / (", g(m.peak16), " x ", g(m.kernel_efficiency16),
-               ") + ", g(head_dim_kernel_seconds), "] / ", g(L.gpus()), " x ", g(p.busiest_gpu_factor)}),
+               ")", ssm_term_v, " + ", g(head_dim_kernel_seconds), "] / ", g(L.gpus()), " x ", g(p.busiest_gpu_factor)}),
           "Megatron eq. 3 (Narayanan et al. 2021), recompute FLOPs counted; bf16 kernel fit of the generation "
           "(docs/calibration.md)");
   } else {
     b.add("training.step.compute_seconds", p.compute_seconds, "s",
-          "[hardware FLOPs per step / (peak x kernel efficiency) + narrow-head attention] / GPUs x busiest-GPU factor",
-          cat({"[", g(p.hardware_flops_per_step), " / (", g(m.peak), " x ", g(p.kernel_efficiency), ") + ",
-               g(head_dim_kernel_seconds), "] / ", g(L.gpus()), " x ", g(p.busiest_gpu_factor)}),
+          ssm ? "[(hardware FLOPs per step - SSM scan FLOPs) / (peak x kernel efficiency)" + ssm_term +
+                    " + narrow-head attention] / GPUs x busiest-GPU factor"
+              : std::string("[hardware FLOPs per step / (peak x kernel efficiency) + narrow-head attention] / GPUs x busiest-GPU factor"),
+          ssm ? cat({"[(", g(p.hardware_flops_per_step), ssm_minus_v, ") / (", g(m.peak), " x ", g(p.kernel_efficiency), ")",
+                     ssm_term_v, " + ", g(head_dim_kernel_seconds), "] / ", g(L.gpus()), " x ", g(p.busiest_gpu_factor)})
+              : cat({"[", g(p.hardware_flops_per_step), " / (", g(m.peak), " x ", g(p.kernel_efficiency), ") + ",
+                     g(head_dim_kernel_seconds), "] / ", g(L.gpus()), " x ", g(p.busiest_gpu_factor)}),
           "Megatron eq. 3 (Narayanan et al. 2021), recompute FLOPs counted");
   }
+  if (ssm)
+    b.add("training.step.ssm_scan_seconds", p.ssm_scan_seconds, "s",
+          "SSM scan FLOPs (3 x per-token scan FLOPs x tokens, x 4/3 with full recompute) / (bf16 peak x SSM scan efficiency) "
+          "/ GPUs x busiest-GPU factor (in compute_seconds)",
+          cat({g(p.ssm_scan_flops_per_step), " / (", g(m.peak16), " x ", g(m.ssm_scan_efficiency), ") / ", g(L.gpus()), " x ",
+               g(p.busiest_gpu_factor)}),
+          s.training.ssm_scan_efficiency ? std::string("scenario training.ssm_scan_efficiency")
+                                         : "Mamba-2 SSD (Dao & Gu 2024 sec. 6); kSsmScanEfficiency fitted on NVIDIA's Nemotron 3 "
+                                           "Nano runs (docs/calibration.md)");
   if (narrow_heads)
     b.add("training.step.attention_head_dim_seconds", p.attention_head_dim_seconds, "s",
           "attention FLOPs x (1 / f - 1) / (peak x kernel efficiency) / GPUs x busiest-GPU factor; f = (1 + r / 512) / (1 + r / "

@@ -90,6 +90,7 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   if (x.recompute_mla_up) x.mla_recompute_flops_per_token = mla_up_projection_recompute_flops_per_token(x.arch);
   // Memory-bound kernels reach the share of peak bandwidth decode does (setup.cpp, llama.cpp tg128).
   x.hbm_bytes_per_s = x.gpu.bandwidth_bytes_per_s * default_efficiencies(x.gpu).decode_bandwidth;
+  x.ssm_scan_efficiency = s.training.ssm_scan_efficiency.value_or(kSsmScanEfficiency);
   return x;
 }
 
@@ -235,7 +236,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
 
   // FLOPs per step: 6 P D plus attention scores (= Megatron eq. 3: 72BLsh^2(1 + s/6h + V/12hL)).
   const double tokens = B * seq;
-  const double attention = 12.0 * B * a.layers * seq * seq * x.attention_width;
+  const double attention = 12.0 * B * attention_layers(a) * seq * seq * x.attention_width;
   // With FlashAttention the causal mask's hidden half of the s^2 score and value products is neither
   // computed nor counted (Dao 2023, FlashAttention-2 sec. 3.1.1), nor are the pairs outside a local
   // layer's window (sliding or chunked: Gemma 2/3, gpt-oss, Llama 4; FlashAttention 2.3+ and cuDNN
@@ -243,7 +244,9 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // full count.
   const double executed_attention =
       x.flash_attention ? 12.0 * B * x.attention_width * causal_attention_pairs(a, seq) : attention;
-  plan.model_flops_per_step = 6.0 * x.active * tokens + executed_attention;
+  // A hybrid's SSM layers add their chunked scan, forward and twice that backward (ssm_scan_flops_per_token).
+  const double ssm_scan = 3.0 * ssm_scan_flops_per_token(a) * tokens;
+  plan.model_flops_per_step = 6.0 * x.active * tokens + executed_attention + ssm_scan;
   // The multi-token-prediction modules run beside the model (recomputed with it under full recompute);
   // MLA's up-projections recomputed on their own unless the whole layer is.
   plan.mtp_flops_per_step = x.mtp_flops_per_token * tokens;
@@ -288,10 +291,15 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.attention_head_dim_factor = x.attention_head_dim_factor;
   const double head_dim_kernel_seconds =
       attention_rate > 0 ? attention_with_recompute * (1.0 / plan.attention_head_dim_factor - 1.0) / attention_rate : 0.0;
-  const double kernel_seconds = rate > 0 && rate16 > 0 ? (plan.hardware_flops_per_step - plan.bf16_flops_per_step) / rate +
-                                                             plan.bf16_flops_per_step / rate16 +
-                                                             head_dim_kernel_seconds
-                                                       : 0.0;
+  // The SSM layers' scan runs at its own, much lower rate (kSsmScanEfficiency of the 16-bit peak),
+  // recomputed with the whole forward under full recompute.
+  plan.ssm_scan_flops_per_step = std::min(ssm_scan * recompute_factor, plan.hardware_flops_per_step - plan.bf16_flops_per_step);
+  const double ssm_rate = x.peak16 * x.ssm_scan_efficiency;
+  const double ssm_kernel_seconds = ssm_rate > 0 ? plan.ssm_scan_flops_per_step / ssm_rate : 0.0;
+  const double kernel_seconds =
+      rate > 0 && rate16 > 0 ? (plan.hardware_flops_per_step - plan.bf16_flops_per_step - plan.ssm_scan_flops_per_step) / rate +
+                                   plan.bf16_flops_per_step / rate16 + ssm_kernel_seconds + head_dim_kernel_seconds
+                             : 0.0;
   // Pipeline stages: with a balanced split the busiest GPU's share of the work (layers + the output head
   // and MTP modules on the last stage, balanced_pipeline_busiest_layers) over the mean; else the layers'.
   plan.pipeline_compute_imbalance = imbalance;
@@ -308,6 +316,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.compute_seconds = busiest_gpu(kernel_seconds);
   plan.bf16_compute_seconds = rate16 > 0 ? busiest_gpu(plan.bf16_flops_per_step / rate16) : 0.0;
   plan.attention_head_dim_seconds = busiest_gpu(head_dim_kernel_seconds);
+  plan.ssm_scan_seconds = busiest_gpu(ssm_kernel_seconds);
   const double act_bytes = 2.0;  // 16-bit activations on the wire
   // Tensor parallel, per layer and micro-batch, of the GPU's s/cp x b x h activations: 2 all-reduces
   // forward + 2 backward (+2 when the forward is recomputed), 16-bit. With sequence parallel the same
@@ -340,9 +349,11 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     const Link cp_link = link_for(x.gpu, t * cp);
     const double chunk = 2.0 * local_seq * mb * x.kv_width / std::min(t, std::max(1.0, a.kv_heads)) * act_bytes;
     const double pass = (cp - 1) * (chunk / cp_link.bytes_per_s + cp_link.latency);
-    const double attention_per_layer = rate16 > 0 ? attention / a.layers / (B / mb) / (t * cp) / rate16 : 0.0;
-    plan.context_parallel_seconds =
-        layers_per_stage * m * std::max(0.0, (3 + recomputed) * pass - attention_per_layer);
+    const double attn_layers = attention_layers(a);
+    const double attention_per_layer = rate16 > 0 && attn_layers > 0 ? attention / attn_layers / (B / mb) / (t * cp) / rate16 : 0.0;
+    // Only attention layers pass K and V around the ring (a hybrid's SSM layers are not costed here).
+    plan.context_parallel_seconds = layers_per_stage * (attn_layers / a.layers) * m *
+                                    std::max(0.0, (3 + recomputed) * pass - attention_per_layer);
   }
   // Expert parallel: per MoE layer, a dispatch sends each token to its k experts and a combine
   // brings the results back, in the forward and again (as gradients) in the backward; a full

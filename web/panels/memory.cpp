@@ -41,6 +41,8 @@ void draw_memory(App& app) {
                 cap, app.binary_units);
     if (begin_result_table("inf_mem")) {
       result_row(app, "Weights", "memory.inference.weights_bytes");
+      if (r.find("memory.inference.ssm_state_bytes_per_sequence"))
+        result_row(app, "SSM state per sequence", "memory.inference.ssm_state_bytes_per_sequence");
       result_row(app, "KV cache per token", "memory.inference.kv_bytes_per_token");
       result_row(app, "KV cache", "memory.inference.kv_cache_bytes");
       result_row(app, "Total", "memory.inference.total_bytes");

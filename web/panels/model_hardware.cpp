@@ -74,6 +74,15 @@ void draw_model_hardware(App& app) {
     }
     input_field(app, "attention window (tokens)", "model.window", arch.window);
     input_field(app, "windowed layers", "model.window_layers", arch.window_layers);
+    input_field(app, "SSM layers (Mamba-2)", "model.linear_layers", arch.linear_layers);
+    ImGui::SetItemTooltip("layers mixing tokens with a Mamba-2 block instead of attention: a fixed state per sequence, no KV cache");
+    if (arch.linear_layers > 0) {
+      input_field(app, "SSM heads", "model.ssm_heads", arch.ssm_heads);
+      input_field(app, "SSM head dim", "model.ssm_head_dim", arch.ssm_head_dim);
+      input_field(app, "SSM state", "model.ssm_state", arch.ssm_state);
+      input_field(app, "SSM groups", "model.ssm_groups", arch.ssm_groups);
+      input_field(app, "layers without MLP", "model.mixer_only_layers", arch.mixer_only_layers);
+    }
     input_field(app, "max context", "model.max_context", arch.max_context);
     ImGui::TreePop();
   }

@@ -64,6 +64,8 @@ void draw_training(App& app) {
     if (app.report().find("training.step.bf16_flops"))
       result_row(app, "  16-bit FLOPs (attention, output head)", "training.step.bf16_flops");
     if (app.report().find("training.step.mtp_flops")) result_row(app, "  of it, MTP module FLOPs", "training.step.mtp_flops");
+    if (app.report().find("training.step.ssm_scan_seconds"))
+      result_row(app, "  of it, the SSM layers' scan", "training.step.ssm_scan_seconds");
     if (app.report().find("training.step.attention_head_dim_seconds"))
       result_row(app, "  of it, attention heads under 128 wide", "training.step.attention_head_dim_seconds");
     if (app.report().find("training.step.mla_recompute_flops"))

@@ -37,6 +37,24 @@ struct KernelFit {
   std::string to_markdown() const;
 };
 
+// The SSM scan efficiency (training_step.hpp kSsmScanEfficiency) on the published runs of hybrid
+// models: each record's implied value (the kernels at their default fit), their median, and each one's
+// error at the median of the others.
+struct SsmFitRow {
+  std::string id;
+  double implied = 0;    // the SSM scan efficiency that reproduces the record (0: none does)
+  double loo_base = 0;   // the median of the others (0: no other record)
+  double loo_ratio = 0;  // predicted / published at loo_base
+};
+struct SsmFit {
+  std::vector<SsmFitRow> rows;
+  double fitted = 0;  // median implied over all records
+  std::string to_markdown() const;
+};
+SsmFit fit_ssm_scan_efficiency();
+// Whether a case's model has SSM layers (its records calibrate kSsmScanEfficiency, not the kernels).
+bool has_ssm_layers(const Scenario& s);
+
 // The group a case's accelerator and training dtype fall in.
 std::string kernel_group(const Scenario& s);
 // The base kernel efficiency at which the case's metric equals its published value (bisection).

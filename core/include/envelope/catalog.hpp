@@ -80,6 +80,17 @@ struct Architecture {
   // moe_router_num_groups / moe_router_group_topk). 0: no limit. It caps the nodes an expert-parallel
   // dispatch reaches (nodes_hit_per_token).
   double expert_groups = 0, expert_groups_per_token = 0;
+  // Hybrid models (Nemotron-H and Nemotron 3, Jamba, Granite 4.0-H): linear_layers of the layers mix
+  // tokens with a Mamba-2 state-space block (Dao & Gu 2024, "Transformers are SSMs", arXiv:2405.21060)
+  // instead of attention. Such a layer keeps a fixed state per sequence, no KV cache: ssm_heads heads
+  // of ssm_head_dim channels, each with an ssm_state x ssm_head_dim state; B and C in ssm_groups groups
+  // of ssm_state; a causal convolution of ssm_conv taps (config.json mamba_num_heads, mamba_head_dim,
+  // ssm_state_size, n_groups, conv_kernel). 0: no such layers.
+  double linear_layers = 0, ssm_heads = 0, ssm_head_dim = 0, ssm_state = 0, ssm_groups = 1, ssm_conv = 4;
+  // Layers with a token mixer (attention or SSM) and no MLP: Nemotron-H's blocks are each one mixer or
+  // one MLP/MoE (hybrid_override_pattern "M", "*" vs "E"/"-"), described here as layers of a mixer and
+  // an MLP where mixers outnumber MLPs by this many. 0: every layer has both.
+  double mixer_only_layers = 0;
 
   bool operator==(const Architecture&) const = default;
 };

@@ -77,9 +77,45 @@ double attention_score_width(const Architecture& a);
 // (kv_lora_rank x heads x (head_dim + v_head_dim)). RMSNorm recomputation moves bytes, not FLOPs
 // worth counting. 0 for attention other than MLA.
 double mla_up_projection_recompute_flops_per_token(const Architecture& a);
-// Number of MoE layers: floor((layers - leading dense layers) / moe_layer_interval), 0 for dense
-// models (DeepSeek-V3 first_k_dense_replace; Llama 4 interleave_moe_layer_step).
+// Number of MoE layers: floor((layers with an MLP - leading dense layers) / moe_layer_interval), 0 for
+// dense models (DeepSeek-V3 first_k_dense_replace; Llama 4 interleave_moe_layer_step).
 double moe_layers(const Architecture& a);
+// Layers whose token mixer is attention: layers - linear_layers (all of them in a transformer).
+double attention_layers(const Architecture& a);
+// Layers with an MLP or MoE block: layers - mixer_only_layers (Nemotron 3 Nano: 29 mixers, 23 MoE).
+double mlp_layers(const Architecture& a);
+
+// ---------------------------------------------------------------- hybrid (SSM) layers
+// Mamba-2 (Dao & Gu 2024, "Transformers are SSMs: Generalized Models and Efficient Algorithms Through
+// Structured State Space Duality", arXiv:2405.21060, sec. 7 "The Mamba-2 architecture"; the reference
+// mamba_ssm Mamba2 module and Hugging Face's NemotronHMamba2Mixer), one block per linear layer.
+
+// Inner width of the SSM block: ssm_heads x ssm_head_dim (d_inner; Nemotron 3 Nano 64 x 64 = 4,096).
+double ssm_inner_width(const Architecture& a);
+// Parameters of one Mamba-2 block: in_proj h x (2 d_inner + 2 groups x state + heads) producing z, x, B,
+// C and dt in one matrix; a depthwise causal convolution over x, B and C ((d_inner + 2 groups x state)
+// x (conv taps + 1 bias)); A_log, D and dt_bias per head; the gated RMSNorm's d_inner weights; out_proj
+// d_inner x h. Nemotron 3 Nano: 2,688 x 10,304 + 6,144 x 5 + 192 + 4,096 + 4,096 x 2,688 = 38.7 M.
+double ssm_block_params(const Architecture& a);
+// State one sequence keeps across all linear layers, in place of a KV cache that grows with the
+// context: per layer the SSM state, heads x head_dim x state values in fp32 (Nemotron 3's config.json
+// mamba_ssm_cache_dtype "float32"; vLLM's MambaSpec sizes it so), and the convolution's last conv - 1
+// inputs of (d_inner + 2 groups x state) channels at the cache's dtype. Constant in the context:
+// Nemotron 3 Nano keeps 23 x (64 x 64 x 128 x 4 B + 6,144 x 3 x 2 B) = 48.3 MB a sequence in bf16.
+double ssm_state_bytes_per_sequence(const Architecture& a, Dtype conv_dtype);
+// Forward FLOPs per token of the linear layers' scan beyond their projections (the projections are
+// parameters, 2 per parameter), by the chunked SSD algorithm (arXiv:2405.21060 sec. 6, chunk 128 as
+// Mamba-2's and Nemotron-H's chunk_size): inside a chunk, C B^T per group and its masked product with X
+// per head, computed as whole 128 x 128 blocks (mamba_ssm's bmm_chunk and chunk_scan kernels):
+// (groups x state + heads x head_dim) x 128 multiply-adds; across chunks each head's state from B and X
+// and the output from C and the state, 2 x heads x state x head_dim. x 2 FLOPs a multiply-add x
+// linear_layers. Nemotron 3 Nano: 23 x 3.4 MFLOP = 78 MFLOP a token (1.1% of its 7.2 GFLOP of
+// projections): few FLOPs, but slow ones (training_step.hpp, kSsmScanEfficiency).
+double ssm_scan_flops_per_token(const Architecture& a);
+// FLOPs per generated token of the recurrent step: each head's state decays and adds B x^T (2 x state
+// x head_dim) and the output reads C from it (2 x state x head_dim): 4 x heads x head_dim x state per
+// linear layer; it reads and rewrites the state (ssm_state_bytes_per_sequence) instead of a KV cache.
+double ssm_decode_flops_per_token(const Architecture& a);
 
 // ---------------------------------------------------------------- inference memory
 
@@ -100,7 +136,9 @@ double local_attention_layers(const Architecture& a);
 // same window per local layer).
 double kv_layer_tokens(const Architecture& a, double context_tokens);
 // KV cache for `batch` sequences of `context` tokens each:
-// kv_bytes_per_layer_token x (global_layers x context + local_layers x min(window, context)) x batch.
+// (kv_bytes_per_layer_token x (global_layers x context + local_layers x min(window, context)) + the SSM
+// state of a hybrid model's linear layers (ssm_state_bytes_per_sequence)) x batch. Attention layers only
+// hold KV: a hybrid's linear layers keep their fixed state instead.
 double kv_cache_bytes(const Architecture& a, Dtype kv, double context_tokens, double batch);
 // Average KV bytes per token of context at `context` tokens (= kv_cache_bytes_per_token when no
 // layer has a window or the context is within it).

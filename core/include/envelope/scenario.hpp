@@ -53,6 +53,9 @@ struct ModelSection {
   std::optional<double> window, window_layers;
   std::optional<double> mtp_layers;  // multi-token-prediction modules (catalog.hpp Architecture)
   std::optional<double> expert_groups, expert_groups_per_token;  // group-limited routing (catalog.hpp)
+  // Hybrid SSM layers (catalog.hpp Architecture: Mamba-2 blocks in place of attention) and layers
+  // with a token mixer but no MLP (Nemotron-H's standalone mixer blocks).
+  std::optional<double> linear_layers, ssm_heads, ssm_head_dim, ssm_state, ssm_groups, ssm_conv, mixer_only_layers;
   std::string attention, bias, norm, window_kind;  // empty: the preset's
 };
 
@@ -126,6 +129,9 @@ struct TrainingSection {
   // Share of the training precision's dense peak its kernels reach; unset: fitted for the GPU generation
   // and dtype. In fp8 / fp4 runs the 16-bit attention products and output head keep the bf16 fit.
   std::optional<double> kernel_efficiency;
+  // Share of the 16-bit peak a hybrid's SSM layers run their scan at (training_step.hpp,
+  // kSsmScanEfficiency; unset: that fitted default). Read only for models with SSM layers.
+  std::optional<double> ssm_scan_efficiency;
   // Share of a run's wall-clock time spent in productive steps (failures, restarts, checkpoint and
   // evaluation pauses take the rest): Llama 3 405B "higher than 90% effective training time" over
   // 54 days with 466 interruptions (Dubey et al. 2024, sec. 3.3.4). Applies to the step model's time,

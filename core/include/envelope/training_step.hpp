@@ -114,6 +114,10 @@ struct TrainingPlan {
   // attention products (as executed, with their recompute) x (1 / factor - 1) at their rate
   double attention_head_dim_seconds = 0;
   double attention_flops_per_step = 0, attention_head_dim_factor = 1;
+  // A hybrid's SSM layers (formulas.hpp, ssm_scan_flops_per_token): their scan FLOPs per step (forward,
+  // backward twice, again with a full recompute), and of compute_seconds the time they take at
+  // kSsmScanEfficiency of the 16-bit peak instead of the GEMMs' rate. 0 without SSM layers.
+  double ssm_scan_flops_per_step = 0, ssm_scan_seconds = 0;
   // The busiest GPU's compute over the mean: the pipeline stage holding the most work (layers, and with
   // training.pipeline_split "balanced" the output head and MTP modules on the last stage), the busiest
   // expert (without forced balancing) and the expert GEMMs' narrowness and height. compute_seconds =
@@ -266,6 +270,15 @@ double nodes_hit_per_token(double experts_per_token, double nodes, double groups
 // height"). NVIDIA's Megatron MoE Model Zoo measured Qwen3-235B on 256 H100 at 4,096, 1,024 and 512
 // rows per expert (EP 32, EP 8, EP 8 with TP 4): 19.7, 24.2 and 29.0 s a step.
 constexpr double kExpertGemmHalfRows = 640;
+// Share of the GPU's dense 16-bit peak at which a hybrid's SSM layers run their work beyond the
+// projections (the chunked SSD scan's kernels, the causal convolution, the gated norm), counted as the
+// scan's FLOPs (ssm_scan_flops_per_token). Mamba-2's SSD runs as several Triton kernels per layer with
+// fp32 intermediates (Dao & Gu 2024 sec. 6; mamba_ssm ssd_combined), nowhere near the GEMMs' rate.
+// Fitted: the median (0.0125) of what NVIDIA's five Nemotron 3 Nano runs imply, on GB300, GB200, B300,
+// B200 and H100 (Megatron-Bridge performance tables, validation cases train-step-mb26*-nemotron-3-nano-*;
+// 0.0116-0.0151, each one's error at the median of the others 0.94-1.03x in docs/calibration.md), the
+// kernels at their own fits. The same model family on every record: no other hybrid is measured.
+constexpr double kSsmScanEfficiency = 0.0125;
 // rows / (rows + kExpertGemmHalfRows): the expert GEMMs' efficiency relative to full height.
 double expert_gemm_rows_factor(double rows_per_expert);
 // The busiest pipeline GPU's work, in layers, when the recipe places the layers to balance the
@@ -422,6 +435,7 @@ struct TrainingStepModel {
   // FLOPs per token those two options add (formulas.hpp; 0 when off).
   double mtp_flops_per_token = 0, mla_recompute_flops_per_token = 0;
   double hbm_bytes_per_s = 0;        // memory bandwidth x the decode bandwidth efficiency (memory-bound kernels)
+  double ssm_scan_efficiency = kSsmScanEfficiency;  // of peak16, for the SSM layers' scan (calibration sets it)
   // Costs one layout (no search). The plan is filled even when it does not fit (fits = false).
   TrainingPlan cost(const TrainingLayout& layout, double global_batch) const;
 };

@@ -1,0 +1,165 @@
+// Hybrid models: Mamba-2 SSM layers in place of attention (catalog.hpp Architecture linear_layers),
+// checked by hand against the architecture (Nemotron 3 Nano's config.json), against the FLOPs NVIDIA's
+// performance tables count for it, and against its measured training runs (kSsmScanEfficiency's fit).
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "envelope/calibration.hpp"
+#include "envelope/catalog.hpp"
+#include "envelope/evaluate.hpp"
+#include "envelope/formulas.hpp"
+#include "envelope/import.hpp"
+#include "envelope/link.hpp"
+#include "envelope/training_step.hpp"
+#include "envelope/validation.hpp"
+#include "helpers.hpp"
+
+using namespace envelope;
+using envelope::test::at;
+using envelope::test::published_record;
+using envelope::test::validation_case;
+
+namespace {
+const Architecture& nano() { return Catalog::builtin().find_model("nemotron-3-nano-30b-a3b")->arch; }
+}  // namespace
+
+TEST_CASE("Nemotron 3 Nano: 23 Mamba-2, 23 MoE and 6 attention blocks add up to the published 31.6B and 3.6B", "[hybrid]") {
+  const Architecture& a = nano();
+  CHECK(attention_layers(a) == 6);
+  CHECK(mlp_layers(a) == 23);
+  CHECK(moe_layers(a) == 23);
+  // One Mamba-2 block by hand (config.json: hidden 2,688, 64 heads of 64, state 128, 8 groups, 4 taps):
+  // in_proj 2,688 x (2 x 4,096 + 2 x 8 x 128 + 64), conv (4,096 + 2,048) x (4 + 1), A/D/dt_bias 3 x 64,
+  // norm 4,096, out_proj 4,096 x 2,688.
+  const double block = 2688.0 * 10304 + 6144.0 * 5 + 192 + 4096 + 4096.0 * 2688;
+  CHECK(ssm_block_params(a) == Approx(block).epsilon(1e-12));
+  CHECK(block == Approx(38.72e6).epsilon(1e-3));
+  // Model card / technical report (arXiv:2512.20848): 31.6B total; 3.6B active with the embeddings.
+  CHECK(params_total(a) == Approx(31.6e9).epsilon(0.005));
+  CHECK(params_active(a) == Approx(3.6e9).epsilon(0.01));
+}
+
+TEST_CASE("a hybrid caches K and V in its attention layers only, plus a fixed SSM state per sequence", "[hybrid]") {
+  const Architecture& a = nano();
+  // 6 attention layers x 2 x 2 KV heads x 128 x 2 B = 6,144 B a token (a transformer of all 29 layers
+  // would hold 29,696).
+  CHECK(kv_cache_bytes_per_token(a, Dtype::bf16) == 6 * 2 * 2 * 128 * 2);
+  // SSM state: 23 x (64 x 64 x 128 x 4 B in fp32 + (4,096 + 2 x 8 x 128) x 3 taps x 2 B) = 49.1 MB.
+  const double state = 23.0 * (64 * 64 * 128 * 4.0 + 6144 * 3 * 2.0);
+  CHECK(ssm_state_bytes_per_sequence(a, Dtype::bf16) == Approx(state).epsilon(1e-12));
+  for (const double context : {1000.0, 131072.0, 1048576.0}) {
+    INFO(context);
+    CHECK(kv_cache_bytes(a, Dtype::bf16, context, 4) == Approx(4 * (6144.0 * context + state)).epsilon(1e-12));
+  }
+  // Through evaluate: the report names the state and counts it in the KV cache of each sequence.
+  Scenario s;
+  s.model.preset = "nemotron-3-nano-30b-a3b";
+  s.hardware.gpu = "h100-sxm";
+  s.inference.context = 131072;
+  s.inference.batch = 2;
+  const Report r = evaluate(s);
+  CHECK(at(r, "memory.inference.ssm_state_bytes_per_sequence") == Approx(state));
+  CHECK(at(r, "memory.inference.kv_cache_bytes") == Approx(2 * (6144.0 * 131072 + state)).epsilon(1e-9));
+  // A transformer has no such path.
+  s.model.preset = "qwen3-30b-a3b";
+  CHECK(evaluate(s).find("memory.inference.ssm_state_bytes_per_sequence") == nullptr);
+}
+
+TEST_CASE("Nemotron 3 Nano's FLOPs per token match what NVIDIA's table counts for its run", "[hybrid][training-step]") {
+  // Megatron-Bridge 26.08, GB300: 901 model TFLOP/s per GPU at 39,936 tokens/s per GPU = 22.56 GFLOP a
+  // token (6 x the active weights the token passes, the 6 attention layers' products at 8,192 tokens,
+  // the SSM scan). Envelope's count: the same within 2%.
+  const ValidationCase& c = validation_case("train-step-mb2608-nemotron-3-nano-8xgb300-fp8");
+  const auto& rec = published_record(c.record);
+  const double nvidia = rec["measured"]["TFLOPs_per_gpu"].get<double>() * 1e12 / rec["measured"]["tokens_per_sec_per_gpu"].get<double>();
+  CHECK(nvidia == Approx(22.56e9).epsilon(0.001));
+  const TrainingPlan p = training_step(c.scenario, scenario_training_layout(c.scenario));
+  const double ours = p.model_flops_per_step / (p.global_batch * c.scenario.training.seq_len);
+  CHECK(ours == Approx(nvidia).epsilon(0.02));
+  // Of it the scan is ~1%: 3 x 23 x 2 x ((8 x 128 + 64 x 64) x 128 + 2 x 64 x 128 x 64) FLOPs.
+  const double scan = 3.0 * 23 * 2 * ((8.0 * 128 + 64.0 * 64) * 128 + 2.0 * 64 * 128 * 64);
+  CHECK(3 * ssm_scan_flops_per_token(nano()) == Approx(scan).epsilon(1e-12));
+  CHECK(scan / ours < 0.012);
+}
+
+TEST_CASE("the SSM scan efficiency is the median of what the five Nemotron 3 Nano runs imply, each within tolerance "
+          "at the median of the others",
+          "[hybrid][calibration]") {
+  const SsmFit fit = fit_ssm_scan_efficiency();
+  REQUIRE(fit.rows.size() == 5);
+  CHECK(kSsmScanEfficiency == Approx(fit.fitted).epsilon(0.02));  // the constant is the fit, rounded
+  for (const SsmFitRow& r : fit.rows) {
+    INFO(r.id << " implied " << r.implied << " left out " << r.loo_ratio);
+    CHECK(r.implied > 0.010);
+    CHECK(r.implied < 0.016);
+    CHECK(r.loo_ratio > 0.93);  // 0.94-1.03 (docs/calibration.md)
+    CHECK(r.loo_ratio < 1.04);
+    // The records calibrate the scan, not the kernels: held out of the kernel fit.
+    bool held_out = false;
+    for (const KernelFitRow& k : fit_training_kernel_efficiency().rows)
+      if (k.id == r.id) held_out = k.held_out && !k.in_fit;
+    CHECK(held_out);
+  }
+  // Without the term (the scan at the GEMMs' rate) the model ran 1.36-1.55x faster than every run.
+  for (const SsmFitRow& r : fit.rows) {
+    Scenario s = validation_case(r.id).scenario;
+    const double with = training_step(s, scenario_training_layout(s)).tokens_per_second_per_gpu;
+    s.training.ssm_scan_efficiency = 1.0;
+    const double fast = training_step(s, scenario_training_layout(s)).tokens_per_second_per_gpu;
+    INFO(r.id);
+    CHECK(fast / validation_case(r.id).published > 1.3);
+    CHECK(with / validation_case(r.id).published < 1.05);
+  }
+}
+
+TEST_CASE("training.step.ssm_scan_seconds shows the scan's share of the compute, and the report adds up", "[hybrid][basis]") {
+  const ValidationCase& c = validation_case("train-step-mb2606-nemotron-3-nano-8xb300-fp8");
+  Scenario s = c.scenario;
+  const Report r = evaluate(s);
+  const double scan = at(r, "training.step.ssm_scan_seconds"), compute = at(r, "training.step.compute_seconds");
+  CHECK(scan > 0.25 * compute);  // a third of the compute at 1.25% of the peak
+  CHECK(scan < 0.45 * compute);
+  // A given efficiency replaces the fit, in the time and in the basis.
+  s.training.ssm_scan_efficiency = 0.025;
+  const Report faster = evaluate(s);
+  CHECK(at(faster, "training.step.ssm_scan_seconds") == Approx(scan / 2).epsilon(1e-9));
+  CHECK(faster.find("training.step.ssm_scan_seconds")->source == "scenario training.ssm_scan_efficiency");
+  // A transformer reports no scan.
+  CHECK(evaluate(validation_case("train-step-mb2606-qwen3-30b-a3b-8xb300-fp8").scenario).find("training.step.ssm_scan_seconds") == nullptr);
+}
+
+TEST_CASE("hybrid layers are scenario fields: a custom hybrid round-trips through a link, and a half-described one "
+          "is refused by name",
+          "[hybrid][scenario]") {
+  const LoadResult r = load_scenario_json(R"({"model":{"preset":"llama-3-8b","linear_layers":24,"ssm_heads":64,
+    "ssm_head_dim":64,"ssm_state":128,"ssm_groups":8,"mixer_only_layers":4}})");
+  REQUIRE(r.problems.empty());
+  const Architecture a = resolved_architecture(r.scenario);
+  CHECK(attention_layers(a) == 8);
+  CHECK(mlp_layers(a) == 28);
+  CHECK(decode_link(encode_link_fragment(r.scenario)).scenario.model.linear_layers == 24);
+  // SSM layers without their shape: the problem names the field and the layers stay attention.
+  const LoadResult bad = load_scenario_json(R"({"model":{"preset":"llama-3-8b","linear_layers":24}})");
+  REQUIRE(bad.problems.size() == 1);
+  CHECK(bad.problems[0].path == "model.linear_layers");
+  CHECK(bad.problems[0].message.find("model.ssm_heads") != std::string::npos);
+  CHECK(resolved_architecture(bad.scenario).linear_layers == 0);
+}
+
+TEST_CASE("a Nemotron-H config imports as its blocks: mixers paired with MLPs, the rest mixer-only", "[hybrid][import]") {
+  // The hybrid_override_pattern of a small dense Nemotron-H: 4 Mamba, 1 attention, 3 MLP blocks.
+  const ImportResult r = import_hf_config(R"({"model_type":"nemotron_h","hidden_size":1024,"num_hidden_layers":8,
+    "num_attention_heads":8,"num_key_value_heads":2,"head_dim":128,"intermediate_size":4096,"vocab_size":32000,
+    "hybrid_override_pattern":"M-M-M*-M","mamba_num_heads":32,"mamba_head_dim":64,"ssm_state_size":128,"n_groups":8})");
+  REQUIRE(r.ok());
+  CHECK(*r.model.layers == 5);
+  CHECK(*r.model.linear_layers == 4);
+  CHECK(*r.model.mixer_only_layers == 2);
+  CHECK(*r.model.gated_mlp == 0);
+  CHECK(*r.model.experts == 0);
+  // Without the pattern there is nothing to read the blocks from.
+  const ImportResult missing = import_hf_config(R"({"model_type":"nemotron_h","hidden_size":1024,"num_hidden_layers":8,
+    "num_attention_heads":8,"intermediate_size":4096,"vocab_size":32000,"mamba_num_heads":32,"mamba_head_dim":64,"ssm_state_size":128})");
+  CHECK_FALSE(missing.ok());
+  CHECK(missing.error.find("hybrid_override_pattern") != std::string::npos);
+}
