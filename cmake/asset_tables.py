@@ -6,7 +6,8 @@ Usage: asset_tables.py [--page] OUT.cpp assets/hardware.json assets/models.json 
 
 --page (the wasm build): the JSON entries also leave out their "field" (a validation case's path into
 its published record, which only the native tests read: tests/core/test_validation.cpp), 0.4 KiB of
-the gzipped page.
+the gzipped page, and the model presets their "official_source" and "config_source" (read only by
+tests/core/test_models.cpp and test_import.cpp).
 
 Files after --json are embedded as JSON text instead (envelope::embedded_asset(name)), minified and
 without their top-level "about" and without the "note" of each entry of a top-level array (a
@@ -32,6 +33,9 @@ import json
 import sys
 
 DOCUMENTATION_KEYS = {"about", "note"}
+# Left out of the page's tables (--page): a model preset's official count's source and the config.json
+# it was read from, which only the native tests read (tests/core/test_models.cpp, test_import.cpp).
+PAGE_OMITTED_RECORD_KEYS = {"models.json": {"official_source", "config_source"}}
 
 
 def fail(path, message):
@@ -129,6 +133,8 @@ def main():
             if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
                 records = []
                 for i, item in enumerate(value):
+                    if page:
+                        item = {k: v for k, v in item.items() if k not in PAGE_OMITTED_RECORD_KEYS.get(name, ())}
                     fields = []
                     flatten(item, "", f"{name}.{key}[{i}]", fields)
                     records.append(record_text(fields))
