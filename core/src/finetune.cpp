@@ -25,14 +25,19 @@ double lora_adapter_params(const Architecture& a, double rank, const std::string
     per_layer_attention = q + kv;
   else
     per_layer_attention = q + 2 * kv + o;
-  double total = a.layers * per_layer_attention;
+  double total = attention_layers(a) * per_layer_attention;
   if (target_modules == "all-linear") {
     auto mlp = [&](double ffn) {  // gate + up (hidden -> ffn) and down (ffn -> hidden)
       return (a.gated_mlp ? 3.0 : 2.0) * lora_params_per_matrix(rank, h, ffn);
     };
     const double moe = moe_layers(a);
-    const double dense = std::max(0.0, a.layers - moe);
+    const double dense = std::max(0.0, mlp_layers(a) - moe);
     total += dense * mlp(a.ffn) + moe * (a.experts + a.shared_experts) * mlp(a.expert_ffn);
+    // A hybrid's Mamba-2 blocks: in_proj (hidden -> z, x, B, C, dt) and out_proj (d_inner -> hidden).
+    const double d_inner = ssm_inner_width(a);
+    total += std::max(0.0, a.linear_layers) *
+             (lora_params_per_matrix(rank, h, 2 * d_inner + 2 * a.ssm_groups * a.ssm_state + a.ssm_heads) +
+              lora_params_per_matrix(rank, d_inner, h));
   }
   return total;
 }

@@ -7,6 +7,7 @@
 #include "envelope/calibration.hpp"
 #include "envelope/catalog.hpp"
 #include "envelope/evaluate.hpp"
+#include "envelope/finetune.hpp"
 #include "envelope/formulas.hpp"
 #include "envelope/import.hpp"
 #include "envelope/link.hpp"
@@ -162,4 +163,18 @@ TEST_CASE("a Nemotron-H config imports as its blocks: mixers paired with MLPs, t
     "num_attention_heads":8,"intermediate_size":4096,"vocab_size":32000,"mamba_num_heads":32,"mamba_head_dim":64,"ssm_state_size":128})");
   CHECK_FALSE(missing.ok());
   CHECK(missing.error.find("hybrid_override_pattern") != std::string::npos);
+}
+
+TEST_CASE("LoRA on a hybrid adapts the attention of its attention layers, and with all-linear its Mamba projections",
+          "[hybrid][finetune]") {
+  const Architecture& a = nano();
+  const double r = 16, h = 2688;
+  // q and v of the 6 attention layers only: r x (2,688 + 4,096) + r x (2,688 + 256).
+  CHECK(lora_adapter_params(a, r, "qv") == Approx(6 * (r * (h + 4096) + r * (h + 256))).epsilon(1e-12));
+  // all-linear adds every routed and shared expert (relu2: up and down) and each Mamba-2 block's
+  // in_proj (2,688 -> 10,304) and out_proj (4,096 -> 2,688).
+  const double attention = 6 * (r * (h + 4096) + 2 * r * (h + 256) + r * (4096 + h));
+  const double experts = 23 * (128 + 2) * 2 * r * (h + 1856);
+  const double mamba = 23 * (r * (h + 10304) + r * (4096 + h));
+  CHECK(lora_adapter_params(a, r, "all-linear") == Approx(attention + experts + mamba).epsilon(1e-12));
 }

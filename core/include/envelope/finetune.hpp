@@ -22,7 +22,9 @@ double lora_params_per_matrix(double rank, double d_in, double d_out);
 //   q: hidden -> heads x head_dim; k, v: hidden -> kv_heads x head_dim (GQA, Ainslie et al. 2023);
 //   o: heads x head_dim -> hidden; MLP: gate and up hidden -> ffn, down ffn -> hidden (no gate
 //   without a gated MLP); MoE layers: the MLP matrices of every routed and shared expert (PEFT's
-//   "all-linear" adapts each expert's linear layers; the router is not adapted).
+//   "all-linear" adapts each expert's linear layers; the router is not adapted); a hybrid's attention
+//   matrices in its attention layers only, and with "all-linear" each Mamba-2 block's in_proj and
+//   out_proj (PEFT's all-linear takes every nn.Linear but the output head).
 // target_modules: "qv" (q, v: the LoRA paper's choice), "attention" (q, k, v, o) or "all-linear"
 // (attention + MLP, as QLoRA: Dettmers et al. 2023, section 4 "LoRA on all linear layers").
 double lora_adapter_params(const Architecture& a, double rank, const std::string& target_modules);
