@@ -54,10 +54,16 @@ void model_section(Builder& b, const Resolved& x) {
   if (s.model.params)
     b.add("model.params", P, "1", "params (given)", g(P), "scenario model.params");
   else
-    b.add("model.params", P, "1", "vocab*h*(tied?1:2) + L*(attention + MLP or experts + norms)",
+    b.add("model.params", P, "1",
+          arch.linear_layers > 0
+              ? "vocab*h*(tied?1:2) + L_attn*attention + L_ssm*Mamba-2 block + L_mlp*(MLP or experts) + norms"
+              : "vocab*h*(tied?1:2) + L*(attention + MLP or experts + norms)",
           sub("L=%, h=%, ffn=%, vocab=%", {arch.layers, arch.hidden, arch.ffn, arch.vocab}) +
-              (arch.experts > 0 ? sub(", experts=%", {arch.experts}) : ""),
-          arch_src);
+              (arch.experts > 0 ? sub(", experts=%", {arch.experts}) : "") +
+              (arch.linear_layers > 0 ? sub(", L_attn=%, L_ssm=% (% params each), L_mlp=%",
+                                            {attention_layers(arch), arch.linear_layers, ssm_block_params(arch), mlp_layers(arch)})
+                                      : ""),
+          arch.linear_layers > 0 ? arch_src + "; Mamba-2 block: Dao & Gu 2024 (arXiv:2405.21060)" : arch_src);
   b.add("model.active_params", Pa, "1",
         arch.experts > 0 ? "shared params + L_moe*(experts_per_token + shared)*params_per_expert" : "= params (dense)",
         arch.experts > 0 ? sub("k=% of E=%, expert=% params",
