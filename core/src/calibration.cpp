@@ -92,7 +92,7 @@ KernelFit fit_training_kernel_efficiency() {
     // A group that takes another's fit (AMD Instinct: the H100-class one) is held out of every fit:
     // its error is at that fit, which none of its records moved. So is a hybrid's record: it calibrates
     // the SSM scan (fit_ssm_scan_efficiency) at the kernels' fit.
-    if (!k.fitted_on_own_runs || has_ssm_layers(c.scenario)) {
+    if (!k.fitted_on_own_runs || has_ssm_layers(c.scenario) || c.held_out) {
       row.in_fit = false;
       row.held_out = true;
       row.loo_base = k.value;
@@ -175,20 +175,20 @@ SsmFit fit_ssm_scan_efficiency() {
   SsmFit fit;
   std::vector<const ValidationCase*> cases;
   for (const ValidationCase& c : validation_cases())
-    if (c.category == kCategory && c.excluded.empty() && has_ssm_layers(c.scenario)) {
+    if (c.category == kCategory && c.excluded.empty() && has_ssm_layers(c.scenario)) {  // held-out ones too, as checks
       cases.push_back(&c);
-      fit.rows.push_back({c.id, implied_ssm_scan_efficiency(c), 0, 0});
+      fit.rows.push_back({c.id, implied_ssm_scan_efficiency(c), 0, 0, c.held_out});
     }
   std::vector<double> all;
   for (const SsmFitRow& r : fit.rows)
-    if (r.implied > 0) all.push_back(r.implied);
+    if (r.implied > 0 && !r.held_out) all.push_back(r.implied);
   fit.fitted = median(all);
   for (size_t i = 0; i < fit.rows.size(); ++i) {
     std::vector<double> others;
     for (size_t j = 0; j < fit.rows.size(); ++j)
-      if (j != i && fit.rows[j].implied > 0) others.push_back(fit.rows[j].implied);
+      if (j != i && fit.rows[j].implied > 0 && !fit.rows[j].held_out) others.push_back(fit.rows[j].implied);
     if (others.empty()) continue;
-    fit.rows[i].loo_base = median(others);
+    fit.rows[i].loo_base = median(others);  // a held-out row: every record of the fit
     fit.rows[i].loo_ratio = metric_at_ssm(*cases[i], fit.rows[i].loo_base) / cases[i]->published;
   }
   return fit;
@@ -199,9 +199,10 @@ std::string SsmFit::to_markdown() const {
   std::snprintf(buf, sizeof buf, "| SSM scan efficiency | records | fitted (median) |\n|---|---|---|\n| ssm-scan | %zu | %.4f |\n", rows.size(),
                 fitted);
   std::string out = buf;
-  out += "\n| case | implied | median of the others | predicted / published at it |\n|---|---|---|---|\n";
+  out += "\n| case | implied | in the fit | median of the others | predicted / published at it |\n|---|---|---|---|---|\n";
   for (const SsmFitRow& r : rows) {
-    std::snprintf(buf, sizeof buf, "| `%s` | %.4f | %.4f | %.3f |\n", r.id.c_str(), r.implied, r.loo_base, r.loo_ratio);
+    std::snprintf(buf, sizeof buf, "| `%s` | %.4f | %s | %.4f | %.3f |\n", r.id.c_str(), r.implied, r.held_out ? "held out" : "yes",
+                  r.loo_base, r.loo_ratio);
     out += buf;
   }
   return out;

@@ -140,6 +140,7 @@ ModelPreset read_model(const AssetFields& j, std::string& error) {
   a.ssm_groups = j.num("ssm_groups", 1);
   a.ssm_conv = j.num("ssm_conv", 4);
   a.mixer_only_layers = j.num("mixer_only_layers");
+  a.moe_latent = j.num("moe_latent");
   m.official_params = j.num("official_params");
   m.official_active_params = j.num("official_active_params");
   m.official_source = j.str("official_source");

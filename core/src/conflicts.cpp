@@ -33,6 +33,11 @@ Problem first_conflict(const Scenario& s, const Catalog& c) {
             format_message_number(a.linear_layers) +
                 " SSM layers need model.ssm_heads, model.ssm_head_dim and model.ssm_state (mamba_num_heads, mamba_head_dim, "
                 "ssm_state_size in a Mamba-2 config.json)"};
+  // LatentMoE projects hidden down to the latent (Nemotron 3 white paper): the latent is narrower.
+  if (a.moe_latent > a.hidden)
+    return {m.moe_latent ? "model.moe_latent" : "model.hidden",
+            "moe_latent " + format_message_number(a.moe_latent) + " is wider than the hidden size " + format_message_number(a.hidden) +
+                " (LatentMoE projects tokens down to it)"};
   if (m.active_params) {
     const Architecture r = resolved_architecture(s, c);
     const double total = m.params ? *m.params : params_total(r);
@@ -51,6 +56,8 @@ void reset(Scenario& s, const std::string& path) {
   else if (path == "model.experts") m.experts.reset();
   else if (path == "model.active_params") m.active_params.reset();
   else if (path == "model.linear_layers") m.linear_layers.reset();
+  else if (path == "model.moe_latent") m.moe_latent.reset();
+  else if (path == "model.hidden") m.hidden.reset();
   else if (path == "model.ssm_heads") {
     m.ssm_heads.reset();
     m.ssm_head_dim.reset();
@@ -58,11 +65,11 @@ void reset(Scenario& s, const std::string& path) {
   }
 }
 
-// Removes the blamed override, one conflict at a time. Each round removes one of the seven overrides
-// a conflict can be blamed on, and the presets are consistent (catalog tests): at most seven rounds.
+// Removes the blamed override, one conflict at a time. Each round removes one of the nine overrides
+// a conflict can be blamed on, and the presets are consistent (catalog tests): at most nine rounds.
 Scenario remove_conflicts(const Scenario& s, const Catalog& c, std::vector<Problem>& found) {
   Scenario x = s;
-  for (int round = 0; round < 7; ++round) {
+  for (int round = 0; round < 9; ++round) {
     const Problem p = first_conflict(x, c);
     if (p.path.empty()) break;
     found.push_back(p);

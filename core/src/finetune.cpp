@@ -32,7 +32,11 @@ double lora_adapter_params(const Architecture& a, double rank, const std::string
     };
     const double moe = moe_layers(a);
     const double dense = std::max(0.0, mlp_layers(a) - moe);
-    total += dense * mlp(a.ffn) + moe * (a.experts + a.shared_experts) * mlp(a.expert_ffn);
+    // Routed experts at their input width (LatentMoE: the latent, with its two projections adapted too).
+    const double w = expert_input_width(a);
+    const double routed = (a.gated_mlp ? 3.0 : 2.0) * lora_params_per_matrix(rank, w, a.expert_ffn);
+    const double latent = a.moe_latent > 0 ? lora_params_per_matrix(rank, h, w) + lora_params_per_matrix(rank, w, h) : 0.0;
+    total += dense * mlp(a.ffn) + moe * (a.experts * routed + a.shared_experts * mlp(a.expert_ffn) + latent);
     // A hybrid's Mamba-2 blocks: in_proj (hidden -> z, x, B, C, dt) and out_proj (d_inner -> hidden).
     const double d_inner = ssm_inner_width(a);
     total += std::max(0.0, a.linear_layers) *

@@ -114,7 +114,20 @@ double moe_layers(const Architecture& a) {
   return std::floor(std::max(0.0, mlp_layers(a) - a.dense_layers) / std::max(1.0, a.moe_layer_interval));
 }
 
-double params_per_expert(const Architecture& a) { return a.experts > 0 ? mlp_params(a, a.expert_ffn) : 0.0; }
+double expert_input_width(const Architecture& a) { return a.moe_latent > 0 ? a.moe_latent : a.hidden; }
+
+double params_per_expert(const Architecture& a) {
+  if (a.experts <= 0) return 0.0;
+  Architecture latent = a;
+  latent.hidden = expert_input_width(a);
+  return mlp_params(latent, a.expert_ffn);
+}
+
+double shared_and_router_params_per_moe_layer(const Architecture& a) {
+  if (a.experts <= 0) return 0.0;
+  const double latent_projections = a.moe_latent > 0 ? 2.0 * a.hidden * a.moe_latent : 0.0;
+  return a.shared_experts * mlp_params(a, a.expert_ffn) + a.hidden * a.experts + latent_projections;
+}
 
 double mtp_module_expert_params(const Architecture& a) {
   return moe_layers(a) > 0 ? a.mtp_layers * a.experts * params_per_expert(a) : 0.0;
@@ -122,8 +135,8 @@ double mtp_module_expert_params(const Architecture& a) {
 
 double mtp_module_params(const Architecture& a) {
   if (a.mtp_layers <= 0) return 0.0;
-  const double block = layer_shared_params(a) + (moe_layers(a) > 0 ? (a.experts + a.shared_experts) * params_per_expert(a) +
-                                                                         a.hidden * a.experts
+  const double block = layer_shared_params(a) + (moe_layers(a) > 0 ? a.experts * params_per_expert(a) +
+                                                                         shared_and_router_params_per_moe_layer(a)
                                                                    : mlp_params(a, a.ffn));
   return a.mtp_layers * (block + 2.0 * a.hidden * a.hidden + 2.0 * norm_params(a));
 }
@@ -131,7 +144,7 @@ double mtp_module_params(const Architecture& a) {
 double mtp_flops_per_token(const Architecture& a, double seq_len, bool flash_attention) {
   if (a.mtp_layers <= 0) return 0.0;
   const double mlp = moe_layers(a) > 0
-                         ? (std::max(1.0, a.experts_per_token) + a.shared_experts) * params_per_expert(a) + a.hidden * a.experts
+                         ? std::max(1.0, a.experts_per_token) * params_per_expert(a) + shared_and_router_params_per_moe_layer(a)
                          : mlp_params(a, a.ffn);
   const double active = layer_shared_params(a) + mlp + 2.0 * a.hidden * a.hidden + 2.0 * norm_params(a) + a.vocab * a.hidden;
   const double scores = 12.0 * seq_len * attention_score_width(a) * (flash_attention ? 0.5 : 1.0);
@@ -152,17 +165,15 @@ double mla_up_projection_recompute_flops_per_token(const Architecture& a) {
 
 double params_total(const Architecture& a) {
   const double moe = moe_layers(a), dense = mlp_layers(a) - moe;
-  const double router = a.hidden * a.experts;
   return embedding_params(a) + mixer_and_norm_params(a) + dense * mlp_params(a, a.ffn) +
-         moe * ((a.experts + a.shared_experts) * params_per_expert(a) + router);
+         moe * (a.experts * params_per_expert(a) + shared_and_router_params_per_moe_layer(a));
 }
 
 double params_active(const Architecture& a) {
   if (a.experts <= 0) return params_total(a);
   const double moe = moe_layers(a), dense = mlp_layers(a) - moe;
-  const double router = a.hidden * a.experts;
   return embedding_params(a) + mixer_and_norm_params(a) + dense * mlp_params(a, a.ffn) +
-         moe * ((a.experts_per_token + a.shared_experts) * params_per_expert(a) + router);
+         moe * (a.experts_per_token * params_per_expert(a) + shared_and_router_params_per_moe_layer(a));
 }
 
 double kv_cache_bytes_per_layer_token(const Architecture& a, Dtype kv) {

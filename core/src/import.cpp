@@ -187,6 +187,7 @@ ImportResult import_hf_config(const std::string& text, const std::string& name) 
   m.linear_layers = m.ssm_heads = m.ssm_head_dim = m.ssm_state = m.mixer_only_layers = 0;
   m.ssm_groups = 1;
   m.ssm_conv = 4;
+  m.moe_latent = 0;
   double L = *m.layers;
 
   // ---------------------------------------------------------------- hybrid Mamba-2 / attention (Nemotron-H)
@@ -239,6 +240,16 @@ ImportResult import_hf_config(const std::string& text, const std::string& name) 
         m.shared_experts = c.get("n_shared_experts", 1) * c.get("moe_shared_expert_intermediate_size", 0) / *m.expert_ffn;
       m.dense_layers = mlp;
       if (mlp > 0) r.assumptions.push_back("dense MLP blocks ('-') counted as the first layers (their positions are not modelled)");
+      m.moe_latent = c.get("moe_latent_size", 0);  // LatentMoE (Nemotron 3 Super, Ultra); null: none
+    }
+    // Multi-token prediction (Nemotron 3 Super: one attention + MoE block, mtp_hybrid_override_pattern "*E").
+    m.mtp_layers = c.get("num_nextn_predict_layers", 0);
+    if (*m.mtp_layers > 0) {
+      const json* mp = c.find("mtp_hybrid_override_pattern");
+      const std::string pattern = mp && mp->is_string() ? mp->get<std::string>() : "";
+      r.assumptions.push_back("num_nextn_predict_layers: the multi-token-prediction block is kept as model.mtp_layers (one attention "
+                              "and one MoE/MLP block each" + (pattern.empty() ? std::string() : ", pattern '" + pattern + "'") +
+                              "), outside the parameter count and decoding");
     }
     r.assumptions.push_back("Nemotron-H blocks are each a mixer or an MLP: read as " + format_short(mixers) + " layers (" +
                             format_short(mamba) + " Mamba-2, " + format_short(attention) + " attention), " +

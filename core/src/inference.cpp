@@ -113,7 +113,7 @@ double replica_weight_bytes_read(const DecodeSetup& d, double tokens) {
 }
 
 double replica_all_to_all_seconds(const DecodeSetup& d, double tokens) {
-  return expert_parallel_all_to_all_seconds(moe_layers(d.arch), tokens, d.arch.experts_per_token, d.arch.hidden,
+  return expert_parallel_all_to_all_seconds(moe_layers(d.arch), tokens, d.arch.experts_per_token, expert_input_width(d.arch),
                                             d.tensor_parallel, d.expert_parallel, d.link_bytes_per_s, d.link_latency_s, 2.0);
 }
 

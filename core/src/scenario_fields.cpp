@@ -62,6 +62,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.optional("model.ssm_groups", m.ssm_groups, {1, 100000, true});
   v.optional("model.ssm_conv", m.ssm_conv, {1, 64, true});
   v.optional("model.mixer_only_layers", m.mixer_only_layers, {0, 1000, true});
+  v.optional("model.moe_latent", m.moe_latent, {0, 1e6, true});
 
   HardwareSection& h = s.hardware;
   v.text("hardware.gpu", h.gpu, {}, 64);  // checked against the catalog by the loader

@@ -65,9 +65,12 @@ void model_section(Builder& b, const Resolved& x) {
                                       : ""),
           arch.linear_layers > 0 ? arch_src + "; Mamba-2 block: Dao & Gu 2024 (arXiv:2405.21060)" : arch_src);
   b.add("model.active_params", Pa, "1",
-        arch.experts > 0 ? "shared params + L_moe*(experts_per_token + shared)*params_per_expert" : "= params (dense)",
-        arch.experts > 0 ? sub("k=% of E=%, expert=% params",
-                               {arch.experts_per_token, arch.experts, params_per_expert(arch) * scale})
+        arch.experts > 0 ? (arch.moe_latent > 0
+                                ? "shared params + L_moe*(experts_per_token*params_per_expert + shared experts + router + 2 h latent)"
+                                : "shared params + L_moe*(experts_per_token + shared)*params_per_expert")
+                         : "= params (dense)",
+        arch.experts > 0 ? sub("k=% of E=%, expert=% params", {arch.experts_per_token, arch.experts, params_per_expert(arch) * scale}) +
+                               (arch.moe_latent > 0 ? sub(" at latent width %", {arch.moe_latent}) : "")
                          : g(Pa),
         arch_src);
 
@@ -150,6 +153,7 @@ Architecture architecture_as_given(const Scenario& s, const Catalog& c) {
   set(a.ssm_groups, m.ssm_groups);
   set(a.ssm_conv, m.ssm_conv);
   set(a.mixer_only_layers, m.mixer_only_layers);
+  set(a.moe_latent, m.moe_latent);
   if (!m.attention.empty()) a.attention = m.attention;
   if (!m.bias.empty()) a.bias = m.bias;
   if (!m.norm.empty()) a.norm = m.norm;
@@ -166,6 +170,7 @@ Architecture resolved_architecture(const Scenario& s, const Catalog& c) {
   a.linear_layers = std::min(a.linear_layers, a.layers);
   a.window_layers = std::min(a.window_layers, a.layers - a.linear_layers);
   a.mixer_only_layers = std::min(a.mixer_only_layers, a.layers - 1);  // at least one layer has an MLP
+  a.moe_latent = std::min(a.moe_latent, a.hidden);                      // a latent narrower than hidden, or none
   a.dense_layers = std::min(a.dense_layers, a.layers);
   a.experts_per_token = std::min(a.experts_per_token, a.experts);
   a.kv_heads = std::min(a.kv_heads, a.heads);

@@ -196,7 +196,9 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   if (a.experts > 0 && L.recompute != "full") {
     const double f = a.expert_ffn > 0 ? a.expert_ffn : a.ffn;
     plan.moe_token_copies = tokens_sp * std::max(1.0, a.experts_per_token);
-    plan.moe_activation_bytes_per_copy = moe_expert_activation_bytes_per_token(a.hidden, f, a.gated_mlp, lin, x.swiglu_fp8_input);
+    // A routed copy is expert_input_width wide (LatentMoE: the latent).
+    plan.moe_activation_bytes_per_copy =
+        moe_expert_activation_bytes_per_token(expert_input_width(a), f, a.gated_mlp, lin, x.swiglu_fp8_input);
     // The MoE input (the second RMSNorm's output) is the shared experts' first linear's input; with
     // the norms recomputed it is not stored, and norm_recompute_saved_bytes already took the dense
     // MLP's copy of it out of the per-layer formula, so the dense MLP subtracted here leaves it out.
@@ -258,12 +260,14 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
                                  plan.mla_recompute_flops_per_step;
   const double N = t * p * cp * d;
   // The busiest expert gets kExpertImbalance x its share of tokens (none with forced balancing).
-  const double expert_share = x.active > 0 ? x.active_expert_params / x.active : 0.0;
+  // (At most 1: a given model.active_params below the experts' own count leaves no room for the rest.)
+  const double expert_share = x.active > 0 ? std::min(1.0, x.active_expert_params / x.active) : 0.0;
   const double moe_imbalance = e > 1 && !x.forced_balance ? 1.0 + expert_share * (kExpertImbalance - 1.0) : 1.0;
   // Expert GEMMs as narrow as their FFN width run slower than the dense layers' (gemm_width_factor
   // of min(h, expert_ffn) instead of h): Qwen3-30B-A3B's 768-wide experts.
   const double expert_width =
-      a.experts > 0 ? gemm_width_factor(std::min(a.hidden, a.expert_ffn > 0 ? a.expert_ffn : a.hidden), x.gemm_half_width) : 1.0;
+      a.experts > 0 ? gemm_width_factor(std::min(expert_input_width(a), a.expert_ffn > 0 ? a.expert_ffn : a.hidden), x.gemm_half_width)
+                    : 1.0;
   // Grouped expert GEMMs are only as tall as the tokens each local expert receives per micro-batch:
   // T = tokens x k x ep / experts, at expert_gemm_rows_factor(T). Expert parallel gathers more tokens
   // per expert (why MoE runs use it on one node).
@@ -375,6 +379,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     const double dispatch_bytes = low_precision ? 1.0 : act_bytes;
     // Bytes per token and hop: forward dispatch + combine, backward pair in 16 bits, recomputed forward.
     const double per_pass = (dispatch_bytes + act_bytes) + 2.0 * act_bytes + recomputed * (dispatch_bytes + act_bytes);
+    const double width = expert_input_width(a);  // values a token carries (LatentMoE: dispatched in the latent)
     double seconds_per_layer = 0;
     if (span <= x.gpu.scale_up_domain && x.gpu.scale_up_bytes_per_s > 0) {
       // Inside the domain DeepEP-style dispatch sends a token once per GPU it targets, however many of
@@ -382,14 +387,14 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
       // as it does once per node across nodes; the NCCL all-to-all dispatcher once per routed expert.
       const Link in = link_for(x.gpu, span);
       const double copies = x.dispatch_per_expert ? k : nodes_hit_per_token(k, e, a.expert_groups, a.expert_groups_per_token);
-      seconds_per_layer = local_tokens * copies * (e - 1) / e * a.hidden * per_pass / in.bytes_per_s + 4 * (e - 1) * in.latency;
+      seconds_per_layer = local_tokens * copies * (e - 1) / e * width * per_pass / in.bytes_per_s + 4 * (e - 1) * in.latency;
     } else {
       const Link out = link_for(x.gpu, x.gpu.scale_up_domain + 1.0);
       const double nodes = std::ceil(span / std::max(1, x.gpu.scale_up_domain));
       const double remote_copies =
           x.dispatch_per_expert ? k * (nodes - 1) / nodes
                                 : nodes_hit_per_token(k, nodes, a.expert_groups, a.expert_groups_per_token) * (nodes - 1) / nodes;
-      seconds_per_layer = local_tokens * remote_copies * a.hidden * per_pass / out.bytes_per_s + 4 * (nodes - 1) * out.latency;
+      seconds_per_layer = local_tokens * remote_copies * width * per_pass / out.bytes_per_s + 4 * (nodes - 1) * out.latency;
     }
     plan.expert_parallel_total_seconds = moe_per_stage * m * seconds_per_layer;
   }
@@ -403,7 +408,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     plan.moe_token_copies = copies;
     plan.moe_permutation_passes = 1.0 + 0.5 * recomputed;
     plan.moe_permutation_seconds = moe_per_stage * m * (1.0 + 0.5 * recomputed) * copies *
-                                   moe_permutation_bytes_per_token_copy(a.hidden, act_bytes) / x.hbm_bytes_per_s;
+                                   moe_permutation_bytes_per_token_copy(expert_input_width(a), act_bytes) / x.hbm_bytes_per_s;
   }
   if (overlapped)
     plan.expert_comm_sm_seconds = expert_comm_sm_seconds(plan.compute_seconds, plan.expert_parallel_total_seconds,

@@ -60,6 +60,7 @@ const std::vector<ValidationCase>& validation_cases() {
       v.unit = c.value("unit", "");
       v.excluded = c.value("excluded", "");
       v.measured = c.value("measured", true);
+      v.held_out = c.value("held_out", false);
       v.per_gpu = c.value("per_gpu", false);
       v.kv_limited_batch = c.value("batch", "") == "kv-limited";
       v.published = c.value("published", 0.0);

@@ -43,12 +43,13 @@ struct KernelFit {
 struct SsmFitRow {
   std::string id;
   double implied = 0;    // the SSM scan efficiency that reproduces the record (0: none does)
-  double loo_base = 0;   // the median of the others (0: no other record)
+  double loo_base = 0;   // the median of the others in the fit (held out: the fit itself; 0: no other record)
   double loo_ratio = 0;  // predicted / published at loo_base
+  bool held_out = false; // the case says "held_out": a check on another model, never in the fit
 };
 struct SsmFit {
   std::vector<SsmFitRow> rows;
-  double fitted = 0;  // median implied over all records
+  double fitted = 0;  // median implied over the records in the fit (not held out)
   std::string to_markdown() const;
 };
 SsmFit fit_ssm_scan_efficiency();

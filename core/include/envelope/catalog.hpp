@@ -91,6 +91,10 @@ struct Architecture {
   // one MLP/MoE (hybrid_override_pattern "M", "*" vs "E"/"-"), described here as layers of a mixer and
   // an MLP where mixers outnumber MLPs by this many. 0: every layer has both.
   double mixer_only_layers = 0;
+  // LatentMoE (Nemotron 3 Super and Ultra; config.json moe_latent_size): each MoE layer projects a token
+  // from hidden down to moe_latent before dispatch and back up after; the routed experts run at that
+  // width, the shared experts and the router at hidden. 0: the experts run at hidden.
+  double moe_latent = 0;
 
   bool operator==(const Architecture&) const = default;
 };

@@ -48,8 +48,15 @@ inline double weight_bytes(double params, Dtype d) { return weight_bytes<double>
 double params_total(const Architecture& a);
 // Parameters a token passes through: shared layers + experts_per_token + shared experts per MoE layer.
 double params_active(const Architecture& a);
-// Parameters of one routed expert (gated: 3 matrices hidden x expert_ffn).
+// Parameters of one routed expert (gated: 3 matrices, else 2, of expert_input_width x expert_ffn).
 double params_per_expert(const Architecture& a);
+// The width a routed expert reads and writes: moe_latent with LatentMoE (Nemotron 3 Super: 1,024 of a
+// 4,096 hidden), else hidden. The expert all-to-all carries tokens at this width.
+double expert_input_width(const Architecture& a);
+// Per MoE layer, what every token passes besides its routed experts: the shared experts (at hidden,
+// shared_experts x an expert_ffn-wide MLP), the router (hidden x experts) and LatentMoE's two
+// projections (2 x hidden x moe_latent; NVIDIA Nemotron 3 white paper, "LatentMoE").
+double shared_and_router_params_per_moe_layer(const Architecture& a);
 // Parameters of a model's multi-token-prediction modules beyond the main model (DeepSeek-V3 report,
 // arXiv:2412.19437 sec. 2.2, eqs. 21-23): per depth one transformer block like the main model's last
 // (a MoE block when the model has MoE layers), a projection M_k of 2h x h and the two RMSNorms of its

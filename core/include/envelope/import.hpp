@@ -25,7 +25,8 @@ struct ImportResult {
 
 // Families read natively: llama, llama4 (text_config), mistral, mixtral, qwen2, qwen2_moe, qwen3,
 // qwen3_moe, deepseek_v2/v3 (Kimi K2), gpt_oss, gemma, gemma2, gemma3 (text_config), phi3, falcon,
-// glm4_moe, nemotron_h (hybrid Mamba-2: hybrid_override_pattern). Other model_types with the standard decoder keys are read as a Llama-style decoder and
+// glm4_moe, nemotron_h (hybrid Mamba-2: hybrid_override_pattern; LatentMoE moe_latent_size; MTP
+// num_nextn_predict_layers). Other model_types with the standard decoder keys are read as a Llama-style decoder and
 // say so in `assumptions`. `name` empty: the config's _name_or_path, else its model_type.
 ImportResult import_hf_config(const std::string& config_json, const std::string& name = "");
 

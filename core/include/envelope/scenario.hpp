@@ -56,6 +56,7 @@ struct ModelSection {
   // Hybrid SSM layers (catalog.hpp Architecture: Mamba-2 blocks in place of attention) and layers
   // with a token mixer but no MLP (Nemotron-H's standalone mixer blocks).
   std::optional<double> linear_layers, ssm_heads, ssm_head_dim, ssm_state, ssm_groups, ssm_conv, mixer_only_layers;
+  std::optional<double> moe_latent;  // LatentMoE's expert width (catalog.hpp); 0: experts at hidden
   std::string attention, bias, norm, window_kind;  // empty: the preset's
 };
 

@@ -17,6 +17,9 @@ struct ValidationCase {
   // false ("measured": false): the published figure is a recommendation, a bound or another paper's
   // estimate, not a measurement, so an excluded case says nothing about the model's error.
   bool measured = true;
+  // true ("held_out": true): a check of a fitted constant on a case of another model than the fit's
+  // (calibration.hpp): never in a fit, its error reported at the fitted value. Scored as any case.
+  bool held_out = false;
   Scenario scenario;
   std::vector<std::string> metric;  // report paths, summed
   bool per_gpu = false;             // divide by inference.tensor_parallel
