@@ -134,7 +134,9 @@ ImportResult import_hf_config(const std::string& text, const std::string& name) 
     m.vocab = c.get("vocab_size", 262208, class_default);
   } else {
     m.hidden = c.need("hidden_size");
-    m.layers = c.need(falcon && !c.has("num_hidden_layers") ? "n_layer" : "num_hidden_layers");
+    // Nemotron 3 Ultra's config leaves num_hidden_layers null: its blocks are counted below.
+    m.layers = nemotron_h && !c.has("num_hidden_layers") ? 1.0
+                                                          : c.need(falcon && !c.has("num_hidden_layers") ? "n_layer" : "num_hidden_layers");
     m.heads = c.need(falcon && !c.has("num_attention_heads") ? "n_head" : "num_attention_heads");
     m.vocab = c.need("vocab_size");
   }

@@ -170,6 +170,13 @@ TEST_CASE("a Nemotron-H config imports as its blocks: mixers paired with MLPs, t
   CHECK(*r.model.mixer_only_layers == 2);
   CHECK(*r.model.gated_mlp == 0);
   CHECK(*r.model.experts == 0);
+  // A null num_hidden_layers (Nemotron 3 Ultra's config) is read from the block list.
+  const ImportResult listed = import_hf_config(R"({"model_type":"nemotron_h","hidden_size":1024,"num_hidden_layers":null,
+    "num_attention_heads":8,"intermediate_size":4096,"vocab_size":32000,"mamba_num_heads":32,"mamba_head_dim":64,"ssm_state_size":128,
+    "layers_block_type":["mamba","mlp","attention","mlp","mamba"]})");
+  REQUIRE(listed.ok());
+  CHECK(*listed.model.layers == 3);
+  CHECK(*listed.model.mixer_only_layers == 1);
   // Without the pattern there is nothing to read the blocks from.
   const ImportResult missing = import_hf_config(R"({"model_type":"nemotron_h","hidden_size":1024,"num_hidden_layers":8,
     "num_attention_heads":8,"intermediate_size":4096,"vocab_size":32000,"mamba_num_heads":32,"mamba_head_dim":64,"ssm_state_size":128})");
