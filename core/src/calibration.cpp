@@ -196,8 +196,10 @@ SsmFit fit_ssm_scan_efficiency() {
 
 std::string SsmFit::to_markdown() const {
   char buf[400];
-  std::snprintf(buf, sizeof buf, "| SSM scan efficiency | records | fitted (median) |\n|---|---|---|\n| ssm-scan | %zu | %.4f |\n", rows.size(),
-                fitted);
+  size_t in_fit = 0;
+  for (const SsmFitRow& r : rows) in_fit += !r.held_out;
+  std::snprintf(buf, sizeof buf, "| SSM scan efficiency | records in the fit | held out | fitted (median) |\n|---|---|---|---|\n| ssm-scan | %zu | %zu | %.4f |\n",
+                in_fit, rows.size() - in_fit, fitted);
   std::string out = buf;
   out += "\n| case | implied | in the fit | median of the others | predicted / published at it |\n|---|---|---|---|---|\n";
   for (const SsmFitRow& r : rows) {
