@@ -27,16 +27,15 @@ double lora_adapter_params(const Architecture& a, double rank, const std::string
     per_layer_attention = q + 2 * kv + o;
   double total = attention_layers(a) * per_layer_attention;
   if (target_modules == "all-linear") {
-    auto mlp = [&](double ffn) {  // gate + up (hidden -> ffn) and down (ffn -> hidden)
-      return (a.gated_mlp ? 3.0 : 2.0) * lora_params_per_matrix(rank, h, ffn);
+    auto mlp = [&](double ffn, double width) {  // gate + up (width -> ffn) and down (ffn -> width)
+      return (a.gated_mlp ? 3.0 : 2.0) * lora_params_per_matrix(rank, width, ffn);
     };
     const double moe = moe_layers(a);
     const double dense = std::max(0.0, mlp_layers(a) - moe);
     // Routed experts at their input width (LatentMoE: the latent, with its two projections adapted too).
     const double w = expert_input_width(a);
-    const double routed = (a.gated_mlp ? 3.0 : 2.0) * lora_params_per_matrix(rank, w, a.expert_ffn);
     const double latent = a.moe_latent > 0 ? lora_params_per_matrix(rank, h, w) + lora_params_per_matrix(rank, w, h) : 0.0;
-    total += dense * mlp(a.ffn) + moe * (a.experts * routed + a.shared_experts * mlp(a.expert_ffn) + latent);
+    total += dense * mlp(a.ffn, h) + moe * (a.experts * mlp(a.expert_ffn, w) + a.shared_experts * mlp(a.expert_ffn, h) + latent);
     // A hybrid's Mamba-2 blocks: in_proj (hidden -> z, x, B, C, dt) and out_proj (d_inner -> hidden).
     const double d_inner = ssm_inner_width(a);
     total += std::max(0.0, a.linear_layers) *

@@ -49,11 +49,14 @@ double attention_params(const Architecture& a) {
   return p;
 }
 
-double mlp_params(const Architecture& a, double ffn) {
-  double p = (a.gated_mlp ? 3.0 : 2.0) * a.hidden * ffn;
-  if (a.bias == "all") p += ffn + a.hidden;
+// An MLP between `width` and `ffn` (the model's hidden size, or LatentMoE's latent for a routed expert).
+double mlp_params_at(const Architecture& a, double width, double ffn) {
+  double p = (a.gated_mlp ? 3.0 : 2.0) * width * ffn;
+  if (a.bias == "all") p += ffn + width;
   return p;
 }
+
+double mlp_params(const Architecture& a, double ffn) { return mlp_params_at(a, a.hidden, ffn); }
 
 double embedding_params(const Architecture& a) {
   double p = a.vocab * a.hidden * (a.tied_embeddings ? 1.0 : 2.0) + a.position_embeddings * a.hidden;
@@ -117,10 +120,7 @@ double moe_layers(const Architecture& a) {
 double expert_input_width(const Architecture& a) { return a.moe_latent > 0 ? a.moe_latent : a.hidden; }
 
 double params_per_expert(const Architecture& a) {
-  if (a.experts <= 0) return 0.0;
-  Architecture latent = a;
-  latent.hidden = expert_input_width(a);
-  return mlp_params(latent, a.expert_ffn);
+  return a.experts > 0 ? mlp_params_at(a, expert_input_width(a), a.expert_ffn) : 0.0;
 }
 
 double shared_and_router_params_per_moe_layer(const Architecture& a) {
