@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "envelope/catalog.hpp"
+
 namespace envelope {
 
 namespace {
@@ -66,6 +68,18 @@ std::string nearest_name(const std::string& typed, const std::vector<std::string
 std::string did_you_mean(const std::string& typed, const std::vector<std::string>& names) {
   const std::string n = nearest_name(typed, names);
   return n.empty() ? "" : " (did you mean '" + n + "'?)";
+}
+
+std::string did_you_mean_accelerator(const std::string& typed, const Catalog& cat) {
+  std::vector<std::string> ids;
+  for (const Accelerator& a : cat.accelerators) ids.push_back(a.id);
+  return did_you_mean(typed, ids);
+}
+
+std::string did_you_mean_model(const std::string& typed, const Catalog& cat) {
+  std::vector<std::string> ids;
+  for (const ModelPreset& m : cat.models) ids.push_back(m.id);
+  return did_you_mean(typed, ids);
 }
 
 }  // namespace envelope

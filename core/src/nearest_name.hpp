@@ -7,6 +7,8 @@
 
 namespace envelope {
 
+class Catalog;
+
 // The name in `names` closest to `typed`, or "" when none is close. Compared case-insensitively with
 // '-', '_', '.' and spaces removed ("Llama3_70B" is "llama-3-70b"). In order of preference: equal so
 // compared; a name that begins with what was typed ("h100" -> "h100-sxm", the shortest such); one that
@@ -18,5 +20,8 @@ std::string nearest_name(const std::string& typed, const std::vector<std::string
 
 // " (did you mean 'x'?)" for the nearest name, or "" when there is none: appended to a message.
 std::string did_you_mean(const std::string& typed, const std::vector<std::string>& names);
+// The same against the catalog's accelerator ids, or its model preset ids.
+std::string did_you_mean_accelerator(const std::string& typed, const Catalog& cat);
+std::string did_you_mean_model(const std::string& typed, const Catalog& cat);
 
 }  // namespace envelope

@@ -122,11 +122,9 @@ PlanFile load_plan_file(const std::string& text) {
   list("gpus", "hardware.gpu", f.request.serving.gpus);
   list("weights", "inference.weights", f.request.serving.weights);
   const Catalog& cat = Catalog::builtin();
-  std::vector<std::string> accelerator_ids;
-  for (const Accelerator& a : cat.accelerators) accelerator_ids.push_back(a.id);
   for (const std::string& g : f.request.serving.gpus)
     if (!cat.find_accelerator(g) && !(g == kCustomAccelerator && f.scenario.hardware.gpu == kCustomAccelerator))
-      f.problems.push_back({"planner.gpus", "unknown accelerator '" + g + "'" + did_you_mean(g, accelerator_ids) +
+      f.problems.push_back({"planner.gpus", "unknown accelerator '" + g + "'" + did_you_mean_accelerator(g, cat) +
                                                 (g == kCustomAccelerator ? " (the scenario's hardware.gpu is not custom)" : "")});
   // Latency targets: unset, the scenario's serving section; loose targets (up to an hour to the first
   // token, a minute per token: the scenario's own limits) ask for the maximum-throughput configuration.

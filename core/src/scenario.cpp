@@ -219,18 +219,6 @@ std::vector<std::string> known_keys_under(const std::string& prefix) {
   return keys;
 }
 
-std::vector<std::string> model_ids(const Catalog& cat) {
-  std::vector<std::string> ids;
-  for (const ModelPreset& m : cat.models) ids.push_back(m.id);
-  return ids;
-}
-
-std::vector<std::string> accelerator_ids(const Catalog& cat) {
-  std::vector<std::string> ids;
-  for (const Accelerator& a : cat.accelerators) ids.push_back(a.id);
-  return ids;
-}
-
 void find_unknown_keys(const json& j, const std::string& prefix, std::vector<Problem>& problems) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
@@ -339,7 +327,7 @@ LoadResult load_scenario_json(const std::string& text) {
   const Scenario defaults;
   if (!cat.find_model(r.scenario.model.preset)) {
     r.problems.push_back({"model.preset", "unknown model preset '" + r.scenario.model.preset + "'" +
-                                              did_you_mean(r.scenario.model.preset, model_ids(cat)) + "; using '" +
+                                              did_you_mean_model(r.scenario.model.preset, cat) + "; using '" +
                                               defaults.model.preset + "'"});
     r.scenario.model.preset = defaults.model.preset;
   }
@@ -360,14 +348,14 @@ LoadResult load_scenario_json(const std::string& text) {
   }
   if (hw.gpu != kCustomAccelerator && !cat.find_accelerator(r.scenario.hardware.gpu)) {
     r.problems.push_back({"hardware.gpu", "unknown accelerator '" + r.scenario.hardware.gpu + "'" +
-                                              did_you_mean(r.scenario.hardware.gpu, accelerator_ids(cat)) + "; using '" +
+                                              did_you_mean_accelerator(r.scenario.hardware.gpu, cat) + "; using '" +
                                               defaults.hardware.gpu + "'"});
     r.scenario.hardware.gpu = defaults.hardware.gpu;
   }
   r.scenario = without_model_conflicts(r.scenario, r.problems, cat);
   if (!r.scenario.serving.gpu.empty() && !cat.find_accelerator(r.scenario.serving.gpu)) {
     r.problems.push_back({"serving.gpu", "unknown accelerator '" + r.scenario.serving.gpu + "'" +
-                                             did_you_mean(r.scenario.serving.gpu, accelerator_ids(cat)) + "; serving on hardware.gpu"});
+                                             did_you_mean_accelerator(r.scenario.serving.gpu, cat) + "; serving on hardware.gpu"});
     r.scenario.serving.gpu.clear();
   }
   r.scenario.version = kScenarioVersion;
