@@ -26,14 +26,19 @@ double base_efficiency_factor(const Scenario& s) {
   return gemm_width_factor(m.arch.hidden, m.gemm_half_width) * m.fp8_scaling_factor;
 }
 
-// The case's metric with the base kernel efficiency `base` (x base_efficiency_factor, as the default does).
-double metric_at(const ValidationCase& c, double base) {
-  Scenario s = c.scenario;
-  s.training.kernel_efficiency = base * base_efficiency_factor(s);
+// The case's metric (its paths summed) for scenario `s`, the case's own with one constant set.
+double metric_of(const ValidationCase& c, const Scenario& s) {
   const Report r = evaluate_without_bands(s, Catalog::builtin());
   double v = 0;
   for (const std::string& path : c.metric) v += r.value(path);
   return v;
+}
+
+// The case's metric with the base kernel efficiency `base` (x base_efficiency_factor, as the default does).
+double metric_at(const ValidationCase& c, double base) {
+  Scenario s = c.scenario;
+  s.training.kernel_efficiency = base * base_efficiency_factor(s);
+  return metric_of(c, s);
 }
 
 double median(std::vector<double> v) {
@@ -152,10 +157,7 @@ namespace {
 double metric_at_ssm(const ValidationCase& c, double e) {
   Scenario s = c.scenario;
   s.training.ssm_scan_efficiency = e;
-  const Report r = evaluate_without_bands(s, Catalog::builtin());
-  double v = 0;
-  for (const std::string& path : c.metric) v += r.value(path);
-  return v;
+  return metric_of(c, s);
 }
 
 double implied_ssm_scan_efficiency(const ValidationCase& c) {
