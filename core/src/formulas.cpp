@@ -250,6 +250,14 @@ RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string&
   return r;
 }
 
+RecipeBytes gradients_in_reduce_dtype(RecipeBytes r, double reduce_bytes_per_grad) {
+  if (reduce_bytes_per_grad > 0 && reduce_bytes_per_grad < r.gradients) {
+    r.optimizer += r.gradients;  // the recipe's FP32 gradient, now a copy of the optimizer's shard
+    r.gradients = reduce_bytes_per_grad;
+  }
+  return r;
+}
+
 ModelStateBytes model_state_bytes_per_gpu(double params, const RecipeBytes& r, int zero_stage,
                                           double data_parallel, double model_parallel) {
   ModelStateBytes m;

@@ -173,7 +173,10 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
   const std::string& spec_src = x.spec_src;
   const int zero = static_cast<int>(tr.zero_stage);
   const std::string zsrc = "recipe " + tr.recipe + " + " + tr.optimizer + "; ZeRO over dp x cp (Rajbhandari et al. 2020)" +
-                           (tstep.state_expert_params > 0 ? "; routed experts by MoE parallel folding, expert tensor parallel 1 (Megatron-Core)" : "");
+                           (tstep.state_expert_params > 0 ? "; routed experts by MoE parallel folding, expert tensor parallel 1 (Megatron-Core)" : "") +
+                           (tr.grad_reduce_dtype == "bf16" ? "; gradients held in BF16 as reduced, the FP32 copy of the optimizer's shard with its "
+                                                            "states (Megatron-Core gradient buffer, grad_reduce_in_fp32 off)"
+                                                          : "");
   // The step model's own inputs to model_state_part_bytes (training_step.cpp): the same formula on the
   // same numbers, here as Terms, so each basis is the arithmetic of its value.
   const bool experts = tstep.state_expert_params > 0;
@@ -201,7 +204,7 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
   if (bf16_moments) {
     // What the BF16 moments save: the same states at the recipe's own bytes per parameter less the
     // above (training.optimizer_state_dtype).
-    const RecipeBytes own = recipe_bytes_per_param(tr.recipe, tr.optimizer);
+    const RecipeBytes own = gradients_in_reduce_dtype(recipe_bytes_per_param(tr.recipe, tr.optimizer), step_model.grad_reduce_bytes);
     b.add("memory.training.optimizer_state_saved_bytes", states(own.optimizer, zero >= 1) - optimizer_states, "B",
           sub("optimizer states at the recipe's % B/param (master + moments) - at % B/param (moments in BF16)",
               {own.optimizer, sr.optimizer}),

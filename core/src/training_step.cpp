@@ -77,6 +77,7 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.forced_balance = s.training.expert_balance == "forced";
   x.fp8_attention = s.training.fp8_attention && dt == Dtype::fp8;
   x.grad_reduce_bytes = s.training.grad_reduce_dtype == "bf16" ? std::min(2.0, x.recipe.gradients) : x.recipe.gradients;
+  x.recipe = gradients_in_reduce_dtype(x.recipe, x.grad_reduce_bytes);
   x.swiglu_fp8_input = s.training.moe_swiglu_cache == "fp8-input";
   x.recompute_norms = s.training.recompute_norms;
   x.recompute_mla_up = s.training.recompute_mla_up_projections && x.arch.attention == "mla";

@@ -196,6 +196,14 @@ struct RecipeBytes {
 // track the first and second moments in the AdamW optimizer ... the master weights ... and gradients
 // ... are still retained in FP32". mixed-bf16 + adamw: 4 + 2 x 4 = 12 -> 4 + 2 x 2 = 8 bytes.
 RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string& optimizer, bool bf16_moments = false);
+// Gradients held in the dtype they are reduced in (training.grad_reduce_dtype): Megatron-Core's DDP
+// gradient buffer is FP32 only with grad_reduce_in_fp32, else the parameters' dtype
+// (megatron/core/distributed/param_and_grad_buffer.py, group_params_for_buffers: "grad_dtype: torch.float
+// if grad_reduce_in_fp32, else param.dtype"), and its optimizer casts its own shard to FP32 for the
+// update (optimizer.py / distrib_optimizer.py, _copy_model_grads_to_main_grads: main_grad.float()),
+// counted here with the optimizer's states and sharded like them. mixed-bf16 + adamw with bf16
+// reduction: 2 + 4 + 12 -> 2 + 2 + (12 + 4), ZeRO 1 sharding the last term.
+RecipeBytes gradients_in_reduce_dtype(RecipeBytes r, double reduce_bytes_per_grad);
 // Bytes per parameter of an optimizer's moments: states x bytes per state (AdamW 2 x 4 in FP32,
 // Loshchilov and Hutter 2017: first and second moment per parameter).
 template <Number T>
