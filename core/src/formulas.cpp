@@ -267,6 +267,18 @@ ModelStateBytes model_state_bytes_per_gpu(double params, const RecipeBytes& r, i
   return m;
 }
 
+double mlp_block_activation_bytes_per_token(double h, double t, bool sequence_parallel, double lin) {
+  t = std::max(1.0, t);
+  return h * (3.0 + lin) / (sequence_parallel ? t : 1.0) + h * (8.0 + 4.0 * lin) / t;
+}
+
+double mamba_block_activation_bytes_per_token(const Architecture& a, double t, bool sequence_parallel, double lin) {
+  t = std::max(1.0, t);
+  const double d = ssm_inner_width(a), gn = a.ssm_groups * a.ssm_state;
+  return a.hidden * (2.0 + lin) / (sequence_parallel ? t : 1.0) +
+         (2.0 * (2.0 * d + 2.0 * gn + a.ssm_heads) + 4.0 * d + lin * d) / t;
+}
+
 double activation_bytes_per_layer(double s, double b, double h, double a, double t, bool sequence_parallel,
                                   const std::string& recompute, bool flash_attention, bool fp8_linear_inputs) {
   t = std::max(1.0, t);

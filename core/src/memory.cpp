@@ -251,17 +251,38 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
           "activations recomputed in back-propagation, not stored; Korthikanti et al. 2022 sec. 4.1 (what the per-layer "
           "formula stores for them)");
   }
+  // Hybrid models: their blocks against the per-layer formula's transformer layers (training_step.cpp).
+  const bool hybrid_acts = step_model.arch.linear_layers > 0;
+  const bool hybrid_full = hybrid_acts && tr.recompute == "full";
+  if (hybrid_acts && !hybrid_full)
+    b.add("memory.training.mamba_activation_bytes_per_layer", tstep.hybrid_mamba_bytes_per_layer, "B",
+          sub("tokens x ((2 + lin) h + (2 (2 d + 2 g n + heads) + 4 d + lin d) / t), per Mamba-2 block and micro-batch "
+              "(tokens=s / cp x b=%, lin=%, h=%, d=%, g n=%, heads=%, t=%; h / t with SP)",
+              {tr.seq_len / tr.context_parallel * tr.micro_batch, tr.dtype == "fp8" ? 1.0 : 2.0, step_model.arch.hidden,
+               step_model.arch.ssm_heads * step_model.arch.ssm_head_dim, step_model.arch.ssm_groups * step_model.arch.ssm_state,
+               step_model.arch.ssm_heads, tr.tensor_parallel}),
+          "Megatron-Core ssm/mamba_mixer.py _ssm_training: mamba_ssm's mamba_split_conv1d_scan_combined saves its input "
+          "(in_proj's z, x, B, C, dt) and the scan output; the RMSNorm after it and out_proj keep theirs");
+  const Term hybrid = hybrid_full ? Term(tstep.hybrid_pairs_per_stage) * Term(tstep.activation_bytes_per_layer)
+                                  : Term(tstep.hybrid_linear_layers_per_stage) *
+                                            (Term(tstep.hybrid_mamba_bytes_per_layer) - Term(tstep.hybrid_attention_bytes_per_layer)) -
+                                        Term(tstep.hybrid_mixer_only_layers_per_stage) * Term(tstep.hybrid_absent_mlp_bytes_per_layer);
   b.add("memory.training.activations_bytes",
         (recompute_saved ? (Term(tstep.activation_bytes_per_layer) - Term(tstep.recompute_saved_bytes_per_layer))
                          : Term(tstep.activation_bytes_per_layer)) *
                 Term(tstep.layers_per_stage) * Term(tstep.micro_batches_in_flight) +
             Term(tstep.moe_activation_bytes_per_layer) * Term(tstep.moe_layers_per_stage) * Term(tstep.micro_batches_in_flight) +
-            Term(tstep.logits_bytes),
+            (hybrid_acts ? hybrid * Term(tstep.micro_batches_in_flight) : Term(0.0)) + Term(tstep.logits_bytes),
         "B",
         std::string(recompute_saved ? "(per_layer(s / cp, b, h, a, t; recompute, flash, SP) - recompute_saved_per_layer)"
                                     : "per_layer(s / cp, b, h, a, t; recompute, flash, SP)") +
         " x layers per stage x micro-batches in flight" +
-        (moe_acts ? " + moe_per_layer x MoE layers per stage x micro-batches in flight" : "") + sub(" + 4 (s / cp) b V / t (s=%", {tr.seq_len}) + (tr.context_parallel > 1 ? sub(" / cp %",
+        (moe_acts ? " + moe_per_layer x MoE layers per stage x micro-batches in flight" : "") +
+        (hybrid_full ? " + each pair's second block input (per_layer x pairs per stage) x micro-batches in flight"
+         : hybrid_acts ? " + ((mamba_per_layer - attention half) x linear layers - MLP half x mixer-only layers, per stage) x "
+                         "micro-batches in flight"
+                       : "") +
+        sub(" + 4 (s / cp) b V / t (s=%", {tr.seq_len}) + (tr.context_parallel > 1 ? sub(" / cp %",
                                                                                                                                                                                  {tr.context_parallel}) : "") +
             sub(", b=%, recompute=", {tr.micro_batch}) + tr.recompute + (tr.flash_attention ? ", flash" : "") +
             (tr.sequence_parallel ? ", SP" : "") +

@@ -238,3 +238,51 @@ TEST_CASE("an estimate of Nemotron 3 Super on GB200 names the published run the 
     named |= w.message.find("Nemotron 3 Super") != std::string::npos && w.message.find("1.27x") != std::string::npos;
   CHECK(named);
 }
+
+TEST_CASE("a hybrid's training activations count Mamba-2 blocks as Megatron-Core saves them, and no MLP in mixer-only layers",
+          "[hybrid][memory]") {
+  // The MLP half of Korthikanti's 34 s b h (16 bits) and 29 (fp8 linear inputs, flash): norm 2 + fc1
+  // input lin + mask 1, GeLU input 8 + fc2 input 4 lin. The attention half is the rest: 13 h either way.
+  const double h = 1000;
+  CHECK(mlp_block_activation_bytes_per_token(h, 1, false, 2.0) == Approx(21 * h));
+  CHECK(mlp_block_activation_bytes_per_token(h, 1, false, 1.0) == Approx(16 * h));
+  CHECK(activation_bytes_per_layer(1, 1, h, 8, 1, false, "none", true, false) - mlp_block_activation_bytes_per_token(h, 1, false, 2.0) ==
+        Approx(13 * h));
+  CHECK(activation_bytes_per_layer(1, 1, h, 8, 1, false, "none", true, true) - mlp_block_activation_bytes_per_token(h, 1, false, 1.0) ==
+        Approx(13 * h));
+  // A Mamba-2 block by hand, Nemotron 3 Nano in fp8 (h 2,688, d = 64 x 64 = 4,096, g n = 8 x 128): the
+  // RMSNorm input 2 h and in_proj input h; in_proj's output 2 x (2 d + 2 g n + 64); the scan output and
+  // the normed gate's input 2 d each; out_proj's input d. Halved by TP 2 but for the h terms.
+  const Architecture& a = nano();
+  const double d = 4096, gn = 1024;
+  const double per_token = 3.0 * 2688 + 2.0 * (2 * d + 2 * gn + 64) + 4 * d + d;
+  CHECK(mamba_block_activation_bytes_per_token(a, 1, false, 1.0) == Approx(per_token).epsilon(1e-12));
+  CHECK(mamba_block_activation_bytes_per_token(a, 2, false, 1.0) == Approx(3.0 * 2688 + (per_token - 3.0 * 2688) / 2).epsilon(1e-12));
+  // On Nano's published H100 run (fp8, 8,192 tokens, norms recomputed): 23 linear layers hold a Mamba
+  // block each instead of an attention half, 6 mixer-only layers no MLP half (less its fc1 input,
+  // already left out with the norms).
+  Scenario s = validation_case("train-step-mb2606-nemotron-3-nano-16xh100-sxm-fp8").scenario;
+  REQUIRE(s.training.recompute == "none");
+  REQUIRE(s.training.recompute_norms);
+  const TrainingPlan p = training_step(s, scenario_training_layout(s));
+  const double tokens = 8192, mlp = tokens * 16 * 2688, absent_mlp = mlp - tokens * 2688;
+  CHECK(p.hybrid_mamba_bytes_per_layer == Approx(tokens * per_token).epsilon(1e-12));
+  CHECK(p.hybrid_attention_bytes_per_layer == Approx(p.activation_bytes_per_layer - mlp).epsilon(1e-12));
+  CHECK(p.hybrid_activation_bytes ==
+        Approx(23 * (tokens * per_token - p.hybrid_attention_bytes_per_layer) - 6 * absent_mlp).epsilon(1e-12));
+  const double dense_only = (p.activation_bytes_per_layer - p.recompute_saved_bytes_per_layer) * 29 +
+                            p.moe_activation_bytes_per_layer * 23 + p.logits_bytes;
+  CHECK(p.activations_bytes == Approx(dense_only + p.hybrid_activation_bytes).epsilon(1e-12));
+  // The report shows the same parts, and the total adds up.
+  const Report r = evaluate(s);
+  CHECK(at(r, "memory.training.mamba_activation_bytes_per_layer") == Approx(p.hybrid_mamba_bytes_per_layer));
+  CHECK(at(r, "memory.training.activations_bytes") == Approx(p.activations_bytes));
+  // Under full recompute each block keeps its input: two per Mamba + MoE pair, one per mixer-only layer.
+  s.training.recompute = "full";
+  const TrainingPlan f = training_step(s, scenario_training_layout(s));
+  CHECK(f.hybrid_activation_bytes == Approx(23 * f.activation_bytes_per_layer).epsilon(1e-12));
+  CHECK(f.activation_bytes_per_layer == Approx(2.0 * tokens * 2688));
+  // A transformer has none of it.
+  Scenario dense = validation_case("train-step-mb2604-gpt-oss-120b-64xb200-bf16").scenario;
+  CHECK(training_step(dense, scenario_training_layout(dense)).hybrid_activation_bytes == 0);
+}

@@ -250,6 +250,20 @@ ModelStateBytes model_state_bytes_per_gpu(double params, const RecipeBytes& r, i
 double activation_bytes_per_layer(double seq, double micro_batch, double hidden, double heads, double tp,
                                   bool sequence_parallel, const std::string& recompute, bool flash_attention,
                                   bool fp8_linear_inputs = false);
+// The MLP half of activation_bytes_per_layer, per token: its RMSNorm's input 2 h, fc1's input lin h
+// and the dropout mask h (replicated over TP unless sequence parallel), the GeLU input 8 h and fc2's
+// input 4 lin h (split by TP); lin = 2, or 1 for fp8 linear inputs. 21 h in 16 bits, 16 h in fp8.
+double mlp_block_activation_bytes_per_token(double hidden, double tp, bool sequence_parallel, double linear_input_bytes);
+// Saved activations per token of a hybrid's Mamba-2 block (Dao and Gu 2024, arXiv:2405.21060) as
+// Megatron-Core trains it (ssm/mamba_mixer.py, _ssm_training: mamba_ssm's fused
+// mamba_split_conv1d_scan_combined saves its input and the scan's output, recomputing the convolution):
+// the block's RMSNorm input 2 h and in_proj's input lin h; in_proj's output z, x, B, C, dt,
+// 2 (2 d + 2 g n + heads); the scan output 2 d; the gated output the RMSNorm after it reads, 2 d; and
+// out_proj's input lin d (d = heads x head_dim, g n = groups x state; those split by TP, h only under
+// sequence parallel). Nemotron 3 Super in fp8 (h 4,096, d 8,192, g n 1,024, 128 heads): 90,368 B, 22 h,
+// where the attention half of a transformer layer is 13 h.
+double mamba_block_activation_bytes_per_token(const Architecture& a, double tp, bool sequence_parallel,
+                                              double linear_input_bytes);
 // With 1F1B pipeline scheduling the first stage holds p micro-batches of its L/p layers, so a GPU
 // holds L layers' worth regardless of p (Korthikanti et al. 2022, section 4.2.3).
 double activation_bytes_per_gpu(double layers, double per_layer_bytes);

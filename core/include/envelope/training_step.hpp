@@ -51,6 +51,16 @@ struct TrainingPlan {
   // Its parts, for its basis: bytes per routed copy, the shared experts' and the dense MLP's bytes
   // (per MoE layer and micro-batch); = moe_token_copies x per copy + shared - dense, at least 0.
   double moe_activation_bytes_per_copy = 0, moe_shared_activation_bytes = 0, moe_dense_mlp_activation_bytes = 0;
+  // Hybrid models: what their blocks keep beyond (or below) the per-layer formula's transformer layer
+  // for each of the stage's layers, per micro-batch (training_step.cpp: Mamba-2 mixers, mixer-only
+  // layers, a second block input per pair under full recompute); activations_bytes adds it x
+  // micro_batches_in_flight. Signed: negative where the blocks keep less.
+  double hybrid_activation_bytes = 0;
+  // Its parts: per layer and micro-batch, a Mamba-2 block's bytes, the attention half it replaces and
+  // the MLP half a mixer-only layer lacks; the stage's linear and mixer-only layers (under full
+  // recompute, its pairs: hybrid_pairs_per_stage x activation_bytes_per_layer).
+  double hybrid_mamba_bytes_per_layer = 0, hybrid_attention_bytes_per_layer = 0, hybrid_absent_mlp_bytes_per_layer = 0,
+         hybrid_linear_layers_per_stage = 0, hybrid_mixer_only_layers_per_stage = 0, hybrid_pairs_per_stage = 0;
   // Saved activations that recomputation frees, per layer and micro-batch (DeepSeek-V3 report sec.
   // 3.2.3; training.recompute_norms, training.recompute_mla_up_projections): the RMSNorms' outputs
   // (norm_recompute_saved_bytes) and MLA's queries, keys and values less the latents kept instead
