@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""The page's embedded validation set (cmake/asset_tables.py --page) against assets/validation.json:
+every case is there with its scenario, published figure and source; an exclusion reason longer than
+PAGE_EXCLUDED_CHARS is cut at a word, says where the rest is, and still reads as excluded (non-empty);
+the shorter ones, and every case that is scored, are unchanged. Run by CTest (tests/CMakeLists.txt).
+usage: check_page_assets.py SOURCE_DIR OUT_DIR"""
+import json
+import re
+import subprocess
+import sys
+
+src, out = sys.argv[1:3]
+gen = f"{out}/page_asset_tables.cpp"
+subprocess.run([sys.executable, f"{src}/cmake/asset_tables.py", "--page", gen, "--json", f"{src}/assets/validation.json"], check=True)
+text = open(gen, encoding="utf-8").read()
+body = text.split("const char j0[] =", 1)[1].split(";\n", 1)[0]
+literal = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', body))
+page = json.loads(literal.encode("latin1", "backslashreplace").decode("unicode_escape").encode("latin1").decode("utf-8"))["cases"]
+full = json.load(open(f"{src}/assets/validation.json", encoding="utf-8"))["cases"]
+sys.path.insert(0, f"{src}/cmake")
+from asset_tables import PAGE_EXCLUDED_CHARS  # noqa: E402
+
+failures, cut = [], 0
+if len(page) != len(full):
+    failures.append(f"{len(page)} cases on the page, {len(full)} in assets/validation.json")
+for p, f in zip(page, full):
+    for key in ("id", "scenario", "published", "source", "metric", "tolerance"):
+        if p.get(key) != f.get(key):
+            failures.append(f"{f['id']}: {key} differs on the page")
+    reason, shown = f.get("excluded", ""), p.get("excluded", "")
+    if len(reason) <= PAGE_EXCLUDED_CHARS:
+        if shown != reason:
+            failures.append(f"{f['id']}: a short exclusion reason changed on the page")
+        continue
+    cut += 1
+    head = shown.removesuffix(" ... (docs/calibration.md)")
+    if head == shown or not reason.startswith(head) or not head or len(head) > PAGE_EXCLUDED_CHARS:
+        failures.append(f"{f['id']}: the page's exclusion reason is not the start of the reason and a pointer to the rest")
+if cut == 0:
+    failures.append("no exclusion reason was long enough to be cut: the check matched nothing")
+print(f"page assets: {len(page)} validation cases, {cut} exclusion reasons cut to their start")
+for m in failures:
+    print("FAIL", m)
+sys.exit(1 if failures else 0)
