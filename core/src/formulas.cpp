@@ -163,6 +163,11 @@ double mla_up_projection_recompute_flops_per_token(const Architecture& a) {
   return 2.0 * attention_layers(a) * (q_up + kv_up);
 }
 
+double moe_forward_flops_per_token(const Architecture& a) {
+  if (a.experts <= 0) return 0.0;
+  return 2.0 * moe_layers(a) * (std::max(1.0, a.experts_per_token) * params_per_expert(a) + shared_and_router_params_per_moe_layer(a));
+}
+
 double params_total(const Architecture& a) {
   const double moe = moe_layers(a), dense = mlp_layers(a) - moe;
   return embedding_params(a) + mixer_and_norm_params(a) + dense * mlp_params(a, a.ffn) +

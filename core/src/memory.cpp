@@ -215,6 +215,14 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
   // MoE layers: the routed copies' (and shared experts') saved activations beyond the dense MLP the
   // per-layer formula counts (training_step.hpp, moe_expert_activation_bytes_per_token).
   const bool moe_acts = tstep.moe_activation_bytes_per_layer > 0;
+  const bool moe_recompute = tstep.moe_recompute_saved_bytes_per_layer > 0;
+  if (moe_recompute)
+    b.add("memory.training.moe_recompute_saved_bytes_per_layer", tstep.moe_recompute_saved_bytes_per_layer, "B",
+          sub("dense MLP of the per-layer formula - the MoE layer's kept 16-bit input, per MoE layer and micro-batch = % - %",
+              {tstep.moe_dense_mlp_activation_bytes,
+               tstep.moe_dense_mlp_activation_bytes - tstep.moe_recompute_saved_bytes_per_layer}),
+          "training.recompute_moe (Megatron-Core recompute_modules \"moe\"): the MoE layer recomputed in the backward keeps "
+          "only its input; no routed copies or shared experts stored");
   if (moe_acts)
     b.add("memory.training.moe_activation_bytes_per_layer",
           max(Term(0.0), Term(tstep.moe_token_copies) * Term(tstep.moe_activation_bytes_per_copy) +
@@ -267,17 +275,23 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
                                   : Term(tstep.hybrid_linear_layers_per_stage) *
                                             (Term(tstep.hybrid_mamba_bytes_per_layer) - Term(tstep.hybrid_attention_bytes_per_layer)) -
                                         Term(tstep.hybrid_mixer_only_layers_per_stage) * Term(tstep.hybrid_absent_mlp_bytes_per_layer);
-  b.add("memory.training.activations_bytes",
-        (recompute_saved ? (Term(tstep.activation_bytes_per_layer) - Term(tstep.recompute_saved_bytes_per_layer))
-                         : Term(tstep.activation_bytes_per_layer)) *
-                Term(tstep.layers_per_stage) * Term(tstep.micro_batches_in_flight) +
-            Term(tstep.moe_activation_bytes_per_layer) * Term(tstep.moe_layers_per_stage) * Term(tstep.micro_batches_in_flight) +
-            (hybrid_acts ? hybrid * Term(tstep.micro_batches_in_flight) : Term(0.0)) + Term(tstep.logits_bytes),
+  Term acts = (recompute_saved ? (Term(tstep.activation_bytes_per_layer) - Term(tstep.recompute_saved_bytes_per_layer))
+                               : Term(tstep.activation_bytes_per_layer)) *
+              Term(tstep.layers_per_stage) * Term(tstep.micro_batches_in_flight);
+  if (moe_acts)
+    acts = std::move(acts) + Term(tstep.moe_activation_bytes_per_layer) * Term(tstep.moe_layers_per_stage) *
+                                 Term(tstep.micro_batches_in_flight);
+  if (moe_recompute)
+    acts = std::move(acts) - Term(tstep.moe_recompute_saved_bytes_per_layer) * Term(tstep.moe_layers_per_stage) *
+                                 Term(tstep.micro_batches_in_flight);
+  if (hybrid_acts) acts = std::move(acts) + hybrid * Term(tstep.micro_batches_in_flight);
+  b.add("memory.training.activations_bytes", std::move(acts) + Term(tstep.logits_bytes),
         "B",
         std::string(recompute_saved ? "(per_layer(s / cp, b, h, a, t; recompute, flash, SP) - recompute_saved_per_layer)"
                                     : "per_layer(s / cp, b, h, a, t; recompute, flash, SP)") +
         " x layers per stage x micro-batches in flight" +
         (moe_acts ? " + moe_per_layer x MoE layers per stage x micro-batches in flight" : "") +
+        (moe_recompute ? " - moe_recompute_saved_per_layer x MoE layers per stage x micro-batches in flight" : "") +
         (hybrid_full ? " + each pair's second block input (per_layer x pairs per stage) x micro-batches in flight"
          : hybrid_acts ? " + ((mamba_per_layer - attention half) x linear layers - MLP half x mixer-only layers, per stage) x "
                          "micro-batches in flight"

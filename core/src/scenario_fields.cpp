@@ -112,6 +112,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.text("training.moe_swiglu_cache", t.moe_swiglu_cache, {"input-and-output", "fp8-input"}, 16);
   v.flag("training.recompute_norms", t.recompute_norms);
   v.flag("training.recompute_mla_up_projections", t.recompute_mla_up_projections);
+  v.flag("training.recompute_moe", t.recompute_moe);
   v.flag("training.fp8_attention", t.fp8_attention);
   v.text("training.fp8_scaling", t.fp8_scaling, {"tensor", "mx"}, 8);
   v.flag("training.multi_token_prediction", t.multi_token_prediction);

@@ -52,6 +52,12 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
           "tokens per step x 2 x layers x MLA up-projection weights (in the hardware FLOPs)",
           cat({g(p.global_batch * s.training.seq_len), " x ", g(m.mla_recompute_flops_per_token)}),
           "DeepSeek-V3 report sec. 3.2.3: MLA up-projections recomputed in the backward");
+  if (p.moe_recompute_flops_per_step > 0)
+    b.add("training.step.moe_recompute_flops", p.moe_recompute_flops_per_step, "FLOP",
+          "tokens per step x 2 x MoE layers x (k routed experts + shared experts + router) params (in the hardware FLOPs)",
+          cat({g(p.global_batch * s.training.seq_len), " x ", g(m.moe_forward_flops_per_token)}),
+          "training.recompute_moe: Megatron-Core recompute_modules \"moe\", each MoE layer's forward again in the backward "
+          "(with its dispatch, combine, token permutation and expert weight reads)");
   const bool narrow_heads = p.attention_head_dim_seconds > 0;
   // The narrow-head attention seconds of all GPUs, before the division (training_step.hpp).
   const double head_dim_kernel_seconds = p.busiest_gpu_factor > 0 ? p.attention_head_dim_seconds * L.gpus() / p.busiest_gpu_factor : 0.0;
@@ -59,9 +65,10 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
   // FLOPs, into its own term of the sum.
   const bool ssm = p.ssm_scan_flops_per_step > 0;
   const std::string ssm_minus = ssm ? " - SSM scan FLOPs" : "", ssm_minus_v = ssm ? " - " + g(p.ssm_scan_flops_per_step) : "";
-  const std::string ssm_term = ssm ? " + SSM scan FLOPs / (bf16 peak x SSM scan efficiency)" : "";
+  const std::string ssm_rate = s.training.ssm_scan_efficiency ? "bf16 peak x SSM scan efficiency" : "CUDA-core peak x SSM scan share";
+  const std::string ssm_term = ssm ? " + SSM scan FLOPs / (" + ssm_rate + ")" : "";
   const std::string ssm_term_v =
-      ssm ? cat({" + ", g(p.ssm_scan_flops_per_step), " / (", g(m.peak16), " x ", g(m.ssm_scan_efficiency), ")"}) : "";
+      ssm ? cat({" + ", g(p.ssm_scan_flops_per_step), " / (", g(m.ssm_scan_peak), " x ", g(m.ssm_scan_share), ")"}) : "";
   if (m.mixed_precision) {
     b.add("training.step.bf16_flops", p.bf16_flops_per_step, "FLOP",
           m.fp8_attention ? "output head 6 x V x h x tokens, at 16 bits (attention products in fp8: training.fp8_attention)"
@@ -90,13 +97,13 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
   }
   if (ssm)
     b.add("training.step.ssm_scan_seconds", p.ssm_scan_seconds, "s",
-          "SSM scan FLOPs (3 x per-token scan FLOPs x tokens, x 4/3 with full recompute) / (bf16 peak x SSM scan efficiency) "
-          "/ GPUs x busiest-GPU factor (in compute_seconds)",
-          cat({g(p.ssm_scan_flops_per_step), " / (", g(m.peak16), " x ", g(m.ssm_scan_efficiency), ") / ", g(L.gpus()), " x ",
+          "SSM scan FLOPs (3 x per-token scan FLOPs x tokens, x 4/3 with full recompute) / (" + ssm_rate +
+              ") / GPUs x busiest-GPU factor (in compute_seconds)",
+          cat({g(p.ssm_scan_flops_per_step), " / (", g(m.ssm_scan_peak), " x ", g(m.ssm_scan_share), ") / ", g(L.gpus()), " x ",
                g(p.busiest_gpu_factor)}),
-          s.training.ssm_scan_efficiency ? std::string("scenario training.ssm_scan_efficiency")
-                                         : "Mamba-2 SSD (Dao & Gu 2024 sec. 6); kSsmScanEfficiency fitted on NVIDIA's Nemotron 3 "
-                                           "Nano runs (docs/calibration.md)");
+          s.training.ssm_scan_efficiency ? std::string("scenario training.ssm_scan_efficiency (share of the 16-bit peak)")
+                                         : "Mamba-2 SSD (Dao & Gu 2024 sec. 6); the GPU's fp32 (CUDA-core) datasheet peak x "
+                                           "kSsmScanEfficiency, fitted on NVIDIA's Blackwell Nemotron 3 Nano runs (docs/calibration.md)");
   if (narrow_heads)
     b.add("training.step.attention_head_dim_seconds", p.attention_head_dim_seconds, "s",
           "attention FLOPs x (1 / f - 1) / (peak x kernel efficiency) / GPUs x busiest-GPU factor; f = (1 + r / 512) / (1 + r / "
@@ -122,7 +129,7 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
         "MoE layers per stage x micro_batches x local expert params per layer x bytes per param / (HBM bandwidth x efficiency)",
         p.expert_weight_seconds > 0
             ? cat({g(p.moe_layers_per_stage), " x ", g(p.micro_batches), " x ", g(p.expert_local_params_per_layer), " x ",
-                   g(expert_weight_bytes_per_param(m.mixed_precision, L.recompute == "full")),
+                   g(expert_weight_bytes_per_param(m.mixed_precision, L.recompute == "full" || m.recompute_moe)),
                    " B / ", g(m.hbm_bytes_per_s)})
             : g(0.0),
         "forward and input-gradient GEMMs read each routed expert's weights, the weight-gradient GEMM reads and writes "

@@ -81,6 +81,8 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.swiglu_fp8_input = s.training.moe_swiglu_cache == "fp8-input";
   x.recompute_norms = s.training.recompute_norms;
   x.recompute_mla_up = s.training.recompute_mla_up_projections && x.arch.attention == "mla";
+  x.recompute_moe = s.training.recompute_moe && x.arch.experts > 0;
+  if (x.recompute_moe) x.moe_forward_flops_per_token = moe_forward_flops_per_token(x.arch);
   x.balanced_pipeline = s.training.pipeline_split == "balanced";
   if (s.training.multi_token_prediction && x.arch.mtp_layers > 0) {
     x.mtp_layers = x.arch.mtp_layers;
@@ -91,7 +93,9 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   if (x.recompute_mla_up) x.mla_recompute_flops_per_token = mla_up_projection_recompute_flops_per_token(x.arch);
   // Memory-bound kernels reach the share of peak bandwidth decode does (setup.cpp, llama.cpp tg128).
   x.hbm_bytes_per_s = x.gpu.bandwidth_bytes_per_s * default_efficiencies(x.gpu).decode_bandwidth;
-  x.ssm_scan_efficiency = s.training.ssm_scan_efficiency.value_or(kSsmScanEfficiency);
+  x.ssm_scan_peak = s.training.ssm_scan_efficiency ? x.peak16 : ssm_scan_peak_flops(s.hardware, x.gpu);
+  x.ssm_scan_share = s.training.ssm_scan_efficiency.value_or(kSsmScanEfficiency);
+  x.ssm_scan_flops_per_s = x.ssm_scan_peak * x.ssm_scan_share;
   return x;
 }
 
@@ -210,7 +214,13 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
                                                                                      x.swiglu_fp8_input)
                              : 0.0;
     plan.moe_dense_mlp_activation_bytes = moe_input + local_seq * mb * a.hidden / t * (8.0 + (fp8 ? 4.0 : 8.0));
-    plan.moe_activation_bytes_per_layer =
+    if (x.recompute_moe) {
+      // Recomputed in the backward (training.recompute_moe): the layer keeps its 16-bit input (none with
+      // the norms recomputed: Megatron-Core rebuilds the norm's output first) in place of the dense MLP's.
+      const double kept_input = x.recompute_norms ? 0.0 : tokens_sp * a.hidden * 2.0;
+      plan.moe_recompute_saved_bytes_per_layer = std::max(0.0, plan.moe_dense_mlp_activation_bytes - kept_input);
+    }
+    plan.moe_activation_bytes_per_layer = x.recompute_moe ? 0.0 :
         std::max(0.0, plan.moe_token_copies * plan.moe_activation_bytes_per_copy + plan.moe_shared_activation_bytes -
                           plan.moe_dense_mlp_activation_bytes);
   }
@@ -239,7 +249,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     }
   }
   plan.activations_bytes = (per_layer - plan.recompute_saved_bytes_per_layer) * layers_per_stage * in_flight +
-                           plan.moe_activation_bytes_per_layer * moe_layers_here * in_flight +
+                           (plan.moe_activation_bytes_per_layer - plan.moe_recompute_saved_bytes_per_layer) * moe_layers_here * in_flight +
                            plan.hybrid_activation_bytes * in_flight + plan.logits_bytes;
   // fp8 / fp4: the quantized copy of the weights held (their bytes / the recipe's bytes per weight = params).
   auto fp8_copy = [&](double weights) {
@@ -279,11 +289,13 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // MLA's up-projections recomputed on their own unless the whole layer is.
   plan.mtp_flops_per_step = x.mtp_flops_per_token * tokens;
   plan.mla_recompute_flops_per_step = L.recompute == "full" ? 0.0 : x.mla_recompute_flops_per_token * tokens;
+  // The MoE layers' forward again in the backward (training.recompute_moe), unless all of it is.
+  plan.moe_recompute_flops_per_step = L.recompute == "full" ? 0.0 : x.moe_forward_flops_per_token * tokens;
   const double executed = plan.model_flops_per_step + plan.mtp_flops_per_step;  // + recompute below
   plan.hardware_flops_per_step = (L.recompute == "full"        ? executed * 4.0 / 3.0
                                   : L.recompute == "selective" ? executed + executed_attention / 3.0
                                                                : executed) +
-                                 plan.mla_recompute_flops_per_step;
+                                 plan.mla_recompute_flops_per_step + plan.moe_recompute_flops_per_step;
   const double N = t * p * cp * d;
   // The busiest expert gets kExpertImbalance x its share of tokens (none with forced balancing).
   // (At most 1: a given model.active_params below the experts' own count leaves no room for the rest.)
@@ -324,7 +336,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // The SSM layers' scan runs at its own, much lower rate (kSsmScanEfficiency of the 16-bit peak),
   // recomputed with the whole forward under full recompute.
   plan.ssm_scan_flops_per_step = std::min(ssm_scan * recompute_factor, plan.hardware_flops_per_step - plan.bf16_flops_per_step);
-  const double ssm_rate = x.peak16 * x.ssm_scan_efficiency;
+  const double ssm_rate = x.ssm_scan_flops_per_s;
   const double ssm_kernel_seconds = ssm_rate > 0 ? plan.ssm_scan_flops_per_step / ssm_rate : 0.0;
   const double kernel_seconds =
       rate > 0 && rate16 > 0 ? (plan.hardware_flops_per_step - plan.bf16_flops_per_step - plan.ssm_scan_flops_per_step) / rate +
@@ -396,6 +408,9 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // "alltoall") sends one 16-bit copy per routed expert: k (n - 1) / n copies leave the node.
   // Exposed by default (Megatron-Core's default schedule); hidden behind compute with expert_overlap.
   const double moe_per_stage = a.experts > 0 ? moe_layers(a) * layers_per_stage / a.layers : 0.0;
+  // The MoE layers' forward repeated in the backward: with full recompute, or the MoE layers alone
+  // (training.recompute_moe): its dispatch and combine, token permutation and weight reads again.
+  const double moe_recomputed = recomputed > 0 || (x.recompute_moe && a.experts > 0) ? 1.0 : 0.0;
   const bool overlapped = e > 1 && L.expert_overlap && L.recompute != "full";
   if (e > 1) {
     const double span = e;  // the EP group: e GPUs of the stage (parallel folding, above)
@@ -404,7 +419,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     const bool low_precision = (x.dtype == Dtype::fp8 || x.dtype == Dtype::fp4) && !x.dispatch_per_expert;
     const double dispatch_bytes = low_precision ? 1.0 : act_bytes;
     // Bytes per token and hop: forward dispatch + combine, backward pair in 16 bits, recomputed forward.
-    const double per_pass = (dispatch_bytes + act_bytes) + 2.0 * act_bytes + recomputed * (dispatch_bytes + act_bytes);
+    const double per_pass = (dispatch_bytes + act_bytes) + 2.0 * act_bytes + moe_recomputed * (dispatch_bytes + act_bytes);
     const double width = expert_input_width(a);  // values a token carries (LatentMoE: dispatched in the latent)
     double seconds_per_layer = 0;
     if (span <= x.gpu.scale_up_domain && x.gpu.scale_up_bytes_per_s > 0) {
@@ -432,8 +447,8 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     const double copies = local_tokens_for_experts * std::max(1.0, a.experts_per_token);
     plan.moe_layers_per_stage = moe_per_stage;
     plan.moe_token_copies = copies;
-    plan.moe_permutation_passes = 1.0 + 0.5 * recomputed;
-    plan.moe_permutation_seconds = moe_per_stage * m * (1.0 + 0.5 * recomputed) * copies *
+    plan.moe_permutation_passes = 1.0 + 0.5 * moe_recomputed;
+    plan.moe_permutation_seconds = moe_per_stage * m * plan.moe_permutation_passes * copies *
                                    moe_permutation_bytes_per_token_copy(expert_input_width(a), act_bytes) / x.hbm_bytes_per_s;
   }
   if (overlapped)
@@ -447,7 +462,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   if (a.experts > 0 && x.hbm_bytes_per_s > 0) {
     plan.expert_local_params_per_layer = a.experts / e * params_per_expert(a);
     plan.expert_weight_seconds = moe_per_stage * m * plan.expert_local_params_per_layer *
-                                 expert_weight_bytes_per_param(x.mixed_precision, L.recompute == "full") /
+                                 expert_weight_bytes_per_param(x.mixed_precision, moe_recomputed > 0) /
                                  x.hbm_bytes_per_s;
   }
   plan.moe_work_seconds = plan.moe_permutation_seconds + plan.expert_comm_sm_seconds + plan.expert_weight_seconds;
@@ -685,6 +700,12 @@ double expert_overlap_unpaired_share(double pipeline_parallel, double interleave
 }
 
 double moe_permutation_bytes_per_token_copy(double hidden, double bytes_per_value) { return 6.0 * hidden * bytes_per_value; }
+
+double ssm_scan_peak_flops(const HardwareSection& hw, const Accelerator& gpu) {
+  const double fp32 = gpu.peak_flops(Dtype::fp32), peak16 = peak_flops_at(hw, gpu, Dtype::bf16);
+  const bool own = hw.gpu != kCustomAccelerator && !hw.peak_tflops && fp32 > 0 && fp32 < peak16;
+  return own ? fp32 : peak16 * kCudaCoreShareOfTensorPeak;
+}
 
 double expert_weight_bytes_per_param(bool low_precision_weights, bool forward_recomputed) {
   const double w = low_precision_weights ? 1.0 : 2.0;  // the GEMMs' copy: FP8 (Transformer Engine) or 16-bit

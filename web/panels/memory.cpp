@@ -107,6 +107,12 @@ void draw_memory(App& app) {
   ImGui::SetItemTooltip("bf16: AdamW's two moments in BF16, master weights and gradients FP32 (DeepSeek-V3 sec. 3.3.3)");
   input_flag(app, "recompute norms", s.training.recompute_norms);
   ImGui::SetItemTooltip("RMSNorm outputs recomputed in the backward, not stored (DeepSeek-V3 sec. 3.2.3)");
+  if (resolved_architecture(app.scenario()).experts > 0) {
+    ImGui::SameLine();
+    input_flag(app, "recompute MoE", s.training.recompute_moe);
+    ImGui::SetItemTooltip("MoE layers keep only their input and run again in the backward, all-to-all included "
+                          "(Megatron-Core recompute_modules \"moe\")");
+  }
   if (resolved_architecture(app.scenario()).attention == "mla") {
     ImGui::SameLine();
     input_flag(app, "recompute MLA up-projections", s.training.recompute_mla_up_projections);

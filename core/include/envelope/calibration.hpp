@@ -42,7 +42,7 @@ struct KernelFit {
 // error at the median of the others.
 struct SsmFitRow {
   std::string id;
-  double implied = 0;    // the SSM scan efficiency that reproduces the record (0: none does)
+  double implied = 0;    // the scan's share of the CUDA-core peak that reproduces the record (0: none does)
   double loo_base = 0;   // the median of the others in the fit (held out: the fit itself; 0: no other record)
   double loo_ratio = 0;  // predicted / published at loo_base
   bool held_out = false; // the case says "held_out": a check on another model, never in the fit

@@ -84,6 +84,11 @@ double attention_score_width(const Architecture& a);
 // (kv_lora_rank x heads x (head_dim + v_head_dim)). RMSNorm recomputation moves bytes, not FLOPs
 // worth counting. 0 for attention other than MLA.
 double mla_up_projection_recompute_flops_per_token(const Architecture& a);
+// Forward FLOPs per token of a model's MoE layers (training.recompute_moe runs them again in the
+// backward; Megatron-Core recompute_modules "moe"): 2 per active weight, over the MoE layers, of the
+// routed experts a token uses (k x params_per_expert) and the shared experts and router
+// (shared_and_router_params_per_moe_layer). Nemotron 3 Nano: 23 x 2 x (6 x 9.98 M + 19.96 M + 0.34 M) = 3.69 GFLOP.
+double moe_forward_flops_per_token(const Architecture& a);
 // Number of MoE layers: floor((layers with an MLP - leading dense layers) / moe_layer_interval), 0 for
 // dense models (DeepSeek-V3 first_k_dense_replace; Llama 4 interleave_moe_layer_step).
 double moe_layers(const Architecture& a);

@@ -130,8 +130,9 @@ struct TrainingSection {
   // Share of the training precision's dense peak its kernels reach; unset: fitted for the GPU generation
   // and dtype. In fp8 / fp4 runs the 16-bit attention products and output head keep the bf16 fit.
   std::optional<double> kernel_efficiency;
-  // Share of the 16-bit peak a hybrid's SSM layers run their scan at (training_step.hpp,
-  // kSsmScanEfficiency; unset: that fitted default). Read only for models with SSM layers.
+  // Share of the 16-bit peak a hybrid's SSM layers run their scan at (training_step.hpp). Unset: the
+  // fitted default, since round 19 kSsmScanEfficiency of the GPU's CUDA-core (fp32) peak
+  // (ssm_scan_peak_flops) instead. Read only for models with SSM layers.
   std::optional<double> ssm_scan_efficiency;
   // Share of a run's wall-clock time spent in productive steps (failures, restarts, checkpoint and
   // evaluation pauses take the rest): Llama 3 405B "higher than 90% effective training time" over
@@ -156,6 +157,12 @@ struct TrainingSection {
   std::string moe_swiglu_cache = "input-and-output";
   bool recompute_norms = false;
   bool recompute_mla_up_projections = false;
+  // MoE layers recomputed in the backward (Megatron-Core recompute_modules "moe", as Megatron-Bridge's
+  // Nemotron 3 Nano H100 recipe sets): each keeps only its 16-bit input, not its routed copies' and
+  // shared experts' activations, and runs its forward again (dispatch, experts, combine) in the
+  // backward; its FLOPs, token permutation, all-to-all and expert weight reads are counted
+  // (training_step.cpp). Nothing under full recompute, which recomputes every layer.
+  bool recompute_moe = false;
   // The model's multi-token-prediction modules (model.mtp_layers; DeepSeek-V3 report sec. 2.2) are
   // trained with it: their memory (formulas.hpp mtp_module_params; training_step.hpp
   // TrainingPlan::mtp_bytes) and compute (formulas.hpp mtp_flops_per_token) are counted. Off: the main
