@@ -231,12 +231,12 @@ bool is_known_recipe(const std::string& r) {
   return r == "fp32" || r == "amp-bf16" || r == "mixed-bf16" || r == "mixed-fp16" || r == "bf16";
 }
 bool is_known_optimizer(const std::string& o) {
-  return o == "adamw" || o == "adam" || o == "adam-8bit" || o == "sgd-momentum" || o == "sgd";
+  return o == "adamw" || o == "adam" || o == "adam-8bit" || o == "muon" || o == "sgd-momentum" || o == "sgd";
 }
 
 RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string& optimizer, bool bf16_moments) {
   double states = 2, state_bytes = 4;
-  if (optimizer == "sgd-momentum") states = 1;
+  if (optimizer == "sgd-momentum" || optimizer == "muon") states = 1;
   if (optimizer == "sgd") states = 0;
   RecipeBytes r;
   if (recipe == "bf16") {

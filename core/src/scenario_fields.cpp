@@ -85,7 +85,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.number("training.tokens", t.tokens, {0, 1e16, false, "tokens"});
   v.optional("training.mfu", t.mfu, eff);
   v.text("training.recipe", t.recipe, {"fp32", "amp-bf16", "mixed-bf16", "mixed-fp16", "bf16"}, 16);
-  v.text("training.optimizer", t.optimizer, {"adamw", "adam", "adam-8bit", "sgd-momentum", "sgd"}, 16);
+  v.text("training.optimizer", t.optimizer, {"adamw", "adam", "adam-8bit", "muon", "sgd-momentum", "sgd"}, 16);
   v.number("training.zero_stage", t.zero_stage, {0, 3, true});
   v.number("training.tensor_parallel", t.tensor_parallel, {1, 1024, true});
   v.number("training.pipeline_parallel", t.pipeline_parallel, {1, 1024, true});

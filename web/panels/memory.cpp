@@ -61,7 +61,7 @@ void draw_memory(App& app) {
   ImGui::SeparatorText("Training (per GPU)");
   input_choice(app, "recipe", s.training.recipe, {"fp32", "amp-bf16", "mixed-bf16", "mixed-fp16", "bf16"});
   ImGui::SetItemTooltip("fp32 16 B/param; amp-bf16 16; mixed-bf16 18 (the seed's); mixed-fp16 16 (ZeRO paper); bf16 8");
-  input_choice(app, "optimizer", s.training.optimizer, {"adamw", "adam", "adam-8bit", "sgd-momentum", "sgd"});
+  input_choice(app, "optimizer", s.training.optimizer, {"adamw", "adam", "adam-8bit", "muon", "sgd-momentum", "sgd"});
   input_choice(app, "gradient reduction", s.training.grad_reduce_dtype, {"recipe", "bf16"});
   ImGui::SetItemTooltip("Data-parallel gradients on the wire: recipe (fp32 in mixed precision) or bf16 (--grad-reduce-in-bf16)");
   input_field(app, "ZeRO stage", "training.zero_stage");

@@ -190,7 +190,11 @@ double max_batch_at_context(double memory_bytes_total, double fixed_bytes, doubl
 //   mixed-fp16  2 + 2 + (4 master + optimizer fp32 states)            (ZeRO paper, K = 12; Rajbhandari 2020)
 //   bf16        2 + 2 + optimizer(bf16 states)                        (pure bf16)
 // Optimizer states per parameter: adamw/adam 2, sgd-momentum 1, sgd 0, adam-8bit 2 states of 1 byte
-// (Dettmers et al. 2022).
+// (Dettmers et al. 2022), muon 1 (its momentum; Jordan et al. 2024 "Muon: An optimizer for hidden layers in neural networks";
+// Liu et al. 2025 "Muon is Scalable for LLM Training", arXiv:2502.16982, Kimi K2's optimizer). Muon
+// orthogonalizes each weight matrix's update with Newton-Schulz iterations; their FLOPs are not counted,
+// nor the AdamW states implementations keep for embeddings, the output head and norms (Kimi K2: 0.2% of
+// its parameters; a small model's embeddings are a larger share).
 struct RecipeBytes {
   double weights = 0, gradients = 0, optimizer = 0;  // bytes per parameter; optimizer includes master
   double total() const { return weights + gradients + optimizer; }
