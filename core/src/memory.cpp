@@ -264,8 +264,8 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
   const bool hybrid_full = hybrid_acts && tr.recompute == "full";
   if (hybrid_acts && !hybrid_full)
     b.add("memory.training.mamba_activation_bytes_per_layer", tstep.hybrid_mamba_bytes_per_layer, "B",
-          sub("tokens x ((2 + lin) h + (2 (2 d + 2 g n + heads) + 4 d + lin d) / t), per Mamba-2 block and micro-batch "
-              "(tokens=s / cp x b=%, lin=%, h=%, d=%, g n=%, heads=%, t=%; h / t with SP)",
+          sub("tokens x ((2 + lin) h + (2 (2 d + 2 g n + heads) + 4 d + lin d) / t), per Mamba-2 block and micro-batch, less "
+              "in_proj's input with the norms recomputed (tokens=s / cp x b=%, lin=%, h=%, d=%, g n=%, heads=%, t=%; h / t with SP)",
               {tr.seq_len / tr.context_parallel * tr.micro_batch, tr.dtype == "fp8" ? 1.0 : 2.0, step_model.arch.hidden,
                step_model.arch.ssm_heads * step_model.arch.ssm_head_dim, step_model.arch.ssm_groups * step_model.arch.ssm_state,
                step_model.arch.ssm_heads, tr.tensor_parallel}),

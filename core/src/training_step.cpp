@@ -227,8 +227,9 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // Hybrids (model.linear_layers): Envelope pairs each MLP or MoE block with a mixer and the per-layer
   // formula counts a transformer layer for each pair. A Mamba-2 mixer keeps its own activations
   // (mamba_block_activation_bytes_per_token) instead of the attention half, and a mixer-only layer has no
-  // MLP half (the fc1 input left out once with the norms recomputed). Under full recompute Megatron-Core's
-  // hybrid stack checkpoints each block: a pair keeps two block inputs.
+  // MLP half; each half as kept after the layer's recompute savings (a recomputed norm's output, the one
+  // linear input each half starts with; MLA's up-projections, the attention half's only). Under full
+  // recompute Megatron-Core's hybrid stack checkpoints each block: a pair keeps two block inputs.
   if (a.linear_layers > 0 && a.layers > 0) {
     const double stage_share = layers_per_stage / a.layers;
     const double mixer_only = std::clamp(a.mixer_only_layers, 0.0, a.layers);
@@ -236,12 +237,13 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
       plan.hybrid_pairs_per_stage = stage_share * (a.layers - mixer_only);
       plan.hybrid_activation_bytes = plan.hybrid_pairs_per_stage * per_layer;
     } else {
-      const double sp_share = L.sequence_parallel ? t : 1.0;
+      const double norm_output = plan.norm_recompute_saved_bytes_per_layer / 2;  // each half's first linear input
       const double mlp = mb_tokens * mlp_block_activation_bytes_per_token(a.hidden, t, L.sequence_parallel, lin);
-      plan.hybrid_attention_bytes_per_layer = per_layer - mlp;
-      plan.hybrid_mamba_bytes_per_layer = mb_tokens * mamba_block_activation_bytes_per_token(a, t, L.sequence_parallel, lin);
-      plan.hybrid_absent_mlp_bytes_per_layer = mlp - (x.recompute_norms ? mb_tokens * a.hidden * lin / sp_share : 0.0);
-      plan.hybrid_linear_layers_per_stage = stage_share * a.linear_layers;
+      plan.hybrid_attention_bytes_per_layer =
+          std::max(0.0, per_layer - mlp - norm_output - plan.mla_recompute_saved_bytes_per_layer);
+      plan.hybrid_mamba_bytes_per_layer = mb_tokens * mamba_block_activation_bytes_per_token(a, t, L.sequence_parallel, lin) - norm_output;
+      plan.hybrid_absent_mlp_bytes_per_layer = mlp - norm_output;
+      plan.hybrid_linear_layers_per_stage = stage_share * std::min(a.linear_layers, a.layers);
       plan.hybrid_mixer_only_layers_per_stage = stage_share * mixer_only;
       plan.hybrid_activation_bytes =
           plan.hybrid_linear_layers_per_stage * (plan.hybrid_mamba_bytes_per_layer - plan.hybrid_attention_bytes_per_layer) -

@@ -277,18 +277,22 @@ TEST_CASE("a hybrid's training activations count Mamba-2 blocks as Megatron-Core
   CHECK(mamba_block_activation_bytes_per_token(a, 1, false, 1.0) == Approx(per_token).epsilon(1e-12));
   CHECK(mamba_block_activation_bytes_per_token(a, 2, false, 1.0) == Approx(3.0 * 2688 + (per_token - 3.0 * 2688) / 2).epsilon(1e-12));
   // On Nano's published H100 run (fp8, 8,192 tokens, norms recomputed): 23 linear layers hold a Mamba
-  // block each instead of an attention half, 6 mixer-only layers no MLP half (less its fc1 input,
-  // already left out with the norms).
+  // block each instead of an attention half, 6 mixer-only layers no MLP half; each as kept with the norms
+  // recomputed (the norm's output, each half's first linear input, 1 byte x 2,688 a token, not stored).
   Scenario s = validation_case("train-step-mb2606-nemotron-3-nano-16xh100-sxm-fp8").scenario;
   s.training.recompute = "none";  // the run's layout without its MoE and attention recompute
   s.training.recompute_moe = false;
   REQUIRE(s.training.recompute_norms);
   const TrainingPlan p = training_step(s, scenario_training_layout(s));
-  const double tokens = 8192, mlp = tokens * 16 * 2688, absent_mlp = mlp - tokens * 2688;
-  CHECK(p.hybrid_mamba_bytes_per_layer == Approx(tokens * per_token).epsilon(1e-12));
-  CHECK(p.hybrid_attention_bytes_per_layer == Approx(p.activation_bytes_per_layer - mlp).epsilon(1e-12));
+  const double tokens = 8192, norm_output = tokens * 2688, mlp = tokens * 16 * 2688, absent_mlp = mlp - norm_output;
+  CHECK(p.hybrid_mamba_bytes_per_layer == Approx(tokens * per_token - norm_output).epsilon(1e-12));
+  CHECK(p.hybrid_attention_bytes_per_layer == Approx(p.activation_bytes_per_layer - mlp - norm_output).epsilon(1e-12));
   CHECK(p.hybrid_activation_bytes ==
-        Approx(23 * (tokens * per_token - p.hybrid_attention_bytes_per_layer) - 6 * absent_mlp).epsilon(1e-12));
+        Approx(23 * (p.hybrid_mamba_bytes_per_layer - p.hybrid_attention_bytes_per_layer) - 6 * absent_mlp).epsilon(1e-12));
+  // A layer's total never goes below what its blocks keep: a Mamba-only layer its Mamba block, even on
+  // a model whose other recompute savings (MLA's) belong to attention alone.
+  CHECK(p.hybrid_mamba_bytes_per_layer > 0);
+  CHECK(p.hybrid_attention_bytes_per_layer > 0);
   const double dense_only = (p.activation_bytes_per_layer - p.recompute_saved_bytes_per_layer) * 29 +
                             p.moe_activation_bytes_per_layer * 23 + p.logits_bytes;
   CHECK(p.activations_bytes == Approx(dense_only + p.hybrid_activation_bytes).epsilon(1e-12));
