@@ -65,7 +65,7 @@ struct ConfigReader {
 bool is_known_family(const std::string& t) {
   for (const char* f : {"llama", "llama4", "llama4_text", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe",
                         "deepseek_v2", "deepseek_v3", "kimi_k2", "gpt_oss", "gemma", "gemma2", "gemma3", "gemma3_text", "phi3",
-                        "falcon", "glm4_moe", "nemotron_h"})
+                        "falcon", "glm4_moe", "nemotron_h", "qwen3_next"})
     if (t == f) return true;
   return false;
 }
@@ -110,6 +110,7 @@ ImportResult import_hf_config(const std::string& text, const std::string& name) 
   const bool deepseek = type == "deepseek_v2" || type == "deepseek_v3" || type == "kimi_k2";
   const bool falcon = type == "falcon";
   const bool nemotron_h = type == "nemotron_h";
+  const bool qwen3_next = type == "qwen3_next";
   if (!known && !(c.has("hidden_size") && c.has("num_hidden_layers") && c.has("num_attention_heads"))) {
     r.error = "config.json: model_type '" + type + "' is not supported and the config lacks '" +
               std::string(!c.has("hidden_size") ? "hidden_size" : !c.has("num_hidden_layers") ? "num_hidden_layers"
@@ -256,6 +257,42 @@ ImportResult import_hf_config(const std::string& text, const std::string& name) 
     r.assumptions.push_back("Nemotron-H blocks are each a mixer or an MLP: read as " + format_short(mixers) + " layers (" +
                             format_short(mamba) + " Mamba-2, " + format_short(attention) + " attention), " +
                             format_short(mlps) + " of them with an MLP/MoE");
+    if (!c.error.empty()) {
+      r.error = c.error;
+      return r;
+    }
+  }
+
+  // ---------------------------------------------------------------- hybrid gated DeltaNet / attention (Qwen3-Next)
+  if (qwen3_next) {
+    // Qwen3NextConfig: every layer a mixer (layer_types "linear_attention" or "full_attention"; absent,
+    // every full_attention_interval-th layer is full) and an MoE block. A gated DeltaNet layer (Yang et
+    // al. 2025, arXiv:2412.06464) keeps, like a Mamba-2 layer, a fixed state per sequence: value heads x
+    // key dim x value dim, and a causal convolution over q, k and v; its projections (q, k, v, the output
+    // gate z, and a, b per value head) and out_proj match Mamba-2's z, x, B, C, dt and out_proj with
+    // heads = linear_num_value_heads, head_dim = linear_value_head_dim, state = linear_key_head_dim and
+    // groups = linear_num_key_heads, within 0.01% of its parameters: read as that shape.
+    double linear = c.count_layer_types("linear_attention");
+    if (linear < 0) {
+      const double interval = std::max(1.0, c.get("full_attention_interval", 4, "Qwen3NextConfig default"));
+      linear = L - std::floor(L / interval);
+    }
+    m.linear_layers = linear;
+    m.ssm_heads = c.get("linear_num_value_heads", 32, "Qwen3NextConfig default");
+    m.ssm_head_dim = c.get("linear_value_head_dim", 128, "Qwen3NextConfig default");
+    m.ssm_state = c.get("linear_key_head_dim", 128, "Qwen3NextConfig default");
+    m.ssm_groups = c.get("linear_num_key_heads", 16, "Qwen3NextConfig default");
+    m.ssm_conv = c.get("linear_conv_kernel_dim", 4, "Qwen3NextConfig default");
+    m.experts = c.need("num_experts");
+    m.experts_per_token = c.need("num_experts_per_tok");
+    m.expert_ffn = c.need("moe_intermediate_size");
+    m.moe_layer_interval = c.get("decoder_sparse_step", 1);
+    if (*m.expert_ffn > 0) m.shared_experts = c.get("shared_expert_intermediate_size", 0) / *m.expert_ffn;
+    r.assumptions.push_back("gated DeltaNet layers read as Mamba-2-shaped linear layers (the same state and convolution, "
+                            "parameters within 0.01%; the scan's training rate is the Mamba-2 fit); the attention layers' "
+                            "output gate (q_proj twice as wide, ~0.1% of the parameters) is not counted");
+    if (const json* v = c.find("mlp_only_layers"); v && v->is_array() && !v->empty())
+      r.assumptions.push_back("mlp_only_layers listed: counted as MoE layers (their positions are not modelled)");
     if (!c.error.empty()) {
       r.error = c.error;
       return r;

@@ -375,3 +375,37 @@ TEST_CASE("training.recompute_moe: MoE layers keep only their input and run thei
   REQUIRE(bad.problems.size() == 1);
   CHECK(bad.problems.front().path == "training.recompute_moe");
 }
+
+TEST_CASE("Qwen3-Next imports as a hybrid: gated DeltaNet layers keep a fixed state, KV only in its 12 attention layers",
+          "[hybrid][import]") {
+  // transformers Qwen3NextConfig (the Qwen3-Next-80B-A3B configuration; tests/fixtures/configs): 48
+  // layers, every 4th full attention (16 Q, 2 KV heads of 256), the rest gated DeltaNet (32 value heads
+  // and 16 key heads of 128, a 4-tap convolution), each with a 512-expert MoE (10 routed + 1 shared of 512).
+  const ImportResult r = import_hf_config(R"({"model_type": "qwen3_next", "hidden_size": 2048, "num_hidden_layers": 48,
+    "num_attention_heads": 16, "num_key_value_heads": 2, "head_dim": 256, "intermediate_size": 5632, "vocab_size": 151936,
+    "full_attention_interval": 4, "linear_conv_kernel_dim": 4, "linear_key_head_dim": 128, "linear_value_head_dim": 128,
+    "linear_num_key_heads": 16, "linear_num_value_heads": 32, "num_experts": 512, "num_experts_per_tok": 10,
+    "moe_intermediate_size": 512, "shared_expert_intermediate_size": 512})");
+  REQUIRE(r.ok());
+  const Architecture& a = Catalog::builtin().find_model("qwen3-next-80b-a3b")->arch;
+  CHECK(*r.model.linear_layers == 36);
+  CHECK(a.linear_layers == 36);
+  CHECK(attention_layers(a) == 12);
+  CHECK(a.mixer_only_layers == 0);
+  bool said = false;
+  for (const std::string& s : r.assumptions) said |= s.find("gated DeltaNet") != std::string::npos;
+  CHECK(said);
+  // Recurrent state per layer: 32 value heads x 128 x 128 in fp32, and the convolution's last 3 inputs of
+  // q, k and v (2 x 16 x 128 + 32 x 128 = 8,192 channels) in bf16: 2,146,304 B; x 36 layers.
+  CHECK(ssm_state_bytes_per_sequence(a, Dtype::bf16) == Approx(36.0 * (32 * 128 * 128 * 4 + 8192 * 3 * 2)).epsilon(1e-12));
+  // KV: 12 layers x K and V x 2 heads x 256 x 2 B = 24,576 B a token; the state does not grow.
+  const double at_8k = kv_cache_bytes(a, Dtype::bf16, 8192, 1), at_64k = kv_cache_bytes(a, Dtype::bf16, 65536, 1);
+  CHECK(at_64k - at_8k == Approx((65536.0 - 8192) * 12 * 2 * 2 * 256 * 2).epsilon(1e-12));
+  // A transformer of Qwen3's shape with 48 attention layers would hold 4x the KV.
+  Architecture all_attention = a;
+  all_attention.linear_layers = 0;
+  CHECK(kv_cache_bytes(all_attention, Dtype::bf16, 65536, 1) - kv_cache_bytes(all_attention, Dtype::bf16, 8192, 1) ==
+        Approx(4 * (at_64k - at_8k)).epsilon(1e-12));
+  // Parameters: 79.6B against the model card's 80B (the attention output gate, ~0.1%, is not counted).
+  CHECK(params_total(a) == Approx(80e9).epsilon(0.01));
+}
