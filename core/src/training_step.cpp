@@ -335,8 +335,9 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.attention_head_dim_factor = x.attention_head_dim_factor;
   const double head_dim_kernel_seconds =
       attention_rate > 0 ? attention_with_recompute * (1.0 / plan.attention_head_dim_factor - 1.0) / attention_rate : 0.0;
-  // The SSM layers' scan runs at its own, much lower rate (kSsmScanEfficiency of the 16-bit peak),
-  // recomputed with the whole forward under full recompute.
+  // The SSM layers' scan runs at its own, much lower rate (kSsmScanEfficiency of the CUDA-core peak, or
+  // a given share of the 16-bit peak: ssm_scan_flops_per_s), recomputed with the whole forward under full
+  // recompute.
   plan.ssm_scan_flops_per_step = std::min(ssm_scan * recompute_factor, plan.hardware_flops_per_step - plan.bf16_flops_per_step);
   const double ssm_rate = x.ssm_scan_flops_per_s;
   const double ssm_kernel_seconds = ssm_rate > 0 ? plan.ssm_scan_flops_per_step / ssm_rate : 0.0;
@@ -412,7 +413,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const double moe_per_stage = a.experts > 0 ? moe_layers(a) * layers_per_stage / a.layers : 0.0;
   // The MoE layers' forward repeated in the backward: with full recompute, or the MoE layers alone
   // (training.recompute_moe): its dispatch and combine, token permutation and weight reads again.
-  const double moe_recomputed = recomputed > 0 || (x.recompute_moe && a.experts > 0) ? 1.0 : 0.0;
+  const double moe_recomputed = recomputed > 0 || x.recompute_moe ? 1.0 : 0.0;
   const bool overlapped = e > 1 && L.expert_overlap && L.recompute != "full";
   if (e > 1) {
     const double span = e;  // the EP group: e GPUs of the stage (parallel folding, above)
