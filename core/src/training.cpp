@@ -161,8 +161,17 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
     b.add("training.step.tensor_parallel_seconds", p.tensor_parallel_seconds, "s", tp_formula, g(p.tensor_parallel_seconds), src);
   }
   b.add("training.step.context_parallel_seconds", p.context_parallel_seconds, "s",
-        "K/V ring passes (cp - 1 chunks, 3 per layer) not hidden behind attention", g(p.context_parallel_seconds),
-        "ring attention (Liu et al. 2023); Megatron-Core context parallel");
+        p.ssm_context_parallel_seconds > 0
+            ? "K/V ring passes (cp - 1 chunks, 3 per attention layer) not hidden behind attention + the SSM layers' "
+              "sequence-to-head all-to-alls (2 a pass, 2 passes; 3 with full recompute)"
+            : "K/V ring passes (cp - 1 chunks, 3 per layer) not hidden behind attention",
+        p.ssm_context_parallel_seconds > 0
+            ? cat({g(p.context_parallel_seconds - p.ssm_context_parallel_seconds), " + ", g(p.ssm_context_parallel_seconds)})
+            : g(p.context_parallel_seconds),
+        p.ssm_context_parallel_seconds > 0
+            ? "ring attention (Liu et al. 2023); Megatron-Core context parallel, Mamba all-to-all context parallel "
+              "(ssm/mamba_context_parallel.py)"
+            : "ring attention (Liu et al. 2023); Megatron-Core context parallel");
   b.add("training.step.expert_parallel_total_seconds", p.expert_parallel_total_seconds, "s",
         std::string("MoE layers per stage x micro_batches x 4 all-to-alls of tokens x h x bytes x copies leaving: ") +
             (s.training.expert_dispatcher == "alltoall" ? "k (ep - 1) / ep in a node, k (n - 1) / n across n nodes (a copy per expert)"

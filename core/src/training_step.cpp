@@ -396,9 +396,18 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     const double pass = (cp - 1) * (chunk / cp_link.bytes_per_s + cp_link.latency);
     const double attn_layers = attention_layers(a);
     const double attention_per_layer = rate16 > 0 && attn_layers > 0 ? attention / attn_layers / (B / mb) / (t * cp) / rate16 : 0.0;
-    // Only attention layers pass K and V around the ring (a hybrid's SSM layers are not costed here).
+    // Only attention layers pass K and V around the ring.
     plan.context_parallel_seconds = layers_per_stage * (attn_layers / a.layers) * m *
                                     std::max(0.0, (3 + recomputed) * pass - attention_per_layer);
+    // A hybrid's SSM layers instead switch from sequence to head shards around their convolution and
+    // scan (ssm_context_parallel_values_per_token): an all-to-all before and one after, forward and
+    // again for the gradients (and the recomputed forward), on the critical path.
+    if (a.linear_layers > 0 && a.layers > 0) {
+      const double values = ssm_context_parallel_values_per_token(a, t, cp);
+      const double one_way = local_seq * mb * values * act_bytes * (cp - 1) / cp / cp_link.bytes_per_s + 2 * (cp - 1) * cp_link.latency;
+      plan.ssm_context_parallel_seconds = layers_per_stage * std::min(a.linear_layers, a.layers) / a.layers * m * (2 + recomputed) * one_way;
+      plan.context_parallel_seconds += plan.ssm_context_parallel_seconds;
+    }
   }
   // Expert parallel: per MoE layer, a dispatch sends each token to its k experts and a combine
   // brings the results back, in the forward and again (as gradients) in the backward; a full
@@ -703,6 +712,12 @@ double expert_overlap_unpaired_share(double pipeline_parallel, double interleave
 }
 
 double moe_permutation_bytes_per_token_copy(double hidden, double bytes_per_value) { return 6.0 * hidden * bytes_per_value; }
+
+double ssm_context_parallel_values_per_token(const Architecture& a, double tp, double cp) {
+  const double t = std::max(1.0, tp), c = std::max(1.0, cp);
+  const double d = ssm_inner_width(a) / t, groups = std::max(a.ssm_groups / t, c);  // replicated up to cp shards
+  return 3.0 * d + 2.0 * groups * a.ssm_state + a.ssm_heads / t;
+}
 
 double ssm_scan_peak_flops(const HardwareSection& hw, const Accelerator& gpu) {
   const double fp32 = gpu.peak_flops(Dtype::fp32), peak16 = peak_flops_at(hw, gpu, Dtype::bf16);

@@ -11,6 +11,8 @@
 #include "envelope/formulas.hpp"
 #include "envelope/import.hpp"
 #include "envelope/link.hpp"
+#include "envelope/planner.hpp"
+#include "envelope/setup.hpp"
 #include "envelope/training_step.hpp"
 #include "envelope/validation.hpp"
 #include "helpers.hpp"
@@ -408,4 +410,46 @@ TEST_CASE("Qwen3-Next imports as a hybrid: gated DeltaNet layers keep a fixed st
         Approx(4 * (at_64k - at_8k)).epsilon(1e-12));
   // Parameters: 79.6B against the model card's 80B (the attention output gate, ~0.1%, is not counted).
   CHECK(params_total(a) == Approx(80e9).epsilon(0.01));
+}
+
+TEST_CASE("context parallel on a hybrid: its SSM layers swap sequence shards for head shards, and the planner splits their heads evenly",
+          "[hybrid][training-step][planner]") {
+  // Megatron-Core's Mamba all-to-all context parallel (ssm/mamba_context_parallel.py): z and x (d each),
+  // B and C (groups x state each; a group repeated until each cp rank has one) and dt (heads) go from
+  // sequence to head shards before the convolution and scan, y (d) back after. Nemotron 3 Nano
+  // (d 4,096, 8 groups of 128, 64 heads) at CP 2: 3 x 4,096 + 2 x 8 x 128 + 64 = 14,400 values a token;
+  // at CP 16 the 8 groups repeat to 16: 3 x 4,096 + 2 x 16 x 128 + 64.
+  const Architecture& a = nano();
+  CHECK(ssm_context_parallel_values_per_token(a, 1, 2) == 14400);
+  CHECK(ssm_context_parallel_values_per_token(a, 1, 16) == 3 * 4096 + 2 * 16 * 128 + 64);
+  CHECK(ssm_context_parallel_values_per_token(a, 2, 2) == 3 * 2048 + 2 * 4 * 128 + 32);
+  Scenario s = validation_case("train-step-mb2606-nemotron-3-nano-16xh100-sxm-fp8").scenario;
+  s.training.context_parallel = 2;
+  s.training.recompute = "none";
+  s.training.recompute_moe = false;
+  const TrainingLayout L = scenario_training_layout(s);
+  const TrainingPlan p = training_step(s, L);
+  // 23 SSM layers x the micro-batches x 2 passes (forward, gradients) x the all-to-alls of 4,096 tokens
+  // x 14,400 values x 2 B, half of it leaving, at NVLink's collective rate (CP 2 inside the node), plus
+  // 2 hops of 1 us.
+  CHECK(p.ssm_context_parallel_seconds > 0);
+  const double m = p.micro_batches, bytes = 4096.0 * 14400 * 2 / 2;
+  const double nvlink = collective_bytes_per_s(resolved_accelerator(s, Catalog::builtin()).scale_up_bytes_per_s, true);
+  CHECK(p.ssm_context_parallel_seconds == Approx(23 * m * 2 * (bytes / nvlink + 2e-6)).epsilon(1e-9));
+  CHECK(p.context_parallel_seconds >= p.ssm_context_parallel_seconds);
+  // The planner never splits the 64 SSM heads unevenly over TP x CP (here up to CP 32 at 131k tokens).
+  Scenario longer = s;
+  longer.training.seq_len = 131072;
+  longer.hardware.count = 256;
+  TrainingPlannerOptions o;
+  o.global_batch = 64;
+  const TrainingPlannerResult plan = plan_training(longer, o);
+  REQUIRE(!plan.ranked.empty());
+  bool some_cp = false;
+  for (const TrainingPlan& r : plan.ranked) {
+    INFO(r.layout.tensor_parallel << " x CP " << r.layout.context_parallel);
+    CHECK(64 % (r.layout.tensor_parallel * r.layout.context_parallel) == 0);
+    some_cp |= r.layout.context_parallel > 1;
+  }
+  CHECK(some_cp);
 }

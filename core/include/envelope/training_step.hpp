@@ -104,6 +104,8 @@ struct TrainingPlan {
   // Pipeline sends: pipeline_p2p_seconds is the exposed part (pipeline_p2p_exposed_seconds) of all
   // 2 m v sends (pipeline_p2p_total_seconds), each of pipeline_send_seconds, beside model chunks of
   // pipeline_chunk_seconds (compute + MoE work per micro-batch and virtual stage, forward and backward).
+  // context_parallel_seconds includes ssm_context_parallel_seconds (a hybrid's SSM all-to-alls).
+  double ssm_context_parallel_seconds = 0;
   double compute_seconds = 0, bubble_seconds = 0, tensor_parallel_seconds = 0, context_parallel_seconds = 0,
          expert_parallel_seconds = 0, expert_parallel_total_seconds = 0, pipeline_p2p_seconds = 0, data_parallel_seconds = 0,
          pipeline_p2p_total_seconds = 0, pipeline_send_seconds = 0, pipeline_chunk_seconds = 0,
@@ -304,6 +306,13 @@ constexpr double kSsmScanEfficiency = 0.36;
 // peak x B200's fp32 / bf16 datasheet ratio, 80 / 2,250.
 constexpr double kCudaCoreShareOfTensorPeak = 80.0 / 2250.0;
 double ssm_scan_peak_flops(const HardwareSection& hw, const Accelerator& gpu);
+// Values per token one context-parallel rank sends per SSM layer and pass, before its shard's share
+// leaves: Megatron-Core's Mamba "all-to-all" context parallel (ssm/mamba_context_parallel.py) turns the
+// sequence shards of in_proj's z, x (d each), B, C (groups x state each, a group repeated until every
+// cp rank holds one) and dt (heads) into head shards before the convolution and scan, and the scan's
+// output y (d) back after: 3 d + 2 max(groups, cp) state + heads, over TP. Its heads must divide over
+// TP x CP (the planner keeps to that).
+double ssm_context_parallel_values_per_token(const Architecture& a, double tp, double cp);
 // rows / (rows + kExpertGemmHalfRows): the expert GEMMs' efficiency relative to full height.
 double expert_gemm_rows_factor(double rows_per_expert);
 // The busiest pipeline GPU's work, in layers, when the recipe places the layers to balance the
