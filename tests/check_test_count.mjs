@@ -16,7 +16,7 @@ if (!build) {
   process.exit(2);
 }
 // CTest entries that are not Catch2 test cases (add_test in tests/CMakeLists.txt).
-const plainCtestEntries = new Set(['cli_eval_examples']);
+const plainCtestEntries = new Set(['cli_eval_examples', 'page_validation_assets']);
 const binaries = ['envelope_tests', 'envelope_ui_tests']
   .map((b) => path.join(build, 'tests', b))
   .filter((b) => existsSync(b));
