@@ -153,27 +153,30 @@ bool has_ssm_layers(const Scenario& s) { return resolved_architecture(s, Catalog
 
 namespace {
 
-// The scan's CUDA-core peak over the 16-bit peak the override (training.ssm_scan_efficiency) scales.
+// The scan's CUDA-core peak over the 16-bit peak the override (training.ssm_scan_efficiency) scales,
+// once per case: the share the fit varies is of the former.
 double ssm_peak_ratio(const ValidationCase& c) {
-  const TrainingStepModel x = training_step_model(c.scenario);
-  return x.peak16 > 0 ? ssm_scan_peak_flops(c.scenario.hardware, x.gpu) / x.peak16 : 0.0;
+  const Accelerator gpu = resolved_accelerator(c.scenario, Catalog::builtin());
+  const double peak16 = peak_flops_at(c.scenario.hardware, gpu, Dtype::bf16);
+  return peak16 > 0 ? ssm_scan_peak_flops(c.scenario.hardware, gpu) / peak16 : 0.0;
 }
 
-// The case's metric with the scan at share `e` of its CUDA-core peak, the kernels at their default.
-double metric_at_ssm(const ValidationCase& c, double e) {
+// The case's metric with the scan at share `e` of its CUDA-core peak (`ratio`: ssm_peak_ratio), the
+// kernels at their default.
+double metric_at_ssm(const ValidationCase& c, double e, double ratio) {
   Scenario s = c.scenario;
-  s.training.ssm_scan_efficiency = e * ssm_peak_ratio(c);
+  s.training.ssm_scan_efficiency = e * ratio;
   return metric_of(c, s);
 }
 
-double implied_ssm_scan_efficiency(const ValidationCase& c) {
+double implied_ssm_scan_efficiency(const ValidationCase& c, double ratio) {
   // Throughput rises with the efficiency: bisect its logarithm on [1e-4, 10] (a share of the CUDA-core
   // peak, which the tensor cores' exceed).
   double lo = std::log(1e-4), hi = std::log(10.0);
-  if (metric_at_ssm(c, 10.0) < c.published || metric_at_ssm(c, 1e-4) > c.published) return 0;
+  if (metric_at_ssm(c, 10.0, ratio) < c.published || metric_at_ssm(c, 1e-4, ratio) > c.published) return 0;
   for (int i = 0; i < 60; ++i) {
     const double mid = 0.5 * (lo + hi);
-    (metric_at_ssm(c, std::exp(mid)) < c.published ? lo : hi) = mid;
+    (metric_at_ssm(c, std::exp(mid), ratio) < c.published ? lo : hi) = mid;
   }
   return std::exp(0.5 * (lo + hi));
 }
@@ -183,10 +186,12 @@ double implied_ssm_scan_efficiency(const ValidationCase& c) {
 SsmFit fit_ssm_scan_efficiency() {
   SsmFit fit;
   std::vector<const ValidationCase*> cases;
+  std::vector<double> ratios;
   for (const ValidationCase& c : validation_cases())
     if (c.category == kCategory && c.excluded.empty() && has_ssm_layers(c.scenario)) {  // held-out ones too, as checks
       cases.push_back(&c);
-      fit.rows.push_back({c.id, implied_ssm_scan_efficiency(c), 0, 0, c.held_out});
+      ratios.push_back(ssm_peak_ratio(c));
+      fit.rows.push_back({c.id, implied_ssm_scan_efficiency(c, ratios.back()), 0, 0, c.held_out});
     }
   std::vector<double> all;
   for (const SsmFitRow& r : fit.rows)
@@ -198,7 +203,7 @@ SsmFit fit_ssm_scan_efficiency() {
       if (j != i && fit.rows[j].implied > 0 && !fit.rows[j].held_out) others.push_back(fit.rows[j].implied);
     if (others.empty()) continue;
     fit.rows[i].loo_base = median(others);  // a held-out row: every record of the fit
-    fit.rows[i].loo_ratio = metric_at_ssm(*cases[i], fit.rows[i].loo_base) / cases[i]->published;
+    fit.rows[i].loo_ratio = metric_at_ssm(*cases[i], fit.rows[i].loo_base, ratios[i]) / cases[i]->published;
   }
   return fit;
 }

@@ -129,7 +129,7 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
         "MoE layers per stage x micro_batches x local expert params per layer x bytes per param / (HBM bandwidth x efficiency)",
         p.expert_weight_seconds > 0
             ? cat({g(p.moe_layers_per_stage), " x ", g(p.micro_batches), " x ", g(p.expert_local_params_per_layer), " x ",
-                   g(expert_weight_bytes_per_param(m.mixed_precision, L.recompute == "full" || m.recompute_moe)),
+                   g(p.expert_weight_bytes_per_param),
                    " B / ", g(m.hbm_bytes_per_s)})
             : g(0.0),
         "forward and input-gradient GEMMs read each routed expert's weights, the weight-gradient GEMM reads and writes "

@@ -473,9 +473,9 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // inside the fitted kernel efficiency (records of 4-8k tokens per micro-batch).
   if (a.experts > 0 && x.hbm_bytes_per_s > 0) {
     plan.expert_local_params_per_layer = a.experts / e * params_per_expert(a);
-    plan.expert_weight_seconds = moe_per_stage * m * plan.expert_local_params_per_layer *
-                                 expert_weight_bytes_per_param(x.mixed_precision, moe_recomputed > 0) /
-                                 x.hbm_bytes_per_s;
+    plan.expert_weight_bytes_per_param = expert_weight_bytes_per_param(x.mixed_precision, moe_recomputed > 0);
+    plan.expert_weight_seconds =
+        moe_per_stage * m * plan.expert_local_params_per_layer * plan.expert_weight_bytes_per_param / x.hbm_bytes_per_s;
   }
   plan.moe_work_seconds = plan.moe_permutation_seconds + plan.expert_comm_sm_seconds + plan.expert_weight_seconds;
   // Pipeline bubble (p-1)/m, divided by v with interleaved stages (Narayanan et al. 2021), of each

@@ -96,8 +96,9 @@ struct TrainingPlan {
   // overlapped all-to-all kernels hold.
   double moe_permutation_seconds = 0, expert_comm_sm_seconds = 0, moe_work_seconds = 0;
   // Routed-expert weight traffic (expert_weight_bytes_per_param), part of moe_work_seconds; the GPU's
-  // routed-expert parameters per MoE layer (experts / ep x params_per_expert).
-  double expert_weight_seconds = 0, expert_local_params_per_layer = 0;
+  // routed-expert parameters per MoE layer (experts / ep x params_per_expert) and the bytes each moves per
+  // micro-batch (expert_weight_bytes_per_param, its forward repeated with full or MoE recompute).
+  double expert_weight_seconds = 0, expert_local_params_per_layer = 0, expert_weight_bytes_per_param = 0;
   // The permutation's factors, for its basis: MoE layers per stage, routed token copies per GPU and
   // micro-batch (tokens x k), passes (1, or 1.5 with the forward recomputed).
   double moe_layers_per_stage = 0, moe_token_copies = 0, moe_permutation_passes = 1;
