@@ -255,9 +255,9 @@ RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string&
   return r;
 }
 
-RecipeBytes gradients_in_reduce_dtype(RecipeBytes r, double reduce_bytes_per_grad) {
+RecipeBytes gradients_in_reduce_dtype(RecipeBytes r, double reduce_bytes_per_grad, bool precision_aware) {
   if (reduce_bytes_per_grad > 0 && reduce_bytes_per_grad < r.gradients) {
-    r.optimizer += r.gradients;  // the recipe's FP32 gradient, now a copy of the optimizer's shard
+    r.gradient_copy = precision_aware ? 0.0 : r.gradients;  // the recipe's FP32 gradient, now the step's copy
     r.gradients = reduce_bytes_per_grad;
   }
   return r;

@@ -174,8 +174,8 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
   const int zero = static_cast<int>(tr.zero_stage);
   const std::string zsrc = "recipe " + tr.recipe + " + " + tr.optimizer + "; ZeRO over dp x cp (Rajbhandari et al. 2020)" +
                            (tstep.state_expert_params > 0 ? "; routed experts by MoE parallel folding, expert tensor parallel 1 (Megatron-Core)" : "") +
-                           (tr.grad_reduce_dtype == "bf16" ? "; gradients held in BF16 as reduced, the FP32 copy of the optimizer's shard with its "
-                                                            "states (Megatron-Core gradient buffer, grad_reduce_in_fp32 off)"
+                           (tr.grad_reduce_dtype == "bf16" ? "; gradients held in BF16 as reduced (Megatron-Core gradient buffer, "
+                                                            "grad_reduce_in_fp32 off)"
                                                           : "");
   // The step model's own inputs to model_state_part_bytes (training_step.cpp): the same formula on the
   // same numbers, here as Terms, so each basis is the arithmetic of its value.
@@ -229,13 +229,17 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
                              Term(tstep.moe_shared_activation_bytes) - Term(tstep.moe_dense_mlp_activation_bytes)),
           "B",
           "max(0, routed copies (s b / (t if SP) x k) x per copy + shared experts - dense MLP of the per-layer formula); per copy = " +
-          std::string(step_model.swiglu_fp8_input ? "h x lin + (2 if gated) x f x 1" : "h x lin + (2 if gated) x f x 2 + f x lin") +
+          std::string(step_model.swiglu_fp8_input    ? "h x lin + (2 if gated) x f x 1"
+                      : step_model.swiglu_input_only ? "h x lin + (2 if gated) x f x 2"
+                                                     : "h x lin + (2 if gated) x f x 2 + f x lin") +
               sub(", per MoE layer and micro-batch (k=%, f=%, lin=",
                   {step_model.arch.experts_per_token, step_model.arch.expert_ffn}) + (tr.dtype == "fp8" ? "1" : "2") + " bytes)",
           std::string("Korthikanti et al. 2022 sec. 4.1 (MLP: linear inputs and activation input saved), once per routed copy "
                       "(Megatron-Core grouped expert MLP, expert tensor parallel 1)") +
               (step_model.swiglu_fp8_input ? "; SwiGLU input cached in FP8, its output recomputed (per copy = h x lin + 2 x f "
                                              "x 1): DeepSeek-V3 report (arXiv:2412.19437) sec. 3.3.3, 'Low-Precision Activation' (2)"
+               : step_model.swiglu_input_only ? "; the routed experts' SwiGLU output recomputed, not stored (Megatron-Core "
+                                                "recompute_modules \"moe_act\", transformer/moe/experts.py)"
                                            : "") +
               (step_model.recompute_norms ? "; MoE input (RMSNorm output) recomputed, not stored" : ""));
   // Recomputation beyond training.recompute (DeepSeek-V3 sec. 3.2.3): what it frees per layer.
@@ -331,13 +335,28 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
           "DeepSeek-V3 report sec. 2.2 (the MTP modules) and sec. 3.2.3 (with DualPipe the output head and the MTP modules "
           "share the first stage's GPU); Korthikanti et al. 2022 sec. 4.2.3 and 4.3");
   }
+  // The optimizer's FP32 copy of its 16-bit gradient shard (formulas.hpp gradients_in_reduce_dtype):
+  // held at the optimizer step, when the activations are not.
+  const bool grad_copy = tstep.gradient_copy_bytes > 0;
+  if (grad_copy) {
+    const Term own = states(sr.gradient_copy, zero >= 1);
+    const double mtp_copy = tstep.gradient_copy_bytes - own.value;
+    b.add("memory.training.gradient_copy_bytes", mtp_copy > 0 ? own + Term(mtp_copy) : own, "B",
+          formula("4 (FP32 copy of the BF16 gradients)", zero >= 1) + (mtp_copy > 0 ? " + the MTP modules' copy" : ""),
+          "held from the optimizer step to the next zero_grad, not during the passes: Megatron-Core "
+          "_copy_model_grads_to_main_grads (main_grad.float()), zero_grad(set_to_none) (distrib_optimizer.py)");
+  }
   const double train_total = tstep.total_bytes;
+  const std::string passes = mtp ? "activations + MTP activations" : "activations";
   const std::string total_parts =
-      std::string(fp8_copy ? "weights + gradients + optimizer + activations + fp8 weight copy" : "weights + gradients + optimizer + activations") +
-      (mtp ? " + MTP modules" : "");
-  const Term total_sum = Term(tstep.weights_bytes) + Term(tstep.gradients_bytes) + Term(tstep.optimizer_bytes) +
-                         Term(tstep.activations_bytes) + Term(tstep.fp8_weight_copy_bytes);
-  b.add("memory.training.total_bytes", mtp ? total_sum + Term(tstep.mtp_bytes) : total_sum, "B", total_parts, "sum");
+      std::string(fp8_copy ? "weights + gradients + optimizer + fp8 weight copy" : "weights + gradients + optimizer") +
+      (mtp ? " + MTP model states" : "") + (grad_copy ? " + max(" + passes + ", gradient copy)" : " + " + passes);
+  const Term passes_bytes = Term(tstep.activation_phase_bytes);
+  Term total_sum = Term(tstep.weights_bytes) + Term(tstep.gradients_bytes) + Term(tstep.optimizer_bytes) +
+                   Term(tstep.fp8_weight_copy_bytes) + Term(tstep.mtp_state_bytes);
+  total_sum = grad_copy ? std::move(total_sum) + max(passes_bytes, Term(tstep.gradient_copy_bytes)) : std::move(total_sum) + passes_bytes;
+  b.add("memory.training.total_bytes", total_sum, "B", total_parts,
+        grad_copy ? "sum; the passes and the optimizer step peak apart (Megatron-Core)" : "sum");
   const bool train_fits = tstep.fits;  // the step model's test, so the Memory panel and the Planner agree
   b.add("memory.training.fits", train_fits ? 1 : 0, "bool",
         sub("total <= % x device memory (the rest for allocator fragmentation)", {kTrainingUsableMemoryFraction}),

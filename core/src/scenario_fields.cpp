@@ -109,7 +109,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.optional("training.ssm_scan_efficiency", t.ssm_scan_efficiency, eff);
   v.number("training.goodput", t.goodput, eff);
   v.text("training.optimizer_state_dtype", t.optimizer_state_dtype, {"recipe", "bf16"}, 8);
-  v.text("training.moe_swiglu_cache", t.moe_swiglu_cache, {"input-and-output", "fp8-input"}, 16);
+  v.text("training.moe_swiglu_cache", t.moe_swiglu_cache, {"input-and-output", "input", "fp8-input"}, 16);
   v.flag("training.recompute_norms", t.recompute_norms);
   v.flag("training.recompute_mla_up_projections", t.recompute_mla_up_projections);
   v.flag("training.recompute_moe", t.recompute_moe);

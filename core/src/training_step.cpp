@@ -77,8 +77,9 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.forced_balance = s.training.expert_balance == "forced";
   x.fp8_attention = s.training.fp8_attention && dt == Dtype::fp8;
   x.grad_reduce_bytes = s.training.grad_reduce_dtype == "bf16" ? std::min(2.0, x.recipe.gradients) : x.recipe.gradients;
-  x.recipe = gradients_in_reduce_dtype(x.recipe, x.grad_reduce_bytes);
+  x.recipe = gradients_in_reduce_dtype(x.recipe, x.grad_reduce_bytes, s.training.optimizer_state_dtype == "bf16");
   x.swiglu_fp8_input = s.training.moe_swiglu_cache == "fp8-input";
+  x.swiglu_input_only = s.training.moe_swiglu_cache == "input";
   x.recompute_norms = s.training.recompute_norms;
   x.recompute_mla_up = s.training.recompute_mla_up_projections && x.arch.attention == "mla";
   x.recompute_moe = s.training.recompute_moe && x.arch.experts > 0;
@@ -174,6 +175,11 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.weights_bytes = ds.weights + es.weights;
   plan.gradients_bytes = ds.gradients + es.gradients;
   plan.optimizer_bytes = ds.optimizer + es.optimizer;
+  // The optimizer's FP32 copy of its 16-bit gradient shard (gradients_in_reduce_dtype), sharded as its
+  // states are (ZeRO 1 and up), held at the step while the activations are not.
+  plan.gradient_copy_bytes = model_state_part_bytes(dense, x.recipe.gradient_copy, L.zero_stage >= 1, d * cp, t * p) +
+                             model_state_part_bytes(experts, x.recipe.gradient_copy, L.zero_stage >= 1,
+                                                    plan.state_expert_data_parallel, plan.state_expert_model_parallel);
   plan.activation_bytes_per_layer = per_layer;
   plan.layers_per_stage = layers_per_stage;
   plan.micro_batches_in_flight = in_flight;
@@ -203,7 +209,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     plan.moe_token_copies = tokens_sp * std::max(1.0, a.experts_per_token);
     // A routed copy is expert_input_width wide (LatentMoE: the latent).
     plan.moe_activation_bytes_per_copy =
-        moe_expert_activation_bytes_per_token(expert_input_width(a), f, a.gated_mlp, lin, x.swiglu_fp8_input);
+        moe_expert_activation_bytes_per_token(expert_input_width(a), f, a.gated_mlp, lin, x.swiglu_fp8_input, x.swiglu_input_only);
     // The MoE input (the second RMSNorm's output) is the shared experts' first linear's input; with
     // the norms recomputed it is not stored, and norm_recompute_saved_bytes already took the dense
     // MLP's copy of it out of the per-layer formula, so the dense MLP subtracted here leaves it out.
@@ -265,13 +271,19 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
         model_state_bytes_per_gpu(x.mtp_expert_params, x.recipe, L.zero_stage, plan.state_expert_data_parallel, e);
     const double weights = md.weights + me.weights;
     plan.mtp_state_bytes = weights + md.gradients + me.gradients + md.optimizer + me.optimizer + fp8_copy(weights);
+    plan.gradient_copy_bytes += model_state_part_bytes(x.mtp_params - x.mtp_expert_params, x.recipe.gradient_copy, L.zero_stage >= 1, d * cp, t) +
+                                model_state_part_bytes(x.mtp_expert_params, x.recipe.gradient_copy, L.zero_stage >= 1,
+                                                       plan.state_expert_data_parallel, e);
     plan.mtp_activation_bytes =
         x.mtp_layers * (per_layer - plan.recompute_saved_bytes_per_layer + (moe_layers(a) > 0 ? plan.moe_activation_bytes_per_layer : 0.0));
     plan.mtp_logits_bytes = x.mtp_layers * plan.logits_bytes;
     plan.mtp_bytes = plan.mtp_state_bytes + plan.mtp_activation_bytes + plan.mtp_logits_bytes;
   }
-  plan.total_bytes = plan.weights_bytes + plan.gradients_bytes + plan.optimizer_bytes + plan.activations_bytes +
-                     plan.fp8_weight_copy_bytes + plan.mtp_bytes;
+  // Two peaks: the passes' (model states and activations) and the optimizer step's (model states and
+  // the FP32 gradient copy, the activations freed); the larger one is the GPU's.
+  plan.activation_phase_bytes = plan.activations_bytes + plan.mtp_activation_bytes + plan.mtp_logits_bytes;
+  plan.total_bytes = plan.weights_bytes + plan.gradients_bytes + plan.optimizer_bytes + plan.fp8_weight_copy_bytes +
+                     plan.mtp_state_bytes + std::max(plan.activation_phase_bytes, plan.gradient_copy_bytes);
   plan.fits = plan.total_bytes <= training_usable_memory_bytes(x.gpu.memory_bytes);
 
   // FLOPs per step: 6 P D plus attention scores (= Megatron eq. 3: 72BLsh^2(1 + s/6h + V/12hL)).
@@ -778,8 +790,9 @@ double quantized_weight_copy_bytes_per_weight(Dtype compute, const std::string& 
 double fp8_weight_copy_bytes(double weights, double bytes_per_weight) { return weights * bytes_per_weight; }
 
 double moe_expert_activation_bytes_per_token(double hidden, double ffn, bool gated, double linear_input_bytes,
-                                             bool swiglu_fp8_input_recompute_output) {
+                                             bool swiglu_fp8_input_recompute_output, bool swiglu_input_recompute_output) {
   if (swiglu_fp8_input_recompute_output) return hidden * linear_input_bytes + (gated ? 2.0 : 1.0) * ffn * 1.0;
+  if (swiglu_input_recompute_output) return hidden * linear_input_bytes + (gated ? 2.0 : 1.0) * ffn * 2.0;
   return hidden * linear_input_bytes + (gated ? 2.0 : 1.0) * ffn * 2.0 + ffn * linear_input_bytes;
 }
 

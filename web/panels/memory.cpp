@@ -123,8 +123,8 @@ void draw_memory(App& app) {
     ImGui::SetItemTooltip("the model's multi-token-prediction modules counted in memory (DeepSeek-V3 sec. 2.2)");
   }
   if (resolved_architecture(app.scenario()).experts > 0) {
-    input_choice(app, "expert SwiGLU cache", s.training.moe_swiglu_cache, {"input-and-output", "fp8-input"});
-    ImGui::SetItemTooltip("fp8-input: SwiGLU input cached in FP8, output recomputed (DeepSeek-V3 sec. 3.3.3)");
+    input_choice(app, "expert SwiGLU cache", s.training.moe_swiglu_cache, {"input-and-output", "input", "fp8-input"});
+    ImGui::SetItemTooltip("input: output recomputed (Megatron-Core moe_act); fp8-input: input in FP8 too (DeepSeek-V3 3.3.3)");
   }
   // fp8 / fp4 training holds a quantized copy of its weights too (reported only then): a part of the total.
   const bool fp8_copy = r.find("memory.training.fp8_weight_copy_bytes") != nullptr;

@@ -197,6 +197,10 @@ double max_batch_at_context(double memory_bytes_total, double fixed_bytes, doubl
 // its parameters; a small model's embeddings are a larger share).
 struct RecipeBytes {
   double weights = 0, gradients = 0, optimizer = 0;  // bytes per parameter; optimizer includes master
+  // The FP32 copy of the gradients the optimizer makes for its update when they are held in 16 bits
+  // (gradients_in_reduce_dtype), sharded like its states. Not held beside the activations: it exists
+  // from the optimizer step to the next zero_grad, before the forward pass; total() leaves it out.
+  double gradient_copy = 0;
   double total() const { return weights + gradients + optimizer; }
 };
 // bf16_moments (training.optimizer_state_dtype "bf16"): the optimizer's moments in BF16, at most 2
@@ -208,11 +212,14 @@ RecipeBytes recipe_bytes_per_param(const std::string& recipe, const std::string&
 // Gradients held in the dtype they are reduced in (training.grad_reduce_dtype): Megatron-Core's DDP
 // gradient buffer is FP32 only with grad_reduce_in_fp32, else the parameters' dtype
 // (megatron/core/distributed/param_and_grad_buffer.py, group_params_for_buffers: "grad_dtype: torch.float
-// if grad_reduce_in_fp32, else param.dtype"), and its optimizer casts its own shard to FP32 for the
-// update (optimizer.py / distrib_optimizer.py, _copy_model_grads_to_main_grads: main_grad.float()),
-// counted here with the optimizer's states and sharded like them. mixed-bf16 + adamw with bf16
-// reduction: 2 + 4 + 12 -> 2 + 2 + (12 + 4), ZeRO 1 sharding the last term.
-RecipeBytes gradients_in_reduce_dtype(RecipeBytes r, double reduce_bytes_per_grad);
+// if grad_reduce_in_fp32, else param.dtype"). Its optimizer casts its own shard to FP32 for the update
+// (distrib_optimizer.py / optimizer.py, _copy_model_grads_to_main_grads: main_grad.float()) and frees
+// that copy at the next step's zero_grad (set_to_none), before the forward pass: gradient_copy, held at
+// the optimizer step instead of the activations, sharded like the states. Megatron-Core's
+// precision-aware optimizer (precision_aware: the one that keeps BF16 moments, training.optimizer_state_dtype
+// "bf16") reads the 16-bit shard in place (decoupled_grad) and copies nothing. mixed-bf16 + AdamW with
+// bf16 reduction: 2 + 4 + 12 -> 2 + 2 + 12, and a 4-byte copy at the step.
+RecipeBytes gradients_in_reduce_dtype(RecipeBytes r, double reduce_bytes_per_grad, bool precision_aware = false);
 // Bytes per parameter of an optimizer's moments: states x bytes per state (AdamW 2 x 4 in FP32,
 // Loshchilov and Hutter 2017: first and second moment per parameter).
 template <Number T>

@@ -147,7 +147,8 @@ struct TrainingSection {
   //   the recipe's own state bytes.
   // - moe_swiglu_cache "fp8-input": MoE experts cache the SwiGLU input in FP8 and recompute its output
   //   in the backward (sec. 3.3.3, "Low-Precision Activation", (2)). "input-and-output": the SwiGLU
-  //   input in 16 bits and its output (the down-projection's input) saved.
+  //   input in 16 bits and its output (the down-projection's input) saved. "input": the input in 16
+  //   bits, the output recomputed (Megatron-Core recompute_modules "moe_act"; the routed experts only).
   // - recompute_norms: every RMSNorm is recomputed in the backward, its output not stored (sec. 3.2.3,
   //   "Recomputation of RMSNorm and MLA Up-Projection").
   // - recompute_mla_up_projections: MLA's up-projections are recomputed in the backward (same

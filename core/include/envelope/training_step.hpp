@@ -42,6 +42,10 @@ struct TrainingPlan {
   bool fits = false;                       // total_bytes <= training_usable_memory_bytes(device memory)
   // Memory per GPU (bytes).
   double weights_bytes = 0, gradients_bytes = 0, optimizer_bytes = 0, activations_bytes = 0, total_bytes = 0;
+  // The optimizer's FP32 copy of its 16-bit gradient shard (RecipeBytes::gradient_copy), MTP modules'
+  // included, and what the passes hold beside the model states (activations + MTP activations and
+  // logits): total_bytes counts the larger of the two (Megatron-Core frees the copy at zero_grad).
+  double gradient_copy_bytes = 0, activation_phase_bytes = 0;
   // fp8 training: the FP8 copy of the weights the GEMMs read (fp8_weight_copy_bytes), beside the 16-bit ones.
   double fp8_weight_copy_bytes = 0;
   // MoE layers: saved activations of the k routed copies (and shared experts) beyond the dense MLP the
@@ -389,9 +393,13 @@ double fp8_weight_copy_bytes(double weights, double bytes_per_weight);
 // backward instead of saved: DeepSeek-V3 report (arXiv:2412.19437) sec. 3.3.3, "Low-Precision
 // Activation", (2) "Inputs of the SwiGLU operator in MoE ... we cache the inputs of the SwiGLU
 // operator and recompute its output in the backward pass. These activations are also stored in FP8":
-// h x lin + 2 x ffn x 1 (gated).
+// h x lin + 2 x ffn x 1 (gated). swiglu_input_recompute_output (training.moe_swiglu_cache "input"):
+// the input kept in 16 bits and the output recomputed, as Megatron-Core's recompute_modules "moe_act"
+// does in its grouped expert MLP (transformer/moe/experts.py; not its shared experts): h x lin + 2 x
+// ffn x 2 (gated).
 double moe_expert_activation_bytes_per_token(double hidden, double ffn, bool gated, double linear_input_bytes,
-                                             bool swiglu_fp8_input_recompute_output = false);
+                                             bool swiglu_fp8_input_recompute_output = false,
+                                             bool swiglu_input_recompute_output = false);
 // Activation bytes per layer and micro-batch freed by recomputing a layer's two RMSNorms in the
 // backward instead of storing their outputs: DeepSeek-V3 report sec. 3.2.3, "Recomputation of RMSNorm
 // and MLA Up-Projection" ("We recompute all RMSNorm operations and MLA up-projections during
@@ -463,6 +471,7 @@ struct TrainingStepModel {
   // DeepSeek-V3's memory savings (scenario.hpp, TrainingSection): the recipe above already holds
   // training.optimizer_state_dtype; these the activations.
   bool swiglu_fp8_input = false;        // training.moe_swiglu_cache == "fp8-input"
+  bool swiglu_input_only = false;       // training.moe_swiglu_cache == "input" (routed experts only)
   bool recompute_norms = false;         // training.recompute_norms
   bool recompute_mla_up = false;        // training.recompute_mla_up_projections (MLA models only)
   bool recompute_moe = false;           // training.recompute_moe (MoE models only)
