@@ -6,7 +6,8 @@ Usage: asset_tables.py [--page] OUT.cpp assets/hardware.json assets/models.json 
 
 --page (the wasm build): the JSON entries also leave out their "field" (a validation case's path into
 its published record, which only the native tests read: tests/core/test_validation.cpp), 0.4 KiB of
-the gzipped page, and the model presets their "official_source" and "config_source" (read only by
+the gzipped page, and their "record" (the name of that record in tests/reference/published.json; the
+Validation panel's tooltip shows the case's id and source instead: 2.0 KiB, round 20), and the model presets their "official_source" and "config_source" (read only by
 tests/core/test_models.cpp and test_import.cpp). A validation case's "excluded" reason is cut to its
 first PAGE_EXCLUDED_CHARS characters (at a word) and ends "... (docs/calibration.md)", where the whole
 reason is, as `envelope validate` prints it: the Validation panel's tooltip shows the start, and the
@@ -172,6 +173,7 @@ def main():
                         item.pop("note", None)
                         if page:
                             item.pop("field", None)
+                            item.pop("record", None)
                             if isinstance(item.get("excluded"), str):
                                 item["excluded"] = page_excluded(item["excluded"])
         minified = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))

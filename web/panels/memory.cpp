@@ -133,6 +133,10 @@ void draw_memory(App& app) {
                                 {"optimizer", r.value("memory.training.optimizer_bytes"), palette(2)},
                                 {"activations", r.value("memory.training.activations_bytes"), palette(3)}};
   if (fp8_copy) parts.insert(parts.begin() + 1, {"quantized copy", r.value("memory.training.fp8_weight_copy_bytes"), palette(4)});
+  // The optimizer's fp32 gradient copy peaks apart from the activations: the bar shows what it adds.
+  const bool grad_copy = r.find("memory.training.gradient_copy_bytes") != nullptr;
+  const double copy_over = grad_copy ? r.value("memory.training.gradient_copy_bytes") - r.value("memory.training.activations_bytes") : 0.0;
+  if (copy_over > 0) parts.push_back({"gradient copy", copy_over, palette(5)});
   stacked_bar("training_bar", parts, device_memory(app), app.binary_units);
   if (begin_result_table("train_mem")) {
     result_row(app, "Weights", "memory.training.weights_bytes");
@@ -140,6 +144,7 @@ void draw_memory(App& app) {
     result_row(app, "Gradients", "memory.training.gradients_bytes");
     result_row(app, "Optimizer (+ master)", "memory.training.optimizer_bytes");
     result_row(app, "Activations", "memory.training.activations_bytes");
+    if (grad_copy) result_row(app, "fp32 grad copy (at step)", "memory.training.gradient_copy_bytes");
     result_row(app, "Total per GPU", "memory.training.total_bytes");
     result_row(app, "Fits", "memory.training.fits");
     result_row(app, "GPUs for model states", "memory.training.min_gpus_model_states");

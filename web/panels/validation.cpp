@@ -45,7 +45,7 @@ void draw_validation(App& app) {
                                 ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
   if (ImGui::BeginTable("cases", 5, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    // The case's name takes what is left and is clipped (its tooltip has the record); the numbers keep
+    // The case's name takes what is left and is clipped (its tooltip has the record or id); the numbers keep
     // their width, so none is cut to its first digits.
     ImGui::TableSetupColumn("case", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableSetupColumn("predicted", ImGuiTableColumnFlags_WidthFixed, em(6.2f));
@@ -60,7 +60,8 @@ void draw_validation(App& app) {
       if (ImGui::Selectable(r.c->id.c_str(), false, ImGuiSelectableFlags_SpanAllColumns)) app.set_scenario(r.c->scenario);
       if (ImGui::BeginItemTooltip()) {
         ImGui::PushTextWrapPos(em(30));
-        ImGui::Text("%s (%s)", r.c->record.c_str(), r.c->category.c_str());
+        // The page ships no record names (cmake/asset_tables.py --page): the id, as the native app has both.
+        ImGui::Text("%s (%s)", r.c->record.empty() ? r.c->id.c_str() : r.c->record.c_str(), r.c->category.c_str());
         ImGui::TextDisabled("%s", r.c->source.c_str());
         if (!r.c->excluded.empty()) ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "Excluded: %s", r.c->excluded.c_str());
         ImGui::TextDisabled("Click to load this case's scenario.");
