@@ -71,8 +71,9 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
       ssm ? cat({" + ", g(p.ssm_scan_flops_per_step), " / (", g(m.ssm_scan_peak), " x ", g(m.ssm_scan_share), ")"}) : "";
   if (m.mixed_precision) {
     b.add("training.step.bf16_flops", p.bf16_flops_per_step, "FLOP",
-          m.fp8_attention ? "output head 6 x V x h x tokens, at 16 bits (attention products in fp8: training.fp8_attention)"
-                          : "attention products (as executed, with their recompute) + output head 6 x V x h x tokens, at 16 bits",
+          std::string(m.fp8_attention ? "output head 6 x V x h x tokens, at 16 bits (attention products in fp8: training.fp8_attention)"
+                                      : "attention products (as executed, with their recompute) + output head 6 x V x h x tokens, at 16 bits") +
+              (m.mtp_bf16 ? " + the MTP modules' FLOPs (training.mtp_bf16)" : ""),
           g(p.bf16_flops_per_step),
           m.fp8_attention ? "DeepSeek-V3 report sec. 3.3.1 (output head kept in BF16); Transformer Engine fp8_dpa=True"
                           : "DeepSeek-V3 report sec. 3.3.1 (attention and output head kept in BF16); Transformer Engine fp8_dpa=False");

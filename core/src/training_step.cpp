@@ -90,6 +90,7 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
     x.mtp_params = mtp_module_params(x.arch);
     x.mtp_expert_params = mtp_module_expert_params(x.arch);
     x.mtp_flops_per_token = mtp_flops_per_token(x.arch, x.seq_len, x.flash_attention);
+    x.mtp_bf16 = s.training.mtp_bf16 && x.mixed_precision;
   }
   if (x.recompute_mla_up) x.mla_recompute_flops_per_token = mla_up_projection_recompute_flops_per_token(x.arch);
   // Memory-bound kernels reach the share of peak bandwidth decode does (setup.cpp, llama.cpp tg128).
@@ -270,7 +271,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     const ModelStateBytes me =
         model_state_bytes_per_gpu(x.mtp_expert_params, x.recipe, L.zero_stage, plan.state_expert_data_parallel, e);
     const double weights = md.weights + me.weights;
-    plan.mtp_state_bytes = weights + md.gradients + me.gradients + md.optimizer + me.optimizer + fp8_copy(weights);
+    plan.mtp_state_bytes = weights + md.gradients + me.gradients + md.optimizer + me.optimizer + (x.mtp_bf16 ? 0.0 : fp8_copy(weights));
     plan.gradient_copy_bytes += model_state_part_bytes(x.mtp_params - x.mtp_expert_params, x.recipe.gradient_copy, L.zero_stage >= 1, d * cp, t) +
                                 model_state_part_bytes(x.mtp_expert_params, x.recipe.gradient_copy, L.zero_stage >= 1,
                                                        plan.state_expert_data_parallel, e);
@@ -336,9 +337,11 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const double attention_with_recompute = executed_attention * (L.recompute == "none" ? 1.0 : 4.0 / 3.0);
   const double recompute_factor = L.recompute == "full" ? 4.0 / 3.0 : 1.0;  // the whole forward again
   const double head_flops = 6.0 * a.vocab * a.hidden * tokens * recompute_factor;
+  // MTP modules kept in BF16 (training.mtp_bf16): all their FLOPs, recomputed with the model under full recompute.
   if (x.mixed_precision)
     plan.bf16_flops_per_step =
-        std::min(plan.hardware_flops_per_step, (x.fp8_attention ? 0.0 : attention_with_recompute) + head_flops);
+        std::min(plan.hardware_flops_per_step, (x.fp8_attention ? 0.0 : attention_with_recompute) + head_flops +
+                                                   (x.mtp_bf16 ? plan.mtp_flops_per_step * recompute_factor : 0.0));
   const double rate = x.peak * x.kernel_efficiency, rate16 = x.peak16 * x.kernel_efficiency16;
   // Attention products with heads narrower than 128 run at attention_head_dim_factor of the rate the
   // fits reached at 128 (gpt-oss: 64): their extra seconds, at the rate the products run at.

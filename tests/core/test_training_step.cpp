@@ -932,7 +932,8 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
     for (const ValidationCase& o : validation_cases()) {  // excluded runs are measurements too
       const Scenario& r = o.scenario;
       if (o.category != c.category || o.metric != c.metric || o.id == c.id || r.model.preset != s.model.preset ||
-          r.hardware.gpu != s.hardware.gpu || r.hardware.count != s.hardware.count || r.training.seq_len != s.training.seq_len)
+          r.hardware.gpu != s.hardware.gpu || r.hardware.count != s.hardware.count || r.training.seq_len != s.training.seq_len ||
+          (s.training.multi_token_prediction && !r.training.multi_token_prediction))  // a job that trains no MTP modules does less
         continue;
       if (precision_cost(r.training.dtype) >= precision_cost(s.training.dtype) &&
           r.training.global_batch.value_or(0) <= s.training.global_batch.value_or(0) && o.published > c.published)
@@ -1796,6 +1797,36 @@ TEST_CASE("data-parallel rings pool the NICs of a group's ranks in a node, and r
   const double expected = ring_allreduce_seconds(pm.state_dense_params * 2, 256, pooled, latency) +
                           ring_allreduce_seconds(pm.state_expert_params / 8 * 2, 32, nic8, latency);
   CHECK(pm.data_parallel_seconds == Approx(expected));
+}
+
+TEST_CASE("training.mtp_bf16 runs the MTP modules of an fp8 run at the 16-bit rate, as Megatron-Bridge's Lightning recipes keep them", "[training-step]") {
+  // keep_mtp_spec_in_bf16 (perf_recipes/nemotronh/gb200/nemotronh.py, Nemotron 3.5 Lightning): the MTP
+  // block's FLOPs join the 16-bit ones (attention products, output head) and it holds no MXFP8 weight copy.
+  const ValidationCase& c = validation_case("train-step-mb2608-nemotron-3.5-lightning-8xgb200-fp8");
+  Scenario kept = c.scenario;
+  REQUIRE(kept.training.mtp_bf16);
+  REQUIRE(kept.training.multi_token_prediction);
+  Scenario fp8 = kept;
+  fp8.training.mtp_bf16 = false;
+  const TrainingLayout L = scenario_training_layout(kept);
+  const TrainingPlan a = training_step(kept, L), b = training_step(fp8, L);
+  REQUIRE(b.mtp_flops_per_step > 0);
+  CHECK(a.bf16_flops_per_step - b.bf16_flops_per_step == Approx(b.mtp_flops_per_step).epsilon(1e-9));  // no recompute here
+  CHECK(a.hardware_flops_per_step == Approx(b.hardware_flops_per_step));
+  CHECK(a.step_seconds > b.step_seconds);
+  CHECK(a.mtp_state_bytes < b.mtp_state_bytes);  // no quantized copy of the MTP weights
+  // Published 28,672 tok/s per GPU (26.08 table): 1.06x fast with the block in MXFP8, 1.00x kept in BF16.
+  CHECK(b.tokens_per_second_per_gpu / c.published == Approx(1.06).epsilon(0.02));
+  CHECK(a.tokens_per_second_per_gpu / c.published == Approx(1.0).epsilon(0.02));
+  // In a bf16 run it changes nothing; the key travels in links.
+  Scenario bf16 = kept;
+  bf16.training.dtype = "bf16";
+  Scenario bf16_off = bf16;
+  bf16_off.training.mtp_bf16 = false;
+  CHECK(training_step(bf16, L).step_seconds == Approx(training_step(bf16_off, L).step_seconds).epsilon(1e-12));
+  const LoadResult back = decode_link(encode_link_fragment(kept));
+  REQUIRE(back.ok());
+  CHECK(back.scenario.training.mtp_bf16);
 }
 
 TEST_CASE("training.optimizer muon keeps one fp32 momentum per parameter, as Kimi K2's published run trained", "[training-step][memory]") {

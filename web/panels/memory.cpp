@@ -121,6 +121,10 @@ void draw_memory(App& app) {
   if (resolved_architecture(app.scenario()).mtp_layers > 0) {
     input_flag(app, "train MTP modules", s.training.multi_token_prediction);
     ImGui::SetItemTooltip("the model's multi-token-prediction modules counted in memory (DeepSeek-V3 sec. 2.2)");
+    if (s.training.multi_token_prediction && (s.training.dtype == "fp8" || s.training.dtype == "fp4")) {
+      input_flag(app, "MTP modules in BF16", s.training.mtp_bf16);
+      ImGui::SetItemTooltip("keep_mtp_spec_in_bf16: their FLOPs at the 16-bit rate");
+    }
   }
   if (resolved_architecture(app.scenario()).experts > 0) {
     input_choice(app, "expert SwiGLU cache", s.training.moe_swiglu_cache, {"input-and-output", "input", "fp8-input"});

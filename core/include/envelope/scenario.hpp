@@ -169,6 +169,9 @@ struct TrainingSection {
   // TrainingPlan::mtp_bytes) and compute (formulas.hpp mtp_flops_per_token) are counted. Off: the main
   // model only, as before.
   bool multi_token_prediction = false;
+  // In an fp8 / fp4 run, the MTP modules kept in BF16 (Megatron-Bridge's keep_mtp_spec_in_bf16, which its
+  // Nemotron 3.5 Lightning recipes set): their FLOPs at the 16-bit rate, no quantized weight copy.
+  bool mtp_bf16 = false;
   // How the layers are split over the pipeline stages: "even" (as many layers on every stage, the
   // busiest holding ceil(layers / (pp x interleave)) per chunk; the output head's work spread with
   // the layers) or "balanced" (fewer layers on the last stage, which also runs the output head and
