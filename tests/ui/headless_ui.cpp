@@ -984,6 +984,48 @@ TEST_CASE("Traffic & serving offers expert parallel for an MoE model only, and a
   CHECK(!shows_field("serving.expert_parallel"));
 }
 
+TEST_CASE("the Memory panel offers MTP in BF16 for an fp8 run that trains MTP modules only, and it reaches the report",
+          "[ui][input][mtp]") {
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  start_app(app);
+  auto shows_field = [&](const char* path) {
+    for (const WidgetRect& r : app.widgets)
+      if (r.path == path) return true;
+    return false;
+  };
+  auto draw = [&] {
+    for (int f = 0; f < 3; ++f) {
+      ImGui::NewFrame();
+      app.frame();
+      ImGui::Render();
+    }
+  };
+  const ValidationCase* lightning = nullptr;
+  for (const ValidationCase& c : validation_cases())
+    if (c.id == "train-step-mb2608-nemotron-3.5-lightning-8xgb200-fp8") lightning = &c;
+  REQUIRE(lightning);
+  Scenario s = lightning->scenario;
+  s.training.mtp_bf16 = false;
+  app.set_scenario(s);
+  show_panel(app, "Memory");
+  ImGui::SetWindowCollapsed("Memory", false);
+  draw();
+  CHECK(shows_field("training.mtp_bf16"));
+  const double fp8_step = app.report().value("training.step.step_seconds");
+  s.training.mtp_bf16 = true;
+  app.set_scenario(s);
+  draw();
+  CHECK(app.report().value("training.step.step_seconds") > fp8_step);
+  // A bf16 run has nothing to keep in BF16: no box.
+  s.training.dtype = "bf16";
+  app.set_scenario(s);
+  draw();
+  CHECK(!shows_field("training.mtp_bf16"));
+  CHECK(shows_field("training.multi_token_prediction"));
+}
+
 namespace {
 // Every window of the last frame (panels, the top bar's menus) within the w x h window, 1 px slack.
 std::vector<std::string> windows_outside(App& app, float w, float h) {

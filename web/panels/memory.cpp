@@ -137,10 +137,13 @@ void draw_memory(App& app) {
                                 {"optimizer", r.value("memory.training.optimizer_bytes"), palette(2)},
                                 {"activations", r.value("memory.training.activations_bytes"), palette(3)}};
   if (fp8_copy) parts.insert(parts.begin() + 1, {"quantized copy", r.value("memory.training.fp8_weight_copy_bytes"), palette(4)});
-  // The optimizer's fp32 gradient copy peaks apart from the activations: the bar shows what it adds.
+  // The optimizer's fp32 gradient copy peaks apart from the activations: the bar shows what it adds to
+  // the total beyond the parts above (and the MTP modules, not drawn), nothing when the passes peak higher.
   const bool grad_copy = r.find("memory.training.gradient_copy_bytes") != nullptr;
-  const double copy_over = grad_copy ? r.value("memory.training.gradient_copy_bytes") - r.value("memory.training.activations_bytes") : 0.0;
-  if (copy_over > 0) parts.push_back({"gradient copy", copy_over, palette(5)});
+  const bool mtp = r.find("memory.training.mtp_bytes") != nullptr;
+  double copy_over = grad_copy ? r.value("memory.training.total_bytes") - (mtp ? r.value("memory.training.mtp_bytes") : 0.0) : 0.0;
+  for (const Segment& p : parts) copy_over -= p.value;
+  if (copy_over > 1.0) parts.push_back({"gradient copy", copy_over, palette(5)});
   stacked_bar("training_bar", parts, device_memory(app), app.binary_units);
   if (begin_result_table("train_mem")) {
     result_row(app, "Weights", "memory.training.weights_bytes");
