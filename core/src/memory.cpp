@@ -249,18 +249,19 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
     const double lin = tr.dtype == "fp8" ? 1.0 : 2.0, tokens = tr.seq_len / tr.context_parallel * tr.micro_batch;
     const double tokens_sp = tokens / (tr.sequence_parallel ? tr.tensor_parallel : 1.0);
     const bool norms = tstep.norm_recompute_saved_bytes_per_layer > 0, mla = tstep.mla_recompute_saved_bytes_per_layer > 0;
-    const Term norm_saved = Term(2.0) * Term(tokens_sp) * Term(ar.hidden) * Term(lin);
+    const Term norm_saved = Term(recomputed_norms_per_layer(ar)) * Term(tokens_sp) * Term(ar.hidden) * Term(lin);
     const Term mla_saved = max(Term(0.0), Term(6.0) * Term(tokens) * Term(ar.hidden) / Term(std::max(1.0, tr.tensor_parallel)) -
                                               Term(tokens) * Term(ar.q_lora_rank + ar.kv_lora_rank + ar.rope_head_dim) * Term(lin));
     const Term saved = norms && mla ? norm_saved + mla_saved : norms ? norm_saved : mla_saved;
     const std::string f =
-        std::string(norms ? "2 RMSNorm outputs x tokens x h x lin" : "") + (norms && mla ? " + " : "") +
+        std::string(norms ? "norms freed per layer ((1 if MLA) + MoE layers / layers) x tokens x h x lin" : "") + (norms && mla ? " + " : "") +
         (mla ? "max(0, Q, K, V (6 x tokens x h / tp, 16-bit) - latents kept (tokens x (q_lora + kv_lora + rope dims) x lin))" : "");
     b.add("memory.training.recompute_saved_bytes_per_layer", saved, "B",
           f + ", per layer and micro-batch (tokens = s / cp x b" + (tr.sequence_parallel ? ", / tp for the norms" : "") +
               sub(", lin = % bytes)", {lin}),
           "DeepSeek-V3 report (arXiv:2412.19437) sec. 3.2.3, 'Recomputation of RMSNorm and MLA Up-Projection': their output "
-          "activations recomputed in back-propagation, not stored; Korthikanti et al. 2022 sec. 4.1 (what the per-layer "
+          "activations recomputed in back-propagation, not stored; Megatron-Core recompute_modules \"layernorm\": only norms "
+          "not fused into the next linear (MoE pre-MLP, MLA input); Korthikanti et al. 2022 sec. 4.1 (what the per-layer "
           "formula stores for them)");
   }
   // Hybrid models: their blocks against the per-layer formula's transformer layers (training_step.cpp).
@@ -268,8 +269,8 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
   const bool hybrid_full = hybrid_acts && tr.recompute == "full";
   if (hybrid_acts && !hybrid_full)
     b.add("memory.training.mamba_activation_bytes_per_layer", tstep.hybrid_mamba_bytes_per_layer, "B",
-          sub("tokens x ((2 + lin) h + (2 (2 d + 2 g n + heads) + 4 d + lin d) / t), per Mamba-2 block and micro-batch, less "
-              "in_proj's input with the norms recomputed (tokens=s / cp x b=%, lin=%, h=%, d=%, g n=%, heads=%, t=%; h / t with SP)",
+          sub("tokens x ((2 + lin) h + (2 (2 d + 2 g n + heads) + 4 d + lin d) / t), per Mamba-2 block and micro-batch (its "
+              "norm fused into in_proj: kept with the norms recomputed) (tokens=s / cp x b=%, lin=%, h=%, d=%, g n=%, heads=%, t=%; h / t with SP)",
               {tr.seq_len / tr.context_parallel * tr.micro_batch, tr.dtype == "fp8" ? 1.0 : 2.0, step_model.arch.hidden,
                step_model.arch.ssm_heads * step_model.arch.ssm_head_dim, step_model.arch.ssm_groups * step_model.arch.ssm_state,
                step_model.arch.ssm_heads, tr.tensor_parallel}),

@@ -193,7 +193,8 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const double lin = fp8 ? 1.0 : 2.0;
   const double mb_tokens = local_seq * mb, tokens_sp = mb_tokens / (L.sequence_parallel ? t : 1.0);
   if (L.recompute != "full") {
-    if (x.recompute_norms) plan.norm_recompute_saved_bytes_per_layer = norm_recompute_saved_bytes(tokens_sp, a.hidden, lin);
+    if (x.recompute_norms)
+      plan.norm_recompute_saved_bytes_per_layer = norm_recompute_saved_bytes(tokens_sp, a.hidden, lin, recomputed_norms_per_layer(a));
     if (x.recompute_mla_up)
       plan.mla_recompute_saved_bytes_per_layer = mla_up_projection_recompute_saved_bytes(
           mb_tokens, a.hidden, t, a.q_lora_rank + a.kv_lora_rank + a.rope_head_dim, lin);
@@ -213,7 +214,8 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
         moe_expert_activation_bytes_per_token(expert_input_width(a), f, a.gated_mlp, lin, x.swiglu_fp8_input, x.swiglu_input_only);
     // The MoE input (the second RMSNorm's output) is the shared experts' first linear's input; with
     // the norms recomputed it is not stored, and norm_recompute_saved_bytes already took the dense
-    // MLP's copy of it out of the per-layer formula, so the dense MLP subtracted here leaves it out.
+    // MLP's copy of it out of the per-layer formula (one norm per MoE layer, recomputed_norms_per_layer),
+    // so the dense MLP subtracted here leaves it out.
     const double moe_input = x.recompute_norms ? 0.0 : tokens_sp * a.hidden * lin;
     plan.moe_shared_activation_bytes =
         a.shared_experts > 0 ? moe_input + local_seq * mb / t *
@@ -244,12 +246,17 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
       plan.hybrid_pairs_per_stage = stage_share * (a.layers - mixer_only);
       plan.hybrid_activation_bytes = plan.hybrid_pairs_per_stage * per_layer;
     } else {
-      const double norm_output = plan.norm_recompute_saved_bytes_per_layer / 2;  // each half's first linear input
+      // The recomputed norms (recomputed_norms_per_layer): MLA's input norm on the attention half, the MoE
+      // layers' pre-MLP norm on the MLP half (averaged over the pairs), none in a Mamba block (its norm is
+      // fused into in_proj).
+      const double norm = x.recompute_norms ? tokens_sp * a.hidden * lin : 0.0;
+      const double attention_norm = a.attention == "mla" ? norm : 0.0;
+      const double mlp_norm = std::max(0.0, plan.norm_recompute_saved_bytes_per_layer - attention_norm);
       const double mlp = mb_tokens * mlp_block_activation_bytes_per_token(a.hidden, t, L.sequence_parallel, lin);
       plan.hybrid_attention_bytes_per_layer =
-          std::max(0.0, per_layer - mlp - norm_output - plan.mla_recompute_saved_bytes_per_layer);
-      plan.hybrid_mamba_bytes_per_layer = mb_tokens * mamba_block_activation_bytes_per_token(a, t, L.sequence_parallel, lin) - norm_output;
-      plan.hybrid_absent_mlp_bytes_per_layer = mlp - norm_output;
+          std::max(0.0, per_layer - mlp - attention_norm - plan.mla_recompute_saved_bytes_per_layer);
+      plan.hybrid_mamba_bytes_per_layer = mb_tokens * mamba_block_activation_bytes_per_token(a, t, L.sequence_parallel, lin);
+      plan.hybrid_absent_mlp_bytes_per_layer = mlp - mlp_norm;
       plan.hybrid_linear_layers_per_stage = stage_share * std::min(a.linear_layers, a.layers);
       plan.hybrid_mixer_only_layers_per_stage = stage_share * mixer_only;
       plan.hybrid_activation_bytes =
@@ -799,8 +806,14 @@ double moe_expert_activation_bytes_per_token(double hidden, double ffn, bool gat
   return hidden * linear_input_bytes + (gated ? 2.0 : 1.0) * ffn * 2.0 + ffn * linear_input_bytes;
 }
 
-double norm_recompute_saved_bytes(double tokens, double hidden, double linear_input_bytes) {
-  return 2.0 * tokens * hidden * linear_input_bytes;
+double norm_recompute_saved_bytes(double tokens, double hidden, double linear_input_bytes, double norms) {
+  return norms * tokens * hidden * linear_input_bytes;
+}
+
+double recomputed_norms_per_layer(const Architecture& a) {
+  const double with_mlp = a.layers - std::clamp(a.mixer_only_layers, 0.0, a.layers);  // a hybrid's mixer-only layers have none
+  if (with_mlp <= 0) return a.attention == "mla" ? 1.0 : 0.0;
+  return (a.attention == "mla" ? 1.0 : 0.0) + (a.experts > 0 ? moe_layers(a) / with_mlp : 0.0);
 }
 
 double mla_up_projection_recompute_saved_bytes(double tokens, double hidden, double tp, double latent_values,

@@ -1401,18 +1401,22 @@ TEST_CASE("DeepSeek-V3 on 2,048 H800 fits at recompute none with the report's ow
         Approx(tokens * k * f * 1).epsilon(1e-9));
   REQUIRE(evaluate(act).find("memory.training.moe_activation_bytes_per_layer"));
   CHECK(evaluate(act).find("memory.training.moe_activation_bytes_per_layer")->source.view().find("moe_act") != std::string_view::npos);
-  // Recomputation, per layer and micro-batch: the two RMSNorm outputs (the FP8 inputs of the first
-  // linears, h values each) and MLA's Q, K, V (2 + 2 + 2 bytes x h per token as the per-layer formula
-  // counts them) less the latents kept in their place (1536 + 512 + 64 values in FP8).
+  // Recomputation, per layer and micro-batch: the RMSNorm outputs Megatron-Core can free (the FP8 inputs
+  // of the next linears, h values each): MLA's input norm on every layer and the pre-MLP norm on the 58
+  // MoE layers of 61 (the 3 dense layers' is fused into their first linear); and MLA's Q, K, V (2 + 2 + 2
+  // bytes x h per token as the per-layer formula counts them) less the latents kept in their place
+  // (1536 + 512 + 64 values in FP8).
+  const double norms_per_layer = 1.0 + 58.0 / 61.0;
+  CHECK(recomputed_norms_per_layer(resolved_architecture(s)) == Approx(norms_per_layer));
   CHECK(at(r, "memory.training.recompute_saved_bytes_per_layer") ==
-        Approx(tokens * (2 * h * 1) + tokens * (6 * h - (q_lora + kv_lora + rope) * 1)).epsilon(1e-9));
+        Approx(tokens * (norms_per_layer * h * 1) + tokens * (6 * h - (q_lora + kv_lora + rope) * 1)).epsilon(1e-9));
   // With the norms recomputed the MoE input the shared expert reads is not stored either.
   Scenario norms = swiglu;
   norms.training.recompute_norms = true;
   CHECK(at(evaluate(swiglu), "memory.training.moe_activation_bytes_per_layer") - at(evaluate(norms), "memory.training.moe_activation_bytes_per_layer") ==
         Approx(0.0).margin(1.0));  // its shared input and the dense MLP's fc1 input both leave: no change here
   CHECK(at(evaluate(swiglu), "memory.training.activations_bytes") - at(evaluate(norms), "memory.training.activations_bytes") ==
-        Approx(tokens * 2 * h * 4 * 16).epsilon(1e-9));  // 2 norm outputs x 4 layers on the first stage x 16 micro-batches in flight
+        Approx(tokens * norms_per_layer * h * 4 * 16).epsilon(1e-9));  // the norm outputs x 4 layers on the first stage x 16 micro-batches in flight
   // Full recompute keeps only each layer's input: nothing more to free.
   Scenario full = s;
   full.training.recompute = "full";

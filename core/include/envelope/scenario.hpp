@@ -149,8 +149,10 @@ struct TrainingSection {
   //   in the backward (sec. 3.3.3, "Low-Precision Activation", (2)). "input-and-output": the SwiGLU
   //   input in 16 bits and its output (the down-projection's input) saved. "input": the input in 16
   //   bits, the output recomputed (Megatron-Core recompute_modules "moe_act"; the routed experts only).
-  // - recompute_norms: every RMSNorm is recomputed in the backward, its output not stored (sec. 3.2.3,
-  //   "Recomputation of RMSNorm and MLA Up-Projection").
+  // - recompute_norms: RMSNorms recomputed in the backward, their outputs not stored (sec. 3.2.3,
+  //   "Recomputation of RMSNorm and MLA Up-Projection"), as Megatron-Core can: those not fused into the
+  //   next linear (the MoE layers' pre-MLP norm, MLA's input norm; training_step.hpp
+  //   norm_recompute_saved_bytes).
   // - recompute_mla_up_projections: MLA's up-projections are recomputed in the backward (same
   //   paragraph): the compressed latents are kept instead of the queries, keys and values.
   // The recomputations' FLOPs (the report: "a minor overhead") are not added to the step time.
