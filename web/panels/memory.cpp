@@ -104,9 +104,9 @@ void draw_memory(App& app) {
   }
   // DeepSeek-V3's memory savings (report sec. 3.2.3 and 3.3.3); off by default.
   input_choice(app, "optimizer moments", s.training.optimizer_state_dtype, {"recipe", "bf16"});
-  ImGui::SetItemTooltip("bf16: AdamW's two moments in BF16, master weights and gradients FP32 (DeepSeek-V3 sec. 3.3.3)");
+  ImGui::SetItemTooltip("bf16: AdamW's two moments in BF16, master weights FP32 (DeepSeek-V3 3.3.3; Megatron-Core precision-aware)");
   input_flag(app, "recompute norms", s.training.recompute_norms);
-  ImGui::SetItemTooltip("RMSNorm outputs recomputed in the backward, not stored (DeepSeek-V3 sec. 3.2.3)");
+  ImGui::SetItemTooltip("unfused RMSNorm outputs (MoE, MLA) recomputed in the backward, not stored (Megatron-Core \"layernorm\")");
   if (resolved_architecture(app.scenario()).experts > 0) {
     ImGui::SameLine();
     input_flag(app, "recompute MoE", s.training.recompute_moe);
