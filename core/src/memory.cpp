@@ -353,8 +353,9 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
       std::string(fp8_copy ? "weights + gradients + optimizer + fp8 weight copy" : "weights + gradients + optimizer") +
       (mtp ? " + MTP model states" : "") + (grad_copy ? " + max(" + passes + ", gradient copy)" : " + " + passes);
   const Term passes_bytes = Term(tstep.activation_phase_bytes);
-  Term total_sum = Term(tstep.weights_bytes) + Term(tstep.gradients_bytes) + Term(tstep.optimizer_bytes) +
-                   Term(tstep.fp8_weight_copy_bytes) + Term(tstep.mtp_state_bytes);
+  Term total_sum = Term(tstep.weights_bytes) + Term(tstep.gradients_bytes) + Term(tstep.optimizer_bytes);
+  if (fp8_copy) total_sum = std::move(total_sum) + Term(tstep.fp8_weight_copy_bytes);
+  if (mtp) total_sum = std::move(total_sum) + Term(tstep.mtp_state_bytes);
   total_sum = grad_copy ? std::move(total_sum) + max(passes_bytes, Term(tstep.gradient_copy_bytes)) : std::move(total_sum) + passes_bytes;
   b.add("memory.training.total_bytes", total_sum, "B", total_parts,
         grad_copy ? "sum; the passes and the optimizer step peak apart (Megatron-Core)" : "sum");
