@@ -187,7 +187,7 @@ static nlohmann::json layout_json(const TrainingPlan& p) {
           {"tp_comm_overlap", l.tp_comm_overlap}, {"fits", p.fits},
           {"memory_bytes", {{"weights", p.weights_bytes}, {"gradients", p.gradients_bytes}, {"optimizer", p.optimizer_bytes},
                             {"activations", p.activations_bytes}, {"fp8_weight_copy", p.fp8_weight_copy_bytes},
-                            {"total", p.total_bytes}}},
+                            {"gradient_copy", p.gradient_copy_bytes}, {"total", p.total_bytes}}},
           {"step_seconds", {{"compute", p.compute_seconds}, {"pipeline_bubble", p.bubble_seconds},
                             {"tensor_parallel", p.tensor_parallel_seconds}, {"context_parallel", p.context_parallel_seconds},
                             {"expert_parallel", p.expert_parallel_seconds},

@@ -1196,6 +1196,24 @@ TEST_CASE("plan files: layout scenario costs the user's own layout with its brea
   const std::string json = plan_to_json(f, &r, nullptr);
   CHECK(json.find("\"pipeline_p2p\"") != std::string::npos);
   CHECK(json.find("\"fits\"") != std::string::npos);
+  // Memory per GPU with its parts, the optimizer step's fp32 gradient copy among them (0 here: the
+  // recipe's fp32 gradients need no copy; the Nano case below has one).
+  const nlohmann::json plan_json = nlohmann::json::parse(json);
+  REQUIRE(plan_json.contains("training"));
+  const nlohmann::json& mem = plan_json["training"]["ranked"][0]["memory_bytes"];
+  CHECK(mem["gradient_copy"].get<double>() == 0);
+  CHECK(mem["total"].get<double>() == Approx(p.total_bytes));
+  PlanFile nano = f;
+  nano.scenario = validation_case("mem-mbskill-nemotron-3-nano-16xh100-sxm-bf16-moe").scenario;
+  nano.request.training = TrainingPlannerOptions{};
+  nano.request.training.global_batch = *nano.scenario.training.global_batch;
+  nano.request.training.scenario_layout_only = true;
+  const TrainingPlannerResult nr = plan_training(nano.scenario, nano.request.training);
+  REQUIRE(nr.ranked.size() == 1);
+  const nlohmann::json nano_json = nlohmann::json::parse(plan_to_json(nano, &nr, nullptr));
+  CHECK(nano_json["training"]["ranked"][0]["memory_bytes"]["gradient_copy"].get<double>() ==
+        Approx(nr.ranked.front().gradient_copy_bytes));
+  CHECK(nr.ranked.front().gradient_copy_bytes > 7e9);
   // A bad value is named.
   const PlanFile bad = load_plan_file(R"({"scenario": {}, "planner": {"layout": "mine"}})");
   REQUIRE(bad.problems.size() == 1);

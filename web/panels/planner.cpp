@@ -230,10 +230,12 @@ void draw_planner(App& app) {
                         format_seconds(p.expert_parallel_seconds).c_str(), format_seconds(p.pipeline_p2p_seconds).c_str(),
                         format_seconds(p.data_parallel_exposed_seconds).c_str());
             ImGui::Text("bottleneck: %s; kernel efficiency %.2f", p.bottleneck.c_str(), p.kernel_efficiency);
-            ImGui::Text("memory: weights %s, gradients %s, optimizer %s, activations %s",
-                        format_bytes(p.weights_bytes, app.binary_units).c_str(), format_bytes(p.gradients_bytes, app.binary_units).c_str(),
-                        format_bytes(p.optimizer_bytes, app.binary_units).c_str(),
+            ImGui::Text("memory: weights %s, gradients %s, optimizer %s, activations %s", format_bytes(p.weights_bytes, app.binary_units).c_str(),
+                        format_bytes(p.gradients_bytes, app.binary_units).c_str(), format_bytes(p.optimizer_bytes, app.binary_units).c_str(),
                         format_bytes(p.activations_bytes, app.binary_units).c_str());
+            if (p.gradient_copy_bytes > 0)
+              ImGui::Text("fp32 gradient copy at the optimizer step %s (not beside the activations)",
+                          format_bytes(p.gradient_copy_bytes, app.binary_units).c_str());
             ImGui::EndTooltip();
           }
           ImGui::TableNextColumn();
