@@ -269,6 +269,7 @@ ModelStateBytes model_state_bytes_per_gpu(double params, const RecipeBytes& r, i
   m.weights = model_state_part_bytes(params, r.weights, zero_stage >= 3, data_parallel, model_parallel);
   m.gradients = model_state_part_bytes(params, r.gradients, zero_stage >= 2, data_parallel, model_parallel);
   m.optimizer = model_state_part_bytes(params, r.optimizer, zero_stage >= 1, data_parallel, model_parallel);
+  m.gradient_copy = model_state_part_bytes(params, r.gradient_copy, zero_stage >= 1, data_parallel, model_parallel);
   return m;
 }
 

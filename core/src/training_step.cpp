@@ -178,9 +178,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.optimizer_bytes = ds.optimizer + es.optimizer;
   // The optimizer's FP32 copy of its 16-bit gradient shard (gradients_in_reduce_dtype), sharded as its
   // states are (ZeRO 1 and up), held at the step while the activations are not.
-  plan.gradient_copy_bytes = model_state_part_bytes(dense, x.recipe.gradient_copy, L.zero_stage >= 1, d * cp, t * p) +
-                             model_state_part_bytes(experts, x.recipe.gradient_copy, L.zero_stage >= 1,
-                                                    plan.state_expert_data_parallel, plan.state_expert_model_parallel);
+  plan.gradient_copy_bytes = ds.gradient_copy + es.gradient_copy;
   plan.activation_bytes_per_layer = per_layer;
   plan.layers_per_stage = layers_per_stage;
   plan.micro_batches_in_flight = in_flight;
@@ -279,9 +277,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
         model_state_bytes_per_gpu(x.mtp_expert_params, x.recipe, L.zero_stage, plan.state_expert_data_parallel, e);
     const double weights = md.weights + me.weights;
     plan.mtp_state_bytes = weights + md.gradients + me.gradients + md.optimizer + me.optimizer + (x.mtp_bf16 ? 0.0 : fp8_copy(weights));
-    plan.gradient_copy_bytes += model_state_part_bytes(x.mtp_params - x.mtp_expert_params, x.recipe.gradient_copy, L.zero_stage >= 1, d * cp, t) +
-                                model_state_part_bytes(x.mtp_expert_params, x.recipe.gradient_copy, L.zero_stage >= 1,
-                                                       plan.state_expert_data_parallel, e);
+    plan.gradient_copy_bytes += md.gradient_copy + me.gradient_copy;
     plan.mtp_activation_bytes =
         x.mtp_layers * (per_layer - plan.recompute_saved_bytes_per_layer + (moe_layers(a) > 0 ? plan.moe_activation_bytes_per_layer : 0.0));
     plan.mtp_logits_bytes = x.mtp_layers * plan.logits_bytes;

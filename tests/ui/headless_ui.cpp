@@ -557,6 +557,12 @@ const WidgetRect* find_widget(App& app, const std::string& path) {
     if (r.path == path && r.visible) return &r;
   return nullptr;
 }
+// Whether the last frame recorded an input for `path`, in view or scrolled out of it.
+bool has_widget(const App& app, const std::string& path) {
+  for (const WidgetRect& r : app.widgets)
+    if (r.path == path) return true;
+  return false;
+}
 // A real click on a recorded widget (menu, menu item, button or input).
 void click_widget(App& app, const std::string& path) {
   ImGuiIO& io = ImGui::GetIO();
@@ -952,11 +958,6 @@ TEST_CASE("Traffic & serving offers expert parallel for an MoE model only, and a
   FakeHost host;
   App app(host);
   start_app(app);
-  auto shows_field = [&](const char* path) {
-    for (const WidgetRect& r : app.widgets)
-      if (r.path == path) return true;
-    return false;
-  };
   const LoadResult moe = load_scenario_json(R"({"model":{"preset":"mixtral-8x22b"},"hardware":{"gpu":"h100-sxm"},)"
                                            R"("inference":{"weights":"fp8"},"serving":{"tensor_parallel":2,"batch":64}})");
   REQUIRE(moe.problems.empty());
@@ -975,13 +976,9 @@ TEST_CASE("Traffic & serving offers expert parallel for an MoE model only, and a
   Scenario dense;
   dense.model.preset = "llama-3-70b";
   app.set_scenario(dense);
-  for (int f = 0; f < 2; ++f) {
-    ImGui::NewFrame();
-    app.frame();
-    ImGui::Render();
-  }
-  CHECK(shows_field("serving.tensor_parallel"));
-  CHECK(!shows_field("serving.expert_parallel"));
+  for (int f = 0; f < 2; ++f) draw_frame(app);
+  CHECK(has_widget(app, "serving.tensor_parallel"));
+  CHECK(!has_widget(app, "serving.expert_parallel"));
 }
 
 TEST_CASE("the Memory panel offers MTP in BF16 for an fp8 run that trains MTP modules only, and it reaches the report",
@@ -990,17 +987,8 @@ TEST_CASE("the Memory panel offers MTP in BF16 for an fp8 run that trains MTP mo
   FakeHost host;
   App app(host);
   start_app(app);
-  auto shows_field = [&](const char* path) {
-    for (const WidgetRect& r : app.widgets)
-      if (r.path == path) return true;
-    return false;
-  };
   auto draw = [&] {
-    for (int f = 0; f < 3; ++f) {
-      ImGui::NewFrame();
-      app.frame();
-      ImGui::Render();
-    }
+    for (int f = 0; f < 3; ++f) draw_frame(app);
   };
   const ValidationCase* lightning = nullptr;
   for (const ValidationCase& c : validation_cases())
@@ -1012,7 +1000,7 @@ TEST_CASE("the Memory panel offers MTP in BF16 for an fp8 run that trains MTP mo
   show_panel(app, "Memory");
   ImGui::SetWindowCollapsed("Memory", false);
   draw();
-  CHECK(shows_field("training.mtp_bf16"));
+  CHECK(has_widget(app, "training.mtp_bf16"));
   const double fp8_step = app.report().value("training.step.step_seconds");
   s.training.mtp_bf16 = true;
   app.set_scenario(s);
@@ -1022,8 +1010,8 @@ TEST_CASE("the Memory panel offers MTP in BF16 for an fp8 run that trains MTP mo
   s.training.dtype = "bf16";
   app.set_scenario(s);
   draw();
-  CHECK(!shows_field("training.mtp_bf16"));
-  CHECK(shows_field("training.multi_token_prediction"));
+  CHECK(!has_widget(app, "training.mtp_bf16"));
+  CHECK(has_widget(app, "training.multi_token_prediction"));
 }
 
 namespace {

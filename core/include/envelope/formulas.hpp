@@ -233,6 +233,7 @@ bool is_known_optimizer(const std::string& optimizer);
 // stage 2 also gradients, stage 3 also weights. Model parallel (tensor x pipeline) divides all three.
 struct ModelStateBytes {
   double weights = 0, gradients = 0, optimizer = 0;
+  double gradient_copy = 0;  // RecipeBytes::gradient_copy, sharded like the optimizer's states
 };
 // One part of the model states per GPU: params / model_parallel x bytes per param, / data_parallel
 // when ZeRO shards this part (`sharded`).
