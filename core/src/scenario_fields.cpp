@@ -118,6 +118,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.flag("training.multi_token_prediction", t.multi_token_prediction);
   v.flag("training.mtp_bf16", t.mtp_bf16);
   v.text("training.pipeline_split", t.pipeline_split, {"even", "balanced"}, 8);
+  v.text("training.attention_kernel", t.attention_kernel, {"fused", "flash2"}, 8);
 
   InferenceSection& i = s.inference;
   v.text("inference.weights", i.weights, dtype_choices(), 8);

@@ -59,8 +59,15 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
           "training.recompute_moe: Megatron-Core recompute_modules \"moe\", each MoE layer's forward again in the backward "
           "(with its dispatch, combine, token permutation and expert weight reads)");
   const bool narrow_heads = p.attention_head_dim_seconds > 0;
-  // The narrow-head attention seconds of all GPUs, before the division (training_step.hpp).
+  // The narrow-head attention seconds of all GPUs, before the division (training_step.hpp), and those of
+  // a slower attention kernel (training.attention_kernel "flash2"), a term of their own when there are any.
   const double head_dim_kernel_seconds = p.busiest_gpu_factor > 0 ? p.attention_head_dim_seconds * L.gpus() / p.busiest_gpu_factor : 0.0;
+  const bool slow_kernel = p.attention_kernel_seconds > 0;
+  const std::string kernel_term = slow_kernel ? " + FlashAttention-2" : "";
+  const std::string kernel_term_v =
+      slow_kernel ? " + " + g(p.attention_kernel_seconds * L.gpus() / p.busiest_gpu_factor) : "";
+  if (const std::string note = flash_attention2_warning(m.gpu, s.training.attention_kernel); !note.empty())
+    b.warn("training.attention_kernel", note);
   // A hybrid's SSM scan runs at its own rate (training_step.hpp kSsmScanEfficiency): out of the kernels'
   // FLOPs, into its own term of the sum.
   const bool ssm = p.ssm_scan_flops_per_step > 0;
@@ -79,21 +86,22 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
                           : "DeepSeek-V3 report sec. 3.3.1 (attention and output head kept in BF16); Transformer Engine fp8_dpa=False");
     b.add("training.step.compute_seconds", p.compute_seconds, "s",
           "[(hardware FLOPs - 16-bit FLOPs" + ssm_minus + ") / (peak x kernel efficiency) + 16-bit FLOPs / (bf16 peak x bf16 kernel "
-          "efficiency)" + ssm_term + " + narrow-head attention] / GPUs x busiest-GPU factor",
+          "efficiency)" + ssm_term + " + narrow-head attention" + kernel_term + "] / GPUs x busiest-GPU factor",
           cat({"[(", g(p.hardware_flops_per_step), " - ", g(p.bf16_flops_per_step), ssm_minus_v, ") / (", g(m.peak), " x ",
                g(p.kernel_efficiency), ") + ", g(p.bf16_flops_per_step), " / (", g(m.peak16), " x ", g(m.kernel_efficiency16),
-               ")", ssm_term_v, " + ", g(head_dim_kernel_seconds), "] / ", g(L.gpus()), " x ", g(p.busiest_gpu_factor)}),
+               ")", ssm_term_v, " + ", g(head_dim_kernel_seconds), kernel_term_v, "] / ", g(L.gpus()), " x ", g(p.busiest_gpu_factor)}),
           "Megatron eq. 3 (Narayanan et al. 2021), recompute FLOPs counted; bf16 kernel fit of the generation "
           "(docs/calibration.md)");
   } else {
     b.add("training.step.compute_seconds", p.compute_seconds, "s",
           ssm ? "[(hardware FLOPs per step - SSM scan FLOPs) / (peak x kernel efficiency)" + ssm_term +
-                    " + narrow-head attention] / GPUs x busiest-GPU factor"
-              : std::string("[hardware FLOPs per step / (peak x kernel efficiency) + narrow-head attention] / GPUs x busiest-GPU factor"),
+                    " + narrow-head attention" + kernel_term + "] / GPUs x busiest-GPU factor"
+              : "[hardware FLOPs per step / (peak x kernel efficiency) + narrow-head attention" + kernel_term +
+                    "] / GPUs x busiest-GPU factor",
           ssm ? cat({"[(", g(p.hardware_flops_per_step), ssm_minus_v, ") / (", g(m.peak), " x ", g(p.kernel_efficiency), ")",
-                     ssm_term_v, " + ", g(head_dim_kernel_seconds), "] / ", g(L.gpus()), " x ", g(p.busiest_gpu_factor)})
+                     ssm_term_v, " + ", g(head_dim_kernel_seconds), kernel_term_v, "] / ", g(L.gpus()), " x ", g(p.busiest_gpu_factor)})
               : cat({"[", g(p.hardware_flops_per_step), " / (", g(m.peak), " x ", g(p.kernel_efficiency), ") + ",
-                     g(head_dim_kernel_seconds), "] / ", g(L.gpus()), " x ", g(p.busiest_gpu_factor)}),
+                     g(head_dim_kernel_seconds), kernel_term_v, "] / ", g(L.gpus()), " x ", g(p.busiest_gpu_factor)}),
           "Megatron eq. 3 (Narayanan et al. 2021), recompute FLOPs counted");
   }
   if (ssm)
@@ -112,6 +120,11 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
           cat({g(p.attention_flops_per_step), " x (1 / ", g(p.attention_head_dim_factor), " - 1), r = ",
                g(m.matmul_flops_per_exponential), ", head dim ", g(m.attention_width / m.arch.heads)}),
           "FlashAttention-3 (arXiv:2407.08608) sec. 3.1 and Fig. 5");
+  if (slow_kernel)
+    b.add("training.step.attention_kernel_seconds", p.attention_kernel_seconds, "s",
+          "attention FLOPs x (1 / f - 1) / (rate x narrow-head factor) / GPUs x busiest-GPU factor; f FlashAttention-2 / fused rate",
+          cat({g(p.attention_flops_per_step), " x (1 / ", g(p.attention_kernel_factor), " - 1)"}),
+          "FlashAttention-3 (arXiv:2407.08608) Fig. 5-6, H100: FlashAttention-2 368 / 310 TFLOPS fwd / bwd, cuDNN 609 / 499");
   b.add("training.step.moe_permutation_seconds", p.moe_permutation_seconds, "s",
         "MoE layers per stage x micro_batches x passes x token copies (tokens per GPU x k) x 6 x h x 2 B / (HBM bandwidth "
         "x efficiency)",

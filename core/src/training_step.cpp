@@ -68,6 +68,7 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.matmul_flops_per_exponential = matmul_flops_per_exponential(x.gpu);
   x.attention_head_dim_factor =
       x.arch.heads > 0 ? attention_head_dim_factor(x.attention_width / x.arch.heads, x.matmul_flops_per_exponential) : 1.0;
+  x.attention_kernel_factor = s.training.attention_kernel == "flash2" ? flash_attention2_rate_factor(x.gpu) : 1.0;
   x.kv_width = (x.arch.attention == "mla" ? x.arch.heads : x.arch.kv_heads) * x.arch.head_dim;
   x.seq_len = s.training.seq_len;
   x.goodput = s.training.goodput;
@@ -353,6 +354,12 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.attention_head_dim_factor = x.attention_head_dim_factor;
   const double head_dim_kernel_seconds =
       attention_rate > 0 ? attention_with_recompute * (1.0 / plan.attention_head_dim_factor - 1.0) / attention_rate : 0.0;
+  // A slower attention kernel (training.attention_kernel "flash2") on the 16-bit attention products
+  // (FlashAttention-2 has no fp8 path; with training.fp8_attention they run fused).
+  plan.attention_kernel_factor = x.fp8_attention ? 1.0 : x.attention_kernel_factor;
+  const double attention_kernel_seconds =
+      attention_rate > 0 ? attention_with_recompute * (1.0 / plan.attention_kernel_factor - 1.0) / plan.attention_head_dim_factor / attention_rate
+                         : 0.0;
   // The SSM layers' scan runs at its own, much lower rate (kSsmScanEfficiency of the CUDA-core peak, or
   // a given share of the 16-bit peak: ssm_scan_flops_per_s), recomputed with the whole forward under full
   // recompute.
@@ -361,7 +368,8 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const double ssm_kernel_seconds = ssm_rate > 0 ? plan.ssm_scan_flops_per_step / ssm_rate : 0.0;
   const double kernel_seconds =
       rate > 0 && rate16 > 0 ? (plan.hardware_flops_per_step - plan.bf16_flops_per_step - plan.ssm_scan_flops_per_step) / rate +
-                                   plan.bf16_flops_per_step / rate16 + ssm_kernel_seconds + head_dim_kernel_seconds
+                                   plan.bf16_flops_per_step / rate16 + ssm_kernel_seconds + head_dim_kernel_seconds +
+                                   attention_kernel_seconds
                              : 0.0;
   // Pipeline stages: with a balanced split the busiest GPU's share of the work (layers + the output head
   // and MTP modules on the last stage, balanced_pipeline_busiest_layers) over the mean; else the layers'.
@@ -379,6 +387,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.compute_seconds = busiest_gpu(kernel_seconds);
   plan.bf16_compute_seconds = rate16 > 0 ? busiest_gpu(plan.bf16_flops_per_step / rate16) : 0.0;
   plan.attention_head_dim_seconds = busiest_gpu(head_dim_kernel_seconds);
+  plan.attention_kernel_seconds = busiest_gpu(attention_kernel_seconds);
   plan.ssm_scan_seconds = busiest_gpu(ssm_kernel_seconds);
   const double act_bytes = 2.0;  // 16-bit activations on the wire
   // Tensor parallel, per layer and micro-batch, of the GPU's s/cp x b x h activations: 2 all-reduces
@@ -834,6 +843,21 @@ double attention_head_dim_factor(double head_dim, double matmul_flops_per_expone
   if (head_dim <= 0) return 1.0;
   const double r = matmul_flops_per_exponential;
   return std::min(1.0, (1.0 + r / (4.0 * 128.0)) / (1.0 + r / (4.0 * head_dim)));
+}
+
+double flash_attention2_rate_factor(const Accelerator& gpu) {
+  // FlashAttention-3 paper, Fig. 5 and 6 (H100 SXM5, bf16, head dim 128, 4k tokens), TFLOPS.
+  constexpr double kFa2Forward = 368, kFa2Backward = 310, kCudnnForward = 609, kCudnnBackward = 499;
+  constexpr double kBackwardFlopsPerForward = 2.5;  // FlashAttention-2 paper (Dao 2023) sec. 4.1 FLOP count
+  if (training_kernel_efficiency(gpu, Dtype::bf16).generation != "hopper") return 1.0;
+  const double fa2 = 1.0 / kFa2Forward + kBackwardFlopsPerForward / kFa2Backward;
+  const double fused = 1.0 / kCudnnForward + kBackwardFlopsPerForward / kCudnnBackward;
+  return fused / fa2;
+}
+
+std::string flash_attention2_warning(const Accelerator& gpu, const std::string& attention_kernel) {
+  if (attention_kernel != "flash2" || training_kernel_efficiency(gpu, Dtype::bf16).generation.rfind("blackwell", 0) != 0) return "";
+  return "FlashAttention-2 on " + gpu.name + " is not measured here: its attention is costed at the fused kernels' rate (optimistic)";
 }
 
 double matmul_flops_per_exponential(const Accelerator& gpu) {

@@ -45,37 +45,52 @@ IncludeSection include_for_metrics(const std::vector<std::string>& metrics, cons
   return inc;
 }
 
+// A case's source: its text, or on the page, which ships each distinct source once
+// (cmake/asset_tables.py --page), its index into the top-level "sources"; "" for anything else.
+static std::string case_source(const nlohmann::json& c, const nlohmann::json& sources) {
+  const auto it = c.find("source");
+  if (it == c.end()) return "";
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number_unsigned() && sources.is_array() && it->get<size_t>() < sources.size() && sources[it->get<size_t>()].is_string())
+    return sources[it->get<size_t>()].get<std::string>();
+  return "";
+}
+
+std::vector<ValidationCase> parse_validation_cases(const std::string& json_text) {
+  std::vector<ValidationCase> out;
+  const nlohmann::json j = nlohmann::json::parse(json_text, nullptr, false);
+  if (j.is_discarded() || !j.contains("cases")) return out;
+  const nlohmann::json sources = j.value("sources", nlohmann::json::array());
+  for (const auto& c : j["cases"]) {
+    ValidationCase v;
+    v.id = c.value("id", "");
+    v.category = c.value("category", "");
+    v.record = c.value("record", "");
+    v.field = c.value("field", "");
+    v.source = case_source(c, sources);
+    v.unit = c.value("unit", "");
+    v.excluded = c.value("excluded", "");
+    v.measured = c.value("measured", true);
+    v.held_out = c.value("held_out", false);
+    v.layout_tuned = c.value("layout_tuned", true);
+    v.per_gpu = c.value("per_gpu", false);
+    v.kv_limited_batch = c.value("batch", "") == "kv-limited";
+    v.published = c.value("published", 0.0);
+    v.tolerance = c.value("tolerance", 1.35);
+    if (c.contains("metric") && c["metric"].is_array())
+      for (const auto& m : c["metric"]) v.metric.push_back(m.get<std::string>());
+    else
+      v.metric.push_back(c.value("metric", ""));
+    const nlohmann::json scenario = c.value("scenario", nlohmann::json::object());
+    v.scenario = load_scenario_json(scenario.dump()).scenario;
+    if (!scenario.contains("include")) v.scenario.include = include_for_metrics(v.metric, v.scenario.include);
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 const std::vector<ValidationCase>& validation_cases() {
-  static const std::vector<ValidationCase> all = [] {
-    std::vector<ValidationCase> out;
-    const nlohmann::json j = nlohmann::json::parse(embedded_asset("validation.json"), nullptr, false);
-    if (j.is_discarded() || !j.contains("cases")) return out;
-    for (const auto& c : j["cases"]) {
-      ValidationCase v;
-      v.id = c.value("id", "");
-      v.category = c.value("category", "");
-      v.record = c.value("record", "");
-      v.field = c.value("field", "");
-      v.source = c.value("source", "");
-      v.unit = c.value("unit", "");
-      v.excluded = c.value("excluded", "");
-      v.measured = c.value("measured", true);
-      v.held_out = c.value("held_out", false);
-      v.per_gpu = c.value("per_gpu", false);
-      v.kv_limited_batch = c.value("batch", "") == "kv-limited";
-      v.published = c.value("published", 0.0);
-      v.tolerance = c.value("tolerance", 1.35);
-      if (c.contains("metric") && c["metric"].is_array())
-        for (const auto& m : c["metric"]) v.metric.push_back(m.get<std::string>());
-      else
-        v.metric.push_back(c.value("metric", ""));
-      const nlohmann::json scenario = c.value("scenario", nlohmann::json::object());
-      v.scenario = load_scenario_json(scenario.dump()).scenario;
-      if (!scenario.contains("include")) v.scenario.include = include_for_metrics(v.metric, v.scenario.include);
-      out.push_back(std::move(v));
-    }
-    return out;
-  }();
+  static const std::vector<ValidationCase> all = parse_validation_cases(embedded_asset("validation.json"));
   return all;
 }
 

@@ -90,6 +90,8 @@ void draw_memory(App& app) {
   input_flag(app, "flash attention", s.training.flash_attention);
   ImGui::SameLine();
   input_flag(app, "sequence parallel", s.training.sequence_parallel);
+  input_choice(app, "attention kernel", s.training.attention_kernel, {"fused", "flash2"});
+  ImGui::SetItemTooltip("fused: cuDNN / FlashAttention-3 (Megatron); flash2: PyTorch SDPA's FlashAttention-2, 0.62x on H100");
   if (s.training.tensor_parallel > 1 && s.training.sequence_parallel) {
     input_flag(app, "overlap TP communication", s.training.tp_comm_overlap);
     ImGui::SetItemTooltip("TP all-gathers / reduce-scatters chunked beside the GEMMs (--tp-comm-overlap, Transformer Engine "

@@ -68,6 +68,8 @@ void draw_training(App& app) {
       result_row(app, "  of it, the SSM layers' scan", "training.step.ssm_scan_seconds");
     if (app.report().find("training.step.attention_head_dim_seconds"))
       result_row(app, "  of it, attention heads under 128 wide", "training.step.attention_head_dim_seconds");
+    if (app.report().find("training.step.attention_kernel_seconds"))
+      result_row(app, "  of it, FlashAttention-2's slower attention", "training.step.attention_kernel_seconds");
     if (app.report().find("training.step.mla_recompute_flops"))
       result_row(app, "  of it, MLA up-projections recomputed", "training.step.mla_recompute_flops");
     result_row(app, "Pipeline bubble", "training.step.bubble_seconds");

@@ -192,6 +192,12 @@ struct TrainingSection {
   // Megatron-Bridge's "fp8_mx" recipes). MX GEMMs reach mx_block_scaling_kernel_ratio() of the
   // per-tensor kernel efficiency (training_step.hpp; fitted on jobs published in both recipes).
   std::string fp8_scaling = "tensor";
+  // The attention kernel the framework runs: "fused" (cuDNN's fused attention, Transformer Engine's or
+  // FlashAttention-3: what Megatron-Core and NeMo run, and what the kernel efficiencies are fitted on) or
+  // "flash2" (FlashAttention-2: PyTorch scaled_dot_product_attention's default on Hopper while its cuDNN
+  // backend was opt-in, pytorch/pytorch#138522 and #142132; torchtitan's choice on H100). On Hopper
+  // FlashAttention-2 reaches flash_attention2_rate_factor() of the fused kernels' rate (training_step.hpp).
+  std::string attention_kernel = "fused";
 };
 
 struct InferenceSection {

@@ -137,6 +137,10 @@ struct TrainingPlan {
   // attention products (as executed, with their recompute) x (1 / factor - 1) at their rate
   double attention_head_dim_seconds = 0;
   double attention_flops_per_step = 0, attention_head_dim_factor = 1;
+  // of compute_seconds, what a slower attention kernel adds (training.attention_kernel "flash2":
+  // flash_attention2_rate_factor): the 16-bit attention products x (1 / factor - 1) at their rate
+  // (after the narrow-head factor). 0 with the fused kernels.
+  double attention_kernel_seconds = 0, attention_kernel_factor = 1;
   // A hybrid's SSM layers (formulas.hpp, ssm_scan_flops_per_token): their scan FLOPs per step (forward,
   // backward twice, again with a full recompute), and of compute_seconds the time they take at
   // kSsmScanEfficiency of the 16-bit peak instead of the GEMMs' rate. 0 without SSM layers.
@@ -343,6 +347,16 @@ double balanced_pipeline_busiest_layers(double layers, double pipeline_parallel,
 // 0.67; Fig. 5, head dim 64 and 128 panels). Capped at 1: wider heads measured no faster (head dim 256,
 // 612 TFLOPS).
 double attention_head_dim_factor(double head_dim, double matmul_flops_per_exponential);
+// FlashAttention-2's share of the fused attention kernels' rate (cuDNN, FlashAttention-3, Transformer
+// Engine), forward and backward together (the backward 2.5x the forward's FLOPs): 1 where no slower
+// rate is measured. On Hopper, the FlashAttention-3 paper's H100 SXM5 bars at head dim 128, 4k tokens
+// (Shah et al. 2024, arXiv:2407.08608, Fig. 5 forward, Fig. 6 backward): FlashAttention-2 368 TFLOPS
+// forward and 310 backward, cuDNN 609 and 499, so 0.617 (pytorch/pytorch#142132 measured 329 against
+// cuDNN's 631 forward at 4,608 tokens: 0.52). On Ampere and Ada FlashAttention-2 is the fast kernel (1).
+// On Blackwell it runs on the older tensor-core instructions, unmeasured here: 1, with a warning
+// (flash_attention2_warning).
+double flash_attention2_rate_factor(const Accelerator& gpu);
+std::string flash_attention2_warning(const Accelerator& gpu, const std::string& attention_kernel);
 // Dense 16-bit tensor-core FLOPs per exponential of the GPU's special function units, per SM and clock:
 // 16 exponentials (MUFU.EX2) per SM and clock on Ampere, Hopper and Blackwell (CUDA C++ Programming
 // Guide, 'Arithmetic Instructions' throughput table), doubled on Blackwell Ultra (NVIDIA technical blog,
@@ -462,6 +476,7 @@ struct TrainingStepModel {
   double attention_width = 0;  // attention_score_width (formulas.hpp)
   double matmul_flops_per_exponential = 256;  // matmul_flops_per_exponential(gpu)
   double attention_head_dim_factor = 1;       // attention_head_dim_factor at attention_width / heads
+  double attention_kernel_factor = 1;  // flash_attention2_rate_factor with training.attention_kernel "flash2", else 1
   double kv_width = 0;         // kv_heads x head_dim (what context parallel passes around the ring)
   double seq_len = 0;
   bool flash_attention = true;

@@ -20,6 +20,11 @@ struct ValidationCase {
   // true ("held_out": true): a check of a fitted constant on a case of another model than the fit's
   // (calibration.hpp): never in a fit, its error reported at the fitted value. Scored as any case.
   bool held_out = false;
+  // false ("layout_tuned": false): a training layout published to show one technique at fixed
+  // settings (torchtitan's benchmark tables: each parallelism and full recompute at one batch), not
+  // one chosen for throughput. The planner test holds it to fitting and to the planner's best being no
+  // slower, not to being within 15% of that best.
+  bool layout_tuned = true;
   Scenario scenario;
   std::vector<std::string> metric;  // report paths, summed
   bool per_gpu = false;             // divide by inference.tensor_parallel
@@ -78,6 +83,9 @@ struct ValidationReport {
 // the CLI's text and Markdown and the page's Validation panel.
 std::string validation_value_text(double value, const std::string& unit);
 const std::vector<ValidationCase>& validation_cases();
+// The cases of a validation.json text (what validation_cases() reads from the embedded asset): the
+// file as it is, or the page's form, whose cases name their source by index into "sources".
+std::vector<ValidationCase> parse_validation_cases(const std::string& json_text);
 // The scenario at the largest serving batch whose KV cache fits (inference.max_batch, found by
 // re-evaluating: the workspace grows with the batch, so max_batch at batch 1 can overshoot).
 Scenario at_kv_limited_batch(Scenario s);
