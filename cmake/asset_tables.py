@@ -7,11 +7,15 @@ Usage: asset_tables.py [--page] OUT.cpp assets/hardware.json assets/models.json 
 --page (the wasm build): the JSON entries also leave out their "field" (a validation case's path into
 its published record, which only the native tests read: tests/core/test_validation.cpp), 0.4 KiB of
 the gzipped page, and their "record" (the name of that record in tests/reference/published.json; the
-Validation panel's tooltip shows the case's id and source instead: 2.0 KiB, round 20), and the model presets their "official_source" and "config_source" (read only by
+Validation panel's tooltip shows the case's id and source instead: 2.0 KiB, round 20) and their
+"layout_tuned" (read only by the native planner test), and the model presets their "official_source" and "config_source" (read only by
 tests/core/test_models.cpp and test_import.cpp). A validation case's "excluded" reason is cut to its
 first PAGE_EXCLUDED_CHARS characters (at a word) and ends "... (docs/calibration.md)", where the whole
 reason is, as `envelope validate` prints it: the Validation panel's tooltip shows the start, and the
-full reasons were 3.9 KiB of the gzipped page (round 19: 2.1 KiB saved).
+full reasons were 3.9 KiB of the gzipped page (round 19: 2.1 KiB saved; round 21 cut them from 200
+characters to 140, 0.6 KiB). A case's "source" is shipped once per distinct text: the page's cases
+carry its index into a top-level "sources" array (80 texts for 241 cases; 0.9 KiB, round 21), which
+core/src/validation.cpp resolves.
 
 Files after --json are embedded as JSON text instead (envelope::embedded_asset(name)), minified and
 without their top-level "about" and without the "note" of each entry of a top-level array (a
@@ -39,8 +43,12 @@ import sys
 DOCUMENTATION_KEYS = {"about", "note"}
 # Left out of the page's tables (--page): a model preset's official count's source and the config.json
 # it was read from, which only the native tests read (tests/core/test_models.cpp, test_import.cpp).
-PAGE_OMITTED_RECORD_KEYS = {"models.json": {"official_source", "config_source"}}
-PAGE_EXCLUDED_CHARS = 200
+# And an excluded run's "id" and "category" in error_bands.json "outside_band": the page's warnings name
+# the run's record, model, GPU, metric and ratio (validation.cpp band_gap_warnings); the native test that
+# holds the stored gaps to a fresh validate() reads the rest (0.3 KiB of the gzipped page, round 21).
+PAGE_OMITTED_RECORD_KEYS = {("models.json", "models"): {"official_source", "config_source"},
+                            ("error_bands.json", "outside_band"): {"id", "category"}}
+PAGE_EXCLUDED_CHARS = 140
 
 
 def page_excluded(reason):
@@ -145,7 +153,7 @@ def main():
                 records = []
                 for i, item in enumerate(value):
                     if page:
-                        item = {k: v for k, v in item.items() if k not in PAGE_OMITTED_RECORD_KEYS.get(name, ())}
+                        item = {k: v for k, v in item.items() if k not in PAGE_OMITTED_RECORD_KEYS.get((name, key), ())}
                     fields = []
                     flatten(item, "", f"{name}.{key}[{i}]", fields)
                     records.append(record_text(fields))
@@ -166,6 +174,7 @@ def main():
     for i, f in enumerate(json_files):
         doc = read_json(f)
         doc.pop("about", None)
+        sources = []  # --page: each case's "source" as an index into this list, shipped as "sources"
         for value in doc.values():
             if isinstance(value, list):
                 for item in value:
@@ -174,8 +183,17 @@ def main():
                         if page:
                             item.pop("field", None)
                             item.pop("record", None)
+                            item.pop("layout_tuned", None)  # read only by the planner test (native)
                             if isinstance(item.get("excluded"), str):
                                 item["excluded"] = page_excluded(item["excluded"])
+                            if isinstance(item.get("source"), str):
+                                if item["source"] not in sources:
+                                    sources.append(item["source"])
+                                item["source"] = sources.index(item["source"])
+        if sources:
+            if "sources" in doc:
+                fail(f, 'has a top-level "sources", which --page writes')
+            doc["sources"] = sources
         minified = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
         chunks = [minified[k:k + 100] for k in range(0, len(minified), 100)] or [""]
         arrays.append(f"const char j{i}[] =\n" + "\n".join("    " + c_string(c) for c in chunks) + ";\n")

@@ -258,3 +258,26 @@ TEST_CASE("an estimate names the published runs of its model on its GPU that the
   CHECK(gap_warnings(evaluate(falcon.scenario), falcon.metric.front()).empty());
   for (const BandGap& g : gaps) CHECK(g.id.rfind("ft-falcon", 0) != 0);
 }
+
+TEST_CASE("the page's validation set names each source once, and its cases read back with their sources", "[validation]") {
+  // cmake/asset_tables.py --page writes a case's "source" as an index into a top-level "sources"
+  // (tests/page/check_page_assets.py checks the generated file against assets/validation.json).
+  const std::string page = R"({"cases": [
+      {"id": "a", "category": "memory", "source": 1, "published": 1},
+      {"id": "b", "category": "memory", "source": 0, "published": 1},
+      {"id": "c", "category": "memory", "source": "as written", "published": 1},
+      {"id": "d", "category": "memory", "source": 7, "published": 1},
+      {"id": "e", "category": "memory", "source": -1, "published": 1}],
+    "sources": ["Paper A, Table 1", "Datasheet B"]})";
+  const std::vector<ValidationCase> cases = parse_validation_cases(page);
+  REQUIRE(cases.size() == 5);
+  CHECK(cases[0].source == "Datasheet B");
+  CHECK(cases[1].source == "Paper A, Table 1");
+  CHECK(cases[2].source == "as written");  // the file's own form
+  CHECK(cases[3].source.empty());          // an index past the list: no source, no crash
+  CHECK(cases[4].source.empty());
+  // The embedded set (the file's form natively) reads the same way: every case has its source.
+  const std::vector<ValidationCase> all = parse_validation_cases(embedded_asset("validation.json"));
+  REQUIRE(all.size() == validation_cases().size());
+  for (const ValidationCase& c : all) CHECK(!c.source.empty());
+}

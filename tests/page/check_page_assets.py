@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The page's embedded validation set (cmake/asset_tables.py --page) against assets/validation.json:
-every case is there with its scenario, published figure and source; an exclusion reason longer than
+every case is there with its scenario, published figure and source (an index into the page's one copy
+of each distinct source); an exclusion reason longer than
 PAGE_EXCLUDED_CHARS is cut at a word, says where the rest is, and still reads as excluded (non-empty);
-the shorter ones, and every case that is scored, are unchanged; its record name, field path and note
+the shorter ones, and every case that is scored, are unchanged; its record name, field path, note and layout_tuned
 are left out (the native tests read them). Run by CTest (tests/CMakeLists.txt).
 usage: check_page_assets.py SOURCE_DIR OUT_DIR"""
 import json
@@ -16,19 +17,28 @@ subprocess.run([sys.executable, f"{src}/cmake/asset_tables.py", "--page", gen, "
 text = open(gen, encoding="utf-8").read()
 body = text.split("const char j0[] =", 1)[1].split(";\n", 1)[0]
 literal = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', body))
-page = json.loads(literal.encode("latin1", "backslashreplace").decode("unicode_escape").encode("latin1").decode("utf-8"))["cases"]
+page_doc = json.loads(literal.encode("latin1", "backslashreplace").decode("unicode_escape").encode("latin1").decode("utf-8"))
+page, sources = page_doc["cases"], page_doc.get("sources", [])
 full = json.load(open(f"{src}/assets/validation.json", encoding="utf-8"))["cases"]
 sys.path.insert(0, f"{src}/cmake")
 from asset_tables import PAGE_EXCLUDED_CHARS  # noqa: E402
 
 failures, cut = [], 0
+# Each distinct source once: a case carries its index into "sources" (read back by core/src/validation.cpp).
+if len(sources) != len({f["source"] for f in full}):
+    failures.append(f"{len(sources)} sources on the page, {len({f['source'] for f in full})} distinct in assets/validation.json")
+for p in page:
+    if isinstance(p.get("source"), int) and 0 <= p["source"] < len(sources):
+        p["source"] = sources[p["source"]]
+    else:
+        failures.append(f"{p.get('id')}: its source is not an index into the page's sources")
 if len(page) != len(full):
     failures.append(f"{len(page)} cases on the page, {len(full)} in assets/validation.json")
 for p, f in zip(page, full):
     for key in ("id", "scenario", "published", "source", "metric", "tolerance"):
         if p.get(key) != f.get(key):
             failures.append(f"{f['id']}: {key} differs on the page")
-    for key in ("record", "field", "note"):  # read only by the native tests and the reader of the file
+    for key in ("record", "field", "note", "layout_tuned"):  # read only by the native tests and the reader of the file
         if key in p:
             failures.append(f"{f['id']}: {key} is shipped on the page")
     reason, shown = f.get("excluded", ""), p.get("excluded", "")
