@@ -257,6 +257,17 @@ TEST_CASE("an estimate names the published runs of its model on its GPU that the
   CHECK_FALSE(falcon.measured);
   CHECK(gap_warnings(evaluate(falcon.scenario), falcon.metric.front()).empty());
   for (const BandGap& g : gaps) CHECK(g.id.rfind("ft-falcon", 0) != 0);
+  // A run on an edited accelerator measured another part: torchtitan's 96 GB, 500 W H100s (its six
+  // excluded runs) are named on no H100 SXM estimate, though excluded and measured.
+  const ValidationCase& titan = envelope::test::validation_case("train-step-tt2412-llama-3-8b-8xh100-sxm-fp8-cp8-seq256k");
+  REQUIRE(!titan.excluded.empty());
+  REQUIRE(titan.scenario.hardware.peak_tflops.has_value());
+  for (const BandGap& g : gaps) CHECK(g.id.rfind("train-step-tt2", 0) != 0);
+  Scenario h100 = titan.scenario;
+  h100.hardware = HardwareSection{};
+  h100.hardware.gpu = "h100-sxm";
+  h100.hardware.count = 8;
+  CHECK(gap_warnings(evaluate(h100), "training.step.tokens_per_second_per_gpu").empty());
 }
 
 TEST_CASE("the page's validation set names each source once, and its cases read back with their sources", "[validation]") {

@@ -104,7 +104,8 @@ std::vector<CategorySummary> stored_error_bands();
 const std::vector<BandGap>& band_gaps();
 std::vector<BandGap> stored_band_gaps();
 // The warnings an estimate of `s` gets from band_gaps(): one per report path that has a published
-// run of the scenario's model preset on its GPU outside the band, naming each run and its ratio.
+// run of the scenario's model preset on its GPU outside the band, naming each run and its ratio. A run
+// on an edited accelerator (hardware overrides: another part than the catalog's) is not named.
 // Only paths present in `r` count (a section the scenario does not include says nothing).
 std::vector<Warning> band_gap_warnings(const Scenario& s, const Report& r);
 
