@@ -56,12 +56,32 @@ static std::string case_source(const nlohmann::json& c, const nlohmann::json& so
   return "";
 }
 
+// The page's cases come as columns (cmake/asset_tables.py --page: "case_columns", one array per key,
+// null where a case has no such key): back to one object per case.
+static nlohmann::json cases_from_columns(const nlohmann::json& columns) {
+  nlohmann::json cases = nlohmann::json::array();
+  if (!columns.is_object()) return cases;
+  size_t n = 0;
+  for (const auto& [key, values] : columns.items())
+    if (values.is_array()) n = std::max(n, values.size());
+  for (size_t i = 0; i < n; ++i) {
+    nlohmann::json c = nlohmann::json::object();
+    for (const auto& [key, values] : columns.items())
+      if (values.is_array() && i < values.size() && !values[i].is_null()) c[key] = values[i];
+    cases.push_back(std::move(c));
+  }
+  return cases;
+}
+
 std::vector<ValidationCase> parse_validation_cases(const std::string& json_text) {
   std::vector<ValidationCase> out;
   const nlohmann::json j = nlohmann::json::parse(json_text, nullptr, false);
-  if (j.is_discarded() || !j.contains("cases")) return out;
+  if (j.is_discarded() || !j.is_object() || !(j.contains("cases") || j.contains("case_columns"))) return out;
   const nlohmann::json sources = j.value("sources", nlohmann::json::array());
-  for (const auto& c : j["cases"]) {
+  const nlohmann::json cases = j.contains("cases") ? j["cases"] : cases_from_columns(j["case_columns"]);
+  if (!cases.is_array()) return out;
+  for (const auto& c : cases) {
+    if (!c.is_object()) continue;
     ValidationCase v;
     v.id = c.value("id", "");
     v.category = c.value("category", "");

@@ -270,7 +270,7 @@ TEST_CASE("an estimate names the published runs of its model on its GPU that the
   CHECK(gap_warnings(evaluate(h100), "training.step.tokens_per_second_per_gpu").empty());
 }
 
-TEST_CASE("the page's validation set names each source once, and its cases read back with their sources", "[validation]") {
+TEST_CASE("the page's validation set names each source once and goes as columns, and its cases read back", "[validation]") {
   // cmake/asset_tables.py --page writes a case's "source" as an index into a top-level "sources"
   // (tests/page/check_page_assets.py checks the generated file against assets/validation.json).
   const std::string page = R"({"cases": [
@@ -287,6 +287,50 @@ TEST_CASE("the page's validation set names each source once, and its cases read 
   CHECK(cases[2].source == "as written");  // the file's own form
   CHECK(cases[3].source.empty());          // an index past the list: no source, no crash
   CHECK(cases[4].source.empty());
+  // The page's cases go as columns (one array per key, null where a case has none): the same cases.
+  const std::string columns = R"({"case_columns": {
+      "id": ["a", "b", "c"], "category": ["memory", "memory", "training"], "source": [1, 0, 1],
+      "published": [1, 2, 3], "excluded": [null, "a reason", null]},
+    "sources": ["Paper A, Table 1", "Datasheet B"]})";
+  const std::vector<ValidationCase> from_columns = parse_validation_cases(columns);
+  REQUIRE(from_columns.size() == 3);
+  CHECK(from_columns[0].id == "a");
+  CHECK(from_columns[0].source == "Datasheet B");
+  CHECK(from_columns[0].excluded.empty());
+  CHECK(from_columns[1].excluded == "a reason");
+  CHECK(from_columns[1].published == 2);
+  CHECK(from_columns[2].category == "training");
+  CHECK(parse_validation_cases(R"({"case_columns": 3})").empty());  // malformed: nothing, no crash
+  CHECK(parse_validation_cases(R"({"cases": [1, "x"]})").empty());
+  // The whole set in the page's form (sources by index, cases as columns, as cmake/asset_tables.py --page
+  // writes it) reads back case for case.
+  nlohmann::json file = nlohmann::json::parse(embedded_asset("validation.json"));
+  nlohmann::json sources = nlohmann::json::array(), cols = nlohmann::json::object();
+  const nlohmann::json& file_cases = file["cases"];
+  for (size_t i = 0; i < file_cases.size(); ++i) {
+    nlohmann::json c = file_cases[i];
+    const auto at = std::find(sources.begin(), sources.end(), c["source"]);
+    c["source"] = at == sources.end() ? sources.size() : static_cast<size_t>(at - sources.begin());
+    if (at == sources.end()) sources.push_back(file_cases[i]["source"]);
+    for (auto& [key, value] : c.items()) {
+      if (!cols.contains(key)) cols[key] = nlohmann::json::array();
+      while (cols[key].size() < i) cols[key].push_back(nullptr);
+      cols[key].push_back(value);
+    }
+  }
+  const std::vector<ValidationCase> paged =
+      parse_validation_cases(nlohmann::json{{"case_columns", cols}, {"sources", sources}}.dump());
+  REQUIRE(paged.size() == validation_cases().size());
+  for (size_t i = 0; i < paged.size(); ++i) {
+    const ValidationCase &a = paged[i], &b = validation_cases()[i];
+    INFO(b.id);
+    CHECK(a.id == b.id);
+    CHECK(a.source == b.source);
+    CHECK(a.excluded == b.excluded);
+    CHECK(a.published == b.published);
+    CHECK(a.metric == b.metric);
+    CHECK(scenario_to_json(a.scenario) == scenario_to_json(b.scenario));
+  }
   // The embedded set (the file's form natively) reads the same way: every case has its source.
   const std::vector<ValidationCase> all = parse_validation_cases(embedded_asset("validation.json"));
   REQUIRE(all.size() == validation_cases().size());

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The page's embedded validation set (cmake/asset_tables.py --page) against assets/validation.json:
-every case is there with its scenario, published figure and source (an index into the page's one copy
-of each distinct source); an exclusion reason longer than
+every case is there, as columns, with its scenario, published figure and source (an index into the
+page's one copy of each distinct source); an exclusion reason longer than
 PAGE_EXCLUDED_CHARS is cut at a word, says where the rest is, and still reads as excluded (non-empty);
 the shorter ones, and every case that is scored, are unchanged; its record name, field path, note and layout_tuned
 are left out (the native tests read them). Run by CTest (tests/CMakeLists.txt).
@@ -18,12 +18,17 @@ text = open(gen, encoding="utf-8").read()
 body = text.split("const char j0[] =", 1)[1].split(";\n", 1)[0]
 literal = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', body))
 page_doc = json.loads(literal.encode("latin1", "backslashreplace").decode("unicode_escape").encode("latin1").decode("utf-8"))
-page, sources = page_doc["cases"], page_doc.get("sources", [])
+sources, columns = page_doc.get("sources", []), page_doc.get("case_columns", {})
+# The cases go as columns (one array per key, null where a case has none), read back by core/src/validation.cpp.
+rows = max((len(v) for v in columns.values()), default=0)
+page = [{k: v[i] for k, v in columns.items() if i < len(v) and v[i] is not None} for i in range(rows)]
 full = json.load(open(f"{src}/assets/validation.json", encoding="utf-8"))["cases"]
 sys.path.insert(0, f"{src}/cmake")
 from asset_tables import PAGE_EXCLUDED_CHARS  # noqa: E402
 
 failures, cut = [], 0
+if "cases" in page_doc or not columns:
+    failures.append("the page's cases are not shipped as columns (case_columns)")
 # Each distinct source once: a case carries its index into "sources" (read back by core/src/validation.cpp).
 if len(sources) != len({f["source"] for f in full}):
     failures.append(f"{len(sources)} sources on the page, {len({f['source'] for f in full})} distinct in assets/validation.json")
