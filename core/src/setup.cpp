@@ -92,7 +92,8 @@ Efficiencies default_efficiencies(const Accelerator& a) {
   // AMD Instinct MI300X to MI355X (CDNA 3 / CDNA 4): training at the datacenter default, as AMD's
   // published Primus runs on MI325X and MI355X show (assets/validation.json, train-step-primus*: model
   // FLOPs utilization 0.35-0.41 in bf16, 0.30-0.34 of the fp8 peak in FP8); inference compute as below
-  // (no AMD serving measurement in the reference set).
+  // (not fitted: AMD's vLLM runs on 8 MI300X, validation.json vllm-rocm-*, come out 1.02-1.41x fast at
+  // these values, docs/calibration.md Known gaps).
   if (is_amd_instinct_cdna3_or_cdna4(a))
     return {0.40, 0.70, 0.35,
             "training: AMD's published Primus runs on MI325X / MI355X reach 0.35-0.41 MFU in bf16 (validation.json "

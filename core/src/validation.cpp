@@ -116,6 +116,8 @@ const std::vector<ValidationCase>& validation_cases() {
 
 Scenario at_kv_limited_batch(Scenario s) {
   const Catalog& cat = Catalog::builtin();
+  // A given serving.batch caps it: the engine's own limit on running sequences (vLLM max_num_seqs).
+  const std::optional<double> cap = s.serving.batch;
   s.serving.batch = 1;
   for (int i = 0; i < 8; ++i) {
     const Report at = evaluate_without_bands(s, cat);
@@ -123,6 +125,7 @@ Scenario at_kv_limited_batch(Scenario s) {
     if (fits && at.value("inference.max_batch") <= *s.serving.batch) break;
     s.serving.batch = std::max(1.0, at.value("inference.max_batch") - (fits ? 0 : 1));
   }
+  if (cap) s.serving.batch = std::min(*cap, *s.serving.batch);
   return s;
 }
 

@@ -336,3 +336,23 @@ TEST_CASE("the page's validation set names each source once and goes as columns,
   REQUIRE(all.size() == validation_cases().size());
   for (const ValidationCase& c : all) CHECK(!c.source.empty());
 }
+
+TEST_CASE("a kv-limited case's batch stops at the engine's stated limit on running sequences", "[validation]") {
+  // AMD's vLLM run of Llama 3.1 405B at 2,048 in / 2,048 out ran max_num_seqs 500 (its row), where the
+  // KV cache of 8 MI300X holds more: the case's serving.batch caps the KV-limited batch.
+  const ValidationCase& c = envelope::test::validation_case("vllm-rocm-llama-3.1-405b-mi300x-fp8-tp8-in2048-out2048");
+  REQUIRE(c.kv_limited_batch);
+  REQUIRE(c.scenario.serving.batch.has_value());
+  CHECK(*c.scenario.serving.batch == 500);
+  Scenario uncapped = c.scenario;
+  uncapped.serving.batch.reset();
+  const double kv_limit = *at_kv_limited_batch(uncapped).serving.batch;
+  CHECK(kv_limit > 500);
+  CHECK(*at_kv_limited_batch(c.scenario).serving.batch == 500);
+  // A cap above the KV limit changes nothing.
+  Scenario loose = c.scenario;
+  loose.serving.batch = kv_limit * 10;
+  CHECK(*at_kv_limited_batch(loose).serving.batch == kv_limit);
+  // The NVIDIA cases state no cap: the KV limit, as before.
+  CHECK_FALSE(envelope::test::validation_case("trt-inflight-llama-3.1-405b-h100-sxm-fp8-tp8-in128-out2048").scenario.serving.batch.has_value());
+}

@@ -29,7 +29,8 @@ struct ValidationCase {
   std::vector<std::string> metric;  // report paths, summed
   bool per_gpu = false;             // divide by inference.tensor_parallel
   // "batch": "kv-limited": the serving batch is the largest whose KV cache fits (an offline
-  // maximum-throughput benchmark fills the cache; its batch is not published).
+  // maximum-throughput benchmark fills the cache; its batch is not published), at most the scenario's
+  // serving.batch when it gives one (the engine's limit on running sequences, vLLM max_num_seqs).
   bool kv_limited_batch = false;
   double published = 0;
   double tolerance = 1.35;  // largest allowed predicted/published ratio either way
