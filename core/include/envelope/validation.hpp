@@ -85,7 +85,8 @@ struct ValidationReport {
 std::string validation_value_text(double value, const std::string& unit);
 const std::vector<ValidationCase>& validation_cases();
 // The cases of a validation.json text (what validation_cases() reads from the embedded asset): the
-// file as it is, or the page's form, whose cases name their source by index into "sources".
+// file as it is, or the page's form (cmake/asset_tables.py --page): the cases as columns, "case_columns",
+// naming their source by index into "sources".
 std::vector<ValidationCase> parse_validation_cases(const std::string& json_text);
 // The scenario at the largest serving batch whose KV cache fits (inference.max_batch, found by
 // re-evaluating: the workspace grows with the batch, so max_batch at batch 1 can overshoot).
