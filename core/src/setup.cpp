@@ -283,16 +283,7 @@ void select_accelerator(Scenario& s, const std::string& id) {
   if (s.hardware.gpu == id) return;
   s.hardware.gpu = id;
   s.hardware.price_per_gpu_hour.reset();
-  s.hardware.memory_gb.reset();
-  s.hardware.bandwidth_gbps.reset();
-  s.hardware.peak_tflops.reset();
-  s.hardware.fp8_tflops.reset();
-  s.hardware.fp4_tflops.reset();
-  s.hardware.scale_up_gbps.reset();
-  s.hardware.scale_out_gbps.reset();
-  s.hardware.host_link_gbps.reset();
-  s.hardware.scale_up_domain.reset();
-  s.hardware.tdp_w.reset();
+  for (auto field : kAcceleratorSpecOverrides) (s.hardware.*field).reset();
   s.hardware.name.clear();
 }
 

@@ -61,11 +61,11 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
   const bool narrow_heads = p.attention_head_dim_seconds > 0;
   // The narrow-head attention seconds of all GPUs, before the division (training_step.hpp), and those of
   // a slower attention kernel (training.attention_kernel "flash2"), a term of their own when there are any.
-  const double head_dim_kernel_seconds = p.busiest_gpu_factor > 0 ? p.attention_head_dim_seconds * L.gpus() / p.busiest_gpu_factor : 0.0;
+  auto all_gpus = [&](double busiest_seconds) { return p.busiest_gpu_factor > 0 ? busiest_seconds * L.gpus() / p.busiest_gpu_factor : 0.0; };
+  const double head_dim_kernel_seconds = all_gpus(p.attention_head_dim_seconds);
   const bool slow_kernel = p.attention_kernel_seconds > 0;
   const std::string kernel_term = slow_kernel ? " + FlashAttention-2" : "";
-  const std::string kernel_term_v =
-      slow_kernel ? " + " + g(p.attention_kernel_seconds * L.gpus() / p.busiest_gpu_factor) : "";
+  const std::string kernel_term_v = slow_kernel ? " + " + g(all_gpus(p.attention_kernel_seconds)) : "";
   if (const std::string note = flash_attention2_warning(m.gpu, s.training.attention_kernel); !note.empty())
     b.warn("training.attention_kernel", note);
   // A hybrid's SSM scan runs at its own rate (training_step.hpp kSsmScanEfficiency): out of the kernels'

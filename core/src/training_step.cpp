@@ -68,7 +68,6 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.matmul_flops_per_exponential = matmul_flops_per_exponential(x.gpu);
   x.attention_head_dim_factor =
       x.arch.heads > 0 ? attention_head_dim_factor(x.attention_width / x.arch.heads, x.matmul_flops_per_exponential) : 1.0;
-  x.attention_kernel_factor = s.training.attention_kernel == "flash2" ? flash_attention2_rate_factor(x.gpu) : 1.0;
   x.kv_width = (x.arch.attention == "mla" ? x.arch.heads : x.arch.kv_heads) * x.arch.head_dim;
   x.seq_len = s.training.seq_len;
   x.goodput = s.training.goodput;
@@ -77,6 +76,9 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.dispatch_per_expert = s.training.expert_dispatcher == "alltoall";
   x.forced_balance = s.training.expert_balance == "forced";
   x.fp8_attention = s.training.fp8_attention && dt == Dtype::fp8;
+  // FlashAttention-2 has no fp8 path: with training.fp8_attention the products run fused.
+  x.attention_kernel_factor =
+      s.training.attention_kernel == "flash2" && !x.fp8_attention ? flash_attention2_rate_factor(x.gpu) : 1.0;
   x.grad_reduce_bytes = s.training.grad_reduce_dtype == "bf16" ? std::min(2.0, x.recipe.gradients) : x.recipe.gradients;
   x.recipe = gradients_in_reduce_dtype(x.recipe, x.grad_reduce_bytes, s.training.optimizer_state_dtype == "bf16");
   x.swiglu_fp8_input = s.training.moe_swiglu_cache == "fp8-input";
@@ -354,9 +356,8 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.attention_head_dim_factor = x.attention_head_dim_factor;
   const double head_dim_kernel_seconds =
       attention_rate > 0 ? attention_with_recompute * (1.0 / plan.attention_head_dim_factor - 1.0) / attention_rate : 0.0;
-  // A slower attention kernel (training.attention_kernel "flash2") on the 16-bit attention products
-  // (FlashAttention-2 has no fp8 path; with training.fp8_attention they run fused).
-  plan.attention_kernel_factor = x.fp8_attention ? 1.0 : x.attention_kernel_factor;
+  // A slower attention kernel (training.attention_kernel "flash2") on the 16-bit attention products.
+  plan.attention_kernel_factor = x.attention_kernel_factor;
   const double attention_kernel_seconds =
       attention_rate > 0 ? attention_with_recompute * (1.0 / plan.attention_kernel_factor - 1.0) / plan.attention_head_dim_factor / attention_rate
                          : 0.0;

@@ -182,11 +182,12 @@ const std::vector<CategorySummary>& error_bands() {
   return bands;
 }
 
-// A case run on an accelerator whose datasheet figures it edits (hardware.memory_gb, bandwidth, peaks,
-// links: torchtitan's 500 W, 96 GB H100s) measured another part than the catalog's.
+// A case run on an accelerator whose datasheet figures it edits (kAcceleratorSpecOverrides: torchtitan's
+// 500 W, 96 GB H100s) measured another part than the catalog's.
 static bool edits_accelerator(const HardwareSection& h) {
-  return h.memory_gb || h.bandwidth_gbps || h.peak_tflops || h.fp8_tflops || h.fp4_tflops || h.scale_up_gbps ||
-         h.scale_out_gbps || h.scale_up_domain || h.host_link_gbps;
+  for (auto field : kAcceleratorSpecOverrides)
+    if ((h.*field).has_value()) return true;
+  return false;
 }
 
 std::vector<BandGap> ValidationReport::gaps() const {

@@ -82,6 +82,14 @@ struct HardwareSection {
   std::string name;  // the custom accelerator's name (or a name for a catalog device's edited specs)
 };
 
+// The spec overrides above, one list for what clears them (select_accelerator) and what asks whether a
+// scenario edits its accelerator (validation.cpp: such a run measured another part than the catalog's).
+inline constexpr std::optional<double> HardwareSection::*kAcceleratorSpecOverrides[] = {
+    &HardwareSection::memory_gb,      &HardwareSection::bandwidth_gbps, &HardwareSection::peak_tflops,
+    &HardwareSection::fp8_tflops,     &HardwareSection::fp4_tflops,     &HardwareSection::scale_up_gbps,
+    &HardwareSection::scale_out_gbps, &HardwareSection::scale_up_domain, &HardwareSection::host_link_gbps,
+    &HardwareSection::tdp_w};
+
 struct TrainingSection {
   double tokens = 1e12;
   std::optional<double> mfu;  // unset: default for the hardware class

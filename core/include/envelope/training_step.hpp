@@ -476,7 +476,7 @@ struct TrainingStepModel {
   double attention_width = 0;  // attention_score_width (formulas.hpp)
   double matmul_flops_per_exponential = 256;  // matmul_flops_per_exponential(gpu)
   double attention_head_dim_factor = 1;       // attention_head_dim_factor at attention_width / heads
-  double attention_kernel_factor = 1;  // flash_attention2_rate_factor with training.attention_kernel "flash2", else 1
+  double attention_kernel_factor = 1;  // flash_attention2_rate_factor with attention_kernel "flash2" at 16 bits, else 1
   double kv_width = 0;         // kv_heads x head_dim (what context parallel passes around the ring)
   double seq_len = 0;
   bool flash_attention = true;
