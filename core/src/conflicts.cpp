@@ -38,6 +38,11 @@ Problem first_conflict(const Scenario& s, const Catalog& c) {
     return {m.moe_latent ? "model.moe_latent" : "model.hidden",
             "moe_latent " + format_message_number(a.moe_latent) + " is wider than the hidden size " + format_message_number(a.hidden) +
                 " (LatentMoE projects tokens down to it)"};
+  // torchtitan's per-op selective checkpointing is modelled for dense attention layers
+  // (formulas.hpp op_checkpoint_applies); the step model runs selective recompute instead.
+  if (s.training.recompute == "op" && !op_checkpoint_applies(a))
+    return {"training.recompute", std::string("recompute \"op\" is modelled for dense attention layers; this model has ") +
+                                      (a.experts > 0 ? "experts" : a.attention == "mla" ? "latent attention (MLA)" : "SSM or mixer-only layers")};
   if (m.active_params) {
     const Architecture r = resolved_architecture(s, c);
     const double total = m.params ? *m.params : params_total(r);
@@ -58,6 +63,7 @@ void reset(Scenario& s, const std::string& path) {
   else if (path == "model.linear_layers") m.linear_layers.reset();
   else if (path == "model.moe_latent") m.moe_latent.reset();
   else if (path == "model.hidden") m.hidden.reset();
+  else if (path == "training.recompute") s.training.recompute = "selective";
   else if (path == "model.ssm_heads") {
     m.ssm_heads.reset();
     m.ssm_head_dim.reset();
@@ -65,11 +71,11 @@ void reset(Scenario& s, const std::string& path) {
   }
 }
 
-// Removes the blamed override, one conflict at a time. Each round removes one of the nine overrides
-// a conflict can be blamed on, and the presets are consistent (catalog tests): at most nine rounds.
+// Removes the blamed override, one conflict at a time. Each round removes one of the ten fields
+// a conflict can be blamed on, and the presets are consistent (catalog tests): at most ten rounds.
 Scenario remove_conflicts(const Scenario& s, const Catalog& c, std::vector<Problem>& found) {
   Scenario x = s;
-  for (int round = 0; round < 9; ++round) {
+  for (int round = 0; round < 10; ++round) {
     const Problem p = first_conflict(x, c);
     if (p.path.empty()) break;
     found.push_back(p);
@@ -89,7 +95,8 @@ std::vector<Problem> model_conflicts(const Scenario& s, const Catalog& c) {
 Scenario without_model_conflicts(const Scenario& s, std::vector<Problem>& problems, const Catalog& c) {
   std::vector<Problem> found;
   const Scenario x = remove_conflicts(s, c, found);
-  for (const Problem& p : found) problems.push_back({p.path, p.message + "; using the preset's value"});
+  for (const Problem& p : found)
+    problems.push_back({p.path, p.message + (p.path == "training.recompute" ? "; using selective" : "; using the preset's value")});
   return x;
 }
 

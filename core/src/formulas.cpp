@@ -168,6 +168,26 @@ double moe_forward_flops_per_token(const Architecture& a) {
   return 2.0 * moe_layers(a) * (std::max(1.0, a.experts_per_token) * params_per_expert(a) + shared_and_router_params_per_moe_layer(a));
 }
 
+bool op_checkpoint_applies(const Architecture& a) {
+  return a.experts <= 0 && a.attention == "gqa" && a.linear_layers <= 0 && a.mixer_only_layers <= 0;
+}
+
+// A layer's matmuls in forward order: wq, wk, wv, wo, then w1, w3, w2 (gated) or fc1, fc2. The even ones
+// are wk, wo and w3 or fc2: h x kv + q x h + h x ffn either way.
+double op_checkpoint_recomputed_params_per_layer(const Architecture& a) {
+  const double h = a.hidden, q = a.heads * a.head_dim, kv = a.kv_heads * a.head_dim;
+  return h * kv + q * h + h * a.ffn;
+}
+
+double op_checkpoint_saved_bytes_per_token(const Architecture& a, double tp, bool sequence_parallel) {
+  const double t = std::max(1.0, tp), h = a.hidden, q = a.heads * a.head_dim, kv = a.kv_heads * a.head_dim;
+  // Block input; attention output; the odd matmuls wq, wv, w1 or fc1 (column-parallel: / t) and, gated, w2
+  // (row-parallel: h of partial sums); with sequence parallel the two reduce-scatters' outputs.
+  const double values = h / (sequence_parallel ? t : 1.0) + (2.0 * q + kv + a.ffn) / t + (a.gated_mlp ? h : 0.0) +
+                        (sequence_parallel && t > 1 ? 2.0 * h / t : 0.0);
+  return 2.0 * values + 4.0 * a.heads / t;
+}
+
 double params_total(const Architecture& a) {
   const double moe = moe_layers(a), dense = mlp_layers(a) - moe;
   return embedding_params(a) + mixer_and_norm_params(a) + dense * mlp_params(a, a.ffn) +

@@ -280,6 +280,15 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
                                   : Term(tstep.hybrid_linear_layers_per_stage) *
                                             (Term(tstep.hybrid_mamba_bytes_per_layer) - Term(tstep.hybrid_attention_bytes_per_layer)) -
                                         Term(tstep.hybrid_mixer_only_layers_per_stage) * Term(tstep.hybrid_absent_mlp_bytes_per_layer);
+  const bool op_checkpoint = tstep.layout.recompute == "op";
+  if (op_checkpoint) {
+    const Architecture& ar = step_model.arch;
+    b.add("memory.training.op_checkpoint_bytes_per_layer", tstep.activation_bytes_per_layer, "B",
+          sub("tokens x op_saved_per_token(h, heads x d, kv x d, ffn; t, SP) (tokens=%, h=%, heads x d=%, kv x d=%, ffn=%, t=%: % B)",
+              {tr.seq_len / tr.context_parallel * tr.micro_batch, ar.hidden, ar.heads * ar.head_dim, ar.kv_heads * ar.head_dim, ar.ffn,
+               tr.tensor_parallel, op_checkpoint_saved_bytes_per_token(ar, tr.tensor_parallel, tr.sequence_parallel)}),
+          "torchtitan per-op SAC (parallelize_llama.py _save_list): block input, odd matmuls' and attention outputs");
+  }
   Term acts = (recompute_saved ? (Term(tstep.activation_bytes_per_layer) - Term(tstep.recompute_saved_bytes_per_layer))
                                : Term(tstep.activation_bytes_per_layer)) *
               Term(tstep.layers_per_stage) * Term(tstep.micro_batches_in_flight);
@@ -292,7 +301,8 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
   if (hybrid_acts) acts = std::move(acts) + hybrid * Term(tstep.micro_batches_in_flight);
   b.add("memory.training.activations_bytes", std::move(acts) + Term(tstep.logits_bytes),
         "B",
-        std::string(recompute_saved ? "(per_layer(s / cp, b, h, a, t; recompute, flash, SP) - recompute_saved_per_layer)"
+        std::string(op_checkpoint     ? "op_checkpoint_per_layer"
+                    : recompute_saved ? "(per_layer(s / cp, b, h, a, t; recompute, flash, SP) - recompute_saved_per_layer)"
                                     : "per_layer(s / cp, b, h, a, t; recompute, flash, SP)") +
         " x layers per stage x micro-batches in flight" +
         (moe_acts ? " + moe_per_layer x MoE layers per stage x micro-batches in flight" : "") +
@@ -305,7 +315,7 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
                                                                                                                                                                                  {tr.context_parallel}) : "") +
             sub(", b=%, recompute=", {tr.micro_batch}) + tr.recompute + (tr.flash_attention ? ", flash" : "") +
             (tr.sequence_parallel ? ", SP" : "") +
-            (tr.dtype == "fp8" && tr.recompute != "full" ? ", fp8: linear inputs saved at 1 byte" : "") + ")",
+            (tr.dtype == "fp8" && tr.recompute != "full" && !op_checkpoint ? ", fp8: linear inputs saved at 1 byte" : "") + ")",
         std::string("Korthikanti et al. 2022, eqs. 1-5 (1F1B: the first stage holds min(pp, micro-batches) micro-batches of its "
                     "layers)") +
             (tr.dtype == "fp8" ? "; fp8: Transformer Engine user guide, 'Performance Considerations', 'Memory usage' "

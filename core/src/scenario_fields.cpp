@@ -91,7 +91,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.number("training.pipeline_parallel", t.pipeline_parallel, {1, 1024, true});
   v.number("training.micro_batch", t.micro_batch, {1, 65536, true});
   v.number("training.seq_len", t.seq_len, {1, 1e7, true, "tokens"});
-  v.text("training.recompute", t.recompute, {"none", "selective", "full"}, 16);
+  v.text("training.recompute", t.recompute, {"none", "selective", "full", "op"}, 16);
   v.flag("training.flash_attention", t.flash_attention);
   v.flag("training.sequence_parallel", t.sequence_parallel);
   v.number("training.budget_usd", t.budget_usd, {0, 1e13, false, "USD"});

@@ -46,7 +46,8 @@ void model_section(Builder& b, const Resolved& x) {
   const Scenario& s = x.s;
   const Architecture& arch = x.arch();
   for (const Problem& p : model_conflicts(s, x.c))
-    b.warn(p.path, p.message + (p.path == "model.active_params" ? "; the estimates below use it as given"
+    b.warn(p.path, p.message + (p.path == "model.active_params"   ? "; the estimates below use it as given"
+                                : p.path == "training.recompute" ? "; the estimates below use selective recompute"
                                                                  : "; the estimates below cap it at the smaller count"));
   const double P = x.P, Pa = x.Pa, scale = x.scale;
   const std::string arch_src = "derived from the architecture (embeddings, attention, MLP/experts, norms); Vaswani 2017, "

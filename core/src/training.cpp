@@ -52,6 +52,11 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
           "tokens per step x 2 x layers x MLA up-projection weights (in the hardware FLOPs)",
           cat({g(p.global_batch * s.training.seq_len), " x ", g(m.mla_recompute_flops_per_token)}),
           "DeepSeek-V3 report sec. 3.2.3: MLA up-projections recomputed in the backward");
+  if (p.op_recompute_flops_per_step > 0)
+    b.add("training.step.op_recompute_flops", p.op_recompute_flops_per_step, "FLOP",
+          "tokens x 2 x layers x weights of the matmuls not saved (in the hardware FLOPs)",
+          cat({g(p.global_batch * s.training.seq_len), " x 2 x ", g(m.arch.layers), " x ", g(op_checkpoint_recomputed_params_per_layer(m.arch))}),
+          "torchtitan per-op SAC (parallelize_llama.py _custom_policy): every other matmul recomputed");
   if (p.moe_recompute_flops_per_step > 0)
     b.add("training.step.moe_recompute_flops", p.moe_recompute_flops_per_step, "FLOP",
           "tokens per step x 2 x MoE layers x (k routed experts + shared experts + router) params (in the hardware FLOPs)",
@@ -156,11 +161,12 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
              g(p.micro_batches), " x ", g(L.interleave), ")"}),
         "1F1B pipeline bubble (Narayanan et al. 2021)");
   // With sequence parallel the all-gathers go at the GEMM precision (sequence_parallel_gather_bytes_per_value).
-  const std::string tp_per_layer = L.recompute == "full" ? "6" : "4";
+  const TensorParallelCollectives tpc = tensor_parallel_collectives(L.recompute, L.sequence_parallel);
+  const std::string tp_per_layer = g(tpc.gathers);
   const std::string tp_formula =
       L.sequence_parallel && L.tensor_parallel > 1
           ? "layers per stage x micro_batches x " + tp_per_layer + sub(" ring all-gathers at % B and ",
-                                                                       {m.sp_gather_bytes}) + tp_per_layer +
+                                                                       {m.sp_gather_bytes}) + g(tpc.scatters) +
                 " reduce-scatters at 2 B of (s / cp) x b x h values"
           : "layers per stage x micro_batches x " + tp_per_layer + " ring all-reduces of (s / cp) x b x h x 2 B";
   if (L.tp_comm_overlapped()) {
@@ -210,7 +216,7 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
         "2 x micro_batches x interleave sends of (s / cp) x b x h x 2 B",
         cat({"2 x ", g(p.micro_batches), " x ", g(L.interleave), " x ", g(p.pipeline_send_seconds)}), src);
   if (L.pipeline_parallel > 1 && L.interleave > 1) {
-    const double chunk = p.pipeline_chunk_seconds, fwd = forward_pass_share(L.recompute);
+    const double chunk = p.pipeline_chunk_seconds, fwd = p.forward_share;
     b.add("training.step.pipeline_p2p_seconds", p.pipeline_p2p_seconds, "s",
           "exposed sends: 2 (pp - 1) x send + micro_batches x interleave x [max(0, send - chunk forward) + max(0, send - chunk backward)]",
           cat({"2 x ", g(L.pipeline_parallel - 1), " x ", g(p.pipeline_send_seconds), " + ", g(p.micro_batches), " x ",
@@ -222,7 +228,7 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
           "2 x micro_batches x interleave sends of (s / cp) x b x h x 2 B, each waited for",
           g(p.pipeline_p2p_seconds), "Megatron-Core batch_p2p_comm without virtual stages (Megatron-Bridge comm_overlap.py)");
   }
-  const double forward_share = forward_pass_share(L.recompute);
+  const double forward_share = p.forward_share;
   b.add("training.step.data_parallel_exposed_seconds", p.data_parallel_exposed_seconds, "s",
         "max(0, ZeRO-3 gathers / 2 - forward) + max(0, gradient reduction over dp x cp + ZeRO-3 gathers / 2 - backward)",
         cat({"max(0, ", g(p.zero3_seconds / 2), " - ", g(p.compute_seconds * forward_share), ") + max(0, ",

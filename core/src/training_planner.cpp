@@ -95,6 +95,7 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
             const int m = per_replica / mb;
             for (int z = 0; z <= (d * cp > 1 ? o.max_zero_stage : 0); ++z) {
               for (const std::string& r : o.recompute_modes) {
+                if (r == "op" && !op_checkpoint_applies(x.arch)) continue;
                 // Interleaved chunks per GPU; past a few, more chunks only add point-to-point traffic
                 // (Narayanan 2021 sec. 2.2). Megatron's interleaved schedule needs m divisible by p;
                 // uneven stages are costed by their busiest GPU (Llama 3: 126 layers on 16 stages).

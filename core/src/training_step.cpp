@@ -133,8 +133,12 @@ Link ring_link_for(const Accelerator& g, double ranks, double stride) {
 
 }  // namespace
 
-TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
+TrainingPlan TrainingStepModel::cost(const TrainingLayout& given, double B) const {
   const TrainingStepModel& x = *this;
+  // torchtitan's per-op rule is defined for dense attention layers; elsewhere the layer-level selective
+  // recompute stands in (the loader and evaluate() say so: conflicts.cpp).
+  TrainingLayout L = given;
+  if (L.recompute == "op" && !op_checkpoint_applies(x.arch)) L.recompute = "selective";
   TrainingPlan plan;
   plan.layout = L;
   plan.global_batch = B;
@@ -169,8 +173,12 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
                                                        plan.state_expert_model_parallel);
   // Activations (Korthikanti et al. 2022) of the GPU's share of the sequence (context parallel).
   // fp8 training keeps the linear layers' saved inputs in FP8 (Transformer Engine; formulas.hpp).
-  const double per_layer = activation_bytes_per_layer(local_seq, mb, a.hidden, a.heads, t, L.sequence_parallel, L.recompute,
-                                                      x.flash_attention, x.dtype == Dtype::fp8);
+  // Recompute "op" (torchtitan) keeps what its policy saves (op_checkpoint_saved_bytes_per_token).
+  const bool op_checkpoint = L.recompute == "op";
+  const double per_layer =
+      op_checkpoint ? op_checkpoint_saved_bytes_per_token(a, t, L.sequence_parallel) * local_seq * mb
+                    : activation_bytes_per_layer(local_seq, mb, a.hidden, a.heads, t, L.sequence_parallel, L.recompute,
+                                                 x.flash_attention, x.dtype == Dtype::fp8);
   // 1F1B: the first stage keeps min(p, m) micro-batches of its layers; interleaving adds
   // (p-1)/(p v) (Korthikanti et al. 2022, section 4.2.3), up to the step's m micro-batches: the
   // interleaved schedule's warm-up runs at most all m x v model chunks before the first backward
@@ -193,7 +201,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const bool fp8 = x.dtype == Dtype::fp8;
   const double lin = fp8 ? 1.0 : 2.0;
   const double mb_tokens = local_seq * mb, tokens_sp = mb_tokens / (L.sequence_parallel ? t : 1.0);
-  if (L.recompute != "full") {
+  if (L.recompute != "full" && !op_checkpoint) {
     if (x.recompute_norms)
       plan.norm_recompute_saved_bytes_per_layer = norm_recompute_saved_bytes(tokens_sp, a.hidden, lin, recomputed_norms_per_layer(a));
     if (x.recompute_mla_up)
@@ -312,11 +320,15 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   plan.mla_recompute_flops_per_step = L.recompute == "full" ? 0.0 : x.mla_recompute_flops_per_token * tokens;
   // The MoE layers' forward again in the backward (training.recompute_moe), unless all of it is.
   plan.moe_recompute_flops_per_step = L.recompute == "full" ? 0.0 : x.moe_forward_flops_per_token * tokens;
+  // Recompute "op": the matmuls torchtitan's policy does not save, forward again (formulas.hpp).
+  plan.op_recompute_flops_per_step = op_checkpoint ? 2.0 * op_checkpoint_recomputed_params_per_layer(a) * a.layers * tokens : 0.0;
   const double executed = plan.model_flops_per_step + plan.mtp_flops_per_step;  // + recompute below
   plan.hardware_flops_per_step = (L.recompute == "full"        ? executed * 4.0 / 3.0
                                   : L.recompute == "selective" ? executed + executed_attention / 3.0
                                                                : executed) +
-                                 plan.mla_recompute_flops_per_step + plan.moe_recompute_flops_per_step;
+                                 plan.mla_recompute_flops_per_step + plan.moe_recompute_flops_per_step +
+                                 plan.op_recompute_flops_per_step;
+  plan.forward_share = forward_pass_share(L.recompute, executed > 0 ? plan.op_recompute_flops_per_step / (executed / 3.0) : 0.0);
   const double N = t * p * cp * d;
   // The busiest expert gets kExpertImbalance x its share of tokens (none with forced balancing).
   // (At most 1: a given model.active_params below the experts' own count leaves no room for the rest.)
@@ -340,7 +352,8 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   // under selective or full recompute), unless run in fp8 (training.fp8_attention: Transformer Engine's
   // fp8 dot-product attention, Megatron-Core --fp8-dot-product-attention), and the output head's 6 V h
   // per token. (Never more than the hardware FLOPs: a given model.active_params may leave less than the head.)
-  const double attention_with_recompute = executed_attention * (L.recompute == "none" ? 1.0 : 4.0 / 3.0);
+  // (Recompute "op" saves the attention kernel's output: its products run once.)
+  const double attention_with_recompute = executed_attention * (L.recompute == "none" || op_checkpoint ? 1.0 : 4.0 / 3.0);
   const double recompute_factor = L.recompute == "full" ? 4.0 / 3.0 : 1.0;  // the whole forward again
   const double head_flops = 6.0 * a.vocab * a.hidden * tokens * recompute_factor;
   // MTP modules kept in BF16 (training.mtp_bf16): all their FLOPs, recomputed with the model under full recompute.
@@ -402,7 +415,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   const double tp_tensor = local_seq * mb * a.hidden;  // values per collective
   const double tp_one_way = ring_allreduce_seconds(1.0, t, tp_link.bytes_per_s, 0.0) / 2.0;  // s per byte, one collective
   const double tp_hops = t > 1 ? (t - 1) * tp_link.latency : 0.0;
-  const TensorParallelCollectives c = tensor_parallel_collectives(recomputed > 0);
+  const TensorParallelCollectives c = tensor_parallel_collectives(L.recompute, L.sequence_parallel);
   const double gather_bytes = L.sequence_parallel ? x.sp_gather_bytes : act_bytes;
   plan.tensor_parallel_total_seconds = layers_per_stage * m *
                                        (c.gathers * (tp_tensor * gather_bytes * tp_one_way + tp_hops) +
@@ -529,7 +542,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
     plan.pipeline_send_seconds = bytes / pp_link.bytes_per_s + pp_link.latency;
     plan.pipeline_p2p_total_seconds = 2.0 * m * v * plan.pipeline_send_seconds;
     plan.pipeline_chunk_seconds = (plan.compute_seconds + plan.moe_work_seconds) / (m * v);
-    const double forward_share = forward_pass_share(L.recompute);
+    const double forward_share = plan.forward_share;
     plan.pipeline_p2p_seconds = pipeline_p2p_exposed_seconds(plan.pipeline_send_seconds, p, v, m,
                                                              plan.pipeline_chunk_seconds * forward_share,
                                                              plan.pipeline_chunk_seconds * (1.0 - forward_share));
@@ -562,7 +575,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& L, double B) const {
   else
     plan.data_parallel_seconds = m * both(x.grad_reduce_bytes, false) + (L.zero_stage >= 3 ? 0.0 : both(x.recipe.weights, false));
   plan.zero3_seconds = L.zero_stage >= 3 ? 2.0 * m * both(x.recipe.weights, false) : 0.0;
-  const double forward_share = forward_pass_share(L.recompute);
+  const double forward_share = plan.forward_share;
   plan.data_parallel_exposed_seconds =
       data_parallel_exposed_seconds(plan.data_parallel_seconds, plan.zero3_seconds, plan.compute_seconds * forward_share,
                                     plan.compute_seconds * (1.0 - forward_share));
@@ -685,9 +698,9 @@ std::string fp8_scaling_warning(const Accelerator& gpu, Dtype compute, const std
   return "MXFP8 needs block-scaled tensor cores (Blackwell); " + gpu.name + " has none: the Blackwell MX ratio is applied";
 }
 
-TensorParallelCollectives tensor_parallel_collectives(bool forward_recomputed) {
-  const double r = forward_recomputed ? 1.0 : 0.0;
-  return {4.0 + 2.0 * r, 4.0 + 2.0 * r};
+TensorParallelCollectives tensor_parallel_collectives(const std::string& recompute, bool sequence_parallel) {
+  if (recompute == "op") return {6.0, sequence_parallel ? 4.0 : 6.0};
+  return recompute == "full" ? TensorParallelCollectives{6.0, 6.0} : TensorParallelCollectives{4.0, 4.0};
 }
 
 double sequence_parallel_gather_bytes_per_value(Dtype compute, const std::string& fp8_scaling) {
@@ -731,7 +744,10 @@ double data_parallel_exposed_seconds(double reduce_seconds, double gather_second
 
 double training_usable_memory_bytes(double device_memory_bytes) { return device_memory_bytes * kTrainingUsableMemoryFraction; }
 
-double forward_pass_share(const std::string& recompute) { return recompute == "full" ? 0.25 : 1.0 / 3.0; }
+double forward_pass_share(const std::string& recompute, double op_recomputed_forward_share) {
+  if (recompute == "op") return 1.0 / (3.0 + std::max(0.0, op_recomputed_forward_share));
+  return recompute == "full" ? 0.25 : 1.0 / 3.0;
+}
 
 double expert_overlap_unpaired_share(double pipeline_parallel, double interleave, double micro_batches) {
   const double p = std::max(1.0, pipeline_parallel), v = std::max(1.0, interleave), m = std::max(1.0, micro_batches);

@@ -86,7 +86,7 @@ void draw_memory(App& app) {
   }
   input_field(app, "micro-batch", "training.micro_batch");
   input_field(app, "sequence length", "training.seq_len");
-  input_choice(app, "recompute", s.training.recompute, {"none", "selective", "full"});
+  input_choice(app, "recompute", s.training.recompute, {"none", "selective", "full", "op"});
   input_flag(app, "flash attention", s.training.flash_attention);
   ImGui::SameLine();
   input_flag(app, "sequence parallel", s.training.sequence_parallel);

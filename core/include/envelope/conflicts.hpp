@@ -1,6 +1,6 @@
 // Cross-field conflicts among a scenario's model overrides and the preset they override: more KV
 // heads than attention heads, more experts per token than experts, more active than total
-// parameters. The loader reports each as a Problem and drops the conflicting override; evaluate()
+// parameters, and training.recompute "op" on a model with other than dense attention layers. The loader reports each as a Problem and drops the conflicting override; evaluate()
 // warns about each one in a scenario built in code (the page's inputs), never caps silently.
 #pragma once
 #include <vector>

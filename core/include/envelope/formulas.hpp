@@ -89,6 +89,24 @@ double mla_up_projection_recompute_flops_per_token(const Architecture& a);
 // routed experts a token uses (k x params_per_expert) and the shared experts and router
 // (shared_and_router_params_per_moe_layer). Nemotron 3 Nano: 23 x 2 x (6 x 9.98 M + 19.96 M + 0.34 M) = 3.69 GFLOP.
 double moe_forward_flops_per_token(const Architecture& a);
+// torchtitan's per-op selective activation checkpointing (training.recompute "op"; torchtitan
+// parallelize_llama.py _save_list and _custom_policy, commits 9dec370 of 2024-12 and e7c0cae of
+// 2025-06, its Llama 3 default selective_ac_option = "op"): inside each checkpointed block the outputs of
+// aten.mm (every other one: the 1st, 3rd, ... in forward order), of the attention kernel and of TP
+// reduce-scatters are saved, and the rest of the block's forward runs again in the backward. A dense
+// layer's matmuls in forward order are wq, wk, wv, wo, then w1, w3, w2 (gated MLP) or fc1, fc2. Float8
+// linears dispatch aten.mm on their Float8Tensor inputs, which the policy sees first, so the same
+// matmuls are saved. Defined for dense attention layers (op_checkpoint_applies).
+bool op_checkpoint_applies(const Architecture& a);
+// Weights of the recomputed (even-numbered) matmuls of one layer: 2 FLOPs each per token again in the
+// backward. Llama 3 8B: wk 4.19 M + wo 16.8 M + w3 58.7 M = 79.7 M of the layer's 218 M.
+double op_checkpoint_recomputed_params_per_layer(const Architecture& a);
+// Bytes per token a layer keeps under it, 16-bit: its input (h, / t with sequence parallel), the saved
+// matmuls' outputs (column-parallel ones / t; a row-parallel one, wo or the MLP's down projection, is
+// the full h of partial sums before its reduction), the attention output (heads x head_dim / t) with its
+// fp32 log-sum-exp (heads / t), and with sequence parallel the two reduce-scatters' outputs (h / t
+// each). Llama 3 8B, t = 1: 2 x (4096 + 4096 + 1024 + 14336 + 4096 + 4096) + 4 x 32 = 63,616 B.
+double op_checkpoint_saved_bytes_per_token(const Architecture& a, double tp, bool sequence_parallel);
 // Number of MoE layers: floor((layers with an MLP - leading dense layers) / moe_layer_interval), 0 for
 // dense models (DeepSeek-V3 first_k_dense_replace; Llama 4 interleave_moe_layer_step).
 double moe_layers(const Architecture& a);

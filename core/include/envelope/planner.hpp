@@ -51,7 +51,8 @@ struct TrainingPlannerOptions {
   // parallel; TrainingLayout::tp_comm_overlap). Off by default, as in Megatron-Core.
   bool allow_tp_comm_overlap = false;
   int max_zero_stage = 3;
-  std::vector<std::string> recompute_modes = {"none", "selective", "full"};
+  // "op" (torchtitan's per-op rule) is tried on dense attention models only (op_checkpoint_applies).
+  std::vector<std::string> recompute_modes = {"none", "selective", "full", "op"};
   // Context parallel degrees tried: powers of two up to this (1: none). Default: enough to bring the
   // sequence back to ~4k tokens per GPU (Llama 3 trains 128k-token sequences with CP 16; NeMo and
   // Megatron-Bridge run 8k sequences of Llama 3 70B / 405B with CP 2).

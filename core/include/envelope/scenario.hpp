@@ -101,7 +101,7 @@ struct TrainingSection {
   double tensor_parallel = 1, pipeline_parallel = 1;
   double micro_batch = 1;
   double seq_len = 4096;
-  std::string recompute = "none";  // none | selective | full
+  std::string recompute = "none";  // none | selective | full | op (torchtitan per-op, dense models: formulas.hpp)
   bool flash_attention = true;
   bool sequence_parallel = false;
   double budget_usd = 0;  // 0: no budget verdict

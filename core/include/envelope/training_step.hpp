@@ -21,7 +21,7 @@ namespace envelope {
 struct TrainingLayout {
   int tensor_parallel = 1, pipeline_parallel = 1, data_parallel = 1, zero_stage = 0, micro_batch = 1;
   int interleave = 1;                // virtual pipeline stages per GPU (Narayanan et al. 2021)
-  std::string recompute = "none";    // none | selective | full
+  std::string recompute = "none";    // none | selective | full | op (torchtitan's per-op rule, formulas.hpp)
   bool sequence_parallel = false;    // with tensor parallel > 1
   int context_parallel = 1;          // sequence split over GPUs, attention as a ring (Megatron-Core CP)
   int expert_parallel = 1;           // routed experts split over GPUs of the data-parallel group
@@ -129,6 +129,12 @@ struct TrainingPlan {
   double mtp_flops_per_step = 0, mla_recompute_flops_per_step = 0;
   // training.recompute_moe: the MoE layers' forward once more (moe_forward_flops_per_token x tokens).
   double moe_recompute_flops_per_step = 0;
+  // recompute "op": the matmuls it does not save, once more in the backward (2 x
+  // op_checkpoint_recomputed_params_per_layer x layers x tokens).
+  double op_recompute_flops_per_step = 0;
+  // Share of the compute that is forward passes (forward_pass_share), the window for the forward's
+  // gathers and sends.
+  double forward_share = 1.0 / 3.0;
   // Of the hardware FLOPs, those at 16 bits in fp8 / fp4 training (TrainingStepModel::mixed_precision):
   // the attention score and value products (with their recompute) and the output head; 0 in bf16.
   double bf16_flops_per_step = 0;
@@ -188,7 +194,9 @@ double kernel_generation_gain(const Accelerator& gpu);
 struct TensorParallelCollectives {
   double gathers = 4, scatters = 4;
 };
-TensorParallelCollectives tensor_parallel_collectives(bool forward_recomputed);
+// Recompute "op" (torchtitan) saves the reduce-scatters' outputs and repeats the all-gathers: 6 gathers
+// and 4 scatters with sequence parallel; without it the forward's all-reduces are repeated (6 and 6).
+TensorParallelCollectives tensor_parallel_collectives(const std::string& recompute, bool sequence_parallel);
 // Bytes per value of a sequence-parallel all-gather: the GEMM input in the GEMM's precision. Transformer
 // Engine quantizes before it gathers (gather_along_first_dim with the input and grad-output quantizers:
 // FP8, MXFP8 and NVFP4 all-gathers; transformer_engine/pytorch/distributed.py, module/base.py
@@ -259,8 +267,9 @@ constexpr double kTrainingUsableMemoryFraction = 0.95;
 double training_usable_memory_bytes(double device_memory_bytes);
 // Share of a step's compute that is forward passes, the window data_parallel_exposed_seconds gives the
 // forward's gathers: 1/3 (backward = 2 x forward, Narayanan et al. 2021), or 1/4 with a full recompute,
-// which repeats each layer's forward inside the backward pass (the backward window is the rest).
-double forward_pass_share(const std::string& recompute);
+// which repeats each layer's forward inside the backward pass (the backward window is the rest); with
+// recompute "op", 1 / (3 + r) where r is the recomputed matmuls' share of the forward FLOPs.
+double forward_pass_share(const std::string& recompute, double op_recomputed_forward_share = 0.0);
 // Share of a GPU's forward (and backward) model chunks that have no partner from another micro-batch:
 // without pipeline parallel the first forward and last backward of m micro-batches (1 / m); with an
 // interleaved pipeline, the first stage's warm-up chunks, (p - 1) x 2 + (v - 1) x p (Megatron-LM's
