@@ -144,7 +144,8 @@ int main(int argc, char** argv) {
     // record's error when it is left out of the fit (calibration.hpp).
     // Then the hybrid models' SSM scan efficiency, fitted the same way (calibration.hpp).
     if (format == "markdown")
-      std::cout << "\n" << fit_training_kernel_efficiency().to_markdown() << "\n" << fit_ssm_scan_efficiency().to_markdown();
+      std::cout << "\n" << fit_training_kernel_efficiency().to_markdown() << "\n" << fit_ssm_scan_efficiency().to_markdown()
+                << "\n" << fit_async_tp_hidden_share().to_markdown();
     for (const CaseResult& r : v.results)
       if (r.c->excluded.empty() && !r.within) return 1;
     return 0;

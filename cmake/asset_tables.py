@@ -13,7 +13,7 @@ tests/core/test_models.cpp and test_import.cpp). A validation case's "excluded" 
 first PAGE_EXCLUDED_CHARS characters (at a word) and ends "... (docs/calibration.md)", where the whole
 reason is, as `envelope validate` prints it: the Validation panel's tooltip shows the start, and the
 full reasons were 3.9 KiB of the gzipped page (round 19: 2.1 KiB saved; round 21 cut them from 200
-characters to 140, 0.6 KiB; round 22 to 100). A case's "source" is shipped once per distinct text: the page's cases
+characters to 140, 0.6 KiB; round 22 to 100, then 80). A case's "source" is shipped once per distinct text: the page's cases
 carry its index into a top-level "sources" array (80 texts for 241 cases; 0.9 KiB, round 21), which
 core/src/validation.cpp resolves; and the cases go as columns, "case_columns" (one array per key, null
 where a case has no such key): 0.8 KiB, round 21.
@@ -50,7 +50,7 @@ DOCUMENTATION_KEYS = {"about", "note"}
 # "ratio" goes rounded to the two decimals those warnings print (validation.cpp ratio_text).
 PAGE_OMITTED_RECORD_KEYS = {("models.json", "models"): {"official_source", "config_source"},
                             ("error_bands.json", "outside_band"): {"id", "category"}}
-PAGE_EXCLUDED_CHARS = 100
+PAGE_EXCLUDED_CHARS = 80
 
 
 def page_excluded(reason):

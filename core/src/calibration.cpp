@@ -183,6 +183,84 @@ double implied_ssm_scan_efficiency(const ValidationCase& c, double ratio) {
 
 }  // namespace
 
+namespace {
+
+// A torchtitan AsyncTP run's tokens/s per GPU with `share` of its TP traffic hidden (the step model's
+// own metric, training.step.tokens_per_second_per_gpu).
+double async_tp_metric_at(const ValidationCase& c, double share) {
+  TrainingStepModel x = training_step_model(c.scenario);
+  x.tp_overlap_hidden_share = share;
+  return x.cost(scenario_training_layout(c.scenario), scenario_global_batch(c.scenario)).tokens_per_second_per_gpu;
+}
+
+// The same run without the overlap (the published vanilla-TP twin: the scenario with tp_comm_overlap
+// off), or nullptr.
+const ValidationCase* vanilla_twin(const ValidationCase& c) {
+  Scenario off = c.scenario;
+  off.training.tp_comm_overlap = false;
+  off.training.tp_comm_overlap_method = "userbuffers";
+  for (const ValidationCase& v : validation_cases())
+    if (v.category == c.category && scenario_to_json(v.scenario) == scenario_to_json(off)) return &v;
+  return nullptr;
+}
+
+// The share at which the model's gain over the vanilla twin is the measured one (the runs' common
+// errors cancel in the ratio), or -1 where no share in [0, 1] gives it or there is no twin.
+double implied_async_tp_share(const ValidationCase& c, const ValidationCase* twin) {
+  if (!twin) return -1;
+  const double target = c.published / twin->published, vanilla = async_tp_metric_at(*twin, 0.0);
+  auto gain = [&](double share) { return async_tp_metric_at(c, share) / vanilla; };
+  if (gain(1.0) < target || gain(0.0) > target) return -1;
+  double lo = 0, hi = 1;  // the gain rises with the share: bisect
+  for (int i = 0; i < 50; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (gain(mid) < target ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+}  // namespace
+
+AsyncTpFit fit_async_tp_hidden_share() {
+  AsyncTpFit fit;
+  std::vector<const ValidationCase*> cases;
+  for (const ValidationCase& c : validation_cases()) {
+    const TrainingSection& t = c.scenario.training;
+    if (c.category != kCategory || !t.tp_comm_overlap || t.tp_comm_overlap_method != "async-tp" || t.context_parallel > 1) continue;
+    cases.push_back(&c);
+    fit.rows.push_back({c.id, implied_async_tp_share(c, vanilla_twin(c)), 0, 0});
+  }
+  std::vector<double> all;
+  for (const AsyncTpFitRow& r : fit.rows)
+    if (r.implied >= 0) all.push_back(r.implied);
+  fit.fitted = median(all);
+  for (size_t i = 0; i < fit.rows.size(); ++i) {
+    std::vector<double> others;
+    for (size_t j = 0; j < fit.rows.size(); ++j)
+      if (j != i && fit.rows[j].implied >= 0) others.push_back(fit.rows[j].implied);
+    if (others.empty()) continue;
+    fit.rows[i].loo_share = median(others);
+    fit.rows[i].loo_ratio = async_tp_metric_at(*cases[i], fit.rows[i].loo_share) / cases[i]->published;
+  }
+  return fit;
+}
+
+std::string AsyncTpFit::to_markdown() const {
+  char buf[400];
+  size_t in_fit = 0;
+  for (const AsyncTpFitRow& r : rows) in_fit += r.implied >= 0;
+  std::snprintf(buf, sizeof buf, "| AsyncTP hidden share | runs in the fit | checked only | fitted (median) |\n|---|---|---|---|\n| async-tp | %zu | %zu | %.3f |\n",
+                in_fit, rows.size() - in_fit, fitted);
+  std::string out = buf;
+  out += "\n| case | implied share | median of the others | predicted / published at it |\n|---|---|---|---|\n";
+  for (const AsyncTpFitRow& r : rows) {
+    if (r.implied >= 0) std::snprintf(buf, sizeof buf, "| `%s` | %.3f | %.3f | %.3f |\n", r.id.c_str(), r.implied, r.loo_share, r.loo_ratio);
+    else std::snprintf(buf, sizeof buf, "| `%s` | no vanilla twin | %.3f | %.3f |\n", r.id.c_str(), r.loo_share, r.loo_ratio);
+    out += buf;
+  }
+  return out;
+}
+
 SsmFit fit_ssm_scan_efficiency() {
   SsmFit fit;
   std::vector<const ValidationCase*> cases;

@@ -101,6 +101,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.number("training.interleave", t.interleave, {1, 64, true});
   v.flag("training.expert_overlap", t.expert_overlap);
   v.flag("training.tp_comm_overlap", t.tp_comm_overlap);
+  v.text("training.tp_comm_overlap_method", t.tp_comm_overlap_method, {"userbuffers", "async-tp"}, 16);
   v.text("training.expert_dispatcher", t.expert_dispatcher, {"deepep", "alltoall"}, 16);
   v.text("training.expert_balance", t.expert_balance, {"routed", "forced"}, 8);
   v.text("training.grad_reduce_dtype", t.grad_reduce_dtype, {"recipe", "bf16"}, 8);

@@ -174,9 +174,10 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
           g(p.tensor_parallel_total_seconds), src);
     b.add("training.step.tensor_parallel_seconds", p.tensor_parallel_seconds, "s",
           "exposed with TP comm overlap: max(TP communication x (1 - hidden share), TP communication - TP-split GEMMs)",
-          cat({"max(", g(p.tensor_parallel_total_seconds), " x (1 - ", g(kTensorParallelOverlapHiddenShare), "), ",
+          cat({"max(", g(p.tensor_parallel_total_seconds), " x (1 - ", g(m.tp_overlap_hidden_share), "), ",
                g(p.tensor_parallel_total_seconds), " - ", g(p.tensor_parallel_gemm_seconds), ")"}),
-          "Megatron-Core --tp-comm-overlap (Transformer Engine userbuffers; Wang et al. 2023); hidden share: docs/calibration.md");
+          s.training.tp_comm_overlap_method == "async-tp" ? "torchtitan AsyncTP (PyTorch SymmetricMemory); hidden share fitted: docs/calibration.md"
+                                                          : "Megatron-Core --tp-comm-overlap (Transformer Engine userbuffers; Wang et al. 2023); hidden share: docs/calibration.md");
   } else {
     b.add("training.step.tensor_parallel_seconds", p.tensor_parallel_seconds, "s", tp_formula, g(p.tensor_parallel_seconds), src);
   }

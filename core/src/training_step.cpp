@@ -77,6 +77,8 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
   x.forced_balance = s.training.expert_balance == "forced";
   x.fp8_attention = s.training.fp8_attention && dt == Dtype::fp8;
   // FlashAttention-2 has no fp8 path: with training.fp8_attention the products run fused.
+  x.tp_overlap_hidden_share =
+      s.training.tp_comm_overlap_method == "async-tp" ? kAsyncTpHiddenShare : kTensorParallelOverlapHiddenShare;
   x.attention_kernel_factor =
       s.training.attention_kernel == "flash2" && !x.fp8_attention ? flash_attention2_rate_factor(x.gpu) : 1.0;
   x.grad_reduce_bytes = s.training.grad_reduce_dtype == "bf16" ? std::min(2.0, x.recipe.gradients) : x.recipe.gradients;
@@ -426,7 +428,8 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& given, double B) cons
     const double attention_share =
         plan.hardware_flops_per_step > 0 ? std::min(1.0, attention_with_recompute / plan.hardware_flops_per_step) : 0.0;
     plan.tensor_parallel_gemm_seconds = plan.compute_seconds * (1.0 - attention_share);
-    plan.tensor_parallel_seconds = tensor_parallel_exposed_seconds(plan.tensor_parallel_total_seconds, plan.tensor_parallel_gemm_seconds);
+    plan.tensor_parallel_seconds = tensor_parallel_exposed_seconds(plan.tensor_parallel_total_seconds, plan.tensor_parallel_gemm_seconds,
+                                                                   x.tp_overlap_hidden_share);
   }
   // Context parallel (ring attention): each layer passes the other cp-1 chunks of K and V around the
   // ring in the forward, K/V and their gradients in the backward (3 passes, 4 with full recompute),
@@ -723,8 +726,8 @@ double expert_parallel_exposed_seconds(double all_to_all_seconds, double compute
   return u * a + (1.0 - u) * paired;
 }
 
-double tensor_parallel_exposed_seconds(double communication_seconds, double gemm_seconds) {
-  return std::max(communication_seconds * (1.0 - kTensorParallelOverlapHiddenShare), communication_seconds - gemm_seconds);
+double tensor_parallel_exposed_seconds(double communication_seconds, double gemm_seconds, double hidden_share) {
+  return std::max(communication_seconds * (1.0 - hidden_share), communication_seconds - gemm_seconds);
 }
 
 double pipeline_p2p_exposed_seconds(double send_seconds, double pipeline_parallel, double interleave, double micro_batches,

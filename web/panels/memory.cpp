@@ -96,6 +96,8 @@ void draw_memory(App& app) {
     input_flag(app, "overlap TP communication", s.training.tp_comm_overlap);
     ImGui::SetItemTooltip("TP all-gathers / reduce-scatters chunked beside the GEMMs (--tp-comm-overlap, Transformer Engine "
                           "userbuffers), as NVIDIA's Llama recipes run; off: Megatron-Core's default");
+    if (s.training.tp_comm_overlap)
+      input_choice(app, "TP overlap", s.training.tp_comm_overlap_method, {"userbuffers", "async-tp"});
   }
   if (s.training.dtype == "fp8") {
     input_flag(app, "fp8 attention", s.training.fp8_attention);

@@ -53,6 +53,25 @@ struct SsmFit {
   std::string to_markdown() const;
 };
 SsmFit fit_ssm_scan_efficiency();
+
+// torchtitan's AsyncTP (training.tp_comm_overlap_method "async-tp"): the share of the TP traffic each
+// published run with it hid, read from its measured gain over the same run with vanilla TP (the share
+// at which the step model's gain is the measured one, so the pair's common errors cancel); their median
+// (kAsyncTpHiddenShare), and each run's error at the median of the others. Runs with context parallel
+// are left out (their gap is context parallel's, docs/calibration.md); a run without a published
+// vanilla twin (or whose gain no share in [0, 1] gives) is checked at the fit, not fitted.
+struct AsyncTpFitRow {
+  std::string id;
+  double implied = 0;      // the hidden share that gives the run's measured gain (-1: no twin, or none in [0, 1])
+  double loo_share = 0;    // the median of the others
+  double loo_ratio = 0;    // predicted / published at it
+};
+struct AsyncTpFit {
+  std::vector<AsyncTpFitRow> rows;
+  double fitted = 0;  // median implied over the runs with one
+  std::string to_markdown() const;
+};
+AsyncTpFit fit_async_tp_hidden_share();
 // Whether a case's model has SSM layers (its records calibrate kSsmScanEfficiency, not the kernels).
 bool has_ssm_layers(const Scenario& s);
 

@@ -120,6 +120,11 @@ struct TrainingSection {
   // with sequence parallel. Off: Megatron-Core's default. NVIDIA's Megatron-Bridge Llama recipes turn
   // it on (their NVFP4 recipes off).
   bool tp_comm_overlap = false;
+  // Which overlap runs it: "userbuffers" (Transformer Engine, as above: all of the TP traffic hidden as
+  // far as the TP-split GEMMs last, kTensorParallelOverlapHiddenShare) or "async-tp" (PyTorch's
+  // SymmetricMemory micro-pipelined all-gather / reduce-scatter matmuls, torchtitan's AsyncTP: the share
+  // its published runs hid, kAsyncTpHiddenShare; docs/calibration.md).
+  std::string tp_comm_overlap_method = "userbuffers";
   // How the expert all-to-all sends tokens across nodes: "deepep" (DeepEP / HybridEP, Megatron-Core's
   // flex dispatcher and DeepSeek-V3's kernels: a token crosses the scale-out link once per remote node
   // it targets, dispatched in fp8 when training in fp8/fp4) or "alltoall" (Megatron-Core's NCCL

@@ -232,6 +232,10 @@ double expert_parallel_exposed_seconds(double all_to_all_seconds, double compute
 // runs (docs/calibration.md, round 10), 1 has the smallest worst error the fits cannot see (training
 // records left out of the kernel fits, fine-tuning time).
 constexpr double kTensorParallelOverlapHiddenShare = 1.0;
+// The share torchtitan's AsyncTP (training.tp_comm_overlap_method "async-tp": PyTorch SymmetricMemory's
+// micro-pipelined all-gather / reduce-scatter matmuls) hid in its published H100 runs: the median of
+// what each run implies (fit_async_tp_hidden_share, calibration.hpp; docs/calibration.md round 22).
+constexpr double kAsyncTpHiddenShare = 0.36;
 // Tensor-parallel communication left exposed with --tp-comm-overlap: Transformer Engine's userbuffers
 // split each sequence-parallel all-gather into chunks consumed by the next GEMM's chunks as they
 // arrive, and the reduce-scatter into chunks sent as the previous GEMM produces them (Wang et al.
@@ -239,7 +243,8 @@ constexpr double kTensorParallelOverlapHiddenShare = 1.0;
 // comm+GEMM overlap; Megatron-Core --tp-comm-overlap): the share kTensorParallelOverlapHiddenShare is
 // hidden as far as the TP-split GEMMs last, max(communication x (1 - share), communication - GEMMs).
 // Seconds.
-double tensor_parallel_exposed_seconds(double communication_seconds, double gemm_seconds);
+double tensor_parallel_exposed_seconds(double communication_seconds, double gemm_seconds,
+                                       double hidden_share = kTensorParallelOverlapHiddenShare);
 // Pipeline sends on the step's critical path. Without virtual stages Megatron-Core batches each
 // micro-batch's send and receive and waits for them (batch_p2p_comm): all 2 m sends are exposed. With
 // virtual stages (interleaved 1F1B) it posts them asynchronously and runs the next model chunk
@@ -486,6 +491,9 @@ struct TrainingStepModel {
   double matmul_flops_per_exponential = 256;  // matmul_flops_per_exponential(gpu)
   double attention_head_dim_factor = 1;       // attention_head_dim_factor at attention_width / heads
   double attention_kernel_factor = 1;  // flash_attention2_rate_factor with attention_kernel "flash2" at 16 bits, else 1
+  // Of the TP traffic an overlapped layout hides beside its GEMMs: kTensorParallelOverlapHiddenShare, or
+  // kAsyncTpHiddenShare with training.tp_comm_overlap_method "async-tp".
+  double tp_overlap_hidden_share = kTensorParallelOverlapHiddenShare;
   double kv_width = 0;         // kv_heads x head_dim (what context parallel passes around the ring)
   double seq_len = 0;
   bool flash_attention = true;
