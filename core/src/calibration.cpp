@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
+#include <type_traits>
 
 #include "envelope/evaluate.hpp"
 #include "envelope/formulas.hpp"
@@ -46,6 +48,17 @@ double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const size_t n = v.size();
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// A leave-one-out fit: the median implied value of the rows `in_fit` accepts, row `skip` left out
+// (nullptr: none); nothing when no other row is in the fit.
+template <class Row, class InFit>
+std::optional<double> median_of_others(const std::vector<Row>& rows, const std::type_identity_t<Row>* skip, InFit in_fit) {
+  std::vector<double> values;
+  for (const Row& o : rows)
+    if (&o != skip && in_fit(o)) values.push_back(o.implied);
+  if (values.empty()) return std::nullopt;
+  return median(values);
 }
 
 }  // namespace
@@ -111,11 +124,9 @@ KernelFit fit_training_kernel_efficiency() {
   for (const auto& [group, values] : by_group) fit.fitted[group] = median(values);
   for (KernelFitRow& r : fit.rows) {
     if (r.held_out) continue;
-    std::vector<double> others;
-    for (const KernelFitRow& o : fit.rows)
-      if (&o != &r && o.group == r.group && o.implied > 0 && o.in_fit) others.push_back(o.implied);
-    if (others.empty()) continue;
-    r.loo_base = median(others);
+    const auto others = median_of_others(fit.rows, &r, [&](const KernelFitRow& o) { return o.group == r.group && o.implied > 0 && o.in_fit; });
+    if (!others) continue;
+    r.loo_base = *others;
     for (const ValidationCase& c : validation_cases())
       if (c.id == r.id) r.loo_ratio = metric_at(c, r.loo_base) / c.published;
   }
@@ -199,8 +210,9 @@ const ValidationCase* vanilla_twin(const ValidationCase& c) {
   Scenario off = c.scenario;
   off.training.tp_comm_overlap = false;
   off.training.tp_comm_overlap_method = "userbuffers";
+  const std::string wanted = scenario_to_json(off);
   for (const ValidationCase& v : validation_cases())
-    if (v.category == c.category && scenario_to_json(v.scenario) == scenario_to_json(off)) return &v;
+    if (v.category == c.category && scenario_to_json(v.scenario) == wanted) return &v;
   return nullptr;
 }
 
@@ -208,6 +220,7 @@ const ValidationCase* vanilla_twin(const ValidationCase& c) {
 // errors cancel in the ratio), or -1 where no share in [0, 1] gives it or there is no twin.
 double implied_async_tp_share(const ValidationCase& c, const ValidationCase* twin) {
   if (!twin) return -1;
+  // (The twin overlaps nothing: the share it is costed at does not matter.)
   const double target = c.published / twin->published, vanilla = async_tp_metric_at(*twin, 0.0);
   auto gain = [&](double share) { return async_tp_metric_at(c, share) / vanilla; };
   if (gain(1.0) < target || gain(0.0) > target) return -1;
@@ -228,18 +241,15 @@ AsyncTpFit fit_async_tp_hidden_share() {
     const TrainingSection& t = c.scenario.training;
     if (c.category != kCategory || !t.tp_comm_overlap || t.tp_comm_overlap_method != "async-tp" || t.context_parallel > 1) continue;
     cases.push_back(&c);
-    fit.rows.push_back({c.id, implied_async_tp_share(c, vanilla_twin(c)), 0, 0});
+    const ValidationCase* twin = vanilla_twin(c);
+    fit.rows.push_back({c.id, implied_async_tp_share(c, twin), 0, 0, twin != nullptr});
   }
-  std::vector<double> all;
-  for (const AsyncTpFitRow& r : fit.rows)
-    if (r.implied >= 0) all.push_back(r.implied);
-  fit.fitted = median(all);
+  const auto in_fit = [](const AsyncTpFitRow& r) { return r.implied >= 0; };
+  fit.fitted = median_of_others(fit.rows, nullptr, in_fit).value_or(0.0);
   for (size_t i = 0; i < fit.rows.size(); ++i) {
-    std::vector<double> others;
-    for (size_t j = 0; j < fit.rows.size(); ++j)
-      if (j != i && fit.rows[j].implied >= 0) others.push_back(fit.rows[j].implied);
-    if (others.empty()) continue;
-    fit.rows[i].loo_share = median(others);
+    const auto others = median_of_others(fit.rows, &fit.rows[i], in_fit);
+    if (!others) continue;
+    fit.rows[i].loo_share = *others;
     fit.rows[i].loo_ratio = async_tp_metric_at(*cases[i], fit.rows[i].loo_share) / cases[i]->published;
   }
   return fit;
@@ -255,7 +265,8 @@ std::string AsyncTpFit::to_markdown() const {
   out += "\n| case | implied share | median of the others | predicted / published at it |\n|---|---|---|---|\n";
   for (const AsyncTpFitRow& r : rows) {
     if (r.implied >= 0) std::snprintf(buf, sizeof buf, "| `%s` | %.3f | %.3f | %.3f |\n", r.id.c_str(), r.implied, r.loo_share, r.loo_ratio);
-    else std::snprintf(buf, sizeof buf, "| `%s` | no vanilla twin | %.3f | %.3f |\n", r.id.c_str(), r.loo_share, r.loo_ratio);
+    else std::snprintf(buf, sizeof buf, "| `%s` | none (%s) | %.3f | %.3f |\n", r.id.c_str(),
+                       r.twin ? "no share in [0, 1] gives its gain" : "no vanilla twin", r.loo_share, r.loo_ratio);
     out += buf;
   }
   return out;
@@ -271,16 +282,12 @@ SsmFit fit_ssm_scan_efficiency() {
       ratios.push_back(ssm_peak_ratio(c));
       fit.rows.push_back({c.id, implied_ssm_scan_efficiency(c, ratios.back()), 0, 0, c.held_out});
     }
-  std::vector<double> all;
-  for (const SsmFitRow& r : fit.rows)
-    if (r.implied > 0 && !r.held_out) all.push_back(r.implied);
-  fit.fitted = median(all);
+  const auto in_fit = [](const SsmFitRow& r) { return r.implied > 0 && !r.held_out; };
+  fit.fitted = median_of_others(fit.rows, nullptr, in_fit).value_or(0.0);
   for (size_t i = 0; i < fit.rows.size(); ++i) {
-    std::vector<double> others;
-    for (size_t j = 0; j < fit.rows.size(); ++j)
-      if (j != i && fit.rows[j].implied > 0 && !fit.rows[j].held_out) others.push_back(fit.rows[j].implied);
-    if (others.empty()) continue;
-    fit.rows[i].loo_base = median(others);  // a held-out row: every record of the fit
+    const auto others = median_of_others(fit.rows, &fit.rows[i], in_fit);
+    if (!others) continue;
+    fit.rows[i].loo_base = *others;  // a held-out row: every record of the fit
     fit.rows[i].loo_ratio = metric_at_ssm(*cases[i], fit.rows[i].loo_base, ratios[i]) / cases[i]->published;
   }
   return fit;

@@ -65,6 +65,7 @@ struct AsyncTpFitRow {
   double implied = 0;      // the hidden share that gives the run's measured gain (-1: no twin, or none in [0, 1])
   double loo_share = 0;    // the median of the others
   double loo_ratio = 0;    // predicted / published at it
+  bool twin = false;       // a vanilla-TP run of the same job is published
 };
 struct AsyncTpFit {
   std::vector<AsyncTpFitRow> rows;
