@@ -13,7 +13,9 @@ tests/core/test_models.cpp and test_import.cpp). A validation case's "excluded" 
 first PAGE_EXCLUDED_CHARS characters (at a word) and ends "... (docs/calibration.md)", where the whole
 reason is, as `envelope validate` prints it: the Validation panel's tooltip shows the start, and the
 full reasons were 3.9 KiB of the gzipped page (round 19: 2.1 KiB saved; round 21 cut them from 200
-characters to 140, 0.6 KiB; round 22 to 100, then 80). A case's "source" is shipped once per distinct text: the page's cases
+characters to 140, 0.6 KiB; round 22 to 100, then 80). A case's "source" is cut the same way to its
+first PAGE_SOURCE_CHARS characters, ending "... (assets/validation.json)" (round 23: 1.5 KiB; the
+tooltip names the paper or file and its table, the CLI the whole citation), and shipped once per distinct text: the page's cases
 carry its index into a top-level "sources" array (80 texts for 241 cases; 0.9 KiB, round 21), which
 core/src/validation.cpp resolves; and the cases go as columns, "case_columns" (one array per key, null
 where a case has no such key): 0.8 KiB, round 21.
@@ -51,12 +53,19 @@ DOCUMENTATION_KEYS = {"about", "note"}
 PAGE_OMITTED_RECORD_KEYS = {("models.json", "models"): {"official_source", "config_source"},
                             ("error_bands.json", "outside_band"): {"id", "category"}}
 PAGE_EXCLUDED_CHARS = 80
+# A case's "source" on the page: its first PAGE_SOURCE_CHARS characters (at a word), enough to name the
+# paper or file and its table; the whole citation is in assets/validation.json (1.5 KiB, round 23).
+PAGE_SOURCE_CHARS = 120
+
+
+def page_cut(text, chars, where):
+    if len(text) <= chars:
+        return text
+    return text[:chars].rsplit(" ", 1)[0].rstrip(",;:(") + " ... (" + where + ")"
 
 
 def page_excluded(reason):
-    if len(reason) <= PAGE_EXCLUDED_CHARS:
-        return reason
-    return reason[:PAGE_EXCLUDED_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + " ... (docs/calibration.md)"
+    return page_cut(reason, PAGE_EXCLUDED_CHARS, "docs/calibration.md")
 
 
 def fail(path, message):
@@ -191,6 +200,7 @@ def main():
                             if isinstance(item.get("excluded"), str):
                                 item["excluded"] = page_excluded(item["excluded"])
                             if isinstance(item.get("source"), str):
+                                item["source"] = page_cut(item["source"], PAGE_SOURCE_CHARS, "assets/validation.json")
                                 if item["source"] not in sources:
                                     sources.append(item["source"])
                                 item["source"] = sources.index(item["source"])
