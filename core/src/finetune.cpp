@@ -58,6 +58,14 @@ double finetune_optimizer_bytes_per_param(const std::string& optimizer, bool mas
   return states + (master_weights ? 4.0 : 0.0);
 }
 
+double nf4_saved_input_bytes_per_token_per_layer(const Architecture& a) {
+  if (a.layers <= 0) return 0.0;
+  const double moe = std::min(a.layers, moe_layers(a));
+  const double moe_hidden = (std::max(0.0, a.experts_per_token) + std::max(0.0, a.shared_experts)) * a.expert_ffn;
+  const double mlp_hidden = ((a.layers - moe) * a.ffn + moe * moe_hidden) / a.layers;
+  return 2.0 * (3.0 * a.hidden + mlp_hidden);
+}
+
 double largest_weight_tensor_params(const Architecture& a) {
   const double h = a.hidden;
   return std::max({a.vocab * h, h * a.heads * a.head_dim, h * a.ffn, h * a.expert_ffn});
@@ -233,11 +241,24 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
                                ? activation_bytes_per_layer(sq, mb, arch.hidden, arch.heads, 1, false, "none", true, fp8_inputs)
                                : 0.0;
   const double logits = logits_bytes_per_gpu(sq, mb, arch.vocab, 1);
-  const double act = add("finetune.memory.activations_bytes", arch.layers * kept + one_layer + logits, "B",
-                         f.gradient_checkpointing ? "L x 2 s b h + " + per_layer_txt + " (one layer recomputed) + 4 s b V"
-                                                  : "L x " + per_layer_txt + " + 4 s b V",
+  // QLoRA on bitsandbytes: each 4-bit layer also keeps its input (every layer's without checkpointing,
+  // the recomputed layer's with it): nf4_saved_input_bytes_per_token_per_layer.
+  const double nf4_layers = f.gradient_checkpointing ? 1.0 : arch.layers;
+  const double nf4_inputs =
+      qlora && f.nf4_kernel == "bitsandbytes"
+          ? add("finetune.memory.nf4_saved_inputs_bytes", nf4_layers * sq * mb * nf4_saved_input_bytes_per_token_per_layer(arch), "B",
+                std::string(f.gradient_checkpointing ? "1" : "L") + " x s b x 2 (3 h + MLP hidden)",
+                sub("% x % x % x %", {nf4_layers, sq, mb, nf4_saved_input_bytes_per_token_per_layer(arch)}),
+                "bitsandbytes MatMul4Bit keeps its input for backward (ctx.tensors = (A, B)); a frozen 16-bit "
+                "nn.Linear keeps none (finetune.hpp nf4_saved_input_bytes_per_token_per_layer)")
+          : 0.0;
+  const double act = add("finetune.memory.activations_bytes", arch.layers * kept + one_layer + logits + nf4_inputs, "B",
+                         (f.gradient_checkpointing ? "L x 2 s b h + " + per_layer_txt + " (one layer recomputed) + 4 s b V"
+                                                   : "L x " + per_layer_txt + " + 4 s b V") +
+                             std::string(nf4_inputs > 0 ? " + nf4_saved_inputs" : ""),
                          sub("% x %", {arch.layers, kept}) + (one_layer > 0 ? sub(" + %", {one_layer}) : "") +
-                             sub(" + % (s=%, b=%, h=%, V=%)", {logits, sq, mb, arch.hidden, arch.vocab}),
+                             sub(" + % (s=%, b=%, h=%, V=%)", {logits, sq, mb, arch.hidden, arch.vocab}) +
+                             (nf4_inputs > 0 ? sub(" + %", {nf4_inputs}) : ""),
                          std::string("Korthikanti et al. 2022 eqs. 1-5 (flash attention); checkpointing: Chen et al. 2016; "
                                      "fp32 logits for the loss") +
                              (fp8_inputs ? "; fp8: linear inputs saved as FP8 copies (Transformer Engine user guide, "

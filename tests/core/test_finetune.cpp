@@ -336,9 +336,16 @@ TEST_CASE("finetune.dtype fp8 runs at the fp8 peak times training's fitted fp8/b
       CHECK(at(fp8, "finetune.qlora_dequantize_seconds") == Approx(at(bf16, "finetune.qlora_dequantize_seconds")));
     CHECK(at(fp8, "finetune.mfu") == Approx(at(bf16, "finetune.mfu") * fitted));
     // Transformer Engine saves linear inputs at 1 byte: 34 -> 29 s b h per layer with flash attention.
+    // (QLoRA's bitsandbytes-kept 16-bit inputs, finetune.memory.nf4_saved_inputs_bytes, are the same at both.)
     const double logits = 4.0 * 4096 * 1 * 32000;
-    CHECK((at(fp8, "finetune.memory.activations_bytes") - logits) ==
-          Approx((at(bf16, "finetune.memory.activations_bytes") - logits) * 29.0 / 34.0));
+    const auto kept = [&](const Report& r) {
+      const Result* q = r.find("finetune.memory.nf4_saved_inputs_bytes");
+      return q ? q->value : 0.0;
+    };
+    CHECK((kept(fp8) > 0) == (s.finetune.method == "qlora"));
+    CHECK(kept(fp8) == Approx(kept(bf16)));
+    CHECK((at(fp8, "finetune.memory.activations_bytes") - logits - kept(fp8)) ==
+          Approx((at(bf16, "finetune.memory.activations_bytes") - logits - kept(bf16)) * 29.0 / 34.0));
     CHECK(at(fp8, "finetune.memory.base_weights_bytes") == at(bf16, "finetune.memory.base_weights_bytes"));
   }
   // A given MFU is a share of the chosen precision's peak: only the peak changes.
@@ -448,6 +455,48 @@ TEST_CASE("QLoRA's NF4 dequantization is a cost per pass that scales with the we
   const double params = quantized / (4.127 / 8);
   CHECK(at(q7, "finetune.qlora_dequantize_bytes_per_step") == Approx(2 * (quantized + 2 * params)));
   CHECK(p7 == Approx(at(q7, "finetune.qlora_dequantize_bytes_per_step") / (1555e9 * 0.70)));
+}
+
+TEST_CASE("bitsandbytes' 4-bit layers keep their inputs: QLoRA holds what LitGPT measured over LoRA beyond NF4's "
+          "weight saving, and torchao's NF4 keeps none",
+          "[finetune][validation]") {
+  // LitGPT resource tables (published.json; A100-SXM4-40GB, bitsandbytes 0.41.1, micro-batch 1, no
+  // checkpointing, peak at Alpaca's longest Llama 2 sample, 1,304 tokens): Max GPU RAM of LoRA and of
+  // QLoRA (nf4-dq). QLoRA's peak sits above LoRA's minus the bytes NF4 saves on the weights by what
+  // bitsandbytes' MatMul4Bit keeps for backward (its input A, which a frozen bf16 nn.Linear does not
+  // keep): 2 x (3 h + ffn) bytes per token and layer, within 15% of the measured excess at 7B and 13B.
+  for (const auto& [preset, record] : {std::pair{"llama-2-7b", "LitGPT LoRA vs QLoRA Llama 2 7B 1x A100 40GB"},
+                                       std::pair{"llama-2-13b", "LitGPT LoRA vs QLoRA Llama 2 13B 1x A100 40GB"}}) {
+    INFO(preset);
+    const auto& r = published_record(record);
+    Scenario s = finetune_only(preset, "a100-40gb-sxm", 1);
+    s.finetune.rank = 8;
+    s.finetune.target_modules = "qv";
+    s.finetune.gradient_checkpointing = false;
+    s.finetune.seq_len = 1304;
+    s.finetune.method = "lora";
+    const Report lora = evaluate(s);
+    s.finetune.method = "qlora";
+    const Report qlora = evaluate(s);
+    const double weight_saving = at(lora, "finetune.memory.base_weights_bytes") - at(qlora, "finetune.memory.base_weights_bytes");
+    const double measured_excess = r["measured"]["qlora_nf4_dq_max_gpu_ram_GB"].get<double>() * 1e9 -
+                                   (r["measured"]["lora_max_gpu_ram_GB"].get<double>() * 1e9 - weight_saving);
+    const double kept = at(qlora, "finetune.memory.nf4_saved_inputs_bytes");
+    const Architecture a = resolved_architecture(s);
+    CHECK(kept == Approx(a.layers * 1304 * 2 * (3 * a.hidden + a.ffn)));
+    CHECK(kept / measured_excess == Approx(1).margin(0.15));
+    // It is part of the activations, and the only difference there from LoRA.
+    CHECK(at(qlora, "finetune.memory.activations_bytes") - at(lora, "finetune.memory.activations_bytes") == Approx(kept));
+    // torchao's NF4 (torchtune) keeps no input: no such row, activations as LoRA's.
+    s.finetune.nf4_kernel = "torchao";
+    const Report torchao = evaluate(s);
+    CHECK(torchao.find("finetune.memory.nf4_saved_inputs_bytes") == nullptr);
+    CHECK(at(torchao, "finetune.memory.activations_bytes") == Approx(at(lora, "finetune.memory.activations_bytes")));
+    // With checkpointing only the recomputed layer holds them.
+    s.finetune.nf4_kernel = "bitsandbytes";
+    s.finetune.gradient_checkpointing = true;
+    CHECK(at(evaluate(s), "finetune.memory.nf4_saved_inputs_bytes") == Approx(kept / a.layers));
+  }
 }
 
 TEST_CASE("QLoRA's dequantization does not depend on the micro-batch's tokens: large at small batches, small at large ones",

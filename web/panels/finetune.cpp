@@ -97,6 +97,9 @@ void draw_finetune(App& app) {
     const Result* mfu = app.report().find("finetune.mfu");
     input_field(app, "MFU", "finetune.mfu", mfu ? mfu->value : 0.4);
     if (f.method == "qlora") {
+      input_choice(app, "4-bit kernels", f.nf4_kernel, {"bitsandbytes", "torchao"});
+      ImGui::SetItemTooltip("bitsandbytes (QLoRA paper, PEFT, LitGPT) keeps each 4-bit layer's input for backward; "
+                            "torchao's NF4 (torchtune) keeps none");
       input_field(app, "dequantize bandwidth share", "finetune.dequantize_bandwidth_efficiency", 0.7);
       ImGui::SetItemTooltip("share of peak memory bandwidth QLoRA's NF4 dequantization reaches (default 0.70, as decode; "
                             "eager bitsandbytes 0.41 at micro-batch 1 measured 0.20-0.24)");
@@ -108,6 +111,7 @@ void draw_finetune(App& app) {
       result_row(app, "Gradients / GPU", "finetune.memory.gradients_bytes");
       result_row(app, "Optimizer / GPU", "finetune.memory.optimizer_bytes");
       result_row(app, "Activations / GPU", "finetune.memory.activations_bytes");
+      if (f.method == "qlora" && f.nf4_kernel == "bitsandbytes") result_row(app, "of which 4-bit inputs", "finetune.memory.nf4_saved_inputs_bytes");
       if (f.optimizer == "paged-adamw-8bit" && !f.cpu_offload && !f.offload_optimizer)
         result_row(app, "Paged to host / GPU", "finetune.memory.optimizer_paged_to_host_bytes");
       if (f.cpu_offload || f.offload_optimizer) result_row(app, "Host RAM / GPU", "finetune.memory.host_bytes");

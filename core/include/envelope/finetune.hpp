@@ -40,6 +40,19 @@ double embedding_and_head_params(const Architecture& a);
 // bits per quantized parameter; the 16-bit rest (embeddings, output head) at 2 bytes.
 double qlora_base_bytes(double quantized_params, double bf16_params);
 
+// Activation bytes per token and layer that QLoRA's bitsandbytes 4-bit layers keep beyond what a frozen
+// 16-bit layer keeps (finetune.nf4_kernel "bitsandbytes"). bitsandbytes' MatMul4Bit autograd function
+// saves its input A for backward whenever an input needs a gradient (ctx.tensors = (A, B);
+// bitsandbytes/autograd/_functions.py), although the frozen NF4 weight takes none, where PyTorch's
+// nn.Linear with a frozen weight saves no input (dX = dY W needs only W). Per token, 16-bit, one copy
+// per distinct input: the attention block's input (shared by q, k, v) and output (o_proj's input),
+// the MLP's input (gate and up) and hidden (down_proj's input: ffn wide; an MoE layer's the k routed +
+// shared experts' expert_ffn each), averaged over the layers: 2 x (3 h + mlp hidden) bytes.
+// LitGPT's resource tables (A100, bitsandbytes 0.41.1, no checkpointing, 1,304-token sequences)
+// measure QLoRA (nf4-dq) over LoRA at 2.1 GB more than the weights explain for Llama 2 7B and 3.3 GB
+// for 13B; this gives 1.9 and 3.0 GB. torchao's NF4 (torchtune, "torchao") saves no input.
+double nf4_saved_input_bytes_per_token_per_layer(const Architecture& a);
+
 // Optimizer bytes per trainable parameter: AdamW's two fp32 moments (Loshchilov & Hutter 2019) = 8;
 // "adamw-bf16", AdamW whose moments take the bf16 weights' own type (pure bf16 training: PyTorch's
 // AdamW allocates its states like the parameter; torchtune's default dtype bf16, "2 bytes per model

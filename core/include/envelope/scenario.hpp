@@ -378,6 +378,10 @@ struct FinetuneSection {
   std::string dtype = "bf16";
   // fp8 scaling, as training.fp8_scaling: "tensor" (per-tensor) or "mx" (MXFP8 1x32 block scales).
   std::string fp8_scaling = "tensor";
+  // QLoRA's 4-bit kernels: "bitsandbytes" (the QLoRA paper, PEFT / Hugging Face, LitGPT): each 4-bit
+  // layer keeps its input for backward (nf4_saved_input_bytes_per_token_per_layer); "torchao" (torchtune's
+  // NF4 tensors): no input kept, as a frozen 16-bit layer.
+  std::string nf4_kernel = "bitsandbytes";
   // QLoRA: share of the GPU's peak memory bandwidth its NF4 dequantization reaches; unset: the default
   // memory-bound share (0.70, as decode). Eager bitsandbytes 0.41.1 at micro-batch 1 reached 0.20-0.24
   // (LitGPT resource tables, docs/calibration.md).
