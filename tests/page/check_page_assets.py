@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The page's embedded validation set (cmake/asset_tables.py --page) against assets/validation.json:
 every case is there, as columns, with its scenario, published figure and source (an index into the
-page's one copy of each distinct source); an exclusion reason longer than
+page's one copy of each distinct source; a source longer than PAGE_SOURCE_CHARS is its start, cut at
+a word, and a pointer to assets/validation.json); an exclusion reason longer than
 PAGE_EXCLUDED_CHARS is cut at a word, says where the rest is, and still reads as excluded (non-empty);
 the shorter ones, and every case that is scored, are unchanged; its record name, field path, note and layout_tuned
 are left out (the native tests read them). Run by CTest (tests/CMakeLists.txt).
@@ -24,13 +25,15 @@ rows = max((len(v) for v in columns.values()), default=0)
 page = [{k: v[i] for k, v in columns.items() if i < len(v) and v[i] is not None} for i in range(rows)]
 full = json.load(open(f"{src}/assets/validation.json", encoding="utf-8"))["cases"]
 sys.path.insert(0, f"{src}/cmake")
-from asset_tables import PAGE_EXCLUDED_CHARS  # noqa: E402
+from asset_tables import PAGE_EXCLUDED_CHARS, PAGE_SOURCE_CHARS  # noqa: E402
 
-failures, cut = [], 0
+failures, cut, sources_cut = [], 0, 0
 if "cases" in page_doc or not columns:
     failures.append("the page's cases are not shipped as columns (case_columns)")
 # Each distinct source once: a case carries its index into "sources" (read back by core/src/validation.cpp).
-if len(sources) != len({f["source"] for f in full}):
+if len(sources) != len(set(sources)):
+    failures.append("a source is shipped twice on the page")
+if len(sources) > len({f["source"] for f in full}):
     failures.append(f"{len(sources)} sources on the page, {len({f['source'] for f in full})} distinct in assets/validation.json")
 for p in page:
     if isinstance(p.get("source"), int) and 0 <= p["source"] < len(sources):
@@ -40,9 +43,19 @@ for p in page:
 if len(page) != len(full):
     failures.append(f"{len(page)} cases on the page, {len(full)} in assets/validation.json")
 for p, f in zip(page, full):
-    for key in ("id", "scenario", "published", "source", "metric", "tolerance"):
+    for key in ("id", "scenario", "published", "metric", "tolerance"):
         if p.get(key) != f.get(key):
             failures.append(f"{f['id']}: {key} differs on the page")
+    # The source: whole up to PAGE_SOURCE_CHARS, else its start and where the whole citation is.
+    source, shown_source = f.get("source", ""), p.get("source", "")
+    if len(source) <= PAGE_SOURCE_CHARS:
+        if shown_source != source:
+            failures.append(f"{f['id']}: source differs on the page")
+    else:
+        sources_cut += 1
+        head = shown_source.removesuffix(" ... (assets/validation.json)")
+        if head == shown_source or not head or not source.startswith(head) or len(head) > PAGE_SOURCE_CHARS:
+            failures.append(f"{f['id']}: the page's source is not the start of the source and a pointer to the rest")
     for key in ("record", "field", "note", "layout_tuned"):  # read only by the native tests and the reader of the file
         if key in p:
             failures.append(f"{f['id']}: {key} is shipped on the page")
@@ -57,7 +70,9 @@ for p, f in zip(page, full):
         failures.append(f"{f['id']}: the page's exclusion reason is not the start of the reason and a pointer to the rest")
 if cut == 0:
     failures.append("no exclusion reason was long enough to be cut: the check matched nothing")
-print(f"page assets: {len(page)} validation cases, {cut} exclusion reasons cut to their start")
+if sources_cut == 0:
+    failures.append("no source was long enough to be cut: the check matched nothing")
+print(f"page assets: {len(page)} validation cases, {cut} exclusion reasons and {sources_cut} sources cut to their start")
 for m in failures:
     print("FAIL", m)
 sys.exit(1 if failures else 0)
