@@ -47,8 +47,12 @@ double lora_adapter_params(const Architecture& a, double rank, const std::string
 
 double embedding_and_head_params(const Architecture& a) { return a.vocab * a.hidden * (a.tied_embeddings ? 1.0 : 2.0); }
 
-double qlora_base_bytes(double quantized_params, double bf16_params) {
-  return quantized_params * (4.0 + 0.127) / 8.0 + bf16_params * 2.0;
+double nf4_bits_per_param(bool double_quantization) {
+  return 4.0 + (double_quantization ? 8.0 / 64.0 + 32.0 / (64.0 * 256.0) : 32.0 / 64.0);
+}
+
+double qlora_base_bytes(double quantized_params, double bf16_params, double nf4_bits) {
+  return quantized_params * nf4_bits / 8.0 + bf16_params * 2.0;
 }
 
 double finetune_optimizer_bytes_per_param(const std::string& optimizer, bool master_weights) {
@@ -99,13 +103,13 @@ double finetune_flops(double params_active, double adapter_params, double tokens
   return 4.0 * params_active * tokens + 6.0 * adapter_params * tokens + recompute;
 }
 
-double qlora_dequantize_bytes(double quantized_params) { return quantized_params * ((4.0 + 0.127) / 8.0 + 2.0); }
+double qlora_dequantize_bytes(double quantized_params, double nf4_bits) { return quantized_params * (nf4_bits / 8.0 + 2.0); }
 
 double qlora_dequantizations_per_step(bool checkpointing) { return checkpointing ? 3.0 : 2.0; }
 
-double qlora_dequantize_seconds_per_step(double quantized_params, bool checkpointing, double bandwidth_bytes_per_s,
+double qlora_dequantize_seconds_per_step(double quantized_params, double nf4_bits, bool checkpointing, double bandwidth_bytes_per_s,
                                          double bandwidth_efficiency) {
-  return qlora_dequantizations_per_step(checkpointing) * qlora_dequantize_bytes(quantized_params) /
+  return qlora_dequantizations_per_step(checkpointing) * qlora_dequantize_bytes(quantized_params, nf4_bits) /
          (bandwidth_bytes_per_s * bandwidth_efficiency);
 }
 
@@ -161,7 +165,8 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   // keeps them gathered on the GPU as the root unit, beside two layers' weights.
   const double root = std::min(P, embedding_and_head_params(arch) * scale);
   const double emb = qlora ? root : 0.0;
-  const double base_all = qlora ? qlora_base_bytes(P - emb, emb) : P * wbytes;  // the whole model's weights
+  const double nf4_bits = nf4_bits_per_param(f.double_quantization);
+  const double base_all = qlora ? qlora_base_bytes(P - emb, emb, nf4_bits) : P * wbytes;  // the whole model's weights
   const bool offload = f.cpu_offload;
   const double layer = arch.layers > 0 ? (P - root) / arch.layers : 0.0;
   const double per_param = P > 0 ? base_all / P : wbytes;
@@ -179,10 +184,11 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
                sub("(% + 2 x %) x %", {root, layer, per_param}), offload_src);
   } else if (qlora) {
     base = add("finetune.memory.base_weights_bytes", base_all / shard, "B",
-               "(linear params x 4.127 bits / 8 + embedding/head params x 2 B)" + shard_txt,
-               sub("(% x 4.127 / 8 + % x 2)", {P - emb, emb}) + shard_txt,
-               "Dettmers et al. 2023, QLoRA (arXiv:2305.14314) section 3: NF4 + double quantization 0.127 bits/param; "
-               "embeddings and output head kept in 16 bits" + shard_src);
+               "(linear params x NF4 bits / 8 + embedding/head params x 2 B)" + shard_txt,
+               sub("(% x % / 8 + % x 2)", {P - emb, nf4_bits, emb}) + shard_txt,
+               std::string("Dettmers et al. 2023, QLoRA (arXiv:2305.14314) section 3: NF4 + ") +
+                   (f.double_quantization ? "double-quantized constants, 4.127" : "an fp32 absmax per 64, 4.5") +
+                   " bits/param; embeddings and output head kept in 16 bits" + shard_src);
   } else {
     base = add("finetune.memory.base_weights_bytes", base_all / shard, "B", "params x bytes(" + f.base_dtype + ")" + shard_txt,
                sub("% x %", {P, wbytes}) + shard_txt, std::string(full ? "weights being trained" : "frozen base weights") + shard_src);
@@ -431,13 +437,14 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
         "Dettmers et al. 2023, QLoRA (arXiv:2305.14314) section 3, eqs. 5-6: NF4 weights dequantized to bf16 for "
         "every matmul, forward and the backward pass's input gradient (bitsandbytes MatMul4Bit)" +
         std::string(f.gradient_checkpointing ? "; + the recomputed forward (checkpointing, Chen et al. 2016)" : "");
-    add("finetune.qlora_dequantize_bytes_per_step", passes * qlora_dequantize_bytes(quantized), "B",
-        "dequantizations x quantized params x (4.127 / 8 + 2) B (read NF4 + constants, write bf16)",
-        sub("% x % x %", {passes, quantized, (4.0 + 0.127) / 8.0 + 2.0}), dequant_src);
+    add("finetune.qlora_dequantize_bytes_per_step", passes * qlora_dequantize_bytes(quantized, nf4_bits), "B",
+        "dequantizations x quantized params x (NF4 bits / 8 + 2) B (read NF4 + constants, write bf16)",
+        sub("% x % x %", {passes, quantized, nf4_bits / 8.0 + 2.0}), dequant_src);
     const double per_step =
-        add("finetune.qlora_dequantize_seconds_per_step", qlora_dequantize_seconds_per_step(quantized, f.gradient_checkpointing, bw, bw_eff),
-            "s", "dequantize bytes per step / (memory bandwidth x achieved share)",
-            sub("% / (% x %)", {passes * qlora_dequantize_bytes(quantized), bw, bw_eff}),
+        add("finetune.qlora_dequantize_seconds_per_step",
+            qlora_dequantize_seconds_per_step(quantized, nf4_bits, f.gradient_checkpointing, bw, bw_eff), "s",
+            "dequantize bytes per step / (memory bandwidth x achieved share)",
+            sub("% / (% x %)", {passes * qlora_dequantize_bytes(quantized, nf4_bits), bw, bw_eff}),
             gpu.name + " memory bandwidth (assets/hardware.json) at " +
                 (f.dequantize_bandwidth_efficiency
                      ? "the scenario's finetune.dequantize_bandwidth_efficiency " + g(bw_eff)

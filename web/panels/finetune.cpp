@@ -97,6 +97,8 @@ void draw_finetune(App& app) {
     const Result* mfu = app.report().find("finetune.mfu");
     input_field(app, "MFU", "finetune.mfu", mfu ? mfu->value : 0.4);
     if (f.method == "qlora") {
+      input_flag(app, "double quantization", f.double_quantization);
+      ImGui::SetItemTooltip("NF4 block constants quantized again: 4.127 bits a weight (QLoRA paper) instead of 4.5");
       input_choice(app, "4-bit kernels", f.nf4_kernel, {"bitsandbytes", "torchao"});
       ImGui::SetItemTooltip("bitsandbytes (QLoRA paper, PEFT, LitGPT) keeps each 4-bit layer's input for backward; "
                             "torchao's NF4 (torchtune) keeps none");

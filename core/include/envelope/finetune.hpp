@@ -34,11 +34,17 @@ double lora_adapter_params(const Architecture& a, double rank, const std::string
 // quantizes nn.Linear modules and skips the output head; embeddings are not linear layers).
 double embedding_and_head_params(const Architecture& a);
 
-// QLoRA's frozen base (Dettmers et al. 2023, "QLoRA: Efficient Finetuning of Quantized LLMs",
-// arXiv:2305.14314, section 3): NF4 weights of 4 bits plus double-quantized block constants of
-// 8/64 + 32/(64 x 256) = 0.127 bits per parameter (the paper's "Double Quantization"), i.e. 4.127
-// bits per quantized parameter; the 16-bit rest (embeddings, output head) at 2 bytes.
-double qlora_base_bytes(double quantized_params, double bf16_params);
+// Bits an NF4 weight takes with its block constants (Dettmers et al. 2023, "QLoRA: Efficient Finetuning
+// of Quantized LLMs", arXiv:2305.14314, section 3): 4-bit codes plus one fp32 absmax per block of 64,
+// 32/64 = 0.5 bits, i.e. 4.5; with the paper's "Double Quantization" the absmaxes are themselves 8-bit
+// with an fp32 constant per 256 of them, 8/64 + 32/(64 x 256) = 0.127 bits, i.e. 4.127
+// (finetune.double_quantization, the paper's recipe; Hugging Face's BitsAndBytesConfig leaves
+// bnb_4bit_use_double_quant off by default, LitGPT's bnb.nf4 has it off and bnb.nf4-dq on).
+double nf4_bits_per_param(bool double_quantization);
+
+// QLoRA's frozen base: the quantized (linear-layer) parameters at nf4_bits_per_param, the 16-bit rest
+// (embeddings, output head) at 2 bytes.
+double qlora_base_bytes(double quantized_params, double bf16_params, double nf4_bits);
 
 // Activation bytes per token and layer that QLoRA's bitsandbytes 4-bit layers keep beyond what a frozen
 // 16-bit layer keeps (finetune.nf4_kernel "bitsandbytes"). bitsandbytes' MatMul4Bit autograd function
@@ -134,9 +140,9 @@ double finetune_flops(double params_active, double adapter_params, double tokens
 // micro-batches this traffic is a large share of the step, at large ones it vanishes.
 
 // Bytes one dequantization of every quantized weight moves through HBM: it reads the NF4 codes and
-// their double-quantized block constants (4.127 bits per parameter, qlora_base_bytes) and writes a
-// bf16 copy (2 bytes per parameter), which the matmul then reads as LoRA reads its bf16 base.
-double qlora_dequantize_bytes(double quantized_params);
+// their block constants (nf4_bits_per_param) and writes a bf16 copy (2 bytes per parameter), which
+// the matmul then reads as LoRA reads its bf16 base.
+double qlora_dequantize_bytes(double quantized_params, double nf4_bits);
 
 // Dequantizations of each frozen weight per forward and backward pass: forward + backward (input
 // gradient) = 2, + 1 for the recomputed forward under activation checkpointing (Chen et al. 2016).
@@ -145,7 +151,7 @@ double qlora_dequantizations_per_step(bool checkpointing);
 // Seconds one GPU spends dequantizing per step (one forward and backward pass of its micro-batch):
 // dequantizations x qlora_dequantize_bytes / (HBM bandwidth x achieved share). The kernel streams
 // memory as decode does and is not overlapped with the matmuls (same CUDA stream, bitsandbytes).
-double qlora_dequantize_seconds_per_step(double quantized_params, bool checkpointing, double bandwidth_bytes_per_s,
+double qlora_dequantize_seconds_per_step(double quantized_params, double nf4_bits, bool checkpointing, double bandwidth_bytes_per_s,
                                          double bandwidth_efficiency);
 
 // Forward and backward passes each GPU runs over `tokens`: tokens / (GPUs x micro_batch x seq_len).

@@ -382,6 +382,9 @@ struct FinetuneSection {
   // layer keeps its input for backward (nf4_saved_input_bytes_per_token_per_layer); "torchao" (torchtune's
   // NF4 tensors): no input kept, as a frozen 16-bit layer.
   std::string nf4_kernel = "bitsandbytes";
+  // QLoRA's double quantization of the NF4 block constants (nf4_bits_per_param): 4.127 bits a weight
+  // with it (the QLoRA paper's recipe), 4.5 without.
+  bool double_quantization = true;
   // QLoRA: share of the GPU's peak memory bandwidth its NF4 dequantization reaches; unset: the default
   // memory-bound share (0.70, as decode). Eager bitsandbytes 0.41.1 at micro-batch 1 reached 0.20-0.24
   // (LitGPT resource tables, docs/calibration.md).
