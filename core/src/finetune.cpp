@@ -64,10 +64,13 @@ double finetune_optimizer_bytes_per_param(const std::string& optimizer, bool mas
 
 double nf4_saved_input_bytes_per_token_per_layer(const Architecture& a) {
   if (a.layers <= 0) return 0.0;
+  // An MoE layer's experts each take their own gathered copy of the token (k routed, + 1 for the shared
+  // experts) and keep their own hidden (k routed + shared, expert_ffn wide).
   const double moe = std::min(a.layers, moe_layers(a));
-  const double moe_hidden = (std::max(0.0, a.experts_per_token) + std::max(0.0, a.shared_experts)) * a.expert_ffn;
-  const double mlp_hidden = ((a.layers - moe) * a.ffn + moe * moe_hidden) / a.layers;
-  return 2.0 * (3.0 * a.hidden + mlp_hidden);
+  const double k = std::max(0.0, a.experts_per_token), shared = std::max(0.0, a.shared_experts);
+  const double moe_mlp = (k + (shared > 0 ? 1.0 : 0.0)) * a.hidden + (k + shared) * a.expert_ffn;
+  const double mlp = ((a.layers - moe) * (a.hidden + a.ffn) + moe * moe_mlp) / a.layers;
+  return 2.0 * (2.0 * a.hidden + mlp);
 }
 
 double largest_weight_tensor_params(const Architecture& a) {

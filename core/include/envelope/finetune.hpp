@@ -52,8 +52,10 @@ double qlora_base_bytes(double quantized_params, double bf16_params, double nf4_
 // bitsandbytes/autograd/_functions.py), although the frozen NF4 weight takes none, where PyTorch's
 // nn.Linear with a frozen weight saves no input (dX = dY W needs only W). Per token, 16-bit, one copy
 // per distinct input: the attention block's input (shared by q, k, v) and output (o_proj's input),
-// the MLP's input (gate and up) and hidden (down_proj's input: ffn wide; an MoE layer's the k routed +
-// shared experts' expert_ffn each), averaged over the layers: 2 x (3 h + mlp hidden) bytes.
+// the MLP's input (gate and up) and hidden (down_proj's input, ffn wide): 2 x (3 h + ffn) bytes. An MoE
+// layer's experts each keep their own gathered copy of the token and their hidden: (k routed + 1 for
+// the shared experts) x h + (k + shared) x expert_ffn; averaged over the layers. (MLA and SSM layers
+// are counted as attention blocks: an estimate.)
 // LitGPT's resource tables (A100, bitsandbytes 0.41.1, no checkpointing, 1,304-token sequences)
 // measure QLoRA (nf4-dq) over LoRA at 2.1 GB more than the weights explain for Llama 2 7B and 3.3 GB
 // for 13B; this gives 1.9 and 3.0 GB. torchao's NF4 (torchtune, "torchao") saves no input.
