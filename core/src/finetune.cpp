@@ -51,8 +51,8 @@ double nf4_bits_per_param(bool double_quantization) {
   return 4.0 + (double_quantization ? 8.0 / 64.0 + 32.0 / (64.0 * 256.0) : 32.0 / 64.0);
 }
 
-double qlora_base_bytes(double quantized_params, double bf16_params, double nf4_bits) {
-  return quantized_params * nf4_bits / 8.0 + bf16_params * 2.0;
+double qlora_base_bytes(double quantized_params, double unquantized_params, double nf4_bits, double unquantized_bytes) {
+  return quantized_params * nf4_bits / 8.0 + unquantized_params * unquantized_bytes;
 }
 
 double finetune_optimizer_bytes_per_param(const std::string& optimizer, bool master_weights) {
@@ -169,7 +169,8 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   const double root = std::min(P, embedding_and_head_params(arch) * scale);
   const double emb = qlora ? root : 0.0;
   const double nf4_bits = nf4_bits_per_param(f.double_quantization);
-  const double base_all = qlora ? qlora_base_bytes(P - emb, emb, nf4_bits) : P * wbytes;  // the whole model's weights
+  const double emb_bytes = f.fp32_unquantized ? 4.0 : 2.0;
+  const double base_all = qlora ? qlora_base_bytes(P - emb, emb, nf4_bits, emb_bytes) : P * wbytes;  // the whole model's weights
   const bool offload = f.cpu_offload;
   const double layer = arch.layers > 0 ? (P - root) / arch.layers : 0.0;
   const double per_param = P > 0 ? base_all / P : wbytes;
@@ -187,11 +188,12 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
                sub("(% + 2 x %) x %", {root, layer, per_param}), offload_src);
   } else if (qlora) {
     base = add("finetune.memory.base_weights_bytes", base_all / shard, "B",
-               "(linear params x NF4 bits / 8 + embedding/head params x 2 B)" + shard_txt,
-               sub("(% x % / 8 + % x 2)", {P - emb, nf4_bits, emb}) + shard_txt,
+               "(linear params x NF4 bits / 8 + embedding/head params x their bytes)" + shard_txt,
+               sub("(% x % / 8 + % x %)", {P - emb, nf4_bits, emb, emb_bytes}) + shard_txt,
                std::string("Dettmers et al. 2023, QLoRA (arXiv:2305.14314) section 3: NF4 + ") +
                    (f.double_quantization ? "double-quantized constants, 4.127" : "an fp32 absmax per 64, 4.5") +
-                   " bits/param; embeddings and output head kept in 16 bits" + shard_src);
+                   " bits/param; embeddings and output head in " +
+                   (f.fp32_unquantized ? "fp32 (PEFT prepare_model_for_kbit_training)" : "16 bits") + shard_src);
   } else {
     base = add("finetune.memory.base_weights_bytes", base_all / shard, "B", "params x bytes(" + f.base_dtype + ")" + shard_txt,
                sub("% x %", {P, wbytes}) + shard_txt, std::string(full ? "weights being trained" : "frozen base weights") + shard_src);

@@ -237,6 +237,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.text("finetune.fp8_scaling", ft.fp8_scaling, {"tensor", "mx"}, 8);
   v.text("finetune.nf4_kernel", ft.nf4_kernel, {"bitsandbytes", "torchao"}, 16);
   v.flag("finetune.double_quantization", ft.double_quantization);
+  v.flag("finetune.fp32_unquantized", ft.fp32_unquantized);
   v.optional("finetune.dequantize_bandwidth_efficiency", ft.dequantize_bandwidth_efficiency, eff);
 
   EnergySection& en = s.energy;

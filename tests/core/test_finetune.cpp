@@ -531,6 +531,29 @@ TEST_CASE("finetune.double_quantization: NF4 without it takes 4.5 bits a weight,
   }
 }
 
+TEST_CASE("finetune.fp32_unquantized: PEFT's prepare_model_for_kbit_training holds QLoRA's embeddings and head in fp32",
+          "[finetune]") {
+  // peft utils/other.py prepare_model_for_kbit_training: "cast all non INT8 parameters to fp32" (every
+  // parameter bitsandbytes did not quantize: embeddings, output head, norms). Llama 3 8B's 128,256 x 4,096
+  // embedding and its untied head: 1.05e9 parameters, 2.1 GB more at 4 bytes than at 2; nothing else moves.
+  Scenario s = finetune_only("llama-3-8b", "rtx-4090", 1);
+  s.finetune.method = "qlora";
+  const Report bf16 = evaluate(s);
+  s.finetune.fp32_unquantized = true;
+  const Report fp32 = evaluate(s);
+  const double unquantized = embedding_and_head_params(resolved_architecture(s));
+  CHECK(unquantized == Approx(2 * 128256.0 * 4096));
+  CHECK(at(fp32, "finetune.memory.base_weights_bytes") - at(bf16, "finetune.memory.base_weights_bytes") == Approx(2 * unquantized));
+  CHECK(at(fp32, "finetune.memory.total_bytes") - at(bf16, "finetune.memory.total_bytes") == Approx(2 * unquantized));
+  CHECK(at(fp32, "finetune.memory.activations_bytes") == Approx(at(bf16, "finetune.memory.activations_bytes")));
+  CHECK(fp32.find("finetune.memory.base_weights_bytes")->source.find("prepare_model_for_kbit_training") != std::string::npos);
+  // Only QLoRA's unquantized part: LoRA on a bf16 base is not affected.
+  s.finetune.method = "lora";
+  const Report lora_flag = evaluate(s);
+  s.finetune.fp32_unquantized = false;
+  CHECK(at(lora_flag, "finetune.memory.total_bytes") == Approx(at(evaluate(s), "finetune.memory.total_bytes")));
+}
+
 TEST_CASE("QLoRA's dequantization does not depend on the micro-batch's tokens: large at small batches, small at large ones",
           "[finetune]") {
   Scenario s = finetune_only("llama-3-8b", "h100-sxm", 1);

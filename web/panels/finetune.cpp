@@ -99,6 +99,8 @@ void draw_finetune(App& app) {
     if (f.method == "qlora") {
       input_flag(app, "double quantization", f.double_quantization);
       ImGui::SetItemTooltip("NF4 block constants quantized again: 4.127 bits a weight (QLoRA paper) instead of 4.5");
+      input_flag(app, "fp32 embeddings (PEFT)", f.fp32_unquantized);
+      ImGui::SetItemTooltip("PEFT's prepare_model_for_kbit_training casts what is not 4-bit (embeddings, output head) to fp32");
       input_choice(app, "4-bit kernels", f.nf4_kernel, {"bitsandbytes", "torchao"});
       ImGui::SetItemTooltip("bitsandbytes (QLoRA paper, PEFT, LitGPT) keeps each 4-bit layer's input for backward; "
                             "torchao's NF4 (torchtune) keeps none");

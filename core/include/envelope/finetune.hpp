@@ -42,9 +42,11 @@ double embedding_and_head_params(const Architecture& a);
 // bnb_4bit_use_double_quant off by default, LitGPT's bnb.nf4 has it off and bnb.nf4-dq on).
 double nf4_bits_per_param(bool double_quantization);
 
-// QLoRA's frozen base: the quantized (linear-layer) parameters at nf4_bits_per_param, the 16-bit rest
-// (embeddings, output head) at 2 bytes.
-double qlora_base_bytes(double quantized_params, double bf16_params, double nf4_bits);
+// QLoRA's frozen base: the quantized (linear-layer) parameters at nf4_bits_per_param, the rest
+// (embeddings, output head) at unquantized_bytes each: 2 in 16 bits, 4 where PEFT's
+// prepare_model_for_kbit_training has cast them ("cast all non INT8 parameters to fp32", peft
+// utils/other.py; the QLoRA repository's qlora.py calls it): finetune.fp32_unquantized.
+double qlora_base_bytes(double quantized_params, double unquantized_params, double nf4_bits, double unquantized_bytes);
 
 // Activation bytes per token and layer that QLoRA's bitsandbytes 4-bit layers keep beyond what a frozen
 // 16-bit layer keeps (finetune.nf4_kernel "bitsandbytes"). bitsandbytes' MatMul4Bit autograd function

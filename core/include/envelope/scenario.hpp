@@ -385,6 +385,9 @@ struct FinetuneSection {
   // QLoRA's double quantization of the NF4 block constants (nf4_bits_per_param): 4.127 bits a weight
   // with it (the QLoRA paper's recipe), 4.5 without.
   bool double_quantization = true;
+  // QLoRA through PEFT's prepare_model_for_kbit_training (Hugging Face, the QLoRA repository): the
+  // parameters left unquantized (embeddings, output head, norms) cast to fp32, 4 bytes instead of 2.
+  bool fp32_unquantized = false;
   // QLoRA: share of the GPU's peak memory bandwidth its NF4 dequantization reaches; unset: the default
   // memory-bound share (0.70, as decode). Eager bitsandbytes 0.41.1 at micro-batch 1 reached 0.20-0.24
   // (LitGPT resource tables, docs/calibration.md).
