@@ -255,11 +255,12 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
   // QLoRA on bitsandbytes: each 4-bit layer also keeps its input (every layer's without checkpointing,
   // the recomputed layer's with it): nf4_saved_input_bytes_per_token_per_layer.
   const double nf4_layers = f.gradient_checkpointing ? 1.0 : arch.layers;
+  const double nf4_per_token = nf4_saved_input_bytes_per_token_per_layer(arch);
   const double nf4_inputs =
       qlora && f.nf4_kernel == "bitsandbytes"
-          ? add("finetune.memory.nf4_saved_inputs_bytes", nf4_layers * sq * mb * nf4_saved_input_bytes_per_token_per_layer(arch), "B",
+          ? add("finetune.memory.nf4_saved_inputs_bytes", nf4_layers * sq * mb * nf4_per_token, "B",
                 std::string(f.gradient_checkpointing ? "1" : "L") + " x s b x 2 (3 h + MLP hidden)",
-                sub("% x % x % x %", {nf4_layers, sq, mb, nf4_saved_input_bytes_per_token_per_layer(arch)}),
+                sub("% x % x % x %", {nf4_layers, sq, mb, nf4_per_token}),
                 "bitsandbytes MatMul4Bit keeps its input for backward (ctx.tensors = (A, B)); a frozen 16-bit "
                 "nn.Linear keeps none (finetune.hpp nf4_saved_input_bytes_per_token_per_layer)")
           : 0.0;

@@ -330,7 +330,11 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& given, double B) cons
                                                                : executed) +
                                  plan.mla_recompute_flops_per_step + plan.moe_recompute_flops_per_step +
                                  plan.op_recompute_flops_per_step;
-  plan.forward_share = forward_pass_share(L.recompute, executed > 0 ? plan.op_recompute_flops_per_step / (executed / 3.0) : 0.0);
+  // The forward repeated in the backward, as a share of the forward (executed / 3).
+  const double recomputed_forward = L.recompute == "full" ? 1.0
+                                    : op_checkpoint && executed > 0 ? plan.op_recompute_flops_per_step / (executed / 3.0)
+                                                                    : 0.0;
+  plan.forward_share = forward_pass_share(recomputed_forward);
   const double N = t * p * cp * d;
   // The busiest expert gets kExpertImbalance x its share of tokens (none with forced balancing).
   // (At most 1: a given model.active_params below the experts' own count leaves no room for the rest.)
@@ -747,10 +751,7 @@ double data_parallel_exposed_seconds(double reduce_seconds, double gather_second
 
 double training_usable_memory_bytes(double device_memory_bytes) { return device_memory_bytes * kTrainingUsableMemoryFraction; }
 
-double forward_pass_share(const std::string& recompute, double op_recomputed_forward_share) {
-  if (recompute == "op") return 1.0 / (3.0 + std::max(0.0, op_recomputed_forward_share));
-  return recompute == "full" ? 0.25 : 1.0 / 3.0;
-}
+double forward_pass_share(double recomputed_forward_share) { return 1.0 / (3.0 + std::max(0.0, recomputed_forward_share)); }
 
 double expert_overlap_unpaired_share(double pipeline_parallel, double interleave, double micro_batches) {
   const double p = std::max(1.0, pipeline_parallel), v = std::max(1.0, interleave), m = std::max(1.0, micro_batches);

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "envelope/evaluate.hpp"
 #include "envelope/finetune.hpp"
@@ -30,6 +31,21 @@ Scenario finetune_only(const char* preset, const char* gpu, double count) {
   s.hardware.count = count;
   return s;
 }
+// LitGPT's resource tables (published.json; 10/20/2023, bitsandbytes 0.41.1): one A100-SXM4-40GB, LoRA
+// r = 8 on q and v (finetune/lora.py defaults), micro-batch 1, no checkpointing, the peak at Alpaca's
+// longest Llama 2 sample (1,304 tokens); its two models and their records.
+Scenario litgpt_resource_table(const char* preset, const char* method) {
+  Scenario s = finetune_only(preset, "a100-40gb-sxm", 1);
+  s.finetune.method = method;
+  s.finetune.rank = 8;
+  s.finetune.target_modules = "qv";
+  s.finetune.gradient_checkpointing = false;
+  s.finetune.seq_len = 1304;
+  return s;
+}
+constexpr std::pair<const char*, const char*> kLitgptRuns[] = {
+    {"llama-2-7b", "LitGPT LoRA vs QLoRA Llama 2 7B 1x A100 40GB"},
+    {"llama-2-13b", "LitGPT LoRA vs QLoRA Llama 2 13B 1x A100 40GB"}};
 // Fine-tuning time spent on FLOPs: wall_seconds without QLoRA's NF4 dequantization (absent otherwise).
 double compute_seconds(const Report& r) {
   const Result* dequant = r.find("finetune.qlora_dequantize_seconds");
@@ -422,16 +438,9 @@ TEST_CASE("QLoRA's NF4 dequantization is a cost per pass that scales with the we
   // time QLoRA (bnb.nf4-dq) adds to LoRA per forward and backward pass is 88.2 ms at Llama 2 7B and
   // 201.6 ms at 13B. Their ratio cancels the dequantization kernel's achieved bandwidth; Envelope's
   // per-pass weight traffic must reproduce it within 20% (1.96x the quantized parameters vs 2.29x).
-  const auto& r7 = published_record("LitGPT LoRA vs QLoRA Llama 2 7B 1x A100 40GB");
-  const auto& r13 = published_record("LitGPT LoRA vs QLoRA Llama 2 13B 1x A100 40GB");
-  auto litgpt = [](const char* preset) {
-    Scenario s = finetune_only(preset, "a100-40gb-sxm", 1);
-    s.finetune.method = "qlora";
-    s.finetune.rank = 8;
-    s.finetune.target_modules = "qv";
-    s.finetune.gradient_checkpointing = false;
-    return s;
-  };
+  const auto& r7 = published_record(kLitgptRuns[0].second);
+  const auto& r13 = published_record(kLitgptRuns[1].second);
+  auto litgpt = [](const char* preset) { return litgpt_resource_table(preset, "qlora"); };
   const Report q7 = evaluate(litgpt("llama-2-7b")), q13 = evaluate(litgpt("llama-2-13b"));
   const double m7 = r7["measured"]["qlora_nf4_dq_minus_lora_s_per_iter"].get<double>();
   const double m13 = r13["measured"]["qlora_nf4_dq_minus_lora_s_per_iter"].get<double>();
@@ -465,16 +474,10 @@ TEST_CASE("bitsandbytes' 4-bit layers keep their inputs: QLoRA holds what LitGPT
   // QLoRA (nf4-dq). QLoRA's peak sits above LoRA's minus the bytes NF4 saves on the weights by what
   // bitsandbytes' MatMul4Bit keeps for backward (its input A, which a frozen bf16 nn.Linear does not
   // keep): 2 x (3 h + ffn) bytes per token and layer, within 15% of the measured excess at 7B and 13B.
-  for (const auto& [preset, record] : {std::pair{"llama-2-7b", "LitGPT LoRA vs QLoRA Llama 2 7B 1x A100 40GB"},
-                                       std::pair{"llama-2-13b", "LitGPT LoRA vs QLoRA Llama 2 13B 1x A100 40GB"}}) {
+  for (const auto& [preset, record] : kLitgptRuns) {
     INFO(preset);
     const auto& r = published_record(record);
-    Scenario s = finetune_only(preset, "a100-40gb-sxm", 1);
-    s.finetune.rank = 8;
-    s.finetune.target_modules = "qv";
-    s.finetune.gradient_checkpointing = false;
-    s.finetune.seq_len = 1304;
-    s.finetune.method = "lora";
+    Scenario s = litgpt_resource_table(preset, "lora");
     const Report lora = evaluate(s);
     s.finetune.method = "qlora";
     const Report qlora = evaluate(s);
@@ -504,16 +507,10 @@ TEST_CASE("finetune.double_quantization: NF4 without it takes 4.5 bits a weight,
   // LitGPT resource tables (published.json): Max GPU RAM of QLoRA with bnb.nf4 (an fp32 absmax per 64
   // weights) and bnb.nf4-dq (double-quantized constants), same run otherwise: 0.30 GB apart at Llama 2
   // 7B, 0.59 GB at 13B. The constants' 0.5 - 0.127 = 0.373 bits a quantized weight give it within 5%.
-  for (const auto& [preset, record] : {std::pair{"llama-2-7b", "LitGPT LoRA vs QLoRA Llama 2 7B 1x A100 40GB"},
-                                       std::pair{"llama-2-13b", "LitGPT LoRA vs QLoRA Llama 2 13B 1x A100 40GB"}}) {
+  for (const auto& [preset, record] : kLitgptRuns) {
     INFO(preset);
     const auto& m = published_record(record)["measured"];
-    Scenario s = finetune_only(preset, "a100-40gb-sxm", 1);
-    s.finetune.method = "qlora";
-    s.finetune.rank = 8;
-    s.finetune.target_modules = "qv";
-    s.finetune.gradient_checkpointing = false;
-    s.finetune.seq_len = 1304;
+    Scenario s = litgpt_resource_table(preset, "qlora");
     const Report dq = evaluate(s);
     s.finetune.double_quantization = false;
     const Report plain = evaluate(s);

@@ -27,6 +27,17 @@ full = json.load(open(f"{src}/assets/validation.json", encoding="utf-8"))["cases
 sys.path.insert(0, f"{src}/cmake")
 from asset_tables import PAGE_EXCLUDED_CHARS, PAGE_SOURCE_CHARS  # noqa: E402
 
+
+def cut_problem(whole, shown, chars, where):
+    """What is wrong with a text the page cuts at `chars` (cmake/asset_tables.py page_cut), or ""."""
+    if len(whole) <= chars:
+        return "" if shown == whole else "changed though it is short"
+    head = shown.removesuffix(f" ... ({where})")
+    if head == shown or not head or not whole.startswith(head) or len(head) > chars:
+        return f"is not the start of the text and a pointer to {where}"
+    return ""
+
+
 failures, cut, sources_cut = [], 0, 0
 if "cases" in page_doc or not columns:
     failures.append("the page's cases are not shipped as columns (case_columns)")
@@ -47,27 +58,17 @@ for p, f in zip(page, full):
         if p.get(key) != f.get(key):
             failures.append(f"{f['id']}: {key} differs on the page")
     # The source: whole up to PAGE_SOURCE_CHARS, else its start and where the whole citation is.
-    source, shown_source = f.get("source", ""), p.get("source", "")
-    if len(source) <= PAGE_SOURCE_CHARS:
-        if shown_source != source:
-            failures.append(f"{f['id']}: source differs on the page")
-    else:
-        sources_cut += 1
-        head = shown_source.removesuffix(" ... (assets/validation.json)")
-        if head == shown_source or not head or not source.startswith(head) or len(head) > PAGE_SOURCE_CHARS:
-            failures.append(f"{f['id']}: the page's source is not the start of the source and a pointer to the rest")
+    problem = cut_problem(f.get("source", ""), p.get("source", ""), PAGE_SOURCE_CHARS, "assets/validation.json")
+    sources_cut += len(f.get("source", "")) > PAGE_SOURCE_CHARS
+    if problem:
+        failures.append(f"{f['id']}: the page's source {problem}")
     for key in ("record", "field", "note", "layout_tuned"):  # read only by the native tests and the reader of the file
         if key in p:
             failures.append(f"{f['id']}: {key} is shipped on the page")
-    reason, shown = f.get("excluded", ""), p.get("excluded", "")
-    if len(reason) <= PAGE_EXCLUDED_CHARS:
-        if shown != reason:
-            failures.append(f"{f['id']}: a short exclusion reason changed on the page")
-        continue
-    cut += 1
-    head = shown.removesuffix(" ... (docs/calibration.md)")
-    if head == shown or not reason.startswith(head) or not head or len(head) > PAGE_EXCLUDED_CHARS:
-        failures.append(f"{f['id']}: the page's exclusion reason is not the start of the reason and a pointer to the rest")
+    problem = cut_problem(f.get("excluded", ""), p.get("excluded", ""), PAGE_EXCLUDED_CHARS, "docs/calibration.md")
+    cut += len(f.get("excluded", "")) > PAGE_EXCLUDED_CHARS
+    if problem:
+        failures.append(f"{f['id']}: the page's exclusion reason {problem}")
 if cut == 0:
     failures.append("no exclusion reason was long enough to be cut: the check matched nothing")
 if sources_cut == 0:

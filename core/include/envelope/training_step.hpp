@@ -271,10 +271,10 @@ double data_parallel_exposed_seconds(double reduce_seconds, double gather_second
 constexpr double kTrainingUsableMemoryFraction = 0.95;
 double training_usable_memory_bytes(double device_memory_bytes);
 // Share of a step's compute that is forward passes, the window data_parallel_exposed_seconds gives the
-// forward's gathers: 1/3 (backward = 2 x forward, Narayanan et al. 2021), or 1/4 with a full recompute,
-// which repeats each layer's forward inside the backward pass (the backward window is the rest); with
-// recompute "op", 1 / (3 + r) where r is the recomputed matmuls' share of the forward FLOPs.
-double forward_pass_share(const std::string& recompute, double op_recomputed_forward_share = 0.0);
+// forward's gathers: 1 / (3 + r) (backward = 2 x forward, Narayanan et al. 2021), where r is the share
+// of the forward the backward pass repeats: 1 with a full recompute (1/4), the recomputed matmuls'
+// share of the forward FLOPs with recompute "op", 0 otherwise (1/3). The backward window is the rest.
+double forward_pass_share(double recomputed_forward_share);
 // Share of a GPU's forward (and backward) model chunks that have no partner from another micro-batch:
 // without pipeline parallel the first forward and last backward of m micro-batches (1 / m); with an
 // interleaved pipeline, the first stage's warm-up chunks, (p - 1) x 2 + (v - 1) x p (Megatron-LM's
