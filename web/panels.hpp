@@ -33,6 +33,9 @@ void draw_top_bar(App& app);
 // The message of a link or storage problem, drawn after the panels and above them.
 void draw_problem(App& app);
 void draw_model_hardware(App& app);
+// The accelerator picker of the Model & hardware panel (catalog search and list, custom spec), also
+// drawn by the Recommender panel when its tables live in GPU memory.
+void draw_accelerator_picker(App& app);
 void draw_memory(App& app);
 void draw_training(App& app);
 void draw_inference(App& app);

@@ -346,6 +346,17 @@ void record_target(App& app, const std::string& path, const std::string& label, 
   app.widgets.push_back(std::move(r));
 }
 
+void record_combo(App& app, bool open, const std::string& path, const std::string& label, const std::string& value) {
+  // While open, its popup is the last item: the box's own rectangle is the one from before it.
+  ImGuiContext& g = *GImGui;
+  const ImGuiLastItemData popup = g.LastItemData;
+  if (open) g.LastItemData = g.CurrentWindowStack.back().ParentLastItemDataBackup;
+  record_target(app, path, label, "choice");
+  if (open) app.widgets.back().window = g.CurrentWindowStack.size() >= 2 ? g.CurrentWindowStack[g.CurrentWindowStack.size() - 2].Window->RootWindow->Name : "";
+  app.widgets.back().value = value;
+  g.LastItemData = popup;
+}
+
 void record_text_box(App& app) {
   const ImGuiWindow* w = ImGui::GetCurrentWindowRead();
   if (!w || !w->RootWindow || w->Hidden || !ImGui::IsItemVisible()) return;
@@ -447,16 +458,7 @@ bool input_choice(App& app, const char* label, std::string& value, const std::ve
   std::string path = field_path_of(app, &value);
   if (path.empty()) path = "choice/" + shown_label(label);
   const bool open = ImGui::BeginCombo("##v", value.c_str());
-  // The box itself (its popup is the last item while open: use the box's rectangle from before).
-  {
-    ImGuiContext& g = *GImGui;
-    const ImGuiLastItemData popup = g.LastItemData;
-    if (open) g.LastItemData = g.CurrentWindowStack.back().ParentLastItemDataBackup;
-    record_target(app, path, shown_label(label), "choice");
-    if (open) app.widgets.back().window = g.CurrentWindowStack.size() >= 2 ? g.CurrentWindowStack[g.CurrentWindowStack.size() - 2].Window->RootWindow->Name : "";
-    app.widgets.back().value = value;
-    g.LastItemData = popup;
-  }
+  record_combo(app, open, path, shown_label(label), value);
   if (open) {
     for (const std::string& c : choices) {
       if (ImGui::Selectable(c.c_str(), c == value) && c != value) {

@@ -45,6 +45,9 @@ std::string field_tooltip(const std::string& label, const std::string& path);
 // Records the last drawn item in App::widgets (window.envelope.widgets()): kind "input", "menu",
 // "menu-item" or "button"; menus and buttons use paths like "menu/Panels", "button/Scenarios/Save".
 void record_target(App& app, const std::string& path, const std::string& label, const char* kind);
+// A combo box just begun (`open`: BeginCombo's result), recorded as a "choice" showing `value`; its
+// items are then recorded as "choice-item"s under path/.
+void record_combo(App& app, bool open, const std::string& path, const std::string& label, const std::string& value);
 // Records the last drawn item, a text box (ImGui::InputText*), in App::text_boxes.
 void record_text_box(App& app);
 // For values that are not scenario fields (planner options): limits given here.

@@ -952,6 +952,65 @@ TEST_CASE("the Planner follows the scenario: training layouts with training, ser
   CHECK_FALSE(cpu.panel);
 }
 
+TEST_CASE("a fine-tuning scenario shows Model & hardware, and a recommender with GPU-resident tables picks its GPU in "
+          "its own panel",
+          "[ui][scope]") {
+  // Both read hardware.gpu (and fine-tuning model.preset): an input no panel draws cannot be typed.
+  ImGuiHeadless imgui;
+  FakeHost host;
+  App app(host);
+  start_app(app);
+  auto bring_up = [&](const char* name) {
+    draw_frame(app);
+    show_panel(app, name);
+    ImGui::SetWindowPos(name, ImVec2(0, 30));
+    ImGui::SetWindowSize(name, ImVec2(600, 860));
+    ImGui::SetWindowCollapsed(name, false);
+    ImGui::SetWindowFocus(name);
+    draw_frame(app);
+    draw_frame(app);
+  };
+  auto drawn = [](const char* name) {
+    const ImGuiWindow* w = ImGui::FindWindowByName(name);
+    return w != nullptr && w->Active;
+  };
+  const Example* ft = find_example("finetune-8b-qlora-4090");
+  REQUIRE(ft != nullptr);
+  REQUIRE_FALSE(ft->scenario.include.training);
+  app.set_scenario(ft->scenario);
+  bring_up("Model & hardware");
+  CHECK(drawn("Model & hardware"));
+  const double before = app.report().value("finetune.tokens_per_second");
+  click_widget(app, "hardware.gpu");
+  const WidgetRect* h100 = find_widget(app, "hardware.gpu/h100-sxm");
+  REQUIRE(h100 != nullptr);
+  CHECK(h100->kind == "choice-item");
+  click_widget(app, "hardware.gpu/h100-sxm");
+  CHECK(app.scenario().hardware.gpu == "h100-sxm");
+  CHECK(app.report().value("finetune.tokens_per_second") > before);  // 989 dense TFLOPS against the 4090's 165
+
+  const Example* rec = find_example("recsys-dlrm-realtime");
+  REQUIRE(rec != nullptr);
+  Scenario s = rec->scenario;
+  s.recommender.memory_tier = "gpu";
+  app.set_scenario(s);
+  bring_up("Recommender");
+  CHECK_FALSE(drawn("Model & hardware"));
+  const WidgetRect* gpu = find_widget(app, "hardware.gpu");
+  REQUIRE(gpu != nullptr);
+  CHECK(gpu->window == "Recommender");
+  const double gpus = app.report().value("recommender.gpus");
+  click_widget(app, "hardware.gpu");
+  click_widget(app, "hardware.gpu/a100-40gb-sxm");
+  CHECK(app.scenario().hardware.gpu == "a100-40gb-sxm");
+  CHECK(app.report().value("recommender.gpus") > gpus);  // half the memory a GPU: more of them
+  // Host-resident tables: no GPU to pick.
+  s.recommender.memory_tier = "host";
+  app.set_scenario(s);
+  bring_up("Recommender");
+  CHECK_FALSE(has_widget(app, "hardware.gpu"));
+}
+
 TEST_CASE("Traffic & serving offers expert parallel for an MoE model only, and a typed value reaches the report",
           "[ui][input][expert_parallel]") {
   ImGuiHeadless imgui;

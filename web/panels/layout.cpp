@@ -32,8 +32,8 @@ const std::vector<Panel>& panels() {
 
 bool panel_included(const std::string& name, const Scenario& s) {
   const IncludeSection& inc = s.include;
-  // Model and hardware feed training, inference and GPU serving; a CPU/data-only scenario has none.
-  if (name == "Model & hardware") return inc.training || inc.inference || includes_gpu_serving(s);
+  // Model and hardware feed training, fine-tuning, inference and GPU serving; a CPU/data-only scenario has none.
+  if (name == "Model & hardware") return inc.training || inc.finetune || inc.inference || includes_gpu_serving(s);
   if (name == "Memory") return inc.inference || inc.training;
   if (name == "Inference") return inc.inference;
   if (name == "Training") return inc.training;

@@ -24,6 +24,63 @@ static bool matches(const std::string& text, const char* filter) {
   return a.find(b) != std::string::npos;
 }
 
+// The catalog search and list, and a custom accelerator's spec typed in below it (panels.hpp).
+void draw_accelerator_picker(App& app) {
+  const Catalog& cat = Catalog::builtin();
+  Scenario& s = app.edit();
+  ModelHardwarePanelState& st = app.panel_state().model_hardware;
+  char* gpu_filter = st.gpu_filter;
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  ImGui::InputTextWithHint("##gpu_filter", "search accelerators (e.g. h100, tpu, amd)", gpu_filter, sizeof st.gpu_filter);
+  record_text_box(app);
+  const Accelerator* gpu = cat.find_accelerator(s.hardware.gpu);
+  const bool custom = s.hardware.gpu == kCustomAccelerator;
+  const std::string gpu_label = custom ? resolved_accelerator(s, cat).name + " (custom)" : gpu ? gpu->name : s.hardware.gpu;
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  const bool open = ImGui::BeginCombo("##gpu", gpu_label.c_str());
+  record_combo(app, open, "hardware.gpu", "accelerator", s.hardware.gpu);
+  if (open) {
+    for (const Accelerator& a : cat.accelerators) {
+      const std::string label = a.name + "  (" + format_bytes(a.memory_bytes, app.binary_units) + ")";
+      if (!matches(label + " " + a.id + " " + a.vendor + " " + a.klass, gpu_filter)) continue;
+      if (ImGui::Selectable(label.c_str(), gpu && gpu->id == a.id)) {
+        select_accelerator(s, a.id);
+        app.changed();
+      }
+      record_target(app, "hardware.gpu/" + a.id, a.name, "choice-item");
+    }
+    // A device the catalog lacks: starts from the current device's spec, then typed in below.
+    if (ImGui::Selectable("Custom accelerator (type its spec)...", custom) && !custom) {
+      const Accelerator from = resolved_accelerator(s, cat);
+      select_accelerator(s, kCustomAccelerator);
+      s.hardware.name = "Custom accelerator";
+      s.hardware.memory_gb = from.memory_bytes / 1e9;
+      s.hardware.bandwidth_gbps = from.bandwidth_bytes_per_s / 1e9;
+      s.hardware.peak_tflops = from.peak_flops(Dtype::bf16) / 1e12;
+      if (from.scale_up_bytes_per_s > 0) s.hardware.scale_up_gbps = from.scale_up_bytes_per_s / 1e9;
+      if (from.scale_out_bytes_per_s > 0) s.hardware.scale_out_gbps = from.scale_out_bytes_per_s / 1e9;
+      if (from.tdp_w > 0) s.hardware.tdp_w = from.tdp_w;
+      app.changed();
+    }
+    ImGui::EndCombo();
+  }
+  if (custom) {
+    NameBuffer& name = st.gpu_name;
+    if (input_name(app, "##gpu_name", "accelerator name", name, -FLT_MIN) && s.hardware.name != name.text) {
+      s.hardware.name = name.text;
+      app.changed();
+    }
+    if (!ImGui::IsItemActive() && s.hardware.name != name.text) name.set(s.hardware.name);
+    input_field(app, "memory GB##custom", "hardware.memory_gb");
+    input_field(app, "bandwidth GB/s##custom", "hardware.bandwidth_gbps");
+    input_field(app, "dense TFLOPS (bf16)##custom", "hardware.peak_tflops");
+    input_field(app, "dense fp8 TFLOPS##custom", "hardware.fp8_tflops");
+    input_field(app, "dense fp4 TFLOPS##custom", "hardware.fp4_tflops");
+    input_field(app, "scale-up GB/s##custom", "hardware.scale_up_gbps");
+    input_field(app, "TDP W##custom", "hardware.tdp_w");
+  }
+}
+
 void draw_model_hardware(App& app) {
   if (!panel_included("Model & hardware", app.scenario())) return;  // a CPU/data-only scenario has no model
   if (!begin_panel(app, "Model & hardware")) {
@@ -113,53 +170,7 @@ void draw_model_hardware(App& app) {
   }
 
   ImGui::SeparatorText("Hardware");
-  char* gpu_filter = st.gpu_filter;
-  ImGui::SetNextItemWidth(-FLT_MIN);
-  ImGui::InputTextWithHint("##gpu_filter", "search accelerators (e.g. h100, tpu, amd)", gpu_filter, sizeof st.gpu_filter);
-  record_text_box(app);
-  const Accelerator* gpu = cat.find_accelerator(s.hardware.gpu);
-  const bool custom = s.hardware.gpu == kCustomAccelerator;
-  const std::string gpu_label = custom ? resolved_accelerator(s, cat).name + " (custom)" : gpu ? gpu->name : s.hardware.gpu;
-  ImGui::SetNextItemWidth(-FLT_MIN);
-  if (ImGui::BeginCombo("##gpu", gpu_label.c_str())) {
-    for (const Accelerator& a : cat.accelerators) {
-      const std::string label = a.name + "  (" + format_bytes(a.memory_bytes, app.binary_units) + ")";
-      if (!matches(label + " " + a.id + " " + a.vendor + " " + a.klass, gpu_filter)) continue;
-      if (ImGui::Selectable(label.c_str(), gpu && gpu->id == a.id)) {
-        select_accelerator(s, a.id);
-        app.changed();
-      }
-    }
-    // A device the catalog lacks: starts from the current device's spec, then typed in below.
-    if (ImGui::Selectable("Custom accelerator (type its spec)...", custom) && !custom) {
-      const Accelerator from = resolved_accelerator(s, cat);
-      select_accelerator(s, kCustomAccelerator);
-      s.hardware.name = "Custom accelerator";
-      s.hardware.memory_gb = from.memory_bytes / 1e9;
-      s.hardware.bandwidth_gbps = from.bandwidth_bytes_per_s / 1e9;
-      s.hardware.peak_tflops = from.peak_flops(Dtype::bf16) / 1e12;
-      if (from.scale_up_bytes_per_s > 0) s.hardware.scale_up_gbps = from.scale_up_bytes_per_s / 1e9;
-      if (from.scale_out_bytes_per_s > 0) s.hardware.scale_out_gbps = from.scale_out_bytes_per_s / 1e9;
-      if (from.tdp_w > 0) s.hardware.tdp_w = from.tdp_w;
-      app.changed();
-    }
-    ImGui::EndCombo();
-  }
-  if (custom) {
-    NameBuffer& name = st.gpu_name;
-    if (input_name(app, "##gpu_name", "accelerator name", name, -FLT_MIN) && s.hardware.name != name.text) {
-      s.hardware.name = name.text;
-      app.changed();
-    }
-    if (!ImGui::IsItemActive() && s.hardware.name != name.text) name.set(s.hardware.name);
-    input_field(app, "memory GB##custom", "hardware.memory_gb");
-    input_field(app, "bandwidth GB/s##custom", "hardware.bandwidth_gbps");
-    input_field(app, "dense TFLOPS (bf16)##custom", "hardware.peak_tflops");
-    input_field(app, "dense fp8 TFLOPS##custom", "hardware.fp8_tflops");
-    input_field(app, "dense fp4 TFLOPS##custom", "hardware.fp4_tflops");
-    input_field(app, "scale-up GB/s##custom", "hardware.scale_up_gbps");
-    input_field(app, "TDP W##custom", "hardware.tdp_w");
-  }
+  draw_accelerator_picker(app);
   input_field(app, "GPU count", "hardware.count");
   input_choice(app, "default price", s.hardware.pricing, {"on_demand", "spot"});
   const Result* price = app.report().find("hardware.price_per_gpu_hour");

@@ -53,6 +53,9 @@ void draw_recommender(App& app) {
   ImGui::SetItemTooltip("rows read per table per scored item (multi-hot features read several)");
   input_choice(app, "memory tier", r.memory_tier, {"host", "gpu"});
   ImGui::SetItemTooltip("host: RAM of a CPU node (AWS r6i.16xlarge, 512 GiB); gpu: HBM of the hardware GPU");
+  // The GPU whose memory holds the tables: the scenario's hardware, shown here as a recommender has
+  // no Model & hardware panel.
+  if (r.memory_tier == "gpu" && !panel_included("Model & hardware", s)) draw_accelerator_picker(app);
   input_field(app, "usable memory", "recommender.usable_memory_fraction");
   if (r.memory_tier == "host") {
     input_field(app, "host RAM GB", "recommender.host_memory_gb");
