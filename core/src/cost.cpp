@@ -1,12 +1,12 @@
 // Cost (the Cost panel): the monthly roll-up of the sections the scenario includes, the one-off
-// training cost and the first year.
+// training and fine-tuning costs and the first year.
 #include <string>
 
 #include "evaluate_parts.hpp"
 
 namespace envelope::detail {
 
-void cost_section(Builder& b, const IncludeSection& inc, const MonthlyParts& m, double tcost) {
+void cost_section(Builder& b, const IncludeSection& inc, const MonthlyParts& m, double tcost, double finetune_usd) {
   std::string names;
   Term monthly_sum;  // 0
   auto part = [&](bool on, const char* name, double usd) {
@@ -23,12 +23,21 @@ void cost_section(Builder& b, const IncludeSection& inc, const MonthlyParts& m, 
   part(inc.recommender, "recommender", m.recommender);
   if (names.empty()) names = "0";
   const double monthly = b.add("cost.monthly_usd", monthly_sum, "USD/month", names, "sum of the included sections (scenario include)");
+  // One-off costs: training's and fine-tuning's GPU-hours x price (training.cost_usd, finetune.cost_usd).
+  Term first_year = Term(12.0) * Term(monthly);
+  std::string first_year_formula = "12 x monthly";
+  if (inc.finetune) {
+    b.add("cost.finetune_usd", finetune_usd, "USD", "one-off fine-tuning", g(finetune_usd), "finetune.cost_usd");
+    first_year = Term(finetune_usd) + first_year;
+    first_year_formula = "fine-tuning + " + first_year_formula;
+  }
   if (inc.training) {
     b.add("cost.training_usd", tcost, "USD", "one-off training", g(tcost), "training.cost_usd");
-    b.add("cost.first_year_usd", Term(tcost) + Term(12.0) * Term(monthly), "USD", "training + 12 x monthly", "sum");
-  } else {
-    b.add("cost.first_year_usd", Term(12.0) * Term(monthly), "USD", "12 x monthly (no training included)", "sum");
+    first_year = Term(tcost) + first_year;
+    first_year_formula = "training + " + first_year_formula;
   }
+  if (!inc.training && !inc.finetune) first_year_formula += " (no training included)";
+  b.add("cost.first_year_usd", first_year, "USD", first_year_formula, "sum");
 }
 
 }  // namespace envelope::detail

@@ -107,8 +107,10 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
     b.absorb(oe);
   }
   // ------------------------------------------------------------ fine-tuning (finetune.cpp)
+  double finetune_usd = 0;
   if (inc.finetune) {
     FinetuneEstimate fe = estimate_finetune(s, c, x.arch(), x.P, x.Pa);
+    finetune_usd = fe.cost_usd;
     b.absorb(fe);
   }
 
@@ -135,7 +137,7 @@ Report evaluate_without_bands(const Scenario& s, const Catalog& c) {
     EnergyEstimate ee = estimate_energy(s, c, b.r);
     b.absorb(ee);
   }
-  cost_section(b, inc, monthly, training_usd);  // cost.cpp
+  cost_section(b, inc, monthly, training_usd, finetune_usd);  // cost.cpp
   mark_unpriced_costs(b.r, s, c, gpus, cpu_serving);
   return std::move(b.r);
 }
@@ -153,12 +155,13 @@ void mark_unpriced_costs(Report& r, const Scenario& s, const Catalog& c, bool gp
       if (x.path == path) x.unpriced = true;
   };
   if (hardware)
-    for (const char* p : {"hardware.price_per_gpu_hour", "training.cost_usd", "finetune.cost_usd", "cost.training_usd"}) mark(p);
+    for (const char* p : {"hardware.price_per_gpu_hour", "training.cost_usd", "finetune.cost_usd", "cost.training_usd", "cost.finetune_usd"})
+      mark(p);
   if (serving)
     for (const char* p : {"serving.price_per_gpu_hour", "serving.monthly_cost_usd", "serving.usd_per_million_tokens",
                           "serving.disaggregated.monthly_cost_usd", "cost.monthly_usd"})
       mark(p);
-  if (r.unpriced("cost.training_usd") || r.unpriced("cost.monthly_usd")) mark("cost.first_year_usd");
+  if (r.unpriced("cost.training_usd") || r.unpriced("cost.finetune_usd") || r.unpriced("cost.monthly_usd")) mark("cost.first_year_usd");
 }
 
 bool path_included(std::string_view path, const IncludeSection& inc, bool cpu_serving) {
@@ -188,7 +191,7 @@ bool path_included(std::string_view path, const IncludeSection& inc, bool cpu_se
   }
   if (head == "traffic") return rest == "peak_tokens_per_second" ? gpu_serving : inc.serving;
   if (head == "storage") return rest == "checkpoint_bytes" ? inc.training : inc.storage;
-  if (head == "cost") return rest == "training_usd" ? inc.training : true;  // cost.*: the roll-up
+  if (head == "cost") return rest == "training_usd" ? inc.training : rest == "finetune_usd" ? inc.finetune : true;  // the roll-up
   if (head == "feature_store") return inc.feature_store;
   if (head == "pipeline") return inc.pipeline;
   if (head == "network") return inc.network;

@@ -181,6 +181,6 @@ struct MonthlyParts {
   double serving = 0, storage = 0, egress = 0, feature_store = 0, pipeline = 0, network = 0, recommender = 0;
   bool feature_store_priced = false;
 };
-void cost_section(Builder& b, const IncludeSection& inc, const MonthlyParts& m, double training_usd);
+void cost_section(Builder& b, const IncludeSection& inc, const MonthlyParts& m, double training_usd, double finetune_usd);
 
 }  // namespace envelope::detail

@@ -267,7 +267,7 @@ std::string_view error_category_view(std::string_view p) {
       if (p == "training.step.tokens_per_second_per_gpu" || p == "training.step.step_seconds") return "training-throughput";
       return "";
     case 'c':
-      return p == "cost.training_usd" ? "training" : "";
+      return p == "cost.training_usd" ? "training" : p == "cost.finetune_usd" ? "finetune-time" : "";
     case 'i':
       if (p == "inference.decode_step_seconds" || p == "inference.tokens_per_second") return "decode";
       if (p == "inference.sustained_tokens_per_second" || p == "inference.requests_per_second") return "batched-decode";

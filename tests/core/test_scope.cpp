@@ -66,6 +66,30 @@ TEST_CASE("non-LLM examples report no GPUs, no training, no inference", "[scope]
   CHECK(at(q4, "cost.monthly_usd") == Approx(at(q4, "storage.monthly_cost_usd")));
 }
 
+TEST_CASE("a fine-tuning run's one-off cost enters the first year, beside training's and the monthly costs", "[scope][cost]") {
+  // finetune.cost_usd was reported but left out of cost.first_year_usd: a priced fine-tune showed
+  // "First year $0.00" in the Cost panel.
+  Scenario s = example_scenario("finetune-8b-qlora-4090");
+  s.hardware.gpu = "h100-sxm";  // a published price (assets/prices.json)
+  const Report r = evaluate(s);
+  CHECK(at(r, "finetune.cost_usd") > 0);
+  CHECK(at(r, "cost.finetune_usd") == at(r, "finetune.cost_usd"));
+  CHECK(at(r, "cost.first_year_usd") == Approx(at(r, "finetune.cost_usd")));
+  CHECK(r.find("cost.first_year_usd")->formula == "fine-tuning + 12 x monthly");
+  CHECK(r.find("cost.training_usd") == nullptr);
+  // With training and storage included too: each one-off cost once, plus a year of the monthly ones.
+  s.include.training = s.include.storage = true;
+  const Report all = evaluate(s);
+  CHECK(at(all, "cost.monthly_usd") > 0);
+  CHECK(at(all, "cost.first_year_usd") ==
+        Approx(at(all, "training.cost_usd") + at(all, "finetune.cost_usd") + 12 * at(all, "cost.monthly_usd")));
+  CHECK(all.find("cost.first_year_usd")->formula == "training + fine-tuning + 12 x monthly");
+  // On a GPU without a price the fine-tuning cost, and so the first year, say "no price".
+  const Report unpriced = evaluate(example_scenario("finetune-8b-qlora-4090"));
+  CHECK(unpriced.find("cost.finetune_usd")->unpriced);
+  CHECK(unpriced.find("cost.first_year_usd")->unpriced);
+}
+
 TEST_CASE("LLM examples include exactly their subject", "[scope][examples]") {
   // Training questions (6PD, Q1, Q5, training memory): no serving, storage or feature store.
   for (const char* id : {"seed-7b-training", "seed-13b-training", "seed-training-memory-7b", "seed-q1", "seed-q5"}) {
@@ -518,6 +542,8 @@ TEST_CASE("path_included: each section's paths follow its flag, with the cross-s
   CHECK_FALSE(path_included("storage.stored_bytes", training, false));
   CHECK(path_included("cost.training_usd", training, false));
   CHECK_FALSE(path_included("cost.training_usd", storage, false));
+  CHECK(path_included("cost.finetune_usd", finetune, false));
+  CHECK_FALSE(path_included("cost.finetune_usd", training, false));
   CHECK(path_included("cost.monthly_usd", none, false));
   CHECK(path_included("hardware.peak_flops", training, false));
   CHECK_FALSE(path_included("hardware.peak_flops", finetune, false));

@@ -27,6 +27,7 @@ void draw_cost(App& app) {
     if (inc.recommender) result_row(app, "Recommender $/month", "recommender.monthly_cost_usd");
     result_row(app, "Total $/month", "cost.monthly_usd");
     if (inc.training) range_row(app, "Training (one-off)", "cost.training_usd");
+    if (inc.finetune) result_row(app, "Fine-tuning (one-off)", "cost.finetune_usd");
     result_row(app, "First year", "cost.first_year_usd");
     ImGui::EndTable();
   }
@@ -39,6 +40,7 @@ void draw_cost(App& app) {
   };
   std::vector<Part> parts;
   if (inc.training) parts.push_back({"training", r.value("cost.training_usd"), r.unpriced("cost.training_usd")});
+  if (inc.finetune) parts.push_back({"fine-tuning", r.value("cost.finetune_usd"), r.unpriced("cost.finetune_usd")});
   if (inc.serving)
     parts.push_back({"serving x12", 12 * r.value("serving.monthly_cost_usd"), r.unpriced("serving.monthly_cost_usd")});
   if (inc.storage) parts.push_back({"storage x12", 12 * r.value("storage.monthly_cost_usd")});
