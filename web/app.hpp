@@ -40,7 +40,7 @@ struct WidgetRect {
   std::string window;          // the panel (top-level window) it is drawn in
   bool visible = true;         // not clipped away by its window's scrolling
   std::string tooltip;         // what the input is: meaning, unit, limits, default
-  std::string value;           // choices and flags: the value shown; charts: the value under the cursor
+  std::string value;           // inputs: the text shown; choices and flags: the value shown; charts: the value under the cursor
 };
 
 // A text box drawn in the last frame, in window pixels (clipped to its window), and the top-level

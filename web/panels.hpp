@@ -13,6 +13,7 @@ struct Panel {
   const char* name;
   float height_em;  // default height; widths are 30 em
   void (*draw)(App&);
+  bool reference = false;  // not a scenario section's (Examples, Reference, Scenarios, Validation)
 };
 const std::vector<Panel>& panels();
 // Whether a panel is drawn for this scenario: a panel whose sections the scenario does not include

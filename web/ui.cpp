@@ -263,6 +263,7 @@ std::optional<double> number_box(App& app, double current, const FieldLimits& li
   if (!path.empty()) {
     record_target(app, path, label, "input");
     app.widgets.back().tooltip = tooltip;
+    app.widgets.back().value = st.text;  // what the box shows
   }
   if (refused) {
     ImGui::PopStyleVar();

@@ -152,6 +152,10 @@ RecommenderEstimate estimate_recommender(const Scenario& s, const Catalog& c, do
     price_src = r.price_per_machine_hour ? "scenario recommender.price_per_machine_hour" : c.prices.recommender_host_source;
   }
   const char* unit_name = on_gpu ? "GPU" : "machine";
+  // The price each unit is billed at, at the input's own path: what the page's "$ per machine-hour"
+  // box shows while it is auto.
+  add("recommender.price_per_machine_hour", price, "USD/h", on_gpu ? "price per GPU-hour" : "price per machine-hour",
+      sub("%", {price}), price_src);
   add("recommender.memory_per_shard_bytes", unit_bytes * r.usable_memory_fraction, "B", "device_memory x usable_fraction",
       sub("% x %", {unit_bytes, r.usable_memory_fraction}), unit_src);
   const double shards = add("recommender.shards", embedding_shards(table_bytes, unit_bytes, r.usable_memory_fraction), "1",

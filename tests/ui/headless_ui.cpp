@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -864,6 +865,12 @@ TEST_CASE("the Recommender panel shows a recommender example and takes typed inp
   ImGui::SetWindowCollapsed("Recommender", false);
   ImGui::SetWindowFocus("Recommender");
   CHECK(host.published_text.find("recommender.machines") != std::string::npos);
+  // While auto, the price box shows the price the cost uses (the r6i.16xlarge's), not $0.
+  draw_frame(app);
+  const WidgetRect* price = find_widget(app, "recommender.price_per_machine_hour");
+  REQUIRE(price != nullptr);
+  CHECK(app.report().value("recommender.price_per_machine_hour") == Approx(4.032));
+  CHECK(price->value == "$4.032");
   type_into(app, "recommender.candidates_per_request", "1k", ImGuiKey_Enter);
   CHECK(app.scenario().recommender.candidates_per_request == 1000);
   CHECK(app.report().find("recommender.mlp_flops_per_request")->value == Approx(2 * 16044545.0 * 1000));
@@ -1147,6 +1154,35 @@ TEST_CASE("the default layout fits 1280x720, 1366x768, 1920x1080, 2560x1440 and 
       if (win["name"] == "Planner") planner = win["focused"].get<bool>() && !win["collapsed"].get<bool>();
     CHECK(planner);
     CHECK(windows_outside(app, size.w, size.h).empty());
+  }
+}
+
+TEST_CASE("the default layout opens a scenario's own panels before the reference panels, for every example", "[ui][layout]") {
+  // The Recommender panel came last in the list: the recommender examples opened Examples, Reference
+  // and Validation and left their one section's panel collapsed at the foot of a column.
+  const std::set<std::string> reference = {"Examples", "Reference", "Scenarios", "Validation"};
+  for (const ImVec2 size : {ImVec2(1400, 900), ImVec2(1366, 768)}) {
+    ImGuiHeadless imgui;
+    ImGui::GetIO().DisplaySize = size;
+    FakeHost host;
+    App app(host);
+    start_app(app);
+    for (const Example& e : examples()) {
+      INFO(e.id << " at " << size.x << "x" << size.y);
+      app.set_scenario(e.scenario);
+      for (int f = 0; f < 3; ++f) draw_frame(app);
+      bool reference_open = false;
+      std::vector<std::string> own_collapsed;
+      for (const auto& win : nlohmann::json::parse(app.windows_json())) {
+        const std::string name = win["name"];
+        if (name == "##MainMenuBar" || name == "Cost") continue;
+        const bool collapsed = win["collapsed"].get<bool>();
+        if (reference.count(name)) reference_open = reference_open || !collapsed;
+        else if (collapsed) own_collapsed.push_back(name);
+      }
+      INFO("collapsed: " << nlohmann::json(own_collapsed).dump());
+      CHECK_FALSE((reference_open && !own_collapsed.empty()));
+    }
   }
 }
 

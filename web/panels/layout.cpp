@@ -16,6 +16,7 @@
 
 namespace envelope::ui {
 
+// In the order the default layout places them: the scenario's own panels, then the reference ones.
 const std::vector<Panel>& panels() {
   static const std::vector<Panel> all = {
       {"Model & hardware", 22, draw_model_hardware}, {"Memory", 30, draw_memory},
@@ -23,9 +24,9 @@ const std::vector<Panel>& panels() {
       {"Traffic & serving", 26, draw_traffic},       {"Cost", 14, draw_cost},
       {"Storage", 26, draw_storage},                 {"Pipeline", 24, draw_pipeline},
       {"Planner", 28, draw_planner},                 {"Fine-tuning & energy", 30, draw_finetune},
-      {"Examples", 16, draw_examples},               {"Reference", 24, draw_reference},
-      {"Scenarios", 18, draw_scenarios},             {"Validation", 24, draw_validation},
-      {"Recommender", 34, draw_recommender},
+      {"Recommender", 34, draw_recommender},         {"Examples", 16, draw_examples, true},
+      {"Reference", 24, draw_reference, true},       {"Scenarios", 18, draw_scenarios, true},
+      {"Validation", 24, draw_validation, true},
   };
   return all;
 }
@@ -52,8 +53,9 @@ using Placement = LayoutState::Placement;
 // The first-use layout for the current viewport: as many columns as fit panels at least 26 em wide
 // (one on a phone), stretched to use the whole width; each panel goes to the column with the most
 // room that still fits it; those that fit nowhere start collapsed at the foot of the column with the
-// most room; the last open panel of each column reaches down to the foot of the window (or gives up
-// height so the collapsed title bars below it stay on-screen).
+// most room, and so do the reference panels once a panel of the scenario's own did not fit (its room
+// is not given to them); the last open panel of each column reaches down to the foot of the window
+// (or gives up height so the collapsed title bars below it stay on-screen).
 // The panels a scenario shows, one name a line: the default layout is computed for them.
 std::string included_panels(const Scenario& s) {
   std::string out;
@@ -80,7 +82,8 @@ void compute_layout(LayoutState& st, const Scenario& s) {
     int best = -1;
     for (int c = 0; c < columns; ++c)
       if (y[c] + h <= bottom && (best < 0 || y[c] < y[best])) best = c;
-    if (best < 0) {
+    const bool own_left_out = std::any_of(rest.begin(), rest.end(), [](const Panel* q) { return !q->reference; });
+    if (best < 0 || (p.reference && own_left_out)) {
       rest.push_back(&p);
       continue;
     }

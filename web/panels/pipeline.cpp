@@ -3,6 +3,7 @@
 // Shown only when the scenario includes the pipeline.
 #include "../panels.hpp"
 #include "../ui.hpp"
+#include "envelope/catalog.hpp"
 #include "imgui.h"
 
 namespace envelope::ui {
@@ -66,7 +67,7 @@ void draw_pipeline(App& app) {
   input_field(app, "events/s per core", "pipeline.worker_events_per_s_per_core");
   ImGui::SetItemTooltip("75,000: Flink ~3M events/s from Kafka on 10 x 4-core nodes (Grier 2016)");
   input_field(app, "cores per worker", "pipeline.worker_cores");
-  input_field(app, "$ per machine-hour", "pipeline.price_per_machine_hour", 0.40);
+  input_field(app, "$ per machine-hour", "pipeline.price_per_machine_hour", Catalog::builtin().prices.cpu_machine_usd_per_hour);
   if (begin_result_table("pipeline")) {
     result_row(app, "Events/s (average)", "pipeline.events_per_second");
     result_row(app, "Events/s (peak)", "pipeline.peak_events_per_second");

@@ -61,7 +61,7 @@ void draw_traffic(App& app) {
     input_field(app, "ms per request", "traffic.cpu_ms_per_request");
     input_field(app, "headroom", "traffic.cpu_headroom");
     input_field(app, "cores per machine", "traffic.cpu_cores_per_machine", 8);
-    input_field(app, "$ per machine-hour", "traffic.cpu_price_per_machine_hour", 0.40);
+    input_field(app, "$ per machine-hour", "traffic.cpu_price_per_machine_hour", Catalog::builtin().prices.cpu_machine_usd_per_hour);
     input_field(app, "min machines", "traffic.min_machines");
   } else {
     const Result* cap = app.report().find("inference.sustained_tokens_per_second");
