@@ -287,8 +287,15 @@ std::string format_quantity_input(double value, std::string_view unit) {
     }
     case Kind::usd:
       return "$" + plain(value);
-    case Kind::bytes_gb:
-      return with_unit(value, " GB");
+    case Kind::bytes_gb: {
+      // A binary size shows as it is typed, in GiB (2^30 B), when that is shorter and reads back
+      // exactly: 512 GiB, not 549.755813888 GB (the r6i.16xlarge's RAM).
+      const std::string gb = with_unit(value, " GB");
+      char gib[64];
+      std::snprintf(gib, sizeof gib, "%.6g GiB", value * 1e9 / 1073741824.0);
+      const ParsedQuantity back = parse_quantity(gib, unit);
+      return back.ok && back.value == value && std::strlen(gib) < gb.size() ? std::string(gib) : gb;
+    }
     case Kind::bandwidth_gbps:
       return with_unit(value, " GB/s");
     case Kind::tflops:

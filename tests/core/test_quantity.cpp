@@ -97,6 +97,11 @@ TEST_CASE("inputs show the form they accept, and it reads back to exactly the sa
   CHECK(format_quantity_input(0.025, "fraction") == "2.5%");
   CHECK(format_quantity_input(500000, "USD") == "$500k");
   CHECK(format_quantity_input(80, "GB") == "80 GB");
+  // A binary size shows in GiB when that reads back exactly and is shorter (the r6i.16xlarge's RAM).
+  CHECK(format_quantity_input(549.755813888, "GB") == "512 GiB");
+  CHECK(format_quantity_input(1.073741824, "GB") == "1 GiB");
+  CHECK(format_quantity_input(141, "GB") == "141 GB");
+  CHECK(format_quantity_input(34.359738368, "GB/s") == "34.359738368 GB/s");  // bandwidths stay decimal
   const char* units[] = {"", "tokens", "fraction", "USD", "USD/h", "GB", "GB/s", "TFLOPS"};
   const double values[] = {0, 1, 0.4, 0.07, 0.025, 3, 17, 999.5, 1000, 123456, 1e6, 6.738e9, 1.4e12, 2e13, 0.1 + 0.2, 1.0 / 3};
   for (const char* u : units)

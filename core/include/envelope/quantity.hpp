@@ -23,7 +23,7 @@ struct ParsedQuantity {
 ParsedQuantity parse_quantity(std::string_view text, std::string_view unit);
 
 // The value as an input box shows it, in a form parse_quantity reads back to the same double:
-// "1M", "1.4T", "100k", "123,456,789", "2.5%", "$500k", "80".
+// "1M", "1.4T", "100k", "123,456,789", "2.5%", "$500k", "80", "80 GB", "512 GiB" (for 549.755813888 GB).
 std::string format_quantity_input(double value, std::string_view unit);
 
 }  // namespace envelope
