@@ -66,7 +66,7 @@ void draw_recommender(App& app) {
     input_field(app, "CPU efficiency", "recommender.cpu_efficiency");
     ImGui::SetItemTooltip("0.3: an assumption, not validated");
   }
-  input_field(app, "$ per machine-hour", "recommender.price_per_machine_hour");
+  input_field(app, r.memory_tier == "gpu" ? "$ per GPU-hour" : "$ per machine-hour", "recommender.price_per_machine_hour");
   ImGui::SeparatorText("Dense model and requests");
   input_field(app, "MLP parameters", "recommender.mlp_params");
   input_field(app, "features per request", "recommender.features_per_request");
