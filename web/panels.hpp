@@ -14,6 +14,7 @@ struct Panel {
   float height_em;  // default height; widths are 30 em
   void (*draw)(App&);
   bool reference = false;  // not a scenario section's (Examples, Reference, Scenarios, Validation)
+  bool grows = true;       // its content runs past its default height (the layout gives it the room left)
 };
 const std::vector<Panel>& panels();
 // Whether a panel is drawn for this scenario: a panel whose sections the scenario does not include

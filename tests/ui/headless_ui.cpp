@@ -1186,6 +1186,32 @@ TEST_CASE("the default layout opens a scenario's own panels before the reference
   }
 }
 
+TEST_CASE("on a tall window the room left in a column goes to a panel whose content runs long, not to Scenarios",
+          "[ui][layout]") {
+  // At 1400x1800 the fine-tuning example's column held Fine-tuning & energy (30 em, its results cut
+  // off) above Scenarios, which was stretched to the foot of the window, empty.
+  ImGuiHeadless imgui;
+  ImGui::GetIO().DisplaySize = ImVec2(1400, 1800);
+  FakeHost host;
+  App app(host);
+  start_app(app);
+  const Example* e = find_example("finetune-8b-full-4090");
+  REQUIRE(e != nullptr);
+  app.set_scenario(e->scenario);
+  for (int f = 0; f < 3; ++f) draw_frame(app);
+  std::map<std::string, nlohmann::json> win;
+  for (const auto& w : nlohmann::json::parse(app.windows_json())) win[w["name"]] = w;
+  const nlohmann::json& ft = win["Fine-tuning & energy"];
+  REQUIRE(ft.is_object());
+  CHECK_FALSE(ft["collapsed"].get<bool>());
+  CHECK(ft["h"].get<double>() > em(31));
+  // Short panels keep their default height where a long one shares their column.
+  CHECK(win["Scenarios"]["h"].get<double>() <= em(18.5));
+  CHECK(win["Cost"]["h"].get<double>() <= em(14.5));
+  CHECK(win["Model & hardware"]["h"].get<double>() <= em(22.5));
+  CHECK(win["Validation"]["h"].get<double>() > em(25));
+}
+
 TEST_CASE("a resize lays the default layout out again, as a first visit at the new size, and keeps an arranged one", "[ui][layout]") {
   const auto layout = [](App& app) {
     std::vector<std::string> out;

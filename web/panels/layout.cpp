@@ -19,13 +19,13 @@ namespace envelope::ui {
 // In the order the default layout places them: the scenario's own panels, then the reference ones.
 const std::vector<Panel>& panels() {
   static const std::vector<Panel> all = {
-      {"Model & hardware", 22, draw_model_hardware}, {"Memory", 30, draw_memory},
+      {"Model & hardware", 22, draw_model_hardware, false, false}, {"Memory", 30, draw_memory},
       {"Inference", 30, draw_inference},             {"Training", 28, draw_training},
-      {"Traffic & serving", 26, draw_traffic},       {"Cost", 14, draw_cost},
+      {"Traffic & serving", 26, draw_traffic},       {"Cost", 14, draw_cost, false, false},
       {"Storage", 26, draw_storage},                 {"Pipeline", 24, draw_pipeline},
       {"Planner", 28, draw_planner},                 {"Fine-tuning & energy", 30, draw_finetune},
       {"Recommender", 34, draw_recommender},         {"Examples", 16, draw_examples, true},
-      {"Reference", 24, draw_reference, true},       {"Scenarios", 18, draw_scenarios, true},
+      {"Reference", 24, draw_reference, true},       {"Scenarios", 18, draw_scenarios, true, false},
       {"Validation", 24, draw_validation, true},
   };
   return all;
@@ -54,8 +54,9 @@ using Placement = LayoutState::Placement;
 // (one on a phone), stretched to use the whole width; each panel goes to the column with the most
 // room that still fits it; those that fit nowhere start collapsed at the foot of the column with the
 // most room, and so do the reference panels once a panel of the scenario's own did not fit (its room
-// is not given to them); the last open panel of each column reaches down to the foot of the window
-// (or gives up height so the collapsed title bars below it stay on-screen).
+// is not given to them); the last open panel of each column whose content runs long (not Cost,
+// Model & hardware or Scenarios, where the column has another) reaches down to the foot of the window
+// (or gives up height so the title bars below it stay on-screen).
 // The panels a scenario shows, one name a line: the default layout is computed for them.
 std::string included_panels(const Scenario& s) {
   std::string out;
@@ -100,10 +101,17 @@ void compute_layout(LayoutState& st, const Scenario& s) {
   for (int c = 0; c < columns; ++c) {
     std::vector<size_t>& list = in_column[c];
     if (list.empty()) continue;
-    // The last open panel of the column takes the room left (negative: the room missing).
-    size_t last_open = list.size();
-    for (size_t i = 0; i < list.size(); ++i)
-      if (!st.placements[list[i]].second.collapsed) last_open = i;
+    // The last open panel of the column takes the room left (negative: the room missing): the last
+    // one whose content runs long (Panel::grows) when the column has one.
+    size_t last_open = list.size(), last_growing = list.size();
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (st.placements[list[i]].second.collapsed) continue;
+      last_open = i;
+      const std::string& name = st.placements[list[i]].first;
+      const auto p = std::find_if(panels().begin(), panels().end(), [&](const Panel& q) { return name == q.name; });
+      if (p != panels().end() && p->grows) last_growing = i;
+    }
+    if (last_growing < list.size()) last_open = last_growing;
     if (last_open == list.size()) continue;
     float extra = bottom - (y[c] - (st.placements[list.back()].second.collapsed ? gap * 0.5f : gap));
     Placement& open = st.placements[list[last_open]].second;
