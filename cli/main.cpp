@@ -230,5 +230,11 @@ int main(int argc, char** argv) {
                  "storage, feature_store); name the ones this scenario is about in \"include\" (README, 'What a scenario "
                  "includes')\n",
                  terminal_text(file).c_str());
+  else if (r.include_leaves_defaults_on)
+    std::fprintf(stderr,
+                 "%s: note: \"include\" names none of the five sections that default to on, so they stay on (training, "
+                 "inference, serving, storage, feature_store); set to false those this scenario is not about (README, "
+                 "'What a scenario includes')\n",
+                 terminal_text(file).c_str());
   return print_report(r.scenario, format, binary);
 }

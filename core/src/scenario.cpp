@@ -319,6 +319,12 @@ LoadResult load_scenario_json(const std::string& text) {
   }
   migrate(j, version, r.problems);
   r.include_given = j.contains("include");
+  if (r.include_given && j["include"].is_object()) {
+    const nlohmann::json& inc = j["include"];
+    r.include_leaves_defaults_on = true;
+    for (const char* k : {"training", "inference", "serving", "storage", "feature_store"})
+      if (inc.contains(k)) r.include_leaves_defaults_on = false;
+  }
   find_unknown_keys(j, "", r.problems);
   Reader reader{j, r.problems};
   visit_fields(r.scenario, reader);

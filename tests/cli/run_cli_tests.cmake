@@ -45,6 +45,17 @@ string(FIND "${OUT}" "serving." pos)
 if(NOT pos EQUAL -1)
   message(FATAL_ERROR "a file without serving in include reported serving:\n${OUT}")
 endif()
+# An include naming only a section that defaults to off (a fine-tune) leaves the five default ones on:
+# the CLI says so, as a note; naming any of the five means the file chose them.
+file(WRITE "${tmp}/finetune_only.json" [=[{"version":4,"include":{"finetune":true},"model":{"preset":"llama-2-7b"}}]=])
+run(0 eval "${tmp}/finetune_only.json")
+expect_contains("${ERR}" "names none of the five sections that default to on")
+expect_contains("${OUT}" "finetune.memory.total_bytes")
+file(WRITE "${tmp}/finetune_scoped.json" [=[{"version":4,"include":{"finetune":true,"training":false,"inference":false,"serving":false,"storage":false,"feature_store":false},"model":{"preset":"llama-2-7b"}}]=])
+run(0 eval "${tmp}/finetune_scoped.json")
+if(NOT ERR STREQUAL "")
+  message(FATAL_ERROR "a fine-tune naming every section: unexpected stderr: ${ERR}")
+endif()
 
 # A bad file: exit 2 and the message names the field.
 file(WRITE "${tmp}/bad.json" [=[{"version":1,"hardware":{"count":-1}}]=])

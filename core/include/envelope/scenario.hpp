@@ -500,6 +500,9 @@ struct LoadResult {
   // The JSON says what it is about ("include"; a version-1 file gets it from its migration). Without
   // it the five default sections are evaluated; the CLI says so (a note, not a problem).
   bool include_given = false;
+  // "include" names none of the five sections that default to on (training, inference, serving,
+  // storage, feature_store): they stay on, which a file naming only "finetune" rarely means (a CLI note).
+  bool include_leaves_defaults_on = false;
   bool ok() const { return fatal.empty(); }
 };
 LoadResult load_scenario_json(const std::string& text);
