@@ -336,6 +336,16 @@ void draw_planner(App& app) {
           ImGui::TableNextColumn();
           ImGui::TextUnformatted(o.weights.c_str());
           ImGui::TableNextColumn();
+          if (!o.fits) {
+            // No replica of this GPU and precision holds the model: nothing to size, no 0s.
+            for (int c = 0; c < 4; ++c, ImGui::TableNextColumn()) ImGui::TextDisabled("-");
+            ImGui::TextDisabled("does not fit");
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("-");
+            ImGui::TableNextColumn();
+            ImGui::PopID();
+            continue;
+          }
           if (o.expert_parallel > 1) ImGui::Text("%d x EP %d", o.tensor_parallel, o.expert_parallel);
           else ImGui::Text("%d", o.tensor_parallel);
           ImGui::TableNextColumn();
@@ -345,9 +355,10 @@ void draw_planner(App& app) {
           ImGui::TableNextColumn();
           ImGui::Text("%.0f", o.gpus);
           ImGui::TableNextColumn();
-          ImGui::TextUnformatted(!o.fits ? "does not fit" : o.priced ? format_usd(o.monthly_usd).c_str() : "no price");
+          ImGui::TextUnformatted(o.priced ? format_usd(o.monthly_usd).c_str() : "no price");
           ImGui::TableNextColumn();
-          ImGui::TextUnformatted(format_number(o.usd_per_million_tokens, 3).c_str());  // "1.23 k", never 1.23e+03
+          // "1.23 k", never 1.23e+03
+          ImGui::TextUnformatted(o.priced ? format_number(o.usd_per_million_tokens, 3).c_str() : "no price");
           ImGui::TableNextColumn();
           if (o.tensor_parallel > 0 && ImGui::SmallButton("use")) use_option(app, o);
           ImGui::PopID();
