@@ -907,6 +907,16 @@ TEST_CASE("the Planner's serving tab draws the trade-off chart with its Pareto f
   CHECK(d.front >= 3);
   CHECK(d.front < d.points);
   CHECK(d.target_line);
+  // The table starts in the planner's order: the cheapest priced option that meets the targets first,
+  // not a GPU without a price (its $0 sorted as the cheapest) nor one that cannot hold the model.
+  const std::vector<ServingOption>& rows = app.panel_state().planner.serving.ranked;
+  REQUIRE(rows.size() > 1);
+  CHECK(rows.front().meets_targets);
+  CHECK(rows.front().priced);
+  CHECK(rows.front().monthly_usd == plan_serving(app.scenario()).ranked.front().monthly_usd);
+  CHECK(std::none_of(rows.begin(), rows.end(), [&](const ServingOption& o) {
+    return &o > &rows.front() && o.meets_targets && o.priced && o.monthly_usd < rows.front().monthly_usd;
+  }));
   // Hovering the chart area shows a tooltip without trouble; the Training tab hides the chart again.
   run_frames(app, 60, rng);
   select_planner_tab(app, "Training");

@@ -3,10 +3,12 @@
 // time and cost against GPU count, and "use this" buttons that write a choice into the scenario.
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "../panel_state.hpp"
 #include "../panels.hpp"
 #include "../ui.hpp"
+#include "envelope/catalog.hpp"
 #include "envelope/format.hpp"
 #include "envelope/planner.hpp"
 #include "envelope/serving_tradeoff.hpp"
@@ -307,18 +309,26 @@ void draw_planner(App& app) {
                                     ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
       if (ImGui::BeginTable("serving", 9, flags, ImVec2(0, std::max(em(12), ImGui::GetContentRegionAvail().y)))) {
         ImGui::TableSetupScrollFreeze(0, 1);
-        for (const char* h : {"GPU", "weights", "TP", "batch", "TPOT", "GPUs", "$/month", "$/M tokens"}) ImGui::TableSetupColumn(h);
+        for (const char* h : {"GPU", "weights", "TP", "batch", "TPOT", "GPUs", "$/month", "$/M tokens"})
+          ImGui::TableSetupColumn(h, std::string(h) == "$/month" ? ImGuiTableColumnFlags_DefaultSort : 0);
         ImGui::TableSetupColumn("", ImGuiTableColumnFlags_NoSort);
         ImGui::TableHeadersRow();
         if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
-          sort_by(st.serving.ranked, specs, [](const ServingOption& o, int col) {
+          const auto& gpus = Catalog::builtin().accelerators;
+          sort_by(st.serving.ranked, specs, [&](const ServingOption& o, int col) {
+            // Costs as the planner ranks them: priced options that meet the targets by cost, then the
+            // unpriced ones, those missing the targets, those that do not fit (a $0 there is no price).
+            const double tier = o.meets_targets ? (o.priced ? 0 : 1) : o.fits ? 2 : 3;
             switch (col) {
+              case 0:  // catalog order
+                return double(std::find_if(gpus.begin(), gpus.end(), [&](const Accelerator& a) { return a.id == o.gpu; }) -
+                              gpus.begin());
               case 2: return double(o.tensor_parallel);
               case 3: return o.batch;
               case 4: return o.tpot_seconds;
               case 5: return o.gpus;
-              case 7: return o.usd_per_million_tokens;
-              default: return o.monthly_usd;
+              case 7: return tier * 1e15 + o.usd_per_million_tokens;
+              default: return tier * 1e15 + (tier == 0 ? o.monthly_usd : o.gpus);
             }
           });
           specs->SpecsDirty = false;
