@@ -579,6 +579,22 @@ void click_widget(App& app, const std::string& path) {
   draw_frame(app);
   draw_frame(app);
 }
+// A worked example's scenario (assets/examples.json), which must exist.
+Scenario example(const std::string& id) {
+  const Example* e = find_example(id);
+  INFO("no example " << id);
+  REQUIRE(e != nullptr);
+  return e->scenario;
+}
+// Opens a choice box by a real click and clicks one of its items (a recorded "choice-item").
+void pick_choice(App& app, const std::string& path, const std::string& item) {
+  click_widget(app, path);
+  const WidgetRect* w = find_widget(app, path + "/" + item);
+  INFO("no visible item " << path << "/" << item);
+  REQUIRE(w != nullptr);
+  CHECK(w->kind == "choice-item");
+  click_widget(app, path + "/" + item);
+}
 // Ctrl (+ Shift) + key pressed on the canvas, with no text box active.
 void press_chord(App& app, ImGuiKey key, bool shift) {
   ImGuiIO& io = ImGui::GetIO();
@@ -852,9 +868,7 @@ TEST_CASE("the Recommender panel shows a recommender example and takes typed inp
   FakeHost host;
   App app(host);
   start_app(app);
-  const Example* e = find_example("recsys-dlrm-realtime");
-  REQUIRE(e != nullptr);
-  app.set_scenario(e->scenario);
+  app.set_scenario(example("recsys-dlrm-realtime"));
   std::mt19937 rng(3);
   run_frames(app, 5, rng);
   REQUIRE(ImGui::FindWindowByName("Recommender") != nullptr);
@@ -991,24 +1005,17 @@ TEST_CASE("a fine-tuning scenario shows Model & hardware, and a recommender with
     const ImGuiWindow* w = ImGui::FindWindowByName(name);
     return w != nullptr && w->Active;
   };
-  const Example* ft = find_example("finetune-8b-qlora-4090");
-  REQUIRE(ft != nullptr);
-  REQUIRE_FALSE(ft->scenario.include.training);
-  app.set_scenario(ft->scenario);
+  const Scenario ft = example("finetune-8b-qlora-4090");
+  REQUIRE_FALSE(ft.include.training);
+  app.set_scenario(ft);
   bring_up("Model & hardware");
   CHECK(drawn("Model & hardware"));
   const double before = app.report().value("finetune.tokens_per_second");
-  click_widget(app, "hardware.gpu");
-  const WidgetRect* h100 = find_widget(app, "hardware.gpu/h100-sxm");
-  REQUIRE(h100 != nullptr);
-  CHECK(h100->kind == "choice-item");
-  click_widget(app, "hardware.gpu/h100-sxm");
+  pick_choice(app, "hardware.gpu", "h100-sxm");
   CHECK(app.scenario().hardware.gpu == "h100-sxm");
   CHECK(app.report().value("finetune.tokens_per_second") > before);  // 989 dense TFLOPS against the 4090's 165
 
-  const Example* rec = find_example("recsys-dlrm-realtime");
-  REQUIRE(rec != nullptr);
-  Scenario s = rec->scenario;
+  Scenario s = example("recsys-dlrm-realtime");
   s.recommender.memory_tier = "gpu";
   app.set_scenario(s);
   bring_up("Recommender");
@@ -1017,8 +1024,7 @@ TEST_CASE("a fine-tuning scenario shows Model & hardware, and a recommender with
   REQUIRE(gpu != nullptr);
   CHECK(gpu->window == "Recommender");
   const double gpus = app.report().value("recommender.gpus");
-  click_widget(app, "hardware.gpu");
-  click_widget(app, "hardware.gpu/a100-40gb-sxm");
+  pick_choice(app, "hardware.gpu", "a100-40gb-sxm");
   CHECK(app.scenario().hardware.gpu == "a100-40gb-sxm");
   CHECK(app.report().value("recommender.gpus") > gpus);  // half the memory a GPU: more of them
   // Host-resident tables: no GPU to pick.
@@ -1205,9 +1211,7 @@ TEST_CASE("on a tall window the room left in a column goes to a panel whose cont
   FakeHost host;
   App app(host);
   start_app(app);
-  const Example* e = find_example("finetune-8b-full-4090");
-  REQUIRE(e != nullptr);
-  app.set_scenario(e->scenario);
+  app.set_scenario(example("finetune-8b-full-4090"));
   for (int f = 0; f < 3; ++f) draw_frame(app);
   std::map<std::string, nlohmann::json> win;
   for (const auto& w : nlohmann::json::parse(app.windows_json())) win[w["name"]] = w;
@@ -1321,11 +1325,7 @@ TEST_CASE("choice boxes, checkboxes and radio buttons are in widgets() and drive
   REQUIRE(recipe != nullptr);
   CHECK(recipe->kind == "choice");
   CHECK(recipe->value == app.scenario().training.recipe);
-  click_widget(app, "training.recipe");
-  const WidgetRect* item = find_widget(app, "training.recipe/fp32");
-  REQUIRE(item != nullptr);
-  CHECK(item->kind == "choice-item");
-  click_widget(app, "training.recipe/fp32");
+  pick_choice(app, "training.recipe", "fp32");
   CHECK(app.scenario().training.recipe == "fp32");
   ImGui::SetWindowFocus("Traffic & serving");
   draw_frame(app);
