@@ -21,7 +21,7 @@ const std::vector<Panel>& panels() {
   static const std::vector<Panel> all = {
       {"Model & hardware", 22, draw_model_hardware, false, false}, {"Memory", 30, draw_memory},
       {"Inference", 30, draw_inference},             {"Training", 28, draw_training},
-      {"Traffic & serving", 26, draw_traffic},       {"Cost", 14, draw_cost, false, false},
+      {"Traffic & serving", 26, draw_traffic},       {"Cost", 14, draw_cost},
       {"Storage", 26, draw_storage},                 {"Pipeline", 24, draw_pipeline},
       {"Planner", 28, draw_planner},                 {"Fine-tuning & energy", 30, draw_finetune},
       {"Recommender", 34, draw_recommender},         {"Examples", 16, draw_examples, true},
@@ -54,9 +54,9 @@ using Placement = LayoutState::Placement;
 // (one on a phone), stretched to use the whole width; each panel goes to the column with the most
 // room that still fits it; those that fit nowhere start collapsed at the foot of the column with the
 // most room, and so do the reference panels once a panel of the scenario's own did not fit (its room
-// is not given to them); the last open panel of each column whose content runs long (not Cost,
-// Model & hardware or Scenarios, where the column has another) reaches down to the foot of the window
-// (or gives up height so the title bars below it stay on-screen).
+// is not given to them); the last open panel of each column whose content runs long (not Model &
+// hardware or Scenarios, where the column has another) reaches down to the foot of the window (or
+// gives up height so the title bars below it stay on-screen).
 // The panels a scenario shows, one name a line: the default layout is computed for them.
 std::string included_panels(const Scenario& s) {
   std::string out;
