@@ -286,13 +286,14 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
         "B", "optimizer - min(optimizer, max(0, device memory - (base + adapters + gradients + activations)))",
         sub("% - min(%, max(0, % - %))", {opt, opt, gpu.memory_bytes, others}),
         "paged optimizer: unified memory, evicted to CPU RAM under pressure (QLoRA section 3)");
+  double host_bytes = 0;
   if (offload)
-    add("finetune.memory.host_bytes", (base_all + adapter * abytes + trainable * (gbytes + obytes)) / shard, "B",
+    host_bytes = add("finetune.memory.host_bytes", (base_all + adapter * abytes + trainable * (gbytes + obytes)) / shard, "B",
         "(weights + adapters + trainable_params x (grad bytes + optimizer bytes))" + shard_txt + " in host RAM",
         sub("(% + % + % x (% + %))", {base_all, adapter * abytes, trainable, gbytes, obytes}) + shard_txt,
         offload_src);
   else if (offload_opt)
-    add("finetune.memory.host_bytes", trainable * (gbytes + obytes) / shard, "B",
+    host_bytes = add("finetune.memory.host_bytes", trainable * (gbytes + obytes) / shard, "B",
         "trainable_params x (grad bytes + optimizer bytes)" + shard_txt + " in host RAM",
         sub("% x (% + %)", {trainable, gbytes, obytes}) + shard_txt, zero_offload_src);
   const double total = add("finetune.memory.total_bytes", others + (paged ? 0.0 : opt), "B",
@@ -312,6 +313,12 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
                                                     ? "; AdamW's moments in bf16 (optimizer adamw-bf16, as torchtune) hold " +
                                                           g(trainable * 4.0 / shard / kGB) + " GB less"
                                                     : std::string())});
+  // The ranks of one host share its RAM: more than a DGX's 2 TB on one host does not fit there.
+  const double host_gpus = std::min(std::max(1.0, n), kGpusPerHost);
+  if (host_bytes * host_gpus > kHostMemoryBytes)
+    e.warnings.push_back({"finetune.memory.host_bytes", "offload needs " + g(host_bytes * host_gpus / 1e12) +
+                                                            " TB of host RAM on each " + g(host_gpus) +
+                                                            "-GPU host, over the 2 TB of a DGX H100 or B200: more hosts (sharded), LoRA or QLoRA"});
   if (offload)  // ZeRO-Offload's CPU step is costed below; FSDP CPU offload's is not (docs/calibration.md)
     e.warnings.push_back({"finetune.memory.host_bytes",
                           "FSDP CPU offload: the time leaves out the optimizer step on the CPU (torchtune's measured "

@@ -755,6 +755,30 @@ TEST_CASE("CPU offload keeps the model state in host RAM and the layers being co
   CHECK(tps / measured_tps == Approx(1.0).margin(0.2));
 }
 
+TEST_CASE("CPU offload that needs more host RAM than an 8-GPU server has says so: Llama 3.1 405B full on 8 H100", "[finetune]") {
+  // FSDP CPU offload fits 405B on eight 80 GB GPUs (38 GB each), but their host holds the bf16 weights,
+  // gradients and fp32 moments: 12 B x 406 B = 4.9 TB, over a DGX H100's 2 TB (NVIDIA datasheet).
+  auto host_ram_warning = [](const Report& r) {
+    return std::any_of(r.warnings.begin(), r.warnings.end(), [](const Warning& w) {
+      return w.path == "finetune.memory.host_bytes" && w.message.find("TB of host RAM") != std::string::npos;
+    });
+  };
+  Scenario s = finetune_only("llama-3.1-405b", "h100-sxm", 8);
+  s.finetune.method = "full";
+  s.finetune.cpu_offload = true;
+  const Report r = evaluate(s);
+  CHECK(at(r, "finetune.fits") == 1);
+  CHECK(at(r, "finetune.memory.host_bytes") * 8 == Approx(at(r, "model.params") * 12));
+  CHECK(host_ram_warning(r));
+  // Over 32 GPUs (four hosts) each host holds a quarter: 1.2 TB, no warning.
+  s.hardware.count = 32;
+  CHECK_FALSE(host_ram_warning(evaluate(s)));
+  // torchtune's 70B run on one 8-GPU host: 0.85 TB.
+  Scenario t = torchtune_full("llama-3.1-70b", "a100-80gb-sxm", 8);
+  t.finetune.cpu_offload = true;
+  CHECK_FALSE(host_ram_warning(evaluate(t)));
+}
+
 TEST_CASE("a GPU without a host-link figure gets a warning, not a silent zero, for offloaded state's transfers", "[finetune]") {
   Scenario s = finetune_only("llama-2-7b", "tpu-v5p", 1);
   s.finetune.method = "full";

@@ -115,6 +115,9 @@ double host_transfer_seconds_per_step(double bytes, double host_link_bytes_per_s
 // DGX node) share its cores and memory, so a host steps trainable x min(GPUs, 8) / GPUs parameters
 // at its rate: seconds = that / params_per_second_per_host.
 inline constexpr double kGpusPerHost = 8;
+// Host RAM of such a node: 2 TB, the system memory of a DGX H100 and a DGX B200 (NVIDIA DGX H100 and
+// DGX B200 datasheets). CPU offload that needs more on one host warns (finetune.memory.host_bytes).
+inline constexpr double kHostMemoryBytes = 2e12;
 // The default rate, parameters per second per host: the median (of two) of what two DeepSpeed
 // measurements on dual-socket A100 hosts imply (docs/calibration.md, 'ZeRO-Offload's CPU step'):
 // Qwen2.5-3B on 2 A100 40GB, 2.887 s a step (DeepSpeed blogs/zenflow-corebinding, AMD EPYC 7742 x 2):
