@@ -95,9 +95,11 @@ double host_transfer_seconds_per_step(double bytes, double host_link_bytes_per_s
   return host_link_bytes_per_s > 0 ? bytes / collective_bytes_per_s(host_link_bytes_per_s, false) : 0.0;
 }
 
+double gpus_per_host(double gpus) { return std::min(std::max(1.0, gpus), kGpusPerHost); }
+
 double host_optimizer_seconds_per_step(double trainable_params, double gpus, double params_per_second_per_host) {
   if (gpus <= 0 || params_per_second_per_host <= 0) return 0.0;
-  return trainable_params * std::min(gpus, kGpusPerHost) / gpus / params_per_second_per_host;
+  return trainable_params * gpus_per_host(gpus) / gpus / params_per_second_per_host;
 }
 
 double finetune_flops(double params_active, double adapter_params, double tokens, bool full, bool checkpointing) {
@@ -314,11 +316,11 @@ FinetuneEstimate estimate_finetune(const Scenario& s, const Catalog& c, const Ar
                                                           g(trainable * 4.0 / shard / kGB) + " GB less"
                                                     : std::string())});
   // The ranks of one host share its RAM: more than a DGX's 2 TB on one host does not fit there.
-  const double host_gpus = std::min(std::max(1.0, n), kGpusPerHost);
+  const double host_gpus = gpus_per_host(n);
   if (host_bytes * host_gpus > kHostMemoryBytes)
-    e.warnings.push_back({"finetune.memory.host_bytes", "offload needs " + g(host_bytes * host_gpus / 1e12) +
-                                                            " TB of host RAM on each " + g(host_gpus) +
-                                                            "-GPU host, over the 2 TB of a DGX H100 or B200: more hosts (sharded), LoRA or QLoRA"});
+    e.warnings.push_back({"finetune.memory.host_bytes", "offload needs " + g(host_bytes * host_gpus / kTB) + " TB of host RAM on each " +
+                                                            g(host_gpus) + "-GPU host, over the " + g(kHostMemoryBytes / kTB) +
+                                                            " TB of a DGX H100 or B200: more hosts (sharded), LoRA or QLoRA"});
   if (offload)  // ZeRO-Offload's CPU step is costed below; FSDP CPU offload's is not (docs/calibration.md)
     e.warnings.push_back({"finetune.memory.host_bytes",
                           "FSDP CPU offload: the time leaves out the optimizer step on the CPU (torchtune's measured "

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "envelope/format.hpp"
+#include "envelope/units.hpp"
 
 namespace envelope {
 
@@ -292,7 +293,7 @@ std::string format_quantity_input(double value, std::string_view unit) {
       // exactly: 512 GiB, not 549.755813888 GB (the r6i.16xlarge's RAM).
       const std::string gb = with_unit(value, " GB");
       char gib[64];
-      std::snprintf(gib, sizeof gib, "%.6g GiB", value * 1e9 / 1073741824.0);
+      std::snprintf(gib, sizeof gib, "%.6g GiB", value * kGB / kGiB);
       const ParsedQuantity back = parse_quantity(gib, unit);
       return back.ok && back.value == value && std::strlen(gib) < gb.size() ? std::string(gib) : gb;
     }

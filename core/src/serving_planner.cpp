@@ -281,7 +281,7 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
       }
     }
   }
-  auto tier = [](const ServingOption& x) { return x.meets_targets ? (x.priced ? 0 : 1) : x.fits ? 2 : 3; };
+  const auto tier = serving_option_tier;
   std::stable_sort(res.ranked.begin(), res.ranked.end(), [&](const ServingOption& l, const ServingOption& r) {
     if (tier(l) != tier(r)) return tier(l) < tier(r);
     if (tier(l) == 0 && l.monthly_usd != r.monthly_usd) return l.monthly_usd < r.monthly_usd;
@@ -290,6 +290,8 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
   });
   return res;
 }
+
+int serving_option_tier(const ServingOption& o) { return o.meets_targets ? (o.priced ? 0 : 1) : o.fits ? 2 : 3; }
 
 void apply_serving_option(Scenario& s, const ServingOption& o) {
   // The serving section's own inputs: which GPUs serve, their layout and batch; training keeps

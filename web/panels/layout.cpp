@@ -77,15 +77,16 @@ void compute_layout(LayoutState& st, const Scenario& s) {
   std::vector<float> y(columns, top);
   std::vector<std::vector<size_t>> in_column(columns);
   std::vector<const Panel*> rest;
+  bool own_left_out = false;  // a panel of the scenario's own fits nowhere: the reference ones wait too
   for (const Panel& p : panels()) {
     if (!panel_included(p.name, s)) continue;  // placed when first shown, by the layout of that time
     const float h = std::min(em(p.height_em), bottom - top);
     int best = -1;
     for (int c = 0; c < columns; ++c)
       if (y[c] + h <= bottom && (best < 0 || y[c] < y[best])) best = c;
-    const bool own_left_out = std::any_of(rest.begin(), rest.end(), [](const Panel* q) { return !q->reference; });
     if (best < 0 || (p.reference && own_left_out)) {
       rest.push_back(&p);
+      own_left_out = own_left_out || !p.reference;
       continue;
     }
     in_column[best].push_back(st.placements.size());

@@ -314,15 +314,17 @@ void draw_planner(App& app) {
         ImGui::TableSetupColumn("", ImGuiTableColumnFlags_NoSort);
         ImGui::TableHeadersRow();
         if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
-          const auto& gpus = Catalog::builtin().accelerators;
+          const Catalog& cat = Catalog::builtin();
           sort_by(st.serving.ranked, specs, [&](const ServingOption& o, int col) {
-            // Costs as the planner ranks them: priced options that meet the targets by cost, then the
-            // unpriced ones, those missing the targets, those that do not fit (a $0 there is no price).
-            const double tier = o.meets_targets ? (o.priced ? 0 : 1) : o.fits ? 2 : 3;
+            // Costs as the planner ranks them (serving_option_tier): priced options that meet the targets
+            // by cost, then the unpriced ones, those missing the targets, those that do not fit ($0 there
+            // is no price).
+            const double tier = serving_option_tier(o);
             switch (col) {
-              case 0:  // catalog order
-                return double(std::find_if(gpus.begin(), gpus.end(), [&](const Accelerator& a) { return a.id == o.gpu; }) -
-                              gpus.begin());
+              case 0: {  // catalog order
+                const Accelerator* a = cat.find_accelerator(o.gpu);
+                return a ? double(a - cat.accelerators.data()) : double(cat.accelerators.size());
+              }
               case 2: return double(o.tensor_parallel);
               case 3: return o.batch;
               case 4: return o.tpot_seconds;

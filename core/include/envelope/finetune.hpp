@@ -115,6 +115,8 @@ double host_transfer_seconds_per_step(double bytes, double host_link_bytes_per_s
 // DGX node) share its cores and memory, so a host steps trainable x min(GPUs, 8) / GPUs parameters
 // at its rate: seconds = that / params_per_second_per_host.
 inline constexpr double kGpusPerHost = 8;
+// GPUs of one run on one host: min(GPUs, kGpusPerHost), at least 1.
+double gpus_per_host(double gpus);
 // Host RAM of such a node: 2 TB, the system memory of a DGX H100 and a DGX B200 (NVIDIA DGX H100 and
 // DGX B200 datasheets). CPU offload that needs more on one host warns (finetune.memory.host_bytes).
 inline constexpr double kHostMemoryBytes = 2e12;

@@ -94,6 +94,9 @@ struct ServingOption {
   bool disaggregated = false;
   double prefill_replicas = 0, decode_replicas = 0;
 };
+// The planner's ranking tier of an option: 0 meets the targets with a price, 1 meets them without one,
+// 2 fits but misses them, 3 does not fit. plan_serving ranks by tier, then cost (tier 0), GPUs, $/M tokens.
+int serving_option_tier(const ServingOption& o);
 
 struct ServingPlannerOptions {
   std::vector<std::string> gpus;  // empty: every accelerator with a published price, and the scenario's
