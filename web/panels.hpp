@@ -40,6 +40,9 @@ void draw_model_hardware(App& app);
 void draw_accelerator_picker(App& app);
 void draw_memory(App& app);
 void draw_training(App& app);
+// The Training panel's budget line: "Within budget (40% of it)" for a priced run that fits its budget,
+// else "" (over budget, an unpriced GPU or a cost past the range of numbers: their warnings say so).
+std::string training_budget_verdict(const Report& r, double budget_usd);
 void draw_inference(App& app);
 void draw_traffic(App& app);
 void draw_storage(App& app);

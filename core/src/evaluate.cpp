@@ -155,7 +155,9 @@ void mark_unpriced_costs(Report& r, const Scenario& s, const Catalog& c, bool gp
       if (x.path == path) x.unpriced = true;
   };
   if (hardware)
-    for (const char* p : {"hardware.price_per_gpu_hour", "training.cost_usd", "finetune.cost_usd", "cost.training_usd", "cost.finetune_usd"})
+    // The cost / budget ratio too: $0 over the budget is no verdict (the budget's warning says why).
+    for (const char* p : {"hardware.price_per_gpu_hour", "training.cost_usd", "training.budget_ratio", "finetune.cost_usd",
+                          "cost.training_usd", "cost.finetune_usd"})
       mark(p);
   if (serving)
     for (const char* p : {"serving.price_per_gpu_hour", "serving.monthly_cost_usd", "serving.usd_per_million_tokens",

@@ -355,6 +355,15 @@ TEST_CASE("costs of a GPU without a price show 'no price', never a confident $0"
     CHECK(text.substr(line, at0 - line) == "storage.egress_monthly_usd: ");
   }
   CHECK(r.to_json().find("\"unpriced\": true") != std::string::npos);
+  // A budget on it: the ratio of a $0 cost to it is no verdict ("no price", not 0), and nothing is
+  // said about what the budget buys (its warning says why).
+  Scenario budget = l.scenario;
+  budget.training.budget_usd = 500000;
+  const Report b = evaluate(budget);
+  REQUIRE(b.find("training.budget_ratio") != nullptr);
+  CHECK(b.unpriced("training.budget_ratio"));
+  CHECK(b.to_text().find("training.budget_ratio: no price") != std::string::npos);
+  CHECK(b.find("training.max_tokens_for_budget") == nullptr);
   // A typed price, or a GPU with a published one, is a price: nothing is marked.
   Scenario typed = l.scenario;
   typed.hardware.price_per_gpu_hour = 0;  // what the user typed, $0 included, is what is computed

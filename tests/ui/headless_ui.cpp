@@ -15,6 +15,7 @@
 #include "app.hpp"
 #include "envelope/evaluate.hpp"
 #include "envelope/examples.hpp"
+#include "envelope/format.hpp"
 #include "envelope/import.hpp"
 #include "panel_state.hpp"
 #include "panels.hpp"
@@ -1549,4 +1550,30 @@ TEST_CASE("the Model and hardware panel imports pasted text with Import and asks
   CHECK(app.can_undo());
   click_widget(app, "button/Model & hardware/Open file");
   CHECK(host.open_file_requests == 1);
+}
+
+TEST_CASE("the Training panel says 'within budget' only of a priced run that fits its budget", "[ui][budget]") {
+  // Seed Q5: $2.62 M against $500k, 5.24x: over budget is the warning's to say (once), not a second line.
+  Scenario q5 = example("seed-q5");
+  REQUIRE(q5.training.budget_usd == 500000);
+  const Report over = evaluate(q5);
+  REQUIRE(over.value("training.budget_ratio") > 5);
+  CHECK(training_budget_verdict(over, q5.training.budget_usd).empty());
+  CHECK(std::any_of(over.warnings.begin(), over.warnings.end(), [](const Warning& w) { return w.path == "training.budget_usd"; }));
+  // The same run on a 10x budget: 52.4% of it.
+  Scenario within = q5;
+  within.training.budget_usd = 5e6;
+  const Report w = evaluate(within);
+  CHECK(training_budget_verdict(w, within.training.budget_usd) ==
+        "Within budget (" + format_number(w.value("training.budget_ratio") * 100, 3) + "% of it)");
+  CHECK(w.value("training.budget_ratio") == Approx(0.524).epsilon(0.01));
+  // An unpriced GPU costs "no price", not $0: its 0 ratio is no verdict (it once read "Within budget (0% of it)").
+  Scenario unpriced = within;
+  unpriced.hardware.gpu = "rtx-4090";
+  unpriced.hardware.price_per_gpu_hour.reset();
+  const Report u = evaluate(unpriced);
+  REQUIRE(u.unpriced("training.cost_usd"));
+  CHECK(training_budget_verdict(u, unpriced.training.budget_usd).empty());
+  // No budget, no line.
+  CHECK(training_budget_verdict(w, 0).empty());
 }

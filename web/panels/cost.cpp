@@ -25,7 +25,9 @@ void draw_cost(App& app) {
     if (inc.pipeline) result_row(app, "Pipeline $/month", "pipeline.monthly_cost_usd");
     if (inc.network) result_row(app, "Network egress $/month", "network.egress_monthly_usd");
     if (inc.recommender) result_row(app, "Recommender $/month", "recommender.monthly_cost_usd");
-    result_row(app, "Total $/month", "cost.monthly_usd");
+    // A monthly total only where something runs monthly: not "$0.00/month" beside a training run.
+    if (inc.serving || inc.storage || inc.feature_store || inc.pipeline || inc.network || inc.recommender)
+      result_row(app, "Total $/month", "cost.monthly_usd");
     if (inc.training) range_row(app, "Training (one-off)", "cost.training_usd");
     if (inc.finetune) result_row(app, "Fine-tuning (one-off)", "cost.finetune_usd");
     result_row(app, "First year", "cost.first_year_usd");

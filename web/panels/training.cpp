@@ -11,6 +11,14 @@
 
 namespace envelope::ui {
 
+std::string training_budget_verdict(const Report& r, double budget_usd) {
+  // Over budget is training.budget_usd's warning; an unpriced GPU's ratio is "no price"; an overflowed
+  // cost leaves a ratio of 0 with its own warning. None of them is "within".
+  const double ratio = r.value("training.budget_ratio");
+  if (budget_usd <= 0 || r.unpriced("training.budget_ratio") || !(ratio > 0 && ratio <= 1)) return "";
+  return "Within budget (" + format_number(ratio * 100, 3) + "% of it)";
+}
+
 void draw_training(App& app) {
   if (!panel_included("Training", app.scenario())) return;  // section not in the scenario (include)
   if (!begin_panel(app, "Training")) {
@@ -46,13 +54,8 @@ void draw_training(App& app) {
     }
     ImGui::EndTable();
   }
-  if (s.training.budget_usd > 0) {
-    const double ratio = app.report().value("training.budget_ratio");
-    if (ratio > 1)
-      ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "Over budget: %.1fx the $%s budget", ratio, format_number(s.training.budget_usd).c_str());
-    else
-      ImGui::TextColored(ImVec4(0.45f, 0.85f, 0.45f, 1), "Within budget (%.0f%% of it)", ratio * 100);
-  }
+  const std::string verdict = training_budget_verdict(app.report(), s.training.budget_usd);
+  if (!verdict.empty()) ImGui::TextColored(ImVec4(0.45f, 0.85f, 0.45f, 1), "%s", verdict.c_str());
   warnings_for(app, {"training.tokens", "training.mfu", "training.budget", "training.global_batch", "hardware.price_per_gpu_hour"});
 
   // One step at the scenario's layout (Memory panel: TP, PP, CP, EP, ZeRO, micro-batch), the same
