@@ -174,6 +174,13 @@ PlanFile load_plan_file(const std::string& text) {
   for (auto it = planner.begin(); it != planner.end(); ++it)
     if (!known.count(it.key()))
       f.problems.push_back({"planner." + it.key(), "unknown key" + did_you_mean(it.key(), {known.begin(), known.end()})});
+  // Beside "scenario" a file holds only "planner": a planner option or a misspelling at the top level
+  // was ignored, and the search ran as if it were not there.
+  if (j.contains("scenario"))
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (it.key() != "scenario" && it.key() != "planner")
+        f.problems.push_back({it.key(), known.count(it.key()) ? "a planner option: put it in \"planner\" (planner." + it.key() + ")"
+                                                              : "unknown key" + did_you_mean(it.key(), {"scenario", "planner"})});
   return f;
 }
 

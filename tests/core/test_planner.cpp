@@ -232,6 +232,16 @@ TEST_CASE("plan files: bad planner fields are named", "[planner]") {
   CHECK(messages["planner.gpu"] == "unknown key (did you mean 'gpus'?)");
   CHECK(messages["planner.gpus"] == "unknown accelerator 'h100' (did you mean 'h100-sxm'?)");
   CHECK(typo.problems.size() == 3);
+  // Beside "scenario" only "planner" is read: a planner option at the top level, or a misspelt
+  // "planner", is named, not ignored (the search used to run as if "layout": "scenario" were absent).
+  const PlanFile top = load_plan_file(R"({"scenario":{"hardware":{"count":64}},"layout":"scenario","planer":{"keep":3}})");
+  REQUIRE(top.fatal.empty());
+  messages.clear();
+  for (const Problem& p : top.problems) messages[p.path] = p.message;
+  CHECK(messages["layout"] == "a planner option: put it in \"planner\" (planner.layout)");
+  CHECK(messages["planer"] == "unknown key (did you mean 'planner'?)");
+  CHECK(top.problems.size() == 2);
+  CHECK(load_plan_file(R"({"scenario":{"hardware":{"count":64}},"planner":{"layout":"scenario"}})").problems.empty());
 }
 
 TEST_CASE("plan files: an unset mode follows the scenario's scope as the Planner panel does", "[planner][scope]") {
