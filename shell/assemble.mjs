@@ -8,6 +8,7 @@
 // (scripts wait for it), ~60 ms later on the bench's loads.
 // usage: node shell/assemble.mjs BUILD_WEB_DIR OUT_DIR
 import { createHash } from 'node:crypto';
+import { minify } from 'terser';  // shell/package.json, installed by scripts/setup (npm ci)
 import { gzipSync } from 'node:zlib';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,13 +23,16 @@ const shell = dirname(fileURLToPath(import.meta.url));
 const read = (p) => readFileSync(p, 'utf8');
 const template = read(join(shell, 'index.html'));
 const css = read(join(shell, 'style.css'));
-// The glue ships without its whole-line // comments and blank lines (they document shell/envelope.js
-// for its readers; ~2 KiB of the gzipped page). envelope.js has no template literals, so no string
-// spans a line that could start with //.
-const withoutLineComments = (js) => js.split('\n').filter((l) => !/^\s*\/\//.test(l) && l.trim() !== '').join('\n');
-const glueSource = read(join(shell, 'envelope.js'));
-if (glueSource.includes('`')) throw new Error('shell/envelope.js has a template literal: withoutLineComments assumes none');
-const glue = withoutLineComments(glueSource);
+// Scripts ship minified by terser: comments and whitespace out, local names shortened, top-level
+// names and every property (Module's, window.envelope's API, the wasm's imports) kept as written
+// (toplevel: false; properties are never mangled). Emscripten 3.1.6 at -Oz only strips whitespace
+// from its glue: terser takes 2 KiB off the gzipped page (docs/performance.md, round 25).
+const minified = async (js, what) => {
+  const out = await minify(js, { compress: true, mangle: true, toplevel: false, ecma: 2017 });
+  if (!out.code) throw new Error(`terser returned nothing for ${what}`);
+  return out.code;
+};
+const glue = await minified(read(join(shell, 'envelope.js')), 'shell/envelope.js');
 const hash = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 mkdirSync(outDir, { recursive: true });
 
@@ -46,7 +50,8 @@ writeFileSync(join(outDir, 'index.html'), template
     '<link rel="preload" href="envelope_web.js" as="script">')
   .replace('%SCRIPTS%', () => `<script>${glue}</script>\n<script src="envelope_web.js"></script>`));
 for (const old of ['style.css', 'envelope.js']) rmSync(join(outDir, old), { force: true });  // before round 6
-copyFileSync(join(buildDir, 'envelope_web.js'), join(outDir, 'envelope_web.js'));
+const emscriptenGlue = await minified(read(join(buildDir, 'envelope_web.js')), 'envelope_web.js');
+writeFileSync(join(outDir, 'envelope_web.js'), emscriptenGlue);
 copyFileSync(join(buildDir, 'envelope_web.wasm'), join(outDir, 'envelope_web.wasm'));
 
 // Single file: inline scripts and style, each allowed by hash (no 'unsafe-inline'). The wasm travels
@@ -54,9 +59,9 @@ copyFileSync(join(buildDir, 'envelope_web.wasm'), join(outDir, 'envelope_web.was
 // (base64 of the gzip stream gzips back to ~0.75x, so the file stays near the served page's size);
 // the loader fetches it as a data: URL and compiles it while decompressing (DecompressionStream ->
 // instantiateStreaming), so decoding never blocks the page.
-const emscripten = read(join(buildDir, 'envelope_web.js')).replace(/<\/script/gi, '<\\/script');
+const emscripten = emscriptenGlue.replace(/<\/script/gi, '<\\/script');
 const wasmGz = gzipSync(readFileSync(join(buildDir, 'envelope_web.wasm')), { level: 9 }).toString('base64');
-const loader = read(join(shell, 'single-file-loader.js'));
+const loader = await minified(read(join(shell, 'single-file-loader.js')), 'shell/single-file-loader.js');
 const singleCsp = `default-src 'none'; script-src ${hash(glue)} ${hash(loader)} ${hash(emscripten)} 'wasm-unsafe-eval'; ` +
   `style-src ${hash(css)}; img-src data: blob:; connect-src data:; object-src 'none'; base-uri 'none'; form-action 'none'`;
 writeFileSync(join(outDir, 'envelope.html'), template
