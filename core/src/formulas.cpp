@@ -1,5 +1,6 @@
 // Implementations of core/include/envelope/formulas.hpp. Sources are cited at each declaration.
 #include "envelope/formulas.hpp"
+#include "envelope/format.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -235,10 +236,25 @@ double inference_workspace_bytes(const Architecture& a, double tokens, double ba
 }
 
 
-double tensor_parallel_degree_at_least(double gpus, double heads) {
+bool tensor_parallel_splits_heads(double tp, double heads, double kv_heads) {
+  if (tp < 1 || heads < 1 || std::fmod(heads, tp) != 0) return false;
+  return kv_heads <= 0 || std::fmod(kv_heads, tp) == 0 || std::fmod(tp, kv_heads) == 0;
+}
+
+std::string tensor_parallel_heads_message(double tp, double heads, double kv_heads) {
+  std::string can;
+  for (double d = 1; d <= std::min(heads, 64.0); d += 1)
+    if (tensor_parallel_splits_heads(d, heads, kv_heads)) can += (can.empty() ? "" : ", ") + format_message_number(d);
+  return substitute_message("tensor parallel % does not split the % attention heads (% KV heads) as Megatron-Core and "
+                            "vLLM need; ",
+                            {tp, heads, kv_heads > 0 ? kv_heads : heads}) +
+         can + " do";
+}
+
+double tensor_parallel_degree_at_least(double gpus, double heads, double kv_heads) {
   const double need = std::max(1.0, std::ceil(gpus));
   for (double d = need; d <= heads && d <= 4096; d += 1)
-    if (std::fmod(heads, d) == 0) return d;
+    if (tensor_parallel_splits_heads(d, heads, kv_heads)) return d;
   return need;
 }
 

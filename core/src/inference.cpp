@@ -22,6 +22,9 @@ InferenceSpeed inference_section(Builder& b, const Resolved& x) {
   const double Pa = x.Pa, tp = in.tensor_parallel;
   const DecodeTimes dt = decode_times(ds, in.batch);
   const double bw_eff = ds.bandwidth_efficiency, c_eff = ds.compute_efficiency;
+  // The scenario's own degree (a typed serving.tensor_parallel is checked by the serving section).
+  if (!tensor_parallel_splits_heads(x.s.inference.tensor_parallel, arch.heads, arch.kv_heads))
+    b.warn("inference.tensor_parallel", tensor_parallel_heads_message(x.s.inference.tensor_parallel, arch.heads, arch.kv_heads));
   if (bw_eff > 0.92)
     b.warn("inference.bandwidth_efficiency", "above the ~92% of peak HBM bandwidth measured on GB200 (Azure ND GB200 v6)");
   const double ipeak = ds.peak_flops, w_read = dt.weight_bytes_read, kv_read = dt.kv_bytes_read, dflops = dt.flops;

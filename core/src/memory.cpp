@@ -121,9 +121,9 @@ InferenceMemory inference_memory_section(Builder& b, const Resolved& x) {
                                                {in.runtime_overhead_gb, usable / kGB}) + igpu.name +
                                                " (memory x usable_memory_fraction): no number of GPUs holds the model; lower "
                                                "inference.runtime_overhead_gb or raise inference.usable_memory_fraction");
-  b.add("memory.inference.tensor_parallel_to_fit", room ? tensor_parallel_degree_at_least(fit_gpus, arch.heads) : 0.0, "1",
-        "smallest tensor-parallel degree >= gpus_to_fit that divides the attention heads",
-        sub("% GPUs, % heads", {fit_gpus, arch.heads}) + (room ? "" : ": no GPU count fits"),
+  b.add("memory.inference.tensor_parallel_to_fit", room ? tensor_parallel_degree_at_least(fit_gpus, arch.heads, arch.kv_heads) : 0.0, "1",
+        "smallest tensor-parallel degree >= gpus_to_fit that splits the attention heads",
+        sub("% GPUs, % heads, % KV heads", {fit_gpus, arch.heads, arch.kv_heads}) + (room ? "" : ": no GPU count fits"),
         "Megatron-LM (Shoeybi et al. 2019): heads split evenly across GPUs");
   // Expert parallelism (serving.expert_parallel, MoE): a GPU holds the non-expert weights / tp, the
   // routed experts / (tp x ep), the KV cache of its group's batch / ep, and its group's workspace.

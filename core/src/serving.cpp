@@ -24,6 +24,9 @@ Serving serving_section(Builder& b, const Resolved& x, const InferenceMemory& m,
   const double sustained = i.sustained, ttft = i.ttft, step = i.step, decode_tokens_step = i.decode_tokens_step,
                new_prompt = i.new_prompt;
   const double bw_eff = ds.bandwidth_efficiency, c_eff = ds.compute_efficiency, ipeak = ds.peak_flops;
+  if (s.traffic.cpu_ms_per_request <= 0 && s.serving.tensor_parallel &&  // GPU serving of the LLM: its replica's TP
+      !tensor_parallel_splits_heads(*s.serving.tensor_parallel, arch.heads, arch.kv_heads))
+    b.warn("serving.tensor_parallel", tensor_parallel_heads_message(*s.serving.tensor_parallel, arch.heads, arch.kv_heads));
   const TrafficSection& tf = s.traffic;
   const double rpd = b.add("traffic.requests_per_day", requests_per_day(Term(tf.users), Term(tf.active_fraction), Term(tf.requests_per_user_per_day)),
                            "req/day", "users x active_fraction x requests_per_user_per_day",

@@ -125,7 +125,7 @@ std::vector<ServingLayout> serving_layouts(const Architecture& arch, const Accel
     for (int t = 1; t <= std::min(max_tensor_parallel, domain); ++t) tps.push_back(t);
   std::vector<ServingLayout> layouts;
   for (int t : tps) {
-    if (t < 1 || static_cast<int>(arch.heads) % t) continue;
+    if (!tensor_parallel_splits_heads(t, arch.heads, arch.kv_heads)) continue;
     layouts.push_back({t, 1});
     if (expert_parallel && arch.experts > 0)
       for (int e = 2; e <= arch.experts && t * e <= domain; e *= 2)
@@ -275,7 +275,8 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
         ServingOption opt;
         opt.gpu = acc->id;
         opt.weights = w;
-        opt.note = tried == 0 ? "no tensor-parallel degree tried divides the " + format_message_number(arch.heads) + " attention heads"
+        opt.note = tried == 0 ? "no tensor-parallel degree tried splits the " + format_message_number(arch.heads) + " attention heads (" +
+                                    format_message_number(arch.kv_heads) + " KV heads)"
                               : last_reason + " (largest tensor parallel tried)";
         res.ranked.push_back(opt);
       }

@@ -75,7 +75,7 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
   std::map<std::string, std::string> family_bottleneck;
   std::vector<TrainingPlan> fitting;
   for (int t = 1; t <= std::min({heads, N, std::max(1, x.gpu.scale_up_domain)}); ++t) {
-    if (heads % t) continue;
+    if (!tensor_parallel_splits_heads(t, heads, x.arch.kv_heads)) continue;
     for (int cp = 1; cp <= max_cp && t * cp <= N; cp *= 2) {
       // A hybrid's SSM heads split over TP x CP (Megatron-Core's Mamba context parallel asserts it).
       if (x.arch.linear_layers > 0 && x.arch.ssm_heads > 0 && std::fmod(x.arch.ssm_heads, t * cp) != 0) continue;
@@ -175,7 +175,8 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
     // Nothing to cost: every data-parallel degree N / (TP x PP) leaves the global batch unsplittable.
     res.why_best = "No layout splits the global batch of " + format_message_number(B) + " sequences over " + std::to_string(N) +
                    " GPUs: data parallel (GPUs / (tensor x pipeline parallel)) must divide the batch, and tensor and "
-                   "pipeline parallel must divide the heads (" + format_message_number(x.arch.heads) + ") and fit the layers (" +
+                   "pipeline parallel must split the heads (" + format_message_number(x.arch.heads) + ", " +
+                   format_message_number(x.arch.kv_heads) + " KV) and fit the layers (" +
                    format_message_number(x.arch.layers) + "). Choose a GPU count or planner.global_batch with a common factor.";
   } else {
     res.why_best = "No layout fits in " + format_bytes(x.gpu.memory_bytes, false) + " per GPU with " + std::to_string(N) +

@@ -261,3 +261,25 @@ TEST_CASE("substitute_numbers puts format_basis_number of each value, in order, 
   CHECK(substitute_numbers("% of %", {7}) == "7 of %");
   CHECK(substitute_numbers("%", {1, 2}) == "1");
 }
+
+TEST_CASE("tensor parallel splits whole query heads and splits or replicates the KV heads (Megatron-Core, vLLM)",
+          "[formulas][tensor_parallel]") {
+  // Megatron-Core transformer_config.py: heads % TP == 0 and num_query_groups a multiple or divisor of
+  // TP; vLLM asserts the same two rules.
+  CHECK(tensor_parallel_splits_heads(8, 64, 8));     // Llama 3 70B on 8 GPUs: one KV head each
+  CHECK(tensor_parallel_splits_heads(16, 64, 8));    // 16 GPUs: each KV head on two (replicated)
+  CHECK_FALSE(tensor_parallel_splits_heads(5, 32, 32));  // 32 heads do not split five ways
+  CHECK_FALSE(tensor_parallel_splits_heads(4, 40, 10));  // phi-4: 40 heads split, its 10 KV heads do not
+  CHECK(tensor_parallel_splits_heads(5, 40, 10));
+  CHECK_FALSE(tensor_parallel_splits_heads(3, 48, 8));   // Mixtral 8x22B on 3 GPUs
+  CHECK(tensor_parallel_splits_heads(8, 71, 1) == false);  // Falcon 7B's 71 heads: only 1 and 71
+  CHECK(tensor_parallel_splits_heads(71, 71, 1));        // multi-query: the one KV head replicated
+  CHECK(tensor_parallel_splits_heads(4, 32, 0));         // KV heads not known: query heads alone
+  CHECK_FALSE(tensor_parallel_splits_heads(0, 32, 8));
+  // The smallest degree that holds a model's GPUs: phi-4 over 3 GPUs needs 5, not 4.
+  CHECK(tensor_parallel_degree_at_least(3, 40, 10) == 5);
+  CHECK(tensor_parallel_degree_at_least(3, 64, 8) == 4);
+  const std::string why = tensor_parallel_heads_message(4, 40, 10);
+  CHECK(why.find("tensor parallel 4 does not split the 40 attention heads (10 KV heads)") == 0);
+  CHECK(why.find("; 1, 2, 5, 10, 20, 40 do") != std::string::npos);
+}

@@ -4,10 +4,13 @@
 // planner, with the seed's arithmetic errors named.
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <map>
+#include <set>
 #include <string>
 
 #include "envelope/evaluate.hpp"
 #include "envelope/examples.hpp"
+#include "envelope/formulas.hpp"
 #include "envelope/link.hpp"
 #include "envelope/planner.hpp"
 #include "helpers.hpp"
@@ -364,4 +367,53 @@ TEST_CASE("serving layouts: tensor parallel dividing the heads within the scale-
   }
   CHECK(any_ep);
   for (const ServingLayout& l : serving_layouts(moe, *h100, {}, 8, false)) CHECK(l.expert_parallel == 1);
+}
+
+TEST_CASE("planners try only tensor-parallel degrees a framework runs, and name a typed one that none runs", "[planner][tensor_parallel]") {
+  // phi-4: 40 query heads over 10 KV heads. TP 4 and 8 divide the heads, but the KV heads are neither
+  // split nor replicated: Megatron-Core and vLLM refuse both (formulas.hpp, tensor_parallel_splits_heads).
+  Scenario s;
+  s.model.preset = "phi-4";
+  s.hardware.gpu = "a100-40gb-sxm";
+  s.hardware.count = 16;
+  TrainingPlannerOptions o;
+  o.keep = 1000;
+  const TrainingPlannerResult train = plan_training(s, o);
+  REQUIRE_FALSE(train.ranked.empty());
+  std::set<int> tps;
+  for (const TrainingPlan& p : train.ranked) tps.insert(p.layout.tensor_parallel);
+  CHECK(tps.count(1));
+  CHECK(tps.count(2));
+  CHECK_FALSE(tps.count(4));
+  CHECK_FALSE(tps.count(8));
+  ServingPlannerOptions so;
+  so.gpus = {"a100-40gb-sxm"};
+  so.weights = {"bf16"};
+  const ServingPlannerResult serve = plan_serving(s, so);
+  REQUIRE_FALSE(serve.ranked.empty());
+  for (const ServingOption& x : serve.ranked) {
+    INFO(x.tensor_parallel);
+    CHECK(tensor_parallel_splits_heads(x.tensor_parallel, 40, 10));
+  }
+  // Typed into the scenario, each section's degree is checked and named.
+  s.training.tensor_parallel = 4;
+  s.inference.tensor_parallel = 8;
+  s.serving.tensor_parallel = 4;
+  std::map<std::string, std::string> said;
+  for (const Warning& w : evaluate(s).warnings) said[w.path] += w.message;
+  CHECK(said["training.tensor_parallel"].find("tensor parallel 4 does not split the 40 attention heads (10 KV heads)") == 0);
+  CHECK(said["inference.tensor_parallel"].find("tensor parallel 8 does not split") == 0);
+  CHECK(said["serving.tensor_parallel"].find("tensor parallel 4 does not split") == 0);
+  s.training.tensor_parallel = s.inference.tensor_parallel = 2;
+  s.serving.tensor_parallel = 5;
+  for (const Warning& w : evaluate(s).warnings) CHECK(w.path.find("tensor_parallel") == std::string::npos);
+  // A hybrid's Mamba heads split over TP x CP too: Nemotron 3 Super's 128 at TP 4 x CP 3.
+  Scenario h;
+  h.model.preset = "nemotron-3-super";
+  h.hardware.count = 96;
+  h.training.tensor_parallel = 4;
+  h.training.context_parallel = 3;
+  bool ssm = false;
+  for (const Warning& w : evaluate(h).warnings) ssm |= w.message.find("does not split the 128 SSM heads") != std::string::npos;
+  CHECK(ssm);
 }

@@ -314,6 +314,10 @@ TEST_CASE("every warning a report gives is drawn in some panel", "[ui]") {
   odd.hardware.count = 6144;  // DP 6,144 does not split the default batch
   odd.training.budget_usd = 1;  // and $1 buys no run
   scenarios.push_back(odd);
+  Scenario heads;  // tensor parallel 5 splits none of the 32 heads, in any section
+  heads.training.tensor_parallel = heads.inference.tensor_parallel = 5;
+  heads.serving.tensor_parallel = 5;
+  scenarios.push_back(heads);
   int warnings = 0;
   for (const Scenario& s : scenarios) {
     app.set_scenario(s);

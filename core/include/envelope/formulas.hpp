@@ -191,9 +191,18 @@ T gpus_to_fit(const T& bytes, const T& device_memory_bytes, const T& usable_frac
 }
 inline double gpus_to_fit(double bytes, double device_memory_bytes, double usable_fraction) { return gpus_to_fit<double>(bytes, device_memory_bytes, usable_fraction); }
 
-// Tensor parallelism splits attention heads evenly (Megatron-LM, Shoeybi et al. 2019): the smallest
-// degree >= `gpus` that divides `heads`; `gpus` itself when no divisor up to `heads` qualifies.
-double tensor_parallel_degree_at_least(double gpus, double heads);
+// Whether tensor parallel `tp` can split the attention: whole query heads per GPU (heads % tp == 0;
+// Megatron-LM, Shoeybi et al. 2019), and key/value heads either split (kv % tp == 0) or replicated
+// (tp % kv == 0). Megatron-Core raises otherwise (transformer_config.py: "num_query_groups must be a
+// multiple or divisor of tensor_model_parallel_size"), and vLLM asserts the same two rules: phi-4's
+// 40 heads over 10 KV heads run on TP 2, 5 or 10, not 4 or 8. kv_heads <= 0: query heads alone.
+bool tensor_parallel_splits_heads(double tp, double heads, double kv_heads);
+// Why `tp` cannot split them, with the degrees that can (up to 64): "tensor parallel 5 does not split
+// the 32 attention heads (32 KV heads): ...; 1, 2, 4, 8, 16, 32 do".
+std::string tensor_parallel_heads_message(double tp, double heads, double kv_heads);
+// Tensor parallelism splits attention heads evenly (tensor_parallel_splits_heads): the smallest
+// degree >= `gpus` that does; `gpus` itself when no degree up to `heads` qualifies.
+double tensor_parallel_degree_at_least(double gpus, double heads, double kv_heads);
 
 // Largest batch whose KV cache fits beside the weights: (memory - weights - overhead) / (kv per seq).
 double max_batch_at_context(double memory_bytes_total, double fixed_bytes, double kv_bytes_per_sequence);
