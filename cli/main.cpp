@@ -165,11 +165,15 @@ int main(int argc, char** argv) {
     }
     TrainingPlannerResult t;
     ServingPlannerResult sv;
-    const bool training = f.request.mode != "serving", serving = f.request.mode != "training";
+    FinetunePlannerResult ft;
+    const std::string& mode = f.request.mode;
+    const bool training = mode == "training" || mode == "both", serving = mode == "serving" || mode == "both",
+               finetune = mode == "finetune";
     if (training) t = plan_training(f.scenario, f.request.training);
     if (serving) sv = plan_serving(f.scenario, f.request.serving);
-    std::cout << (format == "json" ? plan_to_json(f, training ? &t : nullptr, serving ? &sv : nullptr) + "\n"
-                                   : plan_to_text(f, training ? &t : nullptr, serving ? &sv : nullptr));
+    if (finetune) ft = plan_finetune(f.scenario, f.request.training.keep);
+    std::cout << (format == "json" ? plan_to_json(f, training ? &t : nullptr, serving ? &sv : nullptr, finetune ? &ft : nullptr) + "\n"
+                                   : plan_to_text(f, training ? &t : nullptr, serving ? &sv : nullptr, finetune ? &ft : nullptr));
     return 0;
   }
   if (cmd == "import") {

@@ -54,6 +54,7 @@ struct PlannerPanelState {
   long revision = -1;
   TrainingPlannerResult training;
   ServingPlannerResult serving;
+  FinetunePlannerResult finetune;
   ServingTradeoff tradeoff;
   std::vector<double> counts, days, cost;
   TradeoffChartDrawn drawn;

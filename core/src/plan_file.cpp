@@ -102,17 +102,19 @@ PlanFile load_plan_file(const std::string& text) {
   };
 
   std::string mode = f.request.mode;
-  if (choice("mode", {"training", "serving", "both"}, 16, mode)) {
+  if (choice("mode", {"training", "serving", "both", "finetune"}, 16, mode)) {
     f.request.mode = mode;
   } else if (!planner.contains("mode")) {
     // Unset, the mode follows the scenario's scope as the page's Planner does: training layouts when it
-    // includes training, serving options when it includes GPU serving only, and nothing to plan for a
-    // fine-tuning, CPU-served or data-only scenario (a pre-training plan there answers another question).
+    // includes training, serving options when it includes GPU serving only, the fine-tune's settings
+    // for a fine-tuning scenario, and nothing to plan for a CPU-served or data-only one (a pre-training
+    // plan there answers another question).
     const bool training = f.scenario.include.training, gpu_serving = includes_gpu_serving(f.scenario);
     if (!training && gpu_serving) f.request.mode = "serving";
-    if (!training && !gpu_serving)
-      f.problems.push_back({"planner.mode", "the scenario includes neither training nor GPU serving (its include section), "
-                                            "so there is no layout to plan; set planner.mode to \"training\" or "
+    if (!training && !gpu_serving && f.scenario.include.finetune) f.request.mode = "finetune";
+    if (!training && !gpu_serving && !f.scenario.include.finetune)
+      f.problems.push_back({"planner.mode", "the scenario includes neither training, GPU serving nor fine-tuning (its include "
+                                            "section), so there is nothing to plan; set planner.mode to \"training\" or "
                                             "\"serving\" to plan one anyway"});
   }
   double batch = 0;
@@ -211,9 +213,26 @@ static nlohmann::json layout_json(const TrainingPlan& p) {
   return j;
 }
 
-std::string plan_to_json(const PlanFile& f, const TrainingPlannerResult* t, const ServingPlannerResult* s, int indent) {
+static nlohmann::json finetune_plan_json(const FinetunePlan& p) {
+  const FinetuneSection& x = p.settings;
+  return {{"micro_batch", x.micro_batch}, {"gradient_accumulation", x.gradient_accumulation},
+          {"gradient_checkpointing", x.gradient_checkpointing}, {"shard", x.shard}, {"cpu_offload", x.cpu_offload},
+          {"offload_optimizer", x.offload_optimizer}, {"optimizer_in_backward", x.optimizer_in_backward}, {"fits", p.fits},
+          {"time_is_lower_bound", p.lower_bound},
+          {"memory_bytes", p.memory_bytes}, {"tokens_per_second", p.tokens_per_second}, {"wall_seconds", p.wall_seconds},
+          {"gpu_hours", p.gpu_hours}, {"cost_usd", p.cost_usd}};
+}
+
+std::string plan_to_json(const PlanFile& f, const TrainingPlannerResult* t, const ServingPlannerResult* s,
+                         const FinetunePlannerResult* ft, int indent) {
   nlohmann::json out = nlohmann::json::object();
   (void)f;
+  if (ft) {
+    nlohmann::json fj = {{"considered", ft->considered}, {"fitting", ft->fitting}, {"why_best", ft->why_best},
+                         {"ranked", nlohmann::json::array()}};
+    for (const FinetunePlan& p : ft->ranked) fj["ranked"].push_back(finetune_plan_json(p));
+    out["finetune"] = fj;
+  }
   if (t) {
     nlohmann::json tj;
     tj["global_batch"] = t->global_batch;
@@ -250,9 +269,28 @@ std::string plan_to_json(const PlanFile& f, const TrainingPlannerResult* t, cons
   return out.dump(indent);
 }
 
-std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, const ServingPlannerResult* s) {
+std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, const ServingPlannerResult* s,
+                         const FinetunePlannerResult* ft) {
   std::string out;
   char buf[512];
+  if (ft) {
+    const bool unpriced = !has_gpu_price(f.scenario, Catalog::builtin());
+    std::snprintf(buf, sizeof buf, "Fine-tuning (%s): %d ways of running it considered, %d fit\n", f.scenario.finetune.method.c_str(),
+                  ft->considered, ft->fitting);
+    out += buf;
+    out += "Best: " + ft->why_best + "\n";
+    if (std::any_of(ft->ranked.begin(), ft->ranked.end(), [](const FinetunePlan& p) { return p.lower_bound; }))
+      out += "(>= : FSDP CPU offload, whose optimizer step on the CPU the time leaves out; listed after the plans costed in full)\n";
+    out += "\n";
+    out += "rank  settings                                                          fits  GB/GPU     tok/s       time      cost\n";
+    int i = 0;
+    for (const FinetunePlan& p : ft->ranked) {
+      std::snprintf(buf, sizeof buf, "%4d  %-65s %4s %7.1f %9s %10s %9s\n", ++i, describe_finetune_plan(p.settings).c_str(),
+                    p.fits ? "yes" : "no", p.memory_bytes / 1e9, format_number(p.tokens_per_second).c_str(),
+                    ((p.lower_bound ? ">= " : "") + format_seconds(p.wall_seconds)).c_str(), unpriced ? "no price" : format_usd(p.cost_usd).c_str());
+      out += buf;
+    }
+  }
   if (t) {
     // A GPU without a price (and none typed) costs "no price", as in the report (Result::unpriced).
     const bool unpriced = !has_gpu_price(f.scenario, Catalog::builtin());

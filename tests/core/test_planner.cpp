@@ -4,6 +4,7 @@
 // planner, with the seed's arithmetic errors named.
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <set>
 #include <string>
@@ -254,7 +255,7 @@ TEST_CASE("plan files: an unset mode follows the scenario's scope as the Planner
   const PlanFile serving = load_plan_file(R"({"scenario": {"include": {"training": false}}})");
   CHECK(serving.problems.empty());
   CHECK(serving.request.mode == "serving");
-  // A fine-tune on one RTX 4090: no layout to plan, and the problem says how to plan one anyway. The
+  // A fine-tune on one RTX 4090: the fine-tune's own settings (round 25; before, nothing to plan). The
   // planner asked for training layouts anyway finds none that fits pre-training state in 24 GB, which
   // is why an unasked training plan of this scenario misleads.
   const std::string finetune =
@@ -262,9 +263,13 @@ TEST_CASE("plan files: an unset mode follows the scenario's scope as the Planner
                                   "feature_store": false, "finetune": true},
                       "model": {"preset": "llama-3-8b"}, "hardware": {"gpu": "rtx-4090", "count": 1}})";
   const PlanFile f = load_plan_file("{" + finetune + "}");
-  REQUIRE(f.problems.size() == 1);
-  CHECK(f.problems[0].path == "planner.mode");
-  CHECK(f.problems[0].message.find("planner.mode to \"training\"") != std::string::npos);
+  CHECK(f.problems.empty());
+  CHECK(f.request.mode == "finetune");
+  // Neither training, GPU serving nor fine-tuning: nothing to plan, and the problem says how to plan anyway.
+  const PlanFile none = load_plan_file(R"({"scenario": {"include": {"training": false, "serving": false}}})");
+  REQUIRE(none.problems.size() == 1);
+  CHECK(none.problems[0].path == "planner.mode");
+  CHECK(none.problems[0].message.find("planner.mode to \"training\"") != std::string::npos);
   const PlanFile asked = load_plan_file("{" + finetune + R"(, "planner": {"mode": "training"}})");
   CHECK(asked.problems.empty());
   CHECK(asked.request.mode == "training");
@@ -416,4 +421,131 @@ TEST_CASE("planners try only tensor-parallel degrees a framework runs, and name 
   bool ssm = false;
   for (const Warning& w : evaluate(h).warnings) ssm |= w.message.find("does not split the 128 SSM heads") != std::string::npos;
   CHECK(ssm);
+}
+
+TEST_CASE("fine-tuning planner: the fastest way to run the fine-tune, never beaten by settings typed in", "[planner][finetune][bruteforce]") {
+  // What is trained stays (method, rank, targets, optimizer, data, sequences per GPU per step); how it
+  // runs varies. A brute force over the same settings typed into the scenario and evaluated.
+  struct Case {
+    const char* model;
+    const char* gpu;
+    double count;
+    const char* method;
+    double micro_batch, accumulation;
+  };
+  const Case cases[] = {{"llama-3-70b", "a100-80gb-sxm", 8, "full", 2, 4},
+                        {"llama-3-8b", "rtx-4090", 1, "qlora", 2, 1},
+                        {"llama-3-8b", "a100-40gb-sxm", 2, "lora", 4, 2}};
+  for (const Case& k : cases) {
+    INFO(k.model << " " << k.method << " on " << k.count << " x " << k.gpu);
+    Scenario s;
+    s.include = IncludeSection{false, false, false, false, false};
+    s.include.finetune = true;
+    s.model.preset = k.model;
+    s.hardware.gpu = k.gpu;
+    s.hardware.count = k.count;
+    s.finetune.method = k.method;
+    s.finetune.micro_batch = k.micro_batch;
+    s.finetune.gradient_accumulation = k.accumulation;
+    s.finetune.seq_len = 4096;
+    const FinetunePlannerResult plan = plan_finetune(s, 1000);
+    REQUIRE_FALSE(plan.ranked.empty());
+    const FinetunePlan& best = plan.ranked.front();
+    // The fastest costed in full, and the fastest with FSDP CPU offload (whose CPU step is not costed):
+    // each is held against the typed settings of its kind.
+    const FinetunePlan *costed = nullptr, *bound = nullptr;
+    for (const FinetunePlan& p : plan.ranked) {
+      if (!p.fits) continue;
+      if (!p.lower_bound && !costed) costed = &p;
+      if (p.lower_bound && !bound) bound = &p;
+    }
+    if (costed) CHECK_FALSE(best.lower_bound);  // offload's uncosted step never wins over a costed plan
+    CHECK(plan.considered == static_cast<int>(plan.ranked.size()));
+    for (const FinetunePlan& p : plan.ranked) {  // what is trained is the scenario's
+      CHECK(p.settings.method == k.method);
+      CHECK(p.settings.micro_batch * p.settings.gradient_accumulation == k.micro_batch * k.accumulation);
+      CHECK(p.settings.seq_len == 4096);
+    }
+    int typed = 0, fitting = 0;
+    for (double mb : {1.0, 2.0, 4.0, 8.0})
+      for (bool ckpt : {false, true})
+        for (bool shard : {false, true})
+          for (bool cpu : {false, true})
+            for (bool zero : {false, true})
+              for (bool in_bwd : {false, true}) {
+                const double per_step = k.micro_batch * k.accumulation;
+                if (std::fmod(per_step, mb) != 0 || (cpu && zero) || (cpu && !shard) ||
+                    (in_bwd && (std::string(k.method) != "full" || mb != per_step || zero)))
+                  continue;
+                Scenario x = s;
+                x.finetune.micro_batch = mb;
+                x.finetune.gradient_accumulation = per_step / mb;
+                x.finetune.gradient_checkpointing = ckpt;
+                x.finetune.shard = shard;
+                x.finetune.cpu_offload = cpu;
+                x.finetune.offload_optimizer = zero;
+                x.finetune.optimizer_in_backward = in_bwd;
+                const Report r = evaluate(x);
+                ++typed;
+                if (r.value("finetune.fits") == 0) continue;
+                ++fitting;
+                const FinetunePlan* mine = cpu ? bound : costed;
+                REQUIRE(mine != nullptr);
+                CHECK(mine->wall_seconds <= r.value("finetune.wall_seconds") * (1 + 1e-12));
+              }
+    CHECK(typed >= 16);
+    // One GPU: sharding without its CPU offload is the unsharded run, which the planner lists once.
+    if (k.count > 1) CHECK(fitting == plan.fitting);
+    CHECK((fitting > 0) == (plan.fitting > 0));
+    // "Use this": the scenario then reports the plan's own numbers.
+    Scenario used = s;
+    apply_finetune_plan(used, best);
+    const Report r = evaluate(used);
+    CHECK(r.value("finetune.wall_seconds") == Approx(best.wall_seconds).epsilon(1e-12));
+    CHECK(r.value("finetune.memory.total_bytes") == Approx(best.memory_bytes).epsilon(1e-12));
+  }
+  // torchtune's Llama 3 8B full fine-tune on one RTX 4090 (the example, its README recipe): the plan's
+  // best is the recipe's own way, checkpointing with the optimizer step in the backward pass.
+  Scenario tt = find_example("finetune-8b-full-4090")->scenario;
+  const FinetunePlan& recipe = plan_finetune(tt).ranked.front();
+  CHECK(recipe.fits);
+  CHECK(recipe.settings.gradient_checkpointing);
+  CHECK(recipe.settings.optimizer_in_backward);
+  CHECK(recipe.settings.micro_batch == tt.finetune.micro_batch);
+  CHECK_FALSE(recipe.settings.cpu_offload);
+  CHECK_FALSE(recipe.settings.offload_optimizer);
+  // Llama 3 70B full on 8 A100 80GB fits only sharded with its states in host RAM, and checkpointed.
+  Scenario big;
+  big.include = IncludeSection{false, false, false, false, false};
+  big.include.finetune = true;
+  big.model.preset = "llama-3-70b";
+  big.hardware.gpu = "a100-80gb-sxm";
+  big.hardware.count = 8;
+  big.finetune.method = "full";
+  big.finetune.seq_len = 4096;
+  const FinetunePlannerResult b = plan_finetune(big);
+  REQUIRE(b.ranked.front().fits);
+  CHECK(b.ranked.front().settings.shard);
+  CHECK((b.ranked.front().settings.cpu_offload || b.ranked.front().settings.offload_optimizer));
+  CHECK(b.why_best.find(describe_finetune_plan(b.ranked.front().settings)) == 0);
+  // Nothing fits (a 131k-token sequence's checkpointed layer inputs alone exceed 24 GB): the nearest is
+  // first and the summary says what to change.
+  big.hardware.gpu = "rtx-4090";
+  big.hardware.count = 1;
+  big.finetune.seq_len = 131072;
+  const FinetunePlannerResult n = plan_finetune(big);
+  REQUIRE_FALSE(n.ranked.empty());
+  CHECK_FALSE(n.ranked.front().fits);
+  CHECK(n.fitting == 0);
+  CHECK(n.why_best.find("No way of running it fits") == 0);
+  // A plan file asks for it by mode, and its JSON carries the ranked settings.
+  const PlanFile f = load_plan_file(R"({"scenario": {"include": {"finetune": true}, "model": {"preset": "llama-3-8b"},
+      "hardware": {"gpu": "rtx-4090"}}, "planner": {"mode": "finetune", "keep": 3}})");
+  REQUIRE(f.problems.empty());
+  const FinetunePlannerResult fp = plan_finetune(f.scenario, f.request.training.keep);
+  CHECK(fp.ranked.size() == 3);
+  const nlohmann::json j = nlohmann::json::parse(plan_to_json(f, nullptr, nullptr, &fp));
+  CHECK(j["finetune"]["ranked"].size() == 3);
+  CHECK(j["finetune"]["ranked"][0].contains("gradient_checkpointing"));
+  CHECK(plan_to_text(f, nullptr, nullptr, &fp).find("Fine-tuning (lora)") == 0);
 }

@@ -43,7 +43,7 @@ bool panel_included(const std::string& name, const Scenario& s) {
   if (name == "Pipeline") return inc.pipeline || inc.network || inc.one_machine;
   if (name == "Fine-tuning & energy") return inc.finetune || inc.energy;
   if (name == "Recommender") return inc.recommender;
-  if (name == "Planner") return inc.training || includes_gpu_serving(s);  // LLM layouts
+  if (name == "Planner") return inc.training || includes_gpu_serving(s) || inc.finetune;  // LLM layouts, fine-tune settings
   return true;
 }
 
@@ -103,16 +103,18 @@ void compute_layout(LayoutState& st, const Scenario& s) {
     std::vector<size_t>& list = in_column[c];
     if (list.empty()) continue;
     // The last open panel of the column takes the room left (negative: the room missing): the last
-    // one whose content runs long (Panel::grows) when the column has one.
-    size_t last_open = list.size(), last_growing = list.size();
+    // one whose content runs long (Panel::grows) when the column has one, the scenario's own before a
+    // reference panel (Fine-tuning & energy's results, not Validation's table, beside each other).
+    size_t last_open = list.size(), last_growing = list.size(), last_own_growing = list.size();
     for (size_t i = 0; i < list.size(); ++i) {
       if (st.placements[list[i]].second.collapsed) continue;
       last_open = i;
       const std::string& name = st.placements[list[i]].first;
       const auto p = std::find_if(panels().begin(), panels().end(), [&](const Panel& q) { return name == q.name; });
-      if (p != panels().end() && p->grows) last_growing = i;
+      if (p != panels().end() && p->grows) (p->reference ? last_growing : last_own_growing) = i;
     }
-    if (last_growing < list.size()) last_open = last_growing;
+    if (last_own_growing < list.size()) last_open = last_own_growing;
+    else if (last_growing < list.size()) last_open = last_growing;
     if (last_open == list.size()) continue;
     float extra = bottom - (y[c] - (st.placements[list.back()].second.collapsed ? gap * 0.5f : gap));
     Placement& open = st.placements[list[last_open]].second;

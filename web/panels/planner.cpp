@@ -20,15 +20,18 @@ namespace {
 using PlannerState = PlannerPanelState;
 
 // The planner's tabs follow the scenario: training layouts when it includes training, serving
-// options when it includes GPU serving (a CPU-served or data-only scenario has no planner).
+// options when it includes GPU serving, the fine-tune's settings when it includes fine-tuning (a
+// CPU-served or data-only scenario has no planner).
 bool plans_training(const Scenario& s) { return s.include.training; }
 bool plans_serving(const Scenario& s) { return includes_gpu_serving(s); }
+bool plans_finetune(const Scenario& s) { return s.include.finetune; }
 
 void recompute(App& app, PlannerState& st) {
   const Scenario& s = app.scenario();
   st.counts.clear();
   st.days.clear();
   st.cost.clear();
+  if (plans_finetune(s)) st.finetune = plan_finetune(s);
   if (plans_serving(s)) {
     st.serving = plan_serving(s);  // the scenario's own latency targets (serving section)
     st.tradeoff = serving_tradeoff(s);
@@ -167,7 +170,7 @@ const TradeoffChartDrawn& tradeoff_chart_drawn(App& app) { return app.panel_stat
 void select_planner_tab(App& app, const char* name) { app.panel_state().planner.select_tab = name; }
 
 void draw_planner(App& app) {
-  if (!panel_included("Planner", app.scenario())) return;  // neither training nor GPU serving is included
+  if (!panel_included("Planner", app.scenario())) return;  // neither training, GPU serving nor fine-tuning is included
   if (!begin_panel(app, "Planner")) {
     ImGui::End();
     return;
@@ -373,6 +376,51 @@ void draw_planner(App& app) {
           ImGui::TextUnformatted(o.priced ? format_number(o.usd_per_million_tokens, 3).c_str() : "no price");
           ImGui::TableNextColumn();
           if (o.tensor_parallel > 0 && ImGui::SmallButton("use")) use_option(app, o);
+          ImGui::PopID();
+        }
+        ImGui::EndTable();
+      }
+      ImGui::EndTabItem();
+    }
+    const bool finetune_tab = plans_finetune(app.scenario()) && ImGui::BeginTabItem("Fine-tuning", nullptr, tab_flags("Fine-tuning"));
+    if (plans_finetune(app.scenario())) record_target(app, "tab/Planner/Fine-tuning", "Fine-tuning", "tab");
+    if (finetune_tab) {
+      ImGui::TextWrapped("%s (%s): %d ways of running it on %s GPU(s), %d fit. What is trained stays yours (method, data, "
+                         "sequences per step); checkpointing, sharding, offload and micro-batch vary.",
+                         app.scenario().finetune.method.c_str(), model_label(app.scenario()).c_str(), st.finetune.considered,
+                         format_number(app.scenario().hardware.count).c_str(), st.finetune.fitting);
+      ImGui::TextWrapped("Best: %s", st.finetune.why_best.c_str());
+      const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                    ImGuiTableFlags_ScrollX | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
+      if (ImGui::BeginTable("finetune", 6, flags, ImVec2(0, std::max(em(12), ImGui::GetContentRegionAvail().y)))) {
+        ImGui::TableSetupScrollFreeze(0, 1);
+        for (const char* h : {"time", "memory/GPU", "tokens/s", "cost", "", "settings"}) ImGui::TableSetupColumn(h);
+        ImGui::TableHeadersRow();
+        const bool unpriced = gpu_unpriced(app);
+        for (size_t i = 0; i < st.finetune.ranked.size(); ++i) {
+          const FinetunePlan& p = st.finetune.ranked[i];
+          ImGui::PushID(static_cast<int>(i) + 200000);
+          ImGui::TableNextRow();
+          ImGui::TableNextColumn();
+          // A plan that does not fit is greyed out whole (its time would be, had it fit).
+          if (!p.fits) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+          ImGui::TextUnformatted(((p.lower_bound ? ">= " : "") + format_seconds(p.wall_seconds)).c_str());
+          if (p.lower_bound) ImGui::SetItemTooltip("FSDP CPU offload: the optimizer step on the CPU is not in this time");
+          ImGui::TableNextColumn();
+          ImGui::TextUnformatted(format_bytes(p.memory_bytes, app.binary_units).c_str());
+          ImGui::TableNextColumn();
+          ImGui::TextUnformatted(format_number(p.tokens_per_second).c_str());
+          ImGui::TableNextColumn();
+          ImGui::TextUnformatted(unpriced ? "no price" : format_usd(p.cost_usd).c_str());
+          if (!p.fits) ImGui::PopStyleColor();
+          ImGui::TableNextColumn();
+          if (p.fits && ImGui::SmallButton("use")) {
+            apply_finetune_plan(app.edit(), p);
+            app.changed();
+          }
+          ImGui::TableNextColumn();
+          if (p.fits) ImGui::TextUnformatted(describe_finetune_plan(p.settings).c_str());
+          else ImGui::TextDisabled("%s (does not fit)", describe_finetune_plan(p.settings).c_str());
           ImGui::PopID();
         }
         ImGui::EndTable();

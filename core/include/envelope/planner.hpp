@@ -148,10 +148,36 @@ void apply_serving_option(Scenario& s, const ServingOption& o);
 ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions& o = {},
                                   const Catalog& c = Catalog::builtin());
 
+// Fine-tuning: how to run the scenario's fine-tune fastest on its GPUs. What is trained stays as the
+// user set it (method, rank, target modules, optimizer, precision, data, and the sequences per GPU per
+// optimizer step, micro_batch x gradient_accumulation); the planner varies how it runs: gradient
+// checkpointing, FSDP sharding (more than one GPU), FSDP CPU offload (sharded) or ZeRO-Offload, the
+// optimizer step in the backward pass (full fine-tuning without accumulation), and the micro-batch,
+// the accumulation keeping the batch. Each candidate is the report's own estimate (evaluate()), so a
+// setting typed into the scenario never beats the plan. Ranked: fitting first, then the plans whose
+// time is costed in full before those with FSDP CPU offload (its optimizer step on the CPU is not
+// costed, finetune.cpp: their time is a lower bound), then wall time, then memory per GPU.
+struct FinetunePlan {
+  FinetuneSection settings;  // the scenario's finetune section with this plan's settings
+  bool fits = false;
+  bool lower_bound = false;  // FSDP CPU offload: the CPU's optimizer step is not in wall_seconds
+  double memory_bytes = 0, tokens_per_second = 0, wall_seconds = 0, gpu_hours = 0, cost_usd = 0;
+};
+struct FinetunePlannerResult {
+  std::vector<FinetunePlan> ranked;
+  int considered = 0, fitting = 0;
+  std::string why_best;
+};
+FinetunePlannerResult plan_finetune(const Scenario& s, int keep = 20, const Catalog& c = Catalog::builtin());
+// "micro-batch 4 x 2 accumulated, checkpointing, FSDP, CPU offload": the settings a plan varies.
+std::string describe_finetune_plan(const FinetuneSection& f);
+void apply_finetune_plan(Scenario& s, const FinetunePlan& p);
+
 // Planner options from a scenario's optional "planner" section of a plan file (JSON object).
 struct PlanRequest {
-  // training | serving | both. Unset in a plan file: training, or serving for a scenario whose
-  // include has GPU serving and no training; a scenario with neither is a problem at planner.mode.
+  // training | serving | both | finetune. Unset in a plan file: training, or serving for a scenario
+  // whose include has GPU serving and no training, or finetune for one with fine-tuning and neither;
+  // a scenario with none of them is a problem at planner.mode.
   std::string mode = "training";
   TrainingPlannerOptions training;
   ServingPlannerOptions serving;
@@ -168,7 +194,9 @@ struct PlanFile {
   std::string fatal;
 };
 PlanFile load_plan_file(const std::string& text);
-std::string plan_to_json(const PlanFile& f, const TrainingPlannerResult* t, const ServingPlannerResult* s, int indent = 2);
-std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, const ServingPlannerResult* s);
+std::string plan_to_json(const PlanFile& f, const TrainingPlannerResult* t, const ServingPlannerResult* s,
+                         const FinetunePlannerResult* ft = nullptr, int indent = 2);
+std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, const ServingPlannerResult* s,
+                         const FinetunePlannerResult* ft = nullptr);
 
 }  // namespace envelope
