@@ -2,6 +2,7 @@
 // GPUs, each costed by the report's own estimate (finetune.cpp through evaluate_values), fastest first.
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "envelope/evaluate.hpp"
 #include "envelope/format.hpp"
@@ -18,8 +19,16 @@ FinetunePlannerResult plan_finetune(const Scenario& s, int keep, const Catalog& 
   x.include = IncludeSection{false, false, false, false, false};
   x.include.finetune = true;
   const bool many = s.hardware.count > 1;
-  for (double mb = 1; mb <= std::min(per_step, 64.0); mb *= 2) {
-    if (std::fmod(per_step, mb) != 0) continue;
+  // Micro-batches: every divisor of the step's sequences (the accumulation a whole number), so no
+  // micro-batch a user could type is left untried (12 or 3 of 96 as well as the powers of two).
+  std::vector<double> micro_batches;
+  for (double d = 1; d * d <= per_step; ++d)
+    if (std::fmod(per_step, d) == 0) {
+      micro_batches.push_back(d);
+      if (d * d != per_step) micro_batches.push_back(per_step / d);
+    }
+  std::sort(micro_batches.begin(), micro_batches.end());
+  for (const double mb : micro_batches) {
     for (int checkpointing = 0; checkpointing < 2; ++checkpointing)
       for (int shard = 0; shard < 2; ++shard)
         // 0: none; 1: FSDP CPU offload (sharded runs); 2: ZeRO-Offload of the optimizer step.
