@@ -508,7 +508,8 @@ TEST_CASE("fine-tuning planner: the fastest way to run the fine-tune, never beat
   // torchtune's Llama 3 8B full fine-tune on one RTX 4090 (the example, its README recipe): the plan's
   // best is the recipe's own way, checkpointing with the optimizer step in the backward pass.
   Scenario tt = find_example("finetune-8b-full-4090")->scenario;
-  const FinetunePlan& recipe = plan_finetune(tt).ranked.front();
+  const FinetunePlannerResult tt_plan = plan_finetune(tt);
+  const FinetunePlan& recipe = tt_plan.ranked.front();
   CHECK(recipe.fits);
   CHECK(recipe.settings.gradient_checkpointing);
   CHECK(recipe.settings.optimizer_in_backward);
