@@ -228,8 +228,9 @@ std::string plan_to_json(const PlanFile& f, const TrainingPlannerResult* t, cons
   nlohmann::json out = nlohmann::json::object();
   (void)f;
   if (ft) {
+    // "priced": false for a GPU without a price (its costs are 0, as the report's "unpriced").
     nlohmann::json fj = {{"considered", ft->considered}, {"fitting", ft->fitting}, {"why_best", ft->why_best},
-                         {"ranked", nlohmann::json::array()}};
+                         {"priced", has_gpu_price(f.scenario, Catalog::builtin())}, {"ranked", nlohmann::json::array()}};
     for (const FinetunePlan& p : ft->ranked) fj["ranked"].push_back(finetune_plan_json(p));
     out["finetune"] = fj;
   }

@@ -549,5 +549,6 @@ TEST_CASE("fine-tuning planner: the fastest way to run the fine-tune, never beat
   const nlohmann::json j = nlohmann::json::parse(plan_to_json(f, nullptr, nullptr, &fp));
   CHECK(j["finetune"]["ranked"].size() == 3);
   CHECK(j["finetune"]["ranked"][0].contains("gradient_checkpointing"));
+  CHECK(j["finetune"]["priced"] == false);  // the RTX 4090 has no published price
   CHECK(plan_to_text(f, nullptr, nullptr, &fp).find("Fine-tuning (lora)") == 0);
 }
