@@ -240,5 +240,10 @@ int main(int argc, char** argv) {
                  "inference, serving, storage, feature_store); set to false those this scenario is not about (README, "
                  "'What a scenario includes')\n",
                  terminal_text(file).c_str());
+  for (const std::string& section : unread_sections(r.scenario, text))
+    std::fprintf(stderr,
+                 "%s: note: \"%s\" is set but no included section reads it, so the report leaves it out; include what "
+                 "it is for (README, 'What a scenario includes')\n",
+                 terminal_text(file).c_str(), section.c_str());
   return print_report(r.scenario, format, binary);
 }

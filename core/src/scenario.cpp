@@ -368,6 +368,21 @@ LoadResult load_scenario_json(const std::string& text) {
   return r;
 }
 
+std::vector<std::string> unread_sections(const Scenario& s, const std::string& json_text) {
+  // What a link leaves out (canonical) of what the file wrote: a version migration may fill sections
+  // the file does not mention, which are not the user's to be told about.
+  const nlohmann::json file = nlohmann::json::parse(json_text, nullptr, false);
+  const nlohmann::json given = nlohmann::json::parse(scenario_to_json(s, false)),
+                       kept = nlohmann::json::parse(scenario_to_json(canonical(s), false));
+  std::vector<std::string> out;
+  if (!file.is_object()) return out;
+  for (auto it = given.begin(); it != given.end(); ++it)
+    if (file.contains(it.key()) && it.value().is_object() && it.key() != "model" && it.key() != "hardware" &&
+        kept.value(it.key(), nlohmann::json()) != it.value())
+      out.push_back(it.key());
+  return out;
+}
+
 Scenario canonical(const Scenario& s) {
   Scenario c = s;
   const Catalog& cat = Catalog::builtin();

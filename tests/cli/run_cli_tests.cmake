@@ -51,6 +51,10 @@ file(WRITE "${tmp}/finetune_only.json" [=[{"version":4,"include":{"finetune":tru
 run(0 eval "${tmp}/finetune_only.json")
 expect_contains("${ERR}" "names none of the five sections that default to on")
 expect_contains("${OUT}" "finetune.memory.total_bytes")
+# A section the file sets but does not include is left out of the report, and the CLI says so.
+file(WRITE "${tmp}/finetune_unread.json" [=[{"version":4,"include":{"training":true,"inference":false,"serving":false,"storage":false,"feature_store":false},"model":{"preset":"llama-2-7b"},"finetune":{"method":"qlora"}}]=])
+run(0 eval "${tmp}/finetune_unread.json")
+expect_contains("${ERR}" "\"finetune\" is set but no included section reads it")
 file(WRITE "${tmp}/finetune_scoped.json" [=[{"version":4,"include":{"finetune":true,"training":false,"inference":false,"serving":false,"storage":false,"feature_store":false},"model":{"preset":"llama-2-7b"}}]=])
 run(0 eval "${tmp}/finetune_scoped.json")
 if(NOT ERR STREQUAL "")

@@ -566,3 +566,33 @@ TEST_CASE("path_included: each section's paths follow its flag, with the cross-s
   CHECK(path_included("storagex.raw_bytes_per_day", none, false));
   CHECK_FALSE(path_included("storage.raw_bytes_per_day", none, false));
 }
+
+TEST_CASE("a section the scenario sets but no included section reads is named (the CLI notes it)", "[scope]") {
+  // {"finetune": {...}} with include.finetune false was evaluated without it and said nothing.
+  const std::string off_text =
+      R"({"include": {"training": true, "inference": false, "serving": false, "storage": false, "feature_store": false},
+          "finetune": {"method": "qlora"}, "training": {"tokens": 1e12}})";
+  const LoadResult off = load_scenario_json(off_text);
+  REQUIRE(off.ok());
+  CHECK(unread_sections(off.scenario, off_text) == std::vector<std::string>{"finetune"});
+  // Included, it is read; a section left at its defaults, or read by another (serving reads inference),
+  // is not named.
+  const std::string on_text =
+      R"({"include": {"training": false, "inference": false, "serving": true, "storage": false, "feature_store": false,
+          "finetune": true}, "finetune": {"method": "qlora"}, "inference": {"batch": 8}})";
+  const LoadResult on = load_scenario_json(on_text);
+  REQUIRE(on.ok());
+  CHECK(unread_sections(on.scenario, on_text).empty());
+  // An old file (version 3, before the 8-GPU ZeRO-1 default) that does not mention training: its
+  // migration fills training's old defaults, which the file did not write and is not told about.
+  const std::string old_text = R"({"version": 3, "include": {"training": false, "storage": false, "feature_store": false}})";
+  const LoadResult old = load_scenario_json(old_text);
+  REQUIRE(old.ok());
+  CHECK(unread_sections(old.scenario, old_text).empty());
+  // Every example, as its link's JSON, sets only what it is about.
+  for (const Example& e : examples()) {
+    INFO(e.id);
+    const std::string text = scenario_to_json(e.scenario);
+    CHECK(unread_sections(load_scenario_json(text).scenario, text).empty());
+  }
+}

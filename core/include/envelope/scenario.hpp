@@ -515,6 +515,10 @@ std::string scenario_to_json(const Scenario& s, bool minimal = true, int indent 
 // and the inputs of sections no included section reads reset to their defaults (what a minimal
 // link keeps): decode(encode(s)) == canonical(s), and evaluate(canonical(s)) == evaluate(s).
 Scenario canonical(const Scenario& s);
+// The sections a scenario file sets (its top-level keys in `json_text`, which loaded as `s`) that no
+// included section reads ("finetune" with include.finetune false; model and hardware aside):
+// evaluate() leaves them out, as a link does (canonical). The CLI names them in a note.
+std::vector<std::string> unread_sections(const Scenario& s, const std::string& json_text);
 
 }  // namespace envelope
 
