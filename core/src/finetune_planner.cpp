@@ -50,7 +50,6 @@ FinetunePlannerResult plan_finetune(const Scenario& s, int keep, const Catalog& 
             FinetunePlan p;
             p.settings = t;
             p.fits = r.value("finetune.fits") > 0;
-            p.lower_bound = t.cpu_offload;
             p.memory_bytes = r.value("finetune.memory.total_bytes");
             p.tokens_per_second = r.value("finetune.tokens_per_second");
             p.wall_seconds = r.value("finetune.wall_seconds");
@@ -68,7 +67,7 @@ FinetunePlannerResult plan_finetune(const Scenario& s, int keep, const Catalog& 
   };
   std::stable_sort(res.ranked.begin(), res.ranked.end(), [&](const FinetunePlan& a, const FinetunePlan& b) {
     if (a.fits != b.fits) return a.fits;
-    if (a.fits && a.lower_bound != b.lower_bound) return b.lower_bound;  // a time costed in full first
+    if (a.fits && a.lower_bound() != b.lower_bound()) return b.lower_bound();  // a time costed in full first
     if (a.fits && a.wall_seconds != b.wall_seconds) return a.wall_seconds < b.wall_seconds;
     if (a.memory_bytes != b.memory_bytes) return a.memory_bytes < b.memory_bytes;  // none fits: the nearest first
     return switches(a.settings) < switches(b.settings);
@@ -76,10 +75,10 @@ FinetunePlannerResult plan_finetune(const Scenario& s, int keep, const Catalog& 
   if (keep > 0 && res.ranked.size() > static_cast<size_t>(keep)) res.ranked.resize(keep);
   if (res.ranked.empty()) return res;
   const FinetunePlan& b = res.ranked.front();
-  res.why_best = b.fits ? describe_finetune_plan(b.settings) + ": " + (b.lower_bound ? "at least " : "") +
+  res.why_best = b.fits ? describe_finetune_plan(b.settings) + ": " + (b.lower_bound() ? "at least " : "") +
                               format_seconds(b.wall_seconds) + " at " + format_number(b.tokens_per_second) + " tokens/s, " +
                               format_bytes(b.memory_bytes, false) + " per GPU" +
-                              (b.lower_bound ? " (only FSDP CPU offload fits; its CPU optimizer step is not costed)" : "")
+                              (b.lower_bound() ? " (only FSDP CPU offload fits; its CPU optimizer step is not costed)" : "")
                         : "No way of running it fits: the smallest needs " + format_bytes(b.memory_bytes, false) +
                               " per GPU (" + describe_finetune_plan(b.settings) +
                               "); add GPUs, a larger-memory GPU, or train less (LoRA, QLoRA, a lower rank, shorter sequences).";

@@ -241,6 +241,10 @@ bool tensor_parallel_splits_heads(double tp, double heads, double kv_heads) {
   return kv_heads <= 0 || std::fmod(kv_heads, tp) == 0 || std::fmod(tp, kv_heads) == 0;
 }
 
+bool tensor_context_parallel_splits_ssm_heads(const Architecture& a, double tp, double cp) {
+  return a.linear_layers <= 0 || a.ssm_heads <= 0 || std::fmod(a.ssm_heads, tp * cp) == 0;
+}
+
 std::string tensor_parallel_heads_message(double tp, double heads, double kv_heads) {
   std::string can;
   for (double d = 1; d <= std::min(heads, 64.0); d += 1)

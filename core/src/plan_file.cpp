@@ -218,7 +218,7 @@ static nlohmann::json finetune_plan_json(const FinetunePlan& p) {
   return {{"micro_batch", x.micro_batch}, {"gradient_accumulation", x.gradient_accumulation},
           {"gradient_checkpointing", x.gradient_checkpointing}, {"shard", x.shard}, {"cpu_offload", x.cpu_offload},
           {"offload_optimizer", x.offload_optimizer}, {"optimizer_in_backward", x.optimizer_in_backward}, {"fits", p.fits},
-          {"time_is_lower_bound", p.lower_bound},
+          {"time_is_lower_bound", p.lower_bound()},
           {"memory_bytes", p.memory_bytes}, {"tokens_per_second", p.tokens_per_second}, {"wall_seconds", p.wall_seconds},
           {"gpu_hours", p.gpu_hours}, {"cost_usd", p.cost_usd}};
 }
@@ -274,13 +274,14 @@ std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, cons
                          const FinetunePlannerResult* ft) {
   std::string out;
   char buf[512];
+  // A GPU without a price (and none typed) costs "no price", as in the report (Result::unpriced).
+  const bool unpriced = !has_gpu_price(f.scenario, Catalog::builtin());
   if (ft) {
-    const bool unpriced = !has_gpu_price(f.scenario, Catalog::builtin());
     std::snprintf(buf, sizeof buf, "Fine-tuning (%s): %d ways of running it considered, %d fit\n", f.scenario.finetune.method.c_str(),
                   ft->considered, ft->fitting);
     out += buf;
     out += "Best: " + ft->why_best + "\n";
-    if (std::any_of(ft->ranked.begin(), ft->ranked.end(), [](const FinetunePlan& p) { return p.lower_bound; }))
+    if (std::any_of(ft->ranked.begin(), ft->ranked.end(), [](const FinetunePlan& p) { return p.lower_bound(); }))
       out += "(>= : FSDP CPU offload, whose optimizer step on the CPU the time leaves out; listed after the plans costed in full)\n";
     out += "\n";
     out += "rank  settings                                                          fits  GB/GPU     tok/s       time      cost\n";
@@ -288,13 +289,11 @@ std::string plan_to_text(const PlanFile& f, const TrainingPlannerResult* t, cons
     for (const FinetunePlan& p : ft->ranked) {
       std::snprintf(buf, sizeof buf, "%4d  %-65s %4s %7.1f %9s %10s %9s\n", ++i, describe_finetune_plan(p.settings).c_str(),
                     p.fits ? "yes" : "no", p.memory_bytes / 1e9, format_number(p.tokens_per_second).c_str(),
-                    ((p.lower_bound ? ">= " : "") + format_seconds(p.wall_seconds)).c_str(), unpriced ? "no price" : format_usd(p.cost_usd).c_str());
+                    ((p.lower_bound() ? ">= " : "") + format_seconds(p.wall_seconds)).c_str(), unpriced ? "no price" : format_usd(p.cost_usd).c_str());
       out += buf;
     }
   }
   if (t) {
-    // A GPU without a price (and none typed) costs "no price", as in the report (Result::unpriced).
-    const bool unpriced = !has_gpu_price(f.scenario, Catalog::builtin());
     std::snprintf(buf, sizeof buf, "Training: %d layouts considered, %d fit; global batch %.0f sequences\n", t->considered,
                   t->fitting, t->global_batch);
     out += buf;

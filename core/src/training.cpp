@@ -271,12 +271,9 @@ TrainingRun training_run(Builder& b, const Resolved& x) {
                                            {hw.count, mp, dp}));
   if (!tensor_parallel_splits_heads(tr.tensor_parallel, arch.heads, arch.kv_heads))
     b.warn("training.tensor_parallel", tensor_parallel_heads_message(tr.tensor_parallel, arch.heads, arch.kv_heads));
-  // A hybrid's Mamba heads split over TP x CP as well (Megatron-Core's Mamba mixer and its context
-  // parallel assert it; the planner skips such layouts).
-  const double ssm_split = tr.tensor_parallel * tr.context_parallel;
-  if (arch.linear_layers > 0 && arch.ssm_heads > 0 && std::fmod(arch.ssm_heads, ssm_split) != 0)
+  if (!tensor_context_parallel_splits_ssm_heads(arch, tr.tensor_parallel, tr.context_parallel))
     b.warn("training.tensor_parallel", substitute_message("tensor x context parallel % does not split the % SSM heads as "
-                                                          "Megatron-Core needs", {ssm_split, arch.ssm_heads}));
+                                                          "Megatron-Core needs", {tr.tensor_parallel * tr.context_parallel, arch.ssm_heads}));
   if (tr.tensor_parallel > gpu.scale_up_domain)
     b.warn("training.tensor_parallel", substitute_message("tensor parallel % spans beyond the %-device scale-up domain of ",
                                            {tr.tensor_parallel, static_cast<double>(gpu.scale_up_domain)}) + gpu.name);

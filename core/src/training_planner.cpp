@@ -77,8 +77,7 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
   for (int t = 1; t <= std::min({heads, N, std::max(1, x.gpu.scale_up_domain)}); ++t) {
     if (!tensor_parallel_splits_heads(t, heads, x.arch.kv_heads)) continue;
     for (int cp = 1; cp <= max_cp && t * cp <= N; cp *= 2) {
-      // A hybrid's SSM heads split over TP x CP (Megatron-Core's Mamba context parallel asserts it).
-      if (x.arch.linear_layers > 0 && x.arch.ssm_heads > 0 && std::fmod(x.arch.ssm_heads, t * cp) != 0) continue;
+      if (!tensor_context_parallel_splits_ssm_heads(x.arch, t, cp)) continue;
       for (int p = 1; p <= std::min(layers, N / (t * cp)); ++p) {
         if (N % (t * cp * p)) continue;
         const int d = N / (t * cp * p);

@@ -457,10 +457,10 @@ TEST_CASE("fine-tuning planner: the fastest way to run the fine-tune, never beat
     const FinetunePlan *costed = nullptr, *bound = nullptr;
     for (const FinetunePlan& p : plan.ranked) {
       if (!p.fits) continue;
-      if (!p.lower_bound && !costed) costed = &p;
-      if (p.lower_bound && !bound) bound = &p;
+      if (!p.lower_bound() && !costed) costed = &p;
+      if (p.lower_bound() && !bound) bound = &p;
     }
-    if (costed) CHECK_FALSE(best.lower_bound);  // offload's uncosted step never wins over a costed plan
+    if (costed) CHECK_FALSE(best.lower_bound());  // offload's uncosted step never wins over a costed plan
     CHECK(plan.considered == static_cast<int>(plan.ranked.size()));
     for (const FinetunePlan& p : plan.ranked) {  // what is trained is the scenario's
       CHECK(p.settings.method == k.method);

@@ -404,8 +404,8 @@ void draw_planner(App& app) {
           ImGui::TableNextColumn();
           // A plan that does not fit is greyed out whole (its time would be, had it fit).
           if (!p.fits) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-          ImGui::TextUnformatted(((p.lower_bound ? ">= " : "") + format_seconds(p.wall_seconds)).c_str());
-          if (p.lower_bound) ImGui::SetItemTooltip("FSDP CPU offload: the optimizer step on the CPU is not in this time");
+          ImGui::TextUnformatted(((p.lower_bound() ? ">= " : "") + format_seconds(p.wall_seconds)).c_str());
+          if (p.lower_bound()) ImGui::SetItemTooltip("FSDP CPU offload: the optimizer step on the CPU is not in this time");
           ImGui::TableNextColumn();
           ImGui::TextUnformatted(format_bytes(p.memory_bytes, app.binary_units).c_str());
           ImGui::TableNextColumn();

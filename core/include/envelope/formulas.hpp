@@ -197,6 +197,9 @@ inline double gpus_to_fit(double bytes, double device_memory_bytes, double usabl
 // multiple or divisor of tensor_model_parallel_size"), and vLLM asserts the same two rules: phi-4's
 // 40 heads over 10 KV heads run on TP 2, 5 or 10, not 4 or 8. kv_heads <= 0: query heads alone.
 bool tensor_parallel_splits_heads(double tp, double heads, double kv_heads);
+// A hybrid's Mamba heads split over tensor x context parallel too (Megatron-Core's Mamba mixer and
+// its context parallel assert it): true for a model without SSM layers.
+bool tensor_context_parallel_splits_ssm_heads(const Architecture& a, double tp, double cp);
 // Why `tp` cannot split them, with the degrees that can (up to 64): "tensor parallel 5 does not split
 // the 32 attention heads (32 KV heads): ...; 1, 2, 4, 8, 16, 32 do".
 std::string tensor_parallel_heads_message(double tp, double heads, double kv_heads);

@@ -160,7 +160,8 @@ ServingPlannerResult plan_serving(const Scenario& s, const ServingPlannerOptions
 struct FinetunePlan {
   FinetuneSection settings;  // the scenario's finetune section with this plan's settings
   bool fits = false;
-  bool lower_bound = false;  // FSDP CPU offload: the CPU's optimizer step is not in wall_seconds
+  // FSDP CPU offload: the CPU's optimizer step is not in wall_seconds, a lower bound.
+  bool lower_bound() const { return settings.cpu_offload; }
   double memory_bytes = 0, tokens_per_second = 0, wall_seconds = 0, gpu_hours = 0, cost_usd = 0;
 };
 struct FinetunePlannerResult {
