@@ -990,21 +990,29 @@ TEST_CASE("MLPerf Training runs held out of every fit: within 20% but for steps 
   CHECK(within_10 >= 11);
 }
 
-TEST_CASE("a step under a second on more than 8 GPUs is warned of with MLPerf's measured misses", "[training-step][validation]") {
-  // Every MLPerf run whose step the model puts under a second on more than 8 GPUs missed by 1.27-2.5x
+TEST_CASE("a step under a second on more than 16 GPUs is warned of with MLPerf's measured misses", "[training-step][validation]") {
+  // Every MLPerf run whose step the model puts under a second on more than 16 GPUs missed by 1.27-2.5x
   // (excluded cases, above); the 8-GPU runs with 0.35-0.41 s steps came within 10%, and no run with a
-  // longer step missed by more than 1.19x.
+  // longer step missed by more than 1.19x. Of the other published runs, the only sub-second steps are
+  // Megatron-Bridge's Nemotron 3 Nano on 16 H100 (0.91x, 0.94x): not warned of.
   int warned = 0, quiet = 0;
   for (const CaseResult& r : validate().results) {
-    if (r.c->id.rfind("train-step-mlperf", 0) != 0) continue;
-    INFO(r.c->id);
+    if (r.c->category != "training-throughput") continue;
     const Report rep = evaluate(r.c->scenario);
+    bool said_any = false;
+    for (const Warning& w : rep.warnings) said_any = said_any || w.path == "training.step.step_seconds";
+    if (r.c->id.rfind("train-step-mlperf", 0) != 0) {
+      INFO(r.c->id);
+      CHECK(!said_any);
+      continue;
+    }
+    INFO(r.c->id);
     const Result* step = rep.find("training.step.step_seconds");
     REQUIRE(step != nullptr);
     bool said = false;
     for (const Warning& w : rep.warnings)
       said = said || (w.path == "training.step.step_seconds" && w.message.find("1.3-2.5x") != std::string::npos);
-    const bool short_step = step->value < 1.0 && r.c->scenario.hardware.count > 8;
+    const bool short_step = step->value < 1.0 && r.c->scenario.hardware.count > 16;
     CHECK(said == short_step);
     CHECK(short_step == !r.c->excluded.empty());  // the warning and the excluded runs are the same set
     warned += said;
