@@ -16,7 +16,7 @@ reason is, as `envelope validate` prints it: the Validation panel's tooltip show
 full reasons were 3.9 KiB of the gzipped page (round 19: 2.1 KiB saved; round 21 cut them from 200
 characters to 140, 0.6 KiB; round 22 to 100, then 80). A case's "source" is cut the same way to its
 first PAGE_SOURCE_CHARS characters, ending "... (assets/validation.json)" (round 23: 1.5 KiB; round 26: 0.4 KiB more; the
-tooltip names the paper or file and its table, the CLI the whole citation), and shipped once per distinct text: the page's cases
+tooltip names the paper or file, the CLI the whole citation), and shipped once per distinct text: the page's cases
 carry its index into a top-level "sources" array (80 texts for 241 cases; 0.9 KiB, round 21), which
 core/src/validation.cpp resolves; and the cases go as columns, "case_columns" (one array per key, null
 where a case has no such key): 0.8 KiB, round 21.
