@@ -25,7 +25,7 @@ std::string CategorySummary::band() const {
   // A category whose every case is excluded has no measured error: it says so, never "+-0%".
   if (cases == 0) return "no scored case yet (" + category + "; its cases are shown, not scored)";
   return "+-" + error_percent(median_abs_log) + " typical, +-" + error_percent(worst_abs_log) + " worst (" + category + ", " +
-         std::to_string(cases) + " cases)";
+         std::to_string(cases) + (cases == 1 ? " case)" : " cases)");
 }
 
 IncludeSection include_for_metrics(const std::vector<std::string>& metrics, const IncludeSection& otherwise) {

@@ -108,6 +108,13 @@ TEST_CASE("every estimate in a validated category carries its error band", "[val
   }
   CHECK(r.find("traffic.peak_qps")->error_band.empty());  // plain arithmetic: no model error
   CHECK(r.to_json().find("\"error\"") != std::string::npos);
+  // A band counts its cases in words: "1 case", "4 cases".
+  CategorySummary one;
+  one.category = "training-flops";
+  one.cases = 1;
+  CHECK(one.band() == "+-0% typical, +-0% worst (training-flops, 1 case)");
+  one.cases = 4;
+  CHECK(one.band() == "+-0% typical, +-0% worst (training-flops, 4 cases)");
 }
 
 TEST_CASE("the stored error bands equal a fresh validation run (regenerate with scripts/calibration-doc)", "[validation]") {
