@@ -53,6 +53,10 @@ DOCUMENTATION_KEYS = {"about", "note"}
 # "ratio" goes rounded to the two decimals those warnings print (validation.cpp ratio_text).
 PAGE_OMITTED_RECORD_KEYS = {("models.json", "models"): {"official_source", "config_source"},
                             ("error_bands.json", "outside_band"): {"id", "category"}}
+# Left out of the page's JSON entries (--page): what only the native tests and fits read of a validation
+# case: its path into its published record and the record's name (test_validation.cpp), whether its
+# layout was tuned (the planner test) and whether it is held out of the fits (calibration.cpp).
+PAGE_OMITTED_CASE_KEYS = ("field", "record", "layout_tuned", "held_out")
 PAGE_EXCLUDED_CHARS = 80
 # A case's "source" on the page: its first PAGE_SOURCE_CHARS characters (at a word), enough to name the
 # paper or file; the whole citation is in assets/validation.json (1.5 KiB at 120, round 23; 100 since
@@ -196,10 +200,8 @@ def main():
                     if isinstance(item, dict):
                         item.pop("note", None)
                         if page:
-                            item.pop("field", None)
-                            item.pop("record", None)
-                            item.pop("layout_tuned", None)  # read only by the planner test (native)
-                            item.pop("held_out", None)  # read only by the kernel fits (native: tests, calibration-doc)
+                            for k in PAGE_OMITTED_CASE_KEYS:
+                                item.pop(k, None)
                             if isinstance(item.get("excluded"), str):
                                 item["excluded"] = page_excluded(item["excluded"])
                             if isinstance(item.get("source"), str):

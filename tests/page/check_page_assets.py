@@ -4,8 +4,8 @@ every case is there, as columns, with its scenario, published figure and source 
 page's one copy of each distinct source; a source longer than PAGE_SOURCE_CHARS is its start, cut at
 a word, and a pointer to assets/validation.json); an exclusion reason longer than
 PAGE_EXCLUDED_CHARS is cut at a word, says where the rest is, and still reads as excluded (non-empty);
-the shorter ones, and every case that is scored, are unchanged; its record name, field path, note and layout_tuned
-are left out (the native tests read them). Run by CTest (tests/CMakeLists.txt).
+the shorter ones, and every case that is scored, are unchanged; its record name, field path, note, layout_tuned
+and held_out are left out (the native tests and fits read them). Run by CTest (tests/CMakeLists.txt).
 usage: check_page_assets.py SOURCE_DIR OUT_DIR"""
 import json
 import re
@@ -62,7 +62,7 @@ for p, f in zip(page, full):
     sources_cut += len(f.get("source", "")) > PAGE_SOURCE_CHARS
     if problem:
         failures.append(f"{f['id']}: the page's source {problem}")
-    for key in ("record", "field", "note", "layout_tuned"):  # read only by the native tests and the reader of the file
+    for key in ("record", "field", "note", "layout_tuned", "held_out"):  # read only by the native tests and fits, and the reader of the file
         if key in p:
             failures.append(f"{f['id']}: {key} is shipped on the page")
     problem = cut_problem(f.get("excluded", ""), p.get("excluded", ""), PAGE_EXCLUDED_CHARS, "docs/calibration.md")
