@@ -14,8 +14,9 @@ tests/core/test_models.cpp and test_import.cpp). A validation case's "excluded" 
 first PAGE_EXCLUDED_CHARS characters (at a word) and ends "... (docs/calibration.md)", where the whole
 reason is, as `envelope validate` prints it: the Validation panel's tooltip shows the start, and the
 full reasons were 3.9 KiB of the gzipped page (round 19: 2.1 KiB saved; round 21 cut them from 200
-characters to 140, 0.6 KiB; round 22 to 100, then 80). A case's "source" is cut the same way to its
-first PAGE_SOURCE_CHARS characters, ending "... (assets/validation.json)" (round 23: 1.5 KiB; round 26: 0.4 KiB more; the
+characters to 140, 0.6 KiB; round 22 to 100, then 80; round 27 to 70, 0.1 KiB). A case's "source" is cut the same way to its
+first PAGE_SOURCE_CHARS characters, ending "... (assets/validation.json)" (round 23: 1.5 KiB; round 26: 0.4 KiB more;
+round 27: 0.2 KiB more; the
 tooltip names the paper or file, the CLI the whole citation), and shipped once per distinct text: the page's cases
 carry its index into a top-level "sources" array (80 texts for 241 cases; 0.9 KiB, round 21), which
 core/src/validation.cpp resolves; and the cases go as columns, "case_columns" (one array per key, null
@@ -57,11 +58,12 @@ PAGE_OMITTED_RECORD_KEYS = {("models.json", "models"): {"official_source", "conf
 # case: its path into its published record and the record's name (test_validation.cpp), whether its
 # layout was tuned (the planner test) and whether it is held out of the fits (calibration.cpp).
 PAGE_OMITTED_CASE_KEYS = ("field", "record", "layout_tuned", "held_out")
-PAGE_EXCLUDED_CHARS = 80
+PAGE_EXCLUDED_CHARS = 70
 # A case's "source" on the page: its first PAGE_SOURCE_CHARS characters (at a word), enough to name the
 # paper or file; the whole citation is in assets/validation.json (1.5 KiB at 120, round 23; 100 since
-# round 26, 0.4 KiB more, for 30 MLPerf Training cases).
-PAGE_SOURCE_CHARS = 100
+# round 26, 0.4 KiB more, for 30 MLPerf Training cases; 90 since round 27, 0.2 KiB, for the training step
+# model's gradient-reduction window).
+PAGE_SOURCE_CHARS = 90
 
 
 def page_cut(text, chars, where):

@@ -231,11 +231,12 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
   }
   const double forward_share = p.forward_share;
   b.add("training.step.data_parallel_exposed_seconds", p.data_parallel_exposed_seconds, "s",
-        "max(0, ZeRO-3 gathers / 2 - forward) + max(0, gradient reduction over dp x cp + ZeRO-3 gathers / 2 - backward)",
+        "max(0, ZeRO-3 gathers / 2 - forward) + max(0, gradient reduction over dp x cp + ZeRO-3 gathers / 2 - window); "
+        "window: ZeRO 0-1 (compute / micro_batches + bubble) x backward share, ZeRO 2-3 the backward",
         cat({"max(0, ", g(p.zero3_seconds / 2), " - ", g(p.compute_seconds * forward_share), ") + max(0, ",
-             g(p.data_parallel_seconds), " + ", g(p.zero3_seconds / 2), " - ", g(p.compute_seconds * (1 - forward_share)),
-             ")"}),
-        "ZeRO (Rajbhandari et al. 2020), FSDP prefetching (Zhao et al. 2023); overlapped with the forward and backward passes");
+             g(p.data_parallel_seconds), " + ", g(p.zero3_seconds / 2), " - ", g(p.gradient_reduction_window_seconds), ")"}),
+        "ZeRO (Rajbhandari et al. 2020), FSDP prefetching (Zhao et al. 2023); once a step: the last micro-batch "
+        "(Megatron-Core schedules.py)");
   b.add("training.step.step_seconds", p.step_seconds, "s",
         "compute + MoE work + bubble + tensor + context + expert + pipeline sends + exposed data parallel",
         cat({g(p.compute_seconds), " + ", g(p.moe_work_seconds), " + ", g(p.bubble_seconds), " + ", g(p.tensor_parallel_seconds),
@@ -299,14 +300,15 @@ TrainingRun training_run(Builder& b, const Resolved& x) {
                {global_batch, dp, static_cast<double>(layout.micro_batch), global_batch / per_pass, per_pass, per_pass}));
   const TrainingStepModel step_model = training_step_model(s, c);
   const TrainingPlan tstep = step_model.cost(layout, global_batch);
-  // A step under a second on more than 16 GPUs: MLPerf Training's strong-scaled runs there (72 to 11,616
-  // GPUs) took 1.27-2.5x the model's step, a fixed cost a step that it lacks (docs/calibration.md, Known
-  // gaps). Sub-second runs on 8 GPUs (MLPerf's 8B, 0.35-0.41 s) and 16 (Megatron-Bridge's Nemotron 3
-  // Nano) came within 10%.
-  if (hw.count > 16 && tstep.step_seconds > 0 && tstep.step_seconds < 1.0)
+  // A step under half a second on more than 16 GPUs: MLPerf Training's Llama 3.1 8B recipe strong-scaled
+  // to 72 and 512 GPUs (0.11-0.13 s and 0.03 s in the model) took 1.3-1.4x and 2.5x the model's step, a
+  // fixed cost a step that it lacks (docs/calibration.md, Known gaps). GPT-3 on 10,752 and 11,616 H100
+  // (0.98 s) comes within 7% since round 27's gradient-reduction window; sub-second runs on 8 GPUs
+  // (MLPerf's 8B, 0.35-0.41 s) and 16 (Megatron-Bridge's Nemotron 3 Nano, 0.71 s) within 10%.
+  if (hw.count > 16 && tstep.step_seconds > 0 && tstep.step_seconds < 0.5)
     b.warn("training.step.step_seconds",
            "a step of " + format_seconds(tstep.step_seconds) + " on " + format_grouped(hw.count) +
-               " GPUs: MLPerf's runs with steps under a second on 72-11,616 GPUs took 1.3-2.5x the model's step "
+               " GPUs: MLPerf's 8B runs under half a second a step on 72 and 512 GPUs took 1.3-2.5x the model's step "
                "(per-step costs it lacks: docs/calibration.md)");
   const RecipeBytes rb = recipe_bytes_per_param(tr.recipe, tr.optimizer, tr.optimizer_state_dtype == "bf16");
   return TrainingRun{layout, step_model, tstep, rb};

@@ -583,9 +583,13 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& given, double B) cons
     plan.data_parallel_seconds = m * both(x.grad_reduce_bytes, false) + (L.zero_stage >= 3 ? 0.0 : both(x.recipe.weights, false));
   plan.zero3_seconds = L.zero_stage >= 3 ? 2.0 * m * both(x.recipe.weights, false) : 0.0;
   const double forward_share = plan.forward_share;
+  plan.gradient_reduction_window_seconds =
+      L.zero_stage <= 1 ? gradient_reduction_window_seconds(plan.compute_seconds + plan.moe_work_seconds, plan.bubble_seconds, m,
+                                                            1.0 - forward_share)
+                        : plan.compute_seconds * (1.0 - forward_share);
   plan.data_parallel_exposed_seconds =
       data_parallel_exposed_seconds(plan.data_parallel_seconds, plan.zero3_seconds, plan.compute_seconds * forward_share,
-                                    plan.compute_seconds * (1.0 - forward_share));
+                                    plan.gradient_reduction_window_seconds);
   plan.step_seconds = plan.compute_seconds + plan.moe_work_seconds + plan.bubble_seconds + plan.tensor_parallel_seconds +
                       plan.context_parallel_seconds + plan.expert_parallel_seconds + plan.pipeline_p2p_seconds +
                       plan.data_parallel_exposed_seconds;
@@ -650,8 +654,8 @@ KernelEfficiency training_kernel_efficiency(const Accelerator& gpu, Dtype comput
   // (docs/calibration.md; tests/core/test_training_step.cpp holds these constants to that fit).
   const bool fp4 = compute == Dtype::fp4;
   const KernelEfficiency hopper =
-      low_precision ? KernelEfficiency{0.457, "hopper", "H100-class fp8: median of 7 published fp8 runs; docs/calibration.md"}
-                    : KernelEfficiency{0.551, "hopper", "H100-class bf16: median of 10 published runs; docs/calibration.md"};
+      low_precision ? KernelEfficiency{0.453, "hopper", "H100-class fp8: median of 7 published fp8 runs; docs/calibration.md"}
+                    : KernelEfficiency{0.567, "hopper", "H100-class bf16: median of 9 published runs; docs/calibration.md"};
   if (has("h100") || has("h200") || has("h800") || has("gh200") || id == "h20") return hopper;
   // AMD Instinct MI300X to MI355X (CDNA 3 / CDNA 4): the H100-class fit. AMD's published runs (Primus
   // on 64 MI325X / MI355X, PyTorch FSDP on 8 MI300X / MI325X) reach the shares of their dense datasheet
@@ -750,6 +754,11 @@ double data_parallel_exposed_seconds(double reduce_seconds, double gather_second
 }
 
 double training_usable_memory_bytes(double device_memory_bytes) { return device_memory_bytes * kTrainingUsableMemoryFraction; }
+
+double gradient_reduction_window_seconds(double compute_seconds, double bubble_seconds, double micro_batches,
+                                         double backward_share) {
+  return (compute_seconds / std::max(1.0, micro_batches) + bubble_seconds) * backward_share;
+}
 
 double forward_pass_share(double recomputed_forward_share) { return 1.0 / (3.0 + std::max(0.0, recomputed_forward_share)); }
 

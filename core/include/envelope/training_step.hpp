@@ -118,6 +118,8 @@ struct TrainingPlan {
          // the layout overlaps it with the TP-split GEMMs (tensor_parallel_gemm_seconds of the compute).
          tensor_parallel_total_seconds = 0, tensor_parallel_gemm_seconds = 0,
          data_parallel_exposed_seconds = 0, zero3_seconds = 0, step_seconds = 0;
+  // The backward time the gradient reduction runs beside (gradient_reduction_window_seconds).
+  double gradient_reduction_window_seconds = 0;
   double micro_batches = 0;               // per pipeline, per step
   double global_batch = 0;                // sequences per step
   double kernel_efficiency = 0;           // fraction of dense peak the layers' kernels reach
@@ -257,7 +259,8 @@ double pipeline_p2p_exposed_seconds(double send_seconds, double pipeline_paralle
                                     double chunk_forward_seconds, double chunk_backward_seconds);
 // Data-parallel communication left exposed after it overlaps the passes it can run beside. The
 // gradient reduction (all-reduce for ZeRO 0-1, ZeRO-2's reduce-scatter after each micro-batch) runs
-// as buckets fill during the backward pass. ZeRO-3 / FSDP gathers each layer's weights for its forward
+// as buckets fill during the backward pass: `backward_seconds` is the window it has, the whole backward
+// for ZeRO-2 and -3, the last micro-batch's for ZeRO 0-1 (gradient_reduction_window_seconds). ZeRO-3 / FSDP gathers each layer's weights for its forward
 // and again for its backward, and prefetches the next layer's gather while the current one computes
 // (Rajbhandari et al. 2020 sec. 7.1; PyTorch FSDP, Zhao et al. 2023 sec. 3.3.2, forward and backward
 // prefetching; Megatron-FSDP): the forward's half of `gather_seconds` hides behind the forward pass,
@@ -265,6 +268,16 @@ double pipeline_p2p_exposed_seconds(double send_seconds, double pipeline_paralle
 // max(0, gather/2 - forward) + max(0, reduce + gather/2 - backward). Seconds.
 double data_parallel_exposed_seconds(double reduce_seconds, double gather_seconds, double forward_seconds,
                                      double backward_seconds);
+// The backward time a once-a-step gradient reduction (ZeRO 0-1) runs beside. Gradient accumulation holds
+// it back to the last micro-batch: Megatron-Core runs the first m - 1 micro-batches under no_sync and
+// enables the reduction on each model chunk's last micro-batch (megatron/core/pipeline_parallel/
+// schedules.py; PyTorch DDP's no_sync and DeepSpeed's accumulation boundary the same), so it overlaps that
+// micro-batch's backward and the pipeline's cool-down, the backward's share of the bubble:
+// (compute / m + bubble) x backward share. Seconds. ZeRO-2 and ZeRO-3 reduce after every micro-batch and
+// have the whole backward. Checked on MLPerf's Llama 3.1 405B (512-8,192 H100) and GPT-3 (10,752 H100)
+// runs, held out of every fit: docs/calibration.md.
+double gradient_reduction_window_seconds(double compute_seconds, double bubble_seconds, double micro_batches,
+                                         double backward_share);
 // Training state fits when it is within this share of the device's memory: 5% kept free for the
 // caching allocator's fragmentation (an assumption; PyTorch reports it as reserved-but-unallocated
 // memory, typically a few percent). The planner, the step model and memory.training.fits use it.
