@@ -194,7 +194,9 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
            " (parameters of the busiest pipeline stage)";
   };
   const RecipeBytes& sr = step_model.recipe;
-  b.add("memory.training.weights_bytes", states(sr.weights, zero >= 3), "B", formula("weight_bytes", zero >= 3), zsrc);
+  const bool fp8_params = tr.fp8_params && tr.dtype == "fp8";
+  b.add("memory.training.weights_bytes", states(sr.weights, zero >= 3), "B",
+        formula(fp8_params ? "fp8 weight_bytes (training.fp8_params)" : "weight_bytes", zero >= 3), zsrc);
   b.add("memory.training.gradients_bytes", states(sr.gradients, zero >= 2), "B", formula("grad_bytes", zero >= 2), zsrc);
   const bool bf16_moments = tr.optimizer_state_dtype == "bf16";
   const Term optimizer_states = states(sr.optimizer, zero >= 1);

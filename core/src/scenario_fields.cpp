@@ -116,6 +116,7 @@ void visit_field_table(Scenario& s, FieldVisitor& v) {
   v.flag("training.recompute_moe", t.recompute_moe);
   v.flag("training.fp8_attention", t.fp8_attention);
   v.text("training.fp8_scaling", t.fp8_scaling, {"tensor", "mx"}, 8);
+  v.flag("training.fp8_params", t.fp8_params);
   v.flag("training.multi_token_prediction", t.multi_token_prediction);
   v.flag("training.mtp_bf16", t.mtp_bf16);
   v.text("training.pipeline_split", t.pipeline_split, {"even", "balanced"}, 8);

@@ -83,6 +83,10 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
       s.training.attention_kernel == "flash2" && !x.fp8_attention ? flash_attention2_rate_factor(x.gpu) : 1.0;
   x.grad_reduce_bytes = s.training.grad_reduce_dtype == "bf16" ? std::min(2.0, x.recipe.gradients) : x.recipe.gradients;
   x.recipe = gradients_in_reduce_dtype(x.recipe, x.grad_reduce_bytes, s.training.optimizer_state_dtype == "bf16");
+  if (s.training.fp8_params && dt == Dtype::fp8) {  // scenario.hpp TrainingSection::fp8_params
+    x.recipe.weights = x.weight_copy_bytes_per_weight;
+    x.weight_copy_bytes_per_weight = 0;
+  }
   x.swiglu_fp8_input = s.training.moe_swiglu_cache == "fp8-input";
   x.swiglu_input_only = s.training.moe_swiglu_cache == "input";
   x.recompute_norms = s.training.recompute_norms;
@@ -554,11 +558,14 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& given, double B) cons
                                                              plan.pipeline_chunk_seconds * forward_share,
                                                              plan.pipeline_chunk_seconds * (1.0 - forward_share));
   }
-  // Data parallel (Rajbhandari et al. 2020): ZeRO 0-1 all-reduce the accumulated gradients once per
-  // step; ZeRO-2 keeps only its gradient partition, so it reduce-scatters after every micro-batch's
-  // backward and all-gathers the updated weights after the step; ZeRO-3 instead all-gathers the
-  // weights for every micro-batch's forward and backward (its 3 x params per micro-batch: Rajbhandari
-  // et al. sec. 7.2.2). Overlapped with the passes they can run beside (data_parallel_exposed_seconds).
+  // Data parallel (Rajbhandari et al. 2020): ZeRO-0 all-reduces the accumulated gradients once per
+  // step; ZeRO-1 (Megatron-Core's distributed optimizer) reduce-scatters them once per step and
+  // all-gathers the updated weights at the weights' bytes (16-bit, or the fp8 copy with
+  // training.fp8_params: --fp8-param-gather; until round 27 an all-reduce at the gradients' bytes,
+  // the same unless those are fp32); ZeRO-2 keeps only its gradient partition, so it reduce-scatters
+  // after every micro-batch's backward and all-gathers the updated weights after the step; ZeRO-3
+  // instead all-gathers the weights for every micro-batch's forward and backward (its 3 x params per
+  // micro-batch: Rajbhandari et al. sec. 7.2.2). Overlapped with the passes they can run beside (data_parallel_exposed_seconds).
   // Dense weights are reduced over the DP x CP ranks (TP innermost), routed experts over their
   // expert-data-parallel ranks (TP x CP x DP / EP, EP innermost: MoE parallel folding); each ring
   // pools the NICs of its ranks in a node (ring_link_for) and its latency term grows with its ranks.
@@ -577,8 +584,10 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& given, double B) cons
                         : one_way(expert_shard * bytes_per_param, edp_ranks, expert_link);
     return sec;
   };
-  if (L.zero_stage <= 1)
+  if (L.zero_stage == 0)
     plan.data_parallel_seconds = both(x.grad_reduce_bytes, true);
+  else if (L.zero_stage == 1)  // gradients reduce-scattered at their bytes, updated weights gathered at theirs
+    plan.data_parallel_seconds = both(x.grad_reduce_bytes, false) + both(x.recipe.weights, false);
   else
     plan.data_parallel_seconds = m * both(x.grad_reduce_bytes, false) + (L.zero_stage >= 3 ? 0.0 : both(x.recipe.weights, false));
   plan.zero3_seconds = L.zero_stage >= 3 ? 2.0 * m * both(x.recipe.weights, false) : 0.0;

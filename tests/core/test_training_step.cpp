@@ -697,10 +697,11 @@ TEST_CASE("training step: a once-a-step gradient reduction runs beside the last 
   s.training.zero_stage = 2;
   const TrainingPlan z2 = training_step(s, scenario_training_layout(s));
   CHECK(z2.gradient_reduction_window_seconds == Approx(z2.compute_seconds * (1 - z2.forward_share)));
-  // MLPerf Training v5.0's Llama 3.1 405B on 512 to 8,192 H100 (one layout, TP 8 x PP 8 v 8 x CP 2; held
-  // out of every fit): measured minus the model's step was a fixed ~0.4 s a step (round 26). With the
-  // window the ratios are flat across the sixteen-fold range; hiding the all-reduce behind the whole
-  // backward (the rule before round 27) they drift from 0.96x to 1.05x as the steps shorten.
+  // MLPerf Training v5.0's Llama 3.1 405B on 512 to 8,192 H100 (one layout, TP 8 x PP 8 v 8 x CP 2, FP8
+  // weights gathered in FP8; held out of every fit): measured minus the model's step was a fixed ~0.4 s
+  // a step (round 26). With the window the ratios stay within 5% across the sixteen-fold range (0.96x
+  // to 1.00x); hiding the reduction behind the whole backward (the rule before round 27) they drift
+  // from 0.96x to 1.05x as the steps shorten.
   double lo = 10, hi = 0, lo_whole = 10, hi_whole = 0;
   for (const char* n : {"512", "2048", "2432", "2560", "8192"}) {
     const ValidationCase& c = validation_case(std::string("train-step-mlperf50-eos-405b-") + n + "xh100-sxm-fp8");
@@ -715,13 +716,13 @@ TEST_CASE("training step: a once-a-step gradient reduction runs beside the last 
     lo_whole = std::min(lo_whole, measured_step / whole);
     hi_whole = std::max(hi_whole, measured_step / whole);
   }
-  CHECK(hi / lo < 1.03);
+  CHECK(hi / lo < 1.05);
   CHECK(hi_whole / lo_whole > 1.08);
-  // GPT-3 175B on 10,752 H100 (six micro-batches a step): 0.98 s against the measured 0.92 s; 0.73 s
-  // with the whole-backward window.
+  // GPT-3 175B on 10,752 H100 (six micro-batches a step): 0.89 s against the measured 0.92 s, 0.16 s of
+  // it the exposed reduction; 0.73 s with the whole-backward window.
   const ValidationCase& g = validation_case("train-step-mlperf40-eos-gpt3-175b-10752xh100-sxm-fp8");
   const TrainingPlan gp = training_step(g.scenario, scenario_training_layout(g.scenario));
-  CHECK(gp.data_parallel_exposed_seconds > 0.2);
+  CHECK(gp.data_parallel_exposed_seconds > 0.15);
   CHECK(gp.step_seconds == Approx(512 / g.published).epsilon(0.08));
 }
 
@@ -874,18 +875,19 @@ TEST_CASE("training.grad_reduce_dtype bf16 halves the data-parallel gradient tra
   const TrainingPlan bf16 = training_step(s, L);
   s.training.grad_reduce_dtype = "recipe";
   const TrainingPlan fp32 = training_step(s, L);
-  // A ring all-reduce of the GPU's gradient shard: bytes x 2 (dp - 1) / dp / bandwidth + latency per hop,
-  // so half the bytes is a little more than half the time.
-  CHECK(bf16.data_parallel_seconds / fp32.data_parallel_seconds == Approx(0.5).margin(0.01));
-  CHECK(bf16.data_parallel_seconds > 0.5 * fp32.data_parallel_seconds);
-  // Reduced once a step, the all-reduce runs beside the last of the 5 micro-batches' backward (0.49 s:
+  // ZeRO-1 reduce-scatters the gradient shard (4 B -> 2 B a parameter) and all-gathers the updated 16-bit
+  // weights (2 B either way), each ring bytes x (dp - 1) / dp / bandwidth + latency per hop: (2 + 2) /
+  // (4 + 2) of the traffic, a little more in time.
+  CHECK(bf16.data_parallel_seconds / fp32.data_parallel_seconds == Approx(2.0 / 3).margin(0.01));
+  CHECK(bf16.data_parallel_seconds > 2.0 / 3 * fp32.data_parallel_seconds);
+  // Reduced once a step, it runs beside the last of the 5 micro-batches' backward (0.49 s:
   // gradient_reduction_window_seconds); the experts' gradients, 99% of the model, go over their 8
-  // expert-data-parallel ranks, one per node. Halving the bytes takes 1.3 s off the exposed part.
+  // expert-data-parallel ranks, one per node. The bf16 gradients take 0.64 s off the exposed part.
   CHECK(bf16.gradient_reduction_window_seconds ==
         Approx((bf16.compute_seconds + bf16.moe_work_seconds) / 5 * (1 - bf16.forward_share)));
   CHECK(bf16.data_parallel_exposed_seconds == Approx(bf16.data_parallel_seconds - bf16.gradient_reduction_window_seconds));
   CHECK(fp32.data_parallel_exposed_seconds == Approx(fp32.data_parallel_seconds - fp32.gradient_reduction_window_seconds));
-  CHECK(fp32.data_parallel_exposed_seconds - bf16.data_parallel_exposed_seconds > 1.0);
+  CHECK(fp32.data_parallel_exposed_seconds - bf16.data_parallel_exposed_seconds > 0.6);
   // The key travels in links and is checked like every field.
   check_training_choice_field(s, &TrainingSection::grad_reduce_dtype, "grad_reduce_dtype", "fp16", "recipe");
 }
@@ -1016,7 +1018,7 @@ TEST_CASE("MLPerf Training runs held out of every fit: within 20% but for the 8B
     const double measured_step_s = *s.training.global_batch * s.training.seq_len / (s.hardware.count * r.c->published);
     if (!r.c->excluded.empty()) {
       // Steps under 0.2 s: the 8B recipe strong-scaled to 72 and 512 GPUs (4,096 and 1,024 tokens a GPU a
-      // step, 1.3x and 2.5x the model's step): costs a short step exposes that the model lacks
+      // step, 1.3x and 2.7-3.0x the model's step): costs a short step exposes that the model lacks
       // (calibration.md, Known gaps). Each is held to being a gap, so that a change which closes it is
       // seen. GPT-3 on 10,752 and 11,616 H100 (0.92 s, 1.27x until round 27) is scored since the gradient
       // reduction has only the last micro-batch's backward to hide behind.
@@ -1034,15 +1036,15 @@ TEST_CASE("MLPerf Training runs held out of every fit: within 20% but for the 8B
   CHECK(scored == 26);  // eighteen 405B runs, the 8B recipe on 8 GB200 and 8 GB300, GPT-3 on 64 B200 and 256 to 11,616 H100
   CHECK(short_steps == 4);
   CHECK(most_gpus == 11616);
-  // Round 27: 13 of the 26 within 10%: H100 0.95-0.97x (five 405B runs, 512 to 8,192 GPUs), NVFP4 on GB200
+  // Round 27: 13 of the 26 within 10%: H100 0.96-1.00x (five 405B runs, 512 to 8,192 GPUs), NVFP4 on GB200
   // 0.99-1.09x (three), the 8B on 8 GPUs 0.91x and 0.98x, GPT-3 on 64 B200 1.04x and on 10,752 / 11,616 H100
-  // 0.94x; outside it NVFP4 on GB300 1.10x, H200 0.88x (two), FP8 on GB200 1.14-1.19x (seven), GPT-3 on
+  // 1.03x; outside it NVFP4 on GB300 1.10x, H200 0.88-0.89x (two), FP8 on GB200 1.14-1.19x (seven), GPT-3 on
   // 256 and 512 H100 0.86-0.90x (three).
   CHECK(within_10 >= 13);
 }
 
 TEST_CASE("a step under half a second on more than 16 GPUs is warned of with MLPerf's misses", "[training-step][validation]") {
-  // Every MLPerf run whose step the model puts under half a second on more than 16 GPUs missed by 1.3-2.5x
+  // Every MLPerf run whose step the model puts under half a second on more than 16 GPUs missed by 1.3-3.0x
   // (excluded cases, above: the 8B recipe on 72 and 512 GPUs); the 8-GPU runs with 0.35-0.41 s steps came
   // within 10%, GPT-3 on 10,752 and 11,616 H100 (0.98 s in the model) within 7%, and no run with a longer
   // step missed by more than 1.19x. Of the other published runs, the only sub-second steps are
@@ -1063,7 +1065,7 @@ TEST_CASE("a step under half a second on more than 16 GPUs is warned of with MLP
     REQUIRE(step != nullptr);
     bool said = false;
     for (const Warning& w : rep.warnings)
-      said = said || (w.path == "training.step.step_seconds" && w.message.find("1.3-2.5x") != std::string::npos);
+      said = said || (w.path == "training.step.step_seconds" && w.message.find("1.3-3.0x") != std::string::npos);
     const bool short_step = step->value < 0.5 && r.c->scenario.hardware.count > 16;
     CHECK(said == short_step);
     CHECK(short_step == !r.c->excluded.empty());  // the warning and the excluded runs are the same set
@@ -1234,21 +1236,17 @@ TEST_CASE("planner: today's published layouts fit, and are within 15% of the pla
       // gradient copy held at its step instead of beside the activations, that layout holds 168 GB of the
       // B200's 171 usable and its best is 7.75 s (micro-batch 1, PP 2 v 8).
       {"train-step-mb2606-nemotron-3-super-64xb200-fp8", 1.30},
-      // Round 26: MLPerf's Llama 3.1 8B recipe on 512 GB300 (TP 2 x CP 4, 1,024 tokens a GPU a step), whose
-      // measured step is 2.5x the model's (excluded: fixed per-step costs the model lacks). The model's
-      // step for it is 33.7 ms against 26.8 ms for its best (TP 8, ZeRO 3): 1.26x, the model's error held
-      // to its distance as the Model Zoo's FSDP run above.
-      {"train-step-mlperf51-theia-8b-512xgb300-fp8", 1.27},
+      // Round 26 held MLPerf's Llama 3.1 8B recipe on 512 GB300 here at 1.26x; since its FP8 weights are
+      // gathered in FP8 (round 27, training.fp8_params) it is 1.05x and left the list.
       // Round 27: with the gradient reduction beside the last micro-batch's backward only, MLPerf v4.0's
-      // GPT-3 175B on 10,752 and 11,616 H100 (TP 4 x PP 6 v 8, DP 448 / 484, six micro-batches a step)
-      // come within 7% of their measured 0.92 s steps, 0.25 s of each the exposed all-reduce of a
-      // 7.3-billion-parameter shard. The planner's best shrinks the data-parallel shard with deeper
-      // pipelines (TP 8 x PP 24 v 4 x DP 56: 0.78 s; TP 4 x PP 24 v 4 x DP 121: 0.83 s), one layer per
-      // virtual stage, layouts no published run measured: held to their distance. gpt-oss-120b on 8-GPU
-      // B300 nodes (1.7x, excluded) is 1.16x from the planner's ZeRO-2 layout, whose reduce-scatters run
-      // after every micro-batch.
-      {"train-step-mlperf40-eos-gpt3-175b-10752xh100-sxm-fp8", 1.27},
-      {"train-step-mlperf40-eos-gpt3-175b-11616xh100-sxm-fp8", 1.18},
+      // GPT-3 175B on 10,752 H100 (TP 4 x PP 6 v 8, DP 448, six micro-batches a step) comes within 4% of
+      // its measured 0.92 s step, 0.16 s of it the exposed reduce-scatter and FP8 gather of a
+      // 7.3-billion-parameter shard. The planner's best shrinks the data-parallel shard with a deeper
+      // pipeline (TP 8 x PP 24 v 4 x DP 56), one layer per virtual stage, a layout no published run
+      // measured: 1.18x, held to its distance (its 11,616-GPU twin is 1.12x). gpt-oss-120b on 8-GPU B300
+      // nodes (1.7x, excluded) is 1.16x from the planner's ZeRO-2 layout, whose reduce-scatters run after
+      // every micro-batch.
+      {"train-step-mlperf40-eos-gpt3-175b-10752xh100-sxm-fp8", 1.19},
       {"train-step-mb2606-gpt-oss-120b-64xb300-fp8", 1.16},
   };
   // Round 18: the excluded runs are published layouts too. Their throughput is what the model misses
@@ -1939,6 +1937,58 @@ TEST_CASE("training step: fp8 attention runs the attention products at the fp8 r
   const Result* line = r.find("training.step.bf16_flops");
   REQUIRE(line != nullptr);
   CHECK(line->formula.find("training.fp8_attention") != std::string::npos);
+}
+
+TEST_CASE("training.fp8_params holds fp8 weights only as their FP8 copy and gathers them in FP8", "[training-step][memory]") {
+  // MLPerf Training v5.0's Llama 3.1 405B on 512 H100 (TP 8 x PP 8 v 8 x CP 2, DP 4): its config keeps the
+  // weights in FP8 (FP8_PARAMS=True: NeMo fp8_params, Megatron-Core --fp8-param-gather). Per-tensor FP8:
+  // 1 byte a weight instead of 2 plus the 1-byte copy; the fp32 master stays with the optimizer states.
+  Scenario s = validation_case("train-step-mlperf50-eos-405b-512xh100-sxm-fp8").scenario;
+  REQUIRE(s.training.fp8_params);
+  const TrainingLayout L = scenario_training_layout(s);
+  const TrainingPlan on = training_step(s, L);
+  s.training.fp8_params = false;
+  const TrainingPlan off = training_step(s, L);
+  CHECK(on.weights_bytes == Approx(off.weights_bytes / 2));
+  CHECK(on.fp8_weight_copy_bytes == 0);
+  CHECK(off.fp8_weight_copy_bytes == Approx(off.weights_bytes / 2));
+  CHECK(on.optimizer_bytes == off.optimizer_bytes);
+  CHECK(on.gradients_bytes == off.gradients_bytes);
+  CHECK(off.total_bytes - on.total_bytes == Approx(off.weights_bytes));  // 2 of the 3 bytes a weight
+  // The published layout fits as run only with it (the catalog's 80 GB, 95% usable).
+  CHECK(on.fits);
+  CHECK_FALSE(off.fits);
+  // ZeRO-1 (distributed optimizer): the bf16 gradients reduce-scattered, the weights gathered at their
+  // bytes, so the gather's half of the traffic halves: 2 + 1 against 2 + 2.
+  CHECK(on.data_parallel_seconds / off.data_parallel_seconds == Approx(0.75).margin(0.01));
+  // MXFP8: the rowwise and columnwise copies, 2 x (1 + 1/32) a weight, are the weights.
+  s.training.fp8_scaling = "mx";
+  s.training.fp8_params = true;
+  const TrainingPlan mx = training_step(s, L);
+  CHECK(mx.weights_bytes == Approx(off.weights_bytes / 2 * 2 * (1 + 1.0 / 32)));
+  CHECK(mx.fp8_weight_copy_bytes == 0);
+  // No effect in 16-bit or fp4 training.
+  for (const char* dtype : {"bf16", "fp4"}) {
+    INFO(dtype);
+    s.training.dtype = dtype;
+    s.training.fp8_params = false;
+    const TrainingPlan a = training_step(s, L);
+    s.training.fp8_params = true;
+    const TrainingPlan b = training_step(s, L);
+    CHECK(a.total_bytes == b.total_bytes);
+    CHECK(a.step_seconds == b.step_seconds);
+  }
+  // The flag travels in links, and the memory report names it in the weights' formula.
+  s.training.dtype = "fp8";
+  s.training.fp8_scaling = "tensor";
+  const LoadResult back = decode_link(encode_link_fragment(s));
+  REQUIRE(back.ok());
+  CHECK(back.scenario.training.fp8_params);
+  const Report r = evaluate(s);
+  const Result* line = r.find("memory.training.weights_bytes");
+  REQUIRE(line != nullptr);
+  CHECK(line->formula.find("training.fp8_params") != std::string::npos);
+  CHECK(r.find("memory.training.fp8_weight_copy_bytes") == nullptr);
 }
 
 TEST_CASE("training step: MXFP8 runs its fp8 kernels at the fitted share of per-tensor FP8's", "[training-step][calibration]") {

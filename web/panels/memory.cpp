@@ -105,6 +105,8 @@ void draw_memory(App& app) {
                           "--fp8-dot-product-attention); off: at 16 bits, as DeepSeek-V3 trained");
     input_choice(app, "fp8 scaling", s.training.fp8_scaling, {"tensor", "mx"});
     ImGui::SetItemTooltip("tensor: a scale per tensor; mx: MXFP8, a scale per 32 values (Blackwell), at the fitted MX ratio");
+    input_flag(app, "fp8 params", s.training.fp8_params);
+    ImGui::SetItemTooltip("weights held only as the fp8 copy, gathered in fp8 (--fp8-param-gather)");
   }
   // DeepSeek-V3's memory savings (report sec. 3.2.3 and 3.3.3); off by default.
   input_choice(app, "optimizer moments", s.training.optimizer_state_dtype, {"recipe", "bf16"});

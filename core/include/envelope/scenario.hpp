@@ -205,6 +205,12 @@ struct TrainingSection {
   // Megatron-Bridge's "fp8_mx" recipes). MX GEMMs reach mx_block_scaling_kernel_ratio() of the
   // per-tensor kernel efficiency (training_step.hpp; fitted on jobs published in both recipes).
   std::string fp8_scaling = "tensor";
+  // In fp8 training, the weights are held only as their quantized copy, the fp32 master with the
+  // optimizer states: Megatron-Core --fp8-param-gather (Transformer Engine fp8_model_init; NeMo
+  // fp8_params, Megatron-Bridge's fp8 mixed-precision recipes fp8_param_gather; MLPerf Training v5.0's
+  // Llama 3.1 405B configs FP8_PARAMS=True). Weights at quantized_weight_copy_bytes_per_weight instead of
+  // 16 bits + that copy, and ZeRO's weight all-gathers at those bytes. No effect in 16-bit or fp4 training.
+  bool fp8_params = false;
   // The attention kernel the framework runs: "fused" (cuDNN's fused attention, Transformer Engine's or
   // FlashAttention-3: what Megatron-Core and NeMo run, and what the kernel efficiencies are fitted on) or
   // "flash2" (FlashAttention-2: PyTorch scaled_dot_product_attention's default on Hopper while its cuDNN
