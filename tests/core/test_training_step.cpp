@@ -1989,6 +1989,19 @@ TEST_CASE("training.fp8_params holds fp8 weights only as their FP8 copy and gath
   REQUIRE(line != nullptr);
   CHECK(line->formula.find("training.fp8_params") != std::string::npos);
   CHECK(r.find("memory.training.fp8_weight_copy_bytes") == nullptr);
+  // MTP modules kept in BF16 (training.mtp_bf16) keep their 16-bit weights: Nemotron 3.5 Lightning on 8
+  // GB200 (MXFP8, MTP in BF16) holds the same MTP states with and without fp8 params.
+  Scenario lightning = validation_case("train-step-mb2608-nemotron-3.5-lightning-8xgb200-fp8").scenario;
+  REQUIRE(lightning.training.mtp_bf16);
+  const TrainingLayout LL = scenario_training_layout(lightning);
+  const TrainingPlan mtp_off = training_step(lightning, LL);
+  lightning.training.fp8_params = true;
+  const TrainingPlan mtp_on = training_step(lightning, LL);
+  REQUIRE(mtp_off.mtp_state_bytes > 0);
+  CHECK(mtp_on.mtp_state_bytes == Approx(mtp_off.mtp_state_bytes));
+  // The rest: MXFP8's two copies (2.06 B a weight) replace 2 + 2.06.
+  CHECK(mtp_on.weights_bytes + mtp_on.fp8_weight_copy_bytes ==
+        Approx((mtp_off.weights_bytes + mtp_off.fp8_weight_copy_bytes) * 2 * (1 + 1.0 / 32) / (2 + 2 * (1 + 1.0 / 32))));
 }
 
 TEST_CASE("training step: MXFP8 runs its fp8 kernels at the fitted share of per-tensor FP8's", "[training-step][calibration]") {

@@ -529,6 +529,7 @@ struct TrainingStepModel {
   bool recompute_mla_up = false;        // training.recompute_mla_up_projections (MLA models only)
   bool recompute_moe = false;           // training.recompute_moe (MoE models only)
   bool mtp_bf16 = false;                // training.mtp_bf16, in an fp8 / fp4 run with MTP modules trained
+  double mtp_weight_bytes = 2;          // the recipe's 16-bit weight bytes, what BF16 MTP modules hold (training.fp8_params)
   double moe_forward_flops_per_token = 0;
   // The SSM scan's rate = ssm_scan_peak x ssm_scan_share: training.ssm_scan_efficiency x the 16-bit
   // peak when given (its meaning since round 18), else kSsmScanEfficiency x ssm_scan_peak_flops.
