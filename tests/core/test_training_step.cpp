@@ -37,6 +37,19 @@ void check_training_choice_field(const Scenario& s, std::string TrainingSection:
   CHECK(bad.scenario.training.*field == fallback);
 }
 
+// A training flag, set in `s`, travels in links, and the report's line at `path` names it in its formula.
+void check_training_flag_named(const Scenario& s, bool TrainingSection::*flag, const std::string& path,
+                               const std::string& name) {
+  REQUIRE(s.training.*flag);
+  const LoadResult back = decode_link(encode_link_fragment(s));
+  REQUIRE(back.ok());
+  CHECK(back.scenario.training.*flag);
+  const Report r = evaluate(s);
+  const Result* line = r.find(path);
+  REQUIRE(line != nullptr);
+  CHECK(line->formula.find("training." + name) != std::string::npos);
+}
+
 Scenario llama3_405b_h100(double gpus, double seq_len) {
   Scenario s;
   s.model.preset = "llama-3.1-405b";
@@ -1930,13 +1943,7 @@ TEST_CASE("training step: fp8 attention runs the attention products at the fp8 r
   }
   // The flag travels in links and is named in the report's formula.
   s.training.dtype = "fp8";
-  const LoadResult back = decode_link(encode_link_fragment(s));
-  REQUIRE(back.ok());
-  CHECK(back.scenario.training.fp8_attention);
-  const Report r = evaluate(s);
-  const Result* line = r.find("training.step.bf16_flops");
-  REQUIRE(line != nullptr);
-  CHECK(line->formula.find("training.fp8_attention") != std::string::npos);
+  check_training_flag_named(s, &TrainingSection::fp8_attention, "training.step.bf16_flops", "fp8_attention");
 }
 
 TEST_CASE("training.fp8_params holds fp8 weights only as their FP8 copy and gathers them in FP8", "[training-step][memory]") {
@@ -1981,14 +1988,8 @@ TEST_CASE("training.fp8_params holds fp8 weights only as their FP8 copy and gath
   // The flag travels in links, and the memory report names it in the weights' formula.
   s.training.dtype = "fp8";
   s.training.fp8_scaling = "tensor";
-  const LoadResult back = decode_link(encode_link_fragment(s));
-  REQUIRE(back.ok());
-  CHECK(back.scenario.training.fp8_params);
-  const Report r = evaluate(s);
-  const Result* line = r.find("memory.training.weights_bytes");
-  REQUIRE(line != nullptr);
-  CHECK(line->formula.find("training.fp8_params") != std::string::npos);
-  CHECK(r.find("memory.training.fp8_weight_copy_bytes") == nullptr);
+  check_training_flag_named(s, &TrainingSection::fp8_params, "memory.training.weights_bytes", "fp8_params");
+  CHECK(evaluate(s).find("memory.training.fp8_weight_copy_bytes") == nullptr);
   // MTP modules kept in BF16 (training.mtp_bf16) keep their 16-bit weights: Nemotron 3.5 Lightning on 8
   // GB200 (MXFP8, MTP in BF16) holds the same MTP states with and without fp8 params.
   Scenario lightning = validation_case("train-step-mb2608-nemotron-3.5-lightning-8xgb200-fp8").scenario;
