@@ -1950,12 +1950,15 @@ TEST_CASE("training.fp8_params holds fp8 weights only as their FP8 copy and gath
   // MLPerf Training v5.0's Llama 3.1 405B on 512 H100 (TP 8 x PP 8 v 8 x CP 2, DP 4): its config keeps the
   // weights in FP8 (FP8_PARAMS=True: NeMo fp8_params, Megatron-Core --fp8-param-gather). Per-tensor FP8:
   // 1 byte a weight instead of 2 plus the 1-byte copy; the fp32 master stays with the optimizer states.
+  auto with_fp8_params = [](Scenario s, bool on) {
+    s.training.fp8_params = on;
+    return training_step(s, scenario_training_layout(s));
+  };
   Scenario s = validation_case("train-step-mlperf50-eos-405b-512xh100-sxm-fp8").scenario;
   REQUIRE(s.training.fp8_params);
   const TrainingLayout L = scenario_training_layout(s);
-  const TrainingPlan on = training_step(s, L);
+  const TrainingPlan on = with_fp8_params(s, true), off = with_fp8_params(s, false);
   s.training.fp8_params = false;
-  const TrainingPlan off = training_step(s, L);
   CHECK(on.weights_bytes == Approx(off.weights_bytes / 2));
   CHECK(on.fp8_weight_copy_bytes == 0);
   CHECK(off.fp8_weight_copy_bytes == Approx(off.weights_bytes / 2));
@@ -1994,10 +1997,7 @@ TEST_CASE("training.fp8_params holds fp8 weights only as their FP8 copy and gath
   // GB200 (MXFP8, MTP in BF16) holds the same MTP states with and without fp8 params.
   Scenario lightning = validation_case("train-step-mb2608-nemotron-3.5-lightning-8xgb200-fp8").scenario;
   REQUIRE(lightning.training.mtp_bf16);
-  const TrainingLayout LL = scenario_training_layout(lightning);
-  const TrainingPlan mtp_off = training_step(lightning, LL);
-  lightning.training.fp8_params = true;
-  const TrainingPlan mtp_on = training_step(lightning, LL);
+  const TrainingPlan mtp_off = with_fp8_params(lightning, false), mtp_on = with_fp8_params(lightning, true);
   REQUIRE(mtp_off.mtp_state_bytes > 0);
   CHECK(mtp_on.mtp_state_bytes == Approx(mtp_off.mtp_state_bytes));
   // The rest: MXFP8's two copies (2.06 B a weight) replace 2 + 2.06.
