@@ -162,7 +162,7 @@ TrainingPlannerResult plan_training(const Scenario& s, const TrainingPlannerOpti
     std::snprintf(buf, sizeof buf,
                   "%s: step %s = compute %.0f%%, %spipeline bubble %.0f%%, tensor-parallel all-reduces %.0f%%, "
                   "context-parallel ring %.0f%%, expert all-to-all %.0f%%, pipeline sends %.0f%%, "
-                  "exposed data-parallel all-reduce %.0f%%; %.0f GB per GPU of %.0f GB usable (%.0f%% of %.0f GB); MFU %.0f%%.",
+                  "exposed data-parallel traffic %.0f%%; %.0f GB per GPU of %.0f GB usable (%.0f%% of %.0f GB); MFU %.0f%%.",
                   describe_layout(b.layout).c_str(), format_seconds(b.step_seconds).c_str(), 100 * b.compute_seconds / b.step_seconds, moe,
                   100 * b.bubble_seconds / b.step_seconds, 100 * b.tensor_parallel_seconds / b.step_seconds,
                   100 * b.context_parallel_seconds / b.step_seconds, 100 * b.expert_parallel_seconds / b.step_seconds,
