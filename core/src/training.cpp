@@ -232,7 +232,7 @@ void training_step_report(Builder& b, const Scenario& s, const TrainingStepModel
   const double forward_share = p.forward_share;
   b.add("training.step.data_parallel_exposed_seconds", p.data_parallel_exposed_seconds, "s",
         "max(0, ZeRO-3 gathers / 2 - forward) + max(0, gradient reduction over dp x cp + ZeRO-3 gathers / 2 - window); "
-        "window: ZeRO 0-1 (compute / micro_batches + bubble) x backward share, ZeRO 2-3 the backward",
+        "window: ZeRO 0-1 ((compute + MoE work) / micro_batches + bubble) x backward share, ZeRO 2-3 the backward",
         cat({"max(0, ", g(p.zero3_seconds / 2), " - ", g(p.compute_seconds * forward_share), ") + max(0, ",
              g(p.data_parallel_seconds), " + ", g(p.zero3_seconds / 2), " - ", g(p.gradient_reduction_window_seconds), ")"}),
         "ZeRO (Rajbhandari et al. 2020), FSDP prefetching (Zhao et al. 2023); once a step: the last micro-batch "

@@ -569,7 +569,8 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& given, double B) cons
   // the same unless those are fp32); ZeRO-2 keeps only its gradient partition, so it reduce-scatters
   // after every micro-batch's backward and all-gathers the updated weights after the step; ZeRO-3
   // instead all-gathers the weights for every micro-batch's forward and backward (its 3 x params per
-  // micro-batch: Rajbhandari et al. sec. 7.2.2). Overlapped with the passes they can run beside (data_parallel_exposed_seconds).
+  // micro-batch: Rajbhandari et al. sec. 7.2.2). Overlapped with the passes they can run beside
+  // (data_parallel_exposed_seconds; once a step, only the last micro-batch's: gradient_reduction_window_seconds).
   // Dense weights are reduced over the DP x CP ranks (TP innermost), routed experts over their
   // expert-data-parallel ranks (TP x CP x DP / EP, EP innermost: MoE parallel folding); each ring
   // pools the NICs of its ranks in a node (ring_link_for) and its latency term grows with its ranks.
