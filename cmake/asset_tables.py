@@ -16,7 +16,7 @@ reason is, as `envelope validate` prints it: the Validation panel's tooltip show
 full reasons were 3.9 KiB of the gzipped page (round 19: 2.1 KiB saved; round 21 cut them from 200
 characters to 140, 0.6 KiB; round 22 to 100, then 80; round 27 to 70, 0.1 KiB). A case's "source" is cut the same way to its
 first PAGE_SOURCE_CHARS characters, ending "... (assets/validation.json)" (round 23: 1.5 KiB; round 26: 0.4 KiB more;
-round 27: 0.2 KiB more; the
+round 27: 90, then 80, 0.4 KiB more; the
 tooltip names the paper or file, the CLI the whole citation), and shipped once per distinct text: the page's cases
 carry its index into a top-level "sources" array (80 texts for 241 cases; 0.9 KiB, round 21), which
 core/src/validation.cpp resolves; and the cases go as columns, "case_columns" (one array per key, null
@@ -61,9 +61,9 @@ PAGE_OMITTED_CASE_KEYS = ("field", "record", "layout_tuned", "held_out")
 PAGE_EXCLUDED_CHARS = 70
 # A case's "source" on the page: its first PAGE_SOURCE_CHARS characters (at a word), enough to name the
 # paper or file; the whole citation is in assets/validation.json (1.5 KiB at 120, round 23; 100 since
-# round 26, 0.4 KiB more, for 30 MLPerf Training cases; 90 since round 27, 0.2 KiB, for the training step
-# model's gradient-reduction window).
-PAGE_SOURCE_CHARS = 90
+# round 26, 0.4 KiB more, for 30 MLPerf Training cases; 90 in round 27, 0.2 KiB, for the training step
+# model's gradient-reduction window, then 80, 0.2 KiB, for training.fp8_params and its hint).
+PAGE_SOURCE_CHARS = 80
 
 
 def page_cut(text, chars, where):

@@ -382,7 +382,8 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
     b.warn("memory.training.fits", "training state (" + format_bytes(train_total, false) + ") does not fit in " +
                                        g(100 * kTrainingUsableMemoryFraction) + "% of " + gpu.name +
                                        " memory (the rest kept for allocator fragmentation); raise ZeRO stage, tensor/pipeline/"
-                                       "context parallel, or use recompute");
+                                       "context parallel, or use recompute" +
+                                       (tr.dtype == "fp8" && !tr.fp8_params ? ", or hold the weights in fp8 (training.fp8_params)" : ""));
 
 }
 

@@ -1965,9 +1965,19 @@ TEST_CASE("training.fp8_params holds fp8 weights only as their FP8 copy and gath
   CHECK(on.optimizer_bytes == off.optimizer_bytes);
   CHECK(on.gradients_bytes == off.gradients_bytes);
   CHECK(off.total_bytes - on.total_bytes == Approx(off.weights_bytes));  // 2 of the 3 bytes a weight
-  // The published layout fits as run only with it (the catalog's 80 GB, 95% usable).
+  // The published layout fits as run only with it (the catalog's 80 GB, 95% usable), and the warning of
+  // a layout that does not fit names it in fp8 training.
   CHECK(on.fits);
   CHECK_FALSE(off.fits);
+  auto fits_warning = [](const Scenario& sc) {
+    for (const Warning& w : evaluate(sc).warnings)
+      if (w.path == "memory.training.fits") return w.message;
+    return std::string();
+  };
+  CHECK(fits_warning(s).find("training.fp8_params") != std::string::npos);
+  s.training.fp8_params = true;
+  CHECK(fits_warning(s).empty());
+  s.training.fp8_params = false;
   // ZeRO-1 (distributed optimizer): the bf16 gradients reduce-scattered, the weights gathered at their
   // bytes, so the gather's half of the traffic halves: 2 + 1 against 2 + 2.
   CHECK(on.data_parallel_seconds / off.data_parallel_seconds == Approx(0.75).margin(0.01));
