@@ -194,9 +194,8 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
            " (parameters of the busiest pipeline stage)";
   };
   const RecipeBytes& sr = step_model.recipe;
-  const bool fp8_params = tr.fp8_params && tr.dtype == "fp8";
   b.add("memory.training.weights_bytes", states(sr.weights, zero >= 3), "B",
-        formula(fp8_params ? "fp8 weight_bytes (training.fp8_params)" : "weight_bytes", zero >= 3), zsrc);
+        formula(step_model.fp8_params ? "fp8 weight_bytes (training.fp8_params)" : "weight_bytes", zero >= 3), zsrc);
   b.add("memory.training.gradients_bytes", states(sr.gradients, zero >= 2), "B", formula("grad_bytes", zero >= 2), zsrc);
   const bool bf16_moments = tr.optimizer_state_dtype == "bf16";
   const Term optimizer_states = states(sr.optimizer, zero >= 1);
@@ -383,7 +382,7 @@ void training_memory_section(Builder& b, const Resolved& x, const TrainingRun& t
                                        g(100 * kTrainingUsableMemoryFraction) + "% of " + gpu.name +
                                        " memory (the rest kept for allocator fragmentation); raise ZeRO stage, tensor/pipeline/"
                                        "context parallel, or use recompute" +
-                                       (tr.dtype == "fp8" && !tr.fp8_params ? ", or hold the weights in fp8 (training.fp8_params)" : ""));
+                                       (tr.dtype == "fp8" && !step_model.fp8_params ? ", or hold the weights in fp8 (training.fp8_params)" : ""));
 
 }
 

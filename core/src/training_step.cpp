@@ -83,8 +83,9 @@ TrainingStepModel training_step_model(const Scenario& s, const Catalog& c, std::
       s.training.attention_kernel == "flash2" && !x.fp8_attention ? flash_attention2_rate_factor(x.gpu) : 1.0;
   x.grad_reduce_bytes = s.training.grad_reduce_dtype == "bf16" ? std::min(2.0, x.recipe.gradients) : x.recipe.gradients;
   x.recipe = gradients_in_reduce_dtype(x.recipe, x.grad_reduce_bytes, s.training.optimizer_state_dtype == "bf16");
-  x.mtp_weight_bytes = x.recipe.weights;
-  if (s.training.fp8_params && dt == Dtype::fp8) {  // scenario.hpp TrainingSection::fp8_params
+  x.mtp_weight_bytes_per_param = x.recipe.weights;
+  x.fp8_params = s.training.fp8_params && dt == Dtype::fp8;  // scenario.hpp TrainingSection::fp8_params
+  if (x.fp8_params) {
     x.recipe.weights = x.weight_copy_bytes_per_weight;
     x.weight_copy_bytes_per_weight = 0;
   }
@@ -292,7 +293,7 @@ TrainingPlan TrainingStepModel::cost(const TrainingLayout& given, double B) cons
     // training_step.hpp (TrainingPlan::mtp_bytes). Kept in BF16 (training.mtp_bf16), their weights stay
     // 16-bit with training.fp8_params too.
     RecipeBytes mtp_recipe = x.recipe;
-    if (x.mtp_bf16) mtp_recipe.weights = x.mtp_weight_bytes;
+    if (x.mtp_bf16) mtp_recipe.weights = x.mtp_weight_bytes_per_param;
     const ModelStateBytes md = model_state_bytes_per_gpu(x.mtp_params - x.mtp_expert_params, mtp_recipe, L.zero_stage, d * cp, t);
     const ModelStateBytes me =
         model_state_bytes_per_gpu(x.mtp_expert_params, mtp_recipe, L.zero_stage, plan.state_expert_data_parallel, e);

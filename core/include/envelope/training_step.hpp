@@ -258,13 +258,14 @@ double tensor_parallel_exposed_seconds(double communication_seconds, double gemm
 double pipeline_p2p_exposed_seconds(double send_seconds, double pipeline_parallel, double interleave, double micro_batches,
                                     double chunk_forward_seconds, double chunk_backward_seconds);
 // Data-parallel communication left exposed after it overlaps the passes it can run beside. The
-// gradient reduction (all-reduce for ZeRO 0-1, ZeRO-2's reduce-scatter after each micro-batch) runs
-// as buckets fill during the backward pass: `backward_seconds` is the window it has, the whole backward
-// for ZeRO-2 and -3, the last micro-batch's for ZeRO 0-1 (gradient_reduction_window_seconds). ZeRO-3 / FSDP gathers each layer's weights for its forward
-// and again for its backward, and prefetches the next layer's gather while the current one computes
-// (Rajbhandari et al. 2020 sec. 7.1; PyTorch FSDP, Zhao et al. 2023 sec. 3.3.2, forward and backward
-// prefetching; Megatron-FSDP): the forward's half of `gather_seconds` hides behind the forward pass,
-// the backward's half and the reduction behind the backward:
+// gradient reduction (ZeRO-0's all-reduce, ZeRO-1's reduce-scatter and weight gather, ZeRO-2's
+// reduce-scatter after each micro-batch) runs as buckets fill during the backward pass:
+// `backward_seconds` is the window it has, the whole backward for ZeRO-2 and -3, the last
+// micro-batch's for ZeRO 0-1 (gradient_reduction_window_seconds). ZeRO-3 / FSDP gathers each layer's
+// weights for its forward and again for its backward, and prefetches the next layer's gather while the
+// current one computes (Rajbhandari et al. 2020 sec. 7.1; PyTorch FSDP, Zhao et al. 2023 sec. 3.3.2,
+// forward and backward prefetching; Megatron-FSDP): the forward's half of `gather_seconds` hides
+// behind the forward pass, the backward's half and the reduction behind the backward:
 // max(0, gather/2 - forward) + max(0, reduce + gather/2 - backward). Seconds.
 double data_parallel_exposed_seconds(double reduce_seconds, double gather_seconds, double forward_seconds,
                                      double backward_seconds);
@@ -529,7 +530,8 @@ struct TrainingStepModel {
   bool recompute_mla_up = false;        // training.recompute_mla_up_projections (MLA models only)
   bool recompute_moe = false;           // training.recompute_moe (MoE models only)
   bool mtp_bf16 = false;                // training.mtp_bf16, in an fp8 / fp4 run with MTP modules trained
-  double mtp_weight_bytes = 2;          // the recipe's 16-bit weight bytes, what BF16 MTP modules hold (training.fp8_params)
+  bool fp8_params = false;              // training.fp8_params in fp8 training: weights held as the fp8 copy only
+  double mtp_weight_bytes_per_param = 2;  // the recipe's 16-bit weights, what BF16-kept MTP modules hold with fp8_params
   double moe_forward_flops_per_token = 0;
   // The SSM scan's rate = ssm_scan_peak x ssm_scan_share: training.ssm_scan_efficiency x the 16-bit
   // peak when given (its meaning since round 18), else kSsmScanEfficiency x ssm_scan_peak_flops.
